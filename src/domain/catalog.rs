@@ -1,0 +1,510 @@
+//! The catalog: one TOML file per edition, written by organizers, parsed here into checked values.
+//!
+//! A bad file is refused as a whole with the field and the reason; nothing is half-loaded because the
+//! store only ever receives a fully parsed [`EditionSpec`].
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::Deserialize;
+use time::format_description::well_known::Rfc3339;
+use time::{Date, OffsetDateTime};
+
+use super::email::EmailAddress;
+use super::locale::Locale;
+use super::money::{Currency, Money};
+use super::status::{CertificateKind, ReviewMode};
+
+/// Why a catalog file was refused: where, and what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{0}")]
+    Syntax(String),
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+}
+
+fn invalid(field: impl Into<String>, reason: impl Into<String>) -> CatalogError {
+    CatalogError::Invalid { field: field.into(), reason: reason.into() }
+}
+
+/// A short lowercase identifier used in URLs (`ai-digital-innovation`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(field: &str, raw: &str) -> Result<Slug, CatalogError> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 64
+            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !raw.starts_with('-')
+            && !raw.ends_with('-');
+        if ok {
+            Ok(Slug(raw.to_owned()))
+        } else {
+            Err(invalid(field, format!("`{raw}` must be 1–64 characters of a–z, 0–9 and inner hyphens")))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A text in every interface language.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalizedText {
+    pub en: String,
+    pub fr: String,
+}
+
+impl LocalizedText {
+    pub fn get(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::En => &self.en,
+            Locale::Fr => &self.fr,
+        }
+    }
+
+    fn check(&self, field: &str, max: usize) -> Result<(), CatalogError> {
+        for (lang, text) in [("en", &self.en), ("fr", &self.fr)] {
+            let len = text.trim().chars().count();
+            if len == 0 {
+                return Err(invalid(format!("{field}.{lang}"), "must not be empty"));
+            }
+            if len > max {
+                return Err(invalid(format!("{field}.{lang}"), format!("must be at most {max} characters")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Who an applicant is, which decides some fee tiers (and, later, eligibility).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantCategory {
+    MedicalStudent,
+    Resident,
+    Physician,
+    NurseOrHealthProfessional,
+    EngineerOrDataScientist,
+    Other,
+}
+
+impl ApplicantCategory {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicantCategory::MedicalStudent => "medical_student",
+            ApplicantCategory::Resident => "resident",
+            ApplicantCategory::Physician => "physician",
+            ApplicantCategory::NurseOrHealthProfessional => "nurse_or_health_professional",
+            ApplicantCategory::EngineerOrDataScientist => "engineer_or_data_scientist",
+            ApplicantCategory::Other => "other",
+        }
+    }
+}
+
+/// The faculty that runs the schools.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationSpec {
+    pub slug: Slug,
+    pub name: String,
+    pub contact_email: EmailAddress,
+    pub website: Option<String>,
+}
+
+/// One edition (a year's schools) with its programs, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionSpec {
+    pub organization: OrganizationSpec,
+    pub slug: Slug,
+    pub year: i32,
+    pub title: LocalizedText,
+    /// A demo edition is labelled as such on every page and never mixed with real applicants.
+    pub is_demo: bool,
+    pub programs: Vec<ProgramSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramSpec {
+    pub slug: Slug,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    pub audience: LocalizedText,
+    /// The language the school is taught in (`en`).
+    pub teaching_language: Locale,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub places: Vec<String>,
+    pub ects: u16,
+    pub hours: u16,
+    pub certifications: Vec<CertificateKind>,
+    pub capacity: u32,
+    pub application_opens_at: OffsetDateTime,
+    pub application_closes_at: OffsetDateTime,
+    pub review_mode: ReviewMode,
+    pub payment_deadline_days: u16,
+    pub contact_email: EmailAddress,
+    pub fee_tiers: Vec<FeeTierSpec>,
+}
+
+impl ProgramSpec {
+    /// The tier everyone pays unless another applies.
+    pub fn standard_fee(&self) -> &FeeTierSpec {
+        self.fee_tiers
+            .iter()
+            .find(|t| t.standard)
+            .expect("a parsed program has exactly one standard tier")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeTierSpec {
+    pub code: Slug,
+    pub label: LocalizedText,
+    pub amount: Money,
+    pub standard: bool,
+    pub category: Option<ApplicantCategory>,
+    pub partner_only: bool,
+    /// Early-bird style tiers end at this instant.
+    pub available_until: Option<OffsetDateTime>,
+}
+
+// ---- the file format -------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    organization: RawOrganization,
+    edition: RawEdition,
+    #[serde(default)]
+    programs: Vec<RawProgram>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrganization {
+    slug: String,
+    name: String,
+    contact_email: String,
+    website: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEdition {
+    slug: String,
+    year: i32,
+    title: LocalizedText,
+    #[serde(default)]
+    demo: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProgram {
+    slug: String,
+    title: LocalizedText,
+    summary: LocalizedText,
+    audience: LocalizedText,
+    teaching_language: String,
+    starts_on: toml::value::Datetime,
+    ends_on: toml::value::Datetime,
+    places: Vec<String>,
+    ects: u16,
+    hours: u16,
+    certifications: Vec<CertificateKind>,
+    capacity: u32,
+    applications_open: toml::value::Datetime,
+    applications_close: toml::value::Datetime,
+    review: ReviewMode,
+    payment_deadline_days: u16,
+    contact_email: String,
+    fee_tiers: Vec<RawFeeTier>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeeTier {
+    code: String,
+    label: LocalizedText,
+    amount: String,
+    currency: String,
+    #[serde(default)]
+    standard: bool,
+    category: Option<ApplicantCategory>,
+    #[serde(default)]
+    partner_only: bool,
+    available_until: Option<toml::value::Datetime>,
+}
+
+fn parse_date(field: &str, value: &toml::value::Datetime) -> Result<Date, CatalogError> {
+    if value.date.is_none() || value.time.is_some() {
+        return Err(invalid(field, format!("`{value}` must be a date like 2026-07-06")));
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    Date::parse(&value.to_string(), format).map_err(|e| invalid(field, format!("`{value}`: {e}")))
+}
+
+fn parse_instant(field: &str, value: &toml::value::Datetime) -> Result<OffsetDateTime, CatalogError> {
+    if value.date.is_none() || value.time.is_none() || value.offset.is_none() {
+        return Err(invalid(
+            field,
+            format!("`{value}` must be a date and time with its UTC offset, like 2026-01-05T09:00:00+01:00"),
+        ));
+    }
+    OffsetDateTime::parse(&value.to_string(), &Rfc3339)
+        .map(|t| t.to_offset(time::UtcOffset::UTC))
+        .map_err(|e| invalid(field, format!("`{value}`: {e}")))
+}
+
+fn parse_email(field: &str, raw: &str) -> Result<EmailAddress, CatalogError> {
+    EmailAddress::parse(raw).map_err(|e| invalid(field, e.to_string()))
+}
+
+fn check_len(field: &str, text: &str, max: usize) -> Result<(), CatalogError> {
+    let len = text.trim().chars().count();
+    if len == 0 {
+        return Err(invalid(field, "must not be empty"));
+    }
+    if len > max {
+        return Err(invalid(field, format!("must be at most {max} characters")));
+    }
+    Ok(())
+}
+
+fn check_range<T: PartialOrd + fmt::Display>(field: &str, v: T, min: T, max: T) -> Result<(), CatalogError> {
+    if v < min || v > max {
+        return Err(invalid(field, format!("{v} is out of range ({min}–{max})")));
+    }
+    Ok(())
+}
+
+/// Parses and checks a catalog file's text.
+pub fn parse_catalog(text: &str) -> Result<EditionSpec, CatalogError> {
+    let raw: RawCatalog = toml::from_str(text).map_err(|e| {
+        let one_line = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        CatalogError::Syntax(one_line)
+    })?;
+
+    let o = raw.organization;
+    check_len("organization.name", &o.name, 200)?;
+    let organization = OrganizationSpec {
+        slug: Slug::parse("organization.slug", &o.slug)?,
+        name: o.name.trim().to_owned(),
+        contact_email: parse_email("organization.contact_email", &o.contact_email)?,
+        website: o.website.map(|w| w.trim().to_owned()),
+    };
+    if let Some(w) = &organization.website
+        && !w.starts_with("https://")
+    {
+        return Err(invalid("organization.website", "must start with https://"));
+    }
+
+    let e = raw.edition;
+    check_range("edition.year", e.year, 2000, 2100)?;
+    e.title.check("edition.title", 120)?;
+    if raw.programs.is_empty() {
+        return Err(invalid("programs", "an edition needs at least one program"));
+    }
+
+    let mut programs = Vec::with_capacity(raw.programs.len());
+    let mut slugs = HashSet::new();
+    for (i, p) in raw.programs.into_iter().enumerate() {
+        let program = parse_program(&format!("programs[{i}]"), p)?;
+        if !slugs.insert(program.slug.clone()) {
+            return Err(invalid(format!("programs[{i}].slug"), format!("`{}` is used twice", program.slug)));
+        }
+        programs.push(program);
+    }
+
+    Ok(EditionSpec {
+        organization,
+        slug: Slug::parse("edition.slug", &e.slug)?,
+        year: e.year,
+        title: e.title,
+        is_demo: e.demo,
+        programs,
+    })
+}
+
+fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
+    let f = |name: &str| format!("{at}.{name}");
+    let slug = Slug::parse(&f("slug"), &p.slug)?;
+    p.title.check(&f("title"), 200)?;
+    p.summary.check(&f("summary"), 2000)?;
+    p.audience.check(&f("audience"), 1000)?;
+    let teaching_language = Locale::from_tag(&p.teaching_language)
+        .ok_or_else(|| invalid(f("teaching_language"), format!("`{}` is not en or fr", p.teaching_language)))?;
+    let starts_on = parse_date(&f("starts_on"), &p.starts_on)?;
+    let ends_on = parse_date(&f("ends_on"), &p.ends_on)?;
+    if ends_on < starts_on {
+        return Err(invalid(f("ends_on"), "must not be before starts_on"));
+    }
+    if p.places.is_empty() {
+        return Err(invalid(f("places"), "name at least one place"));
+    }
+    for (j, place) in p.places.iter().enumerate() {
+        check_len(&format!("{at}.places[{j}]"), place, 200)?;
+    }
+    check_range(&f("ects"), p.ects, 0, 60)?;
+    check_range(&f("hours"), p.hours, 1, 2000)?;
+    check_range(&f("capacity"), p.capacity, 1, 10_000)?;
+    check_range(&f("payment_deadline_days"), p.payment_deadline_days, 1, 120)?;
+    if p.certifications.is_empty() {
+        return Err(invalid(f("certifications"), "name at least one certificate"));
+    }
+    let unique: HashSet<_> = p.certifications.iter().collect();
+    if unique.len() != p.certifications.len() {
+        return Err(invalid(f("certifications"), "a certificate is listed twice"));
+    }
+    let opens = parse_instant(&f("applications_open"), &p.applications_open)?;
+    let closes = parse_instant(&f("applications_close"), &p.applications_close)?;
+    if closes <= opens {
+        return Err(invalid(f("applications_close"), "must be after applications_open"));
+    }
+    if closes.date() > starts_on {
+        return Err(invalid(f("applications_close"), "must not be after the school starts"));
+    }
+
+    if p.fee_tiers.is_empty() {
+        return Err(invalid(f("fee_tiers"), "a program needs at least its standard fee"));
+    }
+    let mut tiers = Vec::with_capacity(p.fee_tiers.len());
+    let mut codes = HashSet::new();
+    for (j, t) in p.fee_tiers.into_iter().enumerate() {
+        let tf = |name: &str| format!("{at}.fee_tiers[{j}].{name}");
+        let code = Slug::parse(&tf("code"), &t.code)?;
+        if !codes.insert(code.clone()) {
+            return Err(invalid(tf("code"), format!("`{code}` is used twice")));
+        }
+        t.label.check(&tf("label"), 120)?;
+        let currency = Currency::parse(&t.currency).map_err(|e| invalid(tf("currency"), e.to_string()))?;
+        let amount = Money::parse_decimal(&t.amount, currency).map_err(|e| invalid(tf("amount"), e.to_string()))?;
+        let available_until = t
+            .available_until
+            .as_ref()
+            .map(|d| parse_instant(&tf("available_until"), d))
+            .transpose()?;
+        if t.standard && (t.category.is_some() || t.partner_only || available_until.is_some()) {
+            return Err(invalid(
+                tf("standard"),
+                "the standard tier applies to everyone: no category, partner_only or available_until",
+            ));
+        }
+        tiers.push(FeeTierSpec {
+            code,
+            label: t.label,
+            amount,
+            standard: t.standard,
+            category: t.category,
+            partner_only: t.partner_only,
+            available_until,
+        });
+    }
+    let standard = tiers.iter().filter(|t| t.standard).count();
+    if standard != 1 {
+        return Err(invalid(
+            f("fee_tiers"),
+            format!("exactly one tier must have `standard = true` (found {standard})"),
+        ));
+    }
+
+    Ok(ProgramSpec {
+        slug,
+        title: p.title,
+        summary: p.summary,
+        audience: p.audience,
+        teaching_language,
+        starts_on,
+        ends_on,
+        places: p.places.into_iter().map(|s| s.trim().to_owned()).collect(),
+        ects: p.ects,
+        hours: p.hours,
+        certifications: p.certifications,
+        capacity: p.capacity,
+        application_opens_at: opens,
+        application_closes_at: closes,
+        review_mode: p.review,
+        payment_deadline_days: p.payment_deadline_days,
+        contact_email: parse_email(&f("contact_email"), &p.contact_email)?,
+        fee_tiers: tiers,
+    })
+}
+
+/// The catalog that ships with the product (the 2026 edition from the brochure).
+pub const SHIPPED_CATALOG: &str = include_str!("../../catalog/2026.toml");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_catalog_holds_the_brochure_facts() {
+        let e = parse_catalog(SHIPPED_CATALOG).unwrap();
+        assert_eq!(e.year, 2026);
+        assert_eq!(e.programs.len(), 2);
+        let ai = &e.programs[0];
+        assert_eq!(ai.title.en, "Artificial Intelligence and Digital Innovation in Medicine");
+        assert_eq!(ai.standard_fee().amount.cents(), 250_000);
+        assert_eq!(ai.starts_on, time::macros::date!(2026 - 07 - 06));
+        assert_eq!(ai.ends_on, time::macros::date!(2026 - 07 - 17));
+        assert_eq!(ai.ects, 5);
+        let hands_on = &e.programs[1];
+        assert_eq!(hands_on.standard_fee().amount.cents(), 310_000);
+        assert!(hands_on.certifications.contains(&CertificateKind::Afgsu2));
+        assert!(!ai.certifications.contains(&CertificateKind::Afgsu2));
+    }
+
+    fn with(find: &str, replace: &str) -> Result<EditionSpec, CatalogError> {
+        assert!(SHIPPED_CATALOG.contains(find), "fixture text `{find}` not in catalog");
+        parse_catalog(&SHIPPED_CATALOG.replacen(find, replace, 1))
+    }
+
+    #[test]
+    fn a_bad_catalog_names_the_field_and_the_reason() {
+        let err = with("amount = \"2500.00\"", "amount = \"2500.001\"").unwrap_err();
+        assert_eq!(err.to_string(), "programs[0].fee_tiers[0].amount: `2500.001` has more than two decimals");
+        let err = with("ends_on = 2026-07-17", "ends_on = 2026-07-01").unwrap_err();
+        assert_eq!(err.to_string(), "programs[0].ends_on: must not be before starts_on");
+        let err = with("capacity = 40", "capacity = 0").unwrap_err();
+        assert_eq!(err.to_string(), "programs[0].capacity: 0 is out of range (1–10000)");
+        let err = with("standard = true", "standard = false").unwrap_err();
+        assert!(err.to_string().starts_with("programs[0].fee_tiers: exactly one tier"), "{err}");
+        let err = with("slug = \"ai-digital-innovation\"", "slug = \"AI Digital\"").unwrap_err();
+        assert!(err.to_string().starts_with("programs[0].slug:"), "{err}");
+        let err = with("review = \"review\"", "review = \"maybe\"").unwrap_err();
+        assert!(matches!(err, CatalogError::Syntax(ref m) if m.contains("maybe")), "{err}");
+        let err = with("[edition]", "[edition]\ncolour = \"blue\"").unwrap_err();
+        assert!(matches!(err, CatalogError::Syntax(ref m) if m.contains("colour")), "{err}");
+    }
+}
+
+/// Where a program's application window stands at a given instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationWindow {
+    NotYetOpen,
+    Open,
+    Closed,
+}
+
+impl ApplicationWindow {
+    pub fn at(opens: OffsetDateTime, closes: OffsetDateTime, now: OffsetDateTime) -> Self {
+        if now < opens {
+            ApplicationWindow::NotYetOpen
+        } else if now < closes {
+            ApplicationWindow::Open
+        } else {
+            ApplicationWindow::Closed
+        }
+    }
+}

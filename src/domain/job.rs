@@ -1,0 +1,71 @@
+//! Side effects as typed jobs: what to do, written in the same transaction as the change that causes it.
+
+use serde::{Deserialize, Serialize};
+
+use super::email::EmailAddress;
+use super::locale::Locale;
+
+/// An email whose content is fixed when it is queued, so that a retry sends the same message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutgoingEmail {
+    pub to: EmailAddress,
+    /// The recipient's name for the `To:` header, when known.
+    pub to_name: Option<String>,
+    pub locale: Locale,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Every kind of job the worker knows, with its data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum JobPayload {
+    SendEmail(OutgoingEmail),
+}
+
+impl JobPayload {
+    /// The `kind` column, for listing and filtering without reading the payload.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            JobPayload::SendEmail(_) => "send_email",
+        }
+    }
+}
+
+/// Retry policy: exponential backoff from `base`, capped at `max`, dead after `max_attempts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub base: std::time::Duration,
+    pub max: std::time::Duration,
+}
+
+impl RetryPolicy {
+    /// The wait before the next attempt after `attempts` failed ones, or `None` when the job is dead.
+    pub fn next_delay(&self, attempts: u32) -> Option<std::time::Duration> {
+        if attempts >= self.max_attempts {
+            return None;
+        }
+        let factor = 1u32.checked_shl(attempts.saturating_sub(1)).unwrap_or(u32::MAX);
+        Some(self.base.saturating_mul(factor).min(self.max))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn backoff_doubles_then_caps_then_gives_up() {
+        let p = RetryPolicy { max_attempts: 5, base: Duration::from_secs(30), max: Duration::from_secs(100) };
+        assert_eq!(p.next_delay(1), Some(Duration::from_secs(30)));
+        assert_eq!(p.next_delay(2), Some(Duration::from_secs(60)));
+        assert_eq!(p.next_delay(3), Some(Duration::from_secs(100)));
+        assert_eq!(p.next_delay(4), Some(Duration::from_secs(100)));
+        assert_eq!(p.next_delay(5), None);
+        let long = RetryPolicy { max_attempts: 100, ..p };
+        assert_eq!(long.next_delay(80), Some(Duration::from_secs(100)));
+    }
+}

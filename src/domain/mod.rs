@@ -1,0 +1,14 @@
+//! Pure rules and parsed types: no I/O, no sqlx, no axum.
+//!
+//! Everything that enters the product from outside (a catalog file, a form, a CLI flag) is parsed into
+//! one of these types once; after that, no function takes a bare `String` for a meaningful value.
+
+pub mod audit;
+pub mod calendar;
+pub mod catalog;
+pub mod demo;
+pub mod email;
+pub mod job;
+pub mod locale;
+pub mod money;
+pub mod status;

@@ -1,0 +1,74 @@
+//! Page errors. Handlers return `AppError` and use `?`; unexpected errors are logged with their cause
+//! chain and answered with an opaque page; the page itself is rendered by the `error_pages` middleware,
+//! which knows the visitor's language.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::views::{ErrorTemplate, Layout};
+use crate::config::Config;
+use crate::domain::locale::Locale;
+use crate::i18n::Tr;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+/// The marker the middleware turns into a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorPage {
+    NotFound,
+    Internal,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, page) = match &self {
+            AppError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound),
+            AppError::Internal(e) => {
+                tracing::error!(error = ?e, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal)
+            }
+        };
+        let mut response = (status, "").into_response();
+        response.extensions_mut().insert(page);
+        response
+    }
+}
+
+/// The full error page.
+pub fn render(page: ErrorPage, locale: Locale, config: &Config) -> Response {
+    let tr = Tr(locale);
+    let (status, title, body) = match page {
+        ErrorPage::NotFound => (StatusCode::NOT_FOUND, tr.t("not-found-title"), tr.t("not-found-body")),
+        ErrorPage::Internal => (StatusCode::INTERNAL_SERVER_ERROR, tr.t("error-title"), tr.t("error-body")),
+    };
+    let template = ErrorTemplate {
+        layout: Layout::new(tr, "/", &title, config),
+        heading: &title,
+        body: &body,
+        show_home_link: page == ErrorPage::NotFound,
+    };
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            (status, title).into_response()
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Which language a visitor reads: the switch (remembered in a cookie), else Accept-Language, else English.
+
+use axum::Router;
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::AppState;
+use crate::domain::locale::Locale;
+
+/// The visitor's language, as an extractor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lang(pub Locale);
+
+pub const COOKIE: &str = "lang";
+
+impl Lang {
+    pub fn from_headers(headers: &HeaderMap) -> Lang {
+        let from_cookie = headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == COOKIE)
+            .and_then(|(_, value)| Locale::from_tag(value));
+        let from_header = || {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Locale::from_accept_language)
+        };
+        Lang(from_cookie.or_else(from_header).unwrap_or_default())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Lang::from_headers(&parts.headers))
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/language/{tag}", get(switch))
+}
+
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+/// Only paths on this site, so that the switch cannot be used to send people elsewhere.
+fn safe_next(next: Option<String>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        _ => "/".to_owned(),
+    }
+}
+
+async fn switch(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Path(tag): Path<String>,
+    Query(q): Query<Next>,
+) -> Response {
+    let Some(locale) = Locale::from_tag(&tag).filter(|l| l.tag() == tag) else {
+        return super::error::AppError::NotFound.into_response();
+    };
+    let secure = if state.config.public_url.starts_with("https://") { "; Secure" } else { "" };
+    let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", locale.tag());
+    let mut response = Redirect::to(&safe_next(q.next)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_wins_over_the_browser_language() {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("fr-FR,fr;q=0.9"));
+        assert_eq!(Lang::from_headers(&h).0, Locale::Fr);
+        h.insert(header::COOKIE, HeaderValue::from_static("a=b; lang=en"));
+        assert_eq!(Lang::from_headers(&h).0, Locale::En);
+        assert_eq!(Lang::from_headers(&HeaderMap::new()).0, Locale::En);
+    }
+
+    #[test]
+    fn the_switch_only_returns_to_this_site() {
+        assert_eq!(safe_next(Some("/programs/2026/x".into())), "/programs/2026/x");
+        assert_eq!(safe_next(Some("//evil.example".into())), "/");
+        assert_eq!(safe_next(Some("https://evil.example".into())), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

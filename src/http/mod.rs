@@ -1,0 +1,127 @@
+//! HTTP: one module per resource, each with its own `router()`, merged here with the layers every
+//! request goes through (request id, tracing, timeouts, security headers, localized error pages).
+//!
+//! Errors: page handlers return [`error::AppError`] (rendered as a page in the visitor's language by
+//! the `error_pages` middleware); API handlers return [`api::ApiError`] (JSON).
+
+pub mod api;
+pub mod cache;
+pub mod error;
+pub mod health;
+pub mod lang;
+pub mod public;
+pub mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tokio::sync::Notify;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::{Config, Secret};
+use crate::store::Store;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState(Arc<AppInner>);
+
+pub struct AppInner {
+    /// The database, behind the storage trait.
+    pub store: Arc<dyn Store>,
+    /// Settings read at start.
+    pub config: Arc<Config>,
+    /// The public catalog and its pre-rendered pages, refreshed from the store at most once a second.
+    pub catalog: cache::PublicCatalog,
+    /// Wakes the in-process worker when a job is queued, so email leaves at once.
+    pub wake_worker: Arc<Notify>,
+    /// Signs cookies and tokens (sessions and CSRF arrive with the applicant accounts).
+    pub secret_key: Secret,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppInner;
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: Arc<Config>, secret_key: Secret, wake_worker: Arc<Notify>) -> Self {
+        let catalog = cache::PublicCatalog::new(store.clone(), Duration::from_secs(1));
+        AppState(Arc::new(AppInner { store, config, catalog, wake_worker, secret_key }))
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let security_headers = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            ),
+        ));
+    let request_id = HeaderName::from_static("x-request-id");
+
+    Router::new()
+        .merge(public::router())
+        .merge(api::router())
+        .merge(health::router())
+        .merge(lang::router())
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), error_pages))
+        .layer(CatchPanicLayer::custom(|_| error::AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()))
+        .layer(security_headers)
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn not_found(req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        api::ApiError::NotFound.into_response()
+    } else {
+        error::AppError::NotFound.into_response()
+    }
+}
+
+/// Turns an error marked by [`error::AppError`] into a full page in the visitor's language.
+async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let locale = lang::Lang::from_headers(req.headers()).0;
+    let response = next.run(req).await;
+    match response.extensions().get::<error::ErrorPage>().copied() {
+        Some(page) => error::render(page, locale, &state.config),
+        None => response,
+    }
+}

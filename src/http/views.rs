@@ -1,0 +1,188 @@
+//! Page templates (under `templates/`, auto-escaped by askama) and the view models they read.
+
+use askama::Template;
+use time::OffsetDateTime;
+
+use crate::config::Config;
+use crate::domain::calendar::{format_date_range, format_paris_datetime};
+use crate::domain::catalog::ApplicationWindow;
+use crate::domain::locale::Locale;
+use crate::i18n::Tr;
+use crate::store::ProgramRecord;
+
+/// The stylesheet, served from memory with a content hash in its URL so browsers can keep it forever.
+pub const STYLESHEET: &str = include_str!("../../templates/static/site.css");
+
+pub fn stylesheet_href() -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        // FNV-1a: a stable fingerprint, not a security measure.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in STYLESHEET.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("/static/site.css?v={h:016x}")
+    })
+}
+
+/// What every page shares: language, title, the language switch, the contact address.
+pub struct Layout {
+    pub tr: Tr,
+    pub lang: &'static str,
+    pub title: String,
+    pub switches: Vec<LanguageLink>,
+    pub contact_email: String,
+    pub stylesheet: &'static str,
+}
+
+pub struct LanguageLink {
+    pub tag: &'static str,
+    pub name: &'static str,
+    pub href: String,
+}
+
+impl Layout {
+    pub fn new(tr: Tr, path: &str, title: &str, config: &Config) -> Layout {
+        let switches = Locale::ALL
+            .iter()
+            .filter(|l| **l != tr.locale())
+            .map(|l| LanguageLink { tag: l.tag(), name: l.native_name(), href: format!("/language/{}?next={path}", l.tag()) })
+            .collect();
+        let contact_email = config
+            .mail_from
+            .parse::<lettre::message::Mailbox>()
+            .map(|m| m.email.to_string())
+            .unwrap_or_default();
+        let site = tr.t("site-name");
+        Layout {
+            tr,
+            lang: tr.locale().tag(),
+            title: if title == site { format!("{site} · {}", tr.t("site-owner")) } else { format!("{title} · {site}") },
+            switches,
+            contact_email,
+            stylesheet: stylesheet_href(),
+        }
+    }
+}
+
+/// One program, worded for one language at one instant.
+pub struct ProgramView {
+    pub href: String,
+    pub title: String,
+    pub summary: String,
+    pub audience: String,
+    pub dates: String,
+    pub fee: Option<String>,
+    pub fee_label: Option<String>,
+    pub certifications: Vec<String>,
+    pub places: Vec<String>,
+    pub ects: String,
+    pub hours: String,
+    pub language: String,
+    pub window_text: String,
+    pub window_class: &'static str,
+    pub seats_text: String,
+    pub capacity_text: String,
+    pub full: bool,
+    pub past_text: Option<String>,
+    pub contact_email: String,
+    pub edition_title: String,
+    pub is_demo: bool,
+}
+
+impl ProgramView {
+    pub fn new(p: &ProgramRecord, tr: Tr, now: OffsetDateTime) -> ProgramView {
+        let locale = tr.locale();
+        let window = p.window(now);
+        let (window_text, window_class) = match window {
+            ApplicationWindow::NotYetOpen => (
+                tr.t1("window-not-yet", "date", format_paris_datetime(p.application_opens_at, locale)),
+                "status status--soon",
+            ),
+            ApplicationWindow::Open => (
+                tr.t1("window-open", "date", format_paris_datetime(p.application_closes_at, locale)),
+                "status status--open",
+            ),
+            ApplicationWindow::Closed => (tr.t("window-closed"), "status status--closed"),
+        };
+        let dates = format_date_range(p.starts_on, p.ends_on, locale);
+        let full = p.seats_left() == 0;
+        let past = p.ends_on < now.date();
+        ProgramView {
+            href: format!("/programs/{}/{}", p.edition_slug, p.slug),
+            title: p.title.get(locale).to_owned(),
+            summary: p.summary.get(locale).to_owned(),
+            audience: p.audience.get(locale).to_owned(),
+            past_text: past.then(|| tr.t1("program-past", "dates", dates.clone())),
+            dates,
+            fee: p.standard_fee().map(|t| t.amount.display(locale)),
+            fee_label: p.standard_fee().map(|t| t.label.get(locale).to_owned()),
+            certifications: p.certifications.iter().map(|c| tr.t(&format!("cert-{}", c.as_str()))).collect(),
+            places: p.places.clone(),
+            ects: tr.tn("program-ects", "ects", i64::from(p.ects)),
+            hours: tr.tn("program-hours", "hours", i64::from(p.hours)),
+            language: match p.teaching_language {
+                Locale::En => tr.t("program-taught-in-en"),
+                Locale::Fr => tr.t("program-taught-in-fr"),
+            },
+            window_text,
+            window_class,
+            seats_text: if full { tr.t("seats-full") } else { tr.tn("seats-left", "count", i64::from(p.seats_left())) },
+            capacity_text: tr.tn("seats-capacity", "count", i64::from(p.capacity)),
+            full,
+            contact_email: p.contact_email.clone(),
+            edition_title: p.edition_title.get(locale).to_owned(),
+            is_demo: p.edition_is_demo,
+        }
+    }
+}
+
+/// The programs of one edition, as the home page groups them.
+pub struct EditionGroup {
+    pub title: String,
+    pub is_demo: bool,
+    pub programs: Vec<ProgramView>,
+}
+
+pub fn group_by_edition(programs: &[ProgramRecord], tr: Tr, now: OffsetDateTime) -> Vec<EditionGroup> {
+    let mut groups: Vec<(String, EditionGroup)> = Vec::new();
+    for p in programs {
+        let view = ProgramView::new(p, tr, now);
+        match groups.last_mut() {
+            Some((slug, group)) if *slug == p.edition_slug => group.programs.push(view),
+            _ => groups.push((
+                p.edition_slug.clone(),
+                EditionGroup {
+                    title: p.edition_title.get(tr.locale()).to_owned(),
+                    is_demo: p.edition_is_demo,
+                    programs: vec![view],
+                },
+            )),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomeTemplate {
+    pub layout: Layout,
+    pub groups: Vec<EditionGroup>,
+}
+
+#[derive(Template)]
+#[template(path = "program.html")]
+pub struct ProgramTemplate {
+    pub layout: Layout,
+    pub p: ProgramView,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorTemplate<'a> {
+    pub layout: Layout,
+    pub heading: &'a str,
+    pub body: &'a str,
+    pub show_home_link: bool,
+}

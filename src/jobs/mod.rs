@@ -1,0 +1,6 @@
+//! The worker: claims due jobs from the outbox, performs them, retries with backoff, buries the ones
+//! that keep failing. Runs inside `serve`, or once from the CLI.
+
+mod worker;
+
+pub use worker::{Outcome, RunReport, Worker};

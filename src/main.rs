@@ -1,0 +1,318 @@
+//! The `summer-school` command: a thin layer over the library. Errors are one line and exit 1.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, anyhow, bail};
+use argon2::password_hash::PasswordHasher;
+use clap::{Parser, Subcommand};
+use time::OffsetDateTime;
+
+use summer_school::config::{Config, LogFormat};
+use summer_school::domain::audit::Actor;
+use summer_school::domain::email::EmailAddress;
+use summer_school::domain::job::JobPayload;
+use summer_school::domain::locale::Locale;
+use summer_school::domain::status::OrganizerRole;
+use summer_school::email::render;
+use summer_school::i18n::Tr;
+use summer_school::startup;
+use summer_school::store::{JobFilter, NewOrganizer, StoreError};
+
+#[derive(Parser)]
+#[command(name = "summer-school", version, about = "Runs a medical faculty's summer schools, from application to verified certificate.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web application and run the job worker in one process.
+    Serve {
+        /// Also seed a clearly labelled demo edition whose application window is open.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Load or inspect the catalog of editions and programs.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+    /// Administration tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Inspect and drive the job outbox.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Create or update an edition from a catalog file (all or nothing).
+    Load {
+        /// A catalog TOML file, like catalog/2026.toml.
+        file: PathBuf,
+    },
+    /// List the editions and programs in the database.
+    Show,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an organizer account; prints a temporary password once and emails a welcome.
+    CreateOrganizer {
+        #[arg(long)]
+        email: String,
+        /// The name shown to colleagues (defaults to the email address).
+        #[arg(long)]
+        name: Option<String>,
+        /// admin, program_director, reviewer, finance or scolarite.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// The organization's slug; needed only when there are several.
+        #[arg(long)]
+        organization: Option<String>,
+        /// Language of the welcome email (en or fr).
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// Queue a test email, to check the mail settings.
+    SendTestEmail {
+        #[arg(long)]
+        to: String,
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// List recent jobs.
+    List {
+        /// Only jobs that failed for good.
+        #[arg(long)]
+        dead: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Give a dead job a fresh set of attempts.
+    Retry { id: i64 },
+    /// Perform every due job once, then exit.
+    RunOnce,
+}
+
+fn main() -> ExitCode {
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    init_tracing(&config, matches!(cli.command, Command::Serve { .. }));
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let chain: Vec<String> = e.chain().map(ToString::to_string).collect();
+            eprintln!("error: {}", chain.join(": "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(config: &Config, serving: bool) {
+    let default = if serving { "info,sqlx=warn" } else { "warn" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Pretty => builder.init(),
+    }
+}
+
+fn parse_locale(tag: &str) -> anyhow::Result<Locale> {
+    Locale::from_tag(tag).ok_or_else(|| anyhow!("--lang `{tag}` is not en or fr"))
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo } => startup::serve(config, demo).await,
+        Command::Migrate => {
+            startup::open_store(&config).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Catalog { command } => catalog(command, config).await,
+        Command::Admin { command } => admin(command, config).await,
+        Command::Jobs { command } => jobs(command, config).await,
+    }
+}
+
+async fn catalog(command: CatalogCommand, config: Config) -> anyhow::Result<()> {
+    match command {
+        CatalogCommand::Load { file } => {
+            let spec = startup::read_catalog(Some(&file))?;
+            let store = startup::open_store(&config).await?;
+            let outcome = store
+                .load_edition(&spec, &Actor::Cli, OffsetDateTime::now_utc())
+                .await
+                .map_err(|e| match e {
+                    StoreError::Conflict { constraint } if constraint == "program_seats_held_check" => {
+                        anyhow!("a program's capacity is below the seats already held; raise it")
+                    }
+                    other => other.into(),
+                })?;
+            println!(
+                "edition {} {}: {} program(s) created, {} updated",
+                spec.slug,
+                if outcome.edition_created { "created" } else { "updated" },
+                outcome.programs_created,
+                outcome.programs_updated
+            );
+            Ok(())
+        }
+        CatalogCommand::Show => {
+            let store = startup::open_store(&config).await?;
+            let editions = store.editions().await?;
+            if editions.is_empty() {
+                println!("no edition yet: run `summer-school catalog load catalog/2026.toml` or `serve`");
+            }
+            let programs = store.programs().await?;
+            for e in editions {
+                let demo = if e.is_demo { " [DEMO]" } else { "" };
+                println!("{} ({}) {}{} — {} program(s)", e.slug, e.year, e.title.en, demo, e.program_count);
+                for p in programs.iter().filter(|p| p.edition_slug == e.slug) {
+                    let fee = p.standard_fee().map(|t| t.amount.to_string()).unwrap_or_default();
+                    println!(
+                        "  {:<32} {} → {}  {}  seats {}/{}  applications {} → {}",
+                        p.slug,
+                        p.starts_on,
+                        p.ends_on,
+                        fee,
+                        p.seats_held,
+                        p.capacity,
+                        p.application_opens_at.date(),
+                        p.application_closes_at.date()
+                    );
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn generate_password() -> anyhow::Result<String> {
+    // No look-alike characters (0/O, 1/l/I), so it can be read off a screen.
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness available: {e}"))?;
+    Ok(bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect())
+}
+
+async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
+    match command {
+        AdminCommand::CreateOrganizer { email, name, role, organization, lang } => {
+            let email = EmailAddress::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
+            let role: OrganizerRole = role.parse().map_err(|e| anyhow!("--role: {e}"))?;
+            let locale = parse_locale(&lang)?;
+            let display_name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).unwrap_or_else(|| email.to_string());
+            let store = startup::open_store(&config).await?;
+            let organization_slug = match organization {
+                Some(o) => o,
+                None => {
+                    let mut slugs: Vec<String> = store.editions().await?.into_iter().map(|e| e.organization_slug).collect();
+                    slugs.dedup();
+                    match slugs.as_slice() {
+                        [one] => one.clone(),
+                        [] => bail!("there is no organization yet: load a catalog first"),
+                        _ => bail!("several organizations exist: choose one with --organization"),
+                    }
+                }
+            };
+            let password = generate_password()?;
+            let hash = argon2::Argon2::default()
+                .hash_password(password.as_bytes())
+                .map_err(|e| anyhow!("hashing the password failed: {e}"))?
+                .to_string();
+            let welcome = render::organizer_welcome(Tr(locale), &email, &display_name, role, &config.public_url);
+            let new = NewOrganizer { organization_slug, email: email.clone(), display_name, role, password_hash: hash };
+            store
+                .create_organizer(&new, &welcome, &Actor::Cli, OffsetDateTime::now_utc())
+                .await
+                .map_err(|e| match e {
+                    StoreError::Conflict { .. } => anyhow!("an organizer with this email already exists"),
+                    other => other.into(),
+                })?;
+            println!("organizer {email} created with role {role}; a welcome email is queued");
+            println!("temporary password (shown once, not stored): {password}");
+            Ok(())
+        }
+        AdminCommand::SendTestEmail { to, lang } => {
+            let to = EmailAddress::parse(&to).map_err(|e| anyhow!("--to: {e}"))?;
+            let email = render::test_message(Tr(parse_locale(&lang)?), &to, &config.public_url);
+            let store = startup::open_store(&config).await?;
+            let id = store
+                .enqueue_job(&JobPayload::SendEmail(email), config.jobs.retry.max_attempts, OffsetDateTime::now_utc())
+                .await?;
+            println!("test email queued as job {id}; a running server sends it, or run `summer-school jobs run-once`");
+            Ok(())
+        }
+    }
+}
+
+async fn jobs(command: JobsCommand, config: Config) -> anyhow::Result<()> {
+    let store = startup::open_store(&config).await?;
+    match command {
+        JobsCommand::List { dead, limit } => {
+            let filter = if dead { JobFilter::Dead } else { JobFilter::All };
+            let jobs = store.jobs(filter, limit.clamp(1, 10_000)).await?;
+            if jobs.is_empty() {
+                println!("{}", if dead { "no dead job" } else { "no job" });
+            }
+            for j in jobs {
+                println!(
+                    "{:>6}  {:<10} {:<8} attempts {}/{}  run at {}  {}",
+                    j.job_id,
+                    j.kind,
+                    j.status,
+                    j.attempts,
+                    j.max_attempts,
+                    j.run_at,
+                    j.last_error.as_deref().unwrap_or("")
+                );
+            }
+            Ok(())
+        }
+        JobsCommand::Retry { id } => {
+            store.retry_job(id, &Actor::Cli, OffsetDateTime::now_utc()).await.map_err(|e| match e {
+                StoreError::NotFound => anyhow!("there is no job {id}"),
+                other => other.into(),
+            })?;
+            println!("job {id} queued again");
+            Ok(())
+        }
+        JobsCommand::RunOnce => {
+            let worker = startup::worker(&config, store, Default::default()).context("worker")?;
+            let report = worker.run_until_idle().await?;
+            println!("{} done, {} to retry later, {} dead", report.done, report.retrying, report.dead);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! Builds the application from its configuration: store, keys, catalog, mailer, worker, router.
+//!
+//! The order matters for "nothing written on a bad start": everything that can be checked without
+//! touching the disk (settings, production rules, the catalog file, the port) is checked first.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, anyhow, bail};
+use lettre::message::Mailbox;
+use time::OffsetDateTime;
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+
+use crate::config::{AppEnv, Config, Secret};
+use crate::domain::audit::Actor;
+use crate::domain::catalog::{EditionSpec, SHIPPED_CATALOG, parse_catalog};
+use crate::domain::demo::demo_edition;
+use crate::email::Mailer;
+use crate::http::{AppState, router};
+use crate::jobs::Worker;
+use crate::store::{self, ConnectOptions, Store};
+
+/// Refuses to run production on a development default, naming each one.
+pub fn check_production(config: &Config) -> anyhow::Result<()> {
+    if config.app_env == AppEnv::Production {
+        let problems = config.production_problems();
+        if !problems.is_empty() {
+            bail!("APP_ENV=production refuses development defaults: {}", problems.join("; "));
+        }
+    }
+    Ok(())
+}
+
+/// Opens the store named by `DATABASE_URL` and migrates it.
+pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    let options = ConnectOptions { max_connections: config.database_max_connections, ..ConnectOptions::default() };
+    Ok(store::connect(config.database_url.expose(), &options).await?)
+}
+
+/// Reads a catalog file, or the shipped one.
+pub fn read_catalog(path: Option<&Path>) -> anyhow::Result<EditionSpec> {
+    match path {
+        None => parse_catalog(SHIPPED_CATALOG).context("the shipped catalog is invalid"),
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read catalog {}", p.display()))?;
+            parse_catalog(&text).with_context(|| format!("catalog {} refused", p.display()))
+        }
+    }
+}
+
+/// The key that signs cookies and tokens: `SECRET_KEY`, or in development one generated once into
+/// `data/keys/secret.key` and reused after.
+pub fn secret_key(config: &Config) -> anyhow::Result<Secret> {
+    if let Some(k) = &config.secret_key {
+        return Ok(k.clone());
+    }
+    if config.app_env == AppEnv::Production {
+        bail!("SECRET_KEY is required in production");
+    }
+    let path = config.data_dir.join("keys").join("secret.key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let key = existing.trim();
+        if key.len() >= 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(Secret::new(key));
+        }
+        bail!("{} is not a valid key; delete it to generate a new one", path.display());
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness available: {e}"))?;
+    let key: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let dir = path.parent().expect("keys folder");
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    write_private(&path, &key).with_context(|| format!("cannot write {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a development secret key");
+    Ok(Secret::new(key))
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    f.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}
+
+/// Loads the catalog when the database has no edition yet, and the demo edition when asked.
+pub async fn seed(store: &dyn Store, catalog: &EditionSpec, demo: bool) -> anyhow::Result<()> {
+    let now = OffsetDateTime::now_utc();
+    if store.edition_count().await? == 0 {
+        let outcome = store.load_edition(catalog, &Actor::System, now).await?;
+        tracing::info!(edition = %catalog.slug, programs = outcome.programs_created, "catalog loaded");
+    }
+    if demo {
+        let spec = demo_edition(catalog, now.date());
+        store.load_edition(&spec, &Actor::System, now).await?;
+        tracing::info!("demo edition ready, with its application window open");
+    }
+    Ok(())
+}
+
+/// The worker as configured.
+pub fn worker(config: &Config, store: Arc<dyn Store>, wake: Arc<Notify>) -> anyhow::Result<Worker> {
+    let mailer = Mailer::from_config(config)?;
+    let from: Mailbox = config.mail_from.parse().context("MAIL_FROM")?;
+    Ok(Worker::new(store, mailer, from, config.public_host().to_owned(), config.jobs, wake))
+}
+
+/// Binds the listening socket, with a clear message when the port is taken.
+pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => anyhow!("cannot listen on {addr}: the port is already in use (set BIND_ADDR)"),
+        _ => anyhow!("cannot listen on {addr}: {e}"),
+    })
+}
+
+/// A running server, for `serve` and for tests.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: watch::Sender<bool>,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    worker: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops taking requests and jobs, lets in-flight ones finish (up to `grace`), then returns.
+    pub async fn shutdown(self, grace: std::time::Duration) {
+        let _ = self.shutdown.send(true);
+        let finish = async {
+            let _ = self.server.await;
+            if let Some(w) = self.worker {
+                let _ = w.await;
+            }
+        };
+        if tokio::time::timeout(grace, finish).await.is_err() {
+            tracing::warn!("shutdown grace period over; stopping anyway");
+        }
+    }
+}
+
+/// Starts the HTTP server (and, when `with_worker`, the job worker) on an already bound listener.
+pub async fn start(
+    config: Arc<Config>,
+    store: Arc<dyn Store>,
+    listener: TcpListener,
+    with_worker: bool,
+) -> anyhow::Result<Running> {
+    let secret = secret_key(&config)?;
+    let wake = Arc::new(Notify::new());
+    let state = AppState::new(store.clone(), config.clone(), secret, wake.clone());
+    let (shutdown, mut stop) = watch::channel(false);
+    let worker = if with_worker {
+        let w = worker(&config, store, wake)?;
+        Some(tokio::spawn(w.run(shutdown.subscribe())))
+    } else {
+        None
+    };
+    let addr = listener.local_addr()?;
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await
+    });
+    Ok(Running { addr, state, shutdown, server, worker })
+}
+
+/// `serve`: everything in one process until SIGTERM or Ctrl-C.
+pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    check_production(&config)?;
+    let catalog = read_catalog(config.catalog_file.as_deref())?;
+    let listener = bind(config.bind).await?;
+    let store = open_store(&config).await?;
+    seed(store.as_ref(), &catalog, demo).await?;
+    let config = Arc::new(config);
+    let grace = config.shutdown_grace;
+    let running = start(config.clone(), store, listener, true).await?;
+    tracing::info!(
+        addr = %running.addr,
+        public_url = %config.public_url,
+        startup_ms = started.elapsed().as_millis() as u64,
+        "summer-school is listening"
+    );
+    shutdown_signal().await;
+    tracing::info!("shutting down: finishing in-flight requests and the current job");
+    running.shutdown(grace).await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

@@ -1,0 +1,723 @@
+//! The SQL both backends share. Both speak `$1` parameters, `on conflict` and `returning`, so most
+//! operations are written once here and expanded for each backend; what differs (transactions that
+//! take the write lock, job claiming, migrations) lives in `sqlite.rs` and `postgres.rs`.
+
+use std::collections::HashMap;
+
+use time::{Date, OffsetDateTime};
+
+use super::types::Timestamp;
+use super::{AuditEvent, EditionRecord, FeeTierRecord, JobSummary, ProgramRecord, StoreError};
+use crate::domain::catalog::LocalizedText;
+use crate::domain::locale::Locale;
+use crate::domain::money::{Currency, Money};
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct ProgramRow {
+    program_id: String,
+    edition_slug: String,
+    edition_title_en: String,
+    edition_title_fr: String,
+    edition_year: i32,
+    edition_is_demo: bool,
+    slug: String,
+    title_en: String,
+    title_fr: String,
+    summary_en: String,
+    summary_fr: String,
+    audience_en: String,
+    audience_fr: String,
+    teaching_language: String,
+    starts_on: Date,
+    ends_on: Date,
+    ects: i32,
+    hours: i32,
+    capacity: i32,
+    seats_held: i32,
+    application_opens_at: Timestamp,
+    application_closes_at: Timestamp,
+    review_mode: String,
+    payment_deadline_days: i32,
+    contact_email: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct FeeTierRow {
+    program_id: String,
+    code: String,
+    label_en: String,
+    label_fr: String,
+    amount_cents: i64,
+    currency: String,
+    is_standard: bool,
+    applicant_category: Option<String>,
+    partner_only: bool,
+    available_until: Option<Timestamp>,
+}
+
+pub(super) const PROGRAMS_SQL: &str = "
+select p.program_id, e.slug as edition_slug, e.title_en as edition_title_en,
+       e.title_fr as edition_title_fr, e.year as edition_year, e.is_demo as edition_is_demo,
+       p.slug, p.title_en, p.title_fr, p.summary_en, p.summary_fr, p.audience_en, p.audience_fr,
+       p.teaching_language, p.starts_on, p.ends_on, p.ects, p.hours, p.capacity, p.seats_held,
+       p.application_opens_at, p.application_closes_at, p.review_mode, p.payment_deadline_days,
+       p.contact_email
+from program p
+join edition e on e.edition_id = p.edition_id
+order by e.is_demo desc, e.year desc, e.slug, p.position";
+
+pub(super) const PLACES_SQL: &str = "
+select program_id, name
+from program_place
+order by program_id, position";
+
+pub(super) const CERTIFICATIONS_SQL: &str = "
+select program_id, kind
+from program_certification
+order by program_id, kind";
+
+pub(super) const FEE_TIERS_SQL: &str = "
+select program_id, code, label_en, label_fr, amount_cents, currency, is_standard,
+       applicant_category, partner_only, available_until
+from fee_tier
+order by program_id, position";
+
+/// Stitches the four reads of the program listing together.
+pub(super) fn assemble_programs(
+    rows: Vec<ProgramRow>,
+    places: Vec<(String, String)>,
+    certifications: Vec<(String, String)>,
+    tiers: Vec<FeeTierRow>,
+) -> Result<Vec<ProgramRecord>, StoreError> {
+    let mut places_by: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, name) in places {
+        places_by.entry(id).or_default().push(name);
+    }
+    let mut certs_by: HashMap<String, Vec<_>> = HashMap::new();
+    for (id, kind) in certifications {
+        let kind = kind.parse().map_err(|e| corrupt("program_certification.kind", e))?;
+        certs_by.entry(id).or_default().push(kind);
+    }
+    let mut tiers_by: HashMap<String, Vec<FeeTierRecord>> = HashMap::new();
+    for t in tiers {
+        let currency = Currency::parse(&t.currency).map_err(|e| corrupt("fee_tier.currency", e))?;
+        let amount = Money::from_cents(t.amount_cents, currency).map_err(|e| corrupt("fee_tier.amount_cents", e))?;
+        tiers_by.entry(t.program_id).or_default().push(FeeTierRecord {
+            code: t.code,
+            label: LocalizedText { en: t.label_en, fr: t.label_fr },
+            amount,
+            is_standard: t.is_standard,
+            applicant_category: t.applicant_category,
+            partner_only: t.partner_only,
+            available_until: t.available_until.map(OffsetDateTime::from),
+        });
+    }
+    rows.into_iter()
+        .map(|r| {
+            Ok(ProgramRecord {
+                places: places_by.remove(&r.program_id).unwrap_or_default(),
+                certifications: certs_by.remove(&r.program_id).unwrap_or_default(),
+                fee_tiers: tiers_by.remove(&r.program_id).unwrap_or_default(),
+                teaching_language: Locale::from_tag(&r.teaching_language)
+                    .ok_or_else(|| corrupt("program.teaching_language", &r.teaching_language))?,
+                review_mode: r.review_mode.parse().map_err(|e| corrupt("program.review_mode", e))?,
+                program_id: r.program_id,
+                edition_slug: r.edition_slug,
+                edition_title: LocalizedText { en: r.edition_title_en, fr: r.edition_title_fr },
+                edition_year: r.edition_year,
+                edition_is_demo: r.edition_is_demo,
+                slug: r.slug,
+                title: LocalizedText { en: r.title_en, fr: r.title_fr },
+                summary: LocalizedText { en: r.summary_en, fr: r.summary_fr },
+                audience: LocalizedText { en: r.audience_en, fr: r.audience_fr },
+                starts_on: r.starts_on,
+                ends_on: r.ends_on,
+                ects: r.ects,
+                hours: r.hours,
+                capacity: r.capacity,
+                seats_held: r.seats_held,
+                application_opens_at: r.application_opens_at.into(),
+                application_closes_at: r.application_closes_at.into(),
+                payment_deadline_days: r.payment_deadline_days,
+                contact_email: r.contact_email,
+            })
+        })
+        .collect()
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct EditionRow {
+    edition_id: String,
+    organization_slug: String,
+    slug: String,
+    year: i32,
+    title_en: String,
+    title_fr: String,
+    is_demo: bool,
+    program_count: i64,
+}
+
+impl From<EditionRow> for EditionRecord {
+    fn from(r: EditionRow) -> Self {
+        EditionRecord {
+            edition_id: r.edition_id,
+            organization_slug: r.organization_slug,
+            slug: r.slug,
+            year: r.year,
+            title: LocalizedText { en: r.title_en, fr: r.title_fr },
+            is_demo: r.is_demo,
+            program_count: r.program_count,
+        }
+    }
+}
+
+pub(super) const EDITIONS_SQL: &str = "
+select e.edition_id, o.slug as organization_slug, e.slug, e.year, e.title_en, e.title_fr, e.is_demo,
+       (select count(*) from program p where p.edition_id = e.edition_id) as program_count
+from edition e
+join organization o on o.organization_id = e.organization_id
+order by e.is_demo desc, e.year desc, e.slug";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct JobRow {
+    job_id: i64,
+    kind: String,
+    status: String,
+    attempts: i32,
+    max_attempts: i32,
+    run_at: Timestamp,
+    last_error: Option<String>,
+    created_at: Timestamp,
+    finished_at: Option<Timestamp>,
+}
+
+impl TryFrom<JobRow> for JobSummary {
+    type Error = StoreError;
+    fn try_from(r: JobRow) -> Result<Self, StoreError> {
+        Ok(JobSummary {
+            job_id: r.job_id,
+            kind: r.kind,
+            status: r.status.parse().map_err(|e| corrupt("job.status", e))?,
+            attempts: r.attempts,
+            max_attempts: r.max_attempts,
+            run_at: r.run_at.into(),
+            last_error: r.last_error,
+            created_at: r.created_at.into(),
+            finished_at: r.finished_at.map(Into::into),
+        })
+    }
+}
+
+
+#[derive(sqlx::FromRow)]
+pub(super) struct AuditRow {
+    audit_event_id: i64,
+    actor: String,
+    action: String,
+    subject_type: String,
+    subject_id: String,
+    detail: String,
+    created_at: Timestamp,
+}
+
+impl From<AuditRow> for AuditEvent {
+    fn from(r: AuditRow) -> Self {
+        AuditEvent {
+            audit_event_id: r.audit_event_id,
+            actor: r.actor,
+            action: r.action,
+            subject_type: r.subject_type,
+            subject_id: r.subject_id,
+            detail: r.detail,
+            created_at: r.created_at.into(),
+        }
+    }
+}
+
+/// Expands the shared operations into `impl Store for $store`. The backend type provides
+/// `begin_write()` (a transaction holding the write lock where the database needs one) and
+/// `claim_next_job()`.
+macro_rules! shared_store_impl {
+    ($store:ty, $db:ty, $backend:expr) => {
+        impl $store {
+            async fn insert_audit(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                organization_id: Option<&str>,
+                actor: &$crate::domain::audit::Actor,
+                action: &str,
+                subject: (&str, &str),
+                detail: &str,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "insert into audit_event (organization_id, actor, action, subject_type, subject_id, detail, created_at)
+                     values ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(organization_id)
+                .bind(actor.to_string())
+                .bind(action)
+                .bind(subject.0)
+                .bind(subject.1)
+                .bind(detail)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            }
+
+            async fn insert_job(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                payload: &$crate::domain::job::JobPayload,
+                max_attempts: u32,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<i64, $crate::store::StoreError> {
+                let max_attempts = i32::try_from(max_attempts.max(1)).unwrap_or(i32::MAX);
+                let id: i64 = sqlx::query_scalar(
+                    "insert into job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at)
+                     values ($1, $2, 'queued', 0, $3, $4, $4, $4)
+                     returning job_id",
+                )
+                .bind(payload.kind())
+                .bind(sqlx::types::Json(payload))
+                .bind(max_attempts)
+                .bind(now)
+                .fetch_one(&mut **tx)
+                .await?;
+                Ok(id)
+            }
+
+            async fn upsert_program(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                edition_id: &str,
+                position: i32,
+                p: &$crate::domain::catalog::ProgramSpec,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<bool, $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                let existing: Option<String> =
+                    sqlx::query_scalar("select program_id from program where edition_id = $1 and slug = $2")
+                        .bind(edition_id)
+                        .bind(p.slug.as_str())
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                let created = existing.is_none();
+                let program_id = existing.unwrap_or_else($crate::store::new_id);
+                sqlx::query(
+                    "insert into program (program_id, edition_id, slug, position, title_en, title_fr, summary_en,
+                         summary_fr, audience_en, audience_fr, teaching_language, starts_on, ends_on, ects, hours,
+                         capacity, application_opens_at, application_closes_at, review_mode, payment_deadline_days,
+                         contact_email, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                         $20, $21, $22, $22)
+                     on conflict (program_id) do update set
+                         position = excluded.position, title_en = excluded.title_en, title_fr = excluded.title_fr,
+                         summary_en = excluded.summary_en, summary_fr = excluded.summary_fr,
+                         audience_en = excluded.audience_en, audience_fr = excluded.audience_fr,
+                         teaching_language = excluded.teaching_language, starts_on = excluded.starts_on,
+                         ends_on = excluded.ends_on, ects = excluded.ects, hours = excluded.hours,
+                         capacity = excluded.capacity, application_opens_at = excluded.application_opens_at,
+                         application_closes_at = excluded.application_closes_at, review_mode = excluded.review_mode,
+                         payment_deadline_days = excluded.payment_deadline_days,
+                         contact_email = excluded.contact_email, updated_at = excluded.updated_at",
+                )
+                .bind(&program_id)
+                .bind(edition_id)
+                .bind(p.slug.as_str())
+                .bind(position)
+                .bind(&p.title.en)
+                .bind(&p.title.fr)
+                .bind(&p.summary.en)
+                .bind(&p.summary.fr)
+                .bind(&p.audience.en)
+                .bind(&p.audience.fr)
+                .bind(p.teaching_language.tag())
+                .bind(p.starts_on)
+                .bind(p.ends_on)
+                .bind(i32::from(p.ects))
+                .bind(i32::from(p.hours))
+                .bind(i32::try_from(p.capacity).unwrap_or(i32::MAX))
+                .bind(Timestamp::new(p.application_opens_at))
+                .bind(Timestamp::new(p.application_closes_at))
+                .bind(p.review_mode.as_str())
+                .bind(i32::from(p.payment_deadline_days))
+                .bind(p.contact_email.as_str())
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+
+                sqlx::query("delete from program_place where program_id = $1")
+                    .bind(&program_id)
+                    .execute(&mut **tx)
+                    .await?;
+                for (i, place) in p.places.iter().enumerate() {
+                    sqlx::query("insert into program_place (program_id, position, name) values ($1, $2, $3)")
+                        .bind(&program_id)
+                        .bind(i32::try_from(i).unwrap_or(i32::MAX))
+                        .bind(place)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                sqlx::query("delete from program_certification where program_id = $1")
+                    .bind(&program_id)
+                    .execute(&mut **tx)
+                    .await?;
+                for kind in &p.certifications {
+                    sqlx::query("insert into program_certification (program_id, kind) values ($1, $2)")
+                        .bind(&program_id)
+                        .bind(kind.as_str())
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                let codes: Vec<&str> = p.fee_tiers.iter().map(|t| t.code.as_str()).collect();
+                let stored: Vec<String> = sqlx::query_scalar("select code from fee_tier where program_id = $1")
+                    .bind(&program_id)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                for gone in stored.iter().filter(|c| !codes.contains(&c.as_str())) {
+                    sqlx::query("delete from fee_tier where program_id = $1 and code = $2")
+                        .bind(&program_id)
+                        .bind(gone)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                for (i, t) in p.fee_tiers.iter().enumerate() {
+                    sqlx::query(
+                        "insert into fee_tier (fee_tier_id, program_id, code, position, label_en, label_fr,
+                             amount_cents, currency, is_standard, applicant_category, partner_only, available_until,
+                             created_at, updated_at)
+                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+                         on conflict (program_id, code) do update set
+                             position = excluded.position, label_en = excluded.label_en,
+                             label_fr = excluded.label_fr, amount_cents = excluded.amount_cents,
+                             currency = excluded.currency, is_standard = excluded.is_standard,
+                             applicant_category = excluded.applicant_category,
+                             partner_only = excluded.partner_only, available_until = excluded.available_until,
+                             updated_at = excluded.updated_at",
+                    )
+                    .bind($crate::store::new_id())
+                    .bind(&program_id)
+                    .bind(t.code.as_str())
+                    .bind(i32::try_from(i).unwrap_or(i32::MAX))
+                    .bind(&t.label.en)
+                    .bind(&t.label.fr)
+                    .bind(t.amount.cents())
+                    .bind(t.amount.currency().code())
+                    .bind(t.standard)
+                    .bind(t.category.map(|c| c.as_str()))
+                    .bind(t.partner_only)
+                    .bind(t.available_until.map(Timestamp::new))
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Ok(created)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::Store for $store {
+            fn backend(&self) -> $crate::store::Backend {
+                $backend
+            }
+
+            async fn ping(&self) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("select 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn edition_count(&self) -> Result<i64, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar("select count(*) from edition").fetch_one(&self.pool).await?)
+            }
+
+            async fn load_edition(
+                &self,
+                spec: &$crate::domain::catalog::EditionSpec,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<$crate::store::LoadOutcome, $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let o = &spec.organization;
+                let organization_id: String = sqlx::query_scalar(
+                    "insert into organization (organization_id, slug, name, contact_email, website, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $6)
+                     on conflict (slug) do update set
+                         name = excluded.name, contact_email = excluded.contact_email,
+                         website = excluded.website, updated_at = excluded.updated_at
+                     returning organization_id",
+                )
+                .bind($crate::store::new_id())
+                .bind(o.slug.as_str())
+                .bind(&o.name)
+                .bind(o.contact_email.as_str())
+                .bind(o.website.as_deref())
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+
+                let existing: Option<String> =
+                    sqlx::query_scalar("select edition_id from edition where organization_id = $1 and slug = $2")
+                        .bind(&organization_id)
+                        .bind(spec.slug.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let edition_created = existing.is_none();
+                let edition_id = existing.unwrap_or_else($crate::store::new_id);
+                sqlx::query(
+                    "insert into edition (edition_id, organization_id, slug, year, title_en, title_fr, is_demo, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+                     on conflict (edition_id) do update set
+                         year = excluded.year, title_en = excluded.title_en, title_fr = excluded.title_fr,
+                         is_demo = excluded.is_demo, updated_at = excluded.updated_at",
+                )
+                .bind(&edition_id)
+                .bind(&organization_id)
+                .bind(spec.slug.as_str())
+                .bind(spec.year)
+                .bind(&spec.title.en)
+                .bind(&spec.title.fr)
+                .bind(spec.is_demo)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+
+                let stored: Vec<String> = sqlx::query_scalar("select slug from program where edition_id = $1")
+                    .bind(&edition_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                if let Some(missing) = stored.iter().find(|s| !spec.programs.iter().any(|p| p.slug.as_str() == s.as_str())) {
+                    return Err($crate::store::StoreError::Refused(format!(
+                        "program `{missing}` of edition `{}` is in the database but not in the file; \
+                         a reload never deletes a program",
+                        spec.slug
+                    )));
+                }
+
+                let (mut created, mut updated) = (0, 0);
+                for (i, p) in spec.programs.iter().enumerate() {
+                    let position = i32::try_from(i).unwrap_or(i32::MAX);
+                    if Self::upsert_program(&mut tx, &edition_id, position, p, now).await? {
+                        created += 1;
+                    } else {
+                        updated += 1;
+                    }
+                }
+                let detail = format!(
+                    "{} edition `{}`: {created} program(s) created, {updated} updated",
+                    if edition_created { "created" } else { "updated" },
+                    spec.slug
+                );
+                Self::insert_audit(&mut tx, Some(&organization_id), actor, "catalog.loaded", ("edition", &edition_id), &detail, now)
+                    .await?;
+                tx.commit().await?;
+                Ok($crate::store::LoadOutcome {
+                    edition_id,
+                    edition_created,
+                    programs_created: created,
+                    programs_updated: updated,
+                })
+            }
+
+            async fn editions(&self) -> Result<Vec<$crate::store::EditionRecord>, $crate::store::StoreError> {
+                let rows: Vec<$crate::store::common::EditionRow> =
+                    sqlx::query_as($crate::store::common::EDITIONS_SQL).fetch_all(&self.pool).await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn programs(&self) -> Result<Vec<$crate::store::ProgramRecord>, $crate::store::StoreError> {
+                use $crate::store::common as c;
+                let mut conn = self.pool.acquire().await?;
+                let rows: Vec<c::ProgramRow> = sqlx::query_as(c::PROGRAMS_SQL).fetch_all(&mut *conn).await?;
+                let places: Vec<(String, String)> = sqlx::query_as(c::PLACES_SQL).fetch_all(&mut *conn).await?;
+                let certs: Vec<(String, String)> = sqlx::query_as(c::CERTIFICATIONS_SQL).fetch_all(&mut *conn).await?;
+                let tiers: Vec<c::FeeTierRow> = sqlx::query_as(c::FEE_TIERS_SQL).fetch_all(&mut *conn).await?;
+                c::assemble_programs(rows, places, certs, tiers)
+            }
+
+            async fn create_organizer(
+                &self,
+                new: &$crate::store::NewOrganizer,
+                welcome: &$crate::domain::job::OutgoingEmail,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<String, $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let organization_id: Option<String> =
+                    sqlx::query_scalar("select organization_id from organization where slug = $1")
+                        .bind(&new.organization_slug)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some(organization_id) = organization_id else {
+                    return Err($crate::store::StoreError::Refused(format!(
+                        "there is no organization `{}`: load a catalog first",
+                        new.organization_slug
+                    )));
+                };
+                let organizer_id = $crate::store::new_id();
+                sqlx::query(
+                    "insert into organizer (organizer_id, organization_id, email, display_name, password_hash, role, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $7)",
+                )
+                .bind(&organizer_id)
+                .bind(&organization_id)
+                .bind(new.email.as_str())
+                .bind(&new.display_name)
+                .bind(&new.password_hash)
+                .bind(new.role.as_str())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(welcome.clone()), 8, now).await?;
+                let detail = format!("role {}", new.role);
+                Self::insert_audit(&mut tx, Some(&organization_id), actor, "organizer.created", ("organizer", &organizer_id), &detail, now)
+                    .await?;
+                tx.commit().await?;
+                Ok(organizer_id)
+            }
+
+            async fn enqueue_job(
+                &self,
+                payload: &$crate::domain::job::JobPayload,
+                max_attempts: u32,
+                now: time::OffsetDateTime,
+            ) -> Result<i64, $crate::store::StoreError> {
+                let mut tx = self.begin_write().await?;
+                let id = Self::insert_job(&mut tx, payload, max_attempts, now.into()).await?;
+                tx.commit().await?;
+                Ok(id)
+            }
+
+            async fn claim_job(
+                &self,
+                now: time::OffsetDateTime,
+                lease: std::time::Duration,
+            ) -> Result<Option<$crate::store::ClaimedJob>, $crate::store::StoreError> {
+                self.claim_next_job(now, lease).await
+            }
+
+            async fn complete_job(&self, job_id: i64, attempt: i32, now: time::OffsetDateTime) -> Result<bool, $crate::store::StoreError> {
+                let done = sqlx::query(
+                    "update job
+                     set status = 'done', locked_until = null, finished_at = $3, updated_at = $3
+                     where job_id = $1 and attempts = $2 and status = 'running'",
+                )
+                .bind(job_id)
+                .bind(attempt)
+                .bind($crate::store::types::Timestamp::new(now))
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn fail_job(
+                &self,
+                job_id: i64,
+                attempt: i32,
+                error: &str,
+                retry_at: Option<time::OffsetDateTime>,
+                now: time::OffsetDateTime,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let error: String = error.chars().take(1000).collect();
+                let (status, run_at, finished_at) = match retry_at {
+                    Some(at) => ("queued", $crate::store::types::Timestamp::new(at), None),
+                    None => ("dead", now, Some(now)),
+                };
+                let done = sqlx::query(
+                    "update job
+                     set status = $3, run_at = $4, last_error = $5, locked_until = null, finished_at = $6, updated_at = $7
+                     where job_id = $1 and attempts = $2 and status = 'running'",
+                )
+                .bind(job_id)
+                .bind(attempt)
+                .bind(status)
+                .bind(run_at)
+                .bind(error)
+                .bind(finished_at)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn jobs(
+                &self,
+                filter: $crate::store::JobFilter,
+                limit: i64,
+            ) -> Result<Vec<$crate::store::JobSummary>, $crate::store::StoreError> {
+                use $crate::store::JobFilter;
+                let sql = match filter {
+                    JobFilter::All => "select job_id, kind, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
+                         from job order by job_id desc limit $1",
+                    JobFilter::Dead => "select job_id, kind, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
+                         from job where status = 'dead' order by job_id desc limit $1",
+                    JobFilter::Pending => "select job_id, kind, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
+                         from job where status in ('queued', 'running') order by job_id desc limit $1",
+                };
+                let rows: Vec<$crate::store::common::JobRow> = sqlx::query_as(sql).bind(limit).fetch_all(&self.pool).await?;
+                rows.into_iter().map(TryInto::try_into).collect()
+            }
+
+            async fn retry_job(
+                &self,
+                job_id: i64,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let status: Option<String> = sqlx::query_scalar("select status from job where job_id = $1")
+                    .bind(job_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match status.as_deref() {
+                    None => return Err($crate::store::StoreError::NotFound),
+                    Some("dead") => {}
+                    Some(other) => {
+                        return Err($crate::store::StoreError::Refused(format!(
+                            "job {job_id} is {other}, not dead: only dead jobs are retried"
+                        )))
+                    }
+                }
+                sqlx::query(
+                    "update job
+                     set status = 'queued', attempts = 0, run_at = $2, locked_until = null, finished_at = null, updated_at = $2
+                     where job_id = $1 and status = 'dead'",
+                )
+                .bind(job_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                Self::insert_audit(&mut tx, None, actor, "job.retried", ("job", &job_id.to_string()), "dead job queued again", now)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn audit_events(
+                &self,
+                subject_type: &str,
+                subject_id: &str,
+            ) -> Result<Vec<$crate::store::AuditEvent>, $crate::store::StoreError> {
+                let rows: Vec<$crate::store::common::AuditRow> = sqlx::query_as(
+                    "select audit_event_id, actor, action, subject_type, subject_id, detail, created_at
+                     from audit_event
+                     where subject_type = $1 and subject_id = $2
+                     order by audit_event_id",
+                )
+                .bind(subject_type)
+                .bind(subject_id)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+        }
+    };
+}
+
+pub(super) use shared_store_impl;

@@ -1,0 +1,348 @@
+//! Storage: one [`Store`] trait with domain-level operations, and two implementations chosen by the
+//! URL scheme. This folder is the only place with SQL.
+//!
+//! Errors: every operation returns [`StoreError`], which tells not-found, conflict (with the
+//! constraint name, identical on both backends) and everything else apart.
+
+mod common;
+pub mod postgres;
+pub mod sqlite;
+pub mod types;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use time::{Date, OffsetDateTime};
+
+use crate::domain::audit::Actor;
+use crate::domain::catalog::{ApplicationWindow, EditionSpec, LocalizedText};
+use crate::domain::email::EmailAddress;
+use crate::domain::job::{JobPayload, OutgoingEmail};
+use crate::domain::locale::Locale;
+use crate::domain::money::Money;
+use crate::domain::status::{CertificateKind, JobStatus, OrganizerRole, ReviewMode};
+
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A named constraint said no (a duplicate, a full cohort, a state that does not allow the move).
+    #[error("conflict with constraint `{constraint}`")]
+    Conflict { constraint: String },
+    /// The operation is not allowed in the current state (no constraint involved).
+    #[error("{0}")]
+    Refused(String),
+    #[error("database error: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("stored data could not be read: {0}")]
+    Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) => match constraint_of(db.as_ref()) {
+                Some(constraint) => StoreError::Conflict { constraint },
+                None => StoreError::Database(e),
+            },
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+/// The name of the violated constraint. Postgres reports it; SQLite reports the name of a `check`
+/// and, for a `unique`, the columns, from which we rebuild the name Postgres would give.
+fn constraint_of(db: &dyn sqlx::error::DatabaseError) -> Option<String> {
+    use sqlx::error::ErrorKind;
+    if !matches!(
+        db.kind(),
+        ErrorKind::UniqueViolation | ErrorKind::CheckViolation | ErrorKind::ForeignKeyViolation | ErrorKind::NotNullViolation
+    ) {
+        return None;
+    }
+    if let Some(name) = db.constraint() {
+        return Some(name.to_owned());
+    }
+    let message = db.message();
+    if let Some(columns) = message.strip_prefix("UNIQUE constraint failed: ") {
+        let mut table = "";
+        let cols: Vec<&str> = columns
+            .split(", ")
+            .map(|c| {
+                let (t, col) = c.split_once('.').unwrap_or(("", c));
+                table = t;
+                col
+            })
+            .collect();
+        return Some(format!("{table}_{}_key", cols.join("_")));
+    }
+    if let Some(name) = message.strip_prefix("CHECK constraint failed: ") {
+        return Some(name.trim().to_owned());
+    }
+    if message.starts_with("FOREIGN KEY constraint failed") {
+        return Some("foreign_key".to_owned());
+    }
+    Some(message.to_owned())
+}
+
+/// What happened when a catalog file was loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadOutcome {
+    pub edition_id: String,
+    pub edition_created: bool,
+    pub programs_created: usize,
+    pub programs_updated: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionRecord {
+    pub edition_id: String,
+    pub organization_slug: String,
+    pub slug: String,
+    pub year: i32,
+    pub title: LocalizedText,
+    pub is_demo: bool,
+    pub program_count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeTierRecord {
+    pub code: String,
+    pub label: LocalizedText,
+    pub amount: Money,
+    pub is_standard: bool,
+    pub applicant_category: Option<String>,
+    pub partner_only: bool,
+    pub available_until: Option<OffsetDateTime>,
+}
+
+/// A program as the public pages and the API show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramRecord {
+    pub program_id: String,
+    pub edition_slug: String,
+    pub edition_title: LocalizedText,
+    pub edition_year: i32,
+    pub edition_is_demo: bool,
+    pub slug: String,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    pub audience: LocalizedText,
+    pub teaching_language: Locale,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub ects: i32,
+    pub hours: i32,
+    pub capacity: i32,
+    pub seats_held: i32,
+    pub application_opens_at: OffsetDateTime,
+    pub application_closes_at: OffsetDateTime,
+    pub review_mode: ReviewMode,
+    pub payment_deadline_days: i32,
+    pub contact_email: String,
+    pub places: Vec<String>,
+    pub certifications: Vec<CertificateKind>,
+    pub fee_tiers: Vec<FeeTierRecord>,
+}
+
+impl ProgramRecord {
+    pub fn standard_fee(&self) -> Option<&FeeTierRecord> {
+        self.fee_tiers.iter().find(|t| t.is_standard)
+    }
+
+    pub fn seats_left(&self) -> i32 {
+        (self.capacity - self.seats_held).max(0)
+    }
+
+    pub fn window(&self, now: OffsetDateTime) -> ApplicationWindow {
+        ApplicationWindow::at(self.application_opens_at, self.application_closes_at, now)
+    }
+}
+
+/// A new organizer account.
+#[derive(Debug, Clone)]
+pub struct NewOrganizer {
+    pub organization_slug: String,
+    pub email: EmailAddress,
+    pub display_name: String,
+    pub role: OrganizerRole,
+    /// An argon2id PHC string; never the password itself.
+    pub password_hash: String,
+}
+
+/// A job as listed to operators (no payload: it may hold personal data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobSummary {
+    pub job_id: i64,
+    pub kind: String,
+    pub status: JobStatus,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub run_at: OffsetDateTime,
+    pub last_error: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub finished_at: Option<OffsetDateTime>,
+}
+
+/// A job the worker has claimed, with its lease.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimedJob {
+    pub job_id: i64,
+    pub kind: String,
+    /// The raw payload; the worker parses it so that an unreadable one becomes a dead job, not a crash.
+    pub payload: serde_json::Value,
+    /// This attempt's number (1 for the first); also the fencing token for completing the job.
+    pub attempt: i32,
+    pub max_attempts: i32,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub audit_event_id: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject_type: String,
+    pub subject_id: String,
+    pub detail: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// Which jobs to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobFilter {
+    All,
+    Dead,
+    Pending,
+}
+
+/// Domain-level storage operations. Each state change writes its audit event (and any job it causes)
+/// in the same transaction.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    fn backend(&self) -> Backend;
+
+    /// Answers when the database does.
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    // ---- catalog
+    async fn edition_count(&self) -> Result<i64, StoreError>;
+    /// Creates or updates an edition and its programs from a parsed catalog, all or nothing.
+    /// Programs are never deleted by a reload: one missing from the file is refused.
+    async fn load_edition(&self, spec: &EditionSpec, actor: &Actor, now: OffsetDateTime)
+    -> Result<LoadOutcome, StoreError>;
+    async fn editions(&self) -> Result<Vec<EditionRecord>, StoreError>;
+    /// Every program of every edition: demo first, then newest edition first, catalog order within.
+    async fn programs(&self) -> Result<Vec<ProgramRecord>, StoreError>;
+
+    // ---- organizers
+    /// Creates an organizer and queues their welcome email.
+    async fn create_organizer(
+        &self,
+        new: &NewOrganizer,
+        welcome: &OutgoingEmail,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<String, StoreError>;
+
+    // ---- jobs
+    /// Queues a job on its own (callers that change state queue theirs inside their operation).
+    async fn enqueue_job(&self, payload: &JobPayload, max_attempts: u32, now: OffsetDateTime)
+    -> Result<i64, StoreError>;
+    /// Claims the next due job (or one whose lease expired) for `lease`.
+    async fn claim_job(&self, now: OffsetDateTime, lease: Duration) -> Result<Option<ClaimedJob>, StoreError>;
+    /// Marks a claimed job done; a no-op if the lease was lost to another worker.
+    async fn complete_job(&self, job_id: i64, attempt: i32, now: OffsetDateTime) -> Result<bool, StoreError>;
+    /// Records a failure: queued again at `retry_at`, or dead when `retry_at` is `None`.
+    async fn fail_job(
+        &self,
+        job_id: i64,
+        attempt: i32,
+        error: &str,
+        retry_at: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+    async fn jobs(&self, filter: JobFilter, limit: i64) -> Result<Vec<JobSummary>, StoreError>;
+    /// Gives a dead job a fresh set of attempts.
+    async fn retry_job(&self, job_id: i64, actor: &Actor, now: OffsetDateTime) -> Result<(), StoreError>;
+
+    // ---- audit
+    async fn audit_events(&self, subject_type: &str, subject_id: &str) -> Result<Vec<AuditEvent>, StoreError>;
+}
+
+/// Options for opening a store.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub max_connections: u32,
+    pub connect_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions { max_connections: 8, connect_timeout: Duration::from_secs(5) }
+    }
+}
+
+/// Why a store could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("DATABASE_URL has an unknown scheme `{0}`: use sqlite://path or postgres://user@host/db")]
+    UnknownScheme(String),
+    #[error("DATABASE_URL is malformed: {0}")]
+    Malformed(String),
+    #[error("the database at {target} does not answer: {reason}")]
+    Unreachable { target: String, reason: String },
+    #[error("database migrations failed: {0}")]
+    Migration(String),
+}
+
+/// Opens the store named by `url` and brings its schema up to date.
+pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Arc<dyn Store>, ConnectError> {
+    let scheme = url.split_once("://").map(|(s, _)| s).unwrap_or("");
+    match scheme {
+        "sqlite" => Ok(Arc::new(SqliteStore::connect(url, options).await?)),
+        "postgres" | "postgresql" => Ok(Arc::new(PgStore::connect(url, options).await?)),
+        "" => Err(ConnectError::Malformed("expected scheme://…".to_owned())),
+        other => Err(ConnectError::UnknownScheme(other.to_owned())),
+    }
+}
+
+/// A URL with any password replaced, for messages.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or("");
+            format!("{}://{}@{}", &url[..s], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// A fresh unguessable identifier for rows that appear in URLs.
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn urls_lose_their_password() {
+        assert_eq!(redact_url("postgres://app:s3cret@db:5432/x"), "postgres://app@db:5432/x");
+        assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
+    }
+}
