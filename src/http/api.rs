@@ -7,7 +7,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 use utoipa::{OpenApi, ToSchema};
 
 use super::AppState;
@@ -89,10 +89,12 @@ pub struct ProgramJson {
     title: Text,
     summary: Text,
     teaching_language: String,
-    #[schema(value_type = String, format = Date)]
-    starts_on: Date,
-    #[schema(value_type = String, format = Date)]
-    ends_on: Date,
+    /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
+    starts_on: String,
+    /// `YYYY-MM-DD`.
+    #[schema(format = Date)]
+    ends_on: String,
     places: Vec<String>,
     ects: i32,
     hours: i32,
@@ -115,8 +117,8 @@ impl ProgramJson {
             title: (&p.title).into(),
             summary: (&p.summary).into(),
             teaching_language: p.teaching_language.tag().to_owned(),
-            starts_on: p.starts_on,
-            ends_on: p.ends_on,
+            starts_on: p.starts_on.to_string(),
+            ends_on: p.ends_on.to_string(),
             places: p.places.clone(),
             ects: p.ects,
             hours: p.hours,

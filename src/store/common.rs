@@ -11,6 +11,7 @@ use super::{AuditEvent, EditionRecord, FeeTierRecord, JobSummary, ProgramRecord,
 use crate::domain::catalog::LocalizedText;
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
+use crate::domain::status::CertificateKind;
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -115,6 +116,9 @@ pub(super) fn assemble_programs(
             partner_only: t.partner_only,
             available_until: t.available_until.map(OffsetDateTime::from),
         });
+    }
+    for certs in certs_by.values_mut() {
+        certs.sort_by_key(|k: &CertificateKind| CertificateKind::ALL.iter().position(|a| a == k));
     }
     rows.into_iter()
         .map(|r| {

@@ -48,7 +48,26 @@ impl SqliteStore {
             .connect_with(connect)
             .await
             .map_err(|e| ConnectError::Unreachable { target: url.to_owned(), reason: e.to_string() })?;
-        MIGRATOR.run(&pool).await.map_err(|e| ConnectError::Migration(e.to_string()))?;
+        // SQLite has no advisory lock: a lock file keeps two processes opening the same new database
+        // from both applying the same migration.
+        let lock = if path == ":memory:" {
+            None
+        } else {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(format!("{path}.migrate-lock"))
+                .map_err(|e| ConnectError::Migration(format!("cannot open the migration lock: {e}")))?;
+            let file = tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+                .await
+                .map_err(|e| ConnectError::Migration(e.to_string()))?
+                .map_err(|e| ConnectError::Migration(format!("cannot take the migration lock: {e}")))?;
+            Some(file)
+        };
+        let migrated = MIGRATOR.run(&pool).await.map_err(|e| ConnectError::Migration(e.to_string()));
+        drop(lock);
+        migrated?;
         Ok(SqliteStore { pool })
     }
 

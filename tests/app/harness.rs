@@ -1,0 +1,332 @@
+//! The test harness: the real app on port 0 with a fresh database (a temporary SQLite file, or a fresh
+//! Postgres database when `TEST_DATABASE_URL` is set) and a real SMTP server (aiosmtpd) whose mailbox
+//! the tests read back.
+
+use std::collections::HashMap;
+use std::net::TcpListener as StdListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use summer_school::config::Config;
+use summer_school::jobs::{RunReport, Worker};
+use summer_school::startup::{self, Running};
+use summer_school::store::Store;
+
+/// A fresh database for one test, removed afterwards.
+pub enum TestDb {
+    Sqlite { _dir: tempfile::TempDir, url: String },
+    Postgres { admin_url: String, name: String, url: String },
+}
+
+impl TestDb {
+    /// SQLite unless `TEST_DATABASE_URL` names a Postgres server.
+    pub async fn fresh() -> TestDb {
+        match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => TestDb::fresh_postgres(&url).await,
+            _ => TestDb::fresh_sqlite(),
+        }
+    }
+
+    pub fn fresh_sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/test.db", dir.path().display());
+        TestDb::Sqlite { _dir: dir, url }
+    }
+
+    pub async fn fresh_postgres(admin_url: &str) -> TestDb {
+        use sqlx::Connection;
+        let name = format!("ss_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("TEST_DATABASE_URL must name a reachable Postgres");
+        sqlx::query(sqlx::AssertSqlSafe(format!("create database {name}")))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
+        let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+        TestDb::Postgres { admin_url: admin_url.to_owned(), url: format!("{base}/{name}"), name }
+    }
+
+    pub fn url(&self) -> &str {
+        match self {
+            TestDb::Sqlite { url, .. } | TestDb::Postgres { url, .. } => url,
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, TestDb::Postgres { .. })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let TestDb::Postgres { admin_url, name, .. } = self {
+            let (admin_url, name) = (admin_url.clone(), name.clone());
+            // Drop runs outside any runtime we may block: use a thread with its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    use sqlx::Connection;
+                    if let Ok(mut c) = sqlx::PgConnection::connect(&admin_url).await {
+                        let sql = format!("drop database if exists {name} with (force)");
+                        let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut c).await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// A port nobody listens on right now.
+pub fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A message the SMTP server received.
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub raw: String,
+}
+
+impl ReceivedMail {
+    pub fn header(&self, name: &str) -> Option<String> {
+        let head = self.raw.split("\n\n").next().unwrap_or("");
+        let prefix = format!("{}:", name.to_ascii_lowercase());
+        let mut lines = head.lines().peekable();
+        while let Some(line) = lines.next() {
+            if line.to_ascii_lowercase().starts_with(&prefix) {
+                let mut value = line[prefix.len()..].trim().to_owned();
+                while let Some(next) = lines.peek() {
+                    if next.starts_with([' ', '\t']) {
+                        value.push(' ');
+                        value.push_str(next.trim());
+                        lines.next();
+                    } else {
+                        break;
+                    }
+                }
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    pub fn message_id(&self) -> String {
+        self.header("Message-ID").expect("every message has a Message-ID")
+    }
+
+    /// The recipient as the SMTP envelope said (aiosmtpd records it in X-RcptTo).
+    pub fn rcpt_to(&self) -> String {
+        self.header("X-RcptTo").unwrap_or_default()
+    }
+}
+
+/// A real SMTP server (Python's aiosmtpd) writing each message into a Maildir.
+pub struct SmtpSink {
+    pub port: u16,
+    dir: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl SmtpSink {
+    pub fn start() -> SmtpSink {
+        let mut sink = SmtpSink { port: free_port(), dir: tempfile::tempdir().unwrap(), child: None };
+        for sub in ["cur", "new", "tmp"] {
+            std::fs::create_dir_all(sink.dir.path().join(sub)).unwrap();
+        }
+        sink.resume();
+        sink
+    }
+
+    /// Starts (again) on the same port and mailbox.
+    pub fn resume(&mut self) {
+        let python = std::env::var("SMTP_SINK_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".to_owned());
+        let child = Command::new(&python)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(self.dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start aiosmtpd with {python} (install python3-aiosmtpd): {e}"));
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "aiosmtpd did not start on port {} (is python3-aiosmtpd installed?)", self.port);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stops the server, as an outage would.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    pub fn messages(&self) -> Vec<ReceivedMail> {
+        let mut out = Vec::new();
+        for sub in ["new", "cur"] {
+            let Ok(entries) = std::fs::read_dir(self.dir.path().join(sub)) else { continue };
+            for e in entries.flatten() {
+                if let Ok(raw) = std::fs::read_to_string(e.path()) {
+                    out.push(ReceivedMail { raw: raw.replace("\r\n", "\n") });
+                }
+            }
+        }
+        out
+    }
+
+    /// Waits until at least `n` messages arrived.
+    pub async fn wait_for(&self, n: usize, timeout: Duration) -> Vec<ReceivedMail> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let m = self.messages();
+            if m.len() >= n || Instant::now() > deadline {
+                return m;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The environment a test app runs with (before any test-specific change).
+pub fn base_env(db: &TestDb, smtp: &SmtpSink, data_dir: &Path) -> HashMap<String, String> {
+    [
+        ("DATABASE_URL", db.url().to_owned()),
+        ("DATA_DIR", data_dir.display().to_string()),
+        ("BIND_ADDR", "127.0.0.1:0".to_owned()),
+        ("PUBLIC_URL", "http://summer-school.test".to_owned()),
+        ("MAIL_TRANSPORT", "smtp".to_owned()),
+        ("SMTP_URL", smtp.url()),
+        ("JOB_MAX_ATTEMPTS", "3".to_owned()),
+        ("JOB_BACKOFF_BASE_MS", "100".to_owned()),
+        ("JOB_BACKOFF_MAX_MS", "400".to_owned()),
+        ("JOB_LEASE_SECS", "10".to_owned()),
+        ("JOB_POLL_MS", "50".to_owned()),
+        ("DATABASE_MAX_CONNECTIONS", "5".to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect()
+}
+
+/// A running app with its database and mail server.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+    pub worker: Worker,
+    running: Option<Running>,
+    pub smtp: SmtpSink,
+    pub data_dir: tempfile::TempDir,
+    pub db: TestDb,
+}
+
+pub struct Options {
+    pub demo: bool,
+    pub env: Vec<(&'static str, String)>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { demo: false, env: Vec::new() }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(options: Options) -> TestApp {
+    let db = TestDb::fresh().await;
+    let smtp = SmtpSink::start();
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut env = base_env(&db, &smtp, data_dir.path());
+    for (k, v) in options.env {
+        env.insert(k.to_owned(), v);
+    }
+    let config = Config::from_map(&env).expect("test configuration");
+    let catalog = startup::read_catalog(None).unwrap();
+    let listener = startup::bind(config.bind).await.unwrap();
+    let store = startup::open_store(&config).await.unwrap();
+    startup::seed(store.as_ref(), &catalog, options.demo).await.unwrap();
+    let config = Arc::new(config);
+    let running = startup::start(config.clone(), store.clone(), listener, false).await.unwrap();
+    let worker = startup::worker(&config, store.clone(), Default::default()).unwrap();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    TestApp {
+        base: format!("http://{}", running.addr),
+        client,
+        store,
+        config,
+        worker,
+        running: Some(running),
+        smtp,
+        data_dir,
+        db,
+    }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.expect("request")
+    }
+
+    pub async fn get_with_language(&self, path: &str, accept_language: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header("accept-language", accept_language)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn page(&self, path: &str) -> (u16, String) {
+        let r = self.get(path).await;
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// Performs every due job, as the worker in `serve` would.
+    pub async fn dispatch_pending_jobs(&self) -> RunReport {
+        self.worker.run_until_idle().await.expect("worker")
+    }
+
+    /// Makes the next page read the catalog from the store (as it would within a second anyway).
+    pub fn invalidate_catalog(&self) {
+        self.running.as_ref().expect("running").state.catalog.invalidate();
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(r) = self.running.take() {
+            r.shutdown(Duration::from_secs(5)).await;
+        }
+    }
+}
+
+/// The path of the built binary, for CLI and process tests.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_summer-school"))
+}

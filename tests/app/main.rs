@@ -1,0 +1,9 @@
+//! One test binary for the whole application (one link instead of many). Each module tells a part of
+//! the story through the public surface: HTTP, the CLI, and the `Store` trait.
+
+mod harness;
+
+mod cli;
+mod jobs;
+mod pages;
+mod store;

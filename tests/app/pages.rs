@@ -1,0 +1,137 @@
+//! The public pages and the JSON API, as a visitor and a program see them.
+
+use crate::harness::{Options, spawn_app, spawn_app_with};
+use summer_school::domain::audit::Actor;
+use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
+
+#[tokio::test]
+async fn the_home_page_shows_both_schools_with_the_brochure_facts_in_english() {
+    let app = spawn_app().await;
+    let (status, html) = app.page("/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<html lang=\"en\">"));
+    assert!(html.contains("Artificial Intelligence and Digital Innovation in Medicine"));
+    assert!(html.contains("Hands-on Training in Clinical Medicine and Emergencies"));
+    assert!(html.contains("6–17 July 2026"));
+    assert!(html.contains("€2,500"));
+    assert!(html.contains("€3,100"));
+    assert!(html.contains("5 ECTS credits"));
+    assert!(html.contains("AFGSU level 2"));
+    assert!(html.contains("This edition took place 6–17 July 2026."));
+    assert!(html.contains("summerschool.medicine@u-paris.fr"));
+    // The AFGSU 2 belongs to the Hands-on school only.
+    let ai_card = html.split("<li class=\"program\">").nth(1).unwrap();
+    assert!(!ai_card.contains("AFGSU"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_french_browser_reads_the_site_in_french_and_the_switch_is_remembered() {
+    let app = spawn_app().await;
+    let html = app.get_with_language("/", "fr-FR,fr;q=0.9,en;q=0.5").await.text().await.unwrap();
+    assert!(html.contains("<html lang=\"fr\">"));
+    assert!(html.contains("du 6 au 17 juillet 2026"));
+    assert!(html.contains("2\u{202f}500\u{a0}€"));
+    assert!(html.contains("5 crédits ECTS"));
+    assert!(html.contains("Intelligence artificielle et innovation numérique en médecine"));
+
+    // An English browser switches to French: the choice sticks across pages, over Accept-Language.
+    let switch = app.get("/language/fr?next=/programs/2026/ai-digital-innovation").await;
+    assert_eq!(switch.status().as_u16(), 303);
+    assert_eq!(switch.headers()["location"], "/programs/2026/ai-digital-innovation");
+    let page = app.get_with_language("/programs/2026/ai-digital-innovation", "en").await;
+    assert_eq!(page.headers()["vary"], "accept-language, cookie");
+    assert!(page.text().await.unwrap().contains("Toutes les summer schools"));
+    let back = app.get("/language/en?next=//evil.example").await;
+    assert_eq!(back.headers()["location"], "/", "the switch never sends people off-site");
+    assert!(app.get("/").await.text().await.unwrap().contains("<html lang=\"en\">"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_program_page_has_the_details_and_an_unknown_one_is_a_real_404() {
+    let app = spawn_app().await;
+    let (status, html) = app.page("/programs/2026/hands-on-clinical-emergencies").await;
+    assert_eq!(status, 200);
+    for fact in ["iLumens simulation centre", "Société Française de Radiologie", "60 hours", "€3,100"] {
+        assert!(html.contains(fact), "missing {fact}");
+    }
+    assert!(html.contains("<title>Hands-on Training in Clinical Medicine and Emergencies · Summer Schools</title>"));
+
+    let (status, html) = app.page("/programs/2026/no-such-school").await;
+    assert_eq!(status, 404);
+    assert!(html.contains("<h1>Page not found</h1>"));
+    assert!(html.contains("href=\"/\""), "the 404 page leads home");
+    let fr = app.get_with_language("/nowhere", "fr").await;
+    assert_eq!(fr.status().as_u16(), 404);
+    assert!(fr.text().await.unwrap().contains("Page introuvable"));
+    let api = app.get("/api/v1/nothing").await;
+    assert_eq!(api.status().as_u16(), 404);
+    assert_eq!(api.json::<serde_json::Value>().await.unwrap()["error"], "not_found");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_demo_edition_is_labelled_and_open_for_applications() {
+    let app = spawn_app_with(Options { demo: true, ..Options::default() }).await;
+    let (_, html) = app.page("/").await;
+    assert!(html.contains("Demo edition"));
+    assert!(html.contains("not a real school"));
+    assert!(html.contains("status status--open"));
+    assert!(html.contains("40 seats left"));
+    let (status, page) = app.page("/programs/demo/ai-digital-innovation").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("tag--demo"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn catalog_text_is_escaped_on_every_page() {
+    let app = spawn_app().await;
+    let hostile = SHIPPED_CATALOG.replacen(
+        "Artificial Intelligence and Digital Innovation in Medicine",
+        "AI <script>alert(1)</script> & \\\"Medicine\\\"",
+        1,
+    );
+    let spec = parse_catalog(&hostile).unwrap();
+    app.store.load_edition(&spec, &Actor::System, time::OffsetDateTime::now_utc()).await.unwrap();
+    app.invalidate_catalog();
+    let (_, html) = app.page("/").await;
+    assert!(!html.contains("<script>alert(1)</script>"));
+    assert!(html.contains("AI &#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;Medicine&#34;"), "{html}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn health_api_and_openapi_answer_in_json() {
+    let app = spawn_app().await;
+    let health = app.get("/healthz").await;
+    assert_eq!(health.status().as_u16(), 200);
+    assert!(health.headers().contains_key("x-request-id"), "every response carries its request id");
+    let body: serde_json::Value = health.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["backend"], if app.db.is_postgres() { "postgres" } else { "sqlite" });
+
+    let programs: serde_json::Value = app.get("/api/v1/programs").await.json().await.unwrap();
+    let list = programs.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let hands_on = list.iter().find(|p| p["slug"] == "hands-on-clinical-emergencies").unwrap();
+    assert_eq!(hands_on["fees"][0]["amount_cents"], 310_000);
+    assert_eq!(hands_on["fees"][0]["currency"], "EUR");
+    assert_eq!(hands_on["starts_on"], "2026-07-06");
+    assert_eq!(hands_on["ends_on"], "2026-07-17");
+    assert_eq!(hands_on["ects"], 5);
+    assert_eq!(hands_on["certifications"], serde_json::json!(["attestation_of_success", "afgsu2"]));
+    assert_eq!(hands_on["applications"]["state"], "closed");
+    assert_eq!(hands_on["url"], "http://summer-school.test/programs/2026/hands-on-clinical-emergencies");
+
+    let doc: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    assert!(doc["paths"]["/api/v1/programs"]["get"].is_object());
+    assert!(doc["paths"]["/healthz"]["get"].is_object());
+    assert!(doc["components"]["schemas"]["ProgramJson"].is_object());
+
+    let css = app.get("/static/site.css").await;
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    app.stop().await;
+}
