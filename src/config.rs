@@ -99,7 +99,10 @@ pub struct ConfigError {
 }
 
 fn err(variable: &'static str, reason: impl Into<String>) -> ConfigError {
-    ConfigError { variable, reason: reason.into() }
+    ConfigError {
+        variable,
+        reason: reason.into(),
+    }
 }
 
 impl Config {
@@ -111,62 +114,108 @@ impl Config {
 
     /// Reads settings from a map, so that tests can build any configuration.
     pub fn from_map(vars: &HashMap<String, String>) -> Result<Config, ConfigError> {
-        let get = |k: &str| vars.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |k: &str| {
+            vars.get(k)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
         let number = |k: &'static str, default: u64| -> Result<u64, ConfigError> {
             match get(k) {
                 None => Ok(default),
-                Some(v) => v.parse().map_err(|_| err(k, format!("`{v}` is not a whole number"))),
+                Some(v) => v
+                    .parse()
+                    .map_err(|_| err(k, format!("`{v}` is not a whole number"))),
             }
         };
 
         let app_env = match get("APP_ENV").as_deref() {
             None | Some("development") => AppEnv::Development,
             Some("production") => AppEnv::Production,
-            Some(other) => return Err(err("APP_ENV", format!("`{other}` is not development or production"))),
+            Some(other) => {
+                return Err(err(
+                    "APP_ENV",
+                    format!("`{other}` is not development or production"),
+                ));
+            }
         };
         let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".to_owned()));
         let default_db = format!("sqlite://{}/summer-school.db", data_dir.display());
         let database_url = get("DATABASE_URL").unwrap_or(default_db);
         let bind_text = get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-        let bind: SocketAddr = bind_text
-            .parse()
-            .map_err(|_| err("BIND_ADDR", format!("`{bind_text}` is not an address like 127.0.0.1:8080")))?;
+        let bind: SocketAddr = bind_text.parse().map_err(|_| {
+            err(
+                "BIND_ADDR",
+                format!("`{bind_text}` is not an address like 127.0.0.1:8080"),
+            )
+        })?;
         let public_url = get("PUBLIC_URL")
             .unwrap_or_else(|| format!("http://{bind}"))
             .trim_end_matches('/')
             .to_owned();
-        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) || public_url.contains(' ') {
-            return Err(err("PUBLIC_URL", format!("`{public_url}` must start with http:// or https://")));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://"))
+            || public_url.contains(' ')
+        {
+            return Err(err(
+                "PUBLIC_URL",
+                format!("`{public_url}` must start with http:// or https://"),
+            ));
         }
         let mail = match get("MAIL_TRANSPORT").as_deref() {
             None | Some("file") => MailTransport::Folder(
-                get("MAIL_OUTBOX_DIR").map(PathBuf::from).unwrap_or_else(|| data_dir.join("outbox")),
+                get("MAIL_OUTBOX_DIR")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| data_dir.join("outbox")),
             ),
             Some("smtp") => {
-                let url = get("SMTP_URL").ok_or_else(|| err("SMTP_URL", "is required when MAIL_TRANSPORT=smtp"))?;
+                let url = get("SMTP_URL")
+                    .ok_or_else(|| err("SMTP_URL", "is required when MAIL_TRANSPORT=smtp"))?;
                 if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
                     return Err(err("SMTP_URL", "must start with smtp:// or smtps://"));
                 }
                 MailTransport::Smtp(Secret::new(url))
             }
-            Some(other) => return Err(err("MAIL_TRANSPORT", format!("`{other}` is not file or smtp"))),
+            Some(other) => {
+                return Err(err(
+                    "MAIL_TRANSPORT",
+                    format!("`{other}` is not file or smtp"),
+                ));
+            }
         };
-        let mail_from = get("MAIL_FROM")
-            .unwrap_or_else(|| "Université Paris Cité Summer Schools <summerschool.medicine@u-paris.fr>".to_owned());
+        let mail_from = get("MAIL_FROM").unwrap_or_else(|| {
+            "Université Paris Cité Summer Schools <summerschool.medicine@u-paris.fr>".to_owned()
+        });
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(err("MAIL_FROM", format!("`{mail_from}` is not a mailbox like Name <address@example.org>")));
+            return Err(err(
+                "MAIL_FROM",
+                format!("`{mail_from}` is not a mailbox like Name <address@example.org>"),
+            ));
         }
         let payment_provider = match get("PAYMENT_PROVIDER").as_deref() {
             None | Some("simulated") => PaymentProvider::Simulated,
             Some("stripe") => {
-                return Err(err("PAYMENT_PROVIDER", "stripe is not available yet (see the README's 'not done yet')"));
+                return Err(err(
+                    "PAYMENT_PROVIDER",
+                    "stripe is not available yet (see the README's 'not done yet')",
+                ));
             }
-            Some(other) => return Err(err("PAYMENT_PROVIDER", format!("`{other}` is not simulated or stripe"))),
+            Some(other) => {
+                return Err(err(
+                    "PAYMENT_PROVIDER",
+                    format!("`{other}` is not simulated or stripe"),
+                ));
+            }
         };
         let secret_key = match get("SECRET_KEY") {
             None => None,
-            Some(k) if k.len() >= 64 && k.bytes().all(|b| b.is_ascii_hexdigit()) => Some(Secret::new(k)),
-            Some(_) => return Err(err("SECRET_KEY", "must be at least 64 hexadecimal characters (openssl rand -hex 32)")),
+            Some(k) if k.len() >= 64 && k.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                Some(Secret::new(k))
+            }
+            Some(_) => {
+                return Err(err(
+                    "SECRET_KEY",
+                    "must be at least 64 hexadecimal characters (openssl rand -hex 32)",
+                ));
+            }
         };
         let log_format = match get("LOG_FORMAT").as_deref() {
             None => match app_env {
@@ -175,7 +224,12 @@ impl Config {
             },
             Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
-            Some(other) => return Err(err("LOG_FORMAT", format!("`{other}` is not pretty or json"))),
+            Some(other) => {
+                return Err(err(
+                    "LOG_FORMAT",
+                    format!("`{other}` is not pretty or json"),
+                ));
+            }
         };
         let max_attempts = number("JOB_MAX_ATTEMPTS", 8)?;
         if max_attempts == 0 || max_attempts > 100 {
@@ -212,13 +266,17 @@ impl Config {
     pub fn production_problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         if let MailTransport::Folder(_) = self.mail {
-            problems.push("MAIL_TRANSPORT is `file` (set MAIL_TRANSPORT=smtp and SMTP_URL)".to_owned());
+            problems
+                .push("MAIL_TRANSPORT is `file` (set MAIL_TRANSPORT=smtp and SMTP_URL)".to_owned());
         }
         if self.payment_provider == PaymentProvider::Simulated {
-            problems.push("PAYMENT_PROVIDER is `simulated` (set PAYMENT_PROVIDER=stripe)".to_owned());
+            problems
+                .push("PAYMENT_PROVIDER is `simulated` (set PAYMENT_PROVIDER=stripe)".to_owned());
         }
         if self.secret_key.is_none() {
-            problems.push("SECRET_KEY is not set (a generated development key would be used)".to_owned());
+            problems.push(
+                "SECRET_KEY is not set (a generated development key would be used)".to_owned(),
+            );
         }
         if !self.public_url.starts_with("https://") {
             problems.push(format!("PUBLIC_URL `{}` is not https://", self.public_url));
@@ -228,7 +286,10 @@ impl Config {
 
     /// The host part of `public_url`, for Message-IDs.
     pub fn public_host(&self) -> &str {
-        let rest = self.public_url.split_once("://").map_or(self.public_url.as_str(), |(_, r)| r);
+        let rest = self
+            .public_url
+            .split_once("://")
+            .map_or(self.public_url.as_str(), |(_, r)| r);
         let host = rest.split('/').next().unwrap_or(rest);
         host.rsplit_once(':').map_or(host, |(h, _)| h)
     }
@@ -239,7 +300,10 @@ mod tests {
     use super::*;
 
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_map(&map)
     }
 
@@ -271,10 +335,27 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_variable() {
-        assert_eq!(config(&[("BIND_ADDR", "localhost")]).unwrap_err().variable, "BIND_ADDR");
-        assert_eq!(config(&[("MAIL_TRANSPORT", "pigeon")]).unwrap_err().variable, "MAIL_TRANSPORT");
-        assert_eq!(config(&[("MAIL_TRANSPORT", "smtp")]).unwrap_err().variable, "SMTP_URL");
-        assert_eq!(config(&[("SECRET_KEY", "short")]).unwrap_err().variable, "SECRET_KEY");
-        assert_eq!(config(&[("APP_ENV", "staging")]).unwrap_err().variable, "APP_ENV");
+        assert_eq!(
+            config(&[("BIND_ADDR", "localhost")]).unwrap_err().variable,
+            "BIND_ADDR"
+        );
+        assert_eq!(
+            config(&[("MAIL_TRANSPORT", "pigeon")])
+                .unwrap_err()
+                .variable,
+            "MAIL_TRANSPORT"
+        );
+        assert_eq!(
+            config(&[("MAIL_TRANSPORT", "smtp")]).unwrap_err().variable,
+            "SMTP_URL"
+        );
+        assert_eq!(
+            config(&[("SECRET_KEY", "short")]).unwrap_err().variable,
+            "SECRET_KEY"
+        );
+        assert_eq!(
+            config(&[("APP_ENV", "staging")]).unwrap_err().variable,
+            "APP_ENV"
+        );
     }
 }

@@ -43,8 +43,10 @@ impl Tr {
 
     /// The message `key` with named arguments.
     pub fn t_args(&self, key: &str, args: &[(&'static str, FluentValue<'static>)]) -> String {
-        let map: HashMap<Cow<'static, str>, FluentValue> =
-            args.iter().map(|(k, v)| (Cow::Borrowed(*k), v.clone())).collect();
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+            .collect();
         LOCALES.lookup_with_args(self.lang(), key, &map)
     }
 
@@ -84,8 +86,14 @@ mod tests {
     #[test]
     fn messages_take_arguments_and_plurals() {
         assert_eq!(Tr(Locale::En).tn("seats-left", "count", 1), "1 seat left");
-        assert_eq!(Tr(Locale::En).tn("seats-left", "count", 12), "12 seats left");
-        assert_eq!(Tr(Locale::Fr).tn("seats-left", "count", 12), "12 places restantes");
+        assert_eq!(
+            Tr(Locale::En).tn("seats-left", "count", 12),
+            "12 seats left"
+        );
+        assert_eq!(
+            Tr(Locale::Fr).tn("seats-left", "count", 12),
+            "12 places restantes"
+        );
         assert_eq!(Tr(Locale::Fr).t("not-found-title"), "Page introuvable");
     }
 }

@@ -20,7 +20,11 @@ use summer_school::startup;
 use summer_school::store::{JobFilter, NewOrganizer, StoreError};
 
 #[derive(Parser)]
-#[command(name = "summer-school", version, about = "Runs a medical faculty's summer schools, from application to verified certificate.")]
+#[command(
+    name = "summer-school",
+    version,
+    about = "Runs a medical faculty's summer schools, from application to verified certificate."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -119,7 +123,10 @@ fn main() -> ExitCode {
         }
     };
     init_tracing(&config, matches!(cli.command, Command::Serve { .. }));
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -140,7 +147,9 @@ fn init_tracing(config: &Config, serving: bool) {
     let default = if serving { "info,sqlx=warn" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match config.log_format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Pretty => builder.init(),
@@ -174,7 +183,9 @@ async fn catalog(command: CatalogCommand, config: Config) -> anyhow::Result<()> 
                 .load_edition(&spec, &Actor::Cli, OffsetDateTime::now_utc())
                 .await
                 .map_err(|e| match e {
-                    StoreError::Conflict { constraint } if constraint == "program_seats_held_check" => {
+                    StoreError::Conflict { constraint }
+                        if constraint == "program_seats_held_check" =>
+                    {
                         anyhow!("a program's capacity is below the seats already held; raise it")
                     }
                     other => other.into(),
@@ -182,7 +193,11 @@ async fn catalog(command: CatalogCommand, config: Config) -> anyhow::Result<()> 
             println!(
                 "edition {} {}: {} program(s) created, {} updated",
                 spec.slug,
-                if outcome.edition_created { "created" } else { "updated" },
+                if outcome.edition_created {
+                    "created"
+                } else {
+                    "updated"
+                },
                 outcome.programs_created,
                 outcome.programs_updated
             );
@@ -192,14 +207,22 @@ async fn catalog(command: CatalogCommand, config: Config) -> anyhow::Result<()> 
             let store = startup::open_store(&config).await?;
             let editions = store.editions().await?;
             if editions.is_empty() {
-                println!("no edition yet: run `summer-school catalog load catalog/2026.toml` or `serve`");
+                println!(
+                    "no edition yet: run `summer-school catalog load catalog/2026.toml` or `serve`"
+                );
             }
             let programs = store.programs().await?;
             for e in editions {
                 let demo = if e.is_demo { " [DEMO]" } else { "" };
-                println!("{} ({}) {}{} — {} program(s)", e.slug, e.year, e.title.en, demo, e.program_count);
+                println!(
+                    "{} ({}) {}{} — {} program(s)",
+                    e.slug, e.year, e.title.en, demo, e.program_count
+                );
                 for p in programs.iter().filter(|p| p.edition_slug == e.slug) {
-                    let fee = p.standard_fee().map(|t| t.amount.to_string()).unwrap_or_default();
+                    let fee = p
+                        .standard_fee()
+                        .map(|t| t.amount.to_string())
+                        .unwrap_or_default();
                     println!(
                         "  {:<32} {} → {}  {}  seats {}/{}  applications {} → {}",
                         p.slug,
@@ -223,21 +246,38 @@ fn generate_password() -> anyhow::Result<String> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0u8; 20];
     getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness available: {e}"))?;
-    Ok(bytes.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect())
+    Ok(bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
 }
 
 async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
     match command {
-        AdminCommand::CreateOrganizer { email, name, role, organization, lang } => {
+        AdminCommand::CreateOrganizer {
+            email,
+            name,
+            role,
+            organization,
+            lang,
+        } => {
             let email = EmailAddress::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
             let role: OrganizerRole = role.parse().map_err(|e| anyhow!("--role: {e}"))?;
             let locale = parse_locale(&lang)?;
-            let display_name = name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()).unwrap_or_else(|| email.to_string());
+            let display_name = name
+                .map(|n| n.trim().to_owned())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| email.to_string());
             let store = startup::open_store(&config).await?;
             let organization_slug = match organization {
                 Some(o) => o,
                 None => {
-                    let mut slugs: Vec<String> = store.editions().await?.into_iter().map(|e| e.organization_slug).collect();
+                    let mut slugs: Vec<String> = store
+                        .editions()
+                        .await?
+                        .into_iter()
+                        .map(|e| e.organization_slug)
+                        .collect();
                     slugs.dedup();
                     match slugs.as_slice() {
                         [one] => one.clone(),
@@ -251,13 +291,27 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
                 .hash_password(password.as_bytes())
                 .map_err(|e| anyhow!("hashing the password failed: {e}"))?
                 .to_string();
-            let welcome = render::organizer_welcome(Tr(locale), &email, &display_name, role, &config.public_url);
-            let new = NewOrganizer { organization_slug, email: email.clone(), display_name, role, password_hash: hash };
+            let welcome = render::organizer_welcome(
+                Tr(locale),
+                &email,
+                &display_name,
+                role,
+                &config.public_url,
+            );
+            let new = NewOrganizer {
+                organization_slug,
+                email: email.clone(),
+                display_name,
+                role,
+                password_hash: hash,
+            };
             store
                 .create_organizer(&new, &welcome, &Actor::Cli, OffsetDateTime::now_utc())
                 .await
                 .map_err(|e| match e {
-                    StoreError::Conflict { .. } => anyhow!("an organizer with this email already exists"),
+                    StoreError::Conflict { .. } => {
+                        anyhow!("an organizer with this email already exists")
+                    }
                     other => other.into(),
                 })?;
             println!("organizer {email} created with role {role}; a welcome email is queued");
@@ -269,9 +323,15 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
             let email = render::test_message(Tr(parse_locale(&lang)?), &to, &config.public_url);
             let store = startup::open_store(&config).await?;
             let id = store
-                .enqueue_job(&JobPayload::SendEmail(email), config.jobs.retry.max_attempts, OffsetDateTime::now_utc())
+                .enqueue_job(
+                    &JobPayload::SendEmail(email),
+                    config.jobs.retry.max_attempts,
+                    OffsetDateTime::now_utc(),
+                )
                 .await?;
-            println!("test email queued as job {id}; a running server sends it, or run `summer-school jobs run-once`");
+            println!(
+                "test email queued as job {id}; a running server sends it, or run `summer-school jobs run-once`"
+            );
             Ok(())
         }
     }
@@ -281,7 +341,11 @@ async fn jobs(command: JobsCommand, config: Config) -> anyhow::Result<()> {
     let store = startup::open_store(&config).await?;
     match command {
         JobsCommand::List { dead, limit } => {
-            let filter = if dead { JobFilter::Dead } else { JobFilter::All };
+            let filter = if dead {
+                JobFilter::Dead
+            } else {
+                JobFilter::All
+            };
             let jobs = store.jobs(filter, limit.clamp(1, 10_000)).await?;
             if jobs.is_empty() {
                 println!("{}", if dead { "no dead job" } else { "no job" });
@@ -301,17 +365,23 @@ async fn jobs(command: JobsCommand, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         JobsCommand::Retry { id } => {
-            store.retry_job(id, &Actor::Cli, OffsetDateTime::now_utc()).await.map_err(|e| match e {
-                StoreError::NotFound => anyhow!("there is no job {id}"),
-                other => other.into(),
-            })?;
+            store
+                .retry_job(id, &Actor::Cli, OffsetDateTime::now_utc())
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound => anyhow!("there is no job {id}"),
+                    other => other.into(),
+                })?;
             println!("job {id} queued again");
             Ok(())
         }
         JobsCommand::RunOnce => {
             let worker = startup::worker(&config, store, Default::default()).context("worker")?;
             let report = worker.run_until_idle().await?;
-            println!("{} done, {} to retry later, {} dead", report.done, report.retrying, report.dead);
+            println!(
+                "{} done, {} to retry later, {} dead",
+                report.done, report.retrying, report.dead
+            );
             Ok(())
         }
     }

@@ -27,7 +27,10 @@ pub fn check_production(config: &Config) -> anyhow::Result<()> {
     if config.app_env == AppEnv::Production {
         let problems = config.production_problems();
         if !problems.is_empty() {
-            bail!("APP_ENV=production refuses development defaults: {}", problems.join("; "));
+            bail!(
+                "APP_ENV=production refuses development defaults: {}",
+                problems.join("; ")
+            );
         }
     }
     Ok(())
@@ -35,7 +38,10 @@ pub fn check_production(config: &Config) -> anyhow::Result<()> {
 
 /// Opens the store named by `DATABASE_URL` and migrates it.
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
-    let options = ConnectOptions { max_connections: config.database_max_connections, ..ConnectOptions::default() };
+    let options = ConnectOptions {
+        max_connections: config.database_max_connections,
+        ..ConnectOptions::default()
+    };
     Ok(store::connect(config.database_url.expose(), &options).await?)
 }
 
@@ -44,7 +50,8 @@ pub fn read_catalog(path: Option<&Path>) -> anyhow::Result<EditionSpec> {
     match path {
         None => parse_catalog(SHIPPED_CATALOG).context("the shipped catalog is invalid"),
         Some(p) => {
-            let text = std::fs::read_to_string(p).with_context(|| format!("cannot read catalog {}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read catalog {}", p.display()))?;
             parse_catalog(&text).with_context(|| format!("catalog {} refused", p.display()))
         }
     }
@@ -65,7 +72,10 @@ pub fn secret_key(config: &Config) -> anyhow::Result<Secret> {
         if key.len() >= 64 && key.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(Secret::new(key));
         }
-        bail!("{} is not a valid key; delete it to generate a new one", path.display());
+        bail!(
+            "{} is not a valid key; delete it to generate a new one",
+            path.display()
+        );
     }
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness available: {e}"))?;
@@ -81,7 +91,11 @@ pub fn secret_key(config: &Config) -> anyhow::Result<Secret> {
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(content.as_bytes())
 }
 
@@ -109,13 +123,22 @@ pub async fn seed(store: &dyn Store, catalog: &EditionSpec, demo: bool) -> anyho
 pub fn worker(config: &Config, store: Arc<dyn Store>, wake: Arc<Notify>) -> anyhow::Result<Worker> {
     let mailer = Mailer::from_config(config)?;
     let from: Mailbox = config.mail_from.parse().context("MAIL_FROM")?;
-    Ok(Worker::new(store, mailer, from, config.public_host().to_owned(), config.jobs, wake))
+    Ok(Worker::new(
+        store,
+        mailer,
+        from,
+        config.public_host().to_owned(),
+        config.jobs,
+        wake,
+    ))
 }
 
 /// Binds the listening socket, with a clear message when the port is taken.
 pub async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
     TcpListener::bind(addr).await.map_err(|e| match e.kind() {
-        std::io::ErrorKind::AddrInUse => anyhow!("cannot listen on {addr}: the port is already in use (set BIND_ADDR)"),
+        std::io::ErrorKind::AddrInUse => {
+            anyhow!("cannot listen on {addr}: the port is already in use (set BIND_ADDR)")
+        }
         _ => anyhow!("cannot listen on {addr}: {e}"),
     })
 }
@@ -171,7 +194,13 @@ pub async fn start(
             })
             .await
     });
-    Ok(Running { addr, state, shutdown, server, worker })
+    Ok(Running {
+        addr,
+        state,
+        shutdown,
+        server,
+        worker,
+    })
 }
 
 /// `serve`: everything in one process until SIGTERM or Ctrl-C.

@@ -23,7 +23,11 @@ pub fn paris_offset(at: OffsetDateTime) -> UtcOffset {
     let one_am = Time::from_hms(1, 0, 0).expect("valid time");
     let summer_starts = OffsetDateTime::new_utc(last_sunday(year, Month::March), one_am);
     let summer_ends = OffsetDateTime::new_utc(last_sunday(year, Month::October), one_am);
-    let hours = if utc >= summer_starts && utc < summer_ends { 2 } else { 1 };
+    let hours = if utc >= summer_starts && utc < summer_ends {
+        2
+    } else {
+        1
+    };
     UtcOffset::from_hms(hours, 0, 0).expect("valid offset")
 }
 
@@ -36,12 +40,32 @@ fn month_name(month: Month, locale: Locale) -> &'static str {
     let i = month as usize - 1;
     match locale {
         Locale::En => [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-            "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ][i],
         Locale::Fr => [
-            "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-            "novembre", "décembre",
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
         ][i],
     }
 }
@@ -64,7 +88,13 @@ pub fn format_date_range(start: Date, end: Date, locale: Locale) -> String {
     let same_year = start.year() == end.year();
     match locale {
         Locale::En if same_month => {
-            format!("{}–{} {} {}", start.day(), end.day(), month_name(end.month(), locale), end.year())
+            format!(
+                "{}–{} {} {}",
+                start.day(),
+                end.day(),
+                month_name(end.month(), locale),
+                end.year()
+            )
         }
         Locale::En if same_year => format!(
             "{} {} – {}",
@@ -72,13 +102,25 @@ pub fn format_date_range(start: Date, end: Date, locale: Locale) -> String {
             month_name(start.month(), locale),
             format_date(end, locale)
         ),
-        Locale::En => format!("{} – {}", format_date(start, locale), format_date(end, locale)),
-        Locale::Fr if same_month => format!(
-            "du {} au {}",
-            if start.day() == 1 { "1er".to_owned() } else { start.day().to_string() },
+        Locale::En => format!(
+            "{} – {}",
+            format_date(start, locale),
             format_date(end, locale)
         ),
-        Locale::Fr => format!("du {} au {}", format_date(start, locale), format_date(end, locale)),
+        Locale::Fr if same_month => format!(
+            "du {} au {}",
+            if start.day() == 1 {
+                "1er".to_owned()
+            } else {
+                start.day().to_string()
+            },
+            format_date(end, locale)
+        ),
+        Locale::Fr => format!(
+            "du {} au {}",
+            format_date(start, locale),
+            format_date(end, locale)
+        ),
     }
 }
 
@@ -99,10 +141,22 @@ mod tests {
 
     #[test]
     fn paris_switches_to_summer_time_on_the_last_sunday_of_march() {
-        assert_eq!(paris_offset(datetime!(2026-03-29 00:59 UTC)).whole_hours(), 1);
-        assert_eq!(paris_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(), 2);
-        assert_eq!(paris_offset(datetime!(2026-10-25 00:59 UTC)).whole_hours(), 2);
-        assert_eq!(paris_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(), 1);
+        assert_eq!(
+            paris_offset(datetime!(2026-03-29 00:59 UTC)).whole_hours(),
+            1
+        );
+        assert_eq!(
+            paris_offset(datetime!(2026-03-29 01:00 UTC)).whole_hours(),
+            2
+        );
+        assert_eq!(
+            paris_offset(datetime!(2026-10-25 00:59 UTC)).whole_hours(),
+            2
+        );
+        assert_eq!(
+            paris_offset(datetime!(2026-10-25 01:00 UTC)).whole_hours(),
+            1
+        );
         assert_eq!(to_paris(datetime!(2026-05-31 21:59 UTC)).hour(), 23);
     }
 
@@ -110,13 +164,25 @@ mod tests {
     fn dates_read_naturally_in_each_language() {
         let (s, e) = (date!(2026 - 07 - 06), date!(2026 - 07 - 17));
         assert_eq!(format_date_range(s, e, Locale::En), "6–17 July 2026");
-        assert_eq!(format_date_range(s, e, Locale::Fr), "du 6 au 17 juillet 2026");
+        assert_eq!(
+            format_date_range(s, e, Locale::Fr),
+            "du 6 au 17 juillet 2026"
+        );
         assert_eq!(
             format_date_range(date!(2026 - 06 - 28), date!(2026 - 07 - 09), Locale::En),
             "28 June – 9 July 2026"
         );
-        assert_eq!(format_date(date!(2026 - 07 - 01), Locale::Fr), "1er juillet 2026");
-        assert_eq!(format_paris_datetime(datetime!(2026-05-31 21:59 UTC), Locale::En), "31 May 2026, 23:59");
-        assert_eq!(format_paris_datetime(datetime!(2026-01-05 08:00 UTC), Locale::Fr), "5 janvier 2026 à 09h00");
+        assert_eq!(
+            format_date(date!(2026 - 07 - 01), Locale::Fr),
+            "1er juillet 2026"
+        );
+        assert_eq!(
+            format_paris_datetime(datetime!(2026-05-31 21:59 UTC), Locale::En),
+            "31 May 2026, 23:59"
+        );
+        assert_eq!(
+            format_paris_datetime(datetime!(2026-01-05 08:00 UTC), Locale::Fr),
+            "5 janvier 2026 à 09h00"
+        );
     }
 }

@@ -25,7 +25,10 @@ pub enum CatalogError {
 }
 
 fn invalid(field: impl Into<String>, reason: impl Into<String>) -> CatalogError {
-    CatalogError::Invalid { field: field.into(), reason: reason.into() }
+    CatalogError::Invalid {
+        field: field.into(),
+        reason: reason.into(),
+    }
 }
 
 /// A short lowercase identifier used in URLs (`ai-digital-innovation`).
@@ -36,13 +39,18 @@ impl Slug {
     pub fn parse(field: &str, raw: &str) -> Result<Slug, CatalogError> {
         let ok = !raw.is_empty()
             && raw.len() <= 64
-            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
             && !raw.starts_with('-')
             && !raw.ends_with('-');
         if ok {
             Ok(Slug(raw.to_owned()))
         } else {
-            Err(invalid(field, format!("`{raw}` must be 1–64 characters of a–z, 0–9 and inner hyphens")))
+            Err(invalid(
+                field,
+                format!("`{raw}` must be 1–64 characters of a–z, 0–9 and inner hyphens"),
+            ))
         }
     }
 
@@ -80,7 +88,10 @@ impl LocalizedText {
                 return Err(invalid(format!("{field}.{lang}"), "must not be empty"));
             }
             if len > max {
-                return Err(invalid(format!("{field}.{lang}"), format!("must be at most {max} characters")));
+                return Err(invalid(
+                    format!("{field}.{lang}"),
+                    format!("must be at most {max} characters"),
+                ));
             }
         }
         Ok(())
@@ -248,17 +259,25 @@ struct RawFeeTier {
 
 fn parse_date(field: &str, value: &toml::value::Datetime) -> Result<Date, CatalogError> {
     if value.date.is_none() || value.time.is_some() {
-        return Err(invalid(field, format!("`{value}` must be a date like 2026-07-06")));
+        return Err(invalid(
+            field,
+            format!("`{value}` must be a date like 2026-07-06"),
+        ));
     }
     let format = time::macros::format_description!("[year]-[month]-[day]");
     Date::parse(&value.to_string(), format).map_err(|e| invalid(field, format!("`{value}`: {e}")))
 }
 
-fn parse_instant(field: &str, value: &toml::value::Datetime) -> Result<OffsetDateTime, CatalogError> {
+fn parse_instant(
+    field: &str,
+    value: &toml::value::Datetime,
+) -> Result<OffsetDateTime, CatalogError> {
     if value.date.is_none() || value.time.is_none() || value.offset.is_none() {
         return Err(invalid(
             field,
-            format!("`{value}` must be a date and time with its UTC offset, like 2026-01-05T09:00:00+01:00"),
+            format!(
+                "`{value}` must be a date and time with its UTC offset, like 2026-01-05T09:00:00+01:00"
+            ),
         ));
     }
     OffsetDateTime::parse(&value.to_string(), &Rfc3339)
@@ -281,7 +300,12 @@ fn check_len(field: &str, text: &str, max: usize) -> Result<(), CatalogError> {
     Ok(())
 }
 
-fn check_range<T: PartialOrd + fmt::Display>(field: &str, v: T, min: T, max: T) -> Result<(), CatalogError> {
+fn check_range<T: PartialOrd + fmt::Display>(
+    field: &str,
+    v: T,
+    min: T,
+    max: T,
+) -> Result<(), CatalogError> {
     if v < min || v > max {
         return Err(invalid(field, format!("{v} is out of range ({min}–{max})")));
     }
@@ -291,7 +315,11 @@ fn check_range<T: PartialOrd + fmt::Display>(field: &str, v: T, min: T, max: T) 
 /// Parses and checks a catalog file's text.
 pub fn parse_catalog(text: &str) -> Result<EditionSpec, CatalogError> {
     let raw: RawCatalog = toml::from_str(text).map_err(|e| {
-        let one_line = e.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        let one_line = e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         CatalogError::Syntax(one_line)
     })?;
 
@@ -321,7 +349,10 @@ pub fn parse_catalog(text: &str) -> Result<EditionSpec, CatalogError> {
     for (i, p) in raw.programs.into_iter().enumerate() {
         let program = parse_program(&format!("programs[{i}]"), p)?;
         if !slugs.insert(program.slug.clone()) {
-            return Err(invalid(format!("programs[{i}].slug"), format!("`{}` is used twice", program.slug)));
+            return Err(invalid(
+                format!("programs[{i}].slug"),
+                format!("`{}` is used twice", program.slug),
+            ));
         }
         programs.push(program);
     }
@@ -342,8 +373,12 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
     p.title.check(&f("title"), 200)?;
     p.summary.check(&f("summary"), 2000)?;
     p.audience.check(&f("audience"), 1000)?;
-    let teaching_language = Locale::from_tag(&p.teaching_language)
-        .ok_or_else(|| invalid(f("teaching_language"), format!("`{}` is not en or fr", p.teaching_language)))?;
+    let teaching_language = Locale::from_tag(&p.teaching_language).ok_or_else(|| {
+        invalid(
+            f("teaching_language"),
+            format!("`{}` is not en or fr", p.teaching_language),
+        )
+    })?;
     let starts_on = parse_date(&f("starts_on"), &p.starts_on)?;
     let ends_on = parse_date(&f("ends_on"), &p.ends_on)?;
     if ends_on < starts_on {
@@ -360,23 +395,38 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
     check_range(&f("capacity"), p.capacity, 1, 10_000)?;
     check_range(&f("payment_deadline_days"), p.payment_deadline_days, 1, 120)?;
     if p.certifications.is_empty() {
-        return Err(invalid(f("certifications"), "name at least one certificate"));
+        return Err(invalid(
+            f("certifications"),
+            "name at least one certificate",
+        ));
     }
     let unique: HashSet<_> = p.certifications.iter().collect();
     if unique.len() != p.certifications.len() {
-        return Err(invalid(f("certifications"), "a certificate is listed twice"));
+        return Err(invalid(
+            f("certifications"),
+            "a certificate is listed twice",
+        ));
     }
     let opens = parse_instant(&f("applications_open"), &p.applications_open)?;
     let closes = parse_instant(&f("applications_close"), &p.applications_close)?;
     if closes <= opens {
-        return Err(invalid(f("applications_close"), "must be after applications_open"));
+        return Err(invalid(
+            f("applications_close"),
+            "must be after applications_open",
+        ));
     }
     if closes.date() > starts_on {
-        return Err(invalid(f("applications_close"), "must not be after the school starts"));
+        return Err(invalid(
+            f("applications_close"),
+            "must not be after the school starts",
+        ));
     }
 
     if p.fee_tiers.is_empty() {
-        return Err(invalid(f("fee_tiers"), "a program needs at least its standard fee"));
+        return Err(invalid(
+            f("fee_tiers"),
+            "a program needs at least its standard fee",
+        ));
     }
     let mut tiers = Vec::with_capacity(p.fee_tiers.len());
     let mut codes = HashSet::new();
@@ -387,8 +437,10 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
             return Err(invalid(tf("code"), format!("`{code}` is used twice")));
         }
         t.label.check(&tf("label"), 120)?;
-        let currency = Currency::parse(&t.currency).map_err(|e| invalid(tf("currency"), e.to_string()))?;
-        let amount = Money::parse_decimal(&t.amount, currency).map_err(|e| invalid(tf("amount"), e.to_string()))?;
+        let currency =
+            Currency::parse(&t.currency).map_err(|e| invalid(tf("currency"), e.to_string()))?;
+        let amount = Money::parse_decimal(&t.amount, currency)
+            .map_err(|e| invalid(tf("amount"), e.to_string()))?;
         let available_until = t
             .available_until
             .as_ref()
@@ -453,7 +505,10 @@ mod tests {
         assert_eq!(e.year, 2026);
         assert_eq!(e.programs.len(), 2);
         let ai = &e.programs[0];
-        assert_eq!(ai.title.en, "Artificial Intelligence and Digital Innovation in Medicine");
+        assert_eq!(
+            ai.title.en,
+            "Artificial Intelligence and Digital Innovation in Medicine"
+        );
         assert_eq!(ai.standard_fee().amount.cents(), 250_000);
         assert_eq!(ai.starts_on, time::macros::date!(2026 - 07 - 06));
         assert_eq!(ai.ends_on, time::macros::date!(2026 - 07 - 17));
@@ -465,26 +520,48 @@ mod tests {
     }
 
     fn with(find: &str, replace: &str) -> Result<EditionSpec, CatalogError> {
-        assert!(SHIPPED_CATALOG.contains(find), "fixture text `{find}` not in catalog");
+        assert!(
+            SHIPPED_CATALOG.contains(find),
+            "fixture text `{find}` not in catalog"
+        );
         parse_catalog(&SHIPPED_CATALOG.replacen(find, replace, 1))
     }
 
     #[test]
     fn a_bad_catalog_names_the_field_and_the_reason() {
         let err = with("amount = \"2500.00\"", "amount = \"2500.001\"").unwrap_err();
-        assert_eq!(err.to_string(), "programs[0].fee_tiers[0].amount: `2500.001` has more than two decimals");
+        assert_eq!(
+            err.to_string(),
+            "programs[0].fee_tiers[0].amount: `2500.001` has more than two decimals"
+        );
         let err = with("ends_on = 2026-07-17", "ends_on = 2026-07-01").unwrap_err();
-        assert_eq!(err.to_string(), "programs[0].ends_on: must not be before starts_on");
+        assert_eq!(
+            err.to_string(),
+            "programs[0].ends_on: must not be before starts_on"
+        );
         let err = with("capacity = 40", "capacity = 0").unwrap_err();
-        assert_eq!(err.to_string(), "programs[0].capacity: 0 is out of range (1–10000)");
+        assert_eq!(
+            err.to_string(),
+            "programs[0].capacity: 0 is out of range (1–10000)"
+        );
         let err = with("standard = true", "standard = false").unwrap_err();
-        assert!(err.to_string().starts_with("programs[0].fee_tiers: exactly one tier"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("programs[0].fee_tiers: exactly one tier"),
+            "{err}"
+        );
         let err = with("slug = \"ai-digital-innovation\"", "slug = \"AI Digital\"").unwrap_err();
         assert!(err.to_string().starts_with("programs[0].slug:"), "{err}");
         let err = with("review = \"review\"", "review = \"maybe\"").unwrap_err();
-        assert!(matches!(err, CatalogError::Syntax(ref m) if m.contains("maybe")), "{err}");
+        assert!(
+            matches!(err, CatalogError::Syntax(ref m) if m.contains("maybe")),
+            "{err}"
+        );
         let err = with("[edition]", "[edition]\ncolour = \"blue\"").unwrap_err();
-        assert!(matches!(err, CatalogError::Syntax(ref m) if m.contains("colour")), "{err}");
+        assert!(
+            matches!(err, CatalogError::Syntax(ref m) if m.contains("colour")),
+            "{err}"
+        );
     }
 }
 

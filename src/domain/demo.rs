@@ -31,7 +31,8 @@ pub fn demo_edition(base: &EditionSpec, today: Date) -> EditionSpec {
         year: starts.year(),
         title: LocalizedText {
             en: "Demo edition (for trying the service; not a real school)".to_owned(),
-            fr: "Édition de démonstration (pour essayer le service ; pas une vraie école)".to_owned(),
+            fr: "Édition de démonstration (pour essayer le service ; pas une vraie école)"
+                .to_owned(),
         },
         is_demo: true,
         programs,

@@ -36,7 +36,9 @@ impl EmailAddress {
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local.chars().any(|c| c.is_whitespace() || c == '@' || c.is_control());
+            && !local
+                .chars()
+                .any(|c| c.is_whitespace() || c == '@' || c.is_control());
         if !domain_ok || !local_ok {
             return Err(EmailError::Malformed);
         }
@@ -80,11 +82,23 @@ mod tests {
 
     #[test]
     fn addresses_are_parsed_and_normalised() {
-        assert_eq!(EmailAddress::parse(" Ana@Example.ORG ").unwrap().as_str(), "Ana@example.org");
+        assert_eq!(
+            EmailAddress::parse(" Ana@Example.ORG ").unwrap().as_str(),
+            "Ana@example.org"
+        );
         assert_eq!(EmailAddress::parse("").unwrap_err(), EmailError::Empty);
-        assert_eq!(EmailAddress::parse("no-at-sign").unwrap_err(), EmailError::Malformed);
-        assert_eq!(EmailAddress::parse("a@b").unwrap_err(), EmailError::Malformed);
-        assert_eq!(EmailAddress::parse("a b@c.org").unwrap_err(), EmailError::Malformed);
+        assert_eq!(
+            EmailAddress::parse("no-at-sign").unwrap_err(),
+            EmailError::Malformed
+        );
+        assert_eq!(
+            EmailAddress::parse("a@b").unwrap_err(),
+            EmailError::Malformed
+        );
+        assert_eq!(
+            EmailAddress::parse("a b@c.org").unwrap_err(),
+            EmailError::Malformed
+        );
         assert!(EmailAddress::parse("józef@uniwersytet.pl").is_ok());
         assert!(!format!("{:?}", EmailAddress::parse("x@y.org").unwrap()).contains("x@y"));
     }

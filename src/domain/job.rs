@@ -47,7 +47,9 @@ impl RetryPolicy {
         if attempts >= self.max_attempts {
             return None;
         }
-        let factor = 1u32.checked_shl(attempts.saturating_sub(1)).unwrap_or(u32::MAX);
+        let factor = 1u32
+            .checked_shl(attempts.saturating_sub(1))
+            .unwrap_or(u32::MAX);
         Some(self.base.saturating_mul(factor).min(self.max))
     }
 }
@@ -59,13 +61,20 @@ mod tests {
 
     #[test]
     fn backoff_doubles_then_caps_then_gives_up() {
-        let p = RetryPolicy { max_attempts: 5, base: Duration::from_secs(30), max: Duration::from_secs(100) };
+        let p = RetryPolicy {
+            max_attempts: 5,
+            base: Duration::from_secs(30),
+            max: Duration::from_secs(100),
+        };
         assert_eq!(p.next_delay(1), Some(Duration::from_secs(30)));
         assert_eq!(p.next_delay(2), Some(Duration::from_secs(60)));
         assert_eq!(p.next_delay(3), Some(Duration::from_secs(100)));
         assert_eq!(p.next_delay(4), Some(Duration::from_secs(100)));
         assert_eq!(p.next_delay(5), None);
-        let long = RetryPolicy { max_attempts: 100, ..p };
+        let long = RetryPolicy {
+            max_attempts: 100,
+            ..p
+        };
         assert_eq!(long.next_delay(80), Some(Duration::from_secs(100)));
     }
 }

@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// A supported interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     #[default]
@@ -85,8 +87,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_supported_language() {
-        assert_eq!(Locale::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"), Some(Locale::Fr));
-        assert_eq!(Locale::from_accept_language("de-DE,de;q=0.9,en;q=0.5,fr;q=0.7"), Some(Locale::Fr));
+        assert_eq!(
+            Locale::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"),
+            Some(Locale::Fr)
+        );
+        assert_eq!(
+            Locale::from_accept_language("de-DE,de;q=0.9,en;q=0.5,fr;q=0.7"),
+            Some(Locale::Fr)
+        );
         assert_eq!(Locale::from_accept_language("en-GB"), Some(Locale::En));
         assert_eq!(Locale::from_accept_language("de, it"), None);
         assert_eq!(Locale::from_accept_language("fr;q=0"), None);

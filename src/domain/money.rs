@@ -110,7 +110,7 @@ impl Money {
         let mut grouped = String::new();
         let digits = whole.to_string();
         for (i, ch) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 grouped.push_str(sep);
             }
             grouped.push(ch);
@@ -129,7 +129,13 @@ impl Money {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{:02} {}", self.cents / 100, self.cents % 100, self.currency.code())
+        write!(
+            f,
+            "{}.{:02} {}",
+            self.cents / 100,
+            self.cents % 100,
+            self.currency.code()
+        )
     }
 }
 
@@ -139,14 +145,42 @@ mod tests {
 
     #[test]
     fn decimal_amounts_parse_exactly() {
-        assert_eq!(Money::parse_decimal("2500", Currency::Eur).unwrap().cents(), 250_000);
-        assert_eq!(Money::parse_decimal("3100.00", Currency::Eur).unwrap().cents(), 310_000);
-        assert_eq!(Money::parse_decimal("0.1", Currency::Eur).unwrap().cents(), 10);
-        assert_eq!(Money::parse_decimal("19.99", Currency::Eur).unwrap().cents(), 1_999);
-        assert!(matches!(Money::parse_decimal("1.999", Currency::Eur), Err(MoneyError::TooPrecise(_))));
-        assert!(matches!(Money::parse_decimal("-5", Currency::Eur), Err(MoneyError::Negative)));
-        assert!(matches!(Money::parse_decimal("2,500", Currency::Eur), Err(MoneyError::Malformed(_))));
-        assert!(matches!(Money::parse_decimal("1.", Currency::Eur), Err(MoneyError::Malformed(_))));
+        assert_eq!(
+            Money::parse_decimal("2500", Currency::Eur).unwrap().cents(),
+            250_000
+        );
+        assert_eq!(
+            Money::parse_decimal("3100.00", Currency::Eur)
+                .unwrap()
+                .cents(),
+            310_000
+        );
+        assert_eq!(
+            Money::parse_decimal("0.1", Currency::Eur).unwrap().cents(),
+            10
+        );
+        assert_eq!(
+            Money::parse_decimal("19.99", Currency::Eur)
+                .unwrap()
+                .cents(),
+            1_999
+        );
+        assert!(matches!(
+            Money::parse_decimal("1.999", Currency::Eur),
+            Err(MoneyError::TooPrecise(_))
+        ));
+        assert!(matches!(
+            Money::parse_decimal("-5", Currency::Eur),
+            Err(MoneyError::Negative)
+        ));
+        assert!(matches!(
+            Money::parse_decimal("2,500", Currency::Eur),
+            Err(MoneyError::Malformed(_))
+        ));
+        assert!(matches!(
+            Money::parse_decimal("1.", Currency::Eur),
+            Err(MoneyError::Malformed(_))
+        ));
         assert!(matches!(
             Money::parse_decimal("99999999999999999999", Currency::Eur),
             Err(MoneyError::TooLarge(_))
@@ -159,6 +193,9 @@ mod tests {
         assert_eq!(fee.display(Locale::En), "€2,500");
         assert_eq!(fee.display(Locale::Fr), "2\u{202f}500\u{a0}€");
         assert_eq!(Money::eur(1_999).unwrap().display(Locale::En), "€19.99");
-        assert_eq!(Money::eur(123_456_789).unwrap().display(Locale::Fr), "1\u{202f}234\u{202f}567,89\u{a0}€");
+        assert_eq!(
+            Money::eur(123_456_789).unwrap().display(Locale::Fr),
+            "1\u{202f}234\u{202f}567,89\u{a0}€"
+        );
     }
 }

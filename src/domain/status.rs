@@ -155,14 +155,20 @@ impl ApplicationStatus {
                 | (Submitted | UnderReview, Accepted | Waitlisted | Rejected)
                 | (Accepted, Enrolled | Expired)
                 | (Waitlisted, Accepted)
-                | (Draft | Submitted | UnderReview | Accepted | Waitlisted, Withdrawn)
+                | (
+                    Draft | Submitted | UnderReview | Accepted | Waitlisted,
+                    Withdrawn
+                )
                 | (Enrolled, Cancelled | Completed | NotCompleted)
         )
     }
 
     /// Whether an application in this state holds a seat (an offer or an enrollment).
     pub fn holds_seat(self) -> bool {
-        matches!(self, ApplicationStatus::Accepted | ApplicationStatus::Enrolled)
+        matches!(
+            self,
+            ApplicationStatus::Accepted | ApplicationStatus::Enrolled
+        )
     }
 }
 

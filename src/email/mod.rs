@@ -69,7 +69,13 @@ async fn write_eml(dir: &Path, message_id: &str, bytes: &[u8]) -> Result<(), Mai
     let name: String = message_id
         .trim_matches(['<', '>'])
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let tmp = dir.join(format!(".{name}.tmp"));
     tokio::fs::write(&tmp, bytes).await?;
@@ -90,12 +96,27 @@ pub fn build_message(
     created_at: OffsetDateTime,
     boundary_seed: i64,
 ) -> Result<Message, MailError> {
-    let to = Mailbox::new(email.to_name.clone(), email.to.as_str().parse().map_err(|_| MailError::Address("recipient".into()))?);
+    let to = Mailbox::new(
+        email.to_name.clone(),
+        email
+            .to
+            .as_str()
+            .parse()
+            .map_err(|_| MailError::Address("recipient".into()))?,
+    );
     let body = MultiPart::builder()
         .kind(MultiPartKind::Alternative)
         .boundary(format!("summer-school-{boundary_seed:016x}"))
-        .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(email.text.clone()))
-        .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(email.html.clone()));
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(email.text.clone()),
+        )
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_HTML)
+                .body(email.html.clone()),
+        );
     Message::builder()
         .from(from.clone())
         .to(to)

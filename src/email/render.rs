@@ -28,12 +28,24 @@ struct HtmlPart<'a> {
     signoff: &'a str,
 }
 
-fn compose(tr: Tr, to: &EmailAddress, to_name: Option<String>, subject: String, paragraphs: &[String], link: Option<&str>) -> OutgoingEmail {
+fn compose(
+    tr: Tr,
+    to: &EmailAddress,
+    to_name: Option<String>,
+    subject: String,
+    paragraphs: &[String],
+    link: Option<&str>,
+) -> OutgoingEmail {
     let greeting = tr.t("email-greeting");
     let signoff = tr.t("email-signoff");
-    let text = TextPart { greeting: &greeting, paragraphs, link, signoff: &signoff }
-        .render()
-        .expect("email text template renders");
+    let text = TextPart {
+        greeting: &greeting,
+        paragraphs,
+        link,
+        signoff: &signoff,
+    }
+    .render()
+    .expect("email text template renders");
     let html = HtmlPart {
         lang: tr.locale().tag(),
         subject: &subject,
@@ -44,16 +56,47 @@ fn compose(tr: Tr, to: &EmailAddress, to_name: Option<String>, subject: String, 
     }
     .render()
     .expect("email html template renders");
-    OutgoingEmail { to: to.clone(), to_name, locale: tr.locale(), subject, text, html }
+    OutgoingEmail {
+        to: to.clone(),
+        to_name,
+        locale: tr.locale(),
+        subject,
+        text,
+        html,
+    }
 }
 
 /// Sent to a new organizer.
-pub fn organizer_welcome(tr: Tr, to: &EmailAddress, name: &str, role: OrganizerRole, public_url: &str) -> OutgoingEmail {
-    let body = tr.t1("email-organizer-welcome-body", "role", role.as_str().replace('_', " "));
-    compose(tr, to, Some(name.to_owned()), tr.t("email-organizer-welcome-subject"), &[body], Some(public_url))
+pub fn organizer_welcome(
+    tr: Tr,
+    to: &EmailAddress,
+    name: &str,
+    role: OrganizerRole,
+    public_url: &str,
+) -> OutgoingEmail {
+    let body = tr.t1(
+        "email-organizer-welcome-body",
+        "role",
+        role.as_str().replace('_', " "),
+    );
+    compose(
+        tr,
+        to,
+        Some(name.to_owned()),
+        tr.t("email-organizer-welcome-subject"),
+        &[body],
+        Some(public_url),
+    )
 }
 
 /// Sent by `admin send-test-email`, to check the mail settings.
 pub fn test_message(tr: Tr, to: &EmailAddress, public_url: &str) -> OutgoingEmail {
-    compose(tr, to, None, tr.t("email-test-subject"), &[tr.t("email-test-body")], Some(public_url))
+    compose(
+        tr,
+        to,
+        None,
+        tr.t("email-test-subject"),
+        &[tr.t("email-test-body")],
+        Some(public_url),
+    )
 }

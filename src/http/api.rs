@@ -37,10 +37,16 @@ pub struct ErrorBody {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, error, message) = match self {
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "There is nothing at this address."),
-            ApiError::Unavailable => {
-                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "The service cannot answer right now; try again.")
-            }
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "There is nothing at this address.",
+            ),
+            ApiError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The service cannot answer right now; try again.",
+            ),
         };
         (status, Json(ErrorBody { error, message })).into_response()
     }
@@ -54,7 +60,10 @@ pub struct Text {
 
 impl From<&LocalizedText> for Text {
     fn from(t: &LocalizedText) -> Self {
-        Text { en: t.en.clone(), fr: t.fr.clone() }
+        Text {
+            en: t.en.clone(),
+            fr: t.fr.clone(),
+        }
     }
 }
 
@@ -122,7 +131,11 @@ impl ProgramJson {
             places: p.places.clone(),
             ects: p.ects,
             hours: p.hours,
-            certifications: p.certifications.iter().map(|c| c.as_str().to_owned()).collect(),
+            certifications: p
+                .certifications
+                .iter()
+                .map(|c| c.as_str().to_owned())
+                .collect(),
             fees: p
                 .fee_tiers
                 .iter()
@@ -154,21 +167,45 @@ pub async fn list_programs(State(state): State<AppState>) -> Result<Response, Ap
         tracing::error!(error = %e, "program list unavailable");
         ApiError::Unavailable
     })?;
-    let headers = [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))];
+    let headers = [(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    )];
     Ok((headers, snapshot.api_json.clone()).into_response())
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "summer-school", description = "Programs, applications and certificates of the summer schools."),
+    info(
+        title = "summer-school",
+        description = "Programs, applications and certificates of the summer schools."
+    ),
     paths(list_programs, super::health::healthz),
-    components(schemas(ProgramJson, FeeJson, WindowJson, Text, ErrorBody, super::health::Health))
+    components(schemas(
+        ProgramJson,
+        FeeJson,
+        WindowJson,
+        Text,
+        ErrorBody,
+        super::health::Health
+    ))
 )]
 pub struct ApiDoc;
 
 /// The OpenAPI 3.1 document of the JSON API.
 async fn openapi() -> Response {
     static DOC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let body = DOC.get_or_init(|| ApiDoc::openapi().to_pretty_json().unwrap_or_else(|_| "{}".to_owned()));
-    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body.as_str()).into_response()
+    let body = DOC.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_pretty_json()
+            .unwrap_or_else(|_| "{}".to_owned())
+    });
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body.as_str(),
+    )
+        .into_response()
 }

@@ -36,7 +36,9 @@ impl Snapshot {
     }
 
     pub fn program(&self, edition: &str, slug: &str) -> Option<&ProgramRecord> {
-        self.programs.iter().find(|p| p.edition_slug == edition && p.slug == slug)
+        self.programs
+            .iter()
+            .find(|p| p.edition_slug == edition && p.slug == slug)
     }
 }
 
@@ -49,11 +51,19 @@ pub struct PublicCatalog {
 
 impl PublicCatalog {
     pub fn new(store: Arc<dyn Store>, ttl: Duration) -> Self {
-        PublicCatalog { store, ttl, current: RwLock::new(None), refreshing: tokio::sync::Mutex::new(()) }
+        PublicCatalog {
+            store,
+            ttl,
+            current: RwLock::new(None),
+            refreshing: tokio::sync::Mutex::new(()),
+        }
     }
 
     fn current(&self) -> Option<Arc<Snapshot>> {
-        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.current
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// A snapshot at most `ttl` old; while one request refreshes it, the others keep the previous one.
@@ -93,9 +103,14 @@ fn build(programs: Vec<ProgramRecord>, config: &Config) -> Result<Snapshot, Stor
             layout: Layout::new(tr, "/", &tr.t("site-name"), config),
             groups: group_by_edition(&programs, tr, now),
         };
-        page.render().map(Bytes::from).map_err(|e| StoreError::Corrupt(format!("home page: {e}")))
+        page.render()
+            .map(Bytes::from)
+            .map_err(|e| StoreError::Corrupt(format!("home page: {e}")))
     };
-    let api: Vec<ProgramJson> = programs.iter().map(|p| ProgramJson::new(p, &config.public_url, now)).collect();
+    let api: Vec<ProgramJson> = programs
+        .iter()
+        .map(|p| ProgramJson::new(p, &config.public_url, now))
+        .collect();
     let api_json = serde_json::to_vec(&api).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(Snapshot {
         taken: Instant::now(),

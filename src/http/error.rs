@@ -55,8 +55,16 @@ impl IntoResponse for AppError {
 pub fn render(page: ErrorPage, locale: Locale, config: &Config) -> Response {
     let tr = Tr(locale);
     let (status, title, body) = match page {
-        ErrorPage::NotFound => (StatusCode::NOT_FOUND, tr.t("not-found-title"), tr.t("not-found-body")),
-        ErrorPage::Internal => (StatusCode::INTERNAL_SERVER_ERROR, tr.t("error-title"), tr.t("error-body")),
+        ErrorPage::NotFound => (
+            StatusCode::NOT_FOUND,
+            tr.t("not-found-title"),
+            tr.t("not-found-body"),
+        ),
+        ErrorPage::Internal => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            tr.t("error-title"),
+            tr.t("error-body"),
+        ),
     };
     let template = ErrorTemplate {
         layout: Layout::new(tr, "/", &title, config),

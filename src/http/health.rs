@@ -36,14 +36,29 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>
         Backend::Postgres => "postgres",
     };
     match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
-        Ok(Ok(())) => (StatusCode::OK, Json(Health { status: "ok", database: "ok".into(), backend })),
+        Ok(Ok(())) => (
+            StatusCode::OK,
+            Json(Health {
+                status: "ok",
+                database: "ok".into(),
+                backend,
+            }),
+        ),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "health check: database error");
-            let body = Health { status: "unavailable", database: "error".into(), backend };
+            let body = Health {
+                status: "unavailable",
+                database: "error".into(),
+                backend,
+            };
             (StatusCode::SERVICE_UNAVAILABLE, Json(body))
         }
         Err(_) => {
-            let body = Health { status: "unavailable", database: "timeout".into(), backend };
+            let body = Health {
+                status: "unavailable",
+                database: "timeout".into(),
+                backend,
+            };
             (StatusCode::SERVICE_UNAVAILABLE, Json(body))
         }
     }

@@ -69,8 +69,15 @@ async fn switch(
     let Some(locale) = Locale::from_tag(&tag).filter(|l| l.tag() == tag) else {
         return super::error::AppError::NotFound.into_response();
     };
-    let secure = if state.config.public_url.starts_with("https://") { "; Secure" } else { "" };
-    let cookie = format!("{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}", locale.tag());
+    let secure = if state.config.public_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
+        locale.tag()
+    );
     let mut response = Redirect::to(&safe_next(q.next)).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         response.headers_mut().insert(header::SET_COOKIE, v);
@@ -85,7 +92,10 @@ mod tests {
     #[test]
     fn the_cookie_wins_over_the_browser_language() {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("fr-FR,fr;q=0.9"));
+        h.insert(
+            header::ACCEPT_LANGUAGE,
+            HeaderValue::from_static("fr-FR,fr;q=0.9"),
+        );
         assert_eq!(Lang::from_headers(&h).0, Locale::Fr);
         h.insert(header::COOKIE, HeaderValue::from_static("a=b; lang=en"));
         assert_eq!(Lang::from_headers(&h).0, Locale::En);
@@ -94,7 +104,10 @@ mod tests {
 
     #[test]
     fn the_switch_only_returns_to_this_site() {
-        assert_eq!(safe_next(Some("/programs/2026/x".into())), "/programs/2026/x");
+        assert_eq!(
+            safe_next(Some("/programs/2026/x".into())),
+            "/programs/2026/x"
+        );
         assert_eq!(safe_next(Some("//evil.example".into())), "/");
         assert_eq!(safe_next(Some("https://evil.example".into())), "/");
         assert_eq!(safe_next(None), "/");

@@ -57,9 +57,20 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(store: Arc<dyn Store>, config: Arc<Config>, secret_key: Secret, wake_worker: Arc<Notify>) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        config: Arc<Config>,
+        secret_key: Secret,
+        wake_worker: Arc<Notify>,
+    ) -> Self {
         let catalog = cache::PublicCatalog::new(store.clone(), Duration::from_secs(1));
-        AppState(Arc::new(AppInner { store, config, catalog, wake_worker, secret_key }))
+        AppState(Arc::new(AppInner {
+            store,
+            config,
+            catalog,
+            wake_worker,
+            secret_key,
+        }))
     }
 }
 

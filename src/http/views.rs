@@ -47,7 +47,11 @@ impl Layout {
         let switches = Locale::ALL
             .iter()
             .filter(|l| **l != tr.locale())
-            .map(|l| LanguageLink { tag: l.tag(), name: l.native_name(), href: format!("/language/{}?next={path}", l.tag()) })
+            .map(|l| LanguageLink {
+                tag: l.tag(),
+                name: l.native_name(),
+                href: format!("/language/{}?next={path}", l.tag()),
+            })
             .collect();
         let contact_email = config
             .mail_from
@@ -58,7 +62,11 @@ impl Layout {
         Layout {
             tr,
             lang: tr.locale().tag(),
-            title: if title == site { format!("{site} · {}", tr.t("site-owner")) } else { format!("{title} · {site}") },
+            title: if title == site {
+                format!("{site} · {}", tr.t("site-owner"))
+            } else {
+                format!("{title} · {site}")
+            },
             switches,
             contact_email,
             stylesheet: stylesheet_href(),
@@ -97,11 +105,19 @@ impl ProgramView {
         let window = p.window(now);
         let (window_text, window_class) = match window {
             ApplicationWindow::NotYetOpen => (
-                tr.t1("window-not-yet", "date", format_paris_datetime(p.application_opens_at, locale)),
+                tr.t1(
+                    "window-not-yet",
+                    "date",
+                    format_paris_datetime(p.application_opens_at, locale),
+                ),
                 "status status--soon",
             ),
             ApplicationWindow::Open => (
-                tr.t1("window-open", "date", format_paris_datetime(p.application_closes_at, locale)),
+                tr.t1(
+                    "window-open",
+                    "date",
+                    format_paris_datetime(p.application_closes_at, locale),
+                ),
                 "status status--open",
             ),
             ApplicationWindow::Closed => (tr.t("window-closed"), "status status--closed"),
@@ -118,7 +134,11 @@ impl ProgramView {
             dates,
             fee: p.standard_fee().map(|t| t.amount.display(locale)),
             fee_label: p.standard_fee().map(|t| t.label.get(locale).to_owned()),
-            certifications: p.certifications.iter().map(|c| tr.t(&format!("cert-{}", c.as_str()))).collect(),
+            certifications: p
+                .certifications
+                .iter()
+                .map(|c| tr.t(&format!("cert-{}", c.as_str())))
+                .collect(),
             places: p.places.clone(),
             ects: tr.tn("program-ects", "ects", i64::from(p.ects)),
             hours: tr.tn("program-hours", "hours", i64::from(p.hours)),
@@ -128,7 +148,11 @@ impl ProgramView {
             },
             window_text,
             window_class,
-            seats_text: if full { tr.t("seats-full") } else { tr.tn("seats-left", "count", i64::from(p.seats_left())) },
+            seats_text: if full {
+                tr.t("seats-full")
+            } else {
+                tr.tn("seats-left", "count", i64::from(p.seats_left()))
+            },
             capacity_text: tr.tn("seats-capacity", "count", i64::from(p.capacity)),
             full,
             contact_email: p.contact_email.clone(),
@@ -145,7 +169,11 @@ pub struct EditionGroup {
     pub programs: Vec<ProgramView>,
 }
 
-pub fn group_by_edition(programs: &[ProgramRecord], tr: Tr, now: OffsetDateTime) -> Vec<EditionGroup> {
+pub fn group_by_edition(
+    programs: &[ProgramRecord],
+    tr: Tr,
+    now: OffsetDateTime,
+) -> Vec<EditionGroup> {
     let mut groups: Vec<(String, EditionGroup)> = Vec::new();
     for p in programs {
         let view = ProgramView::new(p, tr, now);

@@ -57,7 +57,14 @@ impl Worker {
         settings: JobSettings,
         wake: Arc<Notify>,
     ) -> Self {
-        Worker { store, mailer, from, host, settings, wake }
+        Worker {
+            store,
+            mailer,
+            from,
+            host,
+            settings,
+            wake,
+        }
     }
 
     /// Claims and performs one due job.
@@ -69,15 +76,26 @@ impl Worker {
         let span = tracing::info_span!("job", job_id = job.job_id, kind = %job.kind, attempt = job.attempt);
         let _enter = span.enter();
         // A job may not outlive its lease, or a second worker could start it while it still runs.
-        let budget = self.settings.lease.saturating_sub(Duration::from_secs(1)).max(Duration::from_millis(500));
+        let budget = self
+            .settings
+            .lease
+            .saturating_sub(Duration::from_secs(1))
+            .max(Duration::from_millis(500));
         let result = match tokio::time::timeout(budget, self.perform(&job)).await {
             Ok(r) => r,
-            Err(_) => Err(JobError::Transient(format!("timed out after {} s", budget.as_secs()))),
+            Err(_) => Err(JobError::Transient(format!(
+                "timed out after {} s",
+                budget.as_secs()
+            ))),
         };
         let now = OffsetDateTime::now_utc();
         let outcome = match result {
             Ok(()) => {
-                if self.store.complete_job(job.job_id, job.attempt, now).await? {
+                if self
+                    .store
+                    .complete_job(job.job_id, job.attempt, now)
+                    .await?
+                {
                     tracing::info!("job done");
                     Outcome::Done(job.job_id)
                 } else {
@@ -91,11 +109,18 @@ impl Worker {
                     JobError::Transient(m) => {
                         let attempts = u32::try_from(job.attempt).unwrap_or(u32::MAX);
                         let max = u32::try_from(job.max_attempts).unwrap_or(1);
-                        let policy = crate::domain::job::RetryPolicy { max_attempts: max, ..self.settings.retry };
+                        let policy = crate::domain::job::RetryPolicy {
+                            max_attempts: max,
+                            ..self.settings.retry
+                        };
                         (m, policy.next_delay(attempts).map(|d| now + d))
                     }
                 };
-                if !self.store.fail_job(job.job_id, job.attempt, &message, retry_at, now).await? {
+                if !self
+                    .store
+                    .fail_job(job.job_id, job.attempt, &message, retry_at, now)
+                    .await?
+                {
                     Outcome::LeaseLost(job.job_id)
                 } else if let Some(at) = retry_at {
                     tracing::warn!(error = %message, retry_at = %at, "job failed; will retry");
@@ -157,12 +182,18 @@ impl Worker {
         match payload {
             JobPayload::SendEmail(mail) => {
                 let id = email::message_id(job.job_id, job.created_at, &self.host);
-                let message = email::build_message(&mail, &self.from, &id, job.created_at, job.job_id)
-                    .map_err(|e| JobError::Permanent(e.to_string()))?;
-                self.mailer.deliver(&message, &id).await.map_err(|e| match e {
-                    MailError::Address(_) | MailError::Build(_) => JobError::Permanent(e.to_string()),
-                    MailError::Smtp(_) | MailError::Io(_) => JobError::Transient(e.to_string()),
-                })
+                let message =
+                    email::build_message(&mail, &self.from, &id, job.created_at, job.job_id)
+                        .map_err(|e| JobError::Permanent(e.to_string()))?;
+                self.mailer
+                    .deliver(&message, &id)
+                    .await
+                    .map_err(|e| match e {
+                        MailError::Address(_) | MailError::Build(_) => {
+                            JobError::Permanent(e.to_string())
+                        }
+                        MailError::Smtp(_) | MailError::Io(_) => JobError::Transient(e.to_string()),
+                    })
             }
         }
     }

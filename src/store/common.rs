@@ -100,22 +100,31 @@ pub(super) fn assemble_programs(
     }
     let mut certs_by: HashMap<String, Vec<_>> = HashMap::new();
     for (id, kind) in certifications {
-        let kind = kind.parse().map_err(|e| corrupt("program_certification.kind", e))?;
+        let kind = kind
+            .parse()
+            .map_err(|e| corrupt("program_certification.kind", e))?;
         certs_by.entry(id).or_default().push(kind);
     }
     let mut tiers_by: HashMap<String, Vec<FeeTierRecord>> = HashMap::new();
     for t in tiers {
         let currency = Currency::parse(&t.currency).map_err(|e| corrupt("fee_tier.currency", e))?;
-        let amount = Money::from_cents(t.amount_cents, currency).map_err(|e| corrupt("fee_tier.amount_cents", e))?;
-        tiers_by.entry(t.program_id).or_default().push(FeeTierRecord {
-            code: t.code,
-            label: LocalizedText { en: t.label_en, fr: t.label_fr },
-            amount,
-            is_standard: t.is_standard,
-            applicant_category: t.applicant_category,
-            partner_only: t.partner_only,
-            available_until: t.available_until.map(OffsetDateTime::from),
-        });
+        let amount = Money::from_cents(t.amount_cents, currency)
+            .map_err(|e| corrupt("fee_tier.amount_cents", e))?;
+        tiers_by
+            .entry(t.program_id)
+            .or_default()
+            .push(FeeTierRecord {
+                code: t.code,
+                label: LocalizedText {
+                    en: t.label_en,
+                    fr: t.label_fr,
+                },
+                amount,
+                is_standard: t.is_standard,
+                applicant_category: t.applicant_category,
+                partner_only: t.partner_only,
+                available_until: t.available_until.map(OffsetDateTime::from),
+            });
     }
     for certs in certs_by.values_mut() {
         certs.sort_by_key(|k: &CertificateKind| CertificateKind::ALL.iter().position(|a| a == k));
@@ -128,16 +137,31 @@ pub(super) fn assemble_programs(
                 fee_tiers: tiers_by.remove(&r.program_id).unwrap_or_default(),
                 teaching_language: Locale::from_tag(&r.teaching_language)
                     .ok_or_else(|| corrupt("program.teaching_language", &r.teaching_language))?,
-                review_mode: r.review_mode.parse().map_err(|e| corrupt("program.review_mode", e))?,
+                review_mode: r
+                    .review_mode
+                    .parse()
+                    .map_err(|e| corrupt("program.review_mode", e))?,
                 program_id: r.program_id,
                 edition_slug: r.edition_slug,
-                edition_title: LocalizedText { en: r.edition_title_en, fr: r.edition_title_fr },
+                edition_title: LocalizedText {
+                    en: r.edition_title_en,
+                    fr: r.edition_title_fr,
+                },
                 edition_year: r.edition_year,
                 edition_is_demo: r.edition_is_demo,
                 slug: r.slug,
-                title: LocalizedText { en: r.title_en, fr: r.title_fr },
-                summary: LocalizedText { en: r.summary_en, fr: r.summary_fr },
-                audience: LocalizedText { en: r.audience_en, fr: r.audience_fr },
+                title: LocalizedText {
+                    en: r.title_en,
+                    fr: r.title_fr,
+                },
+                summary: LocalizedText {
+                    en: r.summary_en,
+                    fr: r.summary_fr,
+                },
+                audience: LocalizedText {
+                    en: r.audience_en,
+                    fr: r.audience_fr,
+                },
                 starts_on: r.starts_on,
                 ends_on: r.ends_on,
                 ects: r.ects,
@@ -172,7 +196,10 @@ impl From<EditionRow> for EditionRecord {
             organization_slug: r.organization_slug,
             slug: r.slug,
             year: r.year,
-            title: LocalizedText { en: r.title_en, fr: r.title_fr },
+            title: LocalizedText {
+                en: r.title_en,
+                fr: r.title_fr,
+            },
             is_demo: r.is_demo,
             program_count: r.program_count,
         }
@@ -215,7 +242,6 @@ impl TryFrom<JobRow> for JobSummary {
         })
     }
 }
-
 
 #[derive(sqlx::FromRow)]
 pub(super) struct AuditRow {

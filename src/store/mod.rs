@@ -68,7 +68,10 @@ fn constraint_of(db: &dyn sqlx::error::DatabaseError) -> Option<String> {
     use sqlx::error::ErrorKind;
     if !matches!(
         db.kind(),
-        ErrorKind::UniqueViolation | ErrorKind::CheckViolation | ErrorKind::ForeignKeyViolation | ErrorKind::NotNullViolation
+        ErrorKind::UniqueViolation
+            | ErrorKind::CheckViolation
+            | ErrorKind::ForeignKeyViolation
+            | ErrorKind::NotNullViolation
     ) {
         return None;
     }
@@ -241,8 +244,12 @@ pub trait Store: Send + Sync + 'static {
     async fn edition_count(&self) -> Result<i64, StoreError>;
     /// Creates or updates an edition and its programs from a parsed catalog, all or nothing.
     /// Programs are never deleted by a reload: one missing from the file is refused.
-    async fn load_edition(&self, spec: &EditionSpec, actor: &Actor, now: OffsetDateTime)
-    -> Result<LoadOutcome, StoreError>;
+    async fn load_edition(
+        &self,
+        spec: &EditionSpec,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<LoadOutcome, StoreError>;
     async fn editions(&self) -> Result<Vec<EditionRecord>, StoreError>;
     /// Every program of every edition: demo first, then newest edition first, catalog order within.
     async fn programs(&self) -> Result<Vec<ProgramRecord>, StoreError>;
@@ -259,12 +266,25 @@ pub trait Store: Send + Sync + 'static {
 
     // ---- jobs
     /// Queues a job on its own (callers that change state queue theirs inside their operation).
-    async fn enqueue_job(&self, payload: &JobPayload, max_attempts: u32, now: OffsetDateTime)
-    -> Result<i64, StoreError>;
+    async fn enqueue_job(
+        &self,
+        payload: &JobPayload,
+        max_attempts: u32,
+        now: OffsetDateTime,
+    ) -> Result<i64, StoreError>;
     /// Claims the next due job (or one whose lease expired) for `lease`.
-    async fn claim_job(&self, now: OffsetDateTime, lease: Duration) -> Result<Option<ClaimedJob>, StoreError>;
+    async fn claim_job(
+        &self,
+        now: OffsetDateTime,
+        lease: Duration,
+    ) -> Result<Option<ClaimedJob>, StoreError>;
     /// Marks a claimed job done; a no-op if the lease was lost to another worker.
-    async fn complete_job(&self, job_id: i64, attempt: i32, now: OffsetDateTime) -> Result<bool, StoreError>;
+    async fn complete_job(
+        &self,
+        job_id: i64,
+        attempt: i32,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
     /// Records a failure: queued again at `retry_at`, or dead when `retry_at` is `None`.
     async fn fail_job(
         &self,
@@ -276,10 +296,19 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<bool, StoreError>;
     async fn jobs(&self, filter: JobFilter, limit: i64) -> Result<Vec<JobSummary>, StoreError>;
     /// Gives a dead job a fresh set of attempts.
-    async fn retry_job(&self, job_id: i64, actor: &Actor, now: OffsetDateTime) -> Result<(), StoreError>;
+    async fn retry_job(
+        &self,
+        job_id: i64,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
 
     // ---- audit
-    async fn audit_events(&self, subject_type: &str, subject_id: &str) -> Result<Vec<AuditEvent>, StoreError>;
+    async fn audit_events(
+        &self,
+        subject_type: &str,
+        subject_id: &str,
+    ) -> Result<Vec<AuditEvent>, StoreError>;
 }
 
 /// Options for opening a store.
@@ -291,14 +320,19 @@ pub struct ConnectOptions {
 
 impl Default for ConnectOptions {
     fn default() -> Self {
-        ConnectOptions { max_connections: 8, connect_timeout: Duration::from_secs(5) }
+        ConnectOptions {
+            max_connections: 8,
+            connect_timeout: Duration::from_secs(5),
+        }
     }
 }
 
 /// Why a store could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
-    #[error("DATABASE_URL has an unknown scheme `{0}`: use sqlite://path or postgres://user@host/db")]
+    #[error(
+        "DATABASE_URL has an unknown scheme `{0}`: use sqlite://path or postgres://user@host/db"
+    )]
     UnknownScheme(String),
     #[error("DATABASE_URL is malformed: {0}")]
     Malformed(String),
@@ -342,7 +376,10 @@ mod tests {
 
     #[test]
     fn urls_lose_their_password() {
-        assert_eq!(redact_url("postgres://app:s3cret@db:5432/x"), "postgres://app@db:5432/x");
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/x"),
+            "postgres://app@db:5432/x"
+        );
         assert_eq!(redact_url("sqlite://data/x.db"), "sqlite://data/x.db");
     }
 }

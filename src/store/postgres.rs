@@ -22,14 +22,22 @@ impl PgStore {
     /// Connects and migrates. sqlx's migrator holds an advisory lock while it runs, so several
     /// instances starting at once apply each migration exactly once.
     pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Self, ConnectError> {
-        let connect: PgConnectOptions = url.parse().map_err(|e: sqlx::Error| ConnectError::Malformed(e.to_string()))?;
+        let connect: PgConnectOptions = url
+            .parse()
+            .map_err(|e: sqlx::Error| ConnectError::Malformed(e.to_string()))?;
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(options.connect_timeout)
             .connect_with(connect)
             .await
-            .map_err(|e| ConnectError::Unreachable { target: redact_url(url), reason: e.to_string() })?;
-        MIGRATOR.run(&pool).await.map_err(|e| ConnectError::Migration(e.to_string()))?;
+            .map_err(|e| ConnectError::Unreachable {
+                target: redact_url(url),
+                reason: e.to_string(),
+            })?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| ConnectError::Migration(e.to_string()))?;
         Ok(PgStore { pool })
     }
 
@@ -38,7 +46,11 @@ impl PgStore {
     }
 
     /// `for update skip locked`: concurrent workers on several instances each take a different job.
-    async fn claim_next_job(&self, now: OffsetDateTime, lease: Duration) -> Result<Option<ClaimedJob>, StoreError> {
+    async fn claim_next_job(
+        &self,
+        now: OffsetDateTime,
+        lease: Duration,
+    ) -> Result<Option<ClaimedJob>, StoreError> {
         let until = Timestamp::new(now + lease);
         let row: Option<(i64, String, sqlx::types::Json<serde_json::Value>, i32, i32, Timestamp)> = sqlx::query_as(
             "update job
@@ -56,14 +68,16 @@ impl PgStore {
         .bind(Timestamp::new(now))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(job_id, kind, payload, attempt, max_attempts, created_at)| ClaimedJob {
-            job_id,
-            kind,
-            payload: payload.0,
-            attempt,
-            max_attempts,
-            created_at: created_at.into(),
-        }))
+        Ok(row.map(
+            |(job_id, kind, payload, attempt, max_attempts, created_at)| ClaimedJob {
+                job_id,
+                kind,
+                payload: payload.0,
+                attempt,
+                max_attempts,
+                created_at: created_at.into(),
+            },
+        ))
     }
 }
 

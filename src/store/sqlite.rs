@@ -22,9 +22,15 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if missing, with its folder) the file named by a `sqlite://path` URL, then migrates.
     pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Self, ConnectError> {
-        let path = url.trim_start_matches("sqlite://").split('?').next().unwrap_or("");
+        let path = url
+            .trim_start_matches("sqlite://")
+            .split('?')
+            .next()
+            .unwrap_or("");
         if path.is_empty() {
-            return Err(ConnectError::Malformed("sqlite:// needs a file path, like sqlite://data/summer-school.db".into()));
+            return Err(ConnectError::Malformed(
+                "sqlite:// needs a file path, like sqlite://data/summer-school.db".into(),
+            ));
         }
         if path != ":memory:"
             && let Some(parent) = std::path::Path::new(path).parent()
@@ -47,7 +53,10 @@ impl SqliteStore {
             .acquire_timeout(options.connect_timeout)
             .connect_with(connect)
             .await
-            .map_err(|e| ConnectError::Unreachable { target: url.to_owned(), reason: e.to_string() })?;
+            .map_err(|e| ConnectError::Unreachable {
+                target: url.to_owned(),
+                reason: e.to_string(),
+            })?;
         // SQLite has no advisory lock: a lock file keeps two processes opening the same new database
         // from both applying the same migration.
         let lock = if path == ":memory:" {
@@ -58,14 +67,21 @@ impl SqliteStore {
                 .truncate(false)
                 .write(true)
                 .open(format!("{path}.migrate-lock"))
-                .map_err(|e| ConnectError::Migration(format!("cannot open the migration lock: {e}")))?;
+                .map_err(|e| {
+                    ConnectError::Migration(format!("cannot open the migration lock: {e}"))
+                })?;
             let file = tokio::task::spawn_blocking(move || file.lock().map(|()| file))
                 .await
                 .map_err(|e| ConnectError::Migration(e.to_string()))?
-                .map_err(|e| ConnectError::Migration(format!("cannot take the migration lock: {e}")))?;
+                .map_err(|e| {
+                    ConnectError::Migration(format!("cannot take the migration lock: {e}"))
+                })?;
             Some(file)
         };
-        let migrated = MIGRATOR.run(&pool).await.map_err(|e| ConnectError::Migration(e.to_string()));
+        let migrated = MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| ConnectError::Migration(e.to_string()));
         drop(lock);
         migrated?;
         Ok(SqliteStore { pool })
@@ -78,7 +94,11 @@ impl SqliteStore {
     }
 
     /// One statement is atomic on SQLite, so the select-and-update cannot hand one job to two workers.
-    async fn claim_next_job(&self, now: OffsetDateTime, lease: Duration) -> Result<Option<ClaimedJob>, StoreError> {
+    async fn claim_next_job(
+        &self,
+        now: OffsetDateTime,
+        lease: Duration,
+    ) -> Result<Option<ClaimedJob>, StoreError> {
         let until = Timestamp::new(now + lease);
         let row: Option<(i64, String, sqlx::types::Json<serde_json::Value>, i32, i32, Timestamp)> = sqlx::query_as(
             "update job
@@ -95,14 +115,16 @@ impl SqliteStore {
         .bind(Timestamp::new(now))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(job_id, kind, payload, attempt, max_attempts, created_at)| ClaimedJob {
-            job_id,
-            kind,
-            payload: payload.0,
-            attempt,
-            max_attempts,
-            created_at: created_at.into(),
-        }))
+        Ok(row.map(
+            |(job_id, kind, payload, attempt, max_attempts, created_at)| ClaimedJob {
+                job_id,
+                kind,
+                payload: payload.0,
+                attempt,
+                max_attempts,
+                created_at: created_at.into(),
+            },
+        ))
     }
 }
 

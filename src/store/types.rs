@@ -23,11 +23,16 @@ impl Timestamp {
     pub fn new(t: OffsetDateTime) -> Self {
         let utc = t.to_offset(time::UtcOffset::UTC);
         let micros = utc.microsecond();
-        Timestamp(utc.replace_nanosecond(micros * 1_000).expect("valid nanosecond"))
+        Timestamp(
+            utc.replace_nanosecond(micros * 1_000)
+                .expect("valid nanosecond"),
+        )
     }
 
     pub fn fixed_text(self) -> String {
-        self.0.format(FIXED).expect("formatting a UTC time cannot fail")
+        self.0
+            .format(FIXED)
+            .expect("formatting a UTC time cannot fail")
     }
 }
 
@@ -85,7 +90,9 @@ impl Encode<'_, Postgres> for Timestamp {
 
 impl<'r> Decode<'r, Postgres> for Timestamp {
     fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
-        Ok(Timestamp::new(<OffsetDateTime as Decode<Postgres>>::decode(value)?))
+        Ok(Timestamp::new(
+            <OffsetDateTime as Decode<Postgres>>::decode(value)?,
+        ))
     }
 }
 
@@ -100,6 +107,9 @@ mod tests {
         let c = Timestamp::new(time::macros::datetime!(2026-07-06 09:00:00.25 +02:00));
         assert_eq!(a.fixed_text(), "2026-07-06T07:00:00.000000Z");
         assert!(a.fixed_text() < b.fixed_text());
-        assert!(c.fixed_text() < b.fixed_text(), "09:00:00.25+02:00 is 07:00:00.25Z");
+        assert!(
+            c.fixed_text() < b.fixed_text(),
+            "09:00:00.25+02:00 is 07:00:00.25Z"
+        );
     }
 }

@@ -41,7 +41,10 @@ fn every_command_has_help() {
     ] {
         let out = run(dir.path(), &[], &args);
         assert!(out.status.success(), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage:"), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("Usage:"),
+            "{args:?}"
+        );
     }
     assert!(!dir.path().join("data").exists(), "help writes nothing");
 }
@@ -49,19 +52,34 @@ fn every_command_has_help() {
 #[test]
 fn a_bad_catalog_is_refused_with_the_field_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    let bad = summer_school::domain::catalog::SHIPPED_CATALOG.replacen("capacity = 40", "capacity = -3", 1);
+    let bad = summer_school::domain::catalog::SHIPPED_CATALOG.replacen(
+        "capacity = 40",
+        "capacity = -3",
+        1,
+    );
     std::fs::write(dir.path().join("bad.toml"), bad).unwrap();
     let out = run(dir.path(), &[], &["catalog", "load", "bad.toml"]);
     let err = one_line_error(&out);
-    assert!(err.contains("bad.toml") && err.contains("capacity"), "{err}");
+    assert!(
+        err.contains("bad.toml") && err.contains("capacity"),
+        "{err}"
+    );
 
-    let worse = summer_school::domain::catalog::SHIPPED_CATALOG.replacen("ects = 5", "ects = 500", 1);
+    let worse =
+        summer_school::domain::catalog::SHIPPED_CATALOG.replacen("ects = 5", "ects = 500", 1);
     std::fs::write(dir.path().join("worse.toml"), worse).unwrap();
     let err = one_line_error(&run(dir.path(), &[], &["catalog", "load", "worse.toml"]));
-    assert!(err.contains("programs[0].ects: 500 is out of range"), "{err}");
+    assert!(
+        err.contains("programs[0].ects: 500 is out of range"),
+        "{err}"
+    );
 
     // `serve` with a bad CATALOG_FILE refuses before creating anything.
-    let err = one_line_error(&run(dir.path(), &[("CATALOG_FILE", "worse.toml")], &["serve"]));
+    let err = one_line_error(&run(
+        dir.path(),
+        &[("CATALOG_FILE", "worse.toml")],
+        &["serve"],
+    ));
     assert!(err.contains("ects"), "{err}");
     assert!(!dir.path().join("data").exists(), "nothing written");
 }
@@ -69,17 +87,31 @@ fn a_bad_catalog_is_refused_with_the_field_and_nothing_is_written() {
 #[test]
 fn bad_database_urls_are_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
-    let err = one_line_error(&run(dir.path(), &[("DATABASE_URL", "mysql://x@y/z")], &["migrate"]));
+    let err = one_line_error(&run(
+        dir.path(),
+        &[("DATABASE_URL", "mysql://x@y/z")],
+        &["migrate"],
+    ));
     assert!(err.contains("unknown scheme `mysql`"), "{err}");
-    let err = one_line_error(&run(dir.path(), &[("DATABASE_URL", "no-scheme-at-all")], &["migrate"]));
+    let err = one_line_error(&run(
+        dir.path(),
+        &[("DATABASE_URL", "no-scheme-at-all")],
+        &["migrate"],
+    ));
     assert!(err.contains("DATABASE_URL"), "{err}");
     let err = one_line_error(&run(
         dir.path(),
-        &[("DATABASE_URL", "postgres://postgres:pw-not-shown@127.0.0.1:1/nothing")],
+        &[(
+            "DATABASE_URL",
+            "postgres://postgres:pw-not-shown@127.0.0.1:1/nothing",
+        )],
         &["migrate"],
     ));
     assert!(err.contains("does not answer"), "{err}");
-    assert!(!err.contains("pw-not-shown"), "the password never appears: {err}");
+    assert!(
+        !err.contains("pw-not-shown"),
+        "the password never appears: {err}"
+    );
     assert!(!dir.path().join("data").exists(), "nothing written");
 }
 
@@ -97,7 +129,12 @@ fn a_port_in_use_is_one_clear_line() {
 fn production_refuses_every_development_default_and_says_which() {
     let dir = tempfile::tempdir().unwrap();
     let err = one_line_error(&run(dir.path(), &[("APP_ENV", "production")], &["serve"]));
-    for named in ["MAIL_TRANSPORT", "PAYMENT_PROVIDER", "SECRET_KEY", "PUBLIC_URL"] {
+    for named in [
+        "MAIL_TRANSPORT",
+        "PAYMENT_PROVIDER",
+        "SECRET_KEY",
+        "PUBLIC_URL",
+    ] {
         assert!(err.contains(named), "{named} not named in: {err}");
     }
     let err = one_line_error(&run(
@@ -105,13 +142,19 @@ fn production_refuses_every_development_default_and_says_which() {
         &[
             ("APP_ENV", "production"),
             ("MAIL_TRANSPORT", "smtp"),
-            ("SMTP_URL", "smtp://mailer:secret-pw@mail.example.org:587?tls=required"),
+            (
+                "SMTP_URL",
+                "smtp://mailer:secret-pw@mail.example.org:587?tls=required",
+            ),
             ("SECRET_KEY", &"ab".repeat(32)),
             ("PUBLIC_URL", "https://summerschool.example.org"),
         ],
         &["serve"],
     ));
-    assert!(err.contains("PAYMENT_PROVIDER") && !err.contains("SECRET_KEY"), "{err}");
+    assert!(
+        err.contains("PAYMENT_PROVIDER") && !err.contains("SECRET_KEY"),
+        "{err}"
+    );
     assert!(!err.contains("secret-pw"));
     let err = one_line_error(&run(dir.path(), &[("BIND_ADDR", "nonsense")], &["serve"]));
     assert!(err.contains("BIND_ADDR"), "{err}");
@@ -129,35 +172,100 @@ async fn catalog_load_show_and_organizers_from_the_command_line() {
     let out = run(dir.path(), &env, &["catalog", "show"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("no edition yet"));
     let out = run(dir.path(), &env, &["catalog", "load", catalog]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "edition 2026 created: 2 program(s) created, 0 updated");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "edition 2026 created: 2 program(s) created, 0 updated"
+    );
     let out = run(dir.path(), &env, &["catalog", "load", catalog]);
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "edition 2026 updated: 0 program(s) created, 2 updated");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "edition 2026 updated: 0 program(s) created, 2 updated"
+    );
     let shown = String::from_utf8(run(dir.path(), &env, &["catalog", "show"]).stdout).unwrap();
-    assert!(shown.contains("ai-digital-innovation") && shown.contains("2500.00 EUR"), "{shown}");
-    assert!(shown.contains("hands-on-clinical-emergencies") && shown.contains("3100.00 EUR"), "{shown}");
+    assert!(
+        shown.contains("ai-digital-innovation") && shown.contains("2500.00 EUR"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("hands-on-clinical-emergencies") && shown.contains("3100.00 EUR"),
+        "{shown}"
+    );
 
-    let out = run(dir.path(), &env, &["admin", "create-organizer", "--email", "chef@u-paris.fr", "--role", "finance"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(
+        dir.path(),
+        &env,
+        &[
+            "admin",
+            "create-organizer",
+            "--email",
+            "chef@u-paris.fr",
+            "--role",
+            "finance",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
-    let password = stdout.lines().last().unwrap().rsplit(' ').next().unwrap().to_owned();
+    let password = stdout
+        .lines()
+        .last()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_owned();
     assert_eq!(password.len(), 20);
-    let err = one_line_error(&run(dir.path(), &env, &["admin", "create-organizer", "--email", "chef@u-paris.fr"]));
+    let err = one_line_error(&run(
+        dir.path(),
+        &env,
+        &["admin", "create-organizer", "--email", "chef@u-paris.fr"],
+    ));
     assert!(err.contains("already exists"), "{err}");
-    let err = one_line_error(&run(dir.path(), &env, &["admin", "create-organizer", "--email", "chef@u-paris.fr", "--role", "boss"]));
+    let err = one_line_error(&run(
+        dir.path(),
+        &env,
+        &[
+            "admin",
+            "create-organizer",
+            "--email",
+            "chef@u-paris.fr",
+            "--role",
+            "boss",
+        ],
+    ));
     assert!(err.contains("--role"), "{err}");
-    let err = one_line_error(&run(dir.path(), &env, &["admin", "create-organizer", "--email", "not-an-address"]));
+    let err = one_line_error(&run(
+        dir.path(),
+        &env,
+        &["admin", "create-organizer", "--email", "not-an-address"],
+    ));
     assert!(err.contains("--email"), "{err}");
 
     // The password is stored only as an argon2id hash.
-    let store = summer_school::store::connect(&url, &Default::default()).await.unwrap();
-    let pending = store.jobs(summer_school::store::JobFilter::Pending, 10).await.unwrap();
+    let store = summer_school::store::connect(&url, &Default::default())
+        .await
+        .unwrap();
+    let pending = store
+        .jobs(summer_school::store::JobFilter::Pending, 10)
+        .await
+        .unwrap();
     assert_eq!(pending.len(), 1, "the welcome email is queued");
     if !db.is_postgres() {
         let path = url.trim_start_matches("sqlite://");
         let bytes = std::fs::read(path).unwrap();
         let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains(&password), "the password never reaches the database");
+        assert!(
+            !text.contains(&password),
+            "the password never reaches the database"
+        );
         assert!(text.contains("$argon2id$"), "argon2id hash stored");
     }
 }
@@ -165,8 +273,13 @@ async fn catalog_load_show_and_organizers_from_the_command_line() {
 #[test]
 fn migrations_keep_the_same_versions_on_both_backends() {
     let names = |backend: &str| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend);
-        let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend);
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
         v.sort();
         v
     };
@@ -178,26 +291,106 @@ fn migrations_keep_the_same_versions_on_both_backends() {
 fn status_enums_match_the_check_constraints() {
     use summer_school::domain::status::*;
     for backend in ["sqlite", "postgres"] {
-        let sql: String = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(backend))
-            .unwrap()
-            .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
-            .collect();
+        let sql: String = std::fs::read_dir(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(backend),
+        )
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
         let allowed = |constraint: &str| -> Vec<String> {
-            let at = sql.find(&format!("constraint {constraint}")).unwrap_or_else(|| panic!("{constraint} in {backend}"));
+            let at = sql
+                .find(&format!("constraint {constraint}"))
+                .unwrap_or_else(|| panic!("{constraint} in {backend}"));
             let rest = &sql[at..];
             let list = &rest[rest.find(" in (").unwrap() + 5..];
             let list = &list[..list.find(')').unwrap()];
-            list.split(',').map(|s| s.trim().trim_matches('\'').to_owned()).collect()
+            list.split(',')
+                .map(|s| s.trim().trim_matches('\'').to_owned())
+                .collect()
         };
         let texts = |all: &[&str]| all.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(allowed("application_status_check"), texts(&ApplicationStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        assert_eq!(allowed("fee_order_status_check"), texts(&OrderStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        assert_eq!(allowed("payment_status_check"), texts(&PaymentStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        assert_eq!(allowed("refund_status_check"), texts(&RefundStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        assert_eq!(allowed("certificate_status_check"), texts(&CertificateStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        assert_eq!(allowed("job_status_check"), texts(&JobStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        assert_eq!(allowed("organizer_role_check"), texts(&OrganizerRole::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        assert_eq!(allowed("program_review_mode_check"), texts(&ReviewMode::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
-        assert_eq!(allowed("certificate_kind_check"), texts(&CertificateKind::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+        assert_eq!(
+            allowed("application_status_check"),
+            texts(
+                &ApplicationStatus::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert_eq!(
+            allowed("fee_order_status_check"),
+            texts(
+                &OrderStatus::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert_eq!(
+            allowed("payment_status_check"),
+            texts(
+                &PaymentStatus::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert_eq!(
+            allowed("refund_status_check"),
+            texts(
+                &RefundStatus::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert_eq!(
+            allowed("certificate_status_check"),
+            texts(
+                &CertificateStatus::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert_eq!(
+            allowed("job_status_check"),
+            texts(
+                &JobStatus::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert_eq!(
+            allowed("organizer_role_check"),
+            texts(
+                &OrganizerRole::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert_eq!(
+            allowed("program_review_mode_check"),
+            texts(
+                &ReviewMode::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert_eq!(
+            allowed("certificate_kind_check"),
+            texts(
+                &CertificateKind::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+            )
+        );
     }
 }

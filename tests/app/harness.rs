@@ -16,8 +16,15 @@ use summer_school::store::Store;
 
 /// A fresh database for one test, removed afterwards.
 pub enum TestDb {
-    Sqlite { _dir: tempfile::TempDir, url: String },
-    Postgres { admin_url: String, name: String, url: String },
+    Sqlite {
+        _dir: tempfile::TempDir,
+        url: String,
+    },
+    Postgres {
+        admin_url: String,
+        name: String,
+        url: String,
+    },
 }
 
 impl TestDb {
@@ -46,7 +53,11 @@ impl TestDb {
             .await
             .expect("create test database");
         let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
-        TestDb::Postgres { admin_url: admin_url.to_owned(), url: format!("{base}/{name}"), name }
+        TestDb::Postgres {
+            admin_url: admin_url.to_owned(),
+            url: format!("{base}/{name}"),
+            name,
+        }
     }
 
     pub fn url(&self) -> &str {
@@ -62,11 +73,17 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let TestDb::Postgres { admin_url, name, .. } = self {
+        if let TestDb::Postgres {
+            admin_url, name, ..
+        } = self
+        {
             let (admin_url, name) = (admin_url.clone(), name.clone());
             // Drop runs outside any runtime we may block: use a thread with its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
                 rt.block_on(async {
                     use sqlx::Connection;
                     if let Ok(mut c) = sqlx::PgConnection::connect(&admin_url).await {
@@ -82,7 +99,11 @@ impl Drop for TestDb {
 
 /// A port nobody listens on right now.
 pub fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// A message the SMTP server received.
@@ -115,7 +136,8 @@ impl ReceivedMail {
     }
 
     pub fn message_id(&self) -> String {
-        self.header("Message-ID").expect("every message has a Message-ID")
+        self.header("Message-ID")
+            .expect("every message has a Message-ID")
     }
 
     /// The recipient as the SMTP envelope said (aiosmtpd records it in X-RcptTo).
@@ -133,7 +155,11 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub fn start() -> SmtpSink {
-        let mut sink = SmtpSink { port: free_port(), dir: tempfile::tempdir().unwrap(), child: None };
+        let mut sink = SmtpSink {
+            port: free_port(),
+            dir: tempfile::tempdir().unwrap(),
+            child: None,
+        };
         for sub in ["cur", "new", "tmp"] {
             std::fs::create_dir_all(sink.dir.path().join(sub)).unwrap();
         }
@@ -143,18 +169,33 @@ impl SmtpSink {
 
     /// Starts (again) on the same port and mailbox.
     pub fn resume(&mut self) {
-        let python = std::env::var("SMTP_SINK_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".to_owned());
+        let python =
+            std::env::var("SMTP_SINK_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".to_owned());
         let child = Command::new(&python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{}", self.port),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
             .arg(self.dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot start aiosmtpd with {python} (install python3-aiosmtpd): {e}"));
+            .unwrap_or_else(|e| {
+                panic!("cannot start aiosmtpd with {python} (install python3-aiosmtpd): {e}")
+            });
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(Instant::now() < deadline, "aiosmtpd did not start on port {} (is python3-aiosmtpd installed?)", self.port);
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not start on port {} (is python3-aiosmtpd installed?)",
+                self.port
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -166,7 +207,9 @@ impl SmtpSink {
             let _ = c.wait();
         }
         let deadline = Instant::now() + Duration::from_secs(5);
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() && Instant::now() < deadline {
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+            && Instant::now() < deadline
+        {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -178,10 +221,14 @@ impl SmtpSink {
     pub fn messages(&self) -> Vec<ReceivedMail> {
         let mut out = Vec::new();
         for sub in ["new", "cur"] {
-            let Ok(entries) = std::fs::read_dir(self.dir.path().join(sub)) else { continue };
+            let Ok(entries) = std::fs::read_dir(self.dir.path().join(sub)) else {
+                continue;
+            };
             for e in entries.flatten() {
                 if let Ok(raw) = std::fs::read_to_string(e.path()) {
-                    out.push(ReceivedMail { raw: raw.replace("\r\n", "\n") });
+                    out.push(ReceivedMail {
+                        raw: raw.replace("\r\n", "\n"),
+                    });
                 }
             }
         }
@@ -241,15 +288,10 @@ pub struct TestApp {
     pub db: TestDb,
 }
 
+#[derive(Default)]
 pub struct Options {
     pub demo: bool,
     pub env: Vec<(&'static str, String)>,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { demo: false, env: Vec::new() }
-    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -268,9 +310,13 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     let catalog = startup::read_catalog(None).unwrap();
     let listener = startup::bind(config.bind).await.unwrap();
     let store = startup::open_store(&config).await.unwrap();
-    startup::seed(store.as_ref(), &catalog, options.demo).await.unwrap();
+    startup::seed(store.as_ref(), &catalog, options.demo)
+        .await
+        .unwrap();
     let config = Arc::new(config);
-    let running = startup::start(config.clone(), store.clone(), listener, false).await.unwrap();
+    let running = startup::start(config.clone(), store.clone(), listener, false)
+        .await
+        .unwrap();
     let worker = startup::worker(&config, store.clone(), Default::default()).unwrap();
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -292,7 +338,11 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
 
 impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.base)).send().await.expect("request")
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn get_with_language(&self, path: &str, accept_language: &str) -> reqwest::Response {
@@ -316,7 +366,12 @@ impl TestApp {
 
     /// Makes the next page read the catalog from the store (as it would within a second anyway).
     pub fn invalidate_catalog(&self) {
-        self.running.as_ref().expect("running").state.catalog.invalidate();
+        self.running
+            .as_ref()
+            .expect("running")
+            .state
+            .catalog
+            .invalidate();
     }
 
     pub async fn stop(mut self) {

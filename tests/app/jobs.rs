@@ -12,6 +12,7 @@ use summer_school::domain::locale::Locale;
 use summer_school::domain::status::{JobStatus, OrganizerRole};
 use summer_school::email::render;
 use summer_school::i18n::Tr;
+use summer_school::jobs::Outcome;
 use summer_school::store::{JobFilter, NewOrganizer, Store};
 use time::OffsetDateTime;
 
@@ -29,14 +30,27 @@ fn email_to(address: &str, n: usize) -> OutgoingEmail {
 }
 
 async fn enqueue(store: &dyn Store, address: &str, n: usize) -> i64 {
-    store.enqueue_job(&JobPayload::SendEmail(email_to(address, n)), 3, OffsetDateTime::now_utc()).await.unwrap()
+    store
+        .enqueue_job(
+            &JobPayload::SendEmail(email_to(address, n)),
+            3,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
 async fn creating_an_organizer_queues_a_welcome_email_that_arrives_with_text_and_html() {
     let app = spawn_app().await;
     let email = EmailAddress::parse("director@u-paris.fr").unwrap();
-    let welcome = render::organizer_welcome(Tr(Locale::Fr), &email, "Dr Élise Durand", OrganizerRole::ProgramDirector, "https://x.test");
+    let welcome = render::organizer_welcome(
+        Tr(Locale::Fr),
+        &email,
+        "Dr Élise Durand",
+        OrganizerRole::ProgramDirector,
+        "https://x.test",
+    );
     let new = NewOrganizer {
         organization_slug: "upcite-medecine".into(),
         email: email.clone(),
@@ -44,7 +58,11 @@ async fn creating_an_organizer_queues_a_welcome_email_that_arrives_with_text_and
         role: OrganizerRole::ProgramDirector,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
     };
-    let id = app.store.create_organizer(&new, &welcome, &Actor::Cli, OffsetDateTime::now_utc()).await.unwrap();
+    let id = app
+        .store
+        .create_organizer(&new, &welcome, &Actor::Cli, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
     let audit = app.store.audit_events("organizer", &id).await.unwrap();
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].action, "organizer.created");
@@ -62,11 +80,19 @@ async fn creating_an_organizer_queues_a_welcome_email_that_arrives_with_text_and
     assert!(m.raw.contains("text/plain"));
     assert!(m.raw.contains("text/html"));
     assert!(m.message_id().ends_with("@summer-school.test>"));
-    assert!(m.header("Subject").unwrap().contains("=?utf-8?") || m.raw.contains("Votre compte organisateur"));
+    assert!(
+        m.header("Subject").unwrap().contains("=?utf-8?")
+            || m.raw.contains("Votre compte organisateur")
+    );
 
     // A second organizer with the same address is refused by the database, and nothing else happens.
-    let again = app.store.create_organizer(&new, &welcome, &Actor::Cli, OffsetDateTime::now_utc()).await;
-    assert!(matches!(again, Err(summer_school::store::StoreError::Conflict { ref constraint }) if constraint == "organizer_organization_id_email_key"));
+    let again = app
+        .store
+        .create_organizer(&new, &welcome, &Actor::Cli, OffsetDateTime::now_utc())
+        .await;
+    assert!(
+        matches!(again, Err(summer_school::store::StoreError::Conflict { ref constraint }) if constraint == "organizer_organization_id_email_key")
+    );
     assert_eq!(app.dispatch_pending_jobs().await.done, 0);
     app.stop().await;
 }
@@ -76,14 +102,20 @@ async fn when_the_mail_server_is_down_jobs_retry_then_arrive_once_it_is_back() {
     let mut app = spawn_app().await;
     app.smtp.stop();
     let id = enqueue(app.store.as_ref(), "ana@example.org", 1).await;
-    let report = app.dispatch_pending_jobs().await;
-    assert_eq!(report.retrying, 1);
+    assert_eq!(app.worker.run_one().await.unwrap(), Outcome::Retrying(id));
     let jobs = app.store.jobs(JobFilter::All, 10).await.unwrap();
     let job = jobs.iter().find(|j| j.job_id == id).unwrap();
     assert_eq!(job.status, JobStatus::Queued);
     assert_eq!(job.attempts, 1);
-    assert!(job.last_error.as_deref().unwrap_or("").contains("SMTP"), "{:?}", job.last_error);
-    assert!(job.run_at > OffsetDateTime::now_utc(), "the retry waits for its backoff");
+    assert!(
+        job.last_error.as_deref().unwrap_or("").contains("SMTP"),
+        "{:?}",
+        job.last_error
+    );
+    assert!(
+        job.run_at > OffsetDateTime::now_utc(),
+        "the retry waits for its backoff"
+    );
 
     app.smtp.resume();
     tokio::time::sleep(Duration::from_millis(150)).await;
@@ -117,15 +149,25 @@ async fn a_job_past_its_attempts_is_dead_listed_and_can_be_retried() {
 
     // Operators see it from the CLI, retry it, and it goes out once the server is back.
     let listed = cli(&app, &["jobs", "list", "--dead"]);
-    assert!(listed.contains(&format!("{id}")) && listed.contains("dead"), "{listed}");
+    assert!(
+        listed.contains(&format!("{id}")) && listed.contains("dead"),
+        "{listed}"
+    );
     app.smtp.resume();
     let retried = cli(&app, &["jobs", "retry", &id.to_string()]);
     assert!(retried.contains("queued again"), "{retried}");
-    let audit = app.store.audit_events("job", &id.to_string()).await.unwrap();
+    let audit = app
+        .store
+        .audit_events("job", &id.to_string())
+        .await
+        .unwrap();
     assert_eq!(audit.last().unwrap().action, "job.retried");
     assert_eq!(app.dispatch_pending_jobs().await.done, 1);
     assert_eq!(app.smtp.wait_for(1, Duration::from_secs(5)).await.len(), 1);
-    let refused = app.store.retry_job(id, &Actor::Cli, OffsetDateTime::now_utc()).await;
+    let refused = app
+        .store
+        .retry_job(id, &Actor::Cli, OffsetDateTime::now_utc())
+        .await;
     assert!(refused.is_err(), "only dead jobs are retried");
     app.stop().await;
 }
@@ -138,7 +180,12 @@ fn cli(app: &crate::harness::TestApp, args: &[&str]) -> String {
         .env("DATA_DIR", app.data_dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{:?} failed: {}", args, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{:?} failed: {}",
+        args,
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -148,7 +195,8 @@ async fn two_workers_never_send_the_same_job() {
     for n in 0..40 {
         enqueue(app.store.as_ref(), "many@example.org", n).await;
     }
-    let other = summer_school::startup::worker(&app.config, app.store.clone(), Default::default()).unwrap();
+    let other =
+        summer_school::startup::worker(&app.config, app.store.clone(), Default::default()).unwrap();
     let (a, b) = tokio::join!(app.worker.run_until_idle(), other.run_until_idle());
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.done + b.done, 40);
@@ -185,7 +233,10 @@ fn serve(db: &TestDb, smtp: &SmtpSink, data_dir: &std::path::Path) -> (Child, u1
 }
 
 fn signal(child: &mut Child, sig: &str) {
-    Command::new("kill").args([sig, &child.id().to_string()]).status().unwrap();
+    Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
     child.wait().unwrap();
 }
 
@@ -194,7 +245,9 @@ async fn batch_survives(sig: &str) -> (HashMap<String, Vec<String>>, usize) {
     let smtp = SmtpSink::start();
     let data = tempfile::tempdir().unwrap();
     let (mut first, _) = serve(&db, &smtp, data.path());
-    let store = summer_school::store::connect(db.url(), &Default::default()).await.unwrap();
+    let store = summer_school::store::connect(db.url(), &Default::default())
+        .await
+        .unwrap();
     let total = 300;
     for n in 0..total {
         enqueue(store.as_ref(), &format!("batch{n}@example.org"), n).await;
@@ -208,11 +261,20 @@ async fn batch_survives(sig: &str) -> (HashMap<String, Vec<String>>, usize) {
     let mail = smtp.wait_for(total, Duration::from_secs(60)).await;
     // Give a duplicate, if any, time to show.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let mail = if mail.len() >= total { smtp.messages() } else { mail };
+    let mail = if mail.len() >= total {
+        smtp.messages()
+    } else {
+        mail
+    };
     signal(&mut second, "-TERM");
     let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
     for m in mail {
-        by_id.entry(m.message_id()).or_default().push(m.raw.split_once("\n\n").map(|(_, b)| b.to_owned()).unwrap_or_default());
+        by_id.entry(m.message_id()).or_default().push(
+            m.raw
+                .split_once("\n\n")
+                .map(|(_, b)| b.to_owned())
+                .unwrap_or_default(),
+        );
     }
     (by_id, at_stop)
 }
@@ -220,9 +282,15 @@ async fn batch_survives(sig: &str) -> (HashMap<String, Vec<String>>, usize) {
 #[tokio::test]
 async fn stopping_the_server_mid_batch_loses_and_duplicates_nothing() {
     let (by_id, at_stop) = batch_survives("-TERM").await;
-    assert!(at_stop < 300, "the stop happened mid-batch ({at_stop} of 300 sent)");
+    assert!(
+        at_stop < 300,
+        "the stop happened mid-batch ({at_stop} of 300 sent)"
+    );
     assert_eq!(by_id.len(), 300, "every email arrives");
-    assert!(by_id.values().all(|copies| copies.len() == 1), "each exactly once");
+    assert!(
+        by_id.values().all(|copies| copies.len() == 1),
+        "each exactly once"
+    );
 }
 
 #[tokio::test]
@@ -234,6 +302,9 @@ async fn killing_the_server_mid_batch_loses_nothing_and_a_resend_is_the_same_mes
     // and then as the same message (same Message-ID, same body), which mail clients fold into one.
     assert!(duplicated <= 1, "{duplicated} messages were sent twice");
     for copies in by_id.values() {
-        assert!(copies.windows(2).all(|w| w[0] == w[1]), "a resend is byte-identical");
+        assert!(
+            copies.windows(2).all(|w| w[0] == w[1]),
+            "a resend is byte-identical"
+        );
     }
 }

@@ -28,7 +28,12 @@ async fn the_home_page_shows_both_schools_with_the_brochure_facts_in_english() {
 #[tokio::test]
 async fn a_french_browser_reads_the_site_in_french_and_the_switch_is_remembered() {
     let app = spawn_app().await;
-    let html = app.get_with_language("/", "fr-FR,fr;q=0.9,en;q=0.5").await.text().await.unwrap();
+    let html = app
+        .get_with_language("/", "fr-FR,fr;q=0.9,en;q=0.5")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("<html lang=\"fr\">"));
     assert!(html.contains("du 6 au 17 juillet 2026"));
     assert!(html.contains("2\u{202f}500\u{a0}€"));
@@ -36,27 +41,59 @@ async fn a_french_browser_reads_the_site_in_french_and_the_switch_is_remembered(
     assert!(html.contains("Intelligence artificielle et innovation numérique en médecine"));
 
     // An English browser switches to French: the choice sticks across pages, over Accept-Language.
-    let switch = app.get("/language/fr?next=/programs/2026/ai-digital-innovation").await;
+    let switch = app
+        .get("/language/fr?next=/programs/2026/ai-digital-innovation")
+        .await;
     assert_eq!(switch.status().as_u16(), 303);
-    assert_eq!(switch.headers()["location"], "/programs/2026/ai-digital-innovation");
-    let page = app.get_with_language("/programs/2026/ai-digital-innovation", "en").await;
+    assert_eq!(
+        switch.headers()["location"],
+        "/programs/2026/ai-digital-innovation"
+    );
+    let page = app
+        .get_with_language("/programs/2026/ai-digital-innovation", "en")
+        .await;
     assert_eq!(page.headers()["vary"], "accept-language, cookie");
-    assert!(page.text().await.unwrap().contains("Toutes les summer schools"));
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("Toutes les summer schools")
+    );
     let back = app.get("/language/en?next=//evil.example").await;
-    assert_eq!(back.headers()["location"], "/", "the switch never sends people off-site");
-    assert!(app.get("/").await.text().await.unwrap().contains("<html lang=\"en\">"));
+    assert_eq!(
+        back.headers()["location"],
+        "/",
+        "the switch never sends people off-site"
+    );
+    assert!(
+        app.get("/")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("<html lang=\"en\">")
+    );
     app.stop().await;
 }
 
 #[tokio::test]
 async fn a_program_page_has_the_details_and_an_unknown_one_is_a_real_404() {
     let app = spawn_app().await;
-    let (status, html) = app.page("/programs/2026/hands-on-clinical-emergencies").await;
+    let (status, html) = app
+        .page("/programs/2026/hands-on-clinical-emergencies")
+        .await;
     assert_eq!(status, 200);
-    for fact in ["iLumens simulation centre", "Société Française de Radiologie", "60 hours", "€3,100"] {
+    for fact in [
+        "iLumens simulation centre",
+        "Société Française de Radiologie",
+        "60 hours",
+        "€3,100",
+    ] {
         assert!(html.contains(fact), "missing {fact}");
     }
-    assert!(html.contains("<title>Hands-on Training in Clinical Medicine and Emergencies · Summer Schools</title>"));
+    assert!(html.contains(
+        "<title>Hands-on Training in Clinical Medicine and Emergencies · Summer Schools</title>"
+    ));
 
     let (status, html) = app.page("/programs/2026/no-such-school").await;
     assert_eq!(status, 404);
@@ -67,13 +104,20 @@ async fn a_program_page_has_the_details_and_an_unknown_one_is_a_real_404() {
     assert!(fr.text().await.unwrap().contains("Page introuvable"));
     let api = app.get("/api/v1/nothing").await;
     assert_eq!(api.status().as_u16(), 404);
-    assert_eq!(api.json::<serde_json::Value>().await.unwrap()["error"], "not_found");
+    assert_eq!(
+        api.json::<serde_json::Value>().await.unwrap()["error"],
+        "not_found"
+    );
     app.stop().await;
 }
 
 #[tokio::test]
 async fn the_demo_edition_is_labelled_and_open_for_applications() {
-    let app = spawn_app_with(Options { demo: true, ..Options::default() }).await;
+    let app = spawn_app_with(Options {
+        demo: true,
+        ..Options::default()
+    })
+    .await;
     let (_, html) = app.page("/").await;
     assert!(html.contains("Demo edition"));
     assert!(html.contains("not a real school"));
@@ -94,11 +138,17 @@ async fn catalog_text_is_escaped_on_every_page() {
         1,
     );
     let spec = parse_catalog(&hostile).unwrap();
-    app.store.load_edition(&spec, &Actor::System, time::OffsetDateTime::now_utc()).await.unwrap();
+    app.store
+        .load_edition(&spec, &Actor::System, time::OffsetDateTime::now_utc())
+        .await
+        .unwrap();
     app.invalidate_catalog();
     let (_, html) = app.page("/").await;
     assert!(!html.contains("<script>alert(1)</script>"));
-    assert!(html.contains("AI &#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;Medicine&#34;"), "{html}");
+    assert!(
+        html.contains("AI &#60;script&#62;alert(1)&#60;/script&#62; &#38; &#34;Medicine&#34;"),
+        "{html}"
+    );
     app.stop().await;
 }
 
@@ -107,23 +157,42 @@ async fn health_api_and_openapi_answer_in_json() {
     let app = spawn_app().await;
     let health = app.get("/healthz").await;
     assert_eq!(health.status().as_u16(), 200);
-    assert!(health.headers().contains_key("x-request-id"), "every response carries its request id");
+    assert!(
+        health.headers().contains_key("x-request-id"),
+        "every response carries its request id"
+    );
     let body: serde_json::Value = health.json().await.unwrap();
     assert_eq!(body["status"], "ok");
-    assert_eq!(body["backend"], if app.db.is_postgres() { "postgres" } else { "sqlite" });
+    assert_eq!(
+        body["backend"],
+        if app.db.is_postgres() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    );
 
     let programs: serde_json::Value = app.get("/api/v1/programs").await.json().await.unwrap();
     let list = programs.as_array().unwrap();
     assert_eq!(list.len(), 2);
-    let hands_on = list.iter().find(|p| p["slug"] == "hands-on-clinical-emergencies").unwrap();
+    let hands_on = list
+        .iter()
+        .find(|p| p["slug"] == "hands-on-clinical-emergencies")
+        .unwrap();
     assert_eq!(hands_on["fees"][0]["amount_cents"], 310_000);
     assert_eq!(hands_on["fees"][0]["currency"], "EUR");
     assert_eq!(hands_on["starts_on"], "2026-07-06");
     assert_eq!(hands_on["ends_on"], "2026-07-17");
     assert_eq!(hands_on["ects"], 5);
-    assert_eq!(hands_on["certifications"], serde_json::json!(["attestation_of_success", "afgsu2"]));
+    assert_eq!(
+        hands_on["certifications"],
+        serde_json::json!(["attestation_of_success", "afgsu2"])
+    );
     assert_eq!(hands_on["applications"]["state"], "closed");
-    assert_eq!(hands_on["url"], "http://summer-school.test/programs/2026/hands-on-clinical-emergencies");
+    assert_eq!(
+        hands_on["url"],
+        "http://summer-school.test/programs/2026/hands-on-clinical-emergencies"
+    );
 
     let doc: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));

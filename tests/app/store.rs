@@ -17,7 +17,9 @@ use crate::harness::TestDb;
 
 async fn each_backend(story: impl AsyncFn(Arc<dyn Store>)) {
     let sqlite = TestDb::fresh_sqlite();
-    let s = store::connect(sqlite.url(), &Default::default()).await.unwrap();
+    let s = store::connect(sqlite.url(), &Default::default())
+        .await
+        .unwrap();
     assert_eq!(s.backend(), Backend::Sqlite);
     story(s).await;
     match std::env::var("TEST_DATABASE_URL") {
@@ -27,7 +29,9 @@ async fn each_backend(story: impl AsyncFn(Arc<dyn Store>)) {
             assert_eq!(s.backend(), Backend::Postgres);
             story(s).await;
         }
-        _ => eprintln!("note: TEST_DATABASE_URL is not set; the Postgres half of the story was not run"),
+        _ => eprintln!(
+            "note: TEST_DATABASE_URL is not set; the Postgres half of the story was not run"
+        ),
     }
 }
 
@@ -97,42 +101,98 @@ async fn job_story() {
         let t0 = OffsetDateTime::now_utc();
         let lease = Duration::from_secs(60);
         let a = s.enqueue_job(&mail(1), 2, t0).await.unwrap();
-        let b = s.enqueue_job(&mail(2), 2, t0 + time::Duration::seconds(1)).await.unwrap();
-        assert!(s.claim_job(t0 - time::Duration::seconds(1), lease).await.unwrap().is_none(), "not due yet");
+        let b = s
+            .enqueue_job(&mail(2), 2, t0 + time::Duration::seconds(1))
+            .await
+            .unwrap();
+        assert!(
+            s.claim_job(t0 - time::Duration::seconds(1), lease)
+                .await
+                .unwrap()
+                .is_none(),
+            "not due yet"
+        );
 
-        let first = s.claim_job(t0 + time::Duration::seconds(5), lease).await.unwrap().unwrap();
+        let first = s
+            .claim_job(t0 + time::Duration::seconds(5), lease)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((first.job_id, first.attempt), (a, 1));
         let payload: JobPayload = serde_json::from_value(first.payload.clone()).unwrap();
         assert_eq!(payload, mail(1));
-        let second = s.claim_job(t0 + time::Duration::seconds(5), lease).await.unwrap().unwrap();
+        let second = s
+            .claim_job(t0 + time::Duration::seconds(5), lease)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(second.job_id, b, "a claimed job is not handed out twice");
-        assert!(s.claim_job(t0 + time::Duration::seconds(5), lease).await.unwrap().is_none());
+        assert!(
+            s.claim_job(t0 + time::Duration::seconds(5), lease)
+                .await
+                .unwrap()
+                .is_none()
+        );
 
         // b fails and is retried later; a's lease expires and another worker takes it over.
         let later = t0 + time::Duration::seconds(30);
-        assert!(s.fail_job(b, 1, "SMTP: 451 try later", Some(later), t0).await.unwrap());
-        let taken_over = s.claim_job(t0 + time::Duration::seconds(120), lease).await.unwrap().unwrap();
+        assert!(
+            s.fail_job(b, 1, "SMTP: 451 try later", Some(later), t0)
+                .await
+                .unwrap()
+        );
+        let taken_over = s
+            .claim_job(t0 + time::Duration::seconds(120), lease)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((taken_over.job_id, taken_over.attempt), (a, 2));
-        assert!(!s.complete_job(a, 1, t0).await.unwrap(), "the first worker lost its lease: its word no longer counts");
+        assert!(
+            !s.complete_job(a, 1, t0).await.unwrap(),
+            "the first worker lost its lease: its word no longer counts"
+        );
         assert!(s.complete_job(a, 2, t0).await.unwrap());
 
-        let b_again = s.claim_job(t0 + time::Duration::seconds(121), lease).await.unwrap().unwrap();
+        let b_again = s
+            .claim_job(t0 + time::Duration::seconds(121), lease)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((b_again.job_id, b_again.attempt), (b, 2));
-        assert!(s.fail_job(b, 2, "SMTP: 550 no such user", None, t0).await.unwrap());
+        assert!(
+            s.fail_job(b, 2, "SMTP: 550 no such user", None, t0)
+                .await
+                .unwrap()
+        );
 
         let dead = s.jobs(JobFilter::Dead, 10).await.unwrap();
         assert_eq!(dead.len(), 1);
         assert_eq!(dead[0].job_id, b);
-        assert_eq!(dead[0].last_error.as_deref(), Some("SMTP: 550 no such user"));
+        assert_eq!(
+            dead[0].last_error.as_deref(),
+            Some("SMTP: 550 no such user")
+        );
         let all = s.jobs(JobFilter::All, 10).await.unwrap();
-        assert_eq!(all.iter().find(|j| j.job_id == a).unwrap().status, JobStatus::Done);
+        assert_eq!(
+            all.iter().find(|j| j.job_id == a).unwrap().status,
+            JobStatus::Done
+        );
 
-        assert!(matches!(s.retry_job(a, &Actor::Cli, t0).await, Err(StoreError::Refused(_))));
-        assert!(matches!(s.retry_job(999_999, &Actor::Cli, t0).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            s.retry_job(a, &Actor::Cli, t0).await,
+            Err(StoreError::Refused(_))
+        ));
+        assert!(matches!(
+            s.retry_job(999_999, &Actor::Cli, t0).await,
+            Err(StoreError::NotFound)
+        ));
         s.retry_job(b, &Actor::Cli, t0).await.unwrap();
         let pending = s.jobs(JobFilter::Pending, 10).await.unwrap();
         assert_eq!(pending.len(), 1);
-        assert_eq!((pending[0].status, pending[0].attempts), (JobStatus::Queued, 0));
+        assert_eq!(
+            (pending[0].status, pending[0].attempts),
+            (JobStatus::Queued, 0)
+        );
     })
     .await;
 }
@@ -141,7 +201,9 @@ async fn job_story() {
 async fn constraints_have_the_same_names_on_both_backends() {
     each_backend(async |s: Arc<dyn Store>| {
         let now = OffsetDateTime::now_utc();
-        s.load_edition(&parse_catalog(SHIPPED_CATALOG).unwrap(), &Actor::Cli, now).await.unwrap();
+        s.load_edition(&parse_catalog(SHIPPED_CATALOG).unwrap(), &Actor::Cli, now)
+            .await
+            .unwrap();
         let new = summer_school::store::NewOrganizer {
             organization_slug: "upcite-medecine".into(),
             email: EmailAddress::parse("twice@example.org").unwrap(),
@@ -149,17 +211,30 @@ async fn constraints_have_the_same_names_on_both_backends() {
             role: summer_school::domain::status::OrganizerRole::Reviewer,
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$x$y".into(),
         };
-        let welcome = match mail(0) {
-            JobPayload::SendEmail(m) => m,
-        };
-        s.create_organizer(&new, &welcome, &Actor::Cli, now).await.unwrap();
+        let JobPayload::SendEmail(welcome) = mail(0);
+        s.create_organizer(&new, &welcome, &Actor::Cli, now)
+            .await
+            .unwrap();
         match s.create_organizer(&new, &welcome, &Actor::Cli, now).await {
-            Err(StoreError::Conflict { constraint }) => assert_eq!(constraint, "organizer_organization_id_email_key"),
+            Err(StoreError::Conflict { constraint }) => {
+                assert_eq!(constraint, "organizer_organization_id_email_key")
+            }
             other => panic!("expected a conflict, got {other:?}"),
         }
-        assert_eq!(s.jobs(JobFilter::All, 10).await.unwrap().len(), 1, "the refused organizer queued no email");
-        let unknown = summer_school::store::NewOrganizer { organization_slug: "nope".into(), ..new };
-        assert!(matches!(s.create_organizer(&unknown, &welcome, &Actor::Cli, now).await, Err(StoreError::Refused(_))));
+        assert_eq!(
+            s.jobs(JobFilter::All, 10).await.unwrap().len(),
+            1,
+            "the refused organizer queued no email"
+        );
+        let unknown = summer_school::store::NewOrganizer {
+            organization_slug: "nope".into(),
+            ..new
+        };
+        assert!(matches!(
+            s.create_organizer(&unknown, &welcome, &Actor::Cli, now)
+                .await,
+            Err(StoreError::Refused(_))
+        ));
     })
     .await;
 }
