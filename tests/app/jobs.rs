@@ -209,8 +209,18 @@ async fn two_workers_never_send_the_same_job() {
     app.stop().await;
 }
 
+/// A server process, killed if the test ends early.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The real binary, serving with its worker, on the given database and mail server.
-fn serve(db: &TestDb, smtp: &SmtpSink, data_dir: &std::path::Path) -> (Child, u16) {
+fn serve(db: &TestDb, smtp: &SmtpSink, data_dir: &std::path::Path) -> (Server, u16) {
     let port = free_port();
     let mut env = base_env(db, smtp, data_dir);
     env.insert("BIND_ADDR".into(), format!("127.0.0.1:{port}"));
@@ -224,20 +234,21 @@ fn serve(db: &TestDb, smtp: &SmtpSink, data_dir: &std::path::Path) -> (Child, u1
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    let server = Server(child);
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "server did not start");
         std::thread::sleep(Duration::from_millis(20));
     }
-    (child, port)
+    (server, port)
 }
 
-fn signal(child: &mut Child, sig: &str) {
+fn signal(server: &mut Server, sig: &str) {
     Command::new("kill")
-        .args([sig, &child.id().to_string()])
+        .args([sig, &server.0.id().to_string()])
         .status()
         .unwrap();
-    child.wait().unwrap();
+    server.0.wait().unwrap();
 }
 
 async fn batch_survives(sig: &str) -> (HashMap<String, Vec<String>>, usize) {
