@@ -269,6 +269,16 @@ impl Config {
             problems
                 .push("MAIL_TRANSPORT is `file` (set MAIL_TRANSPORT=smtp and SMTP_URL)".to_owned());
         }
+        if let MailTransport::Smtp(url) = &self.mail {
+            let u = url.expose();
+            if u.starts_with("smtp://")
+                && !(u.contains("tls=required") || u.contains("tls=opportunistic"))
+            {
+                problems.push(
+                    "SMTP_URL sends without TLS (add ?tls=required or use smtps://)".to_owned(),
+                );
+            }
+        }
         if self.payment_provider == PaymentProvider::Simulated {
             problems
                 .push("PAYMENT_PROVIDER is `simulated` (set PAYMENT_PROVIDER=stripe)".to_owned());
@@ -316,6 +326,17 @@ mod tests {
         assert_eq!(c.payment_provider, PaymentProvider::Simulated);
         assert_eq!(c.public_host(), "127.0.0.1");
         assert_eq!(c.production_problems().len(), 4);
+        let plain = config(&[
+            ("MAIL_TRANSPORT", "smtp"),
+            ("SMTP_URL", "smtp://mail.example.org:25"),
+        ])
+        .unwrap();
+        assert!(
+            plain
+                .production_problems()
+                .iter()
+                .any(|p| p.contains("without TLS"))
+        );
     }
 
     #[test]

@@ -84,7 +84,17 @@ impl PublicCatalog {
         {
             return Ok(s);
         }
-        let fresh = Arc::new(build(self.store.programs().await?, config)?);
+        let fresh = match self.store.programs().await {
+            Ok(programs) => Arc::new(build(programs, config)?),
+            // The database is away: the last reading still serves the public pages.
+            Err(e) => match current {
+                Some(stale) => {
+                    tracing::warn!(error = %e, "catalog refresh failed; serving the previous reading");
+                    return Ok(stale);
+                }
+                None => return Err(e),
+            },
+        };
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(fresh.clone());
         Ok(fresh)
     }

@@ -560,11 +560,13 @@ macro_rules! shared_store_impl {
 
             async fn programs(&self) -> Result<Vec<$crate::store::ProgramRecord>, $crate::store::StoreError> {
                 use $crate::store::common as c;
-                let mut conn = self.pool.acquire().await?;
-                let rows: Vec<c::ProgramRow> = sqlx::query_as(c::PROGRAMS_SQL).fetch_all(&mut *conn).await?;
-                let places: Vec<(String, String)> = sqlx::query_as(c::PLACES_SQL).fetch_all(&mut *conn).await?;
-                let certs: Vec<(String, String)> = sqlx::query_as(c::CERTIFICATIONS_SQL).fetch_all(&mut *conn).await?;
-                let tiers: Vec<c::FeeTierRow> = sqlx::query_as(c::FEE_TIERS_SQL).fetch_all(&mut *conn).await?;
+                // One read transaction, so that the four reads see the same catalog.
+                let mut tx = self.pool.begin().await?;
+                let rows: Vec<c::ProgramRow> = sqlx::query_as(c::PROGRAMS_SQL).fetch_all(&mut *tx).await?;
+                let places: Vec<(String, String)> = sqlx::query_as(c::PLACES_SQL).fetch_all(&mut *tx).await?;
+                let certs: Vec<(String, String)> = sqlx::query_as(c::CERTIFICATIONS_SQL).fetch_all(&mut *tx).await?;
+                let tiers: Vec<c::FeeTierRow> = sqlx::query_as(c::FEE_TIERS_SQL).fetch_all(&mut *tx).await?;
+                tx.commit().await?;
                 c::assemble_programs(rows, places, certs, tiers)
             }
 
