@@ -23,6 +23,11 @@ macro_rules! status_enum {
             /// Every value, in the order of the database `check` constraint.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// Every value's text, in the order of the database `check` constraint.
+            pub fn texts() -> Vec<&'static str> {
+                Self::ALL.iter().map(|s| s.as_str()).collect()
+            }
+
             /// The value stored in the database and shown in the API.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use time::{Date, OffsetDateTime};
 
 use super::types::Timestamp;
-use super::{AuditEvent, EditionRecord, FeeTierRecord, JobSummary, ProgramRecord, StoreError};
+use super::{
+    AuditEvent, ClaimedJob, EditionRecord, FeeTierRecord, JobSummary, ProgramRecord, StoreError,
+};
 use crate::domain::catalog::LocalizedText;
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
@@ -240,6 +242,30 @@ impl TryFrom<JobRow> for JobSummary {
             created_at: r.created_at.into(),
             finished_at: r.finished_at.map(Into::into),
         })
+    }
+}
+
+/// What a claim returns, on both backends.
+#[derive(sqlx::FromRow)]
+pub(super) struct ClaimRow {
+    job_id: i64,
+    kind: String,
+    payload: sqlx::types::Json<serde_json::Value>,
+    attempts: i32,
+    max_attempts: i32,
+    created_at: Timestamp,
+}
+
+impl From<ClaimRow> for ClaimedJob {
+    fn from(r: ClaimRow) -> Self {
+        ClaimedJob {
+            job_id: r.job_id,
+            kind: r.kind,
+            payload: r.payload.0,
+            attempt: r.attempts,
+            max_attempts: r.max_attempts,
+            created_at: r.created_at.into(),
+        }
     }
 }
 

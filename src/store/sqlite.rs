@@ -7,7 +7,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use time::OffsetDateTime;
 
-use super::common::shared_store_impl;
+use super::common::{ClaimRow, shared_store_impl};
 use super::types::Timestamp;
 use super::{Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError};
 
@@ -100,7 +100,7 @@ impl SqliteStore {
         lease: Duration,
     ) -> Result<Option<ClaimedJob>, StoreError> {
         let until = Timestamp::new(now + lease);
-        let row: Option<(i64, String, sqlx::types::Json<serde_json::Value>, i32, i32, Timestamp)> = sqlx::query_as(
+        let row: Option<ClaimRow> = sqlx::query_as(
             "update job
              set status = 'running', attempts = attempts + 1, locked_until = $1, updated_at = $2
              where job_id = (
@@ -115,16 +115,7 @@ impl SqliteStore {
         .bind(Timestamp::new(now))
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(
-            |(job_id, kind, payload, attempt, max_attempts, created_at)| ClaimedJob {
-                job_id,
-                kind,
-                payload: payload.0,
-                attempt,
-                max_attempts,
-                created_at: created_at.into(),
-            },
-        ))
+        Ok(row.map(Into::into))
     }
 }
 

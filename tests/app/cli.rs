@@ -310,87 +310,18 @@ fn status_enums_match_the_check_constraints() {
                 .map(|s| s.trim().trim_matches('\'').to_owned())
                 .collect()
         };
-        let texts = |all: &[&str]| all.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            allowed("application_status_check"),
-            texts(
-                &ApplicationStatus::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-            )
-        );
-        assert_eq!(
-            allowed("fee_order_status_check"),
-            texts(
-                &OrderStatus::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-            )
-        );
-        assert_eq!(
-            allowed("payment_status_check"),
-            texts(
-                &PaymentStatus::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-            )
-        );
-        assert_eq!(
-            allowed("refund_status_check"),
-            texts(
-                &RefundStatus::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-            )
-        );
-        assert_eq!(
-            allowed("certificate_status_check"),
-            texts(
-                &CertificateStatus::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-            )
-        );
-        assert_eq!(
-            allowed("job_status_check"),
-            texts(
-                &JobStatus::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-            )
-        );
-        assert_eq!(
-            allowed("organizer_role_check"),
-            texts(
-                &OrganizerRole::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-            )
-        );
-        assert_eq!(
-            allowed("program_review_mode_check"),
-            texts(
-                &ReviewMode::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-            )
-        );
-        assert_eq!(
-            allowed("certificate_kind_check"),
-            texts(
-                &CertificateKind::ALL
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-            )
-        );
+        for (constraint, values) in [
+            ("application_status_check", ApplicationStatus::texts()),
+            ("fee_order_status_check", OrderStatus::texts()),
+            ("payment_status_check", PaymentStatus::texts()),
+            ("refund_status_check", RefundStatus::texts()),
+            ("certificate_status_check", CertificateStatus::texts()),
+            ("job_status_check", JobStatus::texts()),
+            ("organizer_role_check", OrganizerRole::texts()),
+            ("program_review_mode_check", ReviewMode::texts()),
+            ("certificate_kind_check", CertificateKind::texts()),
+        ] {
+            assert_eq!(allowed(constraint), values, "{constraint} on {backend}");
+        }
     }
 }
