@@ -15,6 +15,22 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The body holds a secret (a sign-in link): once delivered, only the subject is kept.
+    #[serde(default)]
+    pub scrub_after_send: bool,
+}
+
+impl OutgoingEmail {
+    /// The same email without its body, for the record.
+    pub fn scrubbed(&self) -> OutgoingEmail {
+        let gone = "[removed after delivery]".to_owned();
+        OutgoingEmail {
+            text: gone.clone(),
+            html: gone,
+            scrub_after_send: false,
+            ..self.clone()
+        }
+    }
 }
 
 /// Every kind of job the worker knows, with its data.

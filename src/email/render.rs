@@ -57,6 +57,7 @@ fn compose(
     .render()
     .expect("email html template renders");
     OutgoingEmail {
+        scrub_after_send: false,
         to: to.clone(),
         to_name,
         locale: tr.locale(),
@@ -99,4 +100,18 @@ pub fn test_message(tr: Tr, to: &EmailAddress, public_url: &str) -> OutgoingEmai
         &[tr.t("email-test-body")],
         Some(public_url),
     )
+}
+
+/// The single-use sign-in link. Its body is removed from the outbox once delivered.
+pub fn sign_in_link(tr: Tr, to: &EmailAddress, link: &str) -> OutgoingEmail {
+    let mut email = compose(
+        tr,
+        to,
+        None,
+        tr.t("email-sign-in-subject"),
+        &[tr.t("email-sign-in-body")],
+        Some(link),
+    );
+    email.scrub_after_send = true;
+    email
 }

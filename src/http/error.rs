@@ -16,6 +16,9 @@ use crate::store::StoreError;
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// A form without its CSRF token, or with another visitor's.
+    #[error("forbidden")]
+    Forbidden,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -33,6 +36,7 @@ impl From<StoreError> for AppError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorPage {
     NotFound,
+    Forbidden,
     Internal,
 }
 
@@ -40,6 +44,7 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let (status, page) = match &self {
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound),
+            AppError::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal)
@@ -60,6 +65,11 @@ pub fn render(page: ErrorPage, locale: Locale, config: &Config) -> Response {
             tr.t("not-found-title"),
             tr.t("not-found-body"),
         ),
+        ErrorPage::Forbidden => (
+            StatusCode::FORBIDDEN,
+            tr.t("forbidden-title"),
+            tr.t("forbidden-body"),
+        ),
         ErrorPage::Internal => (
             StatusCode::INTERNAL_SERVER_ERROR,
             tr.t("error-title"),
@@ -70,7 +80,7 @@ pub fn render(page: ErrorPage, locale: Locale, config: &Config) -> Response {
         layout: Layout::new(tr, "/", &title, config),
         heading: &title,
         body: &body,
-        show_home_link: page == ErrorPage::NotFound,
+        show_home_link: page != ErrorPage::Internal,
     };
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),

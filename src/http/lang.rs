@@ -3,7 +3,7 @@
 use axum::Router;
 use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
@@ -19,14 +19,7 @@ pub const COOKIE: &str = "lang";
 
 impl Lang {
     pub fn from_headers(headers: &HeaderMap) -> Lang {
-        let from_cookie = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == COOKIE)
-            .and_then(|(_, value)| Locale::from_tag(value));
+        let from_cookie = super::cookies::get(headers, COOKIE).and_then(Locale::from_tag);
         let from_header = || {
             headers
                 .get(header::ACCEPT_LANGUAGE)
@@ -54,7 +47,7 @@ struct Next {
 }
 
 /// Only paths on this site, so that the switch cannot be used to send people elsewhere.
-fn safe_next(next: Option<String>) -> String {
+pub fn safe_next(next: Option<String>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
         _ => "/".to_owned(),
@@ -69,25 +62,17 @@ async fn switch(
     let Some(locale) = Locale::from_tag(&tag).filter(|l| l.tag() == tag) else {
         return super::error::AppError::NotFound.into_response();
     };
-    let secure = if state.config.public_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly{secure}",
-        locale.tag()
-    );
+    let secure = state.config.public_url.starts_with("https://");
     let mut response = Redirect::to(&safe_next(q.next)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
+    let cookie = super::cookies::set(COOKIE, locale.tag(), 31_536_000, secure);
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
     response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     #[test]
     fn the_cookie_wins_over_the_browser_language() {

@@ -5,11 +5,14 @@
 //! the `error_pages` middleware); API handlers return [`api::ApiError`] (JSON).
 
 pub mod api;
+pub mod auth;
 pub mod cache;
+pub mod cookies;
 pub mod error;
 pub mod health;
 pub mod lang;
 pub mod public;
+pub mod sign_in;
 pub mod views;
 
 use std::sync::Arc;
@@ -102,18 +105,31 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(health::router())
         .merge(lang::router())
+        .merge(sign_in::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), error_pages))
-        .layer(CatchPanicLayer::custom(|_| error::AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()))
+        .layer(CatchPanicLayer::custom(|_| {
+            error::AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
         .layer(security_headers)
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-            }),
-        )
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            // The route, not the path: paths can carry secrets (sign-in links).
+            let route = req
+                .extensions()
+                .get::<axum::extract::MatchedPath>()
+                .map_or("(unmatched)", |m| m.as_str());
+            tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
+        }))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .with_state(state)

@@ -214,3 +214,47 @@ pub struct ErrorTemplate<'a> {
     pub body: &'a str,
     pub show_home_link: bool,
 }
+
+/// One problem with what a visitor typed: the field's id and what to do about it.
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+pub struct SignInTemplate {
+    pub layout: Layout,
+    pub errors: Vec<FieldError>,
+    pub csrf: String,
+    pub next: String,
+    pub email: String,
+    pub email_error: Option<String>,
+}
+
+/// A button that posts a form (with its CSRF token).
+pub struct PostButton {
+    pub action: String,
+    pub csrf: String,
+    pub label: String,
+}
+
+/// A short page: a heading, some paragraphs, maybe a button or a link.
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessageTemplate {
+    pub layout: Layout,
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+    pub form: Option<PostButton>,
+    pub link: Option<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "my_applications.html")]
+pub struct MyApplicationsTemplate {
+    pub layout: Layout,
+    pub signed_in_as: String,
+    pub csrf: String,
+    pub empty: bool,
+}

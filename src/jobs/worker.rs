@@ -90,10 +90,10 @@ impl Worker {
         };
         let now = OffsetDateTime::now_utc();
         let outcome = match result {
-            Ok(()) => {
+            Ok(scrubbed) => {
                 if self
                     .store
-                    .complete_job(job.job_id, job.attempt, now)
+                    .complete_job(job.job_id, job.attempt, scrubbed.as_ref(), now)
                     .await?
                 {
                     tracing::info!("job done");
@@ -176,7 +176,8 @@ impl Worker {
         tracing::info!("worker stopped");
     }
 
-    async fn perform(&self, job: &ClaimedJob) -> Result<(), JobError> {
+    /// Performs the job; returns what its payload becomes when it must not be kept as it was.
+    async fn perform(&self, job: &ClaimedJob) -> Result<Option<JobPayload>, JobError> {
         let payload: JobPayload = serde_json::from_value(job.payload.clone())
             .map_err(|e| JobError::Permanent(format!("unreadable {} payload: {e}", job.kind)))?;
         match payload {
@@ -193,7 +194,10 @@ impl Worker {
                             JobError::Permanent(e.to_string())
                         }
                         MailError::Smtp(_) | MailError::Io(_) => JobError::Transient(e.to_string()),
-                    })
+                    })?;
+                Ok(mail
+                    .scrub_after_send
+                    .then(|| JobPayload::SendEmail(mail.scrubbed())))
             }
         }
     }

@@ -658,18 +658,179 @@ macro_rules! shared_store_impl {
                 self.claim_next_job(now, lease).await
             }
 
-            async fn complete_job(&self, job_id: i64, attempt: i32, now: time::OffsetDateTime) -> Result<bool, $crate::store::StoreError> {
+            async fn complete_job(
+                &self,
+                job_id: i64,
+                attempt: i32,
+                scrubbed: Option<&$crate::domain::job::JobPayload>,
+                now: time::OffsetDateTime,
+            ) -> Result<bool, $crate::store::StoreError> {
                 let done = sqlx::query(
                     "update job
-                     set status = 'done', locked_until = null, finished_at = $3, updated_at = $3
+                     set status = 'done', locked_until = null, finished_at = $3, updated_at = $3,
+                         payload = coalesce($4, payload)
                      where job_id = $1 and attempts = $2 and status = 'running'",
                 )
                 .bind(job_id)
                 .bind(attempt)
                 .bind($crate::store::types::Timestamp::new(now))
+                .bind(scrubbed.map(sqlx::types::Json))
                 .execute(&self.pool)
                 .await?;
                 Ok(done.rows_affected() == 1)
+            }
+
+            async fn request_sign_in(
+                &self,
+                request: &$crate::store::SignInRequest<'_>,
+                email: &$crate::domain::job::OutgoingEmail,
+                now: time::OffsetDateTime,
+            ) -> Result<$crate::store::SignInOutcome, $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                let since = Timestamp::new(now - request.limits.window);
+                let now = Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let organization_id: Option<String> =
+                    sqlx::query_scalar("select organization_id from organization order by created_at limit 1")
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some(organization_id) = organization_id else {
+                    return Err($crate::store::StoreError::Refused("no organization yet: load a catalog".into()));
+                };
+                let by_email: i64 =
+                    sqlx::query_scalar("select count(*) from sign_in_token where email = $1 and created_at > $2")
+                        .bind(request.email.as_str())
+                        .bind(since)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let by_requester: i64 =
+                    sqlx::query_scalar("select count(*) from sign_in_token where requester = $1 and created_at > $2")
+                        .bind(request.requester)
+                        .bind(since)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                if by_email >= request.limits.per_email || by_requester >= request.limits.per_requester {
+                    return Ok($crate::store::SignInOutcome::Throttled);
+                }
+                sqlx::query(
+                    "insert into sign_in_token (token_hash, organization_id, email, locale, next_path, requester, created_at, expires_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(request.token_hash)
+                .bind(&organization_id)
+                .bind(request.email.as_str())
+                .bind(request.locale.tag())
+                .bind(request.next_path)
+                .bind(request.requester)
+                .bind(now)
+                .bind(Timestamp::new(request.expires_at))
+                .execute(&mut *tx)
+                .await?;
+                let max = 8;
+                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), max, now).await?;
+                tx.commit().await?;
+                Ok($crate::store::SignInOutcome::Sent)
+            }
+
+            async fn consume_sign_in(
+                &self,
+                token_hash: &str,
+                session: &$crate::store::NewSession<'_>,
+                now: time::OffsetDateTime,
+            ) -> Result<$crate::store::SignedIn, $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                use $crate::store::StoreError;
+                let now = Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let token: Option<(String, String, String, String, Timestamp, Option<Timestamp>)> = sqlx::query_as(
+                    "select organization_id, email, locale, next_path, expires_at, used_at
+                     from sign_in_token
+                     where token_hash = $1",
+                )
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((organization_id, email, locale, next_path, expires_at, used_at)) = token else {
+                    return Err(StoreError::NotFound);
+                };
+                if used_at.is_some() {
+                    return Err(StoreError::Refused("used".into()));
+                }
+                if expires_at <= now {
+                    return Err(StoreError::Refused("expired".into()));
+                }
+                let used = sqlx::query("update sign_in_token set used_at = $2 where token_hash = $1 and used_at is null")
+                    .bind(token_hash)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                if used.rows_affected() != 1 {
+                    return Err(StoreError::Refused("used".into()));
+                }
+                let applicant_id: String = sqlx::query_scalar(
+                    "insert into applicant (applicant_id, organization_id, email, locale, created_at, updated_at)
+                     values ($1, $2, $3, $4, $5, $5)
+                     on conflict (organization_id, email) do update set updated_at = excluded.updated_at
+                     returning applicant_id",
+                )
+                .bind($crate::store::new_id())
+                .bind(&organization_id)
+                .bind(&email)
+                .bind(&locale)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                if let Some(old) = session.replaces {
+                    sqlx::query("delete from applicant_session where session_hash = $1")
+                        .bind(old)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                sqlx::query(
+                    "insert into applicant_session (session_hash, applicant_id, created_at, expires_at)
+                     values ($1, $2, $3, $4)",
+                )
+                .bind(session.session_hash)
+                .bind(&applicant_id)
+                .bind(now)
+                .bind(Timestamp::new(session.expires_at))
+                .execute(&mut *tx)
+                .await?;
+                Self::insert_audit(&mut tx, Some(&organization_id), &$crate::domain::audit::Actor::Applicant(applicant_id.clone()),
+                    "applicant.signed_in", ("applicant", &applicant_id), "signed in with an emailed link", now).await?;
+                tx.commit().await?;
+                let locale = $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default();
+                Ok($crate::store::SignedIn { applicant_id, next_path, locale })
+            }
+
+            async fn session(
+                &self,
+                session_hash: &str,
+                now: time::OffsetDateTime,
+            ) -> Result<Option<$crate::store::SessionInfo>, $crate::store::StoreError> {
+                let row: Option<(String, String, String)> = sqlx::query_as(
+                    "select a.applicant_id, a.email, a.locale
+                     from applicant_session s
+                     join applicant a on a.applicant_id = s.applicant_id
+                     where s.session_hash = $1 and s.expires_at > $2",
+                )
+                .bind(session_hash)
+                .bind($crate::store::types::Timestamp::new(now))
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(applicant_id, email, locale)| $crate::store::SessionInfo {
+                    applicant_id,
+                    email,
+                    locale: $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default(),
+                }))
+            }
+
+            async fn end_session(&self, session_hash: &str) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("delete from applicant_session where session_hash = $1")
+                    .bind(session_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
             }
 
             async fn fail_job(

@@ -223,6 +223,69 @@ pub struct AuditEvent {
     pub created_at: OffsetDateTime,
 }
 
+/// How often sign-in links may be asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInLimits {
+    pub per_email: i64,
+    pub per_requester: i64,
+    pub window: time::Duration,
+}
+
+impl Default for SignInLimits {
+    fn default() -> Self {
+        SignInLimits {
+            per_email: 5,
+            per_requester: 30,
+            window: time::Duration::hours(1),
+        }
+    }
+}
+
+/// A request for a sign-in link.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInRequest<'a> {
+    pub email: &'a EmailAddress,
+    pub locale: Locale,
+    /// Where to go after signing in (a path on this site).
+    pub next_path: &'a str,
+    /// A keyed hash of the requester's address.
+    pub requester: &'a str,
+    /// SHA-256 of the emailed token.
+    pub token_hash: &'a str,
+    pub expires_at: OffsetDateTime,
+    pub limits: SignInLimits,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInOutcome {
+    Sent,
+    Throttled,
+}
+
+/// A session to open.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSession<'a> {
+    pub session_hash: &'a str,
+    pub expires_at: OffsetDateTime,
+    /// The visitor's previous session, ended at sign-in (session rotation).
+    pub replaces: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    pub applicant_id: String,
+    pub next_path: String,
+    pub locale: Locale,
+}
+
+/// Who is behind a session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub applicant_id: String,
+    pub email: String,
+    pub locale: Locale,
+}
+
 /// Which jobs to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobFilter {
@@ -278,11 +341,13 @@ pub trait Store: Send + Sync + 'static {
         now: OffsetDateTime,
         lease: Duration,
     ) -> Result<Option<ClaimedJob>, StoreError>;
-    /// Marks a claimed job done; a no-op if the lease was lost to another worker.
+    /// Marks a claimed job done; a no-op if the lease was lost to another worker. `scrubbed` replaces
+    /// the payload once it is no longer needed (an email that held a sign-in link).
     async fn complete_job(
         &self,
         job_id: i64,
         attempt: i32,
+        scrubbed: Option<&JobPayload>,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError>;
     /// Records a failure: queued again at `retry_at`, or dead when `retry_at` is `None`.
@@ -302,6 +367,31 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
+
+    // ---- applicant accounts
+    /// Stores a sign-in link's hash and queues its email, unless the address or the requester asked
+    /// too often; the caller answers the same either way.
+    async fn request_sign_in(
+        &self,
+        request: &SignInRequest<'_>,
+        email: &OutgoingEmail,
+        now: OffsetDateTime,
+    ) -> Result<SignInOutcome, StoreError>;
+    /// Uses a sign-in link once: creates the applicant on first sign-in and opens a session (replacing
+    /// `replaces`). `NotFound` for an unknown link, `Refused("used")` or `Refused("expired")`.
+    async fn consume_sign_in(
+        &self,
+        token_hash: &str,
+        session: &NewSession<'_>,
+        now: OffsetDateTime,
+    ) -> Result<SignedIn, StoreError>;
+    /// The applicant behind a live session.
+    async fn session(
+        &self,
+        session_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<SessionInfo>, StoreError>;
+    async fn end_session(&self, session_hash: &str) -> Result<(), StoreError>;
 
     // ---- audit
     async fn audit_events(

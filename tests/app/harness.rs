@@ -135,9 +135,46 @@ impl ReceivedMail {
         None
     }
 
+    /// The outbox job that sent it (from our Message-ID), to order messages.
+    pub fn job_number(&self) -> i64 {
+        let id = self.message_id();
+        id.trim_start_matches("<job-")
+            .split('.')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+
     pub fn message_id(&self) -> String {
         self.header("Message-ID")
             .expect("every message has a Message-ID")
+    }
+
+    /// The decoded text/plain part.
+    pub fn text_body(&self) -> String {
+        let at = self
+            .raw
+            .find("Content-Type: text/plain")
+            .expect("a text part");
+        let part = &self.raw[at..];
+        let (headers, body) = part.split_once("\n\n").unwrap_or((part, ""));
+        let body = body.split("\n--").next().unwrap_or(body);
+        if headers.contains("Content-Transfer-Encoding: base64") {
+            String::from_utf8(decode_base64(&body.replace(['\n', '\r'], ""))).unwrap()
+        } else if headers.contains("Content-Transfer-Encoding: quoted-printable") {
+            decode_quoted_printable(body)
+        } else {
+            body.to_owned()
+        }
+    }
+
+    /// The first link to this site in the text part.
+    pub fn link(&self, base: &str) -> String {
+        let body = self.text_body();
+        let at = body
+            .find(base)
+            .unwrap_or_else(|| panic!("no link to {base} in {body}"));
+        body[at..].split_whitespace().next().unwrap().to_owned()
     }
 
     /// The recipient as the SMTP envelope said (aiosmtpd records it in X-RcptTo).
@@ -216,6 +253,24 @@ impl SmtpSink {
 
     pub fn url(&self) -> String {
         format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Waits for the latest message to `address`.
+    pub async fn wait_for_to(&self, address: &str, timeout: Duration) -> ReceivedMail {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let mut m: Vec<ReceivedMail> = self
+                .messages()
+                .into_iter()
+                .filter(|m| m.rcpt_to().contains(address))
+                .collect();
+            m.sort_by_key(|m| m.job_number());
+            if let Some(last) = m.pop() {
+                return last;
+            }
+            assert!(Instant::now() < deadline, "no email to {address}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
     }
 
     pub fn messages(&self) -> Vec<ReceivedMail> {
@@ -354,6 +409,39 @@ impl TestApp {
             .expect("request")
     }
 
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Signs in as `email` through the real flow: form, email read back from SMTP, link, button.
+    pub async fn sign_in(&self, email: &str) {
+        let (_, html) = self.page("/sign-in").await;
+        let r = self
+            .post_form(
+                "/sign-in",
+                &[
+                    ("csrf", &csrf_of(&html)),
+                    ("email", email),
+                    ("next", "/my-applications"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 200, "sign-in request");
+        self.dispatch_pending_jobs().await;
+        let mail = self.smtp.wait_for_to(email, Duration::from_secs(5)).await;
+        let link = mail.link(&self.config.public_url);
+        let path = link.trim_start_matches(&self.config.public_url).to_owned();
+        let (status, html) = self.page(&path).await;
+        assert_eq!(status, 200, "confirmation page");
+        let r = self.post_form(&path, &[("csrf", &csrf_of(&html))]).await;
+        assert_eq!(r.status().as_u16(), 303, "signed in");
+    }
+
     pub async fn page(&self, path: &str) -> (u16, String) {
         let r = self.get(path).await;
         (r.status().as_u16(), r.text().await.unwrap())
@@ -384,4 +472,45 @@ impl TestApp {
 /// The path of the built binary, for CLI and process tests.
 pub fn binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_summer-school"))
+}
+
+fn decode_base64(s: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in s.bytes().filter(|c| *c != b'=') {
+        let v = ALPHABET.iter().position(|a| *a == c).expect("base64") as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+fn decode_quoted_printable(s: &str) -> String {
+    let joined = s.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'=' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+            out.push(u8::from_str_radix(hex, 16).expect("quoted-printable escape"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// The value of the hidden `csrf` field in a page.
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let at = html.find(marker).expect("a form with a CSRF token") + marker.len();
+    html[at..].split('"').next().unwrap().to_owned()
 }

@@ -26,6 +26,7 @@ fn email_to(address: &str, n: usize) -> OutgoingEmail {
         subject: format!("Message n°{n} — café"),
         text: format!("Bonjour, message {n}."),
         html: format!("<p>Bonjour, message {n}.</p>"),
+        scrub_after_send: false,
     }
 }
 

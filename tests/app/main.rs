@@ -3,6 +3,7 @@
 
 mod harness;
 
+mod accounts;
 mod cli;
 mod jobs;
 mod pages;

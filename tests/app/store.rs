@@ -43,6 +43,7 @@ fn mail(n: usize) -> JobPayload {
         subject: format!("story {n}"),
         text: "text".into(),
         html: "<p>html</p>".into(),
+        scrub_after_send: false,
     })
 }
 
@@ -148,10 +149,10 @@ async fn job_story() {
             .unwrap();
         assert_eq!((taken_over.job_id, taken_over.attempt), (a, 2));
         assert!(
-            !s.complete_job(a, 1, t0).await.unwrap(),
+            !s.complete_job(a, 1, None, t0).await.unwrap(),
             "the first worker lost its lease: its word no longer counts"
         );
-        assert!(s.complete_job(a, 2, t0).await.unwrap());
+        assert!(s.complete_job(a, 2, None, t0).await.unwrap());
 
         let b_again = s
             .claim_job(t0 + time::Duration::seconds(121), lease)

@@ -56,3 +56,44 @@ email-organizer-welcome-subject = Votre compte organisateur pour les summer scho
 email-organizer-welcome-body = Un compte organisateur a été créé pour vous avec le rôle : { $role }. Vous vous connecterez à l'adresse ci-dessous avec cette adresse électronique et le mot de passe remis à la personne qui a créé le compte.
 email-test-subject = Message de test du service des summer schools
 email-test-body = Ce message confirme que le service peut envoyer des courriels. Vous n'avez rien à faire.
+
+forbidden-title = Ce formulaire a expiré
+forbidden-body = Pour votre sécurité, les formulaires cessent de fonctionner après un certain temps ou dans un autre navigateur. Revenez en arrière, rechargez la page et réessayez : rien n'a été modifié.
+
+error-summary-title = Il y a un problème
+error-title-prefix = Erreur :
+field-optional = (facultatif)
+button-continue = Continuer
+button-back = Retour
+
+nav-my-applications = Vos candidatures
+nav-sign-in = Se connecter
+nav-sign-out = Se déconnecter
+
+sign-in-title = Se connecter pour candidater
+sign-in-lead = Nous vous enverrons par courriel un lien de connexion. Aucun mot de passe n'est nécessaire.
+sign-in-email = Adresse électronique
+sign-in-email-hint = Utilisez une adresse que vous pouvez consulter maintenant. Nous l'utiliserons aussi pour vous informer de votre candidature.
+sign-in-submit = M'envoyer un lien de connexion
+sign-in-sent-title = Consultez votre messagerie
+sign-in-sent-body = Nous avons envoyé un lien de connexion à { $email }. Il fonctionne une seule fois, pendant 30 minutes.
+sign-in-sent-help = Rien après quelques minutes ? Regardez dans vos indésirables, ou demandez un nouveau lien. Pour votre sécurité, nous envoyons au plus 5 liens par heure à une même adresse.
+sign-in-confirm-title = Poursuivre la connexion
+sign-in-confirm-body = Sélectionnez le bouton pour terminer la connexion sur cet appareil.
+sign-in-confirm-submit = Se connecter
+sign-in-invalid-title = Ce lien de connexion ne fonctionne plus
+sign-in-invalid-body = Les liens de connexion fonctionnent une seule fois, pendant 30 minutes. Demandez-en un nouveau.
+sign-in-again = Obtenir un nouveau lien de connexion
+sign-out-done = Vous êtes déconnecté.
+
+error-email-empty = Saisissez votre adresse électronique
+error-email-malformed = Saisissez une adresse électronique au bon format, par exemple nom@exemple.org
+error-email-too-long = L'adresse électronique doit comporter 254 caractères au plus
+
+email-sign-in-subject = Votre lien de connexion aux summer schools
+email-sign-in-body = Utilisez le lien ci-dessous pour vous connecter. Il fonctionne une seule fois, pendant 30 minutes. Si vous ne l'avez pas demandé, ignorez ce courriel : personne ne peut se connecter sans lui.
+
+applications-title = Vos candidatures
+applications-signed-in-as = Connecté avec { $email }
+applications-none = Vous n'avez pas encore commencé de candidature.
+applications-browse = Voir les summer schools
