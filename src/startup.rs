@@ -20,6 +20,7 @@ use crate::domain::demo::demo_edition;
 use crate::email::Mailer;
 use crate::http::{AppState, router};
 use crate::jobs::Worker;
+use crate::store::blobs::LocalBlobStore;
 use crate::store::{self, ConnectOptions, Store};
 
 /// Refuses to run production on a development default, naming each one.
@@ -177,7 +178,8 @@ pub async fn start(
 ) -> anyhow::Result<Running> {
     let secret = secret_key(&config)?;
     let wake = Arc::new(Notify::new());
-    let state = AppState::new(store.clone(), config.clone(), secret, wake.clone());
+    let blobs = Arc::new(LocalBlobStore::new(config.data_dir.join("uploads")));
+    let state = AppState::new(store.clone(), config.clone(), secret, wake.clone(), blobs);
     let (shutdown, mut stop) = watch::channel(false);
     let worker = if with_worker {
         let w = worker(&config, store, wake)?;

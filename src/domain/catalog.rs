@@ -111,6 +111,15 @@ pub enum ApplicantCategory {
 }
 
 impl ApplicantCategory {
+    pub const ALL: [ApplicantCategory; 6] = [
+        ApplicantCategory::MedicalStudent,
+        ApplicantCategory::Resident,
+        ApplicantCategory::Physician,
+        ApplicantCategory::NurseOrHealthProfessional,
+        ApplicantCategory::EngineerOrDataScientist,
+        ApplicantCategory::Other,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ApplicantCategory::MedicalStudent => "medical_student",

@@ -3,10 +3,13 @@
 //! Everything that enters the product from outside (a catalog file, a form, a CLI flag) is parsed into
 //! one of these types once; after that, no function takes a bare `String` for a meaningful value.
 
+pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod countries;
 pub mod demo;
+pub mod document;
 pub mod email;
 pub mod job;
 pub mod locale;

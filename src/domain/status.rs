@@ -149,6 +149,16 @@ status_enum!(
     }
 );
 
+status_enum!(
+    /// The documents an application carries.
+    DocumentKind, "document kind" {
+        Cv => "cv",
+        MotivationLetter => "motivation_letter",
+        ProofOfStatus => "proof_of_status",
+        FeeProof => "fee_proof",
+    }
+);
+
 impl ApplicationStatus {
     /// The moves the journey allows; every other move is refused by the store.
     pub fn can_move_to(self, next: ApplicationStatus) -> bool {
@@ -166,6 +176,11 @@ impl ApplicationStatus {
                 )
                 | (Enrolled, Cancelled | Completed | NotCompleted)
         )
+    }
+
+    /// Whether the applicant may still withdraw.
+    pub fn can_withdraw(self) -> bool {
+        self.can_move_to(ApplicationStatus::Withdrawn)
     }
 
     /// Whether an application in this state holds a seat (an offer or an enrollment).

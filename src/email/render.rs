@@ -115,3 +115,34 @@ pub fn sign_in_link(tr: Tr, to: &EmailAddress, link: &str) -> OutgoingEmail {
     email.scrub_after_send = true;
     email
 }
+
+/// Sent when an application is submitted: what was sent and what happens next.
+pub fn application_received(
+    tr: Tr,
+    to: &EmailAddress,
+    name: Option<&str>,
+    program: &str,
+    reference: &str,
+    documents: usize,
+    link: &str,
+) -> OutgoingEmail {
+    let paragraphs = [
+        tr.t_args(
+            "email-received-body",
+            &[
+                ("program", program.to_owned().into()),
+                ("reference", reference.to_owned().into()),
+            ],
+        ),
+        tr.tn("email-received-summary", "documents", documents as i64),
+        tr.t("email-received-next"),
+    ];
+    compose(
+        tr,
+        to,
+        name.map(str::to_owned),
+        tr.t1("email-received-subject", "program", program),
+        &paragraphs,
+        Some(link),
+    )
+}

@@ -37,6 +37,11 @@ pub fn sha256_hex(value: &str) -> String {
     hex(&Sha256::digest(value.as_bytes()))
 }
 
+/// SHA-256 of a file's bytes, kept with each document.
+pub fn sha256_hex_bytes(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 /// HMAC-SHA256 of `value` under the secret key, for `purpose` (so that one use's output is never valid
 /// for another).
 pub fn keyed_hash(state: &AppState, purpose: &str, value: &str) -> String {

@@ -5,6 +5,7 @@
 //! the `error_pages` middleware); API handlers return [`api::ApiError`] (JSON).
 
 pub mod api;
+pub mod application;
 pub mod auth;
 pub mod cache;
 pub mod cookies;
@@ -26,7 +27,6 @@ use axum::response::{IntoResponse, Response};
 use tokio::sync::Notify;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -34,6 +34,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::{Config, Secret};
 use crate::store::Store;
+use crate::store::blobs::BlobStore;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -48,8 +49,10 @@ pub struct AppInner {
     pub catalog: cache::PublicCatalog,
     /// Wakes the in-process worker when a job is queued, so email leaves at once.
     pub wake_worker: Arc<Notify>,
-    /// Signs cookies and tokens (sessions and CSRF arrive with the applicant accounts).
+    /// Keys CSRF tokens and requester hashes.
     pub secret_key: Secret,
+    /// Uploaded documents.
+    pub blobs: Arc<dyn BlobStore>,
 }
 
 impl std::ops::Deref for AppState {
@@ -65,6 +68,7 @@ impl AppState {
         config: Arc<Config>,
         secret_key: Secret,
         wake_worker: Arc<Notify>,
+        blobs: Arc<dyn BlobStore>,
     ) -> Self {
         let catalog = cache::PublicCatalog::new(store.clone(), Duration::from_secs(1));
         AppState(Arc::new(AppInner {
@@ -73,6 +77,7 @@ impl AppState {
             catalog,
             wake_worker,
             secret_key,
+            blobs,
         }))
     }
 }
@@ -106,13 +111,14 @@ pub fn router(state: AppState) -> Router {
         .merge(health::router())
         .merge(lang::router())
         .merge(sign_in::router())
+        .merge(application::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), error_pages))
         .layer(CatchPanicLayer::custom(|_| {
             error::AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
         .layer(security_headers)
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),

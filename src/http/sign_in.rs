@@ -280,6 +280,19 @@ async fn my_applications(
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
     let csrf = auth::issue_csrf(&state, &headers);
+    let rows = state
+        .store
+        .applications_of(&applicant.applicant_id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            (
+                format!("/applications/{}", a.application_id),
+                a.program_title.get(locale).to_owned(),
+                tr.t(&format!("application-status-{}", a.status.as_str())),
+            )
+        })
+        .collect();
     let template = MyApplicationsTemplate {
         layout: Layout::new(
             tr,
@@ -289,7 +302,7 @@ async fn my_applications(
         ),
         signed_in_as: tr.t1("applications-signed-in-as", "email", applicant.email),
         csrf: csrf.token,
-        empty: true,
+        rows,
     };
     page(template, csrf.set_cookie)
 }

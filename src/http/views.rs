@@ -93,6 +93,8 @@ pub struct ProgramView {
     pub seats_text: String,
     pub capacity_text: String,
     pub full: bool,
+    /// Applications are open now.
+    pub open: bool,
     pub past_text: Option<String>,
     pub contact_email: String,
     pub edition_title: String,
@@ -155,6 +157,7 @@ impl ProgramView {
             },
             capacity_text: tr.tn("seats-capacity", "count", i64::from(p.capacity)),
             full,
+            open: window == ApplicationWindow::Open,
             contact_email: p.contact_email.clone(),
             edition_title: p.edition_title.get(locale).to_owned(),
             is_demo: p.edition_is_demo,
@@ -256,5 +259,98 @@ pub struct MyApplicationsTemplate {
     pub layout: Layout,
     pub signed_in_as: String,
     pub csrf: String,
-    pub empty: bool,
+    /// Link, program, status.
+    pub rows: Vec<(String, String, String)>,
+}
+
+/// A choice in a select or a set of radios.
+pub struct OptionView {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// One form field, whatever its kind (`text`, `email`, `tel`, `textarea`, `date`, `select`, `radios`,
+/// `checkbox`, `file`).
+pub struct FieldView {
+    pub id: &'static str,
+    pub kind: &'static str,
+    pub label: String,
+    pub hint: Option<String>,
+    pub error: Option<String>,
+    pub value: String,
+    pub date: (String, String, String),
+    pub options: Vec<OptionView>,
+    pub autocomplete: &'static str,
+    pub checked: bool,
+    pub uploaded: Option<String>,
+}
+
+impl FieldView {
+    pub fn new(id: &'static str, kind: &'static str, label: String) -> FieldView {
+        FieldView {
+            id,
+            kind,
+            label,
+            hint: None,
+            error: None,
+            value: String::new(),
+            date: Default::default(),
+            options: Vec::new(),
+            autocomplete: "",
+            checked: false,
+            uploaded: None,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "form_step.html")]
+pub struct FormTemplate {
+    pub layout: Layout,
+    pub errors: Vec<FieldError>,
+    pub back: Option<String>,
+    pub caption: String,
+    pub heading: String,
+    pub action: String,
+    pub multipart: bool,
+    pub csrf: String,
+    pub fields: Vec<FieldView>,
+    pub submit_label: String,
+}
+
+/// A section of the "check your answers" page.
+pub struct CheckSection {
+    pub title: String,
+    pub change: String,
+    pub rows: Vec<(String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "check_answers.html")]
+pub struct CheckTemplate {
+    pub layout: Layout,
+    pub back: String,
+    pub caption: String,
+    pub sections: Vec<CheckSection>,
+    pub complete: bool,
+    pub submit_action: String,
+    pub csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "application.html")]
+pub struct ApplicationTemplate {
+    pub layout: Layout,
+    pub banner: Option<(String, Vec<String>)>,
+    pub title: String,
+    pub reference: String,
+    pub status: String,
+    pub next_action: String,
+    pub continue_href: Option<String>,
+    pub documents: Vec<(String, String, String)>,
+    pub timeline: Vec<(String, String)>,
+    pub can_withdraw: bool,
+    pub withdraw_action: String,
+    pub csrf: String,
 }

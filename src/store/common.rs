@@ -8,7 +8,8 @@ use time::{Date, OffsetDateTime};
 
 use super::types::Timestamp;
 use super::{
-    AuditEvent, ClaimedJob, EditionRecord, FeeTierRecord, JobSummary, ProgramRecord, StoreError,
+    ApplicationForm, ApplicationRecord, AuditEvent, ClaimedJob, DocumentRecord, EditionRecord,
+    FeeTierRecord, JobSummary, ProgramRecord, StoreError,
 };
 use crate::domain::catalog::LocalizedText;
 use crate::domain::locale::Locale;
@@ -294,6 +295,113 @@ impl From<AuditRow> for AuditEvent {
     }
 }
 
+#[derive(sqlx::FromRow)]
+pub(super) struct ApplicationRow {
+    application_id: String,
+    applicant_id: String,
+    applicant_email: String,
+    program_id: String,
+    edition_slug: String,
+    program_slug: String,
+    title_en: String,
+    title_fr: String,
+    edition_is_demo: bool,
+    application_closes_at: Timestamp,
+    status: String,
+    submitted_at: Option<Timestamp>,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+    #[sqlx(flatten)]
+    form: ApplicationForm,
+}
+
+pub(super) const APPLICATIONS_SQL: &str = "
+select a.application_id, a.applicant_id, ap.email as applicant_email, a.program_id, e.slug as edition_slug,
+       p.slug as program_slug, p.title_en, p.title_fr, e.is_demo as edition_is_demo, p.application_closes_at,
+       a.status, a.submitted_at, a.created_at, a.updated_at,
+       f.given_names, f.family_name, f.certificate_name, f.birth_date, f.nationality, f.residence_country, f.phone,
+       f.address_line1, f.address_line2, f.address_city, f.address_postcode, f.address_country, f.category,
+       f.study_year, f.institution, f.institution_country, f.partner_university, f.english_level, f.motivation,
+       f.privacy_version, f.terms_version
+from application a
+join applicant ap on ap.applicant_id = a.applicant_id
+join program p on p.program_id = a.program_id
+join edition e on e.edition_id = p.edition_id
+join application_form f on f.application_id = a.application_id
+where a.applicant_id = $1 and ($2 is null or a.application_id = $2)
+order by a.created_at desc";
+
+#[derive(sqlx::FromRow)]
+pub(super) struct DocumentRow {
+    document_id: String,
+    application_id: String,
+    kind: String,
+    file_name: String,
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+    blob_key: String,
+    created_at: Timestamp,
+}
+
+impl TryFrom<DocumentRow> for DocumentRecord {
+    type Error = StoreError;
+    fn try_from(r: DocumentRow) -> Result<Self, StoreError> {
+        Ok(DocumentRecord {
+            kind: r
+                .kind
+                .parse()
+                .map_err(|e| corrupt("application_document.kind", e))?,
+            document_id: r.document_id,
+            application_id: r.application_id,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            sha256: r.sha256,
+            blob_key: r.blob_key,
+            created_at: r.created_at.into(),
+        })
+    }
+}
+
+pub(super) fn assemble_applications(
+    rows: Vec<ApplicationRow>,
+    docs: Vec<DocumentRow>,
+) -> Result<Vec<ApplicationRecord>, StoreError> {
+    let mut by: HashMap<String, Vec<DocumentRecord>> = HashMap::new();
+    for d in docs {
+        let d: DocumentRecord = d.try_into()?;
+        by.entry(d.application_id.clone()).or_default().push(d);
+    }
+    rows.into_iter()
+        .map(|r| {
+            Ok(ApplicationRecord {
+                status: r
+                    .status
+                    .parse()
+                    .map_err(|e| corrupt("application.status", e))?,
+                documents: by.remove(&r.application_id).unwrap_or_default(),
+                application_id: r.application_id,
+                applicant_id: r.applicant_id,
+                applicant_email: r.applicant_email,
+                program_id: r.program_id,
+                edition_slug: r.edition_slug,
+                program_slug: r.program_slug,
+                program_title: LocalizedText {
+                    en: r.title_en,
+                    fr: r.title_fr,
+                },
+                edition_is_demo: r.edition_is_demo,
+                application_closes_at: r.application_closes_at.into(),
+                submitted_at: r.submitted_at.map(Into::into),
+                created_at: r.created_at.into(),
+                updated_at: r.updated_at.into(),
+                form: r.form,
+            })
+        })
+        .collect()
+}
+
 /// Expands the shared operations into `impl Store for $store`. The backend type provides
 /// `begin_write()` (a transaction holding the write lock where the database needs one) and
 /// `claim_next_job()`.
@@ -330,20 +438,73 @@ macro_rules! shared_store_impl {
                 payload: &$crate::domain::job::JobPayload,
                 max_attempts: u32,
                 now: $crate::store::types::Timestamp,
+                application_id: Option<&str>,
             ) -> Result<i64, $crate::store::StoreError> {
                 let max_attempts = i32::try_from(max_attempts.max(1)).unwrap_or(i32::MAX);
                 let id: i64 = sqlx::query_scalar(
-                    "insert into job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at)
-                     values ($1, $2, 'queued', 0, $3, $4, $4, $4)
+                    "insert into job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at, application_id)
+                     values ($1, $2, 'queued', 0, $3, $4, $4, $4, $5)
                      returning job_id",
                 )
                 .bind(payload.kind())
                 .bind(sqlx::types::Json(payload))
                 .bind(max_attempts)
                 .bind(now)
+                .bind(application_id)
                 .fetch_one(&mut **tx)
                 .await?;
                 Ok(id)
+            }
+
+            /// The application's status if it is the applicant's and in one of `allowed`; otherwise
+            /// NotFound (someone else's) or Refused(`refusal`).
+            async fn require_status(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                applicant_id: &str,
+                application_id: &str,
+                allowed: &[&str],
+                refusal: &str,
+            ) -> Result<String, $crate::store::StoreError> {
+                let status: Option<String> = sqlx::query_scalar(
+                    "select status from application where application_id = $1 and applicant_id = $2",
+                )
+                .bind(application_id)
+                .bind(applicant_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                match status {
+                    None => Err($crate::store::StoreError::NotFound),
+                    Some(s) if allowed.contains(&s.as_str()) => Ok(s),
+                    Some(_) => Err($crate::store::StoreError::Refused(refusal.to_owned())),
+                }
+            }
+
+            async fn load_applications(
+                pool: &sqlx::Pool<$db>,
+                applicant_id: &str,
+                only: Option<&str>,
+            ) -> Result<Vec<$crate::store::ApplicationRecord>, $crate::store::StoreError> {
+                use $crate::store::common as c;
+                let mut tx = pool.begin().await?;
+                let rows: Vec<c::ApplicationRow> = sqlx::query_as(c::APPLICATIONS_SQL)
+                    .bind(applicant_id)
+                    .bind(only)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let docs: Vec<c::DocumentRow> = sqlx::query_as(
+                    "select d.document_id, d.application_id, d.kind, d.file_name, d.content_type, d.size_bytes, d.sha256,
+                            d.blob_key, d.created_at
+                     from application_document d
+                     join application a on a.application_id = d.application_id
+                     where a.applicant_id = $1 and ($2 is null or a.application_id = $2)
+                     order by d.created_at",
+                )
+                .bind(applicant_id)
+                .bind(only)
+                .fetch_all(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                c::assemble_applications(rows, docs)
             }
 
             async fn upsert_program(
@@ -630,7 +791,7 @@ macro_rules! shared_store_impl {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(welcome.clone()), 8, now).await?;
+                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(welcome.clone()), 8, now, None).await?;
                 let detail = format!("role {}", new.role);
                 Self::insert_audit(&mut tx, Some(&organization_id), actor, "organizer.created", ("organizer", &organizer_id), &detail, now)
                     .await?;
@@ -645,7 +806,7 @@ macro_rules! shared_store_impl {
                 now: time::OffsetDateTime,
             ) -> Result<i64, $crate::store::StoreError> {
                 let mut tx = self.begin_write().await?;
-                let id = Self::insert_job(&mut tx, payload, max_attempts, now.into()).await?;
+                let id = Self::insert_job(&mut tx, payload, max_attempts, now.into(), None).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -727,7 +888,7 @@ macro_rules! shared_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 let max = 8;
-                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), max, now).await?;
+                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), max, now, None).await?;
                 tx.commit().await?;
                 Ok($crate::store::SignInOutcome::Sent)
             }
@@ -916,6 +1077,268 @@ macro_rules! shared_store_impl {
                     .await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            async fn start_application(
+                &self,
+                applicant_id: &str,
+                program_id: &str,
+                now: time::OffsetDateTime,
+            ) -> Result<(String, bool), $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                let now = Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let existing: Option<String> =
+                    sqlx::query_scalar("select application_id from application where applicant_id = $1 and program_id = $2")
+                        .bind(applicant_id)
+                        .bind(program_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if let Some(id) = existing {
+                    return Ok((id, false));
+                }
+                let window: Option<(Timestamp, Timestamp)> = sqlx::query_as(
+                    "select application_opens_at, application_closes_at from program where program_id = $1",
+                )
+                .bind(program_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((opens, closes)) = window else {
+                    return Err($crate::store::StoreError::NotFound);
+                };
+                if now < opens || now >= closes {
+                    return Err($crate::store::StoreError::Refused("window".into()));
+                }
+                let application_id = $crate::store::new_id();
+                sqlx::query(
+                    "insert into application (application_id, program_id, applicant_id, status, created_at, updated_at)
+                     values ($1, $2, $3, 'draft', $4, $4)",
+                )
+                .bind(&application_id)
+                .bind(program_id)
+                .bind(applicant_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("insert into application_form (application_id, updated_at) values ($1, $2)")
+                    .bind(&application_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
+                Self::insert_audit(&mut tx, None, &actor, "application.started", ("application", &application_id), "draft", now).await?;
+                tx.commit().await?;
+                Ok((application_id, true))
+            }
+
+            async fn application(
+                &self,
+                applicant_id: &str,
+                application_id: &str,
+            ) -> Result<$crate::store::ApplicationRecord, $crate::store::StoreError> {
+                let mut all = Self::load_applications(&self.pool, applicant_id, Some(application_id)).await?;
+                all.pop().ok_or($crate::store::StoreError::NotFound)
+            }
+
+            async fn applications_of(
+                &self,
+                applicant_id: &str,
+            ) -> Result<Vec<$crate::store::ApplicationRecord>, $crate::store::StoreError> {
+                Self::load_applications(&self.pool, applicant_id, None).await
+            }
+
+            async fn save_form(
+                &self,
+                applicant_id: &str,
+                application_id: &str,
+                values: &[($crate::store::FormColumn, $crate::store::FormValue)],
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::store::{FormValue, types::Timestamp};
+                let now = Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                Self::require_status(&mut tx, applicant_id, application_id, &["draft"], "not_draft").await?;
+                let mut sql = String::from("update application_form set updated_at = $1");
+                for (i, (column, _)) in values.iter().enumerate() {
+                    sql.push_str(&format!(", {} = ${}", column.column(), i + 3));
+                }
+                sql.push_str(" where application_id = $2");
+                // Column names come from `FormColumn`, a closed list: nothing typed reaches the SQL text.
+                let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now).bind(application_id);
+                for (_, value) in values {
+                    query = match value {
+                        FormValue::Text(v) => query.bind(v.clone()),
+                        FormValue::Int(v) => query.bind(*v),
+                        FormValue::Bool(v) => query.bind(*v),
+                        FormValue::Date(v) => query.bind(*v),
+                        FormValue::Time(v) => query.bind(v.map(Timestamp::new)),
+                    };
+                }
+                query.execute(&mut *tx).await?;
+                sqlx::query("update application set updated_at = $2 where application_id = $1")
+                    .bind(application_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn put_document(
+                &self,
+                applicant_id: &str,
+                application_id: &str,
+                d: &$crate::store::NewDocument<'_>,
+                now: time::OffsetDateTime,
+            ) -> Result<(String, Option<String>), $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                Self::require_status(&mut tx, applicant_id, application_id, &["draft"], "not_draft").await?;
+                let replaced: Option<String> = sqlx::query_scalar(
+                    "delete from application_document where application_id = $1 and kind = $2 returning blob_key",
+                )
+                .bind(application_id)
+                .bind(d.kind.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+                let document_id = $crate::store::new_id();
+                sqlx::query(
+                    "insert into application_document (document_id, application_id, kind, file_name, content_type,
+                         size_bytes, sha256, blob_key, created_at)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&document_id)
+                .bind(application_id)
+                .bind(d.kind.as_str())
+                .bind(d.file_name)
+                .bind(d.content_type)
+                .bind(d.size_bytes)
+                .bind(d.sha256)
+                .bind(d.blob_key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
+                let detail = format!("{} uploaded", d.kind);
+                Self::insert_audit(&mut tx, None, &actor, "application.document_added", ("application", application_id), &detail, now).await?;
+                tx.commit().await?;
+                Ok((document_id, replaced))
+            }
+
+            async fn document(
+                &self,
+                applicant_id: &str,
+                document_id: &str,
+            ) -> Result<$crate::store::DocumentRecord, $crate::store::StoreError> {
+                let row: Option<$crate::store::common::DocumentRow> = sqlx::query_as(
+                    "select d.document_id, d.application_id, d.kind, d.file_name, d.content_type, d.size_bytes, d.sha256,
+                            d.blob_key, d.created_at
+                     from application_document d
+                     join application a on a.application_id = d.application_id
+                     where d.document_id = $1 and a.applicant_id = $2",
+                )
+                .bind(document_id)
+                .bind(applicant_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                row.ok_or($crate::store::StoreError::NotFound)?.try_into()
+            }
+
+            async fn submit_application(
+                &self,
+                applicant_id: &str,
+                application_id: &str,
+                received: &$crate::domain::job::OutgoingEmail,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                let now = Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                Self::require_status(&mut tx, applicant_id, application_id, &["draft"], "not_draft").await?;
+                let closes: Timestamp = sqlx::query_scalar(
+                    "select p.application_closes_at from program p join application a on a.program_id = p.program_id
+                     where a.application_id = $1",
+                )
+                .bind(application_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if now >= closes {
+                    return Err($crate::store::StoreError::Refused("window".into()));
+                }
+                sqlx::query(
+                    "update application set status = 'submitted', submitted_at = $2, updated_at = $2
+                     where application_id = $1 and status = 'draft'",
+                )
+                .bind(application_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
+                Self::insert_audit(&mut tx, None, &actor, "application.submitted", ("application", application_id), "draft → submitted", now).await?;
+                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(received.clone()), 8, now, Some(application_id)).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn withdraw_application(
+                &self,
+                applicant_id: &str,
+                application_id: &str,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let open = ["draft", "submitted", "under_review", "accepted", "waitlisted"];
+                let from = Self::require_status(&mut tx, applicant_id, application_id, &open, "not_open").await?;
+                sqlx::query("update application set status = 'withdrawn', updated_at = $2 where application_id = $1")
+                    .bind(application_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
+                let detail = format!("{from} → withdrawn");
+                Self::insert_audit(&mut tx, None, &actor, "application.withdrawn", ("application", application_id), &detail, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn timeline(
+                &self,
+                applicant_id: &str,
+                application_id: &str,
+            ) -> Result<Vec<$crate::store::TimelineEntry>, $crate::store::StoreError> {
+                use $crate::store::{TimelineEntry, types::Timestamp};
+                let owner: Option<String> = sqlx::query_scalar("select applicant_id from application where application_id = $1")
+                    .bind(application_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                if owner.as_deref() != Some(applicant_id) {
+                    return Err($crate::store::StoreError::NotFound);
+                }
+                let events: Vec<(Timestamp, String)> = sqlx::query_as(
+                    "select created_at, action from audit_event
+                     where subject_type = 'application' and subject_id = $1
+                     order by audit_event_id",
+                )
+                .bind(application_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let emails: Vec<(Timestamp, sqlx::types::Json<$crate::domain::job::JobPayload>, String)> = sqlx::query_as(
+                    "select created_at, payload, status from job where application_id = $1 order by job_id",
+                )
+                .bind(application_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut entries: Vec<TimelineEntry> = events
+                    .into_iter()
+                    .map(|(at, action)| TimelineEntry::Event { at: at.into(), action })
+                    .collect();
+                for (at, payload, status) in emails {
+                    let $crate::domain::job::JobPayload::SendEmail(mail) = payload.0;
+                    entries.push(TimelineEntry::Email { at: at.into(), subject: mail.subject, sent: status == "done" });
+                }
+                entries.sort_by_key(|e| e.at());
+                Ok(entries)
             }
 
             async fn audit_events(

@@ -4,6 +4,7 @@
 //! Errors: every operation returns [`StoreError`], which tells not-found, conflict (with the
 //! constraint name, identical on both backends) and everything else apart.
 
+pub mod blobs;
 mod common;
 pub mod postgres;
 pub mod sqlite;
@@ -21,7 +22,9 @@ use crate::domain::email::EmailAddress;
 use crate::domain::job::{JobPayload, OutgoingEmail};
 use crate::domain::locale::Locale;
 use crate::domain::money::Money;
-use crate::domain::status::{CertificateKind, JobStatus, OrganizerRole, ReviewMode};
+use crate::domain::status::{
+    ApplicationStatus, CertificateKind, DocumentKind, JobStatus, OrganizerRole, ReviewMode,
+};
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
@@ -286,6 +289,165 @@ pub struct SessionInfo {
     pub locale: Locale,
 }
 
+/// A column of the application form, as the steps fill it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormColumn {
+    GivenNames,
+    FamilyName,
+    CertificateName,
+    BirthDate,
+    Nationality,
+    ResidenceCountry,
+    Phone,
+    AddressLine1,
+    AddressLine2,
+    AddressCity,
+    AddressPostcode,
+    AddressCountry,
+    Category,
+    StudyYear,
+    Institution,
+    InstitutionCountry,
+    PartnerUniversity,
+    EnglishLevel,
+    Motivation,
+    PrivacyVersion,
+    TermsVersion,
+    ConsentedAt,
+}
+
+impl FormColumn {
+    pub fn column(self) -> &'static str {
+        match self {
+            FormColumn::GivenNames => "given_names",
+            FormColumn::FamilyName => "family_name",
+            FormColumn::CertificateName => "certificate_name",
+            FormColumn::BirthDate => "birth_date",
+            FormColumn::Nationality => "nationality",
+            FormColumn::ResidenceCountry => "residence_country",
+            FormColumn::Phone => "phone",
+            FormColumn::AddressLine1 => "address_line1",
+            FormColumn::AddressLine2 => "address_line2",
+            FormColumn::AddressCity => "address_city",
+            FormColumn::AddressPostcode => "address_postcode",
+            FormColumn::AddressCountry => "address_country",
+            FormColumn::Category => "category",
+            FormColumn::StudyYear => "study_year",
+            FormColumn::Institution => "institution",
+            FormColumn::InstitutionCountry => "institution_country",
+            FormColumn::PartnerUniversity => "partner_university",
+            FormColumn::EnglishLevel => "english_level",
+            FormColumn::Motivation => "motivation",
+            FormColumn::PrivacyVersion => "privacy_version",
+            FormColumn::TermsVersion => "terms_version",
+            FormColumn::ConsentedAt => "consented_at",
+        }
+    }
+}
+
+/// A value for one form column (`None` clears it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormValue {
+    Text(Option<String>),
+    Int(Option<i32>),
+    Bool(Option<bool>),
+    Date(Option<Date>),
+    Time(Option<OffsetDateTime>),
+}
+
+/// What an applicant wrote so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct ApplicationForm {
+    pub given_names: Option<String>,
+    pub family_name: Option<String>,
+    pub certificate_name: Option<String>,
+    pub birth_date: Option<Date>,
+    pub nationality: Option<String>,
+    pub residence_country: Option<String>,
+    pub phone: Option<String>,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub address_city: Option<String>,
+    pub address_postcode: Option<String>,
+    pub address_country: Option<String>,
+    pub category: Option<String>,
+    pub study_year: Option<i32>,
+    pub institution: Option<String>,
+    pub institution_country: Option<String>,
+    pub partner_university: Option<bool>,
+    pub english_level: Option<String>,
+    pub motivation: Option<String>,
+    pub privacy_version: Option<String>,
+    pub terms_version: Option<String>,
+}
+
+/// An uploaded document (its bytes are in the blob store under `blob_key`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRecord {
+    pub document_id: String,
+    pub application_id: String,
+    pub kind: DocumentKind,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub blob_key: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// One application as its applicant sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationRecord {
+    pub application_id: String,
+    pub applicant_id: String,
+    pub applicant_email: String,
+    pub program_id: String,
+    pub edition_slug: String,
+    pub program_slug: String,
+    pub program_title: LocalizedText,
+    pub edition_is_demo: bool,
+    pub application_closes_at: OffsetDateTime,
+    pub status: ApplicationStatus,
+    pub submitted_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+    pub form: ApplicationForm,
+    pub documents: Vec<DocumentRecord>,
+}
+
+/// Something that happened to an application, for its timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimelineEntry {
+    Event {
+        at: OffsetDateTime,
+        action: String,
+    },
+    Email {
+        at: OffsetDateTime,
+        subject: String,
+        sent: bool,
+    },
+}
+
+impl TimelineEntry {
+    pub fn at(&self) -> OffsetDateTime {
+        match self {
+            TimelineEntry::Event { at, .. } | TimelineEntry::Email { at, .. } => *at,
+        }
+    }
+}
+
+/// A document to attach.
+#[derive(Debug, Clone)]
+pub struct NewDocument<'a> {
+    pub kind: DocumentKind,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub sha256: &'a str,
+    pub blob_key: &'a str,
+}
+
 /// Which jobs to list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobFilter {
@@ -392,6 +554,68 @@ pub trait Store: Send + Sync + 'static {
         now: OffsetDateTime,
     ) -> Result<Option<SessionInfo>, StoreError>;
     async fn end_session(&self, session_hash: &str) -> Result<(), StoreError>;
+
+    // ---- applications (every operation checks that the application is the applicant's own)
+    /// Opens the applicant's draft for a program, or returns the one they have (one per program).
+    /// Refused (`window`) outside the program's application window.
+    async fn start_application(
+        &self,
+        applicant_id: &str,
+        program_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<(String, bool), StoreError>;
+    async fn application(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+    ) -> Result<ApplicationRecord, StoreError>;
+    async fn applications_of(
+        &self,
+        applicant_id: &str,
+    ) -> Result<Vec<ApplicationRecord>, StoreError>;
+    /// Saves one step of a draft. Refused (`not_draft`) once submitted.
+    async fn save_form(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+        values: &[(FormColumn, FormValue)],
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Attaches a document to a draft, replacing one of the same kind (returns the replaced blob key).
+    async fn put_document(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+        document: &NewDocument<'_>,
+        now: OffsetDateTime,
+    ) -> Result<(String, Option<String>), StoreError>;
+    async fn document(
+        &self,
+        applicant_id: &str,
+        document_id: &str,
+    ) -> Result<DocumentRecord, StoreError>;
+    /// draft → submitted, with its audit event and the "application received" email. Refused (`window`)
+    /// when the window has closed, (`not_draft`) when already submitted.
+    async fn submit_application(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+        received: &OutgoingEmail,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Any open state → withdrawn, audited. Refused (`not_open`) otherwise.
+    async fn withdraw_application(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// State changes and emails, oldest first.
+    async fn timeline(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+    ) -> Result<Vec<TimelineEntry>, StoreError>;
 
     // ---- audit
     async fn audit_events(

@@ -418,6 +418,19 @@ impl TestApp {
             .expect("request")
     }
 
+    /// A second browser on the same app (its own cookies).
+    pub fn browser(app: &TestApp) -> Browser {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        Browser {
+            client,
+            base: app.base.clone(),
+        }
+    }
+
     /// Signs in as `email` through the real flow: form, email read back from SMTP, link, button.
     pub async fn sign_in(&self, email: &str) {
         let (_, html) = self.page("/sign-in").await;
@@ -513,4 +526,56 @@ pub fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     let at = html.find(marker).expect("a form with a CSRF token") + marker.len();
     html[at..].split('"').next().unwrap().to_owned()
+}
+
+/// Another browser, with its own cookies.
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl Browser {
+    async fn page(&self, path: &str) -> String {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sign_in_as(&self, app: &TestApp, email: &str) {
+        let html = self.page("/sign-in").await;
+        let r = self
+            .post(
+                "/sign-in",
+                &[
+                    ("csrf", &csrf_of(&html)),
+                    ("email", email),
+                    ("next", "/my-applications"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 200);
+        app.dispatch_pending_jobs().await;
+        let mail = app.smtp.wait_for_to(email, Duration::from_secs(5)).await;
+        let path = mail
+            .link(&app.config.public_url)
+            .trim_start_matches(&app.config.public_url)
+            .to_owned();
+        let html = self.page(&path).await;
+        let r = self.post(&path, &[("csrf", &csrf_of(&html))]).await;
+        assert_eq!(r.status().as_u16(), 303);
+    }
 }

@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts;
+mod applications;
 mod cli;
 mod jobs;
 mod pages;

@@ -1,0 +1,414 @@
+//! The application form, parsed: each step's raw fields become typed values, or a list of problems
+//! (field id + message key) that the page shows next to each field, in the applicant's language.
+
+use time::{Date, Month};
+
+use super::catalog::ApplicantCategory;
+
+/// One thing to fix: which field, and the Fluent message key (with an optional number argument).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub field: &'static str,
+    pub key: &'static str,
+    pub count: Option<i64>,
+}
+
+fn problem(field: &'static str, key: &'static str) -> Problem {
+    Problem {
+        field,
+        key,
+        count: None,
+    }
+}
+
+/// A person's name as they write it, in any script: trimmed, inner spaces collapsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub const MAX: usize = 100;
+
+    pub fn parse(field: &'static str, raw: &str) -> Result<PersonName, Problem> {
+        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            return Err(problem(field, "error-name-empty"));
+        }
+        if name.chars().count() > Self::MAX {
+            return Err(Problem {
+                field,
+                key: "error-name-too-long",
+                count: Some(Self::MAX as i64),
+            });
+        }
+        let allowed = |c: char| {
+            c.is_alphabetic() || c == ' ' || "'’‘-‐.·ʼ".contains(c) || is_combining_mark(c)
+        };
+        if !name.chars().all(allowed) {
+            return Err(problem(field, "error-name-characters"));
+        }
+        Ok(PersonName(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Combining diacritical marks (a decomposed "é" is "e" + U+0301).
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// The name printed on certificates: a person's name that the certificate fonts can draw.
+/// `undrawable` says which characters the fonts lack (the check lives with the fonts).
+pub fn parse_certificate_name(
+    raw: &str,
+    undrawable: impl Fn(&str) -> Vec<char>,
+) -> Result<PersonName, Problem> {
+    let name = PersonName::parse("certificate_name", raw)?;
+    if !undrawable(name.as_str()).is_empty() {
+        return Err(problem("certificate_name", "error-certificate-name-script"));
+    }
+    Ok(name)
+}
+
+/// A date typed as day, month and year fields.
+pub fn parse_date(
+    field: &'static str,
+    day: &str,
+    month: &str,
+    year: &str,
+) -> Result<Date, Problem> {
+    let (day, month, year) = (day.trim(), month.trim(), year.trim());
+    if day.is_empty() && month.is_empty() && year.is_empty() {
+        return Err(problem(field, "error-date-empty"));
+    }
+    if day.is_empty() || month.is_empty() || year.is_empty() {
+        return Err(problem(field, "error-date-incomplete"));
+    }
+    let number = |s: &str| s.parse::<u16>().ok();
+    let (Some(d), Some(m), Some(y)) = (number(day), number(month), number(year)) else {
+        return Err(problem(field, "error-date-real"));
+    };
+    if year.len() != 4 {
+        return Err(problem(field, "error-date-year"));
+    }
+    let month = u8::try_from(m).ok().and_then(|m| Month::try_from(m).ok());
+    let day = u8::try_from(d).ok();
+    match (month, day) {
+        (Some(month), Some(day)) => Date::from_calendar_date(i32::from(y), month, day)
+            .map_err(|_| problem(field, "error-date-real")),
+        _ => Err(problem(field, "error-date-real")),
+    }
+}
+
+/// A date of birth: a real date, for someone at least 16 and at most 100 years old on `on`.
+pub fn parse_birth_date(day: &str, month: &str, year: &str, on: Date) -> Result<Date, Problem> {
+    let date = parse_date("birth_date", day, month, year)?;
+    if date >= on {
+        return Err(problem("birth_date", "error-birth-date-future"));
+    }
+    let age =
+        on.year() - date.year() - i32::from((on.month(), on.day()) < (date.month(), date.day()));
+    if age < 16 {
+        return Err(Problem {
+            field: "birth_date",
+            key: "error-birth-date-young",
+            count: Some(16),
+        });
+    }
+    if age > 100 {
+        return Err(problem("birth_date", "error-date-real"));
+    }
+    Ok(date)
+}
+
+/// A phone number in international format, kept as `+` and digits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneNumber(String);
+
+impl PhoneNumber {
+    pub fn parse(raw: &str) -> Result<PhoneNumber, Problem> {
+        let t = raw.trim();
+        if t.is_empty() {
+            return Err(problem("phone", "error-phone-empty"));
+        }
+        let compact: String = t
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}'))
+            .collect();
+        let t = compact
+            .strip_prefix("00")
+            .map(|r| format!("+{r}"))
+            .unwrap_or(compact);
+        let Some(digits) = t.strip_prefix('+') else {
+            return Err(problem("phone", "error-phone-international"));
+        };
+        if !digits.bytes().all(|b| b.is_ascii_digit())
+            || !(8..=15).contains(&digits.len())
+            || digits.starts_with('0')
+        {
+            return Err(problem("phone", "error-phone-international"));
+        }
+        Ok(PhoneNumber(t))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A short free text (an institution, an address line): trimmed, required or not, bounded.
+pub fn parse_text(
+    field: &'static str,
+    raw: &str,
+    required: bool,
+    max: usize,
+) -> Result<Option<String>, Problem> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return if required {
+            Err(problem(field, "error-required"))
+        } else {
+            Ok(None)
+        };
+    }
+    if t.chars().count() > max {
+        return Err(Problem {
+            field,
+            key: "error-too-long",
+            count: Some(max as i64),
+        });
+    }
+    if t.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(problem(field, "error-characters"));
+    }
+    Ok(Some(t.to_owned()))
+}
+
+/// The motivation statement's bounds, shown to the applicant.
+pub const MOTIVATION_MIN: usize = 200;
+pub const MOTIVATION_MAX: usize = 4000;
+
+pub fn parse_motivation(raw: &str) -> Result<String, Problem> {
+    let t = raw.trim().replace("\r\n", "\n");
+    let n = t.chars().count();
+    if n == 0 {
+        return Err(problem("motivation", "error-motivation-empty"));
+    }
+    if n < MOTIVATION_MIN {
+        return Err(Problem {
+            field: "motivation",
+            key: "error-motivation-short",
+            count: Some(MOTIVATION_MIN as i64),
+        });
+    }
+    if n > MOTIVATION_MAX {
+        return Err(Problem {
+            field: "motivation",
+            key: "error-motivation-long",
+            count: Some(MOTIVATION_MAX as i64),
+        });
+    }
+    Ok(t)
+}
+
+/// Self-assessed English level (the schools are taught in English).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnglishLevel {
+    B1,
+    B2,
+    C1,
+    C2,
+    Native,
+}
+
+impl EnglishLevel {
+    pub const ALL: [EnglishLevel; 5] = [
+        EnglishLevel::B1,
+        EnglishLevel::B2,
+        EnglishLevel::C1,
+        EnglishLevel::C2,
+        EnglishLevel::Native,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnglishLevel::B1 => "b1",
+            EnglishLevel::B2 => "b2",
+            EnglishLevel::C1 => "c1",
+            EnglishLevel::C2 => "c2",
+            EnglishLevel::Native => "native",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<EnglishLevel, Problem> {
+        EnglishLevel::ALL
+            .into_iter()
+            .find(|l| l.as_str() == raw.trim())
+            .ok_or_else(|| problem("english_level", "error-choose-one"))
+    }
+}
+
+pub fn parse_category(raw: &str) -> Result<ApplicantCategory, Problem> {
+    ApplicantCategory::ALL
+        .into_iter()
+        .find(|c| c.as_str() == raw.trim())
+        .ok_or_else(|| problem("category", "error-choose-one"))
+}
+
+/// A yes/no radio.
+pub fn parse_yes_no(field: &'static str, raw: &str) -> Result<bool, Problem> {
+    match raw.trim() {
+        "yes" => Ok(true),
+        "no" => Ok(false),
+        _ => Err(problem(field, "error-choose-one")),
+    }
+}
+
+/// The year of study, asked of medical students.
+pub fn parse_study_year(raw: &str) -> Result<i32, Problem> {
+    match raw.trim().parse::<i32>() {
+        Ok(y) if (1..=7).contains(&y) => Ok(y),
+        _ if raw.trim().is_empty() => Err(problem("study_year", "error-study-year-empty")),
+        _ => Err(Problem {
+            field: "study_year",
+            key: "error-study-year-range",
+            count: Some(7),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn names_from_any_script_are_kept_exactly() {
+        for name in [
+            "Hélène Dupont-Moreau",
+            "Łukasz Żółkiewski",
+            "Nguyễn Thị Minh Khai",
+            "Γεώργιος Παπαδόπουλος",
+            "Анна Кузнецова",
+            "Seán O'Brien",
+            "D’Artagnan",
+            "张伟",
+        ] {
+            assert_eq!(
+                PersonName::parse("given_names", name).unwrap().as_str(),
+                name
+            );
+        }
+        assert_eq!(
+            PersonName::parse("f", "  Ana   Maria ").unwrap().as_str(),
+            "Ana Maria"
+        );
+        assert_eq!(
+            PersonName::parse("f", " ").unwrap_err().key,
+            "error-name-empty"
+        );
+        assert_eq!(
+            PersonName::parse("f", "R2-D2").unwrap_err().key,
+            "error-name-characters"
+        );
+        assert_eq!(
+            PersonName::parse("f", "<script>").unwrap_err().key,
+            "error-name-characters"
+        );
+        assert_eq!(
+            PersonName::parse("f", &"a".repeat(101)).unwrap_err().key,
+            "error-name-too-long"
+        );
+    }
+
+    #[test]
+    fn a_certificate_name_the_fonts_cannot_draw_asks_for_the_latin_form() {
+        let no_cjk = |s: &str| {
+            s.chars()
+                .filter(|c| (*c as u32) >= 0x4E00)
+                .collect::<Vec<_>>()
+        };
+        assert!(parse_certificate_name("Zhang Wei", no_cjk).is_ok());
+        assert_eq!(
+            parse_certificate_name("张伟", no_cjk).unwrap_err().key,
+            "error-certificate-name-script"
+        );
+    }
+
+    #[test]
+    fn dates_of_birth_are_real_past_and_adult() {
+        let on = date!(2027 - 07 - 05);
+        assert_eq!(
+            parse_birth_date("29", "2", "2000", on).unwrap(),
+            date!(2000 - 02 - 29)
+        );
+        assert_eq!(
+            parse_birth_date("29", "2", "2001", on).unwrap_err().key,
+            "error-date-real"
+        );
+        assert_eq!(
+            parse_birth_date("", "", "", on).unwrap_err().key,
+            "error-date-empty"
+        );
+        assert_eq!(
+            parse_birth_date("3", "", "1990", on).unwrap_err().key,
+            "error-date-incomplete"
+        );
+        assert_eq!(
+            parse_birth_date("3", "4", "90", on).unwrap_err().key,
+            "error-date-year"
+        );
+        assert_eq!(
+            parse_birth_date("1", "1", "2030", on).unwrap_err().key,
+            "error-birth-date-future"
+        );
+        assert_eq!(
+            parse_birth_date("6", "7", "2011", on).unwrap_err().key,
+            "error-birth-date-young"
+        );
+        assert!(
+            parse_birth_date("5", "7", "2011", on).is_ok(),
+            "16 on the day"
+        );
+    }
+
+    #[test]
+    fn phones_are_international() {
+        assert_eq!(
+            PhoneNumber::parse("+33 6 12 34 56 78").unwrap().as_str(),
+            "+33612345678"
+        );
+        assert_eq!(
+            PhoneNumber::parse("0048 (22) 123-45-67").unwrap().as_str(),
+            "+48221234567"
+        );
+        assert_eq!(
+            PhoneNumber::parse("06 12 34 56 78").unwrap_err().key,
+            "error-phone-international"
+        );
+        assert_eq!(
+            PhoneNumber::parse("+1 555").unwrap_err().key,
+            "error-phone-international"
+        );
+        assert_eq!(PhoneNumber::parse("").unwrap_err().key, "error-phone-empty");
+    }
+
+    #[test]
+    fn the_motivation_has_shown_bounds() {
+        assert_eq!(
+            parse_motivation("too short").unwrap_err().count,
+            Some(MOTIVATION_MIN as i64)
+        );
+        assert!(parse_motivation(&"word ".repeat(50)).is_ok());
+        assert_eq!(
+            parse_motivation(&"x".repeat(MOTIVATION_MAX + 1))
+                .unwrap_err()
+                .key,
+            "error-motivation-long"
+        );
+    }
+}

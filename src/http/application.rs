@@ -1,0 +1,1382 @@
+//! The application: started from a program's page, filled in short steps (each saved as a draft),
+//! documents uploaded, answers checked, then sent. Every route loads the application through the
+//! signed-in applicant, so another applicant's id answers 404.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use time::OffsetDateTime;
+
+use super::AppState;
+use super::auth::{self, RequireApplicant};
+use super::error::AppError;
+use super::lang::Lang;
+use super::views::{
+    ApplicationTemplate, CheckSection, CheckTemplate, FieldError, FieldView, FormTemplate, Layout,
+    MessageTemplate, OptionView, PostButton,
+};
+use crate::documents::fonts;
+use crate::domain::application::{self as form, EnglishLevel, Problem};
+use crate::domain::calendar::format_paris_datetime;
+use crate::domain::catalog::{ApplicantCategory, ApplicationWindow};
+use crate::domain::countries::{self, CountryCode};
+use crate::domain::document::{self, FileProblem};
+use crate::domain::email::EmailAddress;
+use crate::domain::locale::Locale;
+use crate::domain::status::{ApplicationStatus, DocumentKind};
+use crate::email::render;
+use crate::i18n::Tr;
+use crate::store::{
+    ApplicationForm, ApplicationRecord, FormColumn, FormValue, NewDocument, StoreError,
+    TimelineEntry,
+};
+
+/// The versions of the texts an applicant agrees to; stored with the application.
+pub const PRIVACY_VERSION: &str = "2026-11";
+pub const TERMS_VERSION: &str = "2026-11";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/programs/{edition}/{program}/apply",
+            get(start_page).post(start),
+        )
+        .route("/applications/{id}", get(view))
+        .route("/applications/{id}/check", get(check))
+        .route("/applications/{id}/submit", post(submit))
+        .route("/applications/{id}/withdraw", post(withdraw))
+        .route(
+            "/applications/{id}/documents",
+            get(documents_page)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(40 * 1024 * 1024)),
+        )
+        .route("/applications/{id}/documents/{document}", get(download))
+        .route(
+            "/applications/{id}/step/{step}",
+            get(step_page).post(save_step),
+        )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Step {
+    Identity,
+    Contact,
+    Background,
+    Motivation,
+    Declaration,
+}
+
+impl Step {
+    const ALL: [Step; 5] = [
+        Step::Identity,
+        Step::Contact,
+        Step::Background,
+        Step::Motivation,
+        Step::Declaration,
+    ];
+
+    fn slug(self) -> &'static str {
+        match self {
+            Step::Identity => "identity",
+            Step::Contact => "contact",
+            Step::Background => "background",
+            Step::Motivation => "motivation",
+            Step::Declaration => "declaration",
+        }
+    }
+
+    fn parse(slug: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.slug() == slug)
+    }
+
+    fn title(self, tr: Tr) -> String {
+        tr.t(&format!("step-{}", self.slug()))
+    }
+
+    /// Where the applicant goes after this step (documents sit between motivation and declaration).
+    fn next_path(self, id: &str) -> String {
+        match self {
+            Step::Identity => step_path(id, Step::Contact),
+            Step::Contact => step_path(id, Step::Background),
+            Step::Background => step_path(id, Step::Motivation),
+            Step::Motivation => format!("/applications/{id}/documents"),
+            Step::Declaration => format!("/applications/{id}/check"),
+        }
+    }
+
+    fn back_path(self, id: &str) -> String {
+        match self {
+            Step::Identity => format!("/applications/{id}"),
+            Step::Contact => step_path(id, Step::Identity),
+            Step::Background => step_path(id, Step::Contact),
+            Step::Motivation => step_path(id, Step::Background),
+            Step::Declaration => format!("/applications/{id}/documents"),
+        }
+    }
+}
+
+fn step_path(id: &str, step: Step) -> String {
+    format!("/applications/{id}/step/{}", step.slug())
+}
+
+/// The short reference applicants quote.
+pub fn reference(application_id: &str) -> String {
+    application_id
+        .chars()
+        .take(8)
+        .collect::<String>()
+        .to_uppercase()
+}
+
+fn html(
+    template: impl Template,
+    status: StatusCode,
+    set_cookie: Option<HeaderValue>,
+) -> Result<Response, AppError> {
+    let body = template
+        .render()
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let mut response = (status, Html(body)).into_response();
+    if let Some(c) = set_cookie {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(response)
+}
+
+fn message(tr: Tr, problem: &Problem) -> String {
+    match problem.count {
+        Some(n) => tr.tn(problem.key, "count", n),
+        None => tr.t(problem.key),
+    }
+}
+
+fn caption(tr: Tr, record: &ApplicationRecord) -> String {
+    tr.t1(
+        "step-caption",
+        "program",
+        record.program_title.get(tr.locale()),
+    )
+}
+
+// ---- starting ----------------------------------------------------------------------------------
+
+async fn start_page(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireApplicant(_applicant): RequireApplicant,
+    Path((edition, program)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    let snapshot = state.catalog.get(&state.config).await?;
+    let p = snapshot
+        .program(&edition, &program)
+        .ok_or(AppError::NotFound)?;
+    let title = tr.t1("apply-start-title", "program", p.title.get(locale));
+    let csrf = auth::issue_csrf(&state, &headers);
+    let open = p.window(OffsetDateTime::now_utc()) == ApplicationWindow::Open;
+    let template = MessageTemplate {
+        layout: Layout::new(
+            tr,
+            &format!("/programs/{edition}/{program}/apply"),
+            &title,
+            &state.config,
+        ),
+        heading: title,
+        paragraphs: if open {
+            vec![tr.t("apply-start-body"), tr.t("apply-start-need")]
+        } else {
+            vec![tr.t("apply-closed")]
+        },
+        form: open.then(|| PostButton {
+            action: format!("/programs/{edition}/{program}/apply"),
+            csrf: csrf.token,
+            label: tr.t("apply-start-submit"),
+        }),
+        link: None,
+    };
+    html(template, StatusCode::OK, csrf.set_cookie)
+}
+
+#[derive(serde::Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((edition, program)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    auth::check_csrf(&state, &headers, &f.csrf)?;
+    let snapshot = state.catalog.get(&state.config).await?;
+    let p = snapshot
+        .program(&edition, &program)
+        .ok_or(AppError::NotFound)?;
+    match state
+        .store
+        .start_application(
+            &applicant.applicant_id,
+            &p.program_id,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+    {
+        Ok((id, true)) => Ok(Redirect::to(&step_path(&id, Step::Identity)).into_response()),
+        // One application per program: the existing one is where the applicant continues.
+        Ok((id, false)) => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
+        Err(StoreError::Refused(_)) => {
+            Ok(Redirect::to(&format!("/programs/{edition}/{program}/apply")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- the steps ---------------------------------------------------------------------------------
+
+/// The stored answers as the raw field values a form shows.
+fn values_of(f: &ApplicationForm) -> HashMap<String, String> {
+    let mut v = HashMap::new();
+    let mut put = |k: &str, s: &Option<String>| {
+        if let Some(s) = s {
+            v.insert(k.to_owned(), s.clone());
+        }
+    };
+    put("given_names", &f.given_names);
+    put("family_name", &f.family_name);
+    put("certificate_name", &f.certificate_name);
+    put("nationality", &f.nationality);
+    put("residence_country", &f.residence_country);
+    put("phone", &f.phone);
+    put("address_line1", &f.address_line1);
+    put("address_line2", &f.address_line2);
+    put("address_city", &f.address_city);
+    put("address_postcode", &f.address_postcode);
+    put("address_country", &f.address_country);
+    put("category", &f.category);
+    put("institution", &f.institution);
+    put("institution_country", &f.institution_country);
+    put("english_level", &f.english_level);
+    put("motivation", &f.motivation);
+    if let Some(d) = f.birth_date {
+        v.insert("birth_date-day".into(), d.day().to_string());
+        v.insert("birth_date-month".into(), (d.month() as u8).to_string());
+        v.insert("birth_date-year".into(), d.year().to_string());
+    }
+    if let Some(y) = f.study_year {
+        v.insert("study_year".into(), y.to_string());
+    }
+    if let Some(p) = f.partner_university {
+        v.insert(
+            "partner_university".into(),
+            if p { "yes" } else { "no" }.into(),
+        );
+    }
+    if f.privacy_version.is_some() {
+        v.insert("consent".into(), "yes".into());
+    }
+    v
+}
+
+fn country_options(tr: Tr, selected: &str) -> Vec<OptionView> {
+    let mut options = vec![OptionView {
+        value: String::new(),
+        label: tr.t("choose-country"),
+        selected: selected.is_empty(),
+    }];
+    options.extend(
+        countries::sorted_for(tr.locale())
+            .into_iter()
+            .map(|c| OptionView {
+                value: c.code.to_owned(),
+                label: c.name(tr.locale()).to_owned(),
+                selected: c.code == selected,
+            }),
+    );
+    options
+}
+
+fn fields_for(
+    step: Step,
+    tr: Tr,
+    values: &HashMap<String, String>,
+    problems: &[Problem],
+) -> Vec<FieldView> {
+    let value = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let error = |id: &str| {
+        problems
+            .iter()
+            .find(|p| p.field == id)
+            .map(|p| message(tr, p))
+    };
+    let label = |id: &str| tr.t(&format!("field-{id}"));
+    let hint = |id: &str| Some(tr.t(&format!("field-{id}-hint")));
+    let text =
+        |id: &'static str, kind: &'static str, autocomplete: &'static str, with_hint: bool| {
+            let mut f = FieldView::new(id, kind, label(id));
+            f.value = value(id);
+            f.error = error(id);
+            f.autocomplete = autocomplete;
+            if with_hint {
+                f.hint = hint(id);
+            }
+            f
+        };
+    let country = |id: &'static str| {
+        let mut f = FieldView::new(id, "select", label(id));
+        f.options = country_options(tr, &value(id));
+        f.error = error(id);
+        f
+    };
+    let radios = |id: &'static str, options: Vec<(String, String)>, with_hint: bool| {
+        let mut f = FieldView::new(id, "radios", label(id));
+        let current = value(id);
+        f.options = options
+            .into_iter()
+            .map(|(v, l)| OptionView {
+                selected: v == current,
+                value: v,
+                label: l,
+            })
+            .collect();
+        f.error = error(id);
+        if with_hint {
+            f.hint = hint(id);
+        }
+        f
+    };
+    match step {
+        Step::Identity => {
+            let mut birth = FieldView::new("birth_date", "date", label("birth_date"));
+            birth.hint = hint("birth_date");
+            birth.error = error("birth_date");
+            birth.date = (
+                value("birth_date-day"),
+                value("birth_date-month"),
+                value("birth_date-year"),
+            );
+            vec![
+                text("given_names", "text", "given-name", true),
+                text("family_name", "text", "family-name", false),
+                text("certificate_name", "text", "name", true),
+                birth,
+                country("nationality"),
+                country("residence_country"),
+            ]
+        }
+        Step::Contact => vec![
+            text("phone", "tel", "tel", true),
+            text("address_line1", "text", "address-line1", false),
+            text("address_line2", "text", "address-line2", false),
+            text("address_city", "text", "address-level2", false),
+            text("address_postcode", "text", "postal-code", false),
+            country("address_country"),
+        ],
+        Step::Background => vec![
+            radios(
+                "category",
+                ApplicantCategory::ALL
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.as_str().to_owned(),
+                            tr.t(&format!("category-{}", c.as_str())),
+                        )
+                    })
+                    .collect(),
+                false,
+            ),
+            text("study_year", "text", "", true),
+            text("institution", "text", "organization", false),
+            country("institution_country"),
+            radios(
+                "partner_university",
+                vec![
+                    ("yes".into(), tr.t("answer-yes")),
+                    ("no".into(), tr.t("answer-no")),
+                ],
+                true,
+            ),
+            radios(
+                "english_level",
+                EnglishLevel::ALL
+                    .iter()
+                    .map(|l| {
+                        (
+                            l.as_str().to_owned(),
+                            tr.t(&format!("english-{}", l.as_str())),
+                        )
+                    })
+                    .collect(),
+                true,
+            ),
+        ],
+        Step::Motivation => {
+            let mut f = text("motivation", "textarea", "", false);
+            f.hint = Some(tr.t_args(
+                "field-motivation-hint",
+                &[
+                    ("min", (form::MOTIVATION_MIN as i64).into()),
+                    ("max", (form::MOTIVATION_MAX as i64).into()),
+                ],
+            ));
+            vec![f]
+        }
+        Step::Declaration => {
+            let mut f = FieldView::new("consent", "checkbox", label("consent"));
+            f.checked = value("consent") == "yes";
+            f.error = error("consent");
+            f.hint = Some(tr.t_args(
+                "field-consent-hint",
+                &[
+                    ("privacy", PRIVACY_VERSION.into()),
+                    ("terms", TERMS_VERSION.into()),
+                ],
+            ));
+            vec![f]
+        }
+    }
+}
+
+/// Parses one step's fields into what the store saves, or every problem found.
+fn parse_step(
+    step: Step,
+    v: &HashMap<String, String>,
+    today: time::Date,
+) -> Result<Vec<(FormColumn, FormValue)>, Vec<Problem>> {
+    let get = |k: &str| v.get(k).map(String::as_str).unwrap_or("");
+    let mut problems = Vec::new();
+    let mut out = Vec::new();
+    let mut take = |column: FormColumn, r: Result<FormValue, Problem>| match r {
+        Ok(value) => out.push((column, value)),
+        Err(p) => problems.push(p),
+    };
+    let text = |s: String| FormValue::Text(Some(s));
+    let country = |field: &'static str| {
+        CountryCode::parse(get(field))
+            .map(|c| FormValue::Text(Some(c.as_str().to_owned())))
+            .map_err(|_| Problem {
+                field,
+                key: "error-country",
+                count: None,
+            })
+    };
+    match step {
+        Step::Identity => {
+            take(
+                FormColumn::GivenNames,
+                form::PersonName::parse("given_names", get("given_names"))
+                    .map(|n| text(n.as_str().to_owned())),
+            );
+            take(
+                FormColumn::FamilyName,
+                form::PersonName::parse("family_name", get("family_name"))
+                    .map(|n| text(n.as_str().to_owned())),
+            );
+            take(
+                FormColumn::CertificateName,
+                form::parse_certificate_name(get("certificate_name"), fonts::undrawable_chars)
+                    .map(|n| text(n.as_str().to_owned())),
+            );
+            take(
+                FormColumn::BirthDate,
+                form::parse_birth_date(
+                    get("birth_date-day"),
+                    get("birth_date-month"),
+                    get("birth_date-year"),
+                    today,
+                )
+                .map(|d| FormValue::Date(Some(d))),
+            );
+            take(FormColumn::Nationality, country("nationality"));
+            take(FormColumn::ResidenceCountry, country("residence_country"));
+        }
+        Step::Contact => {
+            take(
+                FormColumn::Phone,
+                form::PhoneNumber::parse(get("phone")).map(|p| text(p.as_str().to_owned())),
+            );
+            take(
+                FormColumn::AddressLine1,
+                form::parse_text("address_line1", get("address_line1"), true, 200)
+                    .map(FormValue::Text),
+            );
+            take(
+                FormColumn::AddressLine2,
+                form::parse_text("address_line2", get("address_line2"), false, 200)
+                    .map(FormValue::Text),
+            );
+            take(
+                FormColumn::AddressCity,
+                form::parse_text("address_city", get("address_city"), true, 100)
+                    .map(FormValue::Text),
+            );
+            take(
+                FormColumn::AddressPostcode,
+                form::parse_text("address_postcode", get("address_postcode"), false, 20)
+                    .map(FormValue::Text),
+            );
+            take(FormColumn::AddressCountry, country("address_country"));
+        }
+        Step::Background => {
+            let category = form::parse_category(get("category"));
+            if let Ok(ApplicantCategory::MedicalStudent) = category {
+                take(
+                    FormColumn::StudyYear,
+                    form::parse_study_year(get("study_year")).map(|y| FormValue::Int(Some(y))),
+                );
+            } else {
+                take(FormColumn::StudyYear, Ok(FormValue::Int(None)));
+            }
+            take(
+                FormColumn::Category,
+                category.map(|c| text(c.as_str().to_owned())),
+            );
+            take(
+                FormColumn::Institution,
+                form::parse_text("institution", get("institution"), true, 200).map(FormValue::Text),
+            );
+            take(
+                FormColumn::InstitutionCountry,
+                country("institution_country"),
+            );
+            take(
+                FormColumn::PartnerUniversity,
+                form::parse_yes_no("partner_university", get("partner_university"))
+                    .map(|b| FormValue::Bool(Some(b))),
+            );
+            take(
+                FormColumn::EnglishLevel,
+                EnglishLevel::parse(get("english_level")).map(|l| text(l.as_str().to_owned())),
+            );
+        }
+        Step::Motivation => {
+            take(
+                FormColumn::Motivation,
+                form::parse_motivation(get("motivation")).map(text),
+            );
+        }
+        Step::Declaration => {
+            if get("consent") == "yes" {
+                take(
+                    FormColumn::PrivacyVersion,
+                    Ok(text(PRIVACY_VERSION.to_owned())),
+                );
+                take(FormColumn::TermsVersion, Ok(text(TERMS_VERSION.to_owned())));
+                take(
+                    FormColumn::ConsentedAt,
+                    Ok(FormValue::Time(Some(OffsetDateTime::now_utc()))),
+                );
+            } else {
+                take(
+                    FormColumn::PrivacyVersion,
+                    Err(Problem {
+                        field: "consent",
+                        key: "error-consent",
+                        count: None,
+                    }),
+                );
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Loads a draft of the applicant's; a sent application's steps lead to its page.
+async fn draft(
+    state: &AppState,
+    applicant_id: &str,
+    id: &str,
+) -> Result<Result<ApplicationRecord, Response>, AppError> {
+    let record = state.store.application(applicant_id, id).await?;
+    if record.status != ApplicationStatus::Draft {
+        return Ok(Err(
+            Redirect::to(&format!("/applications/{id}")).into_response()
+        ));
+    }
+    Ok(Ok(record))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_step(
+    state: &AppState,
+    tr: Tr,
+    record: &ApplicationRecord,
+    step: Step,
+    values: &HashMap<String, String>,
+    problems: &[Problem],
+    csrf: auth::Csrf,
+) -> Result<Response, AppError> {
+    let id = &record.application_id;
+    let heading = step.title(tr);
+    let title = if problems.is_empty() {
+        heading.clone()
+    } else {
+        format!("{} {heading}", tr.t("error-title-prefix"))
+    };
+    let template = FormTemplate {
+        layout: Layout::new(tr, &step_path(id, step), &title, &state.config),
+        errors: problems
+            .iter()
+            .map(|p| FieldError {
+                field: p.field.to_owned(),
+                message: message(tr, p),
+            })
+            .collect(),
+        back: Some(step.back_path(id)),
+        caption: caption(tr, record),
+        heading,
+        action: step_path(id, step),
+        multipart: false,
+        csrf: csrf.token,
+        fields: fields_for(step, tr, values, problems),
+        submit_label: tr.t("button-continue"),
+    };
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html(template, status, csrf.set_cookie)
+}
+
+async fn step_page(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((id, step)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let step = Step::parse(&step).ok_or(AppError::NotFound)?;
+    let record = match draft(&state, &applicant.applicant_id, &id).await? {
+        Ok(r) => r,
+        Err(redirect) => return Ok(redirect),
+    };
+    let csrf = auth::issue_csrf(&state, &headers);
+    render_step(
+        &state,
+        Tr(locale),
+        &record,
+        step,
+        &values_of(&record.form),
+        &[],
+        csrf,
+    )
+}
+
+async fn save_step(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((id, step)): Path<(String, String)>,
+    Form(raw): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    auth::check_csrf(
+        &state,
+        &headers,
+        raw.get("csrf").map(String::as_str).unwrap_or(""),
+    )?;
+    let step = Step::parse(&step).ok_or(AppError::NotFound)?;
+    let record = match draft(&state, &applicant.applicant_id, &id).await? {
+        Ok(r) => r,
+        Err(redirect) => return Ok(redirect),
+    };
+    let now = OffsetDateTime::now_utc();
+    match parse_step(step, &raw, now.date()) {
+        Ok(values) => {
+            state
+                .store
+                .save_form(&applicant.applicant_id, &id, &values, now)
+                .await?;
+            let next = if raw.get("return").map(String::as_str) == Some("check") {
+                format!("/applications/{id}/check")
+            } else {
+                step.next_path(&id)
+            };
+            Ok(Redirect::to(&next).into_response())
+        }
+        Err(problems) => {
+            let csrf = auth::issue_csrf(&state, &headers);
+            render_step(&state, Tr(locale), &record, step, &raw, &problems, csrf)
+        }
+    }
+}
+
+// ---- documents ---------------------------------------------------------------------------------
+
+const REQUIRED_DOCUMENTS: [DocumentKind; 3] = [
+    DocumentKind::Cv,
+    DocumentKind::MotivationLetter,
+    DocumentKind::ProofOfStatus,
+];
+
+fn size_text(bytes: i64, locale: Locale) -> String {
+    let kb = (bytes + 1023) / 1024;
+    match (kb >= 1024, locale) {
+        (true, Locale::En) => format!("{}.{} MB", kb / 1024, (kb % 1024) * 10 / 1024),
+        (true, Locale::Fr) => format!("{},{} Mo", kb / 1024, (kb % 1024) * 10 / 1024),
+        (false, Locale::En) => format!("{kb} KB"),
+        (false, Locale::Fr) => format!("{kb} Ko"),
+    }
+}
+
+fn render_documents(
+    state: &AppState,
+    tr: Tr,
+    record: &ApplicationRecord,
+    problems: &[Problem],
+    csrf: auth::Csrf,
+) -> Result<Response, AppError> {
+    let id = &record.application_id;
+    let heading = tr.t("step-documents");
+    let title = if problems.is_empty() {
+        heading.clone()
+    } else {
+        format!("{} {heading}", tr.t("error-title-prefix"))
+    };
+    let fields = REQUIRED_DOCUMENTS
+        .iter()
+        .map(|kind| {
+            let field: &'static str = kind.as_str();
+            let mut f = FieldView::new(field, "file", tr.t(&format!("field-{field}")));
+            f.hint = Some(if *kind == DocumentKind::ProofOfStatus {
+                format!(
+                    "{} {}",
+                    tr.t("field-proof_of_status-hint"),
+                    tr.t("documents-hint")
+                )
+            } else {
+                tr.t("documents-hint")
+            });
+            f.error = problems
+                .iter()
+                .find(|p| p.field == field)
+                .map(|p| message(tr, p));
+            f.uploaded = record.documents.iter().find(|d| d.kind == *kind).map(|d| {
+                tr.t_args(
+                    "document-uploaded",
+                    &[
+                        ("name", d.file_name.clone().into()),
+                        ("size", size_text(d.size_bytes, tr.locale()).into()),
+                    ],
+                )
+            });
+            f
+        })
+        .collect();
+    let template = FormTemplate {
+        layout: Layout::new(
+            tr,
+            &format!("/applications/{id}/documents"),
+            &title,
+            &state.config,
+        ),
+        errors: problems
+            .iter()
+            .map(|p| FieldError {
+                field: p.field.to_owned(),
+                message: message(tr, p),
+            })
+            .collect(),
+        back: Some(step_path(id, Step::Motivation)),
+        caption: caption(tr, record),
+        heading,
+        action: format!("/applications/{id}/documents"),
+        multipart: true,
+        csrf: csrf.token,
+        fields,
+        submit_label: tr.t("button-continue"),
+    };
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html(template, status, csrf.set_cookie)
+}
+
+async fn documents_page(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let record = match draft(&state, &applicant.applicant_id, &id).await? {
+        Ok(r) => r,
+        Err(redirect) => return Ok(redirect),
+    };
+    render_documents(
+        &state,
+        Tr(locale),
+        &record,
+        &[],
+        auth::issue_csrf(&state, &headers),
+    )
+}
+
+/// Uploads: every file is checked (content type by its bytes, size) before anything is stored; a
+/// refused file leaves nothing behind.
+async fn upload(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    let record = match draft(&state, &applicant.applicant_id, &id).await? {
+        Ok(r) => r,
+        Err(redirect) => return Ok(redirect),
+    };
+    let mut csrf = String::new();
+    let mut files: Vec<(DocumentKind, String, Bytes)> = Vec::new();
+    let mut problems = Vec::new();
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                // The body was cut short or is over the limit: say so on the form, store nothing.
+                tracing::info!(error = %e, "upload refused while reading");
+                problems.push(Problem {
+                    field: "cv",
+                    key: "error-file-too-large",
+                    count: None,
+                });
+                break;
+            }
+        };
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "csrf" {
+            csrf = field.text().await.unwrap_or_default();
+            continue;
+        }
+        let Some(kind) = REQUIRED_DOCUMENTS
+            .iter()
+            .find(|k| k.as_str() == name)
+            .copied()
+        else {
+            continue;
+        };
+        let file_name = field.file_name().unwrap_or("").to_owned();
+        let bytes = match field.bytes().await {
+            Ok(b) => b,
+            Err(_) => {
+                problems.push(Problem {
+                    field: kind.as_str(),
+                    key: "error-file-too-large",
+                    count: None,
+                });
+                break;
+            }
+        };
+        if bytes.is_empty() && file_name.is_empty() {
+            continue; // no file chosen for this document
+        }
+        files.push((kind, file_name, bytes));
+    }
+    auth::check_csrf(&state, &headers, &csrf)?;
+    let mut accepted = Vec::new();
+    for (kind, file_name, bytes) in files {
+        match document::check_file(&bytes) {
+            Ok(file_type) => accepted.push((
+                kind,
+                document::clean_file_name(&file_name, file_type),
+                file_type,
+                bytes,
+            )),
+            Err(p) => problems.push(Problem {
+                field: kind.as_str(),
+                key: match p {
+                    FileProblem::Empty => "error-file-empty",
+                    FileProblem::TooLarge => "error-file-too-large",
+                    FileProblem::WrongType => "error-file-type",
+                },
+                count: None,
+            }),
+        }
+    }
+    if !problems.is_empty() {
+        return render_documents(
+            &state,
+            tr,
+            &record,
+            &problems,
+            auth::issue_csrf(&state, &headers),
+        );
+    }
+    let now = OffsetDateTime::now_utc();
+    for (kind, file_name, file_type, bytes) in accepted {
+        let blob_key = format!("documents/{}", auth::random_token());
+        state
+            .blobs
+            .put(&blob_key, &bytes)
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let sha = auth::sha256_hex_bytes(&bytes);
+        let new = NewDocument {
+            kind,
+            file_name: &file_name,
+            content_type: file_type.content_type(),
+            size_bytes: bytes.len() as i64,
+            sha256: &sha,
+            blob_key: &blob_key,
+        };
+        match state
+            .store
+            .put_document(&applicant.applicant_id, &id, &new, now)
+            .await
+        {
+            Ok((_, Some(replaced))) => {
+                let _ = state.blobs.delete(&replaced).await;
+            }
+            Ok((_, None)) => {}
+            Err(e) => {
+                let _ = state.blobs.delete(&blob_key).await;
+                return Err(e.into());
+            }
+        }
+    }
+    let record = state
+        .store
+        .application(&applicant.applicant_id, &id)
+        .await?;
+    let missing: Vec<Problem> = REQUIRED_DOCUMENTS
+        .iter()
+        .filter(|k| !record.documents.iter().any(|d| d.kind == **k))
+        .map(|k| Problem {
+            field: k.as_str(),
+            key: "error-file-required",
+            count: None,
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(Redirect::to(&step_path(&id, Step::Declaration)).into_response())
+    } else {
+        render_documents(
+            &state,
+            tr,
+            &record,
+            &missing,
+            auth::issue_csrf(&state, &headers),
+        )
+    }
+}
+
+async fn download(
+    State(state): State<AppState>,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((id, document_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let d = state
+        .store
+        .document(&applicant.applicant_id, &document_id)
+        .await?;
+    if d.application_id != id {
+        return Err(AppError::NotFound);
+    }
+    let bytes = state
+        .blobs
+        .get(&d.blob_key)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        d.file_name
+            .replace(['"', '\\'], "_")
+            .replace(|c: char| !c.is_ascii(), "_")
+    );
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&d.content_type).map_err(|e| AppError::Internal(e.into()))?,
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.into()))?,
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+// ---- check, submit, view, withdraw --------------------------------------------------------------
+
+fn country_name(code: &Option<String>, locale: Locale) -> String {
+    code.as_deref()
+        .and_then(countries::by_code)
+        .map(|c| c.name(locale).to_owned())
+        .unwrap_or_default()
+}
+
+fn sections(tr: Tr, r: &ApplicationRecord) -> Vec<CheckSection> {
+    let f = &r.form;
+    let l = tr.locale();
+    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    let label = |k: &str| tr.t(&format!("field-{k}"));
+    let id = &r.application_id;
+    let address = [
+        &f.address_line1,
+        &f.address_line2,
+        &f.address_city,
+        &f.address_postcode,
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .chain(
+        f.address_country
+            .is_some()
+            .then(|| country_name(&f.address_country, l)),
+    )
+    .collect::<Vec<_>>()
+    .join("\n");
+    let address = if f.address_line1.is_some() {
+        address
+    } else {
+        String::new()
+    };
+    vec![
+        CheckSection {
+            title: Step::Identity.title(tr),
+            change: format!("{}?return=check", step_path(id, Step::Identity)),
+            rows: vec![
+                (label("given_names"), s(&f.given_names)),
+                (label("family_name"), s(&f.family_name)),
+                (label("certificate_name"), s(&f.certificate_name)),
+                (
+                    label("birth_date"),
+                    f.birth_date
+                        .map(|d| crate::domain::calendar::format_date(d, l))
+                        .unwrap_or_default(),
+                ),
+                (label("nationality"), country_name(&f.nationality, l)),
+                (
+                    label("residence_country"),
+                    country_name(&f.residence_country, l),
+                ),
+            ],
+        },
+        CheckSection {
+            title: Step::Contact.title(tr),
+            change: format!("{}?return=check", step_path(id, Step::Contact)),
+            rows: vec![
+                (tr.t("sign-in-email"), r.applicant_email.clone()),
+                (label("phone"), s(&f.phone)),
+                (label("address"), address),
+            ],
+        },
+        CheckSection {
+            title: Step::Background.title(tr),
+            change: format!("{}?return=check", step_path(id, Step::Background)),
+            rows: vec![
+                (
+                    label("category"),
+                    f.category
+                        .as_ref()
+                        .map(|c| tr.t(&format!("category-{c}")))
+                        .unwrap_or_default(),
+                ),
+                (
+                    label("study_year"),
+                    f.study_year.map(|y| y.to_string()).unwrap_or_else(|| {
+                        if f.category.is_some() {
+                            "—".into()
+                        } else {
+                            String::new()
+                        }
+                    }),
+                ),
+                (label("institution"), s(&f.institution)),
+                (
+                    label("institution_country"),
+                    country_name(&f.institution_country, l),
+                ),
+                (
+                    label("partner_university"),
+                    f.partner_university
+                        .map(|p| tr.t(if p { "answer-yes" } else { "answer-no" }))
+                        .unwrap_or_default(),
+                ),
+                (
+                    label("english_level"),
+                    f.english_level
+                        .as_ref()
+                        .map(|e| tr.t(&format!("english-{e}")))
+                        .unwrap_or_default(),
+                ),
+            ],
+        },
+        CheckSection {
+            title: Step::Motivation.title(tr),
+            change: format!("{}?return=check", step_path(id, Step::Motivation)),
+            rows: vec![(label("motivation"), s(&f.motivation))],
+        },
+        CheckSection {
+            title: tr.t("step-documents"),
+            change: format!("/applications/{id}/documents"),
+            rows: REQUIRED_DOCUMENTS
+                .iter()
+                .map(|k| {
+                    let doc = r
+                        .documents
+                        .iter()
+                        .find(|d| d.kind == *k)
+                        .map(|d| d.file_name.clone())
+                        .unwrap_or_default();
+                    (label(k.as_str()), doc)
+                })
+                .collect(),
+        },
+        CheckSection {
+            title: Step::Declaration.title(tr),
+            change: format!("{}?return=check", step_path(id, Step::Declaration)),
+            rows: vec![(
+                label("consent"),
+                if f.privacy_version.is_some() {
+                    tr.t("answer-yes")
+                } else {
+                    String::new()
+                },
+            )],
+        },
+    ]
+}
+
+fn is_complete(sections: &[CheckSection]) -> bool {
+    sections
+        .iter()
+        .flat_map(|s| &s.rows)
+        .all(|(_, v)| !v.is_empty())
+}
+
+async fn check(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    let record = match draft(&state, &applicant.applicant_id, &id).await? {
+        Ok(r) => r,
+        Err(redirect) => return Ok(redirect),
+    };
+    let csrf = auth::issue_csrf(&state, &headers);
+    let sections = sections(tr, &record);
+    let template = CheckTemplate {
+        layout: Layout::new(
+            tr,
+            &format!("/applications/{id}/check"),
+            &tr.t("step-check"),
+            &state.config,
+        ),
+        back: step_path(&id, Step::Declaration),
+        caption: caption(tr, &record),
+        complete: is_complete(&sections),
+        sections,
+        submit_action: format!("/applications/{id}/submit"),
+        csrf: csrf.token,
+    };
+    html(template, StatusCode::OK, csrf.set_cookie)
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    auth::check_csrf(&state, &headers, &f.csrf)?;
+    let tr = Tr(locale);
+    let record = match draft(&state, &applicant.applicant_id, &id).await? {
+        Ok(r) => r,
+        Err(redirect) => return Ok(redirect),
+    };
+    if !is_complete(&sections(tr, &record)) {
+        return Ok(Redirect::to(&format!("/applications/{id}/check")).into_response());
+    }
+    let to = EmailAddress::parse(&record.applicant_email)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored address: {e}")))?;
+    let link = format!("{}/applications/{id}", state.config.public_url);
+    let email = render::application_received(
+        tr,
+        &to,
+        record.form.given_names.as_deref(),
+        record.program_title.get(locale),
+        &reference(&id),
+        record.documents.len(),
+        &link,
+    );
+    match state
+        .store
+        .submit_application(
+            &applicant.applicant_id,
+            &id,
+            &email,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Refused(_)) => {
+            return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    }
+    state.wake_worker.notify_one();
+    Ok(Redirect::to(&format!("/applications/{id}?sent=1")).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct ViewQuery {
+    sent: Option<String>,
+}
+
+async fn view(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ViewQuery>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    let record = state
+        .store
+        .application(&applicant.applicant_id, &id)
+        .await?;
+    let timeline = state.store.timeline(&applicant.applicant_id, &id).await?;
+    let csrf = auth::issue_csrf(&state, &headers);
+    let program = record.program_title.get(locale);
+    let status = record.status;
+    let next_action = match status {
+        ApplicationStatus::Draft => tr.t1(
+            "application-next-draft",
+            "date",
+            format_paris_datetime(record.application_closes_at, locale),
+        ),
+        ApplicationStatus::Submitted | ApplicationStatus::UnderReview => {
+            tr.t("application-next-submitted")
+        }
+        _ => tr.t("application-next-none"),
+    };
+    let banner = (q.sent.is_some() && status == ApplicationStatus::Submitted).then(|| {
+        (
+            tr.t("submitted-title"),
+            vec![
+                tr.t1("submitted-reference", "reference", reference(&id)),
+                tr.t1("submitted-body", "email", record.applicant_email.clone()),
+                tr.t("submitted-next"),
+            ],
+        )
+    });
+    let timeline = timeline
+        .into_iter()
+        .map(|e| {
+            let when = format_paris_datetime(e.at(), locale);
+            let what = match e {
+                TimelineEntry::Event { action, .. } => {
+                    let known = [
+                        "application.started",
+                        "application.document_added",
+                        "application.submitted",
+                        "application.withdrawn",
+                    ];
+                    if known.contains(&action.as_str()) {
+                        tr.t(&format!("timeline-{}", action.replace('.', "-")))
+                    } else {
+                        tr.t1("timeline-other", "action", action)
+                    }
+                }
+                TimelineEntry::Email { subject, sent, .. } => tr.t1(
+                    if sent {
+                        "timeline-email-sent"
+                    } else {
+                        "timeline-email-queued"
+                    },
+                    "subject",
+                    subject,
+                ),
+            };
+            (when, what)
+        })
+        .collect();
+    let template = ApplicationTemplate {
+        layout: Layout::new(
+            tr,
+            &format!("/applications/{id}"),
+            &tr.t1("application-title", "program", program),
+            &state.config,
+        ),
+        banner,
+        title: tr.t1("application-title", "program", program),
+        reference: reference(&id),
+        status: tr.t(&format!("application-status-{}", status.as_str())),
+        next_action,
+        continue_href: (status == ApplicationStatus::Draft)
+            .then(|| format!("/applications/{id}/check")),
+        documents: record
+            .documents
+            .iter()
+            .map(|d| {
+                (
+                    format!("/applications/{id}/documents/{}", d.document_id),
+                    format!(
+                        "{}: {}",
+                        tr.t(&format!("field-{}", d.kind.as_str())),
+                        d.file_name
+                    ),
+                    size_text(d.size_bytes, locale),
+                )
+            })
+            .collect(),
+        timeline,
+        can_withdraw: status.can_withdraw(),
+        withdraw_action: format!("/applications/{id}/withdraw"),
+        csrf: csrf.token,
+    };
+    html(template, StatusCode::OK, csrf.set_cookie)
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    auth::check_csrf(&state, &headers, &f.csrf)?;
+    match state
+        .store
+        .withdraw_application(&applicant.applicant_id, &id, OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(()) | Err(StoreError::Refused(_)) => {
+            Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

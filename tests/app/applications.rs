@@ -1,0 +1,454 @@
+//! The application, from the program page to the applicant's page, over HTTP as a browser does it.
+
+use std::time::Duration;
+
+use crate::harness::{Options, TestApp, csrf_of, spawn_app_with};
+
+const PROGRAM: &str = "/programs/demo/hands-on-clinical-emergencies";
+
+async fn demo_app() -> TestApp {
+    spawn_app_with(Options {
+        demo: true,
+        ..Options::default()
+    })
+    .await
+}
+
+/// Starts an application as the signed-in applicant; returns its id.
+async fn start(app: &TestApp) -> String {
+    let (status, page) = app.page(&format!("{PROGRAM}/apply")).await;
+    assert_eq!(status, 200);
+    let r = app
+        .post_form(&format!("{PROGRAM}/apply"), &[("csrf", &csrf_of(&page))])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    location
+        .trim_start_matches("/applications/")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn post_step(
+    app: &TestApp,
+    id: &str,
+    step: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let (status, page) = app.page(&format!("/applications/{id}/step/{step}")).await;
+    assert_eq!(status, 200, "step {step}");
+    let mut all = vec![("csrf", csrf_of(&page))];
+    all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.post_form(&format!("/applications/{id}/step/{step}"), &pairs)
+        .await
+}
+
+fn identity(name: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("given_names", name.to_owned()),
+        ("family_name", "Test".to_owned()),
+        ("certificate_name", name.to_owned()),
+        ("birth_date-day", "14".to_owned()),
+        ("birth_date-month", "2".to_owned()),
+        ("birth_date-year", "1999".to_owned()),
+        ("nationality", "VN".to_owned()),
+        ("residence_country", "FR".to_owned()),
+    ]
+}
+
+async fn upload(
+    app: &TestApp,
+    id: &str,
+    files: Vec<(&'static str, &'static str, Vec<u8>)>,
+) -> reqwest::Response {
+    let (_, page) = app.page(&format!("/applications/{id}/documents")).await;
+    let mut form = reqwest::multipart::Form::new().text("csrf", csrf_of(&page));
+    for (field, name, bytes) in files {
+        form = form.part(
+            field,
+            reqwest::multipart::Part::bytes(bytes).file_name(name),
+        );
+    }
+    app.client
+        .post(format!("{}/applications/{id}/documents", app.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n%%EOF\n").into_bytes()
+}
+
+async fn fill_everything(app: &TestApp, id: &str) {
+    let fields = identity("Nguyễn Thị Minh Khai");
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(
+        post_step(app, id, "identity", &pairs)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let r = post_step(
+        app,
+        id,
+        "contact",
+        &[
+            ("phone", "+33 6 12 34 56 78"),
+            ("address_line1", "12 rue de l'École-de-Médecine"),
+            ("address_city", "Paris"),
+            ("address_postcode", "75006"),
+            ("address_country", "FR"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = post_step(
+        app,
+        id,
+        "background",
+        &[
+            ("category", "medical_student"),
+            ("study_year", "5"),
+            ("institution", "Hanoi Medical University"),
+            ("institution_country", "VN"),
+            ("partner_university", "no"),
+            ("english_level", "c1"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let motivation = "I want to learn emergency medicine hands-on. ".repeat(6);
+    assert_eq!(
+        post_step(app, id, "motivation", &[("motivation", &motivation)])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let r = upload(
+        app,
+        id,
+        vec![
+            ("cv", "CV Nguyễn.pdf", pdf("cv")),
+            ("motivation_letter", "letter.pdf", pdf("letter")),
+            (
+                "proof_of_status",
+                "transcript.png",
+                b"\x89PNG\r\n\x1a\n0000".to_vec(),
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(
+        post_step(app, id, "declaration", &[("consent", "yes")])
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+}
+
+#[tokio::test]
+async fn an_applicant_applies_from_the_program_page_to_the_received_email() {
+    let app = demo_app().await;
+    let (_, program) = app.page(PROGRAM).await;
+    assert!(
+        program.contains(&format!("href=\"{PROGRAM}/apply\"")),
+        "an Apply button while the window is open"
+    );
+    // Applying asks to sign in first, then comes back.
+    let r = app.get(&format!("{PROGRAM}/apply")).await;
+    assert_eq!(r.status().as_u16(), 303);
+    app.sign_in("minh.khai@example.org").await;
+    let id = start(&app).await;
+    fill_everything(&app, &id).await;
+
+    let (status, check) = app.page(&format!("/applications/{id}/check")).await;
+    assert_eq!(status, 200);
+    for shown in [
+        "Nguyễn Thị Minh Khai",
+        "14 February 1999",
+        "Vietnam",
+        "+33612345678",
+        "Hanoi Medical University",
+        "CV Nguyễn.pdf",
+        "transcript.png",
+    ] {
+        assert!(check.contains(shown), "check page lacks {shown}");
+    }
+    let r = app
+        .post_form(
+            &format!("/applications/{id}/submit"),
+            &[("csrf", &csrf_of(&check))],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = app.page(r.headers()["location"].to_str().unwrap()).await;
+    assert!(page.contains("Application sent"));
+    let reference = id[..8].to_uppercase();
+    assert!(page.contains(&reference));
+    assert!(page.contains("Sent, waiting for review"));
+
+    app.dispatch_pending_jobs().await;
+    let mail = app
+        .smtp
+        .wait_for_to("minh.khai@example.org", Duration::from_secs(5))
+        .await;
+    assert!(
+        mail.text_body().contains(&reference),
+        "{}",
+        mail.text_body()
+    );
+    assert!(mail.text_body().contains("3 document(s)"));
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(
+        page.contains("Application sent") && page.contains("Email sent: Application received"),
+        "{page}"
+    );
+    let (_, list) = app.page("/my-applications").await;
+    assert!(list.contains("Hands-on Training in Clinical Medicine and Emergencies"));
+
+    // The documents download for their owner only, byte for byte.
+    let doc_link = page
+        .split("href=\"")
+        .find(|s| s.starts_with(&format!("/applications/{id}/documents/")))
+        .unwrap();
+    let doc_link = doc_link.split('"').next().unwrap();
+    let r = app.get(doc_link).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.bytes().await.unwrap().to_vec(), pdf("cv"));
+
+    // A sent application cannot be edited any more; it can be withdrawn.
+    let r = app.get(&format!("/applications/{id}/step/identity")).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = app
+        .post_form(
+            &format!("/applications/{id}/withdraw"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(page.contains("Withdrawn") && page.contains("Application withdrawn"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn another_applicant_gets_404_for_an_application_its_documents_and_timeline() {
+    let app = demo_app().await;
+    app.sign_in("owner@example.org").await;
+    let id = start(&app).await;
+    fill_everything(&app, &id).await;
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    let doc_link = page
+        .split("href=\"")
+        .find(|s| s.starts_with(&format!("/applications/{id}/documents/")))
+        .unwrap();
+    let doc_link = doc_link.split('"').next().unwrap().to_owned();
+
+    let other = TestApp::browser(&app);
+    other.sign_in_as(&app, "intruder@example.org").await;
+    for path in [
+        format!("/applications/{id}"),
+        format!("/applications/{id}/check"),
+        format!("/applications/{id}/step/identity"),
+        format!("/applications/{id}/documents"),
+        doc_link.clone(),
+    ] {
+        let r = other
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 404, "{path}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn errors_are_shown_in_the_applicants_language_with_what_they_typed() {
+    let app = demo_app().await;
+    app.sign_in("erreurs@example.org").await;
+    let id = start(&app).await;
+    let (_, page) = app.page(&format!("/applications/{id}/step/identity")).await;
+    let r = app
+        .client
+        .post(format!("{}/applications/{id}/step/identity", app.base))
+        .header("accept-language", "fr")
+        .form(&[
+            ("csrf", csrf_of(&page).as_str()),
+            ("given_names", "Zoë"),
+            ("family_name", ""),
+            ("certificate_name", "张伟"),
+            ("birth_date-day", "31"),
+            ("birth_date-month", "2"),
+            ("birth_date-year", "1999"),
+            ("nationality", "XX"),
+            ("residence_country", "FR"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("<title>Erreur : Votre identité"), "{html}");
+    assert!(html.contains("href=\"#family_name\"") && html.contains("href=\"#birth_date\""));
+    assert!(html.contains("Saisissez un nom"));
+    assert!(
+        html.contains("Saisissez votre nom sous sa forme latine"),
+        "the Latin-form message"
+    );
+    assert!(html.contains("Saisissez une date qui existe"));
+    assert!(html.contains("Choisissez un pays dans la liste"));
+    assert!(
+        html.contains("value=\"Zoë\"")
+            && html.contains("value=\"张伟\"")
+            && html.contains("value=\"31\""),
+        "kept"
+    );
+    let record = app
+        .store
+        .applications_of(&applicant_id(&app, &id).await)
+        .await
+        .unwrap();
+    assert_eq!(
+        record[0].form.given_names, None,
+        "nothing saved from a step with errors"
+    );
+    app.stop().await;
+}
+
+async fn applicant_id(app: &TestApp, application_id: &str) -> String {
+    let events = app
+        .store
+        .audit_events("application", application_id)
+        .await
+        .unwrap();
+    events[0].actor.trim_start_matches("applicant:").to_owned()
+}
+
+#[tokio::test]
+async fn names_from_every_script_the_certificates_can_print_are_stored_exactly() {
+    let app = demo_app().await;
+    app.sign_in("names@example.org").await;
+    let id = start(&app).await;
+    let owner = applicant_id(&app, &id).await;
+    for name in [
+        "Hélène Dupont-Moreau",
+        "Łukasz Żółkiewski",
+        "Nguyễn Thị Minh Khai",
+        "Γεώργιος Παπαδόπουλος",
+        "Анна Кузнецова",
+        "Seán O'Brien-Ní Dhomhnaill",
+        "Jean-Luc d’Arcy",
+    ] {
+        let fields = identity(name);
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = post_step(&app, &id, "identity", &pairs).await;
+        assert_eq!(r.status().as_u16(), 303, "{name} refused");
+        let stored = app.store.application(&owner, &id).await.unwrap();
+        assert_eq!(stored.form.certificate_name.as_deref(), Some(name));
+        assert_eq!(stored.form.given_names.as_deref(), Some(name));
+    }
+    for unprintable in ["张伟", "محمد", "Արամ", "דוד"] {
+        let mut fields = identity("Valid Name");
+        fields[2].1 = unprintable.to_owned();
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = post_step(&app, &id, "identity", &pairs).await;
+        assert_eq!(r.status().as_u16(), 422, "{unprintable}");
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("Enter your name in its Latin form")
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_disguised_executable_and_an_11_mb_file_are_refused_and_nothing_is_stored() {
+    let app = demo_app().await;
+    app.sign_in("files@example.org").await;
+    let id = start(&app).await;
+    let owner = applicant_id(&app, &id).await;
+    let exe = b"MZ\x90\x00\x03\x00\x00\x00this program cannot be run in DOS mode".to_vec();
+    let r = upload(&app, &id, vec![("cv", "cv.pdf", exe)]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("The file must be a PDF, JPEG or PNG")
+    );
+
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.resize(11 * 1024 * 1024, b'0');
+    let r = upload(&app, &id, vec![("motivation_letter", "letter.pdf", big)]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("The file must be smaller than 10 MB")
+    );
+
+    assert!(
+        app.store
+            .application(&owner, &id)
+            .await
+            .unwrap()
+            .documents
+            .is_empty()
+    );
+    let uploads = app.data_dir.path().join("uploads");
+    let stored = std::fs::read_dir(uploads.join("documents"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(stored, 0, "no file kept");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn one_application_per_program_and_only_while_applications_are_open() {
+    let app = demo_app().await;
+    app.sign_in("once@example.org").await;
+    let first = start(&app).await;
+    let (_, page) = app.page(&format!("{PROGRAM}/apply")).await;
+    let r = app
+        .post_form(&format!("{PROGRAM}/apply"), &[("csrf", &csrf_of(&page))])
+        .await;
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        format!("/applications/{first}"),
+        "back to the one they have"
+    );
+
+    // The 2026 schools are over: their window is closed.
+    let (status, closed) = app.page("/programs/2026/ai-digital-innovation/apply").await;
+    assert_eq!(status, 200);
+    assert!(closed.contains("Applications for this school are not open"));
+    assert!(!closed.contains("Start your application"));
+    let r = app
+        .post_form(
+            "/programs/2026/ai-digital-innovation/apply",
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let owner = applicant_id(&app, &first).await;
+    assert_eq!(
+        app.store.applications_of(&owner).await.unwrap().len(),
+        1,
+        "no application opened"
+    );
+    app.stop().await;
+}
