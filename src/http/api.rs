@@ -180,17 +180,55 @@ pub async fn list_programs(State(state): State<AppState>) -> Result<Response, Ap
         title = "summer-school",
         description = "Programs, applications and certificates of the summer schools."
     ),
-    paths(list_programs, super::health::healthz),
+    paths(
+        list_programs,
+        super::health::healthz,
+        super::applicant_api::request_link,
+        super::applicant_api::use_link,
+        super::applicant_api::list,
+        super::applicant_api::start,
+        super::applicant_api::show,
+        super::applicant_api::save_step,
+        super::applicant_api::upload,
+        super::applicant_api::submit,
+        super::applicant_api::withdraw,
+        super::applicant_api::timeline,
+    ),
     components(schemas(
         ProgramJson,
         FeeJson,
         WindowJson,
         Text,
         ErrorBody,
-        super::health::Health
-    ))
+        super::health::Health,
+        super::applicant_api::ApiProblem,
+        super::applicant_api::FieldProblem,
+        super::applicant_api::SignInBody,
+        super::applicant_api::Accepted,
+        super::applicant_api::SessionBody,
+        super::applicant_api::ApplicationJson,
+        super::applicant_api::DocumentJson,
+        super::applicant_api::TimelineJson,
+    )),
+    modifiers(&SessionAuth)
 )]
 pub struct ApiDoc;
+
+/// Declares the applicant session as a bearer token.
+struct SessionAuth;
+
+impl utoipa::Modify for SessionAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some(
+                "The token from POST /api/v1/sign-in/{token}, or the session cookie of a signed-in browser.",
+            )).build()),
+        );
+    }
+}
 
 /// The OpenAPI 3.1 document of the JSON API.
 async fn openapi() -> Response {

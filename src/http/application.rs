@@ -65,7 +65,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Step {
+pub(super) enum Step {
     Identity,
     Contact,
     Background,
@@ -92,7 +92,7 @@ impl Step {
         }
     }
 
-    fn parse(slug: &str) -> Option<Step> {
+    pub(super) fn parse(slug: &str) -> Option<Step> {
         Step::ALL.into_iter().find(|s| s.slug() == slug)
     }
 
@@ -150,7 +150,7 @@ fn html(
     Ok(response)
 }
 
-fn message(tr: Tr, problem: &Problem) -> String {
+pub(super) fn message(tr: Tr, problem: &Problem) -> String {
     match problem.count {
         Some(n) => tr.tn(problem.key, "count", n),
         None => tr.t(problem.key),
@@ -245,7 +245,7 @@ async fn start(
 // ---- the steps ---------------------------------------------------------------------------------
 
 /// The stored answers as the raw field values a form shows.
-fn values_of(f: &ApplicationForm) -> HashMap<String, String> {
+pub(super) fn values_of(f: &ApplicationForm) -> HashMap<String, String> {
     let mut v = HashMap::new();
     let mut put = |k: &str, s: &Option<String>| {
         if let Some(s) = s {
@@ -449,7 +449,7 @@ fn fields_for(
 }
 
 /// Parses one step's fields into what the store saves, or every problem found.
-fn parse_step(
+pub(super) fn parse_step(
     step: Step,
     v: &HashMap<String, String>,
     today: time::Date,
@@ -719,7 +719,7 @@ async fn save_step(
 
 // ---- documents ---------------------------------------------------------------------------------
 
-const REQUIRED_DOCUMENTS: [DocumentKind; 3] = [
+pub(super) const REQUIRED_DOCUMENTS: [DocumentKind; 3] = [
     DocumentKind::Cv,
     DocumentKind::MotivationLetter,
     DocumentKind::ProofOfStatus,
@@ -924,35 +924,17 @@ async fn upload(
     }
     let now = OffsetDateTime::now_utc();
     for (kind, file_name, file_type, bytes) in accepted {
-        let blob_key = format!("documents/{}", auth::random_token());
-        state
-            .blobs
-            .put(&blob_key, &bytes)
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
-        let sha = auth::sha256_hex_bytes(&bytes);
-        let new = NewDocument {
+        store_document(
+            &state,
+            &applicant.applicant_id,
+            &id,
             kind,
-            file_name: &file_name,
-            content_type: file_type.content_type(),
-            size_bytes: bytes.len() as i64,
-            sha256: &sha,
-            blob_key: &blob_key,
-        };
-        match state
-            .store
-            .put_document(&applicant.applicant_id, &id, &new, now)
-            .await
-        {
-            Ok((_, Some(replaced))) => {
-                let _ = state.blobs.delete(&replaced).await;
-            }
-            Ok((_, None)) => {}
-            Err(e) => {
-                let _ = state.blobs.delete(&blob_key).await;
-                return Err(e.into());
-            }
-        }
+            &file_name,
+            file_type,
+            &bytes,
+            now,
+        )
+        .await?;
     }
     let record = state
         .store
@@ -1029,7 +1011,7 @@ fn country_name(code: &Option<String>, locale: Locale) -> String {
         .unwrap_or_default()
 }
 
-fn sections(tr: Tr, r: &ApplicationRecord) -> Vec<CheckSection> {
+pub(super) fn sections(tr: Tr, r: &ApplicationRecord) -> Vec<CheckSection> {
     let f = &r.form;
     let l = tr.locale();
     let s = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -1163,7 +1145,7 @@ fn sections(tr: Tr, r: &ApplicationRecord) -> Vec<CheckSection> {
     ]
 }
 
-fn is_complete(sections: &[CheckSection]) -> bool {
+pub(super) fn is_complete(sections: &[CheckSection]) -> bool {
     sections
         .iter()
         .flat_map(|s| &s.rows)
@@ -1215,9 +1197,36 @@ async fn submit(
         Ok(r) => r,
         Err(redirect) => return Ok(redirect),
     };
-    if !is_complete(&sections(tr, &record)) {
-        return Ok(Redirect::to(&format!("/applications/{id}/check")).into_response());
+    match send(&state, tr, &applicant.applicant_id, &record).await? {
+        Submitted::Sent => Ok(Redirect::to(&format!("/applications/{id}?sent=1")).into_response()),
+        Submitted::Incomplete => {
+            Ok(Redirect::to(&format!("/applications/{id}/check")).into_response())
+        }
+        Submitted::NotOpen => Ok(Redirect::to(&format!("/applications/{id}")).into_response()),
     }
+}
+
+/// What sending a draft did.
+pub(super) enum Submitted {
+    Sent,
+    /// Answers or documents are missing.
+    Incomplete,
+    /// Already sent, or the window has closed.
+    NotOpen,
+}
+
+/// Sends a complete draft: the status change, its audit event and the "application received" email are
+/// written in one transaction.
+pub(super) async fn send(
+    state: &AppState,
+    tr: Tr,
+    applicant_id: &str,
+    record: &ApplicationRecord,
+) -> Result<Submitted, AppError> {
+    if !is_complete(&sections(tr, record)) {
+        return Ok(Submitted::Incomplete);
+    }
+    let id = &record.application_id;
     let to = EmailAddress::parse(&record.applicant_email)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("stored address: {e}")))?;
     let link = format!("{}/applications/{id}", state.config.public_url);
@@ -1225,29 +1234,64 @@ async fn submit(
         tr,
         &to,
         record.form.given_names.as_deref(),
-        record.program_title.get(locale),
-        &reference(&id),
+        record.program_title.get(tr.locale()),
+        &reference(id),
         record.documents.len(),
         &link,
     );
     match state
         .store
-        .submit_application(
-            &applicant.applicant_id,
-            &id,
-            &email,
-            OffsetDateTime::now_utc(),
-        )
+        .submit_application(applicant_id, id, &email, OffsetDateTime::now_utc())
         .await
     {
         Ok(()) => {}
-        Err(StoreError::Refused(_)) => {
-            return Ok(Redirect::to(&format!("/applications/{id}")).into_response());
-        }
+        Err(StoreError::Refused(_)) => return Ok(Submitted::NotOpen),
         Err(e) => return Err(e.into()),
     }
     state.wake_worker.notify_one();
-    Ok(Redirect::to(&format!("/applications/{id}?sent=1")).into_response())
+    Ok(Submitted::Sent)
+}
+
+/// Keeps a checked file as the application's document of `kind` (replacing the previous one); the
+/// file is written before the row, and removed again if the row is refused.
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn store_document(
+    state: &AppState,
+    applicant_id: &str,
+    id: &str,
+    kind: DocumentKind,
+    file_name: &str,
+    file_type: document::FileType,
+    bytes: &[u8],
+    now: OffsetDateTime,
+) -> Result<String, AppError> {
+    let blob_key = format!("documents/{}", auth::random_token());
+    state
+        .blobs
+        .put(&blob_key, bytes)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let sha = auth::sha256_hex_bytes(bytes);
+    let new = NewDocument {
+        kind,
+        file_name,
+        content_type: file_type.content_type(),
+        size_bytes: bytes.len() as i64,
+        sha256: &sha,
+        blob_key: &blob_key,
+    };
+    match state.store.put_document(applicant_id, id, &new, now).await {
+        Ok((document_id, replaced)) => {
+            if let Some(old) = replaced {
+                let _ = state.blobs.delete(&old).await;
+            }
+            Ok(document_id)
+        }
+        Err(e) => {
+            let _ = state.blobs.delete(&blob_key).await;
+            Err(e.into())
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]

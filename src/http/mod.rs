@@ -5,6 +5,7 @@
 //! the `error_pages` middleware); API handlers return [`api::ApiError`] (JSON).
 
 pub mod api;
+pub mod applicant_api;
 pub mod application;
 pub mod auth;
 pub mod cache;
@@ -112,6 +113,7 @@ pub fn router(state: AppState) -> Router {
         .merge(lang::router())
         .merge(sign_in::router())
         .merge(application::router())
+        .merge(applicant_api::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), error_pages))
         .layer(CatchPanicLayer::custom(|_| {

@@ -1,0 +1,644 @@
+//! The applicant's JSON API: the same actions as the pages, for apps and scripts. Authenticated by the
+//! session, sent either as `Authorization: Bearer <token>` or as the session cookie; JSON bodies only
+//! (a cross-site form cannot send `application/json` without a preflight, so cookies cannot be abused).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use super::AppState;
+use super::application::{self as pages, Step, Submitted};
+use super::auth::{self, LINK_TTL, SESSION_TTL};
+use super::error::AppError;
+use super::lang::{Lang, safe_next};
+use crate::domain::catalog::ApplicationWindow;
+use crate::domain::document::{self, FileProblem};
+use crate::domain::email::EmailAddress;
+use crate::domain::status::DocumentKind;
+use crate::email::render;
+use crate::i18n::Tr;
+use crate::store::{
+    ApplicationRecord, NewSession, SignInLimits, SignInRequest, StoreError, TimelineEntry,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/sign-in", post(request_link))
+        .route("/api/v1/sign-in/{token}", post(use_link))
+        .route("/api/v1/me/applications", get(list))
+        .route(
+            "/api/v1/programs/{edition}/{program}/applications",
+            post(start),
+        )
+        .route("/api/v1/applications/{id}", get(show))
+        .route("/api/v1/applications/{id}/steps/{step}", put(save_step))
+        .route(
+            "/api/v1/applications/{id}/documents/{kind}",
+            put(upload).layer(DefaultBodyLimit::max(12 * 1024 * 1024)),
+        )
+        .route("/api/v1/applications/{id}/submit", post(submit))
+        .route("/api/v1/applications/{id}/withdraw", post(withdraw))
+        .route("/api/v1/applications/{id}/timeline", get(timeline))
+}
+
+/// An API error: a stable code, a message in the caller's language, and field problems when relevant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiProblem {
+    /// `unauthenticated`, `not_found`, `invalid`, `incomplete`, `closed`, `not_draft`, `unavailable`.
+    error: &'static str,
+    message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<FieldProblem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    field: String,
+    /// The message key, stable across languages (`error-date-real`).
+    code: String,
+    message: String,
+}
+
+pub struct ApiError(StatusCode, ApiProblem);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.0, Json(self.1)).into_response()
+    }
+}
+
+fn problem(status: StatusCode, error: &'static str, message: String) -> ApiError {
+    ApiError(
+        status,
+        ApiProblem {
+            error,
+            message,
+            fields: Vec::new(),
+        },
+    )
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::NotFound => problem(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "There is nothing at this address.".into(),
+            ),
+            AppError::Forbidden => {
+                problem(StatusCode::FORBIDDEN, "forbidden", "Not allowed.".into())
+            }
+            AppError::Internal(e) => {
+                tracing::error!(error = ?e, "api request failed");
+                problem(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "unavailable",
+                    "The service failed; try again.".into(),
+                )
+            }
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+/// The applicant behind a bearer token or the session cookie.
+pub struct ApiApplicant(pub auth::Applicant);
+
+impl FromRequestParts<AppState> for ApiApplicant {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| t.len() == 64);
+        let found = match bearer {
+            Some(token) => {
+                let hash = auth::sha256_hex(token);
+                state
+                    .store
+                    .session(&hash, OffsetDateTime::now_utc())
+                    .await?
+                    .map(|i| auth::Applicant {
+                        applicant_id: i.applicant_id,
+                        email: i.email,
+                        locale: i.locale,
+                        session_hash: hash,
+                    })
+            }
+            None => auth::current_applicant(state, &parts.headers).await?,
+        };
+        found.map(ApiApplicant).ok_or_else(|| {
+            problem(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Sign in first (POST /api/v1/sign-in).".into(),
+            )
+        })
+    }
+}
+
+// ---- sign-in -------------------------------------------------------------------------------------
+
+#[derive(Deserialize, ToSchema)]
+pub struct SignInBody {
+    email: String,
+    /// Where the emailed link leads in the browser after sign-in.
+    next: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Accepted {
+    status: &'static str,
+}
+
+/// Emails a single-use sign-in link (30 minutes). The answer is the same whether or not the address
+/// is known, and when the address or the caller asked too often.
+#[utoipa::path(post, path = "/api/v1/sign-in", tag = "applicants", request_body = SignInBody,
+    responses((status = 202, body = Accepted), (status = 422, body = ApiProblem)))]
+pub async fn request_link(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Json(body): Json<SignInBody>,
+) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+    let tr = Tr(locale);
+    let email = EmailAddress::parse(&body.email).map_err(|_| {
+        let message = tr.t("error-email-malformed");
+        ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ApiProblem {
+                error: "invalid",
+                message: message.clone(),
+                fields: vec![FieldProblem {
+                    field: "email".into(),
+                    code: "error-email-malformed".into(),
+                    message,
+                }],
+            },
+        )
+    })?;
+    let token = auth::random_token();
+    let link = format!("{}/sign-in/link/{token}", state.config.public_url);
+    let now = OffsetDateTime::now_utc();
+    let next = safe_next(body.next);
+    let requester = auth::keyed_hash(&state, "requester", &peer.ip().to_string());
+    let token_hash = auth::sha256_hex(&token);
+    let request = SignInRequest {
+        email: &email,
+        locale,
+        next_path: &next,
+        requester: &requester,
+        token_hash: &token_hash,
+        expires_at: now + LINK_TTL,
+        limits: SignInLimits::default(),
+    };
+    state
+        .store
+        .request_sign_in(&request, &render::sign_in_link(tr, &email, &link), now)
+        .await?;
+    state.wake_worker.notify_one();
+    Ok((StatusCode::ACCEPTED, Json(Accepted { status: "sent" })))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SessionBody {
+    /// Send as `Authorization: Bearer <token>`. Valid 14 days.
+    token: String,
+    #[serde(with = "time::serde::rfc3339")]
+    expires_at: OffsetDateTime,
+}
+
+/// Exchanges the token from an emailed link (the last part of its path) for a session token.
+#[utoipa::path(post, path = "/api/v1/sign-in/{token}", tag = "applicants",
+    params(("token" = String, Path, description = "the token from the emailed link")),
+    responses((status = 200, body = SessionBody), (status = 410, body = ApiProblem)))]
+pub async fn use_link(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    Path(token): Path<String>,
+) -> Result<Json<SessionBody>, ApiError> {
+    let session_token = auth::random_token();
+    let session_hash = auth::sha256_hex(&session_token);
+    let now = OffsetDateTime::now_utc();
+    let expires_at = now + SESSION_TTL;
+    let session = NewSession {
+        session_hash: &session_hash,
+        expires_at,
+        replaces: None,
+    };
+    match state
+        .store
+        .consume_sign_in(&auth::sha256_hex(&token), &session, now)
+        .await
+    {
+        Ok(_) => Ok(Json(SessionBody {
+            token: session_token,
+            expires_at,
+        })),
+        Err(StoreError::NotFound | StoreError::Refused(_)) => Err(problem(
+            StatusCode::GONE,
+            "link_used_or_expired",
+            Tr(locale).t("sign-in-invalid-body"),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+// ---- applications --------------------------------------------------------------------------------
+
+#[derive(Serialize, ToSchema)]
+pub struct DocumentJson {
+    id: String,
+    /// `cv`, `motivation_letter`, `proof_of_status`, `fee_proof`.
+    kind: String,
+    file_name: String,
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApplicationJson {
+    id: String,
+    reference: String,
+    edition: String,
+    program: String,
+    /// `draft`, `submitted`, `under_review`, `accepted`, `waitlisted`, `rejected`, `enrolled`, …
+    status: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    submitted_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339")]
+    applications_close_at: OffsetDateTime,
+    /// The answers so far, by field name (as the steps take them).
+    answers: HashMap<String, String>,
+    documents: Vec<DocumentJson>,
+    /// Whether everything needed to submit is there.
+    complete: bool,
+}
+
+fn to_json(r: &ApplicationRecord, tr: Tr) -> ApplicationJson {
+    let mut answers = pages::values_of(&r.form);
+    answers.remove("consent");
+    if let Some(v) = &r.form.privacy_version {
+        answers.insert("privacy_version".into(), v.clone());
+    }
+    ApplicationJson {
+        id: r.application_id.clone(),
+        reference: pages::reference(&r.application_id),
+        edition: r.edition_slug.clone(),
+        program: r.program_slug.clone(),
+        status: r.status.as_str().to_owned(),
+        submitted_at: r.submitted_at,
+        applications_close_at: r.application_closes_at,
+        answers,
+        documents: r
+            .documents
+            .iter()
+            .map(|d| DocumentJson {
+                id: d.document_id.clone(),
+                kind: d.kind.as_str().to_owned(),
+                file_name: d.file_name.clone(),
+                content_type: d.content_type.clone(),
+                size_bytes: d.size_bytes,
+                sha256: d.sha256.clone(),
+            })
+            .collect(),
+        complete: pages::is_complete(&pages::sections(tr, r)),
+    }
+}
+
+/// The signed-in applicant's applications.
+#[utoipa::path(get, path = "/api/v1/me/applications", tag = "applicants",
+    responses((status = 200, body = [ApplicationJson]), (status = 401, body = ApiProblem)),
+    security(("session" = [])))]
+pub async fn list(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    ApiApplicant(a): ApiApplicant,
+) -> Result<Json<Vec<ApplicationJson>>, ApiError> {
+    let all = state.store.applications_of(&a.applicant_id).await?;
+    Ok(Json(all.iter().map(|r| to_json(r, Tr(locale))).collect()))
+}
+
+/// Starts an application to a program (or returns the applicant's existing one: one per program).
+#[utoipa::path(post, path = "/api/v1/programs/{edition}/{program}/applications", tag = "applicants",
+    params(("edition" = String, Path), ("program" = String, Path)),
+    responses((status = 201, body = ApplicationJson), (status = 200, body = ApplicationJson),
+        (status = 409, body = ApiProblem), (status = 404, body = ApiProblem)),
+    security(("session" = [])))]
+pub async fn start(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    ApiApplicant(a): ApiApplicant,
+    Path((edition, program)): Path<(String, String)>,
+) -> Result<(StatusCode, Json<ApplicationJson>), ApiError> {
+    let tr = Tr(locale);
+    let snapshot = state.catalog.get(&state.config).await?;
+    let p = snapshot
+        .program(&edition, &program)
+        .ok_or(AppError::NotFound)?;
+    if p.window(OffsetDateTime::now_utc()) != ApplicationWindow::Open {
+        return Err(problem(
+            StatusCode::CONFLICT,
+            "closed",
+            tr.t("apply-closed"),
+        ));
+    }
+    let (id, created) = match state
+        .store
+        .start_application(&a.applicant_id, &p.program_id, OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(r) => r,
+        Err(StoreError::Refused(_)) => {
+            return Err(problem(
+                StatusCode::CONFLICT,
+                "closed",
+                tr.t("apply-closed"),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let record = state.store.application(&a.applicant_id, &id).await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(to_json(&record, tr))))
+}
+
+/// One application of the signed-in applicant (404 for anyone else's).
+#[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applicants", params(("id" = String, Path)),
+    responses((status = 200, body = ApplicationJson), (status = 404, body = ApiProblem)), security(("session" = [])))]
+pub async fn show(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    ApiApplicant(a): ApiApplicant,
+    Path(id): Path<String>,
+) -> Result<Json<ApplicationJson>, ApiError> {
+    let record = state.store.application(&a.applicant_id, &id).await?;
+    Ok(Json(to_json(&record, Tr(locale))))
+}
+
+/// Saves one step of a draft: `identity`, `contact`, `background`, `motivation` or `declaration`, with
+/// the same field names as the form (dates as `birth_date-day`, `-month`, `-year`; `consent: "yes"`).
+#[utoipa::path(put, path = "/api/v1/applications/{id}/steps/{step}", tag = "applicants",
+    params(("id" = String, Path), ("step" = String, Path)),
+    request_body(content = HashMap<String, String>, description = "field name → value"),
+    responses((status = 200, body = ApplicationJson), (status = 422, body = ApiProblem), (status = 409, body = ApiProblem)),
+    security(("session" = [])))]
+pub async fn save_step(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    ApiApplicant(a): ApiApplicant,
+    Path((id, step)): Path<(String, String)>,
+    Json(values): Json<HashMap<String, String>>,
+) -> Result<Json<ApplicationJson>, ApiError> {
+    let tr = Tr(locale);
+    let step = Step::parse(&step).ok_or(AppError::NotFound)?;
+    let now = OffsetDateTime::now_utc();
+    match pages::parse_step(step, &values, now.date()) {
+        Ok(columns) => match state
+            .store
+            .save_form(&a.applicant_id, &id, &columns, now)
+            .await
+        {
+            Ok(()) => {}
+            Err(StoreError::Refused(_)) => {
+                return Err(problem(
+                    StatusCode::CONFLICT,
+                    "not_draft",
+                    tr.t("application-next-submitted"),
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        },
+        Err(problems) => {
+            // Someone else's application answers 404 before its problems are shown.
+            state.store.application(&a.applicant_id, &id).await?;
+            let fields = problems
+                .iter()
+                .map(|p| FieldProblem {
+                    field: p.field.to_owned(),
+                    code: p.key.to_owned(),
+                    message: pages::message(tr, p),
+                })
+                .collect();
+            return Err(ApiError(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ApiProblem {
+                    error: "invalid",
+                    message: tr.t("error-summary-title"),
+                    fields,
+                },
+            ));
+        }
+    }
+    let record = state.store.application(&a.applicant_id, &id).await?;
+    Ok(Json(to_json(&record, tr)))
+}
+
+/// Uploads a document as the raw request body (PDF, JPEG or PNG, at most 10 MB, recognised by its
+/// content). The file name comes from the `X-File-Name` header.
+#[utoipa::path(put, path = "/api/v1/applications/{id}/documents/{kind}", tag = "applicants",
+    params(("id" = String, Path), ("kind" = String, Path, description = "cv, motivation_letter, proof_of_status")),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = ApplicationJson), (status = 422, body = ApiProblem)), security(("session" = [])))]
+pub async fn upload(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    ApiApplicant(a): ApiApplicant,
+    headers: HeaderMap,
+    Path((id, kind)): Path<(String, String)>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(StatusCode, Json<ApplicationJson>), ApiError> {
+    let tr = Tr(locale);
+    let kind: DocumentKind = kind.parse().map_err(|_| AppError::NotFound)?;
+    if !pages::REQUIRED_DOCUMENTS.contains(&kind) {
+        return Err(AppError::NotFound.into());
+    }
+    let record = state.store.application(&a.applicant_id, &id).await?;
+    let invalid = |key: &'static str| {
+        let message = tr.t(key);
+        ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ApiProblem {
+                error: "invalid",
+                message: message.clone(),
+                fields: vec![FieldProblem {
+                    field: kind.as_str().to_owned(),
+                    code: key.to_owned(),
+                    message,
+                }],
+            },
+        )
+    };
+    let bytes = body.map_err(|_| invalid("error-file-too-large"))?;
+    let file_type = document::check_file(&bytes).map_err(|p| {
+        invalid(match p {
+            FileProblem::Empty => "error-file-empty",
+            FileProblem::TooLarge => "error-file-too-large",
+            FileProblem::WrongType => "error-file-type",
+        })
+    })?;
+    let raw_name = headers
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let name = document::clean_file_name(raw_name, file_type);
+    match pages::store_document(
+        &state,
+        &a.applicant_id,
+        &record.application_id,
+        kind,
+        &name,
+        file_type,
+        &bytes,
+        OffsetDateTime::now_utc(),
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(AppError::Internal(e))
+            if e.downcast_ref::<StoreError>()
+                .is_some_and(|s| matches!(s, StoreError::Refused(_))) =>
+        {
+            return Err(problem(
+                StatusCode::CONFLICT,
+                "not_draft",
+                tr.t("application-next-submitted"),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let record = state.store.application(&a.applicant_id, &id).await?;
+    Ok((StatusCode::CREATED, Json(to_json(&record, tr))))
+}
+
+/// Sends a complete draft; the "application received" email goes out.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/submit", tag = "applicants", params(("id" = String, Path)),
+    responses((status = 200, body = ApplicationJson), (status = 409, body = ApiProblem)), security(("session" = [])))]
+pub async fn submit(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    ApiApplicant(a): ApiApplicant,
+    Path(id): Path<String>,
+) -> Result<Json<ApplicationJson>, ApiError> {
+    let tr = Tr(locale);
+    let record = state.store.application(&a.applicant_id, &id).await?;
+    match pages::send(&state, tr, &a.applicant_id, &record).await? {
+        Submitted::Sent => {}
+        Submitted::Incomplete => {
+            return Err(problem(
+                StatusCode::CONFLICT,
+                "incomplete",
+                tr.t("check-incomplete"),
+            ));
+        }
+        Submitted::NotOpen => {
+            return Err(problem(
+                StatusCode::CONFLICT,
+                "not_draft",
+                tr.t("application-next-none"),
+            ));
+        }
+    }
+    let record = state.store.application(&a.applicant_id, &id).await?;
+    Ok(Json(to_json(&record, tr)))
+}
+
+/// Withdraws an application that is still open.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", tag = "applicants", params(("id" = String, Path)),
+    responses((status = 200, body = ApplicationJson), (status = 409, body = ApiProblem)), security(("session" = [])))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    ApiApplicant(a): ApiApplicant,
+    Path(id): Path<String>,
+) -> Result<Json<ApplicationJson>, ApiError> {
+    let tr = Tr(locale);
+    match state
+        .store
+        .withdraw_application(&a.applicant_id, &id, OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::Refused(_)) => {
+            return Err(problem(
+                StatusCode::CONFLICT,
+                "not_open",
+                tr.t("application-next-none"),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let record = state.store.application(&a.applicant_id, &id).await?;
+    Ok(Json(to_json(&record, tr)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TimelineJson {
+    #[serde(with = "time::serde::rfc3339")]
+    at: OffsetDateTime,
+    /// `event` or `email`.
+    kind: &'static str,
+    /// The event (`application.submitted`) or the email's subject.
+    what: String,
+    /// For emails: whether it has been delivered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sent: Option<bool>,
+}
+
+/// What happened to an application: state changes and emails, oldest first.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/timeline", tag = "applicants", params(("id" = String, Path)),
+    responses((status = 200, body = [TimelineJson]), (status = 404, body = ApiProblem)), security(("session" = [])))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    ApiApplicant(a): ApiApplicant,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<TimelineJson>>, ApiError> {
+    let entries = state.store.timeline(&a.applicant_id, &id).await?;
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|e| match e {
+                TimelineEntry::Event { at, action } => TimelineJson {
+                    at,
+                    kind: "event",
+                    what: action,
+                    sent: None,
+                },
+                TimelineEntry::Email { at, subject, sent } => TimelineJson {
+                    at,
+                    kind: "email",
+                    what: subject,
+                    sent: Some(sent),
+                },
+            })
+            .collect(),
+    ))
+}
