@@ -174,6 +174,18 @@ pub struct ProgramSpec {
     pub payment_deadline_days: u16,
     pub contact_email: EmailAddress,
     pub fee_tiers: Vec<FeeTierSpec>,
+    /// The program's own questions, asked with the motivation.
+    pub questions: Vec<QuestionSpec>,
+}
+
+/// A question a program asks its applicants (a yes/no answer today).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionSpec {
+    /// Stable identifier, stored with each answer (`health_professional`).
+    pub key: Slug,
+    pub label: LocalizedText,
+    pub hint: Option<LocalizedText>,
+    pub required: bool,
 }
 
 impl ProgramSpec {
@@ -249,6 +261,23 @@ struct RawProgram {
     payment_deadline_days: u16,
     contact_email: String,
     fee_tiers: Vec<RawFeeTier>,
+    #[serde(default)]
+    questions: Vec<RawQuestion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    key: String,
+    kind: String,
+    label: LocalizedText,
+    hint: Option<LocalizedText>,
+    #[serde(default = "yes")]
+    required: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -471,6 +500,41 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
             available_until,
         });
     }
+    let mut questions = Vec::with_capacity(p.questions.len());
+    for (j, q) in p.questions.into_iter().enumerate() {
+        let qf = |name: &str| format!("{at}.questions[{j}].{name}");
+        let key_ok = !q.key.is_empty()
+            && q.key.len() <= 64
+            && q.key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !key_ok {
+            return Err(invalid(
+                qf("key"),
+                format!("`{}` must be 1–64 characters of a–z, 0–9 and _", q.key),
+            ));
+        }
+        let key = Slug(q.key.clone());
+        if questions.iter().any(|x: &QuestionSpec| x.key == key) {
+            return Err(invalid(qf("key"), format!("`{key}` is used twice")));
+        }
+        if q.kind != "yes_no" {
+            return Err(invalid(
+                qf("kind"),
+                format!("`{}` is not a known kind (yes_no)", q.kind),
+            ));
+        }
+        q.label.check(&qf("label"), 300)?;
+        if let Some(h) = &q.hint {
+            h.check(&qf("hint"), 1000)?;
+        }
+        questions.push(QuestionSpec {
+            key,
+            label: q.label,
+            hint: q.hint,
+            required: q.required,
+        });
+    }
     let standard = tiers.iter().filter(|t| t.standard).count();
     if standard != 1 {
         return Err(invalid(
@@ -498,6 +562,7 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
         payment_deadline_days: p.payment_deadline_days,
         contact_email: parse_email(&f("contact_email"), &p.contact_email)?,
         fee_tiers: tiers,
+        questions,
     })
 }
 
@@ -526,6 +591,9 @@ mod tests {
         assert_eq!(hands_on.standard_fee().amount.cents(), 310_000);
         assert!(hands_on.certifications.contains(&CertificateKind::Afgsu2));
         assert!(!ai.certifications.contains(&CertificateKind::Afgsu2));
+        assert!(ai.questions.is_empty());
+        assert_eq!(hands_on.questions.len(), 1);
+        assert_eq!(hands_on.questions[0].key.as_str(), "health_professional");
     }
 
     fn with(find: &str, replace: &str) -> Result<EditionSpec, CatalogError> {

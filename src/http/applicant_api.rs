@@ -300,7 +300,7 @@ pub struct ApplicationJson {
 }
 
 fn to_json(r: &ApplicationRecord, tr: Tr) -> ApplicationJson {
-    let mut answers = pages::values_of(&r.form);
+    let mut answers = pages::values_of(r);
     answers.remove("consent");
     if let Some(v) = &r.form.privacy_version {
         answers.insert("privacy_version".into(), v.clone());
@@ -421,25 +421,35 @@ pub async fn save_step(
     let tr = Tr(locale);
     let step = Step::parse(&step).ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc();
-    match pages::parse_step(step, &values, now.date()) {
-        Ok(columns) => match state
-            .store
-            .save_form(&a.applicant_id, &id, &columns, now)
-            .await
-        {
-            Ok(()) => {}
-            Err(StoreError::Refused(_)) => {
-                return Err(problem(
-                    StatusCode::CONFLICT,
-                    "not_draft",
-                    tr.t("application-next-submitted"),
-                ));
+    let record = state.store.application(&a.applicant_id, &id).await?;
+    match pages::parse_all(step, &values, now.date(), &record.questions) {
+        Ok((columns, answers)) => {
+            let saved = match state
+                .store
+                .save_form(&a.applicant_id, &id, &columns, now)
+                .await
+            {
+                Ok(()) if !answers.is_empty() => {
+                    state
+                        .store
+                        .save_answers(&a.applicant_id, &id, &answers, now)
+                        .await
+                }
+                other => other,
+            };
+            match saved {
+                Ok(()) => {}
+                Err(StoreError::Refused(_)) => {
+                    return Err(problem(
+                        StatusCode::CONFLICT,
+                        "not_draft",
+                        tr.t("application-next-submitted"),
+                    ));
+                }
+                Err(e) => return Err(e.into()),
             }
-            Err(e) => return Err(e.into()),
-        },
+        }
         Err(problems) => {
-            // Someone else's application answers 404 before its problems are shown.
-            state.store.application(&a.applicant_id, &id).await?;
             let fields = problems
                 .iter()
                 .map(|p| FieldProblem {

@@ -33,7 +33,7 @@ use crate::domain::status::{ApplicationStatus, DocumentKind};
 use crate::email::render;
 use crate::i18n::Tr;
 use crate::store::{
-    ApplicationForm, ApplicationRecord, FormColumn, FormValue, NewDocument, StoreError,
+    ApplicationRecord, FormColumn, FormValue, NewDocument, QuestionRecord, StoreError,
     TimelineEntry,
 };
 
@@ -245,8 +245,13 @@ async fn start(
 // ---- the steps ---------------------------------------------------------------------------------
 
 /// The stored answers as the raw field values a form shows.
-pub(super) fn values_of(f: &ApplicationForm) -> HashMap<String, String> {
-    let mut v = HashMap::new();
+pub(super) fn values_of(record: &ApplicationRecord) -> HashMap<String, String> {
+    let f = &record.form;
+    let mut v: HashMap<String, String> = record
+        .answers
+        .iter()
+        .map(|(k, a)| (format!("q_{k}"), a.clone()))
+        .collect();
     let mut put = |k: &str, s: &Option<String>| {
         if let Some(s) = s {
             v.insert(k.to_owned(), s.clone());
@@ -306,11 +311,80 @@ fn country_options(tr: Tr, selected: &str) -> Vec<OptionView> {
     options
 }
 
+/// A `'static` name for a question's field, made once per question key (keys come from the catalog,
+/// never from a request, so the set stays small).
+fn field_id(key: &str) -> &'static str {
+    static IDS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<&'static str>>> =
+        std::sync::OnceLock::new();
+    let name = format!("q_{key}");
+    let mut ids = IDS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(id) = ids.get(name.as_str()) {
+        return id;
+    }
+    let id: &'static str = Box::leak(name.into_boxed_str());
+    ids.insert(id);
+    id
+}
+
+/// Parses the answers to the program's own questions.
+pub(super) fn parse_answers(
+    v: &HashMap<String, String>,
+    questions: &[QuestionRecord],
+) -> Result<Vec<(String, String)>, Vec<Problem>> {
+    let mut answers = Vec::new();
+    let mut problems = Vec::new();
+    for q in questions {
+        let id = field_id(&q.key);
+        match v.get(id).map(String::as_str).unwrap_or("") {
+            "" if !q.required => {}
+            raw => match form::parse_yes_no(id, raw) {
+                Ok(yes) => answers.push((q.key.clone(), if yes { "yes" } else { "no" }.to_owned())),
+                Err(p) => problems.push(p),
+            },
+        }
+    }
+    if problems.is_empty() {
+        Ok(answers)
+    } else {
+        Err(problems)
+    }
+}
+
+/// A step's columns and, with the motivation, the answers to the program's own questions.
+pub(super) type ParsedStep = (Vec<(FormColumn, FormValue)>, Vec<(String, String)>);
+
+/// Parses a step and, with the motivation, the program's own questions.
+pub(super) fn parse_all(
+    step: Step,
+    v: &HashMap<String, String>,
+    today: time::Date,
+    questions: &[QuestionRecord],
+) -> Result<ParsedStep, Vec<Problem>> {
+    let columns = parse_step(step, v, today);
+    let answers = if step == Step::Motivation {
+        parse_answers(v, questions)
+    } else {
+        Ok(Vec::new())
+    };
+    match (columns, answers) {
+        (Ok(columns), Ok(answers)) => Ok((columns, answers)),
+        (Err(mut a), Err(b)) => {
+            a.extend(b);
+            Err(a)
+        }
+        (Err(a), _) | (_, Err(a)) => Err(a),
+    }
+}
+
 fn fields_for(
     step: Step,
     tr: Tr,
     values: &HashMap<String, String>,
     problems: &[Problem],
+    questions: &[QuestionRecord],
 ) -> Vec<FieldView> {
     let value = |k: &str| values.get(k).cloned().unwrap_or_default();
     let error = |id: &str| {
@@ -430,7 +504,24 @@ fn fields_for(
                     ("max", (form::MOTIVATION_MAX as i64).into()),
                 ],
             ));
-            vec![f]
+            let mut fields = vec![f];
+            for q in questions {
+                let id = field_id(&q.key);
+                let mut f = FieldView::new(id, "radios", q.label.get(tr.locale()).to_owned());
+                f.hint = q.hint.as_ref().map(|h| h.get(tr.locale()).to_owned());
+                f.error = error(id);
+                let current = value(id);
+                f.options = [("yes", "answer-yes"), ("no", "answer-no")]
+                    .into_iter()
+                    .map(|(v, l)| OptionView {
+                        value: v.to_owned(),
+                        label: tr.t(l),
+                        selected: current == v,
+                    })
+                    .collect();
+                fields.push(f);
+            }
+            fields
         }
         Step::Declaration => {
             let mut f = FieldView::new("consent", "checkbox", label("consent"));
@@ -643,7 +734,7 @@ fn render_step(
         action: step_path(id, step),
         multipart: false,
         csrf: csrf.token,
-        fields: fields_for(step, tr, values, problems),
+        fields: fields_for(step, tr, values, problems, &record.questions),
         submit_label: tr.t("button-continue"),
     };
     let status = if problems.is_empty() {
@@ -672,7 +763,7 @@ async fn step_page(
         Tr(locale),
         &record,
         step,
-        &values_of(&record.form),
+        &values_of(&record),
         &[],
         csrf,
     )
@@ -697,12 +788,18 @@ async fn save_step(
         Err(redirect) => return Ok(redirect),
     };
     let now = OffsetDateTime::now_utc();
-    match parse_step(step, &raw, now.date()) {
-        Ok(values) => {
+    match parse_all(step, &raw, now.date(), &record.questions) {
+        Ok((values, answers)) => {
             state
                 .store
                 .save_form(&applicant.applicant_id, &id, &values, now)
                 .await?;
+            if !answers.is_empty() {
+                state
+                    .store
+                    .save_answers(&applicant.applicant_id, &id, &answers, now)
+                    .await?;
+            }
             let next = if raw.get("return").map(String::as_str) == Some("check") {
                 format!("/applications/{id}/check")
             } else {
@@ -1112,7 +1209,23 @@ pub(super) fn sections(tr: Tr, r: &ApplicationRecord) -> Vec<CheckSection> {
         CheckSection {
             title: Step::Motivation.title(tr),
             change: format!("{}?return=check", step_path(id, Step::Motivation)),
-            rows: vec![(label("motivation"), s(&f.motivation))],
+            rows: std::iter::once((label("motivation"), s(&f.motivation)))
+                .chain(r.questions.iter().map(|q| {
+                    let answer = r
+                        .answers
+                        .iter()
+                        .find(|(k, _)| *k == q.key)
+                        .map(|(_, v)| v.as_str());
+                    let shown = match answer {
+                        Some("yes") => tr.t("answer-yes"),
+                        Some("no") => tr.t("answer-no"),
+                        // An optional question left unanswered is not missing.
+                        _ if !q.required => "—".to_owned(),
+                        _ => String::new(),
+                    };
+                    (q.label.get(l).to_owned(), shown)
+                }))
+                .collect(),
         },
         CheckSection {
             title: tr.t("step-documents"),

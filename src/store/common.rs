@@ -9,7 +9,7 @@ use time::{Date, OffsetDateTime};
 use super::types::Timestamp;
 use super::{
     ApplicationForm, ApplicationRecord, AuditEvent, ClaimedJob, DocumentRecord, EditionRecord,
-    FeeTierRecord, JobSummary, ProgramRecord, StoreError,
+    FeeTierRecord, JobSummary, ProgramRecord, QuestionRecord, StoreError,
 };
 use crate::domain::catalog::LocalizedText;
 use crate::domain::locale::Locale;
@@ -84,6 +84,43 @@ select program_id, kind
 from program_certification
 order by program_id, kind";
 
+#[derive(sqlx::FromRow)]
+pub(super) struct QuestionRow {
+    program_id: String,
+    question_key: String,
+    label_en: String,
+    label_fr: String,
+    hint_en: Option<String>,
+    hint_fr: Option<String>,
+    required: bool,
+}
+
+/// Questions by program id, in catalog order.
+fn group_questions(rows: Vec<QuestionRow>) -> HashMap<String, Vec<QuestionRecord>> {
+    let mut by: HashMap<String, Vec<QuestionRecord>> = HashMap::new();
+    for q in rows {
+        let hint = match (q.hint_en, q.hint_fr) {
+            (Some(en), Some(fr)) => Some(LocalizedText { en, fr }),
+            _ => None,
+        };
+        by.entry(q.program_id).or_default().push(QuestionRecord {
+            key: q.question_key,
+            label: LocalizedText {
+                en: q.label_en,
+                fr: q.label_fr,
+            },
+            hint,
+            required: q.required,
+        });
+    }
+    by
+}
+
+pub(super) const QUESTIONS_SQL: &str = "
+select program_id, question_key, label_en, label_fr, hint_en, hint_fr, required
+from program_question
+order by program_id, position";
+
 pub(super) const FEE_TIERS_SQL: &str = "
 select program_id, code, label_en, label_fr, amount_cents, currency, is_standard,
        applicant_category, partner_only, available_until
@@ -96,7 +133,9 @@ pub(super) fn assemble_programs(
     places: Vec<(String, String)>,
     certifications: Vec<(String, String)>,
     tiers: Vec<FeeTierRow>,
+    questions: Vec<QuestionRow>,
 ) -> Result<Vec<ProgramRecord>, StoreError> {
+    let mut questions_by = group_questions(questions);
     let mut places_by: HashMap<String, Vec<String>> = HashMap::new();
     for (id, name) in places {
         places_by.entry(id).or_default().push(name);
@@ -138,6 +177,7 @@ pub(super) fn assemble_programs(
                 places: places_by.remove(&r.program_id).unwrap_or_default(),
                 certifications: certs_by.remove(&r.program_id).unwrap_or_default(),
                 fee_tiers: tiers_by.remove(&r.program_id).unwrap_or_default(),
+                questions: questions_by.remove(&r.program_id).unwrap_or_default(),
                 teaching_language: Locale::from_tag(&r.teaching_language)
                     .ok_or_else(|| corrupt("program.teaching_language", &r.teaching_language))?,
                 review_mode: r
@@ -367,7 +407,17 @@ impl TryFrom<DocumentRow> for DocumentRecord {
 pub(super) fn assemble_applications(
     rows: Vec<ApplicationRow>,
     docs: Vec<DocumentRow>,
+    answers: Vec<(String, String, String)>,
+    questions: Vec<QuestionRow>,
 ) -> Result<Vec<ApplicationRecord>, StoreError> {
+    let questions_by = group_questions(questions);
+    let mut answers_by: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for (application_id, key, value) in answers {
+        answers_by
+            .entry(application_id)
+            .or_default()
+            .push((key, value));
+    }
     let mut by: HashMap<String, Vec<DocumentRecord>> = HashMap::new();
     for d in docs {
         let d: DocumentRecord = d.try_into()?;
@@ -381,6 +431,8 @@ pub(super) fn assemble_applications(
                     .parse()
                     .map_err(|e| corrupt("application.status", e))?,
                 documents: by.remove(&r.application_id).unwrap_or_default(),
+                answers: answers_by.remove(&r.application_id).unwrap_or_default(),
+                questions: questions_by.get(&r.program_id).cloned().unwrap_or_default(),
                 application_id: r.application_id,
                 applicant_id: r.applicant_id,
                 applicant_email: r.applicant_email,
@@ -503,8 +555,31 @@ macro_rules! shared_store_impl {
                 .bind(only)
                 .fetch_all(&mut *tx)
                 .await?;
+                let answers: Vec<(String, String, String)> = sqlx::query_as(
+                    "select r.application_id, r.question_key, r.value
+                     from application_answer r
+                     join application a on a.application_id = r.application_id
+                     where a.applicant_id = $1 and ($2 is null or a.application_id = $2)
+                     order by r.question_key",
+                )
+                .bind(applicant_id)
+                .bind(only)
+                .fetch_all(&mut *tx)
+                .await?;
+                let questions: Vec<c::QuestionRow> = sqlx::query_as(
+                    "select q.program_id, q.question_key, q.label_en, q.label_fr, q.hint_en, q.hint_fr, q.required
+                     from program_question q
+                     where q.program_id in (
+                         select a.program_id from application a
+                         where a.applicant_id = $1 and ($2 is null or a.application_id = $2))
+                     order by q.program_id, q.position",
+                )
+                .bind(applicant_id)
+                .bind(only)
+                .fetch_all(&mut *tx)
+                .await?;
                 tx.commit().await?;
-                c::assemble_applications(rows, docs)
+                c::assemble_applications(rows, docs, answers, questions)
             }
 
             async fn upsert_program(
@@ -588,6 +663,27 @@ macro_rules! shared_store_impl {
                         .bind(kind.as_str())
                         .execute(&mut **tx)
                         .await?;
+                }
+                sqlx::query("delete from program_question where program_id = $1")
+                    .bind(&program_id)
+                    .execute(&mut **tx)
+                    .await?;
+                for (i, q) in p.questions.iter().enumerate() {
+                    sqlx::query(
+                        "insert into program_question (program_id, question_key, position, kind, label_en, label_fr,
+                             hint_en, hint_fr, required)
+                         values ($1, $2, $3, 'yes_no', $4, $5, $6, $7, $8)",
+                    )
+                    .bind(&program_id)
+                    .bind(q.key.as_str())
+                    .bind(i32::try_from(i).unwrap_or(i32::MAX))
+                    .bind(&q.label.en)
+                    .bind(&q.label.fr)
+                    .bind(q.hint.as_ref().map(|h| h.en.clone()))
+                    .bind(q.hint.as_ref().map(|h| h.fr.clone()))
+                    .bind(q.required)
+                    .execute(&mut **tx)
+                    .await?;
                 }
                 let codes: Vec<&str> = p.fee_tiers.iter().map(|t| t.code.as_str()).collect();
                 let stored: Vec<String> = sqlx::query_scalar("select code from fee_tier where program_id = $1")
@@ -753,8 +849,9 @@ macro_rules! shared_store_impl {
                 let places: Vec<(String, String)> = sqlx::query_as(c::PLACES_SQL).fetch_all(&mut *tx).await?;
                 let certs: Vec<(String, String)> = sqlx::query_as(c::CERTIFICATIONS_SQL).fetch_all(&mut *tx).await?;
                 let tiers: Vec<c::FeeTierRow> = sqlx::query_as(c::FEE_TIERS_SQL).fetch_all(&mut *tx).await?;
+                let questions: Vec<c::QuestionRow> = sqlx::query_as(c::QUESTIONS_SQL).fetch_all(&mut *tx).await?;
                 tx.commit().await?;
-                c::assemble_programs(rows, places, certs, tiers)
+                c::assemble_programs(rows, places, certs, tiers, questions)
             }
 
             async fn create_organizer(
@@ -1175,6 +1272,36 @@ macro_rules! shared_store_impl {
                     };
                 }
                 query.execute(&mut *tx).await?;
+                sqlx::query("update application set updated_at = $2 where application_id = $1")
+                    .bind(application_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn save_answers(
+                &self,
+                applicant_id: &str,
+                application_id: &str,
+                answers: &[(String, String)],
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                Self::require_status(&mut tx, applicant_id, application_id, &["draft"], "not_draft").await?;
+                for (key, value) in answers {
+                    sqlx::query(
+                        "insert into application_answer (application_id, question_key, value) values ($1, $2, $3)
+                         on conflict (application_id, question_key) do update set value = excluded.value",
+                    )
+                    .bind(application_id)
+                    .bind(key)
+                    .bind(value)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 sqlx::query("update application set updated_at = $2 where application_id = $1")
                     .bind(application_id)
                     .bind(now)

@@ -161,6 +161,16 @@ pub struct ProgramRecord {
     pub places: Vec<String>,
     pub certifications: Vec<CertificateKind>,
     pub fee_tiers: Vec<FeeTierRecord>,
+    pub questions: Vec<QuestionRecord>,
+}
+
+/// A program's own question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionRecord {
+    pub key: String,
+    pub label: LocalizedText,
+    pub hint: Option<LocalizedText>,
+    pub required: bool,
 }
 
 impl ProgramRecord {
@@ -413,6 +423,10 @@ pub struct ApplicationRecord {
     pub updated_at: OffsetDateTime,
     pub form: ApplicationForm,
     pub documents: Vec<DocumentRecord>,
+    /// Answers to the program's own questions, by question key.
+    pub answers: Vec<(String, String)>,
+    /// The program's own questions.
+    pub questions: Vec<QuestionRecord>,
 }
 
 /// Something that happened to an application, for its timeline.
@@ -579,6 +593,14 @@ pub trait Store: Send + Sync + 'static {
         applicant_id: &str,
         application_id: &str,
         values: &[(FormColumn, FormValue)],
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+    /// Saves answers to the program's own questions (draft only).
+    async fn save_answers(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+        answers: &[(String, String)],
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
     /// Attaches a document to a draft, replacing one of the same kind (returns the replaced blob key).

@@ -124,13 +124,24 @@ async fn fill_everything(app: &TestApp, id: &str) {
     .await;
     assert_eq!(r.status().as_u16(), 303);
     let motivation = "I want to learn emergency medicine hands-on. ".repeat(6);
-    assert_eq!(
-        post_step(app, id, "motivation", &[("motivation", &motivation)])
-            .await
-            .status()
-            .as_u16(),
-        303
+    // The Hands-on school's own question (from the catalog) decides AFGSU 2 eligibility: it is required.
+    let r = post_step(app, id, "motivation", &[("motivation", &motivation)]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Are you a health professional")
+            && page.contains("href=\"#q_health_professional\"")
     );
+    assert!(
+        page.contains("I want to learn emergency medicine hands-on."),
+        "the motivation typed is kept"
+    );
+    let answered = [
+        ("motivation", motivation.as_str()),
+        ("q_health_professional", "yes"),
+    ];
+    let r = post_step(app, id, "motivation", &answered).await;
+    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
     let r = upload(
         app,
         id,
@@ -178,6 +189,7 @@ async fn an_applicant_applies_from_the_program_page_to_the_received_email() {
         "Vietnam",
         "+33612345678",
         "Hanoi Medical University",
+        "Are you a health professional",
         "CV Nguyễn.pdf",
         "transcript.png",
     ] {

@@ -322,6 +322,14 @@ fn status_enums_match_the_check_constraints() {
             ("organizer_role_check", OrganizerRole::texts()),
             ("program_review_mode_check", ReviewMode::texts()),
             ("certificate_kind_check", CertificateKind::texts()),
+            ("application_document_kind_check", DocumentKind::texts()),
+            (
+                "application_form_category_check",
+                summer_school::domain::catalog::ApplicantCategory::ALL
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect(),
+            ),
         ] {
             assert_eq!(allowed(constraint), values, "{constraint} on {backend}");
         }
