@@ -88,6 +88,9 @@ pub struct Config {
     pub jobs: JobSettings,
     /// How long in-flight requests and the current job get to finish on SIGTERM.
     pub shutdown_grace: Duration,
+    /// Behind a reverse proxy: the header that carries the visitor's address (its last entry is
+    /// used), for rate limits. `None`: the connection's address.
+    pub client_ip_header: Option<String>,
 }
 
 /// A setting that could not be read.
@@ -259,6 +262,18 @@ impl Config {
             log_format,
             jobs,
             shutdown_grace: Duration::from_secs(number("SHUTDOWN_GRACE_SECS", 20)?),
+            client_ip_header: match get("CLIENT_IP_HEADER") {
+                None => None,
+                Some(h) if h.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => {
+                    Some(h.to_ascii_lowercase())
+                }
+                Some(h) => {
+                    return Err(err(
+                        "CLIENT_IP_HEADER",
+                        format!("`{h}` is not a header name"),
+                    ));
+                }
+            },
         })
     }
 

@@ -182,6 +182,7 @@ pub async fn request_link(
     State(state): State<AppState>,
     Lang(locale): Lang,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Json(body): Json<SignInBody>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     let tr = Tr(locale);
@@ -204,7 +205,11 @@ pub async fn request_link(
     let link = format!("{}/sign-in/link/{token}", state.config.public_url);
     let now = OffsetDateTime::now_utc();
     let next = safe_next(body.next);
-    let requester = auth::keyed_hash(&state, "requester", &peer.ip().to_string());
+    let requester = auth::keyed_hash(
+        &state,
+        "requester",
+        &auth::client_ip(&state, &headers, peer),
+    );
     let token_hash = auth::sha256_hex(&token);
     let request = SignInRequest {
         email: &email,

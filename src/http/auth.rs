@@ -53,6 +53,20 @@ pub fn keyed_hash(state: &AppState, purpose: &str, value: &str) -> String {
     hex(&mac.finalize().into_bytes())
 }
 
+/// The visitor's address: the connection's, or behind a proxy the last entry of the configured header.
+pub fn client_ip(state: &AppState, headers: &HeaderMap, peer: std::net::SocketAddr) -> String {
+    state
+        .config
+        .client_ip_header
+        .as_deref()
+        .and_then(|h| headers.get(h))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| peer.ip().to_string())
+}
+
 pub fn is_secure(state: &AppState) -> bool {
     state.config.public_url.starts_with("https://")
 }

@@ -120,7 +120,11 @@ async fn request_link(
     let token = auth::random_token();
     let link = format!("{}/sign-in/link/{token}", state.config.public_url);
     let token_hash = auth::sha256_hex(&token);
-    let requester = auth::keyed_hash(&state, "requester", &peer.ip().to_string());
+    let requester = auth::keyed_hash(
+        &state,
+        "requester",
+        &auth::client_ip(&state, &headers, peer),
+    );
     let now = OffsetDateTime::now_utc();
     let request = SignInRequest {
         email: &email,

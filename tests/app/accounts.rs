@@ -257,3 +257,41 @@ async fn a_session_belongs_to_one_browser_and_the_first_sign_in_makes_the_accoun
     assert_eq!(r.status().as_u16(), 303, "another browser is not signed in");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn behind_a_proxy_the_limit_counts_each_visitor_not_the_proxy() {
+    let app = crate::harness::spawn_app_with(crate::harness::Options {
+        env: vec![("CLIENT_IP_HEADER", "x-forwarded-for".to_owned())],
+        ..Default::default()
+    })
+    .await;
+    let ask = |email: String, ip: &'static str| {
+        let app = &app;
+        async move {
+            let (_, html) = app.page("/sign-in").await;
+            let r = app
+                .client
+                .post(format!("{}/sign-in", app.base))
+                .header("x-forwarded-for", format!("198.51.100.1, {ip}"))
+                .form(&[
+                    ("csrf", csrf_of(&html).as_str()),
+                    ("email", email.as_str()),
+                    ("next", "/"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status().as_u16(), 200);
+        }
+    };
+    for n in 0..32 {
+        ask(format!("visitor{n}@example.org"), "203.0.113.7").await;
+    }
+    ask("elsewhere@example.org".to_owned(), "203.0.113.99").await;
+    let report = app.dispatch_pending_jobs().await;
+    assert_eq!(
+        report.done, 31,
+        "30 links for the busy visitor, and one for another visitor behind the same proxy"
+    );
+    app.stop().await;
+}
