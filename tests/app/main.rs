@@ -6,6 +6,7 @@ mod harness;
 mod accounts;
 mod api;
 mod applications;
+mod browser;
 mod cli;
 mod jobs;
 mod pages;
