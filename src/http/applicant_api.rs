@@ -427,7 +427,13 @@ pub async fn save_step(
     let step = Step::parse(&step).ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc();
     let record = state.store.application(&a.applicant_id, &id).await?;
-    match pages::parse_all(step, &values, now.date(), &record.questions) {
+    match pages::parse_all(
+        step,
+        &values,
+        now.date(),
+        &record.questions,
+        &record.fee_tiers,
+    ) {
         Ok((columns, answers)) => {
             let saved = match state
                 .store
@@ -493,10 +499,10 @@ pub async fn upload(
 ) -> Result<(StatusCode, Json<ApplicationJson>), ApiError> {
     let tr = Tr(locale);
     let kind: DocumentKind = kind.parse().map_err(|_| AppError::NotFound)?;
-    if !pages::REQUIRED_DOCUMENTS.contains(&kind) {
+    let record = state.store.application(&a.applicant_id, &id).await?;
+    if !pages::needed_documents(&record).contains(&kind) {
         return Err(AppError::NotFound.into());
     }
-    let record = state.store.application(&a.applicant_id, &id).await?;
     let invalid = |key: &'static str| {
         let message = tr.t(key);
         ApiError(

@@ -33,8 +33,8 @@ use crate::domain::status::{ApplicationStatus, DocumentKind};
 use crate::email::render;
 use crate::i18n::Tr;
 use crate::store::{
-    ApplicationRecord, FormColumn, FormValue, NewDocument, QuestionRecord, StoreError,
-    TimelineEntry,
+    ApplicationRecord, FeeTierRecord, FormColumn, FormValue, NewDocument, QuestionRecord,
+    StoreError, TimelineEntry,
 };
 
 /// The versions of the texts an applicant agrees to; stored with the application.
@@ -362,8 +362,42 @@ pub(super) fn parse_all(
     v: &HashMap<String, String>,
     today: time::Date,
     questions: &[QuestionRecord],
+    tiers: &[FeeTierRecord],
 ) -> Result<ParsedStep, Vec<Problem>> {
-    let columns = parse_step(step, v, today);
+    let mut columns = parse_step(step, v, today);
+    // With several fee tiers, the applicant says which one they ask for (with the background).
+    if step == Step::Background && tiers.len() > 1 {
+        let raw = v
+            .get("requested_fee_tier")
+            .map(String::as_str)
+            .unwrap_or("");
+        let tier = tiers
+            .iter()
+            .find(|t| t.code == raw)
+            .map(|t| {
+                (
+                    FormColumn::RequestedFeeTier,
+                    FormValue::Text(Some(t.code.clone())),
+                )
+            })
+            .ok_or(Problem {
+                field: "requested_fee_tier",
+                key: "error-choose-one",
+                count: None,
+            });
+        columns = match (columns, tier) {
+            (Ok(mut c), Ok(t)) => {
+                c.push(t);
+                Ok(c)
+            }
+            (Err(mut a), Err(b)) => {
+                a.push(b);
+                Err(a)
+            }
+            (Err(a), _) => Err(a),
+            (_, Err(b)) => Err(vec![b]),
+        };
+    }
     let answers = if step == Step::Motivation {
         parse_answers(v, questions)
     } else {
@@ -385,6 +419,7 @@ fn fields_for(
     values: &HashMap<String, String>,
     problems: &[Problem],
     questions: &[QuestionRecord],
+    tiers: &[FeeTierRecord],
 ) -> Vec<FieldView> {
     let value = |k: &str| values.get(k).cloned().unwrap_or_default();
     let error = |id: &str| {
@@ -456,45 +491,62 @@ fn fields_for(
             text("address_postcode", "text", "postal-code", false),
             country("address_country"),
         ],
-        Step::Background => vec![
-            radios(
-                "category",
-                ApplicantCategory::ALL
+        Step::Background => {
+            let mut fields = vec![
+                radios(
+                    "category",
+                    ApplicantCategory::ALL
+                        .iter()
+                        .map(|c| {
+                            (
+                                c.as_str().to_owned(),
+                                tr.t(&format!("category-{}", c.as_str())),
+                            )
+                        })
+                        .collect(),
+                    false,
+                ),
+                text("study_year", "text", "", true),
+                text("institution", "text", "organization", false),
+                country("institution_country"),
+                radios(
+                    "partner_university",
+                    vec![
+                        ("yes".into(), tr.t("answer-yes")),
+                        ("no".into(), tr.t("answer-no")),
+                    ],
+                    true,
+                ),
+                radios(
+                    "english_level",
+                    EnglishLevel::ALL
+                        .iter()
+                        .map(|l| {
+                            (
+                                l.as_str().to_owned(),
+                                tr.t(&format!("english-{}", l.as_str())),
+                            )
+                        })
+                        .collect(),
+                    true,
+                ),
+            ];
+            if tiers.len() > 1 {
+                let options = tiers
                     .iter()
-                    .map(|c| {
-                        (
-                            c.as_str().to_owned(),
-                            tr.t(&format!("category-{}", c.as_str())),
-                        )
+                    .map(|t| {
+                        let label = format!(
+                            "{}: {}",
+                            t.label.get(tr.locale()),
+                            t.amount.display(tr.locale())
+                        );
+                        (t.code.clone(), label)
                     })
-                    .collect(),
-                false,
-            ),
-            text("study_year", "text", "", true),
-            text("institution", "text", "organization", false),
-            country("institution_country"),
-            radios(
-                "partner_university",
-                vec![
-                    ("yes".into(), tr.t("answer-yes")),
-                    ("no".into(), tr.t("answer-no")),
-                ],
-                true,
-            ),
-            radios(
-                "english_level",
-                EnglishLevel::ALL
-                    .iter()
-                    .map(|l| {
-                        (
-                            l.as_str().to_owned(),
-                            tr.t(&format!("english-{}", l.as_str())),
-                        )
-                    })
-                    .collect(),
-                true,
-            ),
-        ],
+                    .collect();
+                fields.push(radios("requested_fee_tier", options, true));
+            }
+            fields
+        }
         Step::Motivation => {
             let mut f = text("motivation", "textarea", "", false);
             f.hint = Some(tr.t_args(
@@ -734,7 +786,14 @@ fn render_step(
         action: step_path(id, step),
         multipart: false,
         csrf: csrf.token,
-        fields: fields_for(step, tr, values, problems, &record.questions),
+        fields: fields_for(
+            step,
+            tr,
+            values,
+            problems,
+            &record.questions,
+            &record.fee_tiers,
+        ),
         submit_label: tr.t("button-continue"),
     };
     let status = if problems.is_empty() {
@@ -788,7 +847,7 @@ async fn save_step(
         Err(redirect) => return Ok(redirect),
     };
     let now = OffsetDateTime::now_utc();
-    match parse_all(step, &raw, now.date(), &record.questions) {
+    match parse_all(step, &raw, now.date(), &record.questions, &record.fee_tiers) {
         Ok((values, answers)) => {
             state
                 .store
@@ -822,6 +881,21 @@ pub(super) const REQUIRED_DOCUMENTS: [DocumentKind; 3] = [
     DocumentKind::ProofOfStatus,
 ];
 
+/// The documents this application needs: a proof too when it asks for a tier other than the standard.
+pub(super) fn needed_documents(record: &ApplicationRecord) -> Vec<DocumentKind> {
+    let mut kinds = REQUIRED_DOCUMENTS.to_vec();
+    let asks_reduced = record
+        .form
+        .requested_fee_tier
+        .as_deref()
+        .and_then(|code| record.fee_tiers.iter().find(|t| t.code == code))
+        .is_some_and(|t| !t.is_standard);
+    if asks_reduced {
+        kinds.push(DocumentKind::FeeProof);
+    }
+    kinds
+}
+
 fn size_text(bytes: i64, locale: Locale) -> String {
     let kb = (bytes + 1023) / 1024;
     match (kb >= 1024, locale) {
@@ -846,19 +920,20 @@ fn render_documents(
     } else {
         format!("{} {heading}", tr.t("error-title-prefix"))
     };
-    let fields = REQUIRED_DOCUMENTS
+    let fields = needed_documents(record)
         .iter()
         .map(|kind| {
             let field: &'static str = kind.as_str();
             let mut f = FieldView::new(field, "file", tr.t(&format!("field-{field}")));
-            f.hint = Some(if *kind == DocumentKind::ProofOfStatus {
-                format!(
-                    "{} {}",
-                    tr.t("field-proof_of_status-hint"),
-                    tr.t("documents-hint")
-                )
-            } else {
-                tr.t("documents-hint")
+            f.hint = Some(match kind {
+                DocumentKind::ProofOfStatus | DocumentKind::FeeProof => {
+                    format!(
+                        "{} {}",
+                        tr.t(&format!("field-{field}-hint")),
+                        tr.t("documents-hint")
+                    )
+                }
+                _ => tr.t("documents-hint"),
             });
             f.error = problems
                 .iter()
@@ -965,7 +1040,7 @@ async fn upload(
             csrf = field.text().await.unwrap_or_default();
             continue;
         }
-        let Some(kind) = REQUIRED_DOCUMENTS
+        let Some(kind) = needed_documents(&record)
             .iter()
             .find(|k| k.as_str() == name)
             .copied()
@@ -1037,7 +1112,7 @@ async fn upload(
         .store
         .application(&applicant.applicant_id, &id)
         .await?;
-    let missing: Vec<Problem> = REQUIRED_DOCUMENTS
+    let missing: Vec<Problem> = needed_documents(&record)
         .iter()
         .filter(|k| !record.documents.iter().any(|d| d.kind == **k))
         .map(|k| Problem {
@@ -1204,7 +1279,19 @@ pub(super) fn sections(tr: Tr, r: &ApplicationRecord) -> Vec<CheckSection> {
                         .map(|e| tr.t(&format!("english-{e}")))
                         .unwrap_or_default(),
                 ),
-            ],
+            ]
+            .into_iter()
+            .chain((r.fee_tiers.len() > 1).then(|| {
+                let tier = f
+                    .requested_fee_tier
+                    .as_deref()
+                    .and_then(|c| r.fee_tiers.iter().find(|t| t.code == c));
+                let shown = tier
+                    .map(|t| format!("{}: {}", t.label.get(l), t.amount.display(l)))
+                    .unwrap_or_default();
+                (label("requested_fee_tier"), shown)
+            }))
+            .collect(),
         },
         CheckSection {
             title: Step::Motivation.title(tr),
@@ -1230,7 +1317,7 @@ pub(super) fn sections(tr: Tr, r: &ApplicationRecord) -> Vec<CheckSection> {
         CheckSection {
             title: tr.t("step-documents"),
             change: format!("/applications/{id}/documents"),
-            rows: REQUIRED_DOCUMENTS
+            rows: needed_documents(r)
                 .iter()
                 .map(|k| {
                     let doc = r

@@ -95,6 +95,29 @@ pub(super) struct QuestionRow {
     required: bool,
 }
 
+/// Fee tiers by program id, in catalog order.
+fn group_tiers(rows: Vec<FeeTierRow>) -> Result<HashMap<String, Vec<FeeTierRecord>>, StoreError> {
+    let mut by: HashMap<String, Vec<FeeTierRecord>> = HashMap::new();
+    for t in rows {
+        let currency = Currency::parse(&t.currency).map_err(|e| corrupt("fee_tier.currency", e))?;
+        let amount = Money::from_cents(t.amount_cents, currency)
+            .map_err(|e| corrupt("fee_tier.amount_cents", e))?;
+        by.entry(t.program_id).or_default().push(FeeTierRecord {
+            code: t.code,
+            label: LocalizedText {
+                en: t.label_en,
+                fr: t.label_fr,
+            },
+            amount,
+            is_standard: t.is_standard,
+            applicant_category: t.applicant_category,
+            partner_only: t.partner_only,
+            available_until: t.available_until.map(OffsetDateTime::from),
+        });
+    }
+    Ok(by)
+}
+
 /// Questions by program id, in catalog order.
 fn group_questions(rows: Vec<QuestionRow>) -> HashMap<String, Vec<QuestionRecord>> {
     let mut by: HashMap<String, Vec<QuestionRecord>> = HashMap::new();
@@ -147,27 +170,7 @@ pub(super) fn assemble_programs(
             .map_err(|e| corrupt("program_certification.kind", e))?;
         certs_by.entry(id).or_default().push(kind);
     }
-    let mut tiers_by: HashMap<String, Vec<FeeTierRecord>> = HashMap::new();
-    for t in tiers {
-        let currency = Currency::parse(&t.currency).map_err(|e| corrupt("fee_tier.currency", e))?;
-        let amount = Money::from_cents(t.amount_cents, currency)
-            .map_err(|e| corrupt("fee_tier.amount_cents", e))?;
-        tiers_by
-            .entry(t.program_id)
-            .or_default()
-            .push(FeeTierRecord {
-                code: t.code,
-                label: LocalizedText {
-                    en: t.label_en,
-                    fr: t.label_fr,
-                },
-                amount,
-                is_standard: t.is_standard,
-                applicant_category: t.applicant_category,
-                partner_only: t.partner_only,
-                available_until: t.available_until.map(OffsetDateTime::from),
-            });
-    }
+    let mut tiers_by = group_tiers(tiers)?;
     for certs in certs_by.values_mut() {
         certs.sort_by_key(|k: &CertificateKind| CertificateKind::ALL.iter().position(|a| a == k));
     }
@@ -362,7 +365,7 @@ select a.application_id, a.applicant_id, ap.email as applicant_email, a.program_
        f.given_names, f.family_name, f.certificate_name, f.birth_date, f.nationality, f.residence_country, f.phone,
        f.address_line1, f.address_line2, f.address_city, f.address_postcode, f.address_country, f.category,
        f.study_year, f.institution, f.institution_country, f.partner_university, f.english_level, f.motivation,
-       f.privacy_version, f.terms_version
+       f.privacy_version, f.terms_version, f.requested_fee_tier
 from application a
 join applicant ap on ap.applicant_id = a.applicant_id
 join program p on p.program_id = a.program_id
@@ -409,8 +412,10 @@ pub(super) fn assemble_applications(
     docs: Vec<DocumentRow>,
     answers: Vec<(String, String, String)>,
     questions: Vec<QuestionRow>,
+    tiers: Vec<FeeTierRow>,
 ) -> Result<Vec<ApplicationRecord>, StoreError> {
     let questions_by = group_questions(questions);
+    let tiers_by = group_tiers(tiers)?;
     let mut answers_by: HashMap<String, Vec<(String, String)>> = HashMap::new();
     for (application_id, key, value) in answers {
         answers_by
@@ -433,6 +438,7 @@ pub(super) fn assemble_applications(
                 documents: by.remove(&r.application_id).unwrap_or_default(),
                 answers: answers_by.remove(&r.application_id).unwrap_or_default(),
                 questions: questions_by.get(&r.program_id).cloned().unwrap_or_default(),
+                fee_tiers: tiers_by.get(&r.program_id).cloned().unwrap_or_default(),
                 application_id: r.application_id,
                 applicant_id: r.applicant_id,
                 applicant_email: r.applicant_email,
@@ -578,8 +584,21 @@ macro_rules! shared_store_impl {
                 .bind(only)
                 .fetch_all(&mut *tx)
                 .await?;
+                let tiers: Vec<c::FeeTierRow> = sqlx::query_as(
+                    "select program_id, code, label_en, label_fr, amount_cents, currency, is_standard,
+                            applicant_category, partner_only, available_until
+                     from fee_tier
+                     where program_id in (
+                         select a.program_id from application a
+                         where a.applicant_id = $1 and ($2 is null or a.application_id = $2))
+                     order by program_id, position",
+                )
+                .bind(applicant_id)
+                .bind(only)
+                .fetch_all(&mut *tx)
+                .await?;
                 tx.commit().await?;
-                c::assemble_applications(rows, docs, answers, questions)
+                c::assemble_applications(rows, docs, answers, questions, tiers)
             }
 
             async fn upsert_program(

@@ -324,6 +324,7 @@ pub enum FormColumn {
     PrivacyVersion,
     TermsVersion,
     ConsentedAt,
+    RequestedFeeTier,
 }
 
 impl FormColumn {
@@ -351,6 +352,7 @@ impl FormColumn {
             FormColumn::PrivacyVersion => "privacy_version",
             FormColumn::TermsVersion => "terms_version",
             FormColumn::ConsentedAt => "consented_at",
+            FormColumn::RequestedFeeTier => "requested_fee_tier",
         }
     }
 }
@@ -389,6 +391,8 @@ pub struct ApplicationForm {
     pub motivation: Option<String>,
     pub privacy_version: Option<String>,
     pub terms_version: Option<String>,
+    /// The fee tier asked for, by code (only when the program has several).
+    pub requested_fee_tier: Option<String>,
 }
 
 /// An uploaded document (its bytes are in the blob store under `blob_key`).
@@ -427,6 +431,8 @@ pub struct ApplicationRecord {
     pub answers: Vec<(String, String)>,
     /// The program's own questions.
     pub questions: Vec<QuestionRecord>,
+    /// The program's fee tiers (an applicant may ask for one when there are several).
+    pub fee_tiers: Vec<FeeTierRecord>,
 }
 
 /// Something that happened to an application, for its timeline.

@@ -464,3 +464,109 @@ async fn one_application_per_program_and_only_while_applications_are_open() {
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_applicant_can_ask_for_a_reduced_fee_with_its_proof() {
+    use summer_school::domain::catalog::{
+        ApplicantCategory, FeeTierSpec, LocalizedText, SHIPPED_CATALOG, Slug, parse_catalog,
+    };
+    use summer_school::domain::money::Money;
+    let app = demo_app().await;
+    // An edition whose AI school also offers a reduced fee to medical students.
+    let now = time::OffsetDateTime::now_utc();
+    let mut spec = summer_school::domain::demo::demo_edition(
+        &parse_catalog(SHIPPED_CATALOG).unwrap(),
+        now.date(),
+    );
+    spec.slug = Slug::parse("edition.slug", "reduced").unwrap();
+    spec.programs[0].fee_tiers.push(FeeTierSpec {
+        code: Slug::parse("code", "medical-student").unwrap(),
+        label: LocalizedText {
+            en: "Medical students".into(),
+            fr: "Étudiants en médecine".into(),
+        },
+        amount: Money::eur(200_000).unwrap(),
+        standard: false,
+        category: Some(ApplicantCategory::MedicalStudent),
+        partner_only: false,
+        available_until: None,
+    });
+    let actor = summer_school::domain::audit::Actor::System;
+    app.store.load_edition(&spec, &actor, now).await.unwrap();
+    app.invalidate_catalog();
+
+    app.sign_in("reduced@example.org").await;
+    let (_, page) = app
+        .page("/programs/reduced/ai-digital-innovation/apply")
+        .await;
+    let r = app
+        .post_form(
+            "/programs/reduced/ai-digital-innovation/apply",
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    let id = r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_start_matches("/applications/")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let background = [
+        ("category", "medical_student"),
+        ("study_year", "4"),
+        ("institution", "Université de Montréal"),
+        ("institution_country", "CA"),
+        ("partner_university", "yes"),
+        ("english_level", "b2"),
+    ];
+    let r = post_step(&app, &id, "background", &background).await;
+    assert_eq!(
+        r.status().as_u16(),
+        422,
+        "the fee question is asked when there are several tiers"
+    );
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Which fee do you ask for?") && html.contains("Medical students: €2,000"),
+        "{html}"
+    );
+    let mut with_tier = background.to_vec();
+    with_tier.push(("requested_fee_tier", "medical-student"));
+    assert_eq!(
+        post_step(&app, &id, "background", &with_tier)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+
+    // The proof is now one of the documents to upload.
+    let r = upload(
+        &app,
+        &id,
+        vec![
+            ("cv", "cv.pdf", pdf("cv")),
+            ("motivation_letter", "l.pdf", pdf("l")),
+            ("proof_of_status", "p.pdf", pdf("p")),
+        ],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().await.unwrap().contains("Proof for a reduced fee"));
+    let r = upload(
+        &app,
+        &id,
+        vec![(
+            "fee_proof",
+            "student card.jpg",
+            vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3],
+        )],
+    )
+    .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, check) = app.page(&format!("/applications/{id}/check")).await;
+    assert!(check.contains("Medical students: €2,000") && check.contains("student card.jpg"));
+    app.stop().await;
+}

@@ -245,3 +245,6 @@ email-received-subject = Application received: { $program }
 email-received-body = We have received your application to { $program } (reference { $reference }).
 email-received-summary = You sent: identity and contact details, your studies and work, your motivation statement and { $documents } document(s).
 email-received-next = The organizers review every application after the deadline and will email you their decision. You can follow your application here:
+field-requested_fee_tier = Which fee do you ask for?
+field-requested_fee_tier-hint = A reduced fee needs a proof (a student card, a partner university's letter…), which you upload with your documents. The organizers confirm the fee when they make you an offer.
+field-fee_proof-hint = The document that shows you can have the fee you asked for.

@@ -245,3 +245,6 @@ email-received-subject = Candidature reçue : { $program }
 email-received-body = Nous avons bien reçu votre candidature à { $program } (référence { $reference }).
 email-received-summary = Vous avez envoyé : identité et coordonnées, vos études et votre activité, votre lettre de motivation et { $documents } document(s).
 email-received-next = Les organisateurs examinent toutes les candidatures après la date limite et vous écriront leur décision. Vous pouvez suivre votre candidature ici :
+field-requested_fee_tier = Quel tarif demandez-vous ?
+field-requested_fee_tier-hint = Un tarif réduit demande un justificatif (carte d'étudiant, lettre d'une université partenaire…), à déposer avec vos documents. Les organisateurs confirment le tarif en vous faisant une offre.
+field-fee_proof-hint = Le document qui montre que vous pouvez bénéficier du tarif demandé.
