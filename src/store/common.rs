@@ -543,11 +543,12 @@ macro_rules! shared_store_impl {
                 only: Option<&str>,
             ) -> Result<Vec<$crate::store::ApplicationRecord>, $crate::store::StoreError> {
                 use $crate::store::common as c;
-                let mut tx = pool.begin().await?;
+                // Plain reads on one connection: no transaction round trips on this hot path.
+                let mut conn = pool.acquire().await?;
                 let rows: Vec<c::ApplicationRow> = sqlx::query_as(c::APPLICATIONS_SQL)
                     .bind(applicant_id)
                     .bind(only)
-                    .fetch_all(&mut *tx)
+                    .fetch_all(&mut *conn)
                     .await?;
                 let docs: Vec<c::DocumentRow> = sqlx::query_as(
                     "select d.document_id, d.application_id, d.kind, d.file_name, d.content_type, d.size_bytes, d.sha256,
@@ -559,7 +560,7 @@ macro_rules! shared_store_impl {
                 )
                 .bind(applicant_id)
                 .bind(only)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut *conn)
                 .await?;
                 let answers: Vec<(String, String, String)> = sqlx::query_as(
                     "select r.application_id, r.question_key, r.value
@@ -570,7 +571,7 @@ macro_rules! shared_store_impl {
                 )
                 .bind(applicant_id)
                 .bind(only)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut *conn)
                 .await?;
                 let questions: Vec<c::QuestionRow> = sqlx::query_as(
                     "select q.program_id, q.question_key, q.label_en, q.label_fr, q.hint_en, q.hint_fr, q.required
@@ -582,7 +583,7 @@ macro_rules! shared_store_impl {
                 )
                 .bind(applicant_id)
                 .bind(only)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut *conn)
                 .await?;
                 let tiers: Vec<c::FeeTierRow> = sqlx::query_as(
                     "select program_id, code, label_en, label_fr, amount_cents, currency, is_standard,
@@ -595,9 +596,8 @@ macro_rules! shared_store_impl {
                 )
                 .bind(applicant_id)
                 .bind(only)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut *conn)
                 .await?;
-                tx.commit().await?;
                 c::assemble_applications(rows, docs, answers, questions, tiers)
             }
 
@@ -1400,16 +1400,26 @@ macro_rules! shared_store_impl {
                 use $crate::store::types::Timestamp;
                 let now = Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
-                Self::require_status(&mut tx, applicant_id, application_id, &["draft"], "not_draft").await?;
-                let closes: Timestamp = sqlx::query_scalar(
-                    "select p.application_closes_at from program p join application a on a.program_id = p.program_id
-                     where a.application_id = $1",
+                // The owner, the state and the window in one read.
+                let found: Option<(String, Timestamp)> = sqlx::query_as(
+                    "select a.status, p.application_closes_at
+                     from application a
+                     join program p on p.program_id = a.program_id
+                     where a.application_id = $1 and a.applicant_id = $2",
                 )
                 .bind(application_id)
-                .fetch_one(&mut *tx)
+                .bind(applicant_id)
+                .fetch_optional(&mut *tx)
                 .await?;
-                if now >= closes {
-                    return Err($crate::store::StoreError::Refused("window".into()));
+                match found {
+                    None => return Err($crate::store::StoreError::NotFound),
+                    Some((status, _)) if status != "draft" => {
+                        return Err($crate::store::StoreError::Refused("not_draft".into()))
+                    }
+                    Some((_, closes)) if now >= closes => {
+                        return Err($crate::store::StoreError::Refused("window".into()))
+                    }
+                    Some(_) => {}
                 }
                 sqlx::query(
                     "update application set status = 'submitted', submitted_at = $2, updated_at = $2
