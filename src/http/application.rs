@@ -754,7 +754,56 @@ async fn draft(
     Ok(Ok(record))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What differs between the application's form pages.
+struct FormPage {
+    path: String,
+    heading: String,
+    back: String,
+    multipart: bool,
+    fields: Vec<FieldView>,
+}
+
+/// Renders one of the application's form pages, with the error summary and the "Error:" title when
+/// there are problems (and status 422, so that scripts see the refusal too).
+fn render_form(
+    state: &AppState,
+    tr: Tr,
+    record: &ApplicationRecord,
+    page: FormPage,
+    problems: &[Problem],
+    csrf: auth::Csrf,
+) -> Result<Response, AppError> {
+    let title = if problems.is_empty() {
+        page.heading.clone()
+    } else {
+        format!("{} {}", tr.t("error-title-prefix"), page.heading)
+    };
+    let template = FormTemplate {
+        layout: Layout::new(tr, &page.path, &title, &state.config),
+        errors: problems
+            .iter()
+            .map(|p| FieldError {
+                field: p.field.to_owned(),
+                message: message(tr, p),
+            })
+            .collect(),
+        back: Some(page.back),
+        caption: caption(tr, record),
+        heading: page.heading,
+        action: page.path,
+        multipart: page.multipart,
+        csrf: csrf.token,
+        fields: page.fields,
+        submit_label: tr.t("button-continue"),
+    };
+    let status = if problems.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    html(template, status, csrf.set_cookie)
+}
+
 fn render_step(
     state: &AppState,
     tr: Tr,
@@ -765,27 +814,11 @@ fn render_step(
     csrf: auth::Csrf,
 ) -> Result<Response, AppError> {
     let id = &record.application_id;
-    let heading = step.title(tr);
-    let title = if problems.is_empty() {
-        heading.clone()
-    } else {
-        format!("{} {heading}", tr.t("error-title-prefix"))
-    };
-    let template = FormTemplate {
-        layout: Layout::new(tr, &step_path(id, step), &title, &state.config),
-        errors: problems
-            .iter()
-            .map(|p| FieldError {
-                field: p.field.to_owned(),
-                message: message(tr, p),
-            })
-            .collect(),
-        back: Some(step.back_path(id)),
-        caption: caption(tr, record),
-        heading,
-        action: step_path(id, step),
+    let page = FormPage {
+        path: step_path(id, step),
+        heading: step.title(tr),
+        back: step.back_path(id),
         multipart: false,
-        csrf: csrf.token,
         fields: fields_for(
             step,
             tr,
@@ -794,14 +827,8 @@ fn render_step(
             &record.questions,
             &record.fee_tiers,
         ),
-        submit_label: tr.t("button-continue"),
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    html(template, status, csrf.set_cookie)
+    render_form(state, tr, record, page, problems, csrf)
 }
 
 async fn step_page(
@@ -914,12 +941,6 @@ fn render_documents(
     csrf: auth::Csrf,
 ) -> Result<Response, AppError> {
     let id = &record.application_id;
-    let heading = tr.t("step-documents");
-    let title = if problems.is_empty() {
-        heading.clone()
-    } else {
-        format!("{} {heading}", tr.t("error-title-prefix"))
-    };
     let fields = needed_documents(record)
         .iter()
         .map(|kind| {
@@ -951,35 +972,14 @@ fn render_documents(
             f
         })
         .collect();
-    let template = FormTemplate {
-        layout: Layout::new(
-            tr,
-            &format!("/applications/{id}/documents"),
-            &title,
-            &state.config,
-        ),
-        errors: problems
-            .iter()
-            .map(|p| FieldError {
-                field: p.field.to_owned(),
-                message: message(tr, p),
-            })
-            .collect(),
-        back: Some(step_path(id, Step::Motivation)),
-        caption: caption(tr, record),
-        heading,
-        action: format!("/applications/{id}/documents"),
+    let page = FormPage {
+        path: format!("/applications/{id}/documents"),
+        heading: tr.t("step-documents"),
+        back: step_path(id, Step::Motivation),
         multipart: true,
-        csrf: csrf.token,
         fields,
-        submit_label: tr.t("button-continue"),
     };
-    let status = if problems.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    html(template, status, csrf.set_cookie)
+    render_form(state, tr, record, page, problems, csrf)
 }
 
 async fn documents_page(
