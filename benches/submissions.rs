@@ -13,7 +13,7 @@
 //! - `BENCH_CONCURRENCY`       concurrent clients (default 16)
 //! - `BENCH_SECONDS`           measured duration (default 20)
 //! - `BENCH_WARMUP_SECONDS`    submissions before measuring, not counted (default 2)
-//! - `BENCH_DB_CONNECTIONS`    the app's `DATABASE_MAX_CONNECTIONS` (default 16)
+//! - `BENCH_DB_CONNECTIONS`    the app's `DATABASE_MAX_CONNECTIONS` (default: the app's, 2 per core)
 //! - `BENCH_SEED_CONCURRENCY`  concurrent seeding tasks (default: the pool size)
 //! - `BENCH_KEEP_DATABASE`     `1` keeps the Postgres database afterwards, to inspect it
 //! - `BENCH_LOG`               tracing filter for the app (default `warn,sqlx::query=error`)
@@ -469,7 +469,9 @@ async fn run(app: tokio::runtime::Handle) -> bool {
     let concurrency: usize = env_or("BENCH_CONCURRENCY", 16);
     let seconds: f64 = env_or("BENCH_SECONDS", 20.0);
     let warmup: f64 = env_or("BENCH_WARMUP_SECONDS", 2.0);
-    let pool: u32 = env_or("BENCH_DB_CONNECTIONS", 16);
+    // The app's own default: two connections per core.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
+    let pool: u32 = env_or("BENCH_DB_CONNECTIONS", (2 * cores).clamp(2, 16));
     let seed_concurrency: usize = env_or("BENCH_SEED_CONCURRENCY", pool as usize).max(1);
 
     let dir = tempfile::tempdir().expect("temporary folder");

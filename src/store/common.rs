@@ -358,7 +358,25 @@ pub(super) struct ApplicationRow {
     form: ApplicationForm,
 }
 
-pub(super) const APPLICATIONS_SQL: &str = "
+/// One query text per scope: all of an applicant's applications, or one of them. Two texts rather than
+/// one with `($2 is null or a.application_id = $2)`: Postgres switches to a generic plan for that after a
+/// few runs and then reads every application of the applicant on each hot-path request.
+macro_rules! scoped_sql {
+    ($name:ident, $head:literal, $tail:literal) => {
+        pub(super) const $name: [&str; 2] = [
+            concat!($head, " where a.applicant_id = $1 ", $tail),
+            concat!(
+                $head,
+                " where a.applicant_id = $1 and a.application_id = $2 ",
+                $tail
+            ),
+        ];
+    };
+}
+
+scoped_sql!(
+    APPLICATIONS_SQL,
+    "
 select a.application_id, a.applicant_id, ap.email as applicant_email, a.program_id, e.slug as edition_slug,
        p.slug as program_slug, p.title_en, p.title_fr, e.is_demo as edition_is_demo, p.application_closes_at,
        a.status, a.submitted_at, a.created_at, a.updated_at,
@@ -370,9 +388,43 @@ from application a
 join applicant ap on ap.applicant_id = a.applicant_id
 join program p on p.program_id = a.program_id
 join edition e on e.edition_id = p.edition_id
-join application_form f on f.application_id = a.application_id
-where a.applicant_id = $1 and ($2 is null or a.application_id = $2)
-order by a.created_at desc";
+join application_form f on f.application_id = a.application_id",
+    "order by a.created_at desc"
+);
+
+scoped_sql!(
+    DOCUMENTS_SQL,
+    "select d.document_id, d.application_id, d.kind, d.file_name, d.content_type, d.size_bytes, d.sha256,
+            d.blob_key, d.created_at
+     from application_document d
+     join application a on a.application_id = d.application_id",
+    "order by d.created_at"
+);
+
+scoped_sql!(
+    ANSWERS_SQL,
+    "select r.application_id, r.question_key, r.value
+     from application_answer r
+     join application a on a.application_id = r.application_id",
+    "order by r.question_key"
+);
+
+scoped_sql!(
+    APPLICATION_QUESTIONS_SQL,
+    "select q.program_id, q.question_key, q.label_en, q.label_fr, q.hint_en, q.hint_fr, q.required
+     from program_question q
+     where q.program_id in (select a.program_id from application a",
+    ") order by q.program_id, q.position"
+);
+
+scoped_sql!(
+    APPLICATION_FEE_TIERS_SQL,
+    "select program_id, code, label_en, label_fr, amount_cents, currency, is_standard,
+            applicant_category, partner_only, available_until
+     from fee_tier
+     where program_id in (select a.program_id from application a",
+    ") order by program_id, position"
+);
 
 #[derive(sqlx::FromRow)]
 pub(super) struct DocumentRow {
@@ -545,59 +597,25 @@ macro_rules! shared_store_impl {
                 use $crate::store::common as c;
                 // Plain reads on one connection: no transaction round trips on this hot path.
                 let mut conn = pool.acquire().await?;
-                let rows: Vec<c::ApplicationRow> = sqlx::query_as(c::APPLICATIONS_SQL)
-                    .bind(applicant_id)
-                    .bind(only)
-                    .fetch_all(&mut *conn)
-                    .await?;
-                let docs: Vec<c::DocumentRow> = sqlx::query_as(
-                    "select d.document_id, d.application_id, d.kind, d.file_name, d.content_type, d.size_bytes, d.sha256,
-                            d.blob_key, d.created_at
-                     from application_document d
-                     join application a on a.application_id = d.application_id
-                     where a.applicant_id = $1 and ($2 is null or a.application_id = $2)
-                     order by d.created_at",
-                )
-                .bind(applicant_id)
-                .bind(only)
-                .fetch_all(&mut *conn)
-                .await?;
-                let answers: Vec<(String, String, String)> = sqlx::query_as(
-                    "select r.application_id, r.question_key, r.value
-                     from application_answer r
-                     join application a on a.application_id = r.application_id
-                     where a.applicant_id = $1 and ($2 is null or a.application_id = $2)
-                     order by r.question_key",
-                )
-                .bind(applicant_id)
-                .bind(only)
-                .fetch_all(&mut *conn)
-                .await?;
-                let questions: Vec<c::QuestionRow> = sqlx::query_as(
-                    "select q.program_id, q.question_key, q.label_en, q.label_fr, q.hint_en, q.hint_fr, q.required
-                     from program_question q
-                     where q.program_id in (
-                         select a.program_id from application a
-                         where a.applicant_id = $1 and ($2 is null or a.application_id = $2))
-                     order by q.program_id, q.position",
-                )
-                .bind(applicant_id)
-                .bind(only)
-                .fetch_all(&mut *conn)
-                .await?;
-                let tiers: Vec<c::FeeTierRow> = sqlx::query_as(
-                    "select program_id, code, label_en, label_fr, amount_cents, currency, is_standard,
-                            applicant_category, partner_only, available_until
-                     from fee_tier
-                     where program_id in (
-                         select a.program_id from application a
-                         where a.applicant_id = $1 and ($2 is null or a.application_id = $2))
-                     order by program_id, position",
-                )
-                .bind(applicant_id)
-                .bind(only)
-                .fetch_all(&mut *conn)
-                .await?;
+                let scope = usize::from(only.is_some());
+                // Binds the applicant, and the application when the query is scoped to one.
+                macro_rules! scoped {
+                    ($sql:expr) => {{
+                        let q = sqlx::query_as($sql[scope]).bind(applicant_id);
+                        match only {
+                            Some(id) => q.bind(id),
+                            None => q,
+                        }
+                    }};
+                }
+                let rows: Vec<c::ApplicationRow> =
+                    scoped!(c::APPLICATIONS_SQL).fetch_all(&mut *conn).await?;
+                let docs: Vec<c::DocumentRow> = scoped!(c::DOCUMENTS_SQL).fetch_all(&mut *conn).await?;
+                let answers: Vec<(String, String, String)> =
+                    scoped!(c::ANSWERS_SQL).fetch_all(&mut *conn).await?;
+                let questions: Vec<c::QuestionRow> =
+                    scoped!(c::APPLICATION_QUESTIONS_SQL).fetch_all(&mut *conn).await?;
+                let tiers: Vec<c::FeeTierRow> = scoped!(c::APPLICATION_FEE_TIERS_SQL).fetch_all(&mut *conn).await?;
                 c::assemble_applications(rows, docs, answers, questions, tiers)
             }
 
@@ -952,7 +970,7 @@ macro_rules! shared_store_impl {
                 .bind(attempt)
                 .bind($crate::store::types::Timestamp::new(now))
                 .bind(scrubbed.map(sqlx::types::Json))
-                .execute(&self.pool)
+                .execute(self.write_pool())
                 .await?;
                 Ok(done.rows_affected() == 1)
             }
@@ -1105,7 +1123,7 @@ macro_rules! shared_store_impl {
             async fn end_session(&self, session_hash: &str) -> Result<(), $crate::store::StoreError> {
                 sqlx::query("delete from applicant_session where session_hash = $1")
                     .bind(session_hash)
-                    .execute(&self.pool)
+                    .execute(self.write_pool())
                     .await?;
                 Ok(())
             }
@@ -1136,7 +1154,7 @@ macro_rules! shared_store_impl {
                 .bind(error)
                 .bind(finished_at)
                 .bind(now)
-                .execute(&self.pool)
+                .execute(self.write_pool())
                 .await?;
                 Ok(done.rows_affected() == 1)
             }
@@ -1400,35 +1418,32 @@ macro_rules! shared_store_impl {
                 use $crate::store::types::Timestamp;
                 let now = Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
-                // The owner, the state and the window in one read.
-                let found: Option<(String, Timestamp)> = sqlx::query_as(
-                    "select a.status, p.application_closes_at
-                     from application a
-                     join program p on p.program_id = a.program_id
-                     where a.application_id = $1 and a.applicant_id = $2",
+                // The owner, the state and the window checked by the update itself: one statement on
+                // the hot path, and the reason looked up only when it refuses.
+                let sent = sqlx::query(
+                    "update application set status = 'submitted', submitted_at = $3, updated_at = $3
+                     where application_id = $1 and applicant_id = $2 and status = 'draft'
+                       and $3 < (select p.application_closes_at from program p where p.program_id = application.program_id)",
                 )
                 .bind(application_id)
                 .bind(applicant_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                match found {
-                    None => return Err($crate::store::StoreError::NotFound),
-                    Some((status, _)) if status != "draft" => {
-                        return Err($crate::store::StoreError::Refused("not_draft".into()))
-                    }
-                    Some((_, closes)) if now >= closes => {
-                        return Err($crate::store::StoreError::Refused("window".into()))
-                    }
-                    Some(_) => {}
-                }
-                sqlx::query(
-                    "update application set status = 'submitted', submitted_at = $2, updated_at = $2
-                     where application_id = $1 and status = 'draft'",
-                )
-                .bind(application_id)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                if sent.rows_affected() == 0 {
+                    let status: Option<String> = sqlx::query_scalar(
+                        "select status from application where application_id = $1 and applicant_id = $2",
+                    )
+                    .bind(application_id)
+                    .bind(applicant_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    return Err(match status {
+                        None => $crate::store::StoreError::NotFound,
+                        Some(s) if s != "draft" => $crate::store::StoreError::Refused("not_draft".into()),
+                        Some(_) => $crate::store::StoreError::Refused("window".into()),
+                    });
+                }
                 let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
                 Self::insert_audit(&mut tx, None, &actor, "application.submitted", ("application", application_id), "draft → submitted", now).await?;
                 Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(received.clone()), 8, now, Some(application_id)).await?;

@@ -45,6 +45,11 @@ impl PgStore {
         self.pool.begin().await
     }
 
+    /// Where single-statement writes go: any connection, Postgres has row locks.
+    fn write_pool(&self) -> &PgPool {
+        &self.pool
+    }
+
     /// `for update skip locked`: concurrent workers on several instances each take a different job.
     async fn claim_next_job(
         &self,

@@ -16,7 +16,11 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 /// A store on a SQLite file.
 #[derive(Clone)]
 pub struct SqliteStore {
+    /// Readers: WAL lets them run beside the writer.
     pool: SqlitePool,
+    /// The one writer. SQLite serialises writes anyway; queueing them for one connection in the pool
+    /// is fair and cheap, where many connections polling the file lock under a busy timeout are neither.
+    writer: SqlitePool,
 }
 
 impl SqliteStore {
@@ -48,15 +52,29 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
+        let unreachable = |e: sqlx::Error| ConnectError::Unreachable {
+            target: url.to_owned(),
+            reason: e.to_string(),
+        };
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .acquire_timeout(options.connect_timeout)
-            .connect_with(connect)
+            .connect_with(connect.clone())
             .await
-            .map_err(|e| ConnectError::Unreachable {
-                target: url.to_owned(),
-                reason: e.to_string(),
-            })?;
+            .map_err(unreachable)?;
+        // An in-memory database exists once per connection: there, the writer must be the same pool.
+        let writer = if path == ":memory:" {
+            pool.clone()
+        } else {
+            // The writer never checkpoints: a checkpoint in the one writer would stall every write
+            // behind it. A reader checkpoints instead, beside the writer (see `checkpoint_in_background`).
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(options.connect_timeout)
+                .connect_with(connect.pragma("wal_autocheckpoint", "0"))
+                .await
+                .map_err(unreachable)?
+        };
         // SQLite has no advisory lock: a lock file keeps two processes opening the same new database
         // from both applying the same migration.
         let lock = if path == ":memory:" {
@@ -84,13 +102,21 @@ impl SqliteStore {
             .map_err(|e| ConnectError::Migration(e.to_string()));
         drop(lock);
         migrated?;
-        Ok(SqliteStore { pool })
+        if path != ":memory:" {
+            checkpoint_in_background(pool.clone());
+        }
+        Ok(SqliteStore { pool, writer })
     }
 
     /// SQLite allows one writer: taking the write lock at `begin` (rather than at the first write) lets
-    /// the busy timeout queue writers instead of failing them with a deadlock.
+    /// the busy timeout queue writers of other processes instead of failing them with a deadlock.
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.pool.begin_with("begin immediate").await
+        self.writer.begin_with("begin immediate").await
+    }
+
+    /// Where single-statement writes go.
+    fn write_pool(&self) -> &SqlitePool {
+        &self.writer
     }
 
     /// One statement is atomic on SQLite, so the select-and-update cannot hand one job to two workers.
@@ -113,10 +139,29 @@ impl SqliteStore {
         )
         .bind(until)
         .bind(Timestamp::new(now))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.writer)
         .await?;
         Ok(row.map(Into::into))
     }
+}
+
+/// Copies the write-ahead log back into the database file every second, without blocking the writer
+/// (a passive checkpoint), so that the log stays small. Stops when the pool is closed.
+fn checkpoint_in_background(pool: SqlitePool) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while !pool.is_closed() {
+            tick.tick().await;
+            if let Err(e) = sqlx::query("pragma wal_checkpoint(passive)")
+                .execute(&pool)
+                .await
+                && !pool.is_closed()
+            {
+                tracing::warn!(error = %e, "the background checkpoint failed");
+            }
+        }
+    });
 }
 
 shared_store_impl!(SqliteStore, Sqlite, Backend::Sqlite);
