@@ -72,10 +72,32 @@ mod tests {
             .collect()
     }
 
+    /// Every key of every `.ftl` file of one language, file by file (each area has its own file).
+    fn keys_of(lang: &str) -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("templates/locales")
+            .join(lang);
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .expect("the locale folder")
+            .map(|e| e.expect("a locale file").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .flat_map(|f| {
+                let name = f.file_name().unwrap().to_string_lossy().into_owned();
+                keys(&std::fs::read_to_string(f).expect("readable"))
+                    .into_iter()
+                    .map(move |k| format!("{name}: {k}"))
+            })
+            .collect()
+    }
+
     #[test]
     fn every_message_exists_in_every_language() {
-        let en = keys(include_str!("../templates/locales/en/main.ftl"));
-        let fr = keys(include_str!("../templates/locales/fr/main.ftl"));
+        let en = keys_of("en");
+        let fr = keys_of("fr");
         assert!(en.len() > 20);
         let missing_fr: Vec<_> = en.iter().filter(|k| !fr.contains(k)).collect();
         let missing_en: Vec<_> = fr.iter().filter(|k| !en.contains(k)).collect();

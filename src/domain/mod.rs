@@ -3,6 +3,7 @@
 //! Everything that enters the product from outside (a catalog file, a form, a CLI flag) is parsed into
 //! one of these types once; after that, no function takes a bare `String` for a meaningful value.
 
+pub mod access;
 pub mod application;
 pub mod audit;
 pub mod calendar;

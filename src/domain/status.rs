@@ -142,6 +142,18 @@ status_enum!(
 );
 
 status_enum!(
+    /// Why an application was rejected: organizers choose one, and the email explains it in the
+    /// applicant's language.
+    RejectReason, "reject reason" {
+        ProgramFull => "program_full",
+        Profile => "profile",
+        Incomplete => "incomplete",
+        Language => "language",
+        Other => "other",
+    }
+);
+
+status_enum!(
     /// The documents a graduate can receive.
     CertificateKind, "certificate kind" {
         AttestationOfSuccess => "attestation_of_success",

@@ -321,6 +321,7 @@ fn status_enums_match_the_check_constraints() {
             ("job_status_check", JobStatus::texts()),
             ("organizer_role_check", OrganizerRole::texts()),
             ("program_review_mode_check", ReviewMode::texts()),
+            ("application_reject_reason_check", RejectReason::texts()),
             ("certificate_kind_check", CertificateKind::texts()),
             ("application_document_kind_check", DocumentKind::texts()),
             (
