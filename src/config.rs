@@ -64,6 +64,8 @@ pub struct JobSettings {
     pub lease: Duration,
     /// How often an idle worker looks for due jobs.
     pub poll_interval: Duration,
+    /// How often the worker expires unpaid offers and sends deadline reminders.
+    pub deadline_interval: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -246,6 +248,7 @@ impl Config {
             },
             lease: Duration::from_secs(number("JOB_LEASE_SECS", 300)?.max(1)),
             poll_interval: Duration::from_millis(number("JOB_POLL_MS", 1_000)?.max(10)),
+            deadline_interval: Duration::from_secs(number("DEADLINE_SWEEP_SECS", 60)?.max(1)),
         };
         Ok(Config {
             app_env,

@@ -108,7 +108,8 @@ enum JobsCommand {
     },
     /// Give a dead job a fresh set of attempts.
     Retry { id: i64 },
-    /// Perform every due job once, then exit.
+    /// Expire unpaid offers past their deadline and queue due reminders, then perform every due job
+    /// once, then exit.
     RunOnce,
 }
 
@@ -377,6 +378,13 @@ async fn jobs(command: JobsCommand, config: Config) -> anyhow::Result<()> {
         }
         JobsCommand::RunOnce => {
             let worker = startup::worker(&config, store, Default::default()).context("worker")?;
+            let swept = worker.sweep_deadlines().await?;
+            if swept.expired + swept.reminded > 0 {
+                println!(
+                    "{} offers expired ({} seats offered down the waitlist), {} reminders queued",
+                    swept.expired, swept.cascaded, swept.reminded
+                );
+            }
             let report = worker.run_until_idle().await?;
             println!(
                 "{} done, {} to retry later, {} dead",

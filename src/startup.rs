@@ -129,6 +129,7 @@ pub fn worker(config: &Config, store: Arc<dyn Store>, wake: Arc<Notify>) -> anyh
         mailer,
         from,
         config.public_host().to_owned(),
+        config.public_url.clone(),
         config.jobs,
         wake,
     ))

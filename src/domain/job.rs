@@ -38,6 +38,37 @@ impl OutgoingEmail {
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 pub enum JobPayload {
     SendEmail(OutgoingEmail),
+    /// Tell an applicant about a change to their application. Queued in the transaction that makes the
+    /// change (by the store, which cannot render emails); the worker renders it once, in the applicant's
+    /// language, into a `SendEmail` job that replaces it in one transaction, so a retry resends the same
+    /// message.
+    Notify(Notice),
+}
+
+/// A change an applicant is told about by email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub application_id: String,
+    pub kind: NoticeKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// A seat is offered: pay by the deadline.
+    Offer,
+    /// On the waitlist.
+    Waitlisted,
+    /// Not accepted.
+    Rejected,
+    /// The deadline is this many days away.
+    Reminder { days: i32 },
+    /// The deadline passed unpaid: the seat went to someone else.
+    Expired,
+    /// An organizer moved the deadline.
+    DeadlineExtended,
+    /// The fee was waived in full: the applicant is enrolled.
+    Enrolled,
 }
 
 impl JobPayload {
@@ -45,6 +76,7 @@ impl JobPayload {
     pub fn kind(&self) -> &'static str {
         match self {
             JobPayload::SendEmail(_) => "send_email",
+            JobPayload::Notify(_) => "notify",
         }
     }
 }

@@ -15,4 +15,5 @@ pub mod email;
 pub mod job;
 pub mod locale;
 pub mod money;
+pub mod offer;
 pub mod status;

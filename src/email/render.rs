@@ -2,11 +2,16 @@
 //! `templates/emails/message.{txt,html}`. Rendered once, when the email is queued.
 
 use askama::Template;
+use fluent_templates::fluent_bundle::FluentValue;
 
+use crate::domain::calendar::format_paris_datetime;
 use crate::domain::email::EmailAddress;
-use crate::domain::job::OutgoingEmail;
+use crate::domain::job::{NoticeKind, OutgoingEmail};
+use crate::domain::locale::Locale;
+use crate::domain::money::{Currency, Money};
 use crate::domain::status::OrganizerRole;
 use crate::i18n::Tr;
+use crate::store::cohort::{NoticeContext, OfferRecord};
 
 #[derive(Template)]
 #[template(path = "emails/message.txt")]
@@ -145,4 +150,253 @@ pub fn application_received(
         &paragraphs,
         Some(link),
     )
+}
+
+/// Why a notice could not be written (the data it needs is missing: a bug or a manual edit).
+#[derive(Debug, thiserror::Error)]
+pub enum NoticeError {
+    #[error("the stored address is not valid: {0}")]
+    Address(String),
+    #[error("a {0} notice needs an offer, and the application has none")]
+    NoOffer(&'static str),
+}
+
+/// An email about a decision or a deadline, in the applicant's language, from the application's state
+/// when the worker renders it.
+pub fn notice(
+    ctx: &NoticeContext,
+    kind: NoticeKind,
+    link: &str,
+) -> Result<OutgoingEmail, NoticeError> {
+    let tr = Tr(ctx.locale);
+    let locale = ctx.locale;
+    let to = EmailAddress::parse(&ctx.email).map_err(|e| NoticeError::Address(e.to_string()))?;
+    let program = match locale {
+        Locale::En => ctx.program_title_en.clone(),
+        Locale::Fr => ctx.program_title_fr.clone(),
+    };
+    let offer = |what: &'static str| {
+        ctx.standing
+            .offer
+            .as_ref()
+            .ok_or(NoticeError::NoOffer(what))
+    };
+    let amount = |cents: i64| {
+        Money::from_cents(cents, Currency::Eur)
+            .map(|m| m.display(locale))
+            .unwrap_or_default()
+    };
+    let args = |extra: &[(&'static str, String)]| {
+        let mut a: Vec<(&'static str, FluentValue<'static>)> = vec![
+            ("program", program.clone().into()),
+            ("contact", ctx.contact_email.clone().into()),
+        ];
+        a.extend(
+            extra
+                .iter()
+                .map(|(k, v)| (*k, FluentValue::from(v.clone()))),
+        );
+        a
+    };
+    let offer_args = |o: &OfferRecord| {
+        args(&[
+            ("amount", amount(o.total_cents)),
+            ("deadline", format_paris_datetime(o.deadline_at, locale)),
+            ("reference", o.payment_reference.clone()),
+            ("explanation", o.explanation.clone()),
+        ])
+    };
+    let (subject, paragraphs) = match kind {
+        NoticeKind::Offer => {
+            let a = offer_args(offer("offer")?);
+            (
+                tr.t_args("notice-offer-subject", &a),
+                vec![
+                    tr.t_args("notice-offer-body", &a),
+                    tr.t_args("notice-offer-fee", &a),
+                    tr.t_args("notice-offer-pay", &a),
+                    tr.t_args("notice-offer-decline", &a),
+                ],
+            )
+        }
+        NoticeKind::Enrolled => {
+            let o = offer("enrolled")?;
+            let a = args(&[("reason", o.waiver_reason.clone().unwrap_or_default())]);
+            (
+                tr.t_args("notice-enrolled-subject", &a),
+                vec![
+                    tr.t_args("notice-enrolled-body", &a),
+                    tr.t_args("notice-enrolled-waiver", &a),
+                ],
+            )
+        }
+        NoticeKind::Waitlisted => {
+            let position = ctx.standing.waitlist_position.unwrap_or(1);
+            let mut a = args(&[]);
+            a.push(("position", FluentValue::from(position)));
+            (
+                tr.t_args("notice-waitlisted-subject", &a),
+                vec![
+                    tr.t_args("notice-waitlisted-body", &a),
+                    tr.t_args("notice-waitlisted-next", &a),
+                ],
+            )
+        }
+        NoticeKind::Rejected => {
+            let a = args(&[]);
+            let reason = ctx
+                .standing
+                .reject_reason
+                .unwrap_or(crate::domain::status::RejectReason::Other);
+            (
+                tr.t_args("notice-rejected-subject", &a),
+                vec![
+                    tr.t_args("notice-rejected-body", &a),
+                    tr.t_args(&format!("reject-reason-{}", reason.as_str()), &a),
+                    tr.t_args("notice-rejected-thanks", &a),
+                ],
+            )
+        }
+        NoticeKind::Reminder { days } => {
+            let mut a = offer_args(offer("reminder")?);
+            a.push(("days", FluentValue::from(i64::from(days))));
+            (
+                tr.t_args("notice-reminder-subject", &a),
+                vec![
+                    tr.t_args("notice-reminder-body", &a),
+                    tr.t_args("notice-offer-pay", &a),
+                    tr.t_args("notice-offer-decline", &a),
+                ],
+            )
+        }
+        NoticeKind::Expired => {
+            let a = offer_args(offer("expired")?);
+            (
+                tr.t_args("notice-expired-subject", &a),
+                vec![tr.t_args("notice-expired-body", &a)],
+            )
+        }
+        NoticeKind::DeadlineExtended => {
+            let a = offer_args(offer("extension")?);
+            (
+                tr.t_args("notice-extended-subject", &a),
+                vec![
+                    tr.t_args("notice-extended-body", &a),
+                    tr.t_args("notice-offer-pay", &a),
+                ],
+            )
+        }
+    };
+    Ok(compose(
+        tr,
+        &to,
+        ctx.given_names.clone(),
+        subject,
+        &paragraphs,
+        Some(link),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::status::{ApplicationStatus, OrderStatus, RejectReason};
+    use crate::store::cohort::Standing;
+    use time::macros::datetime;
+
+    fn context(locale: Locale) -> NoticeContext {
+        NoticeContext {
+            application_id: "app".into(),
+            email: "zofia@example.org".into(),
+            locale,
+            given_names: Some("Zofia".into()),
+            program_title_en: "Hands-on Training".into(),
+            program_title_fr: "Formation pratique".into(),
+            contact_email: "summerschool.medicine@u-paris.fr".into(),
+            status: ApplicationStatus::Accepted,
+            standing: Standing {
+                offer: Some(OfferRecord {
+                    order_id: "o".into(),
+                    status: OrderStatus::Pending,
+                    total_cents: 310_000,
+                    list_cents: Some(310_000),
+                    tier_code: Some("standard".into()),
+                    waiver_reason: Some("faculty guest".into()),
+                    explanation: "Tuition fee: €3,100".into(),
+                    payment_reference: "SS-ABCD-EFGH".into(),
+                    deadline_at: datetime!(2026-03-15 22:59:59 UTC),
+                    created_at: datetime!(2026-03-01 10:00 UTC),
+                }),
+                waitlist_position: Some(4),
+                reject_reason: Some(RejectReason::Language),
+            },
+        }
+    }
+
+    #[test]
+    fn every_notice_reads_well_in_both_languages() {
+        let kinds = [
+            NoticeKind::Offer,
+            NoticeKind::Enrolled,
+            NoticeKind::Waitlisted,
+            NoticeKind::Rejected,
+            NoticeKind::Reminder { days: 7 },
+            NoticeKind::Reminder { days: 1 },
+            NoticeKind::Expired,
+            NoticeKind::DeadlineExtended,
+        ];
+        for locale in [Locale::En, Locale::Fr] {
+            for kind in kinds {
+                let email = notice(&context(locale), kind, "http://x/applications/app").unwrap();
+                let all = format!("{}\n{}", email.subject, email.text);
+                assert!(
+                    !all.contains("notice-") && !all.contains("reject-reason-"),
+                    "{kind:?} {locale:?}: {all}"
+                );
+                assert!(
+                    email.html.contains(
+                        &askama::filters::escape(&email.subject, askama::filters::Html)
+                            .unwrap()
+                            .to_string()
+                    ) || email.html.contains(&email.subject),
+                    "{kind:?}: {} / {}",
+                    email.subject,
+                    email.html
+                );
+                assert_eq!(email.locale, locale);
+            }
+        }
+        let offer = notice(&context(Locale::En), NoticeKind::Offer, "http://x").unwrap();
+        assert_eq!(offer.subject, "A place for you: Hands-on Training");
+        assert!(offer.text.contains("€3,100"), "{}", offer.text);
+        assert!(
+            offer.text.contains("15 March 2026, 23:59"),
+            "Paris time: {}",
+            offer.text
+        );
+        assert!(offer.text.contains("SS-ABCD-EFGH"));
+        let fr = notice(
+            &context(Locale::Fr),
+            NoticeKind::Reminder { days: 1 },
+            "http://x",
+        )
+        .unwrap();
+        assert_eq!(
+            fr.subject,
+            "Plus qu'un jour pour payer : Formation pratique"
+        );
+        assert!(fr.text.contains("15 mars 2026 à 23h59"), "{}", fr.text);
+        let waitlisted = notice(&context(Locale::En), NoticeKind::Waitlisted, "http://x").unwrap();
+        assert!(
+            waitlisted.text.contains("number 4 on the waitlist"),
+            "{}",
+            waitlisted.text
+        );
+        let rejected = notice(&context(Locale::En), NoticeKind::Rejected, "http://x").unwrap();
+        assert!(
+            rejected.text.contains("taught entirely in English"),
+            "{}",
+            rejected.text
+        );
+    }
 }

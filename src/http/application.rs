@@ -1441,7 +1441,13 @@ pub(super) async fn send(
     );
     match state
         .store
-        .submit_application(applicant_id, id, &email, OffsetDateTime::now_utc())
+        .submit_application(
+            applicant_id,
+            id,
+            record.review_mode,
+            &email,
+            OffsetDateTime::now_utc(),
+        )
         .await
     {
         Ok(()) => {}

@@ -7,7 +7,7 @@ use tokio::sync::{Notify, watch};
 
 use crate::config::JobSettings;
 use crate::domain::job::JobPayload;
-use crate::email::{self, MailError, Mailer};
+use crate::email::{self, MailError, Mailer, render};
 use crate::store::{ClaimedJob, Store, StoreError};
 
 /// Why a job failed: a transient failure is retried, a permanent one buries the job at once.
@@ -29,6 +29,17 @@ pub enum Outcome {
     LeaseLost(i64),
 }
 
+/// What performing a job came to.
+enum Performed {
+    /// Done; keep this payload instead of the original when given (a sign-in link removed).
+    Done { scrubbed: Option<JobPayload> },
+    /// Done, and this job takes over (a notice rendered into its email).
+    FollowUp {
+        job: JobPayload,
+        application_id: Option<String>,
+    },
+}
+
 /// Totals of a `run_until_idle`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunReport {
@@ -44,6 +55,8 @@ pub struct Worker {
     mailer: Mailer,
     from: Mailbox,
     host: String,
+    /// Links in emails the worker renders point here.
+    public_url: String,
     settings: JobSettings,
     wake: Arc<Notify>,
 }
@@ -54,6 +67,7 @@ impl Worker {
         mailer: Mailer,
         from: Mailbox,
         host: String,
+        public_url: String,
         settings: JobSettings,
         wake: Arc<Notify>,
     ) -> Self {
@@ -62,6 +76,7 @@ impl Worker {
             mailer,
             from,
             host,
+            public_url,
             settings,
             wake,
         }
@@ -90,7 +105,30 @@ impl Worker {
         };
         let now = OffsetDateTime::now_utc();
         let outcome = match result {
-            Ok(scrubbed) => {
+            Ok(Performed::FollowUp {
+                job: next,
+                application_id,
+            }) => {
+                if self
+                    .store
+                    .complete_job_with(
+                        job.job_id,
+                        job.attempt,
+                        &next,
+                        application_id.as_deref(),
+                        now,
+                    )
+                    .await?
+                {
+                    self.wake.notify_one();
+                    tracing::info!("job done; its email is queued");
+                    Outcome::Done(job.job_id)
+                } else {
+                    tracing::warn!("job finished after its lease was taken over");
+                    Outcome::LeaseLost(job.job_id)
+                }
+            }
+            Ok(Performed::Done { scrubbed }) => {
                 if self
                     .store
                     .complete_job(job.job_id, job.attempt, scrubbed.as_ref(), now)
@@ -134,6 +172,24 @@ impl Worker {
         Ok(outcome)
     }
 
+    /// Expires unpaid offers past their deadline (their seats go down the waitlist) and queues the
+    /// reminders due. Several instances may sweep at once: each change is a conditional update.
+    pub async fn sweep_deadlines(
+        &self,
+    ) -> Result<crate::store::cohort::DeadlineReport, StoreError> {
+        let report = self.store.run_deadlines(OffsetDateTime::now_utc()).await?;
+        if report != Default::default() {
+            tracing::info!(
+                expired = report.expired,
+                reminded = report.reminded,
+                cascaded = report.cascaded,
+                "deadlines swept"
+            );
+            self.wake.notify_one();
+        }
+        Ok(report)
+    }
+
     /// Performs due jobs until none is left (jobs waiting for a retry later are left alone).
     pub async fn run_until_idle(&self) -> Result<RunReport, StoreError> {
         let mut report = RunReport::default();
@@ -151,9 +207,16 @@ impl Worker {
     /// Runs until `shutdown` turns true; the job in hand is always finished first.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!("worker started");
+        let mut last_sweep: Option<std::time::Instant> = None;
         loop {
             if *shutdown.borrow() {
                 break;
+            }
+            if last_sweep.is_none_or(|t| t.elapsed() >= self.settings.deadline_interval) {
+                last_sweep = Some(std::time::Instant::now());
+                if let Err(e) = self.sweep_deadlines().await {
+                    tracing::error!(error = %e, "the deadline sweep could not reach the store");
+                }
             }
             match self.run_one().await {
                 Ok(Outcome::Idle) => {
@@ -176,8 +239,8 @@ impl Worker {
         tracing::info!("worker stopped");
     }
 
-    /// Performs the job; returns what its payload becomes when it must not be kept as it was.
-    async fn perform(&self, job: &ClaimedJob) -> Result<Option<JobPayload>, JobError> {
+    /// Performs the job.
+    async fn perform(&self, job: &ClaimedJob) -> Result<Performed, JobError> {
         let payload: JobPayload = serde_json::from_value(job.payload.clone())
             .map_err(|e| JobError::Permanent(format!("unreadable {} payload: {e}", job.kind)))?;
         match payload {
@@ -195,9 +258,32 @@ impl Worker {
                         }
                         MailError::Smtp(_) | MailError::Io(_) => JobError::Transient(e.to_string()),
                     })?;
-                Ok(mail
-                    .scrub_after_send
-                    .then(|| JobPayload::SendEmail(mail.scrubbed())))
+                Ok(Performed::Done {
+                    scrubbed: mail
+                        .scrub_after_send
+                        .then(|| JobPayload::SendEmail(mail.scrubbed())),
+                })
+            }
+            JobPayload::Notify(notice) => {
+                let context = self
+                    .store
+                    .notice_context(&notice.application_id)
+                    .await
+                    .map_err(|e| match e {
+                        StoreError::NotFound => JobError::Permanent("no such application".into()),
+                        e => JobError::Transient(e.to_string()),
+                    })?;
+                let link = format!(
+                    "{}/applications/{}",
+                    self.public_url.trim_end_matches('/'),
+                    notice.application_id
+                );
+                let email = render::notice(&context, notice.kind, &link)
+                    .map_err(|e| JobError::Permanent(e.to_string()))?;
+                Ok(Performed::FollowUp {
+                    job: JobPayload::SendEmail(email),
+                    application_id: Some(notice.application_id),
+                })
             }
         }
     }

@@ -263,6 +263,7 @@ order by e.is_demo desc, e.year desc, e.slug";
 pub(super) struct JobRow {
     job_id: i64,
     kind: String,
+    payload: sqlx::types::Json<serde_json::Value>,
     status: String,
     attempts: i32,
     max_attempts: i32,
@@ -278,6 +279,7 @@ impl TryFrom<JobRow> for JobSummary {
         Ok(JobSummary {
             job_id: r.job_id,
             kind: r.kind,
+            payload: r.payload.0,
             status: r.status.parse().map_err(|e| corrupt("job.status", e))?,
             attempts: r.attempts,
             max_attempts: r.max_attempts,
@@ -350,6 +352,7 @@ pub(super) struct ApplicationRow {
     title_fr: String,
     edition_is_demo: bool,
     application_closes_at: Timestamp,
+    review_mode: String,
     status: String,
     submitted_at: Option<Timestamp>,
     created_at: Timestamp,
@@ -379,7 +382,7 @@ scoped_sql!(
     "
 select a.application_id, a.applicant_id, ap.email as applicant_email, a.program_id, e.slug as edition_slug,
        p.slug as program_slug, p.title_en, p.title_fr, e.is_demo as edition_is_demo, p.application_closes_at,
-       a.status, a.submitted_at, a.created_at, a.updated_at,
+       p.review_mode, a.status, a.submitted_at, a.created_at, a.updated_at,
        f.given_names, f.family_name, f.certificate_name, f.birth_date, f.nationality, f.residence_country, f.phone,
        f.address_line1, f.address_line2, f.address_city, f.address_postcode, f.address_country, f.category,
        f.study_year, f.institution, f.institution_country, f.partner_university, f.english_level, f.motivation,
@@ -487,6 +490,10 @@ pub(super) fn assemble_applications(
                     .status
                     .parse()
                     .map_err(|e| corrupt("application.status", e))?,
+                review_mode: r
+                    .review_mode
+                    .parse()
+                    .map_err(|e| corrupt("program.review_mode", e))?,
                 documents: by.remove(&r.application_id).unwrap_or_default(),
                 answers: answers_by.remove(&r.application_id).unwrap_or_default(),
                 questions: questions_by.get(&r.program_id).cloned().unwrap_or_default(),
@@ -1166,11 +1173,11 @@ macro_rules! shared_store_impl {
             ) -> Result<Vec<$crate::store::JobSummary>, $crate::store::StoreError> {
                 use $crate::store::JobFilter;
                 let sql = match filter {
-                    JobFilter::All => "select job_id, kind, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
+                    JobFilter::All => "select job_id, kind, payload, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
                          from job order by job_id desc limit $1",
-                    JobFilter::Dead => "select job_id, kind, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
+                    JobFilter::Dead => "select job_id, kind, payload, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
                          from job where status = 'dead' order by job_id desc limit $1",
-                    JobFilter::Pending => "select job_id, kind, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
+                    JobFilter::Pending => "select job_id, kind, payload, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
                          from job where status in ('queued', 'running') order by job_id desc limit $1",
                 };
                 let rows: Vec<$crate::store::common::JobRow> = sqlx::query_as(sql).bind(limit).fetch_all(&self.pool).await?;
@@ -1412,25 +1419,43 @@ macro_rules! shared_store_impl {
                 &self,
                 applicant_id: &str,
                 application_id: &str,
+                review_mode: $crate::domain::status::ReviewMode,
                 received: &$crate::domain::job::OutgoingEmail,
                 now: time::OffsetDateTime,
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::store::types::Timestamp;
                 let now = Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
+                // First come, first served takes a seat in this transaction: the program's lock comes
+                // first, as in every transaction that moves seats. Reviewed programs never touch it.
+                let first_come = review_mode == $crate::domain::status::ReviewMode::FirstCome;
+                let mut deadline_days = None;
+                if first_come {
+                    let program_id: Option<String> = sqlx::query_scalar(
+                        "select program_id from application where application_id = $1 and applicant_id = $2",
+                    )
+                    .bind(application_id)
+                    .bind(applicant_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some(program_id) = program_id {
+                        deadline_days = Some((Self::lock_program(&mut tx, &program_id, now).await?, program_id));
+                    }
+                }
                 // The owner, the state and the window checked by the update itself: one statement on
                 // the hot path, and the reason looked up only when it refuses.
-                let sent = sqlx::query(
+                let sent: Option<(String, String)> = sqlx::query_as(
                     "update application set status = 'submitted', submitted_at = $3, updated_at = $3
                      where application_id = $1 and applicant_id = $2 and status = 'draft'
-                       and $3 < (select p.application_closes_at from program p where p.program_id = application.program_id)",
+                       and $3 < (select p.application_closes_at from program p where p.program_id = application.program_id)
+                     returning program_id, (select p.review_mode from program p where p.program_id = application.program_id)",
                 )
                 .bind(application_id)
                 .bind(applicant_id)
                 .bind(now)
-                .execute(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
-                if sent.rows_affected() == 0 {
+                if sent.is_none() {
                     let status: Option<String> = sqlx::query_scalar(
                         "select status from application where application_id = $1 and applicant_id = $2",
                     )
@@ -1447,6 +1472,16 @@ macro_rules! shared_store_impl {
                 let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
                 Self::insert_audit(&mut tx, None, &actor, "application.submitted", ("application", application_id), "draft → submitted", now).await?;
                 Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(received.clone()), 8, now, Some(application_id)).await?;
+                if let Some((program_id, mode)) = sent
+                    && mode == "first_come"
+                {
+                    // The catalog may have switched the program to first come since the caller read it.
+                    let days = match deadline_days {
+                        Some((days, _)) => days,
+                        None => Self::lock_program(&mut tx, &program_id, now).await?,
+                    };
+                    Self::seat_or_waitlist_in_tx(&mut tx, application_id, &program_id, days, &actor, now).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }
@@ -1459,16 +1494,7 @@ macro_rules! shared_store_impl {
             ) -> Result<(), $crate::store::StoreError> {
                 let now = $crate::store::types::Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
-                let open = ["draft", "submitted", "under_review", "accepted", "waitlisted"];
-                let from = Self::require_status(&mut tx, applicant_id, application_id, &open, "not_open").await?;
-                sqlx::query("update application set status = 'withdrawn', updated_at = $2 where application_id = $1")
-                    .bind(application_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
-                let detail = format!("{from} → withdrawn");
-                Self::insert_audit(&mut tx, None, &actor, "application.withdrawn", ("application", application_id), &detail, now).await?;
+                Self::withdraw_in_tx(&mut tx, applicant_id, application_id, now).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -1505,8 +1531,10 @@ macro_rules! shared_store_impl {
                     .map(|(at, action)| TimelineEntry::Event { at: at.into(), action })
                     .collect();
                 for (at, payload, status) in emails {
-                    let $crate::domain::job::JobPayload::SendEmail(mail) = payload.0;
-                    entries.push(TimelineEntry::Email { at: at.into(), subject: mail.subject, sent: status == "done" });
+                    // A notice shows once it has become its email.
+                    if let $crate::domain::job::JobPayload::SendEmail(mail) = payload.0 {
+                        entries.push(TimelineEntry::Email { at: at.into(), subject: mail.subject, sent: status == "done" });
+                    }
                 }
                 entries.sort_by_key(|e| e.at());
                 Ok(entries)

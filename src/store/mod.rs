@@ -5,6 +5,7 @@
 //! constraint name, identical on both backends) and everything else apart.
 
 pub mod blobs;
+pub mod cohort;
 mod common;
 pub mod postgres;
 pub mod sqlite;
@@ -203,6 +204,8 @@ pub struct NewOrganizer {
 pub struct JobSummary {
     pub job_id: i64,
     pub kind: String,
+    /// What the job carries (an email's content, a notice's application and kind).
+    pub payload: serde_json::Value,
     pub status: JobStatus,
     pub attempts: i32,
     pub max_attempts: i32,
@@ -421,6 +424,8 @@ pub struct ApplicationRecord {
     pub program_title: LocalizedText,
     pub edition_is_demo: bool,
     pub application_closes_at: OffsetDateTime,
+    /// Whether the program reviews applications or takes them first come, first served.
+    pub review_mode: ReviewMode,
     pub status: ApplicationStatus,
     pub submitted_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
@@ -479,7 +484,7 @@ pub enum JobFilter {
 /// Domain-level storage operations. Each state change writes its audit event (and any job it causes)
 /// in the same transaction.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: cohort::CohortStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Answers when the database does.
@@ -628,10 +633,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
         applicant_id: &str,
         application_id: &str,
+        review_mode: ReviewMode,
         received: &OutgoingEmail,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
-    /// Any open state → withdrawn, audited. Refused (`not_open`) otherwise.
+    /// Any open state → withdrawn, audited. Refused (`not_open`) otherwise. A held seat (an offer
+    /// declined) goes to the first on the waitlist, in the same transaction.
     async fn withdraw_application(
         &self,
         applicant_id: &str,

@@ -7,6 +7,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use time::OffsetDateTime;
 
+use super::cohort::cohort_store_impl;
 use super::common::{ClaimRow, shared_store_impl};
 use super::types::Timestamp;
 use super::{Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError};
@@ -165,3 +166,4 @@ fn checkpoint_in_background(pool: SqlitePool) {
 }
 
 shared_store_impl!(SqliteStore, Sqlite, Backend::Sqlite);
+cohort_store_impl!(SqliteStore, Sqlite);

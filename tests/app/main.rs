@@ -8,6 +8,7 @@ mod api;
 mod applications;
 mod browser;
 mod cli;
+mod cohort;
 mod jobs;
 mod pages;
 mod store;

@@ -212,7 +212,9 @@ async fn constraints_have_the_same_names_on_both_backends() {
             role: summer_school::domain::status::OrganizerRole::Reviewer,
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$x$y".into(),
         };
-        let JobPayload::SendEmail(welcome) = mail(0);
+        let JobPayload::SendEmail(welcome) = mail(0) else {
+            unreachable!("mail() builds emails")
+        };
         s.create_organizer(&new, &welcome, &Actor::Cli, now)
             .await
             .unwrap();

@@ -1,0 +1,877 @@
+//! Turning applications into a cohort: offers that hold seats, the waitlist and its automatic
+//! cascade, rejections, payment deadlines with their reminders and expiry.
+//!
+//! Seats are exact under any concurrency because the database enforces them: `program.seats_held`
+//! only moves through conditional updates (`seats_held < capacity`) and a check constraint backs them.
+//! Every transaction that takes or frees a seat locks the program's row first, then the applications:
+//! one order everywhere, so no two transactions wait for each other (and two instances on one
+//! Postgres behave as one).
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use super::StoreError;
+use crate::domain::audit::Actor;
+use crate::domain::job::JobPayload;
+use crate::domain::locale::Locale;
+use crate::domain::offer::Adjustment;
+use crate::domain::status::{ApplicationStatus, OrderStatus, RejectReason};
+
+/// What an organizer decides about one application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecisionKind {
+    /// Offer a seat: the tier (default: the one the applicant asked for, else the standard one), an
+    /// optional adjustment, and the payment deadline.
+    Accept {
+        tier_code: Option<String>,
+        adjustment: Adjustment,
+        deadline: OffsetDateTime,
+    },
+    /// Put on the waitlist, ranked by the mean score at this moment, then by submission.
+    Waitlist,
+    Reject {
+        reason: RejectReason,
+    },
+}
+
+/// What a decision did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecisionOutcome {
+    /// A seat is held and an order awaits payment.
+    Offered {
+        order_id: String,
+        total_cents: i64,
+    },
+    /// The whole fee was waived: enrolled at once.
+    Enrolled {
+        order_id: String,
+    },
+    Waitlisted {
+        position: i64,
+    },
+    Rejected,
+}
+
+/// A frozen offer: the order that says what is owed and by when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OfferRecord {
+    pub order_id: String,
+    pub status: OrderStatus,
+    pub total_cents: i64,
+    pub list_cents: Option<i64>,
+    pub tier_code: Option<String>,
+    pub waiver_reason: Option<String>,
+    pub explanation: String,
+    pub payment_reference: String,
+    pub deadline_at: OffsetDateTime,
+    pub created_at: OffsetDateTime,
+}
+
+/// Where an application stands beyond its status.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Standing {
+    pub offer: Option<OfferRecord>,
+    /// 1 for the first in line; only while waitlisted.
+    pub waitlist_position: Option<i64>,
+    pub reject_reason: Option<RejectReason>,
+}
+
+/// What an email about an application needs to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeContext {
+    pub application_id: String,
+    pub email: String,
+    pub locale: Locale,
+    pub given_names: Option<String>,
+    pub program_title_en: String,
+    pub program_title_fr: String,
+    pub contact_email: String,
+    pub status: ApplicationStatus,
+    pub standing: Standing,
+}
+
+/// Seats of one program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seats {
+    pub capacity: i32,
+    pub held: i32,
+    pub waitlisted: i64,
+}
+
+/// What one pass over the deadlines did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeadlineReport {
+    pub expired: usize,
+    pub reminded: usize,
+    /// Offers made to waitlisted applicants because expired offers freed their seats.
+    pub cascaded: usize,
+}
+
+#[async_trait]
+pub trait CohortStore: Send + Sync {
+    /// Accept, waitlist or reject one application (submitted, under review, or waitlisted for accept
+    /// and reject). Refused(`"full"`) when no seat is left; Refused(`"state"`) when the application is
+    /// not in a state the decision applies to.
+    async fn decide(
+        &self,
+        application_id: &str,
+        decision: &DecisionKind,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<DecisionOutcome, StoreError>;
+
+    /// Expire unpaid offers whose deadline has passed (their seats go down the waitlist) and mark
+    /// reminders due. Safe to run on several instances at once.
+    async fn run_deadlines(&self, now: OffsetDateTime) -> Result<DeadlineReport, StoreError>;
+
+    /// Give a pending offer a later deadline (its reminders start again).
+    async fn extend_deadline(
+        &self,
+        application_id: &str,
+        deadline: OffsetDateTime,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// The offer, waitlist position and reject reason of an application.
+    async fn standing(&self, application_id: &str) -> Result<Standing, StoreError>;
+
+    /// Seats of a program.
+    async fn seats(&self, program_id: &str) -> Result<Seats, StoreError>;
+
+    /// What an email about this application needs.
+    async fn notice_context(&self, application_id: &str) -> Result<NoticeContext, StoreError>;
+
+    /// Marks a job done and queues the job it turned into, in one transaction: a rendered email
+    /// replaces its notice exactly once. False when the lease was lost.
+    async fn complete_job_with(
+        &self,
+        job_id: i64,
+        attempt: i32,
+        follow_up: &JobPayload,
+        application_id: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<bool, StoreError>;
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct OfferRow {
+    order_id: String,
+    status: String,
+    total_cents: i64,
+    list_cents: Option<i64>,
+    fee_tier_code: Option<String>,
+    waiver_reason: Option<String>,
+    price_explanation: String,
+    payment_reference: String,
+    deadline_at: super::types::Timestamp,
+    created_at: super::types::Timestamp,
+}
+
+impl TryFrom<OfferRow> for OfferRecord {
+    type Error = StoreError;
+    fn try_from(r: OfferRow) -> Result<Self, StoreError> {
+        Ok(OfferRecord {
+            status: r
+                .status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("fee_order.status: {e}")))?,
+            order_id: r.order_id,
+            total_cents: r.total_cents,
+            list_cents: r.list_cents,
+            tier_code: r.fee_tier_code,
+            waiver_reason: r.waiver_reason,
+            explanation: r.price_explanation,
+            payment_reference: r.payment_reference,
+            deadline_at: r.deadline_at.into(),
+            created_at: r.created_at.into(),
+        })
+    }
+}
+
+pub(super) const OFFER_SQL: &str =
+    "select order_id, status, total_cents, list_cents, fee_tier_code, waiver_reason,
+        price_explanation, payment_reference, deadline_at, created_at
+ from fee_order where application_id = $1";
+
+/// The applications ahead of `$1` on its program's waitlist, plus one: its position.
+pub(super) const WAITLIST_POSITION_SQL: &str = "select 1 + count(*)
+ from application a
+ join application b on b.program_id = a.program_id and b.status = 'waitlisted'
+ where a.application_id = $1
+   and (coalesce(b.waitlist_score, -1) > coalesce(a.waitlist_score, -1)
+        or (coalesce(b.waitlist_score, -1) = coalesce(a.waitlist_score, -1)
+            and (b.submitted_at < a.submitted_at
+                 or (b.submitted_at = a.submitted_at and b.application_id < a.application_id))))";
+
+/// The first in line on a program's waitlist.
+pub(super) const NEXT_WAITLISTED_SQL: &str = "select application_id from application
+ where program_id = $1 and status = 'waitlisted'
+ order by coalesce(waitlist_score, -1) desc, submitted_at, application_id
+ limit 1";
+
+/// The statuses an application holds a seat in.
+pub(super) const SEAT_HOLDING: [&str; 2] = ["accepted", "enrolled"];
+
+fn random_reference() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    crate::domain::offer::payment_reference(bytes)
+}
+
+pub(super) fn new_reference() -> String {
+    random_reference()
+}
+
+/// Implements [`CohortStore`] (and the seat-taking helpers other operations share) for a store type
+/// with `pool`, `begin_write()` and `write_pool()`, the helpers of `shared_store_impl!`.
+macro_rules! cohort_store_impl {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            /// Takes the program's row lock (every seat-moving transaction starts here) and returns the
+            /// program's payment deadline in days. NotFound if there is no such program.
+            async fn lock_program(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                program_id: &str,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<i32, $crate::store::StoreError> {
+                let days: Option<i32> = sqlx::query_scalar(
+                    "update program set updated_at = $2 where program_id = $1 returning payment_deadline_days",
+                )
+                .bind(program_id)
+                .bind(now)
+                .fetch_optional(&mut **tx)
+                .await?;
+                days.ok_or($crate::store::StoreError::NotFound)
+            }
+
+            /// Moves `application_id` from one of `from` to accepted, holding a seat, and writes its
+            /// order, audit event and notice. The program must already be locked by this transaction.
+            /// `Ok(None)` when the application was not in one of `from`; Refused("full") without a seat.
+            #[allow(clippy::too_many_arguments)]
+            async fn offer_in_tx(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                application_id: &str,
+                program_id: &str,
+                from: &[&str],
+                tier_code: Option<&str>,
+                adjustment: &$crate::domain::offer::Adjustment,
+                deadline: time::OffsetDateTime,
+                actor: &$crate::domain::audit::Actor,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<Option<$crate::store::cohort::DecisionOutcome>, $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                // The status is read under the program's lock, which every seat-moving change takes.
+                let asked: Option<(Option<String>, String, String)> = sqlx::query_as(
+                    "select f.requested_fee_tier, ap.locale, a.status
+                     from application a
+                     join applicant ap on ap.applicant_id = a.applicant_id
+                     join application_form f on f.application_id = a.application_id
+                     where a.application_id = $1 and a.program_id = $2",
+                )
+                .bind(application_id)
+                .bind(program_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let Some((requested, locale, previous)) = asked else {
+                    return Err($crate::store::StoreError::NotFound);
+                };
+                if !from.contains(&previous.as_str()) {
+                    return Ok(None);
+                }
+                let seat = sqlx::query(
+                    "update program set seats_held = seats_held + 1
+                     where program_id = $1 and seats_held < capacity",
+                )
+                .bind(program_id)
+                .execute(&mut **tx)
+                .await?;
+                if seat.rows_affected() == 0 {
+                    return Err($crate::store::StoreError::Refused("full".into()));
+                }
+                let wanted = tier_code.map(str::to_owned).or(requested);
+                let tiers: Vec<(String, String, String, i64, bool)> = sqlx::query_as(
+                    "select code, label_en, label_fr, amount_cents, is_standard from fee_tier
+                     where program_id = $1 order by position",
+                )
+                .bind(program_id)
+                .fetch_all(&mut **tx)
+                .await?;
+                let tier = wanted
+                    .as_deref()
+                    .and_then(|w| tiers.iter().find(|t| t.0 == w))
+                    .or_else(|| tiers.iter().find(|t| t.4))
+                    .ok_or_else(|| $crate::store::StoreError::Refused("no_tier".into()))?;
+                let locale = $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default();
+                let label = match locale {
+                    $crate::domain::locale::Locale::En => &tier.1,
+                    $crate::domain::locale::Locale::Fr => &tier.2,
+                };
+                let price = $crate::domain::offer::price(&tier.0, label, tier.3, adjustment, locale)
+                    .map_err(|e| $crate::store::StoreError::Refused(format!("price: {e}")))?;
+                let waived = price.total_cents == 0;
+                let status = if waived { "enrolled" } else { "accepted" };
+                let moved = sqlx::query(
+                    "update application set status = $2, decided_at = $3, updated_at = $3, reject_reason = null
+                     where application_id = $1 and status = $4",
+                )
+                .bind(application_id)
+                .bind(status)
+                .bind(now)
+                .bind(&previous)
+                .execute(&mut **tx)
+                .await?;
+                if moved.rows_affected() == 0 {
+                    sqlx::query("update program set seats_held = seats_held - 1 where program_id = $1")
+                        .bind(program_id)
+                        .execute(&mut **tx)
+                        .await?;
+                    return Ok(None);
+                }
+                let order_id = $crate::store::new_id();
+                sqlx::query(
+                    "insert into fee_order (order_id, application_id, status, total_cents, currency, price_explanation,
+                                            payment_reference, deadline_at, fee_tier_code, list_cents, waiver_reason,
+                                            created_at, updated_at)
+                     values ($1, $2, $3, $4, 'EUR', $5, $6, $7, $8, $9, $10, $11, $11)",
+                )
+                .bind(&order_id)
+                .bind(application_id)
+                .bind(if waived { "paid" } else { "pending" })
+                .bind(price.total_cents)
+                .bind(&price.explanation)
+                .bind($crate::store::cohort::new_reference())
+                .bind(Timestamp::new(deadline))
+                .bind(&price.tier_code)
+                .bind(price.list_cents)
+                .bind(&price.waiver_reason)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                let detail = format!(
+                    "{previous} → {status}; {} cents; deadline {}",
+                    price.total_cents,
+                    Timestamp::new(deadline).fixed_text()
+                );
+                Self::insert_audit(tx, None, actor, "application.accepted", ("application", application_id), &detail, now).await?;
+                let kind = if waived {
+                    $crate::domain::job::NoticeKind::Enrolled
+                } else {
+                    $crate::domain::job::NoticeKind::Offer
+                };
+                Self::insert_notice(tx, application_id, kind, now).await?;
+                Ok(Some(if waived {
+                    $crate::store::cohort::DecisionOutcome::Enrolled { order_id }
+                } else {
+                    $crate::store::cohort::DecisionOutcome::Offered { order_id, total_cents: price.total_cents }
+                }))
+            }
+
+            async fn insert_notice(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                application_id: &str,
+                kind: $crate::domain::job::NoticeKind,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let payload = $crate::domain::job::JobPayload::Notify($crate::domain::job::Notice {
+                    application_id: application_id.to_owned(),
+                    kind,
+                });
+                Self::insert_job(tx, &payload, 8, now, Some(application_id)).await?;
+                Ok(())
+            }
+
+            /// Gives back one seat of a locked program and offers freed seats down the waitlist until a
+            /// seat is taken or nobody waits. Returns how many offers it made.
+            async fn release_seat_in_tx(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                program_id: &str,
+                deadline_days: i32,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<usize, $crate::store::StoreError> {
+                sqlx::query(
+                    "update program set seats_held = seats_held - 1 where program_id = $1 and seats_held > 0",
+                )
+                .bind(program_id)
+                .execute(&mut **tx)
+                .await?;
+                let deadline = $crate::domain::offer::payment_deadline(
+                    now.0,
+                    u16::try_from(deadline_days).unwrap_or(14),
+                );
+                let mut offers = 0;
+                // Each pass offers the freed seat to the first in line; a pass that finds its candidate
+                // gone (decided meanwhile) tries the next one.
+                for _ in 0..64 {
+                    let next: Option<String> = sqlx::query_scalar($crate::store::cohort::NEXT_WAITLISTED_SQL)
+                        .bind(program_id)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    let Some(next) = next else { break };
+                    match Self::offer_in_tx(
+                        tx,
+                        &next,
+                        program_id,
+                        &["waitlisted"],
+                        None,
+                        &$crate::domain::offer::Adjustment::None,
+                        deadline,
+                        &$crate::domain::audit::Actor::System,
+                        now,
+                    )
+                    .await
+                    {
+                        Ok(Some(_)) => {
+                            offers += 1;
+                            break;
+                        }
+                        Ok(None) => continue,
+                        Err($crate::store::StoreError::Refused(r)) if r == "full" => break,
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(offers)
+            }
+
+            /// Withdraws an open application of this applicant; a held seat goes down the waitlist and
+            /// a pending order is cancelled.
+            async fn withdraw_in_tx(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                applicant_id: &str,
+                application_id: &str,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let program_id: Option<String> = sqlx::query_scalar(
+                    "select program_id from application where application_id = $1 and applicant_id = $2",
+                )
+                .bind(application_id)
+                .bind(applicant_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let Some(program_id) = program_id else {
+                    return Err($crate::store::StoreError::NotFound);
+                };
+                let days = Self::lock_program(tx, &program_id, now).await?;
+                let from: String = sqlx::query_scalar("select status from application where application_id = $1")
+                    .bind(application_id)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                let open = ["draft", "submitted", "under_review", "accepted", "waitlisted"];
+                if !open.contains(&from.as_str()) {
+                    return Err($crate::store::StoreError::Refused("not_open".into()));
+                }
+                sqlx::query("update application set status = 'withdrawn', updated_at = $2 where application_id = $1")
+                    .bind(application_id)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
+                let detail = format!("{from} → withdrawn");
+                Self::insert_audit(tx, None, &actor, "application.withdrawn", ("application", application_id), &detail, now).await?;
+                if $crate::store::cohort::SEAT_HOLDING.contains(&from.as_str()) {
+                    sqlx::query(
+                        "update fee_order set status = 'cancelled', updated_at = $2
+                         where application_id = $1 and status = 'pending'",
+                    )
+                    .bind(application_id)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                    Self::release_seat_in_tx(tx, &program_id, days, now).await?;
+                }
+                Ok(())
+            }
+
+            /// First come, first served: a submitted application takes a seat if one is left, else a
+            /// place on the waitlist. Runs in the submission's transaction, after the program's lock.
+            async fn seat_or_waitlist_in_tx(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                application_id: &str,
+                program_id: &str,
+                deadline_days: i32,
+                actor: &$crate::domain::audit::Actor,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let deadline = $crate::domain::offer::payment_deadline(
+                    now.0,
+                    u16::try_from(deadline_days).unwrap_or(14),
+                );
+                match Self::offer_in_tx(
+                    tx,
+                    application_id,
+                    program_id,
+                    &["submitted"],
+                    None,
+                    &$crate::domain::offer::Adjustment::None,
+                    deadline,
+                    actor,
+                    now,
+                )
+                .await
+                {
+                    Ok(_) => Ok(()),
+                    Err($crate::store::StoreError::Refused(r)) if r == "full" => {
+                        sqlx::query(
+                            "update application set status = 'waitlisted', decided_at = $2, updated_at = $2
+                             where application_id = $1 and status = 'submitted'",
+                        )
+                        .bind(application_id)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                        Self::insert_audit(tx, None, actor, "application.waitlisted", ("application", application_id), "submitted → waitlisted (no seat left)", now).await?;
+                        Self::insert_notice(tx, application_id, $crate::domain::job::NoticeKind::Waitlisted, now).await?;
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                }
+            }
+
+            async fn standing_of(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                application_id: &str,
+            ) -> Result<$crate::store::cohort::Standing, $crate::store::StoreError> {
+                let row: Option<(String, Option<String>)> = sqlx::query_as(
+                    "select status, reject_reason from application where application_id = $1",
+                )
+                .bind(application_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let Some((status, reason)) = row else {
+                    return Err($crate::store::StoreError::NotFound);
+                };
+                let offer: Option<$crate::store::cohort::OfferRow> = sqlx::query_as($crate::store::cohort::OFFER_SQL)
+                    .bind(application_id)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                let waitlist_position = if status == "waitlisted" {
+                    Some(
+                        sqlx::query_scalar::<_, i64>($crate::store::cohort::WAITLIST_POSITION_SQL)
+                            .bind(application_id)
+                            .fetch_one(&mut *conn)
+                            .await?,
+                    )
+                } else {
+                    None
+                };
+                Ok($crate::store::cohort::Standing {
+                    offer: offer.map(TryInto::try_into).transpose()?,
+                    waitlist_position,
+                    reject_reason: reason
+                        .map(|r| r.parse())
+                        .transpose()
+                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("application.reject_reason: {e}")))?,
+                })
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::cohort::CohortStore for $store {
+            async fn decide(
+                &self,
+                application_id: &str,
+                decision: &$crate::store::cohort::DecisionKind,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<$crate::store::cohort::DecisionOutcome, $crate::store::StoreError> {
+                use $crate::store::cohort::{DecisionKind, DecisionOutcome};
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let program_id: Option<String> =
+                    sqlx::query_scalar("select program_id from application where application_id = $1")
+                        .bind(application_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let Some(program_id) = program_id else {
+                    return Err($crate::store::StoreError::NotFound);
+                };
+                Self::lock_program(&mut tx, &program_id, now).await?;
+                let state = || $crate::store::StoreError::Refused("state".into());
+                let outcome = match decision {
+                    DecisionKind::Accept { tier_code, adjustment, deadline } => Self::offer_in_tx(
+                        &mut tx,
+                        application_id,
+                        &program_id,
+                        &["submitted", "under_review", "waitlisted"],
+                        tier_code.as_deref(),
+                        adjustment,
+                        *deadline,
+                        actor,
+                        now,
+                    )
+                    .await?
+                    .ok_or_else(state)?,
+                    DecisionKind::Waitlist => {
+                        let scores: Vec<i32> = sqlx::query_scalar("select score from review_score where application_id = $1")
+                            .bind(application_id)
+                            .fetch_all(&mut *tx)
+                            .await?;
+                        let mean = $crate::domain::offer::mean_score_hundredths(&scores);
+                        let moved = sqlx::query(
+                            "update application set status = 'waitlisted', waitlist_score = $2, decided_at = $3, updated_at = $3
+                             where application_id = $1 and status in ('submitted', 'under_review')",
+                        )
+                        .bind(application_id)
+                        .bind(mean)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                        if moved.rows_affected() == 0 {
+                            return Err(state());
+                        }
+                        let detail = match mean {
+                            Some(m) => format!("→ waitlisted; mean score {}", $crate::domain::offer::format_score(m)),
+                            None => "→ waitlisted; not scored".to_owned(),
+                        };
+                        Self::insert_audit(&mut tx, None, actor, "application.waitlisted", ("application", application_id), &detail, now).await?;
+                        Self::insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Waitlisted, now).await?;
+                        let position: i64 = sqlx::query_scalar($crate::store::cohort::WAITLIST_POSITION_SQL)
+                            .bind(application_id)
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        DecisionOutcome::Waitlisted { position }
+                    }
+                    DecisionKind::Reject { reason } => {
+                        let moved = sqlx::query(
+                            "update application set status = 'rejected', reject_reason = $2, decided_at = $3, updated_at = $3
+                             where application_id = $1 and status in ('submitted', 'under_review', 'waitlisted')",
+                        )
+                        .bind(application_id)
+                        .bind(reason.as_str())
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                        if moved.rows_affected() == 0 {
+                            return Err(state());
+                        }
+                        let detail = format!("→ rejected; reason {}", reason.as_str());
+                        Self::insert_audit(&mut tx, None, actor, "application.rejected", ("application", application_id), &detail, now).await?;
+                        Self::insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Rejected, now).await?;
+                        DecisionOutcome::Rejected
+                    }
+                };
+                tx.commit().await?;
+                Ok(outcome)
+            }
+
+            async fn run_deadlines(
+                &self,
+                now: time::OffsetDateTime,
+            ) -> Result<$crate::store::cohort::DeadlineReport, $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                let mut report = $crate::store::cohort::DeadlineReport::default();
+                let at = Timestamp::new(now);
+                // Expiry, one offer per transaction so a long list never holds the lock for long.
+                loop {
+                    let due: Vec<(String, String, String)> = sqlx::query_as(
+                        "select o.order_id, o.application_id, a.program_id
+                         from fee_order o join application a on a.application_id = o.application_id
+                         where o.status = 'pending' and o.deadline_at <= $1
+                         order by o.deadline_at, o.order_id
+                         limit 100",
+                    )
+                    .bind(at)
+                    .fetch_all(&self.pool)
+                    .await?;
+                    if due.is_empty() {
+                        break;
+                    }
+                    let mut progressed = false;
+                    for (order_id, application_id, program_id) in due {
+                        let mut tx = self.begin_write().await?;
+                        let days = Self::lock_program(&mut tx, &program_id, at).await?;
+                        let expired = sqlx::query(
+                            "update fee_order set status = 'expired', updated_at = $2
+                             where order_id = $1 and status = 'pending' and deadline_at <= $2",
+                        )
+                        .bind(&order_id)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                        if expired.rows_affected() == 0 {
+                            // Paid, extended or expired by another instance meanwhile.
+                            continue;
+                        }
+                        progressed = true;
+                        sqlx::query(
+                            "update application set status = 'expired', updated_at = $2
+                             where application_id = $1 and status = 'accepted'",
+                        )
+                        .bind(&application_id)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "application.expired", ("application", &application_id), "accepted → expired (unpaid at the deadline)", at).await?;
+                        Self::insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Expired, at).await?;
+                        report.cascaded += Self::release_seat_in_tx(&mut tx, &program_id, days, at).await?;
+                        tx.commit().await?;
+                        report.expired += 1;
+                    }
+                    if !progressed {
+                        break;
+                    }
+                }
+                // Reminders: offers whose deadline is within the furthest reminder.
+                let horizon = Timestamp::new(now + time::Duration::days(i64::from($crate::domain::offer::REMINDER_DAYS[0])));
+                let pending: Vec<(String, String, Timestamp, Timestamp, Option<i32>)> = sqlx::query_as(
+                    "select order_id, application_id, created_at, deadline_at, reminded_days from fee_order
+                     where status = 'pending' and deadline_at > $1 and deadline_at <= $2",
+                )
+                .bind(at)
+                .bind(horizon)
+                .fetch_all(&self.pool)
+                .await?;
+                for (order_id, application_id, created, deadline, reminded) in pending {
+                    let Some(days) = $crate::domain::offer::reminder_due(created.0, deadline.0, reminded, now) else {
+                        continue;
+                    };
+                    let mut tx = self.begin_write().await?;
+                    let marked = sqlx::query(
+                        "update fee_order set reminded_days = $2, updated_at = $3
+                         where order_id = $1 and status = 'pending' and deadline_at = $4
+                           and (reminded_days is null or reminded_days > $2)",
+                    )
+                    .bind(&order_id)
+                    .bind(days)
+                    .bind(at)
+                    .bind(deadline)
+                    .execute(&mut *tx)
+                    .await?;
+                    if marked.rows_affected() == 1 {
+                        Self::insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Reminder { days }, at).await?;
+                        tx.commit().await?;
+                        report.reminded += 1;
+                    }
+                }
+                Ok(report)
+            }
+
+            async fn extend_deadline(
+                &self,
+                application_id: &str,
+                deadline: time::OffsetDateTime,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                let now = Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let old: Option<Timestamp> = sqlx::query_scalar(
+                    "select deadline_at from fee_order where application_id = $1 and status = 'pending'",
+                )
+                .bind(application_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(old) = old else {
+                    return Err($crate::store::StoreError::Refused("no_pending_offer".into()));
+                };
+                if deadline <= old.0 || deadline <= now.0 {
+                    return Err($crate::store::StoreError::Refused("not_later".into()));
+                }
+                let moved = sqlx::query(
+                    "update fee_order set deadline_at = $2, reminded_days = null, updated_at = $3
+                     where application_id = $1 and status = 'pending' and deadline_at = $4",
+                )
+                .bind(application_id)
+                .bind(Timestamp::new(deadline))
+                .bind(now)
+                .bind(old)
+                .execute(&mut *tx)
+                .await?;
+                if moved.rows_affected() == 0 {
+                    return Err($crate::store::StoreError::Refused("no_pending_offer".into()));
+                }
+                let detail = format!("deadline {} → {}", old.fixed_text(), Timestamp::new(deadline).fixed_text());
+                Self::insert_audit(&mut tx, None, actor, "offer.deadline_extended", ("application", application_id), &detail, now).await?;
+                Self::insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::DeadlineExtended, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn standing(
+                &self,
+                application_id: &str,
+            ) -> Result<$crate::store::cohort::Standing, $crate::store::StoreError> {
+                let mut conn = self.pool.acquire().await?;
+                Self::standing_of(&mut *conn, application_id).await
+            }
+
+            async fn seats(&self, program_id: &str) -> Result<$crate::store::cohort::Seats, $crate::store::StoreError> {
+                let row: Option<(i32, i32, i64)> = sqlx::query_as(
+                    "select p.capacity, p.seats_held,
+                            (select count(*) from application a where a.program_id = p.program_id and a.status = 'waitlisted')
+                     from program p where p.program_id = $1",
+                )
+                .bind(program_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                let (capacity, held, waitlisted) = row.ok_or($crate::store::StoreError::NotFound)?;
+                Ok($crate::store::cohort::Seats { capacity, held, waitlisted })
+            }
+
+            async fn notice_context(
+                &self,
+                application_id: &str,
+            ) -> Result<$crate::store::cohort::NoticeContext, $crate::store::StoreError> {
+                let mut conn = self.pool.acquire().await?;
+                let row: Option<(String, String, Option<String>, String, String, String, String)> = sqlx::query_as(
+                    "select ap.email, ap.locale, f.given_names, p.title_en, p.title_fr, p.contact_email, a.status
+                     from application a
+                     join applicant ap on ap.applicant_id = a.applicant_id
+                     join program p on p.program_id = a.program_id
+                     left join application_form f on f.application_id = a.application_id
+                     where a.application_id = $1",
+                )
+                .bind(application_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let Some((email, locale, given_names, title_en, title_fr, contact_email, status)) = row else {
+                    return Err($crate::store::StoreError::NotFound);
+                };
+                let standing = Self::standing_of(&mut *conn, application_id).await?;
+                Ok($crate::store::cohort::NoticeContext {
+                    application_id: application_id.to_owned(),
+                    email,
+                    locale: $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default(),
+                    given_names,
+                    program_title_en: title_en,
+                    program_title_fr: title_fr,
+                    contact_email,
+                    status: status
+                        .parse()
+                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("application.status: {e}")))?,
+                    standing,
+                })
+            }
+
+            async fn complete_job_with(
+                &self,
+                job_id: i64,
+                attempt: i32,
+                follow_up: &$crate::domain::job::JobPayload,
+                application_id: Option<&str>,
+                now: time::OffsetDateTime,
+            ) -> Result<bool, $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(
+                    "update job set status = 'done', locked_until = null, finished_at = $3, updated_at = $3
+                     where job_id = $1 and attempts = $2 and status = 'running'",
+                )
+                .bind(job_id)
+                .bind(attempt)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                Self::insert_job(&mut tx, follow_up, 8, now, application_id).await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+        }
+    };
+}
+
+pub(super) use cohort_store_impl;

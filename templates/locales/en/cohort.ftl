@@ -1,0 +1,31 @@
+# Decisions, offers and deadlines: the emails applicants receive.
+
+notice-offer-subject = A place for you: { $program }
+notice-offer-body = Good news: you are offered a place in { $program }.
+notice-offer-fee = Your fee: { $explanation }.
+notice-offer-pay = Please pay { $amount } by { $deadline } (Paris time), with the reference { $reference }. If the fee is not paid by then, the place goes to the next person on the waitlist.
+notice-offer-decline = If you cannot come, please decline the offer on your application page, so that someone else can have the place.
+notice-enrolled-subject = You are enrolled: { $program }
+notice-enrolled-body = Your place in { $program } is confirmed.
+notice-enrolled-waiver = Your fee has been waived ({ $reason }): there is nothing to pay.
+notice-waitlisted-subject = On the waitlist: { $program }
+notice-waitlisted-body = Every place in { $program } is taken for now. You are number { $position } on the waitlist.
+notice-waitlisted-next = If a place frees up, we will offer it to you by email, with a deadline to pay. You can see your position on your application page at any time.
+notice-rejected-subject = Your application to { $program }
+notice-rejected-body = We are sorry: we cannot offer you a place in { $program }.
+notice-rejected-thanks = Thank you for your interest in our summer schools. For any question, write to { $contact }.
+notice-reminder-subject = { $days ->
+    [one] One day left to pay: { $program }
+   *[other] { $days } days left to pay: { $program }
+}
+notice-reminder-body = Your place in { $program } is held for you until { $deadline } (Paris time).
+notice-expired-subject = Your offer has expired: { $program }
+notice-expired-body = The deadline to pay for your place in { $program } passed on { $deadline } without payment, so the place has gone to the next person on the waitlist. If you think this is a mistake, please write to { $contact }.
+notice-extended-subject = New deadline to pay: { $program }
+notice-extended-body = The organizers have given you until { $deadline } (Paris time) to pay for your place in { $program }.
+
+reject-reason-program_full = Every place has been given to applicants whose profiles matched the program most closely.
+reject-reason-profile = Your studies and experience do not match what this program requires.
+reject-reason-incomplete = Your application was missing documents or answers we needed to assess it.
+reject-reason-language = The program is taught entirely in English, and your application does not show the level it requires.
+reject-reason-other = The organizers could not accept your application this year.

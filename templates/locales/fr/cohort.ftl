@@ -1,0 +1,31 @@
+# Décisions, offres et échéances : les courriels que reçoivent les candidats.
+
+notice-offer-subject = Une place pour vous : { $program }
+notice-offer-body = Bonne nouvelle : une place vous est proposée dans le programme { $program }.
+notice-offer-fee = Vos frais : { $explanation }.
+notice-offer-pay = Merci de régler { $amount } avant le { $deadline } (heure de Paris), avec la référence { $reference }. Sans paiement à cette date, la place sera proposée à la personne suivante sur la liste d'attente.
+notice-offer-decline = Si vous ne pouvez pas venir, merci de décliner l'offre depuis la page de votre candidature, afin que quelqu'un d'autre puisse avoir la place.
+notice-enrolled-subject = Vous êtes inscrit(e) : { $program }
+notice-enrolled-body = Votre place dans le programme { $program } est confirmée.
+notice-enrolled-waiver = Vos frais ont été pris en charge ({ $reason }) : vous n'avez rien à payer.
+notice-waitlisted-subject = Sur liste d'attente : { $program }
+notice-waitlisted-body = Toutes les places du programme { $program } sont prises pour le moment. Vous êtes numéro { $position } sur la liste d'attente.
+notice-waitlisted-next = Si une place se libère, nous vous la proposerons par courriel, avec une date limite de paiement. Votre position est visible à tout moment sur la page de votre candidature.
+notice-rejected-subject = Votre candidature au programme { $program }
+notice-rejected-body = Nous sommes désolés : nous ne pouvons pas vous proposer de place dans le programme { $program }.
+notice-rejected-thanks = Merci de l'intérêt que vous portez à nos écoles d'été. Pour toute question, écrivez à { $contact }.
+notice-reminder-subject = { $days ->
+    [one] Plus qu'un jour pour payer : { $program }
+   *[other] Plus que { $days } jours pour payer : { $program }
+}
+notice-reminder-body = Votre place dans le programme { $program } vous est réservée jusqu'au { $deadline } (heure de Paris).
+notice-expired-subject = Votre offre a expiré : { $program }
+notice-expired-body = La date limite de paiement de votre place dans le programme { $program } est passée le { $deadline } sans paiement : la place a été proposée à la personne suivante sur la liste d'attente. Si vous pensez qu'il s'agit d'une erreur, écrivez à { $contact }.
+notice-extended-subject = Nouvelle date limite de paiement : { $program }
+notice-extended-body = Les organisateurs vous donnent jusqu'au { $deadline } (heure de Paris) pour régler votre place dans le programme { $program }.
+
+reject-reason-program_full = Toutes les places ont été attribuées aux candidats dont le profil correspondait le mieux au programme.
+reject-reason-profile = Vos études et votre expérience ne correspondent pas à ce que demande ce programme.
+reject-reason-incomplete = Il manquait à votre candidature des documents ou des réponses nécessaires pour l'évaluer.
+reject-reason-language = Le programme est entièrement enseigné en anglais, et votre candidature ne montre pas le niveau requis.
+reject-reason-other = Les organisateurs n'ont pas pu retenir votre candidature cette année.
