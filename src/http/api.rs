@@ -188,6 +188,7 @@ pub async fn list_programs(State(state): State<AppState>) -> Result<Response, Ap
         super::applicant_api::list,
         super::applicant_api::start,
         super::applicant_api::show,
+        super::applicant_api::standing,
         super::applicant_api::save_step,
         super::applicant_api::upload,
         super::applicant_api::submit,
@@ -209,6 +210,8 @@ pub async fn list_programs(State(state): State<AppState>) -> Result<Response, Ap
         super::applicant_api::ApplicationJson,
         super::applicant_api::DocumentJson,
         super::applicant_api::TimelineJson,
+        super::applicant_api::StandingJson,
+        super::applicant_api::OfferJson,
     )),
     modifiers(&SessionAuth)
 )]

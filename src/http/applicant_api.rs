@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
             post(start),
         )
         .route("/api/v1/applications/{id}", get(show))
+        .route("/api/v1/applications/{id}/standing", get(standing))
         .route("/api/v1/applications/{id}/steps/{step}", put(save_step))
         .route(
             "/api/v1/applications/{id}/documents/{kind}",
@@ -407,6 +408,56 @@ pub async fn show(
 ) -> Result<Json<ApplicationJson>, ApiError> {
     let record = state.store.application(&a.applicant_id, &id).await?;
     Ok(Json(to_json(&record, Tr(locale))))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OfferJson {
+    /// `pending` (to pay), `paid`, `expired`, `cancelled`.
+    status: String,
+    amount_cents: i64,
+    currency: &'static str,
+    /// How the amount was reached, in the applicant's language.
+    explanation: String,
+    /// To quote with a bank transfer.
+    payment_reference: String,
+    #[serde(with = "time::serde::rfc3339")]
+    deadline_at: OffsetDateTime,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StandingJson {
+    /// The offer of a seat, once made.
+    offer: Option<OfferJson>,
+    /// 1 for the first in line; only while waitlisted.
+    waitlist_position: Option<i64>,
+    /// `program_full`, `profile`, `incomplete`, `language`, `other`; only when rejected.
+    reject_reason: Option<String>,
+}
+
+/// Where an application stands: its offer (amount, deadline, payment reference), its place on the
+/// waitlist, or why it was not accepted. To decline an offer, withdraw the application.
+#[utoipa::path(get, path = "/api/v1/applications/{id}/standing", tag = "applicants", params(("id" = String, Path)),
+    responses((status = 200, body = StandingJson), (status = 404, body = ApiProblem)), security(("session" = [])))]
+pub async fn standing(
+    State(state): State<AppState>,
+    ApiApplicant(a): ApiApplicant,
+    Path(id): Path<String>,
+) -> Result<Json<StandingJson>, ApiError> {
+    // Ownership first: someone else's application is a 404.
+    state.store.application(&a.applicant_id, &id).await?;
+    let s = state.store.standing(&id).await?;
+    Ok(Json(StandingJson {
+        offer: s.offer.map(|o| OfferJson {
+            status: o.status.as_str().to_owned(),
+            amount_cents: o.total_cents,
+            currency: "EUR",
+            explanation: o.explanation,
+            payment_reference: o.payment_reference,
+            deadline_at: o.deadline_at,
+        }),
+        waitlist_position: s.waitlist_position,
+        reject_reason: s.reject_reason.map(|r| r.as_str().to_owned()),
+    }))
 }
 
 /// Saves one step of a draft: `identity`, `contact`, `background`, `motivation` or `declaration`, with

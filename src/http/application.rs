@@ -1519,19 +1519,64 @@ async fn view(
         .application(&applicant.applicant_id, &id)
         .await?;
     let timeline = state.store.timeline(&applicant.applicant_id, &id).await?;
+    let standing = state.store.standing(&id).await?;
     let csrf = auth::issue_csrf(&state, &headers);
     let program = record.program_title.get(locale);
     let status = record.status;
-    let next_action = match status {
-        ApplicationStatus::Draft => tr.t1(
-            "application-next-draft",
-            "date",
-            format_paris_datetime(record.application_closes_at, locale),
-        ),
-        ApplicationStatus::Submitted | ApplicationStatus::UnderReview => {
-            tr.t("application-next-submitted")
+    let money = |cents: i64| {
+        crate::domain::money::Money::eur(cents)
+            .map(|m| m.display(locale))
+            .unwrap_or_default()
+    };
+    let mut next_details = Vec::new();
+    let next_action = match (status, &standing.offer) {
+        (ApplicationStatus::Accepted, Some(offer)) => {
+            next_details.push(tr.t1(
+                "application-offer-fee",
+                "explanation",
+                offer.explanation.clone(),
+            ));
+            tr.t_args(
+                "application-next-accepted",
+                &[
+                    ("amount", money(offer.total_cents).into()),
+                    (
+                        "deadline",
+                        format_paris_datetime(offer.deadline_at, locale).into(),
+                    ),
+                    ("reference", offer.payment_reference.clone().into()),
+                ],
+            )
         }
-        _ => tr.t("application-next-none"),
+        (ApplicationStatus::Enrolled, _) => tr.t("application-next-enrolled"),
+        (ApplicationStatus::Expired, Some(offer)) => tr.t1(
+            "application-next-expired",
+            "deadline",
+            format_paris_datetime(offer.deadline_at, locale),
+        ),
+        (ApplicationStatus::Waitlisted, _) => tr.tn(
+            "application-next-waitlisted",
+            "position",
+            standing.waitlist_position.unwrap_or(1),
+        ),
+        (ApplicationStatus::Rejected, _) => {
+            let reason = standing
+                .reject_reason
+                .unwrap_or(crate::domain::status::RejectReason::Other);
+            next_details.push(tr.t(&format!("reject-reason-{}", reason.as_str())));
+            tr.t("application-next-rejected")
+        }
+        _ => match status {
+            ApplicationStatus::Draft => tr.t1(
+                "application-next-draft",
+                "date",
+                format_paris_datetime(record.application_closes_at, locale),
+            ),
+            ApplicationStatus::Submitted | ApplicationStatus::UnderReview => {
+                tr.t("application-next-submitted")
+            }
+            _ => tr.t("application-next-none"),
+        },
     };
     let banner = (q.sent.is_some() && status == ApplicationStatus::Submitted).then(|| {
         (
@@ -1554,6 +1599,11 @@ async fn view(
                         "application.document_added",
                         "application.submitted",
                         "application.withdrawn",
+                        "application.accepted",
+                        "application.waitlisted",
+                        "application.rejected",
+                        "application.expired",
+                        "offer.deadline_extended",
                     ];
                     if known.contains(&action.as_str()) {
                         tr.t(&format!("timeline-{}", action.replace('.', "-")))
@@ -1586,6 +1636,8 @@ async fn view(
         reference: reference(&id),
         status: tr.t(&format!("application-status-{}", status.as_str())),
         next_action,
+        next_details,
+        declines_offer: status == ApplicationStatus::Accepted,
         continue_href: (status == ApplicationStatus::Draft)
             .then(|| format!("/applications/{id}/check")),
         documents: record

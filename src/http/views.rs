@@ -347,6 +347,10 @@ pub struct ApplicationTemplate {
     pub reference: String,
     pub status: String,
     pub next_action: String,
+    /// More about the next action: how the fee was set, why an application was not accepted.
+    pub next_details: Vec<String>,
+    /// Withdrawing now gives back an offered seat: the button says "decline the offer".
+    pub declines_offer: bool,
     pub continue_href: Option<String>,
     pub documents: Vec<(String, String, String)>,
     pub timeline: Vec<(String, String)>,

@@ -570,3 +570,125 @@ async fn an_applicant_can_ask_for_a_reduced_fee_with_its_proof() {
     assert!(check.contains("Medical students: €2,000") && check.contains("student card.jpg"));
     app.stop().await;
 }
+
+/// Makes the demo Hands-on school first come, first served, with one seat.
+async fn one_seat_first_come(app: &TestApp) {
+    use summer_school::domain::audit::Actor;
+    use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
+    use summer_school::domain::demo::demo_edition;
+    use summer_school::domain::status::ReviewMode;
+    let now = time::OffsetDateTime::now_utc();
+    let mut spec = demo_edition(&parse_catalog(SHIPPED_CATALOG).unwrap(), now.date());
+    let hands_on = spec
+        .programs
+        .iter_mut()
+        .find(|p| p.slug.as_str() == "hands-on-clinical-emergencies")
+        .unwrap();
+    hands_on.review_mode = ReviewMode::FirstCome;
+    hands_on.capacity = 1;
+    app.store
+        .load_edition(&spec, &Actor::Cli, now)
+        .await
+        .unwrap();
+    app.invalidate_catalog();
+}
+
+async fn apply_and_send(app: &TestApp, email: &str) -> String {
+    app.sign_in(email).await;
+    let id = start(app).await;
+    fill_everything(app, &id).await;
+    let (_, check) = app.page(&format!("/applications/{id}/check")).await;
+    let r = app
+        .post_form(
+            &format!("/applications/{id}/submit"),
+            &[("csrf", &csrf_of(&check))],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    id
+}
+
+#[tokio::test]
+async fn first_come_takes_the_seat_at_once_and_a_decline_passes_it_down_the_waitlist() {
+    let app = demo_app().await;
+    one_seat_first_come(&app).await;
+    let first = apply_and_send(&app, "first@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{first}")).await;
+    assert!(
+        page.contains("Accepted: pay to confirm your place"),
+        "{page}"
+    );
+    assert!(page.contains("Please pay €3,100 by"), "{page}");
+    assert!(page.contains("Decline the offer"), "{page}");
+
+    let second = apply_and_send(&app, "second@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{second}")).await;
+    assert!(page.contains("You are first on the waitlist"), "{page}");
+    let standing: serde_json::Value = app
+        .client
+        .get(format!(
+            "{}/api/v1/applications/{second}/standing",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(standing["waitlist_position"], 1, "{standing}");
+    assert!(standing["offer"].is_null(), "{standing}");
+
+    app.dispatch_pending_jobs().await;
+    let offer = app
+        .smtp
+        .wait_for_to("first@example.org", Duration::from_secs(5))
+        .await;
+    let mails: Vec<String> = app
+        .smtp
+        .wait_for(6, Duration::from_secs(5))
+        .await
+        .iter()
+        .filter_map(|m| m.header("Subject"))
+        .collect();
+    assert!(
+        mails.iter().any(|s| s.contains("A place for you"))
+            && mails.iter().any(|s| s.contains("On the waitlist")),
+        "{mails:?}"
+    );
+    assert!(offer.rcpt_to().contains("first@example.org"));
+
+    // The first declines: the seat goes to the second at once, with an email.
+    app.sign_in("first@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{first}")).await;
+    let r = app
+        .post_form(
+            &format!("/applications/{first}/withdraw"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = app.page(&format!("/applications/{first}")).await;
+    assert!(page.contains("Withdrawn"), "{page}");
+    app.sign_in("second@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{second}")).await;
+    assert!(page.contains("Please pay €3,100 by"), "{page}");
+    assert!(page.contains("A place was offered"), "{page}");
+    app.dispatch_pending_jobs().await;
+    let subjects: Vec<String> = app
+        .smtp
+        .messages()
+        .iter()
+        .filter(|m| m.rcpt_to().contains("second@example.org"))
+        .filter_map(|m| m.header("Subject"))
+        .collect();
+    assert!(
+        subjects
+            .iter()
+            .filter(|s| s.contains("A place for you"))
+            .count()
+            == 1,
+        "{subjects:?}"
+    );
+    app.stop().await;
+}

@@ -433,6 +433,15 @@ impl TestApp {
 
     /// Signs in as `email` through the real flow: form, email read back from SMTP, link, button.
     pub async fn sign_in(&self, email: &str) {
+        // Signing in again later must read the new link, not an older email.
+        let seen = self
+            .smtp
+            .messages()
+            .iter()
+            .filter(|m| m.rcpt_to().contains(email))
+            .map(|m| m.job_number())
+            .max()
+            .unwrap_or(0);
         let (_, html) = self.page("/sign-in").await;
         let r = self
             .post_form(
@@ -446,7 +455,22 @@ impl TestApp {
             .await;
         assert_eq!(r.status().as_u16(), 200, "sign-in request");
         self.dispatch_pending_jobs().await;
-        let mail = self.smtp.wait_for_to(email, Duration::from_secs(5)).await;
+        // The newest sign-in email to this address (other emails may arrive in between).
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mail = loop {
+            let newest = self
+                .smtp
+                .messages()
+                .into_iter()
+                .filter(|m| m.rcpt_to().contains(email) && m.job_number() > seen)
+                .filter(|m| m.link(&self.config.public_url).contains("/sign-in/link/"))
+                .max_by_key(|m| m.job_number());
+            if let Some(mail) = newest {
+                break mail;
+            }
+            assert!(Instant::now() < deadline, "no new sign-in email to {email}");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        };
         let link = mail.link(&self.config.public_url);
         let path = link.trim_start_matches(&self.config.public_url).to_owned();
         let (status, html) = self.page(&path).await;

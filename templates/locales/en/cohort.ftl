@@ -29,3 +29,21 @@ reject-reason-profile = Your studies and experience do not match what this progr
 reject-reason-incomplete = Your application was missing documents or answers we needed to assess it.
 reject-reason-language = The program is taught entirely in English, and your application does not show the level it requires.
 reject-reason-other = The organizers could not accept your application this year.
+
+# The applicant's page.
+application-next-accepted = You have a place. Please pay { $amount } by { $deadline } (Paris time), with the reference { $reference }. If the fee is not paid by then, the place goes to the next person on the waitlist.
+application-offer-fee = How your fee was set: { $explanation }.
+application-next-enrolled = Your place is confirmed. We will email you everything you need before the school starts.
+application-next-expired = The deadline to pay ({ $deadline }, Paris time) passed without payment, and the place has gone to the next person on the waitlist.
+application-next-waitlisted = { $position ->
+    [one] You are first on the waitlist. If a place frees up, we will email you an offer with a deadline to pay.
+   *[other] You are number { $position } on the waitlist. If a place frees up, we will email you an offer with a deadline to pay.
+}
+application-next-rejected = We are sorry: we could not offer you a place.
+application-decline = Decline the offer
+application-decline-hint = If you cannot come, decline the offer: your place goes at once to the next person on the waitlist. This cannot be undone.
+timeline-application-accepted = A place was offered
+timeline-application-waitlisted = Put on the waitlist
+timeline-application-rejected = Application not accepted
+timeline-application-expired = The offer expired unpaid
+timeline-offer-deadline_extended = The deadline to pay was extended

@@ -29,3 +29,21 @@ reject-reason-profile = Vos études et votre expérience ne correspondent pas à
 reject-reason-incomplete = Il manquait à votre candidature des documents ou des réponses nécessaires pour l'évaluer.
 reject-reason-language = Le programme est entièrement enseigné en anglais, et votre candidature ne montre pas le niveau requis.
 reject-reason-other = Les organisateurs n'ont pas pu retenir votre candidature cette année.
+
+# La page du candidat.
+application-next-accepted = Une place vous est proposée. Merci de régler { $amount } avant le { $deadline } (heure de Paris), avec la référence { $reference }. Sans paiement à cette date, la place sera proposée à la personne suivante sur la liste d'attente.
+application-offer-fee = Calcul de vos frais : { $explanation }.
+application-next-enrolled = Votre place est confirmée. Nous vous enverrons par courriel tout ce qu'il faut savoir avant le début de l'école.
+application-next-expired = La date limite de paiement ({ $deadline }, heure de Paris) est passée sans paiement : la place a été proposée à la personne suivante sur la liste d'attente.
+application-next-waitlisted = { $position ->
+    [one] Vous êtes premier sur la liste d'attente. Si une place se libère, nous vous enverrons une offre par courriel, avec une date limite de paiement.
+   *[other] Vous êtes numéro { $position } sur la liste d'attente. Si une place se libère, nous vous enverrons une offre par courriel, avec une date limite de paiement.
+}
+application-next-rejected = Nous sommes désolés : nous n'avons pas pu vous proposer de place.
+application-decline = Décliner l'offre
+application-decline-hint = Si vous ne pouvez pas venir, déclinez l'offre : votre place ira aussitôt à la personne suivante sur la liste d'attente. Ce choix est définitif.
+timeline-application-accepted = Une place a été proposée
+timeline-application-waitlisted = Inscription sur la liste d'attente
+timeline-application-rejected = Candidature non retenue
+timeline-application-expired = L'offre a expiré sans paiement
+timeline-offer-deadline_extended = La date limite de paiement a été repoussée
