@@ -176,6 +176,18 @@ pub struct ProgramSpec {
     pub fee_tiers: Vec<FeeTierSpec>,
     /// The program's own questions, asked with the motivation.
     pub questions: Vec<QuestionSpec>,
+    /// What reviewers score, each criterion from 1 to 5.
+    pub rubric: Vec<CriterionSpec>,
+    /// Reviewers do not see the applicant's name, nationality or institution.
+    pub blind_review: bool,
+}
+
+/// One criterion of a program's scoring rubric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriterionSpec {
+    /// Stable identifier, stored with each score (`motivation`).
+    pub key: Slug,
+    pub label: LocalizedText,
 }
 
 /// A question a program asks its applicants (a yes/no answer today).
@@ -263,6 +275,17 @@ struct RawProgram {
     fee_tiers: Vec<RawFeeTier>,
     #[serde(default)]
     questions: Vec<RawQuestion>,
+    #[serde(default)]
+    rubric: Vec<RawCriterion>,
+    #[serde(default)]
+    blind_review: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCriterion {
+    key: String,
+    label: LocalizedText,
 }
 
 #[derive(Deserialize)]
@@ -535,6 +558,30 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
             required: q.required,
         });
     }
+    let mut rubric: Vec<CriterionSpec> = Vec::with_capacity(p.rubric.len());
+    for (j, c) in p.rubric.into_iter().enumerate() {
+        let cf = |name: &str| format!("{at}.rubric[{j}].{name}");
+        let key_ok = !c.key.is_empty()
+            && c.key.len() <= 64
+            && c.key
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !key_ok {
+            return Err(invalid(
+                cf("key"),
+                format!("`{}` must be 1–64 characters of a–z, 0–9 and _", c.key),
+            ));
+        }
+        let key = Slug(c.key.clone());
+        if rubric.iter().any(|x| x.key == key) {
+            return Err(invalid(cf("key"), format!("`{key}` is used twice")));
+        }
+        c.label.check(&cf("label"), 200)?;
+        rubric.push(CriterionSpec {
+            key,
+            label: c.label,
+        });
+    }
     let standard = tiers.iter().filter(|t| t.standard).count();
     if standard != 1 {
         return Err(invalid(
@@ -563,6 +610,8 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
         contact_email: parse_email(&f("contact_email"), &p.contact_email)?,
         fee_tiers: tiers,
         questions,
+        rubric,
+        blind_review: p.blind_review,
     })
 }
 

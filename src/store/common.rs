@@ -47,6 +47,7 @@ pub(super) struct ProgramRow {
     review_mode: String,
     payment_deadline_days: i32,
     contact_email: String,
+    blind_review: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -69,7 +70,7 @@ select p.program_id, e.slug as edition_slug, e.title_en as edition_title_en,
        p.slug, p.title_en, p.title_fr, p.summary_en, p.summary_fr, p.audience_en, p.audience_fr,
        p.teaching_language, p.starts_on, p.ends_on, p.ects, p.hours, p.capacity, p.seats_held,
        p.application_opens_at, p.application_closes_at, p.review_mode, p.payment_deadline_days,
-       p.contact_email
+       p.contact_email, p.blind_review
 from program p
 join edition e on e.edition_id = p.edition_id
 order by e.is_demo desc, e.year desc, e.slug, p.position";
@@ -139,6 +140,11 @@ fn group_questions(rows: Vec<QuestionRow>) -> HashMap<String, Vec<QuestionRecord
     by
 }
 
+pub(super) const RUBRIC_SQL: &str = "
+select program_id, criterion_key, label_en, label_fr
+from program_criterion
+order by program_id, position";
+
 pub(super) const QUESTIONS_SQL: &str = "
 select program_id, question_key, label_en, label_fr, hint_en, hint_fr, required
 from program_question
@@ -157,8 +163,19 @@ pub(super) fn assemble_programs(
     certifications: Vec<(String, String)>,
     tiers: Vec<FeeTierRow>,
     questions: Vec<QuestionRow>,
+    rubric: Vec<(String, String, String, String)>,
 ) -> Result<Vec<ProgramRecord>, StoreError> {
     let mut questions_by = group_questions(questions);
+    let mut rubric_by: HashMap<String, Vec<super::CriterionRecord>> = HashMap::new();
+    for (id, key, en, fr) in rubric {
+        rubric_by
+            .entry(id)
+            .or_default()
+            .push(super::CriterionRecord {
+                key,
+                label: LocalizedText { en, fr },
+            });
+    }
     let mut places_by: HashMap<String, Vec<String>> = HashMap::new();
     for (id, name) in places {
         places_by.entry(id).or_default().push(name);
@@ -181,6 +198,8 @@ pub(super) fn assemble_programs(
                 certifications: certs_by.remove(&r.program_id).unwrap_or_default(),
                 fee_tiers: tiers_by.remove(&r.program_id).unwrap_or_default(),
                 questions: questions_by.remove(&r.program_id).unwrap_or_default(),
+                rubric: rubric_by.remove(&r.program_id).unwrap_or_default(),
+                blind_review: r.blind_review,
                 teaching_language: Locale::from_tag(&r.teaching_language)
                     .ok_or_else(|| corrupt("program.teaching_language", &r.teaching_language))?,
                 review_mode: r
@@ -646,9 +665,9 @@ macro_rules! shared_store_impl {
                     "insert into program (program_id, edition_id, slug, position, title_en, title_fr, summary_en,
                          summary_fr, audience_en, audience_fr, teaching_language, starts_on, ends_on, ects, hours,
                          capacity, application_opens_at, application_closes_at, review_mode, payment_deadline_days,
-                         contact_email, created_at, updated_at)
+                         contact_email, blind_review, created_at, updated_at)
                      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                         $20, $21, $22, $22)
+                         $20, $21, $23, $22, $22)
                      on conflict (program_id) do update set
                          position = excluded.position, title_en = excluded.title_en, title_fr = excluded.title_fr,
                          summary_en = excluded.summary_en, summary_fr = excluded.summary_fr,
@@ -658,7 +677,8 @@ macro_rules! shared_store_impl {
                          capacity = excluded.capacity, application_opens_at = excluded.application_opens_at,
                          application_closes_at = excluded.application_closes_at, review_mode = excluded.review_mode,
                          payment_deadline_days = excluded.payment_deadline_days,
-                         contact_email = excluded.contact_email, updated_at = excluded.updated_at",
+                         contact_email = excluded.contact_email, blind_review = excluded.blind_review,
+                         updated_at = excluded.updated_at",
                 )
                 .bind(&program_id)
                 .bind(edition_id)
@@ -682,8 +702,26 @@ macro_rules! shared_store_impl {
                 .bind(i32::from(p.payment_deadline_days))
                 .bind(p.contact_email.as_str())
                 .bind(now)
+                .bind(p.blind_review)
                 .execute(&mut **tx)
                 .await?;
+                sqlx::query("delete from program_criterion where program_id = $1")
+                    .bind(&program_id)
+                    .execute(&mut **tx)
+                    .await?;
+                for (i, c) in p.rubric.iter().enumerate() {
+                    sqlx::query(
+                        "insert into program_criterion (program_id, criterion_key, position, label_en, label_fr)
+                         values ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(&program_id)
+                    .bind(c.key.as_str())
+                    .bind(i32::try_from(i).unwrap_or(i32::MAX))
+                    .bind(&c.label.en)
+                    .bind(&c.label.fr)
+                    .execute(&mut **tx)
+                    .await?;
+                }
 
                 sqlx::query("delete from program_place where program_id = $1")
                     .bind(&program_id)
@@ -894,8 +932,10 @@ macro_rules! shared_store_impl {
                 let certs: Vec<(String, String)> = sqlx::query_as(c::CERTIFICATIONS_SQL).fetch_all(&mut *tx).await?;
                 let tiers: Vec<c::FeeTierRow> = sqlx::query_as(c::FEE_TIERS_SQL).fetch_all(&mut *tx).await?;
                 let questions: Vec<c::QuestionRow> = sqlx::query_as(c::QUESTIONS_SQL).fetch_all(&mut *tx).await?;
+                let rubric: Vec<(String, String, String, String)> =
+                    sqlx::query_as(c::RUBRIC_SQL).fetch_all(&mut *tx).await?;
                 tx.commit().await?;
-                c::assemble_programs(rows, places, certs, tiers, questions)
+                c::assemble_programs(rows, places, certs, tiers, questions, rubric)
             }
 
             async fn create_organizer(

@@ -8,6 +8,7 @@ pub mod blobs;
 pub mod cohort;
 mod common;
 pub mod postgres;
+pub mod review;
 pub mod sqlite;
 pub mod types;
 
@@ -163,6 +164,17 @@ pub struct ProgramRecord {
     pub certifications: Vec<CertificateKind>,
     pub fee_tiers: Vec<FeeTierRecord>,
     pub questions: Vec<QuestionRecord>,
+    /// What reviewers score (1–5 each).
+    pub rubric: Vec<CriterionRecord>,
+    /// Reviewers do not see who the applicant is.
+    pub blind_review: bool,
+}
+
+/// One criterion of a program's scoring rubric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriterionRecord {
+    pub key: String,
+    pub label: LocalizedText,
 }
 
 /// A program's own question.
@@ -484,7 +496,7 @@ pub enum JobFilter {
 /// Domain-level storage operations. Each state change writes its audit event (and any job it causes)
 /// in the same transaction.
 #[async_trait]
-pub trait Store: cohort::CohortStore + Send + Sync + 'static {
+pub trait Store: cohort::CohortStore + review::ReviewStore + Send + Sync + 'static {
     fn backend(&self) -> Backend;
 
     /// Answers when the database does.
