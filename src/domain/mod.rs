@@ -16,3 +16,4 @@ pub mod job;
 pub mod locale;
 pub mod money;
 pub mod status;
+pub mod totp;
