@@ -7,6 +7,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use super::common::{ClaimRow, shared_store_impl};
+use super::organizers::organizer_store_impl;
 use super::types::Timestamp;
 use super::{Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError, redact_url};
 
@@ -78,3 +79,4 @@ impl PgStore {
 }
 
 shared_store_impl!(PgStore, Postgres, Backend::Postgres);
+organizer_store_impl!(PgStore, Postgres);

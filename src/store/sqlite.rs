@@ -8,6 +8,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use time::OffsetDateTime;
 
 use super::common::{ClaimRow, shared_store_impl};
+use super::organizers::organizer_store_impl;
 use super::types::Timestamp;
 use super::{Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError};
 
@@ -165,3 +166,4 @@ fn checkpoint_in_background(pool: SqlitePool) {
 }
 
 shared_store_impl!(SqliteStore, Sqlite, Backend::Sqlite);
+organizer_store_impl!(SqliteStore, Sqlite);
