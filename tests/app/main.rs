@@ -9,5 +9,6 @@ mod applications;
 mod browser;
 mod cli;
 mod jobs;
+mod organizers;
 mod pages;
 mod store;

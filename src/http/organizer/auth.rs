@@ -748,6 +748,49 @@ mod tests {
         assert_eq!(next_path(None), "/organizer");
     }
 
+    fn organizer(role: crate::domain::status::OrganizerRole, programs: &[&str]) -> Organizer {
+        Organizer {
+            organizer_id: "o".into(),
+            organization_id: "org".into(),
+            email: "o@u-paris.fr".into(),
+            display_name: "O".into(),
+            access: Access {
+                role,
+                programs: programs.iter().map(|p| (*p).to_owned()).collect(),
+            },
+            totp_enabled: false,
+            session_hash: "h".into(),
+        }
+    }
+
+    #[test]
+    fn a_program_not_covered_is_not_found_and_a_missing_permission_is_denied() {
+        use crate::domain::status::OrganizerRole::*;
+        let reviewer = organizer(Reviewer, &["ai"]);
+        assert!(reviewer.require(Permission::Review, "ai").is_ok());
+        assert!(matches!(
+            reviewer.require(Permission::Review, "hands-on"),
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            reviewer.require(Permission::Decide, "ai"),
+            Err(AppError::Denied)
+        ));
+        assert!(matches!(
+            reviewer.require_anywhere(Permission::ManageOrganizers),
+            Err(AppError::Denied)
+        ));
+        let admin = organizer(Admin, &[]);
+        assert!(admin.require(Permission::Decide, "anything").is_ok());
+        assert!(admin.require_anywhere(Permission::ManageOrganizers).is_ok());
+        let finance = organizer(Finance, &[]);
+        assert!(finance.require(Permission::ExtendDeadline, "ai").is_ok());
+        assert!(matches!(
+            finance.require(Permission::Decide, "ai"),
+            Err(AppError::Denied)
+        ));
+    }
+
     #[test]
     fn lock_times_are_shown_in_paris() {
         let winter = time::macros::datetime!(2026-01-10 13:05 UTC);
