@@ -10,5 +10,6 @@ pub mod email;
 pub mod http;
 pub mod i18n;
 pub mod jobs;
+pub mod password;
 pub mod startup;
 pub mod store;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use time::OffsetDateTime;
 
 use summer_school::config::{Config, LogFormat};
+use summer_school::domain::access::organization_wide;
 use summer_school::domain::audit::Actor;
 use summer_school::domain::email::EmailAddress;
 use summer_school::domain::job::JobPayload;
@@ -17,7 +18,7 @@ use summer_school::domain::status::OrganizerRole;
 use summer_school::email::render;
 use summer_school::i18n::Tr;
 use summer_school::startup;
-use summer_school::store::{JobFilter, NewOrganizer, StoreError};
+use summer_school::store::{JobFilter, NewOrganizer, ProgramRecord, StoreError};
 
 #[derive(Parser)]
 #[command(
@@ -86,6 +87,10 @@ enum AdminCommand {
         /// Language of the welcome email (en or fr).
         #[arg(long, default_value = "en")]
         lang: String,
+        /// A program given to a program director or reviewer (repeat for several): its slug gives
+        /// that program in every edition, `EDITION/SLUG` only in one (like `2026/ai-digital-innovation`).
+        #[arg(long = "program", value_name = "SLUG")]
+        programs: Vec<String>,
     },
     /// Queue a test email, to check the mail settings.
     SendTestEmail {
@@ -253,6 +258,34 @@ fn generate_password() -> anyhow::Result<String> {
         .collect())
 }
 
+/// The ids of the programs named by `--program` (a slug: every edition's; `EDITION/SLUG`: one).
+fn program_ids(all: &[ProgramRecord], wanted: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for w in wanted {
+        let found: Vec<&ProgramRecord> = match w.split_once('/') {
+            Some((edition, slug)) => all
+                .iter()
+                .filter(|p| p.edition_slug == edition && p.slug == slug)
+                .collect(),
+            None => all.iter().filter(|p| p.slug == *w).collect(),
+        };
+        if found.is_empty() {
+            let known: Vec<String> = all
+                .iter()
+                .map(|p| format!("{}/{}", p.edition_slug, p.slug))
+                .collect();
+            bail!(
+                "--program: there is no program `{w}` (known: {})",
+                known.join(", ")
+            );
+        }
+        ids.extend(found.into_iter().map(|p| p.program_id.clone()));
+    }
+    ids.sort();
+    ids.dedup();
+    Ok(ids)
+}
+
 async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
     match command {
         AdminCommand::CreateOrganizer {
@@ -261,9 +294,15 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
             role,
             organization,
             lang,
+            programs,
         } => {
             let email = EmailAddress::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
             let role: OrganizerRole = role.parse().map_err(|e| anyhow!("--role: {e}"))?;
+            if organization_wide(role) && !programs.is_empty() {
+                bail!(
+                    "--program: the role {role} acts on every program; give programs to program_director or reviewer only"
+                );
+            }
             let locale = parse_locale(&lang)?;
             let display_name = name
                 .map(|n| n.trim().to_owned())
@@ -287,6 +326,7 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
                     }
                 }
             };
+            let program_ids = program_ids(&store.programs().await?, &programs)?;
             let password = generate_password()?;
             let hash = argon2::Argon2::default()
                 .hash_password(password.as_bytes())
@@ -305,6 +345,7 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
                 display_name,
                 role,
                 password_hash: hash,
+                programs: program_ids,
             };
             store
                 .create_organizer(&new, &welcome, &Actor::Cli, OffsetDateTime::now_utc())
@@ -315,7 +356,14 @@ async fn admin(command: AdminCommand, config: Config) -> anyhow::Result<()> {
                     }
                     other => other.into(),
                 })?;
-            println!("organizer {email} created with role {role}; a welcome email is queued");
+            let given = if new.programs.is_empty() {
+                String::new()
+            } else {
+                format!(" on {} program(s)", new.programs.len())
+            };
+            println!(
+                "organizer {email} created with role {role}{given}; a welcome email is queued"
+            );
             println!("temporary password (shown once, not stored): {password}");
             Ok(())
         }

@@ -17,3 +17,4 @@ pub mod locale;
 pub mod money;
 pub mod offer;
 pub mod status;
+pub mod totp;

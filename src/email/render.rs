@@ -91,7 +91,7 @@ pub fn organizer_welcome(
         Some(name.to_owned()),
         tr.t("email-organizer-welcome-subject"),
         &[body],
-        Some(public_url),
+        Some(&format!("{public_url}/organizer/sign-in")),
     )
 }
 
@@ -295,6 +295,38 @@ pub fn notice(
         &paragraphs,
         Some(link),
     ))
+}
+
+/// An invitation to become an organizer, with its single-use link. Its body is removed from the outbox
+/// once delivered.
+pub fn organizer_invitation(
+    tr: Tr,
+    to: &EmailAddress,
+    name: &str,
+    role: OrganizerRole,
+    inviter: &str,
+    link: &str,
+) -> OutgoingEmail {
+    let body = tr.t_args(
+        "email-organizer-invitation-body",
+        &[
+            ("inviter", inviter.to_owned().into()),
+            (
+                "role",
+                tr.t(&format!("organizer-role-{}", role.as_str())).into(),
+            ),
+        ],
+    );
+    let mut email = compose(
+        tr,
+        to,
+        Some(name.to_owned()),
+        tr.t("email-organizer-invitation-subject"),
+        &[body, tr.t("email-organizer-invitation-expiry")],
+        Some(link),
+    );
+    email.scrub_after_send = true;
+    email
 }
 
 #[cfg(test)]

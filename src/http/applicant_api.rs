@@ -98,7 +98,7 @@ impl From<AppError> for ApiError {
                 "not_found",
                 "There is nothing at this address.".into(),
             ),
-            AppError::Forbidden => {
+            AppError::Forbidden | AppError::Denied => {
                 problem(StatusCode::FORBIDDEN, "forbidden", "Not allowed.".into())
             }
             AppError::Internal(e) => {

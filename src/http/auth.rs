@@ -161,9 +161,19 @@ pub struct Csrf {
     pub set_cookie: Option<HeaderValue>,
 }
 
+/// What a CSRF token is bound to: the applicant's and the organizer's sessions (either or both), or
+/// before any sign-in an anonymous cookie.
 fn binding(headers: &HeaderMap) -> Option<String> {
-    if let Some(session) = cookies::get(headers, SESSION_COOKIE).filter(|t| t.len() == 64) {
-        return Some(format!("session:{}", sha256_hex(session)));
+    let applicant = cookies::get(headers, SESSION_COOKIE)
+        .filter(|t| t.len() == 64)
+        .map(|s| format!("session:{}", sha256_hex(s)));
+    let organizer = cookies::get(headers, super::organizer::auth::ORGANIZER_COOKIE)
+        .filter(|t| t.len() == 64)
+        .map(|s| format!("organizer:{}", sha256_hex(s)));
+    match (applicant, organizer) {
+        (Some(a), Some(o)) => return Some(format!("{a}|{o}")),
+        (Some(one), None) | (None, Some(one)) => return Some(one),
+        (None, None) => {}
     }
     cookies::get(headers, CSRF_COOKIE)
         .filter(|t| t.len() == 64)

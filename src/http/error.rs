@@ -19,6 +19,9 @@ pub enum AppError {
     /// A form without its CSRF token, or with another visitor's.
     #[error("forbidden")]
     Forbidden,
+    /// A signed-in organizer whose role does not allow this.
+    #[error("denied")]
+    Denied,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -37,6 +40,7 @@ impl From<StoreError> for AppError {
 pub enum ErrorPage {
     NotFound,
     Forbidden,
+    Denied,
     Internal,
 }
 
@@ -45,6 +49,7 @@ impl IntoResponse for AppError {
         let (status, page) = match &self {
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound),
             AppError::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden),
+            AppError::Denied => (StatusCode::FORBIDDEN, ErrorPage::Denied),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal)
@@ -69,6 +74,11 @@ pub fn render(page: ErrorPage, locale: Locale, config: &Config) -> Response {
             StatusCode::FORBIDDEN,
             tr.t("forbidden-title"),
             tr.t("forbidden-body"),
+        ),
+        ErrorPage::Denied => (
+            StatusCode::FORBIDDEN,
+            tr.t("denied-title"),
+            tr.t("denied-body"),
         ),
         ErrorPage::Internal => (
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -13,6 +13,7 @@ pub mod cookies;
 pub mod error;
 pub mod health;
 pub mod lang;
+pub mod organizer;
 pub mod public;
 pub mod sign_in;
 pub mod views;
@@ -114,6 +115,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sign_in::router())
         .merge(application::router())
         .merge(applicant_api::router())
+        .merge(organizer::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), error_pages))
         .layer(CatchPanicLayer::custom(|_| {

@@ -972,8 +972,10 @@ macro_rules! shared_store_impl {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                let access = $crate::domain::access::Access { role: new.role, programs: new.programs.clone() };
+                Self::put_organizer_programs(&mut tx, &organizer_id, &access).await?;
                 Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(welcome.clone()), 8, now, None).await?;
-                let detail = format!("role {}", new.role);
+                let detail = $crate::store::organizers::access_detail(&access);
                 Self::insert_audit(&mut tx, Some(&organization_id), actor, "organizer.created", ("organizer", &organizer_id), &detail, now)
                     .await?;
                 tx.commit().await?;

@@ -7,6 +7,7 @@
 pub mod blobs;
 pub mod cohort;
 mod common;
+pub mod organizers;
 pub mod postgres;
 pub mod review;
 pub mod sqlite;
@@ -28,6 +29,7 @@ use crate::domain::status::{
     ApplicationStatus, CertificateKind, DocumentKind, JobStatus, OrganizerRole, ReviewMode,
 };
 
+pub use organizers::OrganizerStore;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -209,6 +211,8 @@ pub struct NewOrganizer {
     pub role: OrganizerRole,
     /// An argon2id PHC string; never the password itself.
     pub password_hash: String,
+    /// Program ids given to a program director or reviewer (ignored for organization-wide roles).
+    pub programs: Vec<String>,
 }
 
 /// A job as listed to operators (no payload: it may hold personal data).
@@ -496,7 +500,9 @@ pub enum JobFilter {
 /// Domain-level storage operations. Each state change writes its audit event (and any job it causes)
 /// in the same transaction.
 #[async_trait]
-pub trait Store: cohort::CohortStore + review::ReviewStore + Send + Sync + 'static {
+pub trait Store:
+    OrganizerStore + cohort::CohortStore + review::ReviewStore + Send + Sync + 'static
+{
     fn backend(&self) -> Backend;
 
     /// Answers when the database does.

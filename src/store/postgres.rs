@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use super::cohort::cohort_store_impl;
 use super::common::{ClaimRow, shared_store_impl};
+use super::organizers::organizer_store_impl;
 use super::review::review_store_impl;
 use super::types::Timestamp;
 use super::{Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError, redact_url};
@@ -82,3 +83,4 @@ impl PgStore {
 shared_store_impl!(PgStore, Postgres, Backend::Postgres);
 cohort_store_impl!(PgStore, Postgres);
 review_store_impl!(PgStore, Postgres);
+organizer_store_impl!(PgStore, Postgres);

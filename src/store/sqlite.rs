@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use super::cohort::cohort_store_impl;
 use super::common::{ClaimRow, shared_store_impl};
+use super::organizers::organizer_store_impl;
 use super::review::review_store_impl;
 use super::types::Timestamp;
 use super::{Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError};
@@ -169,3 +170,4 @@ fn checkpoint_in_background(pool: SqlitePool) {
 shared_store_impl!(SqliteStore, Sqlite, Backend::Sqlite);
 cohort_store_impl!(SqliteStore, Sqlite);
 review_store_impl!(SqliteStore, Sqlite);
+organizer_store_impl!(SqliteStore, Sqlite);

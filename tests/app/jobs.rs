@@ -58,6 +58,7 @@ async fn creating_an_organizer_queues_a_welcome_email_that_arrives_with_text_and
         display_name: "Dr Élise Durand".into(),
         role: OrganizerRole::ProgramDirector,
         password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into(),
+        programs: Vec::new(),
     };
     let id = app
         .store

@@ -10,5 +10,6 @@ mod browser;
 mod cli;
 mod cohort;
 mod jobs;
+mod organizers;
 mod pages;
 mod store;

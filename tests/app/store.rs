@@ -211,6 +211,7 @@ async fn constraints_have_the_same_names_on_both_backends() {
             display_name: "Twice".into(),
             role: summer_school::domain::status::OrganizerRole::Reviewer,
             password_hash: "$argon2id$v=19$m=19456,t=2,p=1$x$y".into(),
+            programs: Vec::new(),
         };
         let JobPayload::SendEmail(welcome) = mail(0) else {
             unreachable!("mail() builds emails")

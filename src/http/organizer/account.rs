@@ -1,0 +1,204 @@
+//! The organizer's own account: two-factor sign-in, turned on with a code that proves the app has the
+//! secret, turned off with a fresh code.
+
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::auth::{Organizer, RequireOrganizer};
+use super::dashboard::nav;
+use super::views::{TwoFactorPage, page};
+use crate::domain::totp::{SECRET_BYTES, TotpSecret};
+use crate::http::AppState;
+use crate::http::auth as site_auth;
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::views::{FieldError, Layout};
+use crate::i18n::Tr;
+use crate::store::StoreError;
+
+const PATH: &str = "/organizer/account/two-factor";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(PATH, get(two_factor_page).post(two_factor))
+}
+
+fn new_secret() -> TotpSecret {
+    let mut bytes = [0u8; SECRET_BYTES];
+    getrandom::fill(&mut bytes).expect("the operating system provides randomness");
+    TotpSecret::from_bytes(bytes)
+}
+
+/// The name authenticator apps show above the code.
+fn issuer(state: &AppState) -> String {
+    format!("Summer Schools ({})", state.config.public_host())
+}
+
+fn render(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    organizer: &Organizer,
+    secret: &TotpSecret,
+    notice: Option<String>,
+    code_error: Option<String>,
+) -> Result<Response, AppError> {
+    let status = match code_error {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    let heading = tr.t("two-factor-title");
+    let title = match code_error {
+        Some(_) => format!("{} {heading}", tr.t("error-title-prefix")),
+        None => heading,
+    };
+    let base32 = secret.to_base32();
+    let grouped = base32
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let template = TwoFactorPage {
+        layout: Layout::new(tr, PATH, &title, &state.config),
+        nav: nav(state, headers, organizer),
+        errors: code_error
+            .iter()
+            .map(|m| FieldError {
+                field: "code".into(),
+                message: m.clone(),
+            })
+            .collect(),
+        notice,
+        csrf: site_auth::issue_csrf(state, headers).token,
+        enabled: organizer.totp_enabled,
+        uri: secret.uri(&issuer(state), &organizer.email),
+        secret: base32,
+        secret_grouped: grouped,
+        code_error,
+    };
+    page(template, status, None)
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+async fn two_factor_page(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    let notice = match q.done.as_deref() {
+        Some("enabled") => Some(tr.t("two-factor-enabled")),
+        Some("disabled") => Some(tr.t("two-factor-disabled")),
+        _ => None,
+    };
+    // A fresh secret each time the page is shown, until one is confirmed with a code.
+    render(
+        &state,
+        tr,
+        &headers,
+        &organizer,
+        &new_secret(),
+        notice,
+        None,
+    )
+}
+
+#[derive(Deserialize)]
+struct TwoFactorForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    secret: String,
+    #[serde(default)]
+    code: String,
+}
+
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
+async fn two_factor(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Form(f): Form<TwoFactorForm>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, &f.csrf)?;
+    let tr = Tr(locale);
+    let now = OffsetDateTime::now_utc();
+    let wrong = |secret: &TotpSecret, key: &str| {
+        render(
+            &state,
+            tr,
+            &headers,
+            &organizer,
+            secret,
+            None,
+            Some(tr.t(key)),
+        )
+    };
+    match (f.action.as_str(), organizer.totp_enabled) {
+        ("enable", false) => {
+            // The secret comes back from the page that showed it; a tampered one only harms its sender.
+            let Ok(secret) = TotpSecret::parse_base32(&f.secret) else {
+                return Ok(Redirect::to(PATH).into_response());
+            };
+            if f.code.trim().is_empty() {
+                return wrong(&secret, "organizer-error-code-empty");
+            }
+            let Some(step) = secret.verify(&f.code, now, None) else {
+                return wrong(&secret, "organizer-error-code-wrong");
+            };
+            match state
+                .store
+                .enable_two_factor(&organizer.organizer_id, &secret.to_base32(), step, now)
+                .await
+            {
+                Ok(()) | Err(StoreError::Refused(_)) => {}
+                Err(e) => return Err(e.into()),
+            }
+            tracing::info!("two-factor sign-in enabled");
+            Ok(Redirect::to(&format!("{PATH}?done=enabled")).into_response())
+        }
+        ("disable", true) => {
+            let stored = state.store.organizer_totp(&organizer.organizer_id).await?;
+            let Some(stored) = stored else {
+                return Ok(Redirect::to(PATH).into_response());
+            };
+            let secret = TotpSecret::parse_base32(&stored.secret)
+                .map_err(|e| AppError::Internal(e.into()))?;
+            if f.code.trim().is_empty() {
+                return wrong(&secret, "organizer-error-code-empty");
+            }
+            let Some(step) = secret.verify(&f.code, now, stored.last_step) else {
+                return wrong(&secret, "organizer-error-code-wrong");
+            };
+            match state
+                .store
+                .disable_two_factor(&organizer.organizer_id, step, now)
+                .await
+            {
+                Ok(()) => {}
+                Err(StoreError::Refused(_)) => {
+                    return wrong(&secret, "organizer-error-code-wrong");
+                }
+                Err(e) => return Err(e.into()),
+            }
+            tracing::info!("two-factor sign-in disabled");
+            Ok(Redirect::to(&format!("{PATH}?done=disabled")).into_response())
+        }
+        // A stale page (the setting changed in another tab): show the current state.
+        _ => Ok(Redirect::to(PATH).into_response()),
+    }
+}

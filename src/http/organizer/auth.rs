@@ -1,0 +1,801 @@
+//! Organizer sign-in and the extractor every organizer page uses.
+//!
+//! A password opens a session (a random id in the `ss_organizer` cookie, only its SHA-256 stored; a new
+//! id at each sign-in). With two-factor sign-in on, that session waits for a code and opens nothing
+//! else; the code replaces it with a full one. Five failures in a row lock the account for 15 minutes,
+//! a visitor's failures are limited whatever the address, and an address without an account answers
+//! exactly like one with a wrong password.
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use time::{Duration, OffsetDateTime};
+
+use super::views::{CodePage, SignInPage, page};
+use crate::domain::access::{Access, Permission};
+use crate::domain::audit::Actor;
+use crate::domain::calendar::to_paris;
+use crate::domain::email::{EmailAddress, EmailError};
+use crate::domain::totp::TotpSecret;
+use crate::http::auth::{self as site_auth, percent_encode};
+use crate::http::error::AppError;
+use crate::http::lang::{Lang, safe_next};
+use crate::http::views::{FieldError, Layout};
+use crate::http::{AppState, cookies};
+use crate::i18n::Tr;
+use crate::password;
+use crate::store::StoreError;
+use crate::store::organizers::{
+    LockoutPolicy, NewOrganizerSession, OrganizerSession, SignInAttempt, SignInGate,
+};
+
+/// The organizer's session cookie (apart from the applicant's `ss_session`).
+pub const ORGANIZER_COOKIE: &str = "ss_organizer";
+/// How long a session lasts from sign-in (absolute, not sliding).
+pub const SESSION_TTL: Duration = Duration::hours(12);
+/// How long the code may take after the password.
+pub const PENDING_TTL: Duration = Duration::minutes(10);
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/organizer/sign-in", get(sign_in_form).post(sign_in))
+        .route("/organizer/sign-in/code", get(code_form).post(code))
+        .route("/organizer/sign-out", post(sign_out))
+}
+
+/// The signed-in organizer (password, and code when two-factor sign-in is on).
+#[derive(Debug, Clone)]
+pub struct Organizer {
+    pub organizer_id: String,
+    pub organization_id: String,
+    pub email: String,
+    pub display_name: String,
+    /// Role and programs, read at each request: a change of role applies at once.
+    pub access: Access,
+    pub totp_enabled: bool,
+    /// SHA-256 of the session id.
+    pub session_hash: String,
+}
+
+impl Organizer {
+    /// Refuses what this organizer may not do on this program: 404 when they do not cover it (they
+    /// must not learn that it exists), 403 when their role lacks the permission.
+    pub fn require(&self, permission: Permission, program_id: &str) -> Result<(), AppError> {
+        if !self.access.covers(program_id) {
+            Err(AppError::NotFound)
+        } else if !self.access.allows(permission, program_id) {
+            Err(AppError::Denied)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Refuses an organization-level page to a role that has the permission nowhere (403).
+    pub fn require_anywhere(&self, permission: Permission) -> Result<(), AppError> {
+        if self.access.allows_somewhere(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Denied)
+        }
+    }
+
+    /// The author of what this organizer changes, for the audit trail.
+    pub fn actor(&self) -> Actor {
+        Actor::Organizer(self.organizer_id.clone())
+    }
+}
+
+/// The session behind the request's organizer cookie (pending or full), with its hash.
+pub async fn current_session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(String, OrganizerSession)>, AppError> {
+    let Some(token) = cookies::get(headers, ORGANIZER_COOKIE).filter(|t| t.len() == 64) else {
+        return Ok(None);
+    };
+    let hash = site_auth::sha256_hex(token);
+    let session = state
+        .store
+        .organizer_session(&hash, OffsetDateTime::now_utc())
+        .await?;
+    Ok(session.map(|s| (hash, s)))
+}
+
+/// The signed-in organizer, if the request has a full session.
+pub async fn current_organizer(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Organizer>, AppError> {
+    Ok(current_session(state, headers)
+        .await?
+        .filter(|(_, s)| !s.second_factor_pending)
+        .map(|(session_hash, s)| Organizer {
+            organizer_id: s.organizer_id,
+            organization_id: s.organization_id,
+            email: s.email,
+            display_name: s.display_name,
+            access: s.access,
+            totp_enabled: s.totp_enabled,
+            session_hash,
+        }))
+}
+
+/// An extractor for organizer pages: anyone without a full organizer session (nobody, an applicant, a
+/// session still waiting for its code) is sent to sign in, and comes back to the page afterwards.
+pub struct RequireOrganizer(pub Organizer);
+
+pub enum OrganizerRejection {
+    SignIn(Option<String>),
+    Error(AppError),
+}
+
+impl IntoResponse for OrganizerRejection {
+    fn into_response(self) -> Response {
+        match self {
+            OrganizerRejection::SignIn(Some(next)) => Redirect::to(&format!(
+                "/organizer/sign-in?next={}",
+                percent_encode(&next)
+            ))
+            .into_response(),
+            OrganizerRejection::SignIn(None) => Redirect::to("/organizer/sign-in").into_response(),
+            OrganizerRejection::Error(e) => e.into_response(),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for RequireOrganizer {
+    type Rejection = OrganizerRejection;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match current_organizer(state, &parts.headers).await {
+            Ok(Some(o)) => Ok(RequireOrganizer(o)),
+            // Coming back to a form's target after signing in would be a GET it does not answer.
+            Ok(None) if parts.method != Method::GET => Err(OrganizerRejection::SignIn(None)),
+            Ok(None) => Err(OrganizerRejection::SignIn(Some(
+                parts
+                    .uri
+                    .path_and_query()
+                    .map_or("/organizer", |p| p.as_str())
+                    .to_owned(),
+            ))),
+            Err(e) => Err(OrganizerRejection::Error(e)),
+        }
+    }
+}
+
+/// Where to go after signing in: a path on this site, else the dashboard.
+fn next_path(next: Option<String>) -> String {
+    match safe_next(next) {
+        n if n == "/" => "/organizer".to_owned(),
+        n => n,
+    }
+}
+
+/// "14:05", in Paris.
+pub fn paris_time(at: OffsetDateTime) -> String {
+    let t = to_paris(at);
+    format!("{:02}:{:02}", t.hour(), t.minute())
+}
+
+/// The sign-in form again, with problems (never the password).
+struct SignInView {
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+    email: String,
+    email_error: Option<String>,
+    password_error: Option<String>,
+}
+
+fn render_sign_in(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    next: String,
+    view: SignInView,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let csrf = site_auth::issue_csrf(state, headers);
+    let heading = tr.t("organizer-sign-in-title");
+    let title = if view.errors.is_empty() {
+        heading
+    } else {
+        format!("{} {heading}", tr.t("error-title-prefix"))
+    };
+    let template = SignInPage {
+        layout: Layout::new(tr, "/organizer/sign-in", &title, &state.config),
+        errors: view.errors,
+        notice: view.notice,
+        csrf: csrf.token,
+        next,
+        email: view.email,
+        email_error: view.email_error,
+        password_error: view.password_error,
+    };
+    page(template, status, csrf.set_cookie)
+}
+
+/// The answer to a refused sign-in: one message on the email field (the same whichever the reason).
+fn refused(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    next: String,
+    email: String,
+    message: String,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let view = SignInView {
+        errors: vec![FieldError {
+            field: "email".into(),
+            message: message.clone(),
+        }],
+        notice: None,
+        email,
+        email_error: Some(message),
+        password_error: None,
+    };
+    render_sign_in(state, tr, headers, next, view, status)
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+    done: Option<String>,
+}
+
+async fn sign_in_form(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let next = next_path(q.next);
+    if current_organizer(&state, &headers).await?.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    let tr = Tr(locale);
+    let view = SignInView {
+        errors: Vec::new(),
+        notice: (q.done.as_deref() == Some("signed-out")).then(|| tr.t("organizer-signed-out")),
+        email: String::new(),
+        email_error: None,
+        password_error: None,
+    };
+    render_sign_in(&state, tr, &headers, next, view, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn requester(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+    site_auth::keyed_hash(
+        state,
+        "organizer-requester",
+        &site_auth::client_ip(state, headers, peer),
+    )
+}
+
+fn email_key(state: &AppState, email: &str) -> String {
+    site_auth::keyed_hash(state, "organizer-email", &email.to_lowercase())
+}
+
+/// Sets the organizer cookie (and drops the anonymous CSRF cookie: forms now bind to the session).
+fn with_session_cookie(
+    mut response: Response,
+    state: &AppState,
+    token: &str,
+    ttl: Duration,
+) -> Response {
+    let secure = site_auth::is_secure(state);
+    let headers = response.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        cookies::set(ORGANIZER_COOKIE, token, ttl.whole_seconds(), secure),
+    );
+    headers.append(
+        header::SET_COOKIE,
+        cookies::clear(site_auth::CSRF_COOKIE, secure),
+    );
+    response
+}
+
+#[tracing::instrument(skip_all)]
+async fn sign_in(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<SignInForm>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, &f.csrf)?;
+    let tr = Tr(locale);
+    let next = next_path(Some(f.next));
+    let email = EmailAddress::parse(&f.email);
+    if email.is_err() || f.password.is_empty() {
+        let mut view = SignInView {
+            errors: Vec::new(),
+            notice: None,
+            email: f.email,
+            email_error: None,
+            password_error: None,
+        };
+        if let Err(e) = &email {
+            let message = tr.t(match e {
+                EmailError::Empty => "error-email-empty",
+                EmailError::Malformed => "error-email-malformed",
+                EmailError::TooLong => "error-email-too-long",
+            });
+            view.errors.push(FieldError {
+                field: "email".into(),
+                message: message.clone(),
+            });
+            view.email_error = Some(message);
+        }
+        if f.password.is_empty() {
+            let message = tr.t("organizer-error-password-empty");
+            view.errors.push(FieldError {
+                field: "password".into(),
+                message: message.clone(),
+            });
+            view.password_error = Some(message);
+        }
+        return render_sign_in(
+            &state,
+            tr,
+            &headers,
+            next,
+            view,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let email = email.expect("checked above");
+    let requester = requester(&state, &headers, peer);
+    let email_key = email_key(&state, email.as_str());
+    let attempt = SignInAttempt {
+        email: &email,
+        email_key: &email_key,
+        requester: &requester,
+        policy: LockoutPolicy::default(),
+    };
+    let typed = f.email;
+    let now = OffsetDateTime::now_utc();
+    let locked = |until: OffsetDateTime| tr.t1("organizer-error-locked", "time", paris_time(until));
+    let account = match state.store.sign_in_gate(&attempt, now).await? {
+        SignInGate::Throttled => {
+            tracing::info!("organizer sign-in throttled");
+            let message = tr.t("organizer-error-throttled");
+            return refused(
+                &state,
+                tr,
+                &headers,
+                next,
+                typed,
+                message,
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+        }
+        SignInGate::Locked { until } => {
+            return refused(
+                &state,
+                tr,
+                &headers,
+                next,
+                typed,
+                locked(until),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+        }
+        SignInGate::Check(account) => account,
+    };
+    let right = password::verify_async(
+        account.as_ref().map(|a| a.password_hash.clone()),
+        f.password,
+    )
+    .await;
+    let account = match account {
+        Some(a) if right => a,
+        other => {
+            let organizer_id = other.as_ref().map(|a| a.organizer_id.as_str());
+            let lock = state
+                .store
+                .record_failed_sign_in(&attempt, organizer_id, now)
+                .await?;
+            tracing::info!(locked = lock.is_some(), "organizer sign-in failed");
+            return match lock {
+                Some(until) => refused(
+                    &state,
+                    tr,
+                    &headers,
+                    next,
+                    typed,
+                    locked(until),
+                    StatusCode::TOO_MANY_REQUESTS,
+                ),
+                None => {
+                    let message = tr.t("organizer-error-wrong");
+                    refused(
+                        &state,
+                        tr,
+                        &headers,
+                        next,
+                        typed,
+                        message,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                }
+            };
+        }
+    };
+    let token = site_auth::random_token();
+    let session_hash = site_auth::sha256_hex(&token);
+    let old = cookies::get(&headers, ORGANIZER_COOKIE).map(site_auth::sha256_hex);
+    let pending = account.totp_enabled;
+    let ttl = if pending { PENDING_TTL } else { SESSION_TTL };
+    let session = NewOrganizerSession {
+        session_hash: &session_hash,
+        expires_at: now + ttl,
+        second_factor_pending: pending,
+        replaces: old.as_deref(),
+    };
+    match state
+        .store
+        .open_organizer_session(&account.organizer_id, &session, now)
+        .await
+    {
+        Ok(()) => {}
+        // Locked between the gate and here by failures elsewhere.
+        Err(StoreError::Refused(_)) => {
+            let message = tr.t("organizer-error-wrong");
+            return refused(
+                &state,
+                tr,
+                &headers,
+                next,
+                typed,
+                message,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(organizer_id = %account.organizer_id, code_pending = pending, "organizer signed in");
+    let to = if pending {
+        format!("/organizer/sign-in/code?next={}", percent_encode(&next))
+    } else {
+        next
+    };
+    Ok(with_session_cookie(
+        Redirect::to(&to).into_response(),
+        &state,
+        &token,
+        ttl,
+    ))
+}
+
+fn render_code(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    next: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let csrf = site_auth::issue_csrf(state, headers);
+    let heading = tr.t("organizer-code-title");
+    let title = match error {
+        Some(_) => format!("{} {heading}", tr.t("error-title-prefix")),
+        None => heading,
+    };
+    let template = CodePage {
+        layout: Layout::new(tr, "/organizer/sign-in/code", &title, &state.config),
+        errors: error
+            .iter()
+            .map(|m| FieldError {
+                field: "code".into(),
+                message: m.clone(),
+            })
+            .collect(),
+        csrf: csrf.token,
+        next,
+        code_error: error,
+    };
+    page(template, status, csrf.set_cookie)
+}
+
+async fn code_form(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let next = next_path(q.next);
+    match current_session(&state, &headers).await? {
+        Some((_, s)) if s.second_factor_pending => {
+            render_code(&state, Tr(locale), &headers, next, None, StatusCode::OK)
+        }
+        Some(_) => Ok(Redirect::to(&next).into_response()),
+        None => Ok(Redirect::to("/organizer/sign-in").into_response()),
+    }
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// Ends a pending session after its account locked, and answers with the sign-in page.
+async fn locked_out(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    pending_hash: &str,
+    email: String,
+    until: OffsetDateTime,
+) -> Result<Response, AppError> {
+    state
+        .store
+        .end_organizer_session(pending_hash, OffsetDateTime::now_utc())
+        .await?;
+    let message = tr.t1("organizer-error-locked", "time", paris_time(until));
+    // The form that follows binds to no organizer session any more.
+    let mut response = refused(
+        state,
+        tr,
+        &without_cookie(headers, ORGANIZER_COOKIE),
+        "/organizer".into(),
+        email,
+        message,
+        StatusCode::TOO_MANY_REQUESTS,
+    )?;
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::clear(ORGANIZER_COOKIE, site_auth::is_secure(state)),
+    );
+    Ok(response)
+}
+
+/// The request's headers as if cookie `name` were gone.
+fn without_cookie(headers: &HeaderMap, name: &str) -> HeaderMap {
+    let prefix = format!("{name}=");
+    let kept: Vec<String> = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .map(str::trim)
+        .filter(|pair| !pair.is_empty() && !pair.starts_with(&prefix))
+        .map(str::to_owned)
+        .collect();
+    let mut out = headers.clone();
+    out.remove(header::COOKIE);
+    if let Ok(v) = HeaderValue::from_str(&kept.join("; "))
+        && !kept.is_empty()
+    {
+        out.insert(header::COOKIE, v);
+    }
+    out
+}
+
+#[tracing::instrument(skip_all)]
+async fn code(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(f): Form<CodeForm>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, &f.csrf)?;
+    let tr = Tr(locale);
+    let next = next_path(Some(f.next));
+    let Some((pending_hash, session)) = current_session(&state, &headers)
+        .await?
+        .filter(|(_, s)| s.second_factor_pending)
+    else {
+        return Ok(Redirect::to("/organizer/sign-in").into_response());
+    };
+    let email = EmailAddress::parse(&session.email).map_err(|e| AppError::Internal(e.into()))?;
+    let requester = requester(&state, &headers, peer);
+    let email_key = email_key(&state, email.as_str());
+    let attempt = SignInAttempt {
+        email: &email,
+        email_key: &email_key,
+        requester: &requester,
+        policy: LockoutPolicy::default(),
+    };
+    let now = OffsetDateTime::now_utc();
+    match state.store.sign_in_gate(&attempt, now).await? {
+        SignInGate::Throttled => {
+            let message = tr.t("organizer-error-throttled");
+            return render_code(
+                &state,
+                tr,
+                &headers,
+                next,
+                Some(message),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+        }
+        SignInGate::Locked { until } => {
+            return locked_out(&state, tr, &headers, &pending_hash, session.email, until).await;
+        }
+        SignInGate::Check(_) => {}
+    }
+    if f.code.trim().is_empty() {
+        let message = tr.t("organizer-error-code-empty");
+        return render_code(
+            &state,
+            tr,
+            &headers,
+            next,
+            Some(message),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        );
+    }
+    let totp = state.store.organizer_totp(&session.organizer_id).await?;
+    let step = totp.as_ref().and_then(|t| {
+        TotpSecret::parse_base32(&t.secret)
+            .ok()?
+            .verify(&f.code, now, t.last_step)
+    });
+    if let Some(step) = step {
+        let token = site_auth::random_token();
+        let session_hash = site_auth::sha256_hex(&token);
+        let full = NewOrganizerSession {
+            session_hash: &session_hash,
+            expires_at: now + SESSION_TTL,
+            second_factor_pending: false,
+            replaces: Some(&pending_hash),
+        };
+        match state
+            .store
+            .complete_second_factor(&pending_hash, step, &full, now)
+            .await
+        {
+            Ok(()) => {
+                tracing::info!(organizer_id = %session.organizer_id, "organizer passed the second factor");
+                return Ok(with_session_cookie(
+                    Redirect::to(&next).into_response(),
+                    &state,
+                    &token,
+                    SESSION_TTL,
+                ));
+            }
+            Err(StoreError::Refused(_)) => {}
+            Err(StoreError::NotFound) => {
+                return Ok(Redirect::to("/organizer/sign-in").into_response());
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let lock = state
+        .store
+        .record_failed_sign_in(&attempt, Some(&session.organizer_id), now)
+        .await?;
+    tracing::info!(locked = lock.is_some(), "organizer code refused");
+    match lock {
+        Some(until) => locked_out(&state, tr, &headers, &pending_hash, session.email, until).await,
+        None => {
+            let message = tr.t("organizer-error-code-wrong");
+            render_code(
+                &state,
+                tr,
+                &headers,
+                next,
+                Some(message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn sign_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, &f.csrf)?;
+    if let Some(token) = cookies::get(&headers, ORGANIZER_COOKIE) {
+        state
+            .store
+            .end_organizer_session(&site_auth::sha256_hex(token), OffsetDateTime::now_utc())
+            .await?;
+    }
+    let mut response = Redirect::to("/organizer/sign-in?done=signed-out").into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        cookies::clear(ORGANIZER_COOKIE, site_auth::is_secure(&state)),
+    );
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(next_path(Some("/organizer/team".into())), "/organizer/team");
+        assert_eq!(next_path(Some("https://evil.example".into())), "/organizer");
+        assert_eq!(next_path(Some("//evil.example".into())), "/organizer");
+        assert_eq!(next_path(None), "/organizer");
+    }
+
+    fn organizer(role: crate::domain::status::OrganizerRole, programs: &[&str]) -> Organizer {
+        Organizer {
+            organizer_id: "o".into(),
+            organization_id: "org".into(),
+            email: "o@u-paris.fr".into(),
+            display_name: "O".into(),
+            access: Access {
+                role,
+                programs: programs.iter().map(|p| (*p).to_owned()).collect(),
+            },
+            totp_enabled: false,
+            session_hash: "h".into(),
+        }
+    }
+
+    #[test]
+    fn a_program_not_covered_is_not_found_and_a_missing_permission_is_denied() {
+        use crate::domain::status::OrganizerRole::*;
+        let reviewer = organizer(Reviewer, &["ai"]);
+        assert!(reviewer.require(Permission::Review, "ai").is_ok());
+        assert!(matches!(
+            reviewer.require(Permission::Review, "hands-on"),
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            reviewer.require(Permission::Decide, "ai"),
+            Err(AppError::Denied)
+        ));
+        assert!(matches!(
+            reviewer.require_anywhere(Permission::ManageOrganizers),
+            Err(AppError::Denied)
+        ));
+        let admin = organizer(Admin, &[]);
+        assert!(admin.require(Permission::Decide, "anything").is_ok());
+        assert!(admin.require_anywhere(Permission::ManageOrganizers).is_ok());
+        let finance = organizer(Finance, &[]);
+        assert!(finance.require(Permission::ExtendDeadline, "ai").is_ok());
+        assert!(matches!(
+            finance.require(Permission::Decide, "ai"),
+            Err(AppError::Denied)
+        ));
+    }
+
+    #[test]
+    fn lock_times_are_shown_in_paris() {
+        let winter = time::macros::datetime!(2026-01-10 13:05 UTC);
+        let summer = time::macros::datetime!(2026-07-10 13:05 UTC);
+        assert_eq!(paris_time(winter), "14:05");
+        assert_eq!(paris_time(summer), "15:05");
+    }
+}

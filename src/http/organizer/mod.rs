@@ -1,0 +1,27 @@
+//! Organizer pages: sign-in (password, lockout, an optional TOTP code), the dashboard of the programs an
+//! organizer covers, their two-factor setting, invitations, and the team (admins).
+//!
+//! Every route behind sign-in takes [`auth::RequireOrganizer`] and names the permission it needs with
+//! [`auth::Organizer::require`] (one program) or [`auth::Organizer::require_anywhere`] (organization-level
+//! pages). A program the organizer does not cover answers 404, as if it did not exist; a permission
+//! their role lacks answers 403.
+
+pub mod account;
+pub mod auth;
+pub mod dashboard;
+pub mod invitations;
+pub mod team;
+pub mod views;
+
+use axum::Router;
+
+use super::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(auth::router())
+        .merge(dashboard::router())
+        .merge(account::router())
+        .merge(invitations::router())
+        .merge(team::router())
+}

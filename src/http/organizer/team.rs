@@ -1,0 +1,495 @@
+//! The team (admins only, `Permission::ManageOrganizers`): every organizer of the organization with
+//! their role, programs, two-factor and lock; inviting someone; changing a role and programs;
+//! unlocking an account.
+
+use std::collections::HashSet;
+
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::auth::{Organizer, RequireOrganizer, paris_time};
+use super::dashboard::nav;
+use super::invitations::INVITATION_TTL;
+use super::views::{InviteForm, MemberRow, TeamPage, page};
+use crate::domain::access::{Access, Permission, organization_wide};
+use crate::domain::email::{EmailAddress, EmailError};
+use crate::domain::locale::Locale;
+use crate::domain::status::OrganizerRole;
+use crate::email::render;
+use crate::http::AppState;
+use crate::http::auth as site_auth;
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::views::{FieldError, Layout, OptionView};
+use crate::i18n::Tr;
+use crate::store::organizers::NewInvitation;
+use crate::store::{ProgramRecord, StoreError};
+
+const PATH: &str = "/organizer/team";
+/// Most characters in a display name.
+const NAME_MAX: usize = 200;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(PATH, get(team_page))
+        .route("/organizer/team/invite", post(invite))
+        .route("/organizer/team/{id}", post(set_access))
+        .route("/organizer/team/{id}/unlock", post(unlock))
+}
+
+/// A submitted form as name/value pairs (checkboxes repeat their name).
+type Pairs = Vec<(String, String)>;
+
+fn value<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn values(pairs: &Pairs, name: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// A role and programs as submitted, parsed against the programs that exist. Errors: (role, programs).
+fn parse_access(
+    tr: Tr,
+    role: &str,
+    programs: &[String],
+    known: &[ProgramRecord],
+) -> Result<Access, (Option<String>, Option<String>)> {
+    let Ok(role) = role.parse::<OrganizerRole>() else {
+        return Err((Some(tr.t("team-error-role")), None));
+    };
+    let known: HashSet<&str> = known.iter().map(|p| p.program_id.as_str()).collect();
+    let mut programs: Vec<String> = programs
+        .iter()
+        .filter(|p| known.contains(p.as_str()))
+        .cloned()
+        .collect();
+    programs.sort();
+    programs.dedup();
+    if organization_wide(role) {
+        programs.clear();
+    } else if programs.is_empty() {
+        return Err((None, Some(tr.t("team-error-programs"))));
+    }
+    Ok(Access { role, programs })
+}
+
+fn role_options(tr: Tr, selected: Option<&str>) -> Vec<OptionView> {
+    OrganizerRole::ALL
+        .iter()
+        .map(|r| OptionView {
+            value: r.as_str().to_owned(),
+            label: tr.t(&format!("organizer-role-{}", r.as_str())),
+            selected: selected == Some(r.as_str()),
+        })
+        .collect()
+}
+
+fn program_options(tr: Tr, programs: &[ProgramRecord], selected: &[String]) -> Vec<OptionView> {
+    programs
+        .iter()
+        .map(|p| {
+            let edition = if p.edition_is_demo {
+                tr.t("edition-demo-badge")
+            } else {
+                p.edition_year.to_string()
+            };
+            OptionView {
+                value: p.program_id.clone(),
+                label: format!("{} ({edition})", p.title.get(tr.locale())),
+                selected: selected.contains(&p.program_id),
+            }
+        })
+        .collect()
+}
+
+/// What the invitation form holds (typed values and their problems).
+#[derive(Default)]
+struct InviteInput {
+    email: String,
+    name: String,
+    role: Option<String>,
+    programs: Vec<String>,
+    lang: Option<String>,
+    email_error: Option<String>,
+    name_error: Option<String>,
+    role_error: Option<String>,
+    programs_error: Option<String>,
+}
+
+/// A member's form that was refused, with what was submitted.
+struct MemberInput {
+    organizer_id: String,
+    role: String,
+    programs: Vec<String>,
+    role_error: Option<String>,
+    programs_error: Option<String>,
+}
+
+#[derive(Default)]
+struct TeamView {
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+    invite: InviteInput,
+    member: Option<MemberInput>,
+}
+
+async fn render_team(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    organizer: &Organizer,
+    view: TeamView,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let now = OffsetDateTime::now_utc();
+    let programs = state.store.programs().await?;
+    let people = state
+        .store
+        .organizers(&organizer.organization_id, now)
+        .await?;
+    let members = people
+        .into_iter()
+        .map(|m| {
+            let refused = view
+                .member
+                .as_ref()
+                .filter(|i| i.organizer_id == m.organizer_id);
+            let (role, given) = match refused {
+                Some(i) => (i.role.clone(), i.programs.clone()),
+                None => (m.role.as_str().to_owned(), m.programs.clone()),
+            };
+            let status = match (m.invited, m.locked_until) {
+                (_, Some(until)) => tr.t1("team-status-locked", "time", paris_time(until)),
+                (true, None) => tr.t("team-status-invited"),
+                (false, None) => tr.t("team-status-active"),
+            };
+            MemberRow {
+                name: m.display_name,
+                email: m.email,
+                status,
+                two_factor: m.totp_enabled,
+                locked: m.locked_until.is_some(),
+                role_options: role_options(tr, Some(&role)),
+                program_options: program_options(tr, &programs, &given),
+                role_error: refused.and_then(|i| i.role_error.clone()),
+                programs_error: refused.and_then(|i| i.programs_error.clone()),
+                organizer_id: m.organizer_id,
+            }
+        })
+        .collect();
+    let i = view.invite;
+    let lang = i.lang.unwrap_or_else(|| tr.locale().tag().to_owned());
+    let invite = InviteForm {
+        email: i.email,
+        name: i.name,
+        email_error: i.email_error,
+        name_error: i.name_error,
+        role_error: i.role_error,
+        programs_error: i.programs_error,
+        role_options: role_options(tr, i.role.as_deref()),
+        program_options: program_options(tr, &programs, &i.programs),
+        lang_options: Locale::ALL
+            .iter()
+            .map(|l| OptionView {
+                value: l.tag().to_owned(),
+                label: l.native_name().to_owned(),
+                selected: l.tag() == lang,
+            })
+            .collect(),
+    };
+    let heading = tr.t("team-title");
+    let title = if view.errors.is_empty() {
+        heading
+    } else {
+        format!("{} {heading}", tr.t("error-title-prefix"))
+    };
+    let template = TeamPage {
+        layout: Layout::new(tr, PATH, &title, &state.config),
+        nav: nav(state, headers, organizer),
+        errors: view.errors,
+        notice: view.notice,
+        csrf: site_auth::issue_csrf(state, headers).token,
+        members,
+        invite,
+    };
+    page(template, status, None)
+}
+
+#[derive(Deserialize)]
+struct DoneQuery {
+    done: Option<String>,
+}
+
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
+async fn team_page(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Query(q): Query<DoneQuery>,
+) -> Result<Response, AppError> {
+    organizer.require_anywhere(Permission::ManageOrganizers)?;
+    let tr = Tr(locale);
+    let notice = match q.done.as_deref() {
+        Some("invited") => Some(tr.t("team-invited")),
+        Some("saved") => Some(tr.t("team-saved")),
+        Some("unlocked") => Some(tr.t("team-unlocked")),
+        _ => None,
+    };
+    let view = TeamView {
+        notice,
+        ..TeamView::default()
+    };
+    render_team(&state, tr, &headers, &organizer, view, StatusCode::OK).await
+}
+
+fn push_error(errors: &mut Vec<FieldError>, field: &str, message: &Option<String>) {
+    if let Some(m) = message {
+        errors.push(FieldError {
+            field: field.to_owned(),
+            message: m.clone(),
+        });
+    }
+}
+
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
+async fn invite(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    organizer.require_anywhere(Permission::ManageOrganizers)?;
+    let tr = Tr(locale);
+    let known = state.store.programs().await?;
+    let mut input = InviteInput {
+        email: value(&pairs, "email").to_owned(),
+        name: value(&pairs, "name").trim().to_owned(),
+        role: Some(value(&pairs, "role").to_owned()).filter(|r| !r.is_empty()),
+        programs: values(&pairs, "program"),
+        lang: Locale::from_tag(value(&pairs, "lang")).map(|l| l.tag().to_owned()),
+        ..InviteInput::default()
+    };
+    let email = EmailAddress::parse(&input.email).map_err(|e| {
+        tr.t(match e {
+            EmailError::Empty => "error-email-empty",
+            EmailError::Malformed => "error-email-malformed",
+            EmailError::TooLong => "error-email-too-long",
+        })
+    });
+    if let Err(m) = &email {
+        input.email_error = Some(m.clone());
+    }
+    if input.name.is_empty() {
+        input.name_error = Some(tr.t("team-error-name-empty"));
+    } else if input.name.chars().count() > NAME_MAX {
+        input.name_error = Some(tr.t("team-error-name-long"));
+    }
+    let access = parse_access(
+        tr,
+        input.role.as_deref().unwrap_or(""),
+        &input.programs,
+        &known,
+    );
+    if let Err((role_error, programs_error)) = &access {
+        input.role_error = role_error.clone();
+        input.programs_error = programs_error.clone();
+    }
+    let (Ok(email), true, Ok(access)) = (email, input.name_error.is_none(), access) else {
+        let mut errors = Vec::new();
+        push_error(&mut errors, "email", &input.email_error);
+        push_error(&mut errors, "name", &input.name_error);
+        push_error(&mut errors, "role", &input.role_error);
+        push_error(&mut errors, "programs", &input.programs_error);
+        let view = TeamView {
+            errors,
+            invite: input,
+            ..TeamView::default()
+        };
+        return render_team(
+            &state,
+            tr,
+            &headers,
+            &organizer,
+            view,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let token = site_auth::random_token();
+    let token_hash = site_auth::sha256_hex(&token);
+    let link = format!("{}/organizer/invitations/{token}", state.config.public_url);
+    let now = OffsetDateTime::now_utc();
+    let mail_locale = input
+        .lang
+        .as_deref()
+        .and_then(Locale::from_tag)
+        .unwrap_or(locale);
+    let mail = render::organizer_invitation(
+        Tr(mail_locale),
+        &email,
+        &input.name,
+        access.role,
+        &organizer.display_name,
+        &link,
+    );
+    let invitation = NewInvitation {
+        organization_id: &organizer.organization_id,
+        email: &email,
+        display_name: &input.name,
+        role: access.role,
+        programs: &access.programs,
+        token_hash: &token_hash,
+        expires_at: now + INVITATION_TTL,
+    };
+    match state
+        .store
+        .invite_organizer(&invitation, &mail, &organizer.actor(), now)
+        .await
+    {
+        Ok(invited) => {
+            tracing::info!(invited_id = %invited, role = %access.role, "organizer invited");
+            state.wake_worker.notify_one();
+            Ok(Redirect::to(&format!("{PATH}?done=invited")).into_response())
+        }
+        Err(StoreError::Conflict { constraint })
+            if constraint == "organizer_organization_id_email_key" =>
+        {
+            input.email_error = Some(tr.t("team-error-exists"));
+            let mut errors = Vec::new();
+            push_error(&mut errors, "email", &input.email_error);
+            let view = TeamView {
+                errors,
+                invite: input,
+                ..TeamView::default()
+            };
+            render_team(
+                &state,
+                tr,
+                &headers,
+                &organizer,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, member_id = %id))]
+async fn set_access(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    organizer.require_anywhere(Permission::ManageOrganizers)?;
+    let tr = Tr(locale);
+    let known = state.store.programs().await?;
+    let role = value(&pairs, "role").to_owned();
+    let programs = values(&pairs, "program");
+    let refused = |role_error: Option<String>, programs_error: Option<String>| {
+        let mut errors = Vec::new();
+        push_error(&mut errors, &format!("role-{id}"), &role_error);
+        push_error(&mut errors, &format!("programs-{id}"), &programs_error);
+        TeamView {
+            errors,
+            member: Some(MemberInput {
+                organizer_id: id.clone(),
+                role: role.clone(),
+                programs: programs.clone(),
+                role_error,
+                programs_error,
+            }),
+            ..TeamView::default()
+        }
+    };
+    let access = match parse_access(tr, &role, &programs, &known) {
+        Ok(a) => a,
+        Err((role_error, programs_error)) => {
+            let view = refused(role_error, programs_error);
+            return render_team(
+                &state,
+                tr,
+                &headers,
+                &organizer,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match state
+        .store
+        .set_organizer_access(
+            &organizer.organization_id,
+            &id,
+            &access,
+            &organizer.actor(),
+            OffsetDateTime::now_utc(),
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("{PATH}?done=saved")).into_response()),
+        Err(StoreError::Refused(_)) => {
+            let view = refused(Some(tr.t("team-error-last-admin")), None);
+            render_team(
+                &state,
+                tr,
+                &headers,
+                &organizer,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, member_id = %id))]
+async fn unlock(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, &f.csrf)?;
+    organizer.require_anywhere(Permission::ManageOrganizers)?;
+    state
+        .store
+        .unlock_organizer(
+            &organizer.organization_id,
+            &id,
+            &organizer.actor(),
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("{PATH}?done=unlocked")).into_response())
+}

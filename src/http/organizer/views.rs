@@ -1,0 +1,144 @@
+//! The organizer pages' templates (under `templates/organizer/`) and the view models they read.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::http::error::AppError;
+use crate::http::views::{FieldError, Layout, OptionView};
+
+/// Renders a page with its status, and the anonymous CSRF cookie when one was just made.
+pub fn page(
+    template: impl Template,
+    status: StatusCode,
+    set_cookie: Option<HeaderValue>,
+) -> Result<Response, AppError> {
+    let body = template
+        .render()
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let mut response = (status, Html(body)).into_response();
+    if let Some(c) = set_cookie {
+        response.headers_mut().append(header::SET_COOKIE, c);
+    }
+    Ok(response)
+}
+
+/// The organizer's menu, on every page behind sign-in.
+pub struct Nav {
+    pub name: String,
+    /// For the sign-out button.
+    pub csrf: String,
+    /// The team page is in the menu (admins).
+    pub team: bool,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/sign_in.html")]
+pub struct SignInPage {
+    pub layout: Layout,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub next: String,
+    pub email: String,
+    pub email_error: Option<String>,
+    pub password_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/code.html")]
+pub struct CodePage {
+    pub layout: Layout,
+    pub errors: Vec<FieldError>,
+    pub csrf: String,
+    pub next: String,
+    pub code_error: Option<String>,
+}
+
+/// One program on the dashboard.
+pub struct ProgramRow {
+    pub title: String,
+    pub edition: String,
+    pub is_demo: bool,
+    pub dates: String,
+    pub capacity: i32,
+    pub held: i32,
+    pub left: i32,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/dashboard.html")]
+pub struct DashboardPage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub signed_in_as: String,
+    pub rows: Vec<ProgramRow>,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/two_factor.html")]
+pub struct TwoFactorPage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub enabled: bool,
+    /// Base32, as typed into an app.
+    pub secret: String,
+    /// The same, in groups of four for reading.
+    pub secret_grouped: String,
+    pub uri: String,
+    pub code_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/invitation.html")]
+pub struct InvitationPage {
+    pub layout: Layout,
+    pub errors: Vec<FieldError>,
+    pub csrf: String,
+    pub action: String,
+    pub lead: String,
+    pub password_error: Option<String>,
+    pub confirm_error: Option<String>,
+}
+
+/// One organizer on the team page, with the form that changes their role and programs.
+pub struct MemberRow {
+    pub organizer_id: String,
+    pub name: String,
+    pub email: String,
+    pub status: String,
+    pub two_factor: bool,
+    pub locked: bool,
+    pub role_options: Vec<OptionView>,
+    pub program_options: Vec<OptionView>,
+    pub role_error: Option<String>,
+    pub programs_error: Option<String>,
+}
+
+/// The invitation form, with what was typed.
+pub struct InviteForm {
+    pub email: String,
+    pub name: String,
+    pub email_error: Option<String>,
+    pub name_error: Option<String>,
+    pub role_error: Option<String>,
+    pub programs_error: Option<String>,
+    pub role_options: Vec<OptionView>,
+    pub program_options: Vec<OptionView>,
+    pub lang_options: Vec<OptionView>,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/team.html")]
+pub struct TeamPage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub members: Vec<MemberRow>,
+    pub invite: InviteForm,
+}

@@ -1,0 +1,1106 @@
+//! Organizer accounts: created by the CLI or invited (the invitation read back from the real SMTP
+//! server), signed in with a password and optionally a TOTP code computed here, locked after five
+//! failures, and kept to their role on every team route.
+
+use std::process::Command;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hmac::{Hmac, KeyInit, Mac};
+use reqwest::cookie::{CookieStore, Jar};
+use summer_school::domain::email::EmailAddress;
+use summer_school::http::auth::sha256_hex;
+use summer_school::store::organizers::{LockoutPolicy, SignInAttempt, SignInGate};
+use time::OffsetDateTime;
+
+use crate::harness::{TestApp, base_env, binary, csrf_of, spawn_app};
+
+const AI: &str = "Artificial Intelligence and Digital Innovation in Medicine";
+const HANDS_ON: &str = "Hands-on Training in Clinical Medicine and Emergencies";
+const WRONG: &str = "The email address or the password is wrong";
+
+/// Creates an organizer with the CLI against the app's database; returns the one-time password.
+async fn create_organizer(app: &TestApp, email: &str, role: &str, programs: &[&str]) -> String {
+    let dir = app.data_dir.path().join("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let env = base_env(&app.db, &app.smtp, &dir);
+    let mut args = vec![
+        "admin".to_owned(),
+        "create-organizer".to_owned(),
+        "--email".to_owned(),
+        email.to_owned(),
+        "--name".to_owned(),
+        format!("Dr {role}"),
+        "--role".to_owned(),
+        role.to_owned(),
+    ];
+    for p in programs {
+        args.push("--program".to_owned());
+        args.push((*p).to_owned());
+    }
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(binary())
+            .args(&args)
+            .current_dir(&dir)
+            .env_clear()
+            .envs(env)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    stdout
+        .lines()
+        .last()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// A browser of its own (cookies kept, redirects not followed) whose cookies the test can read.
+struct Visitor {
+    client: reqwest::Client,
+    jar: Arc<Jar>,
+    base: String,
+}
+
+impl Visitor {
+    fn new(app: &TestApp) -> Visitor {
+        let jar = Arc::new(Jar::default());
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_provider(jar.clone())
+            .build()
+            .unwrap();
+        Visitor {
+            client,
+            jar,
+            base: app.base.clone(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    async fn page(&self, path: &str) -> (u16, String) {
+        let r = self.get(path).await;
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Posts a form with the CSRF token of the page it is on.
+    async fn submit(&self, from: &str, to: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let (_, html) = self.page(from).await;
+        let csrf = csrf_of(&html);
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(to, &all).await
+    }
+
+    async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+        self.submit(
+            "/organizer/sign-in",
+            "/organizer/sign-in",
+            &[("email", email), ("password", password), ("next", "")],
+        )
+        .await
+    }
+
+    /// The value of a cookie this browser holds.
+    fn cookie(&self, name: &str) -> Option<String> {
+        let url: reqwest::Url = self.base.parse().unwrap();
+        let header = self.jar.cookies(&url)?;
+        header
+            .to_str()
+            .unwrap()
+            .split("; ")
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")).map(str::to_owned))
+    }
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+/// The time of a lock as the page words it, replaced so that two pages can be compared.
+fn without_time(html: &str) -> String {
+    match html.find("Try again after ") {
+        Some(at) => {
+            let from = at + "Try again after ".len();
+            format!("{}HH:MM{}", &html[..from], &html[from + 5..])
+        }
+        None => html.to_owned(),
+    }
+}
+
+// ---- TOTP, computed here from RFC 6238 (independently of the service's own code)
+
+fn base32_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let (mut bits, mut count, mut out) = (0u64, 0, Vec::new());
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        bits = (bits << 5) | ALPHABET.iter().position(|a| *a == c).unwrap() as u64;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    out
+}
+
+fn totp(secret: &str, step: i64) -> String {
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(&base32_decode(secret)).unwrap();
+    mac.update(&step.to_be_bytes());
+    let h = mac.finalize().into_bytes();
+    let o = usize::from(h[19] & 0x0f);
+    let n = u32::from_be_bytes([h[o] & 0x7f, h[o + 1], h[o + 2], h[o + 3]]);
+    format!("{:06}", n % 1_000_000)
+}
+
+fn current_step() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp().div_euclid(30)
+}
+
+/// The organizer id behind an address, through the store's sign-in gate.
+async fn organizer_id(app: &TestApp, email: &str) -> String {
+    let email = EmailAddress::parse(email).unwrap();
+    let attempt = SignInAttempt {
+        email: &email,
+        email_key: "test",
+        requester: "test",
+        policy: LockoutPolicy::default(),
+    };
+    match app
+        .store
+        .sign_in_gate(
+            &attempt,
+            OffsetDateTime::now_utc() + time::Duration::hours(1),
+        )
+        .await
+        .unwrap()
+    {
+        SignInGate::Check(Some(account)) => account.organizer_id,
+        other => panic!("no account for {email:?}: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_address_get_the_same_answer_then_the_right_one_signs_in() {
+    let app = spawn_app().await;
+    let password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+
+    // Not signed in: organizer pages send to the organizers' sign-in, and remember where to return.
+    let visitor = Visitor::new(&app);
+    let r = visitor.get("/organizer").await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/organizer/sign-in?next=/organizer");
+    let (status, form) = visitor.page("/organizer/sign-in?next=/organizer").await;
+    assert_eq!(status, 200);
+    assert!(form.contains("<label for=\"password\">Password</label>"));
+
+    let wrong = visitor
+        .sign_in("chef@u-paris.fr", "not the password at all")
+        .await;
+    assert_eq!(wrong.status().as_u16(), 422);
+    let wrong = wrong.text().await.unwrap();
+    let unknown = visitor
+        .sign_in("nobody@u-paris.fr", "not the password at all")
+        .await;
+    assert_eq!(unknown.status().as_u16(), 422);
+    let unknown = unknown.text().await.unwrap();
+    assert!(wrong.contains(WRONG) && wrong.contains("There is a problem"));
+    assert!(wrong.contains("<title>Error: "));
+    assert!(
+        wrong.contains("value=\"chef@u-paris.fr\""),
+        "what was typed is kept"
+    );
+    assert!(
+        !wrong.contains("not the password at all"),
+        "never the password"
+    );
+    assert_eq!(
+        wrong.replace("chef@u-paris.fr", "ADDRESS"),
+        unknown.replace("nobody@u-paris.fr", "ADDRESS"),
+        "the answer does not tell whether the address has an account"
+    );
+
+    let r = visitor.sign_in("chef@u-paris.fr", &password).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/organizer");
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("ss_organizer="))
+        .expect("an organizer session cookie");
+    assert!(
+        cookie.contains("HttpOnly")
+            && cookie.contains("SameSite=Lax")
+            && cookie.contains("Max-Age=43200")
+            && !cookie.contains("Secure"),
+        "{cookie}"
+    );
+    let (status, dashboard) = visitor.page("/organizer").await;
+    assert_eq!(status, 200);
+    assert!(dashboard.contains("Signed in as Dr admin, Administrator"));
+    assert!(dashboard.contains(AI) && dashboard.contains(HANDS_ON));
+    assert!(
+        dashboard.contains("<td class=\"numeric\">40</td>"),
+        "capacity"
+    );
+
+    let id = organizer_id(&app, "chef@u-paris.fr").await;
+    let actions: Vec<String> = app
+        .store
+        .audit_events("organizer", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "organizer.created",
+            "organizer.sign_in_failed",
+            "organizer.signed_in"
+        ]
+    );
+
+    // Each sign-in has its own session id; signing out ends it on the server.
+    let first = visitor.cookie("ss_organizer").unwrap();
+    let r = visitor.get("/organizer/sign-in").await;
+    assert_eq!(r.status().as_u16(), 303, "a signed-in organizer is sent on");
+    assert_eq!(location(&r), "/organizer");
+    let again = Visitor::new(&app);
+    let r = again.sign_in("chef@u-paris.fr", &password).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_ne!(again.cookie("ss_organizer").unwrap(), first);
+    let r = visitor
+        .submit("/organizer", "/organizer/sign-out", &[])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/organizer/sign-in?done=signed-out");
+    assert!(
+        app.store
+            .organizer_session(&sha256_hex(&first), OffsetDateTime::now_utc())
+            .await
+            .unwrap()
+            .is_none(),
+        "the session is gone from the database"
+    );
+    let replay = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}/organizer", app.base))
+        .header("cookie", format!("ss_organizer={first}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        replay.status().as_u16(),
+        303,
+        "the old cookie opens nothing"
+    );
+    assert_eq!(
+        again.get("/organizer").await.status().as_u16(),
+        200,
+        "other sessions live on"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn five_failures_lock_an_account_until_the_lock_expires_or_an_admin_lifts_it() {
+    let app = spawn_app().await;
+    let admin_password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+    let password = create_organizer(
+        &app,
+        "dir@u-paris.fr",
+        "program_director",
+        &["ai-digital-innovation"],
+    )
+    .await;
+
+    let visitor = Visitor::new(&app);
+    for n in 1..=4 {
+        let r = visitor.sign_in("dir@u-paris.fr", "wrong password").await;
+        assert_eq!(r.status().as_u16(), 422, "failure {n}");
+    }
+    let fifth = visitor.sign_in("dir@u-paris.fr", "wrong password").await;
+    assert_eq!(fifth.status().as_u16(), 429);
+    let known = fifth.text().await.unwrap();
+    assert!(
+        known.contains("This account is locked after too many failed attempts. Try again after ")
+            && known.contains("(Paris time)"),
+        "{known}"
+    );
+    // Locked: even the right password is refused, with the same message.
+    let r = visitor.sign_in("dir@u-paris.fr", &password).await;
+    assert_eq!(r.status().as_u16(), 429);
+    assert!(r.text().await.unwrap().contains("This account is locked"));
+
+    // An address without an account locks the same way, so the lock does not reveal an account.
+    let mut unknown = String::new();
+    for n in 1..=5 {
+        let r = visitor.sign_in("ghost@u-paris.fr", "wrong password").await;
+        assert_eq!(
+            r.status().as_u16(),
+            if n < 5 { 422 } else { 429 },
+            "failure {n}"
+        );
+        unknown = r.text().await.unwrap();
+    }
+    assert_eq!(
+        without_time(&known).replace("dir@u-paris.fr", "ADDRESS"),
+        without_time(&unknown).replace("ghost@u-paris.fr", "ADDRESS")
+    );
+
+    // The lock ends by itself after 15 minutes.
+    let id = organizer_id(&app, "dir@u-paris.fr").await;
+    let email = EmailAddress::parse("dir@u-paris.fr").unwrap();
+    let attempt = SignInAttempt {
+        email: &email,
+        email_key: "k",
+        requester: "r",
+        policy: LockoutPolicy::default(),
+    };
+    let now = OffsetDateTime::now_utc();
+    assert!(matches!(
+        app.store.sign_in_gate(&attempt, now).await.unwrap(),
+        SignInGate::Locked { .. }
+    ));
+    assert!(matches!(
+        app.store
+            .sign_in_gate(&attempt, now + time::Duration::minutes(16))
+            .await
+            .unwrap(),
+        SignInGate::Check(Some(_))
+    ));
+    let actions: Vec<String> = app
+        .store
+        .audit_events("organizer", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "organizer.sign_in_failed")
+            .count(),
+        4
+    );
+    assert!(actions.contains(&"organizer.locked".to_owned()));
+
+    // An admin sees the lock on the team page and lifts it.
+    let admin = Visitor::new(&app);
+    assert_eq!(
+        admin
+            .sign_in("chef@u-paris.fr", &admin_password)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let (_, team) = admin.page("/organizer/team").await;
+    assert!(team.contains("Locked until "), "{team}");
+    let r = admin
+        .submit(
+            "/organizer/team",
+            &format!("/organizer/team/{id}/unlock"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/organizer/team?done=unlocked");
+    let (_, team) = admin.page("/organizer/team?done=unlocked").await;
+    assert!(team.contains("The account has been unlocked.") && !team.contains("Locked until "));
+    let r = visitor.sign_in("dir@u-paris.fr", &password).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, dashboard) = visitor.page("/organizer").await;
+    assert!(
+        dashboard.contains(AI) && !dashboard.contains(HANDS_ON),
+        "a director sees their programs only"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn one_visitor_failing_too_often_is_held_off_whatever_the_address() {
+    let app = spawn_app().await;
+    let password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+    let visitor = Visitor::new(&app);
+    let limit = LockoutPolicy::default().per_requester;
+    for n in 0..limit {
+        let r = visitor
+            .sign_in(&format!("guess{n}@u-paris.fr"), "wrong password")
+            .await;
+        assert_eq!(r.status().as_u16(), 422, "failure {n}");
+    }
+    let r = visitor.sign_in("chef@u-paris.fr", &password).await;
+    assert_eq!(r.status().as_u16(), 429);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("too many failed attempts from your network")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn two_factor_sign_in_with_a_code_computed_here_and_a_code_works_once() {
+    let app = spawn_app().await;
+    let password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+    let visitor = Visitor::new(&app);
+    assert_eq!(
+        visitor
+            .sign_in("chef@u-paris.fr", &password)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+
+    // Enrollment shows the key and the otpauth URI, and wants a code before turning it on.
+    let (status, html) = visitor.page("/organizer/account/two-factor").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Two-factor sign-in is off"));
+    let at = html.find("name=\"secret\" value=\"").unwrap() + "name=\"secret\" value=\"".len();
+    let secret = html[at..].split('"').next().unwrap().to_owned();
+    assert_eq!(secret.len(), 32, "160 bits in base32");
+    assert!(
+        html.contains("otpauth://totp/") && html.contains(&format!("secret={secret}&#38;issuer=")),
+        "{html}"
+    );
+    let csrf = csrf_of(&html);
+    let now = current_step();
+    let wrong = ["000000", "111111", "222222", "333333"]
+        .into_iter()
+        .find(|c| (now - 2..=now + 2).all(|s| totp(&secret, s) != *c))
+        .unwrap();
+    let r = visitor
+        .post(
+            "/organizer/account/two-factor",
+            &[
+                ("csrf", &csrf),
+                ("action", "enable"),
+                ("secret", &secret),
+                ("code", wrong),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("The code is wrong or has already been used"));
+    assert!(
+        body.contains(&secret),
+        "the same key is kept for a second try"
+    );
+    let step = current_step();
+    let r = visitor
+        .post(
+            "/organizer/account/two-factor",
+            &[
+                ("csrf", &csrf),
+                ("action", "enable"),
+                ("secret", &secret),
+                ("code", &totp(&secret, step)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = visitor.page(&location(&r)).await;
+    assert!(html.contains("Two-factor sign-in is now on."));
+
+    // Sign out, then in: the password alone opens only the code page.
+    visitor
+        .submit("/organizer", "/organizer/sign-out", &[])
+        .await;
+    let r = visitor.sign_in("chef@u-paris.fr", &password).await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/organizer/sign-in/code?next=/organizer");
+    let pending = visitor.get("/organizer").await;
+    assert_eq!(pending.status().as_u16(), 303, "no page before the code");
+    assert!(location(&pending).starts_with("/organizer/sign-in"));
+    let (status, code_page) = visitor
+        .page("/organizer/sign-in/code?next=/organizer")
+        .await;
+    assert_eq!(status, 200);
+    let csrf = csrf_of(&code_page);
+    // The code that confirmed the enrollment was used: it does not work twice.
+    let r = visitor
+        .post(
+            "/organizer/sign-in/code",
+            &[
+                ("csrf", &csrf),
+                ("next", "/organizer"),
+                ("code", &totp(&secret, step)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("The code is wrong or has already been used")
+    );
+    let r = visitor
+        .post(
+            "/organizer/sign-in/code",
+            &[
+                ("csrf", &csrf),
+                ("next", "/organizer"),
+                ("code", &totp(&secret, step + 1)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/organizer");
+    assert_eq!(visitor.get("/organizer").await.status().as_u16(), 200);
+
+    // Next time, the code just used is refused too.
+    visitor
+        .submit("/organizer", "/organizer/sign-out", &[])
+        .await;
+    visitor.sign_in("chef@u-paris.fr", &password).await;
+    let r = visitor
+        .submit(
+            "/organizer/sign-in/code",
+            "/organizer/sign-in/code",
+            &[("next", "/organizer"), ("code", &totp(&secret, step + 1))],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert_eq!(visitor.get("/organizer").await.status().as_u16(), 303);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_invitation_read_back_from_the_mail_server_sets_a_password_once() {
+    let app = spawn_app().await;
+    let password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+    let admin = Visitor::new(&app);
+    admin.sign_in("chef@u-paris.fr", &password).await;
+    let programs = app.store.programs().await.unwrap();
+    let ai = programs
+        .iter()
+        .find(|p| p.slug == "ai-digital-innovation")
+        .unwrap()
+        .program_id
+        .clone();
+
+    // A reviewer needs a program and everyone a name: refused with everything typed kept.
+    let r = admin
+        .submit(
+            "/organizer/team",
+            "/organizer/team/invite",
+            &[
+                ("email", "rev@u-paris.fr"),
+                ("name", " "),
+                ("role", "reviewer"),
+                ("lang", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("There is a problem") && body.contains("<title>Error: Team"));
+    assert!(
+        body.contains("<a href=\"#name\">Enter the person"),
+        "{body}"
+    );
+    assert!(body.contains("<a href=\"#programs\">Choose at least one program"));
+    assert!(body.contains("value=\"rev@u-paris.fr\""));
+    assert!(body.contains("value=\"reviewer\" checked"));
+
+    let r = admin
+        .submit(
+            "/organizer/team",
+            "/organizer/team/invite",
+            &[
+                ("email", "rev@u-paris.fr"),
+                ("name", "Dr Inès Martin"),
+                ("role", "reviewer"),
+                ("program", &ai),
+                ("lang", "fr"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/organizer/team?done=invited");
+    let (_, team) = admin.page("/organizer/team?done=invited").await;
+    assert!(
+        team.contains("The invitation has been sent.") && team.contains("Invited, no password yet")
+    );
+    let r = admin
+        .submit(
+            "/organizer/team",
+            "/organizer/team/invite",
+            &[
+                ("email", "rev@u-paris.fr"),
+                ("name", "Again"),
+                ("role", "finance"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("An organizer with this email address already exists")
+    );
+
+    // The invitation arrives in French, with a single-use link.
+    app.dispatch_pending_jobs().await;
+    let mail = app
+        .smtp
+        .wait_for_to("rev@u-paris.fr", Duration::from_secs(5))
+        .await;
+    assert!(
+        mail.text_body().contains("Dr admin vous invite"),
+        "{}",
+        mail.text_body()
+    );
+    let link = mail.link(&app.config.public_url);
+    let path = link.trim_start_matches(&app.config.public_url).to_owned();
+    assert!(
+        path.starts_with("/organizer/invitations/")
+            && path.len() == "/organizer/invitations/".len() + 64
+    );
+    let token = path.rsplit('/').next().unwrap().to_owned();
+
+    let invitee = Visitor::new(&app);
+    let (status, form) = invitee.page(&path).await;
+    assert_eq!(status, 200);
+    assert!(form.contains("as Dr Inès Martin (rev@u-paris.fr)"));
+    let csrf = csrf_of(&form);
+    let r = invitee
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("password", "too short"),
+                ("confirm", "too short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("The password must be 12 characters or more")
+            && !body.contains("too short\"")
+    );
+    let r = invitee
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("password", "a long enough passphrase"),
+                ("confirm", "a long enough passphrasf"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("The two passwords are not the same")
+    );
+    let r = invitee
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("password", "a long enough passphrase"),
+                ("confirm", "a long enough passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.text().await.unwrap().contains("Your password is set"));
+
+    // Used once: the link no longer works, to read or to post.
+    let (status, gone) = invitee.page(&path).await;
+    assert_eq!(status, 410);
+    assert!(gone.contains("This invitation no longer works"));
+    let r = invitee
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("password", "another passphrase!"),
+                ("confirm", "another passphrase!"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 410);
+    // An invitation also stops working after 72 hours.
+    let later = OffsetDateTime::now_utc() + time::Duration::hours(73);
+    let hash = sha256_hex(&token);
+    assert!(matches!(
+        app.store.invitation(&hash, later).await,
+        Err(summer_school::store::StoreError::Refused(reason)) if reason == "used"
+    ));
+
+    let r = invitee
+        .sign_in("rev@u-paris.fr", "a long enough passphrase")
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, dashboard) = invitee.page("/organizer").await;
+    assert!(dashboard.contains("Dr Inès Martin, Reviewer"));
+    assert!(dashboard.contains(AI) && !dashboard.contains(HANDS_ON));
+    let organization_id = app
+        .store
+        .organizer_session(
+            &sha256_hex(&invitee.cookie("ss_organizer").unwrap()),
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .organization_id;
+
+    // An invitation never used expires.
+    let email = EmailAddress::parse("late@u-paris.fr").unwrap();
+    let late_token = "cd".repeat(32);
+    let late_hash = sha256_hex(&late_token);
+    let mail = summer_school::email::render::organizer_invitation(
+        summer_school::i18n::Tr(summer_school::domain::locale::Locale::En),
+        &email,
+        "Late",
+        summer_school::domain::status::OrganizerRole::Finance,
+        "Dr admin",
+        "http://x.test",
+    );
+    let now = OffsetDateTime::now_utc();
+    app.store
+        .invite_organizer(
+            &summer_school::store::organizers::NewInvitation {
+                organization_id: &organization_id,
+                email: &email,
+                display_name: "Late",
+                role: summer_school::domain::status::OrganizerRole::Finance,
+                programs: &[],
+                token_hash: &late_hash,
+                expires_at: now - time::Duration::minutes(1),
+            },
+            &mail,
+            &summer_school::domain::audit::Actor::Cli,
+            now,
+        )
+        .await
+        .unwrap();
+    let late = format!("/organizer/invitations/{late_token}");
+    let (status, _) = invitee.page(&late).await;
+    assert_eq!(status, 410);
+    let csrf = csrf_of(&invitee.page("/organizer").await.1);
+    let r = invitee
+        .post(
+            &late,
+            &[
+                ("csrf", &csrf),
+                ("password", "a long enough passphrase"),
+                ("confirm", "a long enough passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 410);
+    assert!(matches!(
+        app.store.accept_invitation(&late_hash, "$argon2id$x", now).await,
+        Err(summer_school::store::StoreError::Refused(reason)) if reason == "expired"
+    ));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_team_pages_are_for_admins_only_and_everyone_else_is_refused_or_sent_to_sign_in() {
+    let app = spawn_app().await;
+    let admin_password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+    let admin_id = organizer_id(&app, "chef@u-paris.fr").await;
+    let mut others = Vec::new();
+    for (email, role, programs) in [
+        (
+            "dir@u-paris.fr",
+            "program_director",
+            vec!["ai-digital-innovation"],
+        ),
+        (
+            "rev@u-paris.fr",
+            "reviewer",
+            vec!["2026/hands-on-clinical-emergencies"],
+        ),
+        ("money@u-paris.fr", "finance", vec![]),
+        ("scol@u-paris.fr", "scolarite", vec![]),
+    ] {
+        let password = create_organizer(&app, email, role, &programs).await;
+        others.push((email, role, password));
+    }
+
+    for (email, role, password) in &others {
+        let v = Visitor::new(&app);
+        assert_eq!(
+            v.sign_in(email, password).await.status().as_u16(),
+            303,
+            "{role}"
+        );
+        let (status, dashboard) = v.page("/organizer").await;
+        assert_eq!(status, 200, "{role}");
+        assert!(
+            !dashboard.contains("href=\"/organizer/team\""),
+            "{role}: no team link"
+        );
+        let (status, page) = v.page("/organizer/team").await;
+        assert_eq!(status, 403, "{role}");
+        assert!(
+            page.contains("You do not have access to this page"),
+            "{role}"
+        );
+        let csrf = csrf_of(&dashboard);
+        for (path, fields) in [
+            (
+                "/organizer/team/invite".to_owned(),
+                vec![("email", "x@u-paris.fr"), ("name", "X"), ("role", "admin")],
+            ),
+            (
+                format!("/organizer/team/{admin_id}"),
+                vec![("role", "reviewer")],
+            ),
+            (format!("/organizer/team/{admin_id}/unlock"), vec![]),
+        ] {
+            let mut all = vec![("csrf", csrf.as_str())];
+            all.extend(fields);
+            let r = v.post(&path, &all).await;
+            assert_eq!(r.status().as_u16(), 403, "{role} {path}");
+        }
+        let visible: Vec<bool> = [AI, HANDS_ON]
+            .iter()
+            .map(|t| dashboard.contains(t))
+            .collect();
+        let expected = match *role {
+            "program_director" => vec![true, false],
+            "reviewer" => vec![false, true],
+            _ => vec![true, true],
+        };
+        assert_eq!(visible, expected, "{role}'s programs");
+    }
+
+    // Nobody, and an applicant, are sent to the organizers' sign-in.
+    let anonymous = Visitor::new(&app);
+    let r = anonymous.get("/organizer/team").await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/organizer/sign-in?next=/organizer/team");
+    let r = anonymous
+        .post("/organizer/team/invite", &[("email", "x@u-paris.fr")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/organizer/sign-in");
+    app.sign_in("ana.silva@example.org").await;
+    let r = app.get("/organizer/team").await;
+    assert_eq!(
+        r.status().as_u16(),
+        303,
+        "an applicant session opens no organizer page"
+    );
+    assert_eq!(location(&r), "/organizer/sign-in?next=/organizer/team");
+    assert_eq!(app.get("/organizer").await.status().as_u16(), 303);
+
+    // The admin may; a form without its CSRF token is refused even so.
+    let admin = Visitor::new(&app);
+    admin.sign_in("chef@u-paris.fr", &admin_password).await;
+    let (status, team) = admin.page("/organizer/team").await;
+    assert_eq!(status, 200);
+    for (email, _, _) in &others {
+        assert!(team.contains(email));
+    }
+    let r = admin
+        .post(
+            "/organizer/team/invite",
+            &[("email", "x@u-paris.fr"), ("name", "X"), ("role", "admin")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    let r = admin
+        .post(
+            "/organizer/team/invite",
+            &[
+                ("csrf", "forged"),
+                ("email", "x@u-paris.fr"),
+                ("name", "X"),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    let r = admin.post("/organizer/sign-out", &[]).await;
+    assert_eq!(r.status().as_u16(), 403, "even signing out needs the token");
+
+    // Roles change at once: the reviewer becomes director of the AI school.
+    let reviewer_id = organizer_id(&app, "rev@u-paris.fr").await;
+    let ai = app
+        .store
+        .programs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.slug == "ai-digital-innovation")
+        .unwrap()
+        .program_id;
+    let r = admin
+        .submit(
+            "/organizer/team",
+            &format!("/organizer/team/{reviewer_id}"),
+            &[("role", "program_director")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422, "a director needs a program");
+    assert!(r.text().await.unwrap().contains(&format!(
+        "<a href=\"#programs-{reviewer_id}\">Choose at least one program"
+    )));
+    let r = admin
+        .submit(
+            "/organizer/team",
+            &format!("/organizer/team/{reviewer_id}"),
+            &[("role", "program_director"), ("program", &ai)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let reviewer = Visitor::new(&app);
+    let (_, _, rev_password) = others.iter().find(|o| o.0 == "rev@u-paris.fr").unwrap();
+    reviewer.sign_in("rev@u-paris.fr", rev_password).await;
+    let (_, dashboard) = reviewer.page("/organizer").await;
+    assert!(
+        dashboard.contains("Program director")
+            && dashboard.contains(AI)
+            && !dashboard.contains(HANDS_ON)
+    );
+
+    // There is always an admin left.
+    let r = admin
+        .submit(
+            "/organizer/team",
+            &format!("/organizer/team/{admin_id}"),
+            &[("role", "finance")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("There must always be at least one administrator")
+    );
+    let audit: Vec<String> = app
+        .store
+        .audit_events("organizer", &reviewer_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| format!("{} {} {}", e.actor, e.action, e.detail))
+        .collect();
+    assert!(
+        audit.contains(&format!(
+            "organizer:{admin_id} organizer.access_changed was reviewer; now role program_director, 1 program(s)"
+        )),
+        "{audit:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_cli_gives_programs_by_slug_and_refuses_unknown_ones() {
+    let app = spawn_app_with_demo().await;
+    let dir = app.data_dir.path().join("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |args: &[&str]| {
+        Command::new(binary())
+            .args(["admin", "create-organizer"])
+            .args(args)
+            .current_dir(&dir)
+            .env_clear()
+            .envs(base_env(&app.db, &app.smtp, &dir))
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "--email",
+        "x@u-paris.fr",
+        "--role",
+        "reviewer",
+        "--program",
+        "nope",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--program: there is no program `nope`")
+            && err.contains("2026/ai-digital-innovation"),
+        "{err}"
+    );
+    let out = run(&[
+        "--email",
+        "x@u-paris.fr",
+        "--role",
+        "finance",
+        "--program",
+        "ai-digital-innovation",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("acts on every program"));
+    // A bare slug gives the school in every edition (here 2026 and the demo); EDITION/SLUG only one.
+    let out = run(&[
+        "--email",
+        "a@u-paris.fr",
+        "--role",
+        "reviewer",
+        "--program",
+        "ai-digital-innovation",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("with role reviewer on 2 program(s)"));
+    let out = run(&[
+        "--email",
+        "b@u-paris.fr",
+        "--role",
+        "reviewer",
+        "--program",
+        "demo/ai-digital-innovation",
+    ]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("with role reviewer on 1 program(s)"));
+    app.stop().await;
+}
+
+async fn spawn_app_with_demo() -> TestApp {
+    crate::harness::spawn_app_with(crate::harness::Options {
+        demo: true,
+        ..Default::default()
+    })
+    .await
+}
