@@ -6,7 +6,7 @@ use crate::harness::{Options, TestApp, csrf_of, spawn_app_with};
 
 const PROGRAM: &str = "/programs/demo/hands-on-clinical-emergencies";
 
-async fn demo_app() -> TestApp {
+pub(crate) async fn demo_app() -> TestApp {
     spawn_app_with(Options {
         demo: true,
         ..Options::default()
@@ -15,7 +15,7 @@ async fn demo_app() -> TestApp {
 }
 
 /// Starts an application as the signed-in applicant; returns its id.
-async fn start(app: &TestApp) -> String {
+pub(crate) async fn start(app: &TestApp) -> String {
     let (status, page) = app.page(&format!("{PROGRAM}/apply")).await;
     assert_eq!(status, 200);
     let r = app
@@ -84,7 +84,7 @@ fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% {text}\n%%EOF\n").into_bytes()
 }
 
-async fn fill_everything(app: &TestApp, id: &str) {
+pub(crate) async fn fill_everything(app: &TestApp, id: &str) {
     let fields = identity("Nguyễn Thị Minh Khai");
     let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(
@@ -593,7 +593,7 @@ async fn one_seat_first_come(app: &TestApp) {
     app.invalidate_catalog();
 }
 
-async fn apply_and_send(app: &TestApp, email: &str) -> String {
+pub(crate) async fn apply_and_send(app: &TestApp, email: &str) -> String {
     app.sign_in(email).await;
     let id = start(app).await;
     fill_everything(app, &id).await;

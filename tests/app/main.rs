@@ -12,4 +12,5 @@ mod cohort;
 mod jobs;
 mod organizers;
 mod pages;
+mod review;
 mod store;

@@ -20,7 +20,12 @@ const HANDS_ON: &str = "Hands-on Training in Clinical Medicine and Emergencies";
 const WRONG: &str = "The email address or the password is wrong";
 
 /// Creates an organizer with the CLI against the app's database; returns the one-time password.
-async fn create_organizer(app: &TestApp, email: &str, role: &str, programs: &[&str]) -> String {
+pub(crate) async fn create_organizer(
+    app: &TestApp,
+    email: &str,
+    role: &str,
+    programs: &[&str],
+) -> String {
     let dir = app.data_dir.path().join("cli");
     std::fs::create_dir_all(&dir).unwrap();
     let env = base_env(&app.db, &app.smtp, &dir);
@@ -66,14 +71,23 @@ async fn create_organizer(app: &TestApp, email: &str, role: &str, programs: &[&s
 }
 
 /// A browser of its own (cookies kept, redirects not followed) whose cookies the test can read.
-struct Visitor {
+pub(crate) struct Visitor {
     client: reqwest::Client,
     jar: Arc<Jar>,
     base: String,
 }
 
 impl Visitor {
-    fn new(app: &TestApp) -> Visitor {
+    /// A visitor sharing another client's cookies (an applicant signed in through the harness).
+    pub(crate) fn with_client(app: &TestApp, client: reqwest::Client) -> Visitor {
+        Visitor {
+            client,
+            jar: Arc::new(Jar::default()),
+            base: app.base.clone(),
+        }
+    }
+
+    pub(crate) fn new(app: &TestApp) -> Visitor {
         let jar = Arc::new(Jar::default());
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -87,7 +101,7 @@ impl Visitor {
         }
     }
 
-    async fn get(&self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
         self.client
             .get(format!("{}{path}", self.base))
             .send()
@@ -95,12 +109,12 @@ impl Visitor {
             .unwrap()
     }
 
-    async fn page(&self, path: &str) -> (u16, String) {
+    pub(crate) async fn page(&self, path: &str) -> (u16, String) {
         let r = self.get(path).await;
         (r.status().as_u16(), r.text().await.unwrap())
     }
 
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.base))
             .form(fields)
@@ -110,7 +124,12 @@ impl Visitor {
     }
 
     /// Posts a form with the CSRF token of the page it is on.
-    async fn submit(&self, from: &str, to: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn submit(
+        &self,
+        from: &str,
+        to: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
         let (_, html) = self.page(from).await;
         let csrf = csrf_of(&html);
         let mut all = vec![("csrf", csrf.as_str())];
@@ -118,7 +137,7 @@ impl Visitor {
         self.post(to, &all).await
     }
 
-    async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
+    pub(crate) async fn sign_in(&self, email: &str, password: &str) -> reqwest::Response {
         self.submit(
             "/organizer/sign-in",
             "/organizer/sign-in",

@@ -51,6 +51,7 @@ async fn dashboard(
                 .allows(Permission::ViewProgram, &p.program_id)
         })
         .map(|p| ProgramRow {
+            href: format!("/organizer/programs/{}", p.program_id),
             title: p.title.get(locale).to_owned(),
             edition: p.edition_title.get(locale).to_owned(),
             is_demo: p.edition_is_demo,

@@ -10,6 +10,7 @@ pub mod account;
 pub mod auth;
 pub mod dashboard;
 pub mod invitations;
+pub mod review;
 pub mod team;
 pub mod views;
 
@@ -24,4 +25,25 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(invitations::router())
         .merge(team::router())
+        .merge(review::router())
+}
+
+/// A submitted form as name/value pairs (checkboxes repeat their name).
+pub type Pairs = Vec<(String, String)>;
+
+/// The first value of a field, or "".
+pub fn value<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// Every value of a repeated field (checkboxes).
+pub fn values(pairs: &Pairs, name: &str) -> Vec<String> {
+    pairs
+        .iter()
+        .filter(|(n, _)| n == name)
+        .map(|(_, v)| v.clone())
+        .collect()
 }

@@ -16,6 +16,7 @@ use super::auth::{Organizer, RequireOrganizer, paris_time};
 use super::dashboard::nav;
 use super::invitations::INVITATION_TTL;
 use super::views::{InviteForm, MemberRow, TeamPage, page};
+use super::{Pairs, value, values};
 use crate::domain::access::{Access, Permission, organization_wide};
 use crate::domain::email::{EmailAddress, EmailError};
 use crate::domain::locale::Locale;
@@ -40,24 +41,6 @@ pub fn router() -> Router<AppState> {
         .route("/organizer/team/invite", post(invite))
         .route("/organizer/team/{id}", post(set_access))
         .route("/organizer/team/{id}/unlock", post(unlock))
-}
-
-/// A submitted form as name/value pairs (checkboxes repeat their name).
-type Pairs = Vec<(String, String)>;
-
-fn value<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(n, _)| n == name)
-        .map_or("", |(_, v)| v.as_str())
-}
-
-fn values(pairs: &Pairs, name: &str) -> Vec<String> {
-    pairs
-        .iter()
-        .filter(|(n, _)| n == name)
-        .map(|(_, v)| v.clone())
-        .collect()
 }
 
 /// A role and programs as submitted, parsed against the programs that exist. Errors: (role, programs).

@@ -57,6 +57,8 @@ pub struct CodePage {
 
 /// One program on the dashboard.
 pub struct ProgramRow {
+    /// The program's review queue.
+    pub href: String,
     pub title: String,
     pub edition: String,
     pub is_demo: bool,
@@ -141,4 +143,122 @@ pub struct TeamPage {
     pub csrf: String,
     pub members: Vec<MemberRow>,
     pub invite: InviteForm,
+}
+
+/// The queue's filter form.
+pub struct QueueFilterView {
+    pub status_options: Vec<OptionView>,
+    pub country_options: Vec<OptionView>,
+    pub category_options: Vec<OptionView>,
+    pub documents_options: Vec<OptionView>,
+    pub min_score: String,
+}
+
+/// One application in a program's queue.
+pub struct QueueRowView {
+    pub application_id: String,
+    pub href: String,
+    pub reference: String,
+    pub name: String,
+    pub nationality: String,
+    pub residence: String,
+    pub category: String,
+    pub institution: String,
+    pub submitted: String,
+    pub status: String,
+    pub documents: String,
+    pub score: String,
+    pub scored_by: i64,
+    pub reviewers: usize,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/program.html")]
+pub struct ProgramPage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub title: String,
+    pub notice: Option<String>,
+    pub errors: Vec<FieldError>,
+    pub seats: String,
+    pub blind: bool,
+    pub filter: QueueFilterView,
+    /// "12 of 40 applications".
+    pub count: String,
+    pub rows: Vec<QueueRowView>,
+    pub can_decide: bool,
+    pub bulk_action: String,
+    pub reason_options: Vec<OptionView>,
+    pub csrf: String,
+}
+
+pub struct DocumentView {
+    pub href: String,
+    pub label: String,
+    pub file_name: String,
+    pub is_pdf: bool,
+    pub is_image: bool,
+}
+
+pub struct ScoreRowView {
+    pub key: String,
+    pub label: String,
+    pub value: String,
+    pub error: Option<String>,
+}
+
+pub struct ReviewerView {
+    pub organizer_id: String,
+    pub name: String,
+    pub conflict: bool,
+}
+
+/// The decision form, with what was typed when it was refused.
+pub struct DecisionForm {
+    pub tier_options: Vec<OptionView>,
+    /// `none`, `waiver`, `full_waiver`, `set_price`.
+    pub adjustment: String,
+    pub amount: String,
+    pub reason: String,
+    /// `YYYY-MM-DD`, the last day to pay (Paris).
+    pub deadline: String,
+    pub reject_options: Vec<OptionView>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/application.html")]
+pub struct ApplicationPage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub title: String,
+    pub back: String,
+    pub program: String,
+    pub status: String,
+    pub waitlist_position: Option<i64>,
+    pub offer: Option<String>,
+    pub mean_score: Option<String>,
+    pub blind: bool,
+    pub sections: Vec<crate::http::views::CheckSection>,
+    pub documents: Vec<DocumentView>,
+    pub can_review: bool,
+    pub conflicted: bool,
+    pub score_rows: Vec<ScoreRowView>,
+    /// Reviewer, criterion, score.
+    pub all_scores: Vec<(String, String, String)>,
+    /// Author, when, text.
+    pub comments: Vec<(String, String, String)>,
+    pub comment: String,
+    pub comment_error: Option<String>,
+    pub can_assign: bool,
+    pub reviewers: Vec<ReviewerView>,
+    pub assignable: Vec<OptionView>,
+    pub is_assigned: bool,
+    pub can_decide: bool,
+    pub decision: DecisionForm,
+    pub can_extend: bool,
+    pub action: String,
+    pub csrf: String,
 }

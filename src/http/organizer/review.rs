@@ -1,0 +1,1130 @@
+//! Review pages: a program's queue with filters and bulk decisions, and one application with its
+//! documents, scores, comments, reviewers and the decision.
+//!
+//! Who sees what: directors, admins, finance and scolarité see every application of the programs they
+//! cover; reviewers only those assigned to them (any other is a 404). In a blind program, reviewers do
+//! not see the name, nationality, institution or contact details.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use time::OffsetDateTime;
+
+use super::auth::{Organizer, RequireOrganizer};
+use super::dashboard::nav;
+use super::views::{
+    ApplicationPage, DecisionForm, DocumentView, ProgramPage, QueueFilterView, QueueRowView,
+    ReviewerView, ScoreRowView, page,
+};
+use super::{Pairs, value, values};
+use crate::domain::access::Permission;
+use crate::domain::calendar::{format_paris_datetime, to_paris};
+use crate::domain::catalog::ApplicantCategory;
+use crate::domain::countries;
+use crate::domain::locale::Locale;
+use crate::domain::money::{Currency, Money};
+use crate::domain::offer::{self, Adjustment, format_score};
+use crate::domain::status::{ApplicationStatus, OrganizerRole, RejectReason};
+use crate::http::AppState;
+use crate::http::application::{reference, sections};
+use crate::http::auth as site_auth;
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::views::{FieldError, Layout, OptionView};
+use crate::i18n::Tr;
+use crate::store::cohort::{DecisionKind, DecisionOutcome};
+use crate::store::review::ReviewDetail;
+use crate::store::{ProgramRecord, StoreError};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/organizer/programs/{program_id}", get(program_page))
+        .route(
+            "/organizer/programs/{program_id}/decisions",
+            post(bulk_decide),
+        )
+        .route("/organizer/applications/{id}", get(application_page))
+        .route(
+            "/organizer/applications/{id}/documents/{document}",
+            get(document),
+        )
+        .route("/organizer/applications/{id}/scores", post(save_scores))
+        .route("/organizer/applications/{id}/comments", post(comment))
+        .route("/organizer/applications/{id}/reviewers", post(reviewers))
+        .route("/organizer/applications/{id}/conflict", post(conflict))
+        .route("/organizer/applications/{id}/decision", post(decide))
+        .route("/organizer/applications/{id}/deadline", post(extend))
+}
+
+async fn program_of(state: &AppState, program_id: &str) -> Result<ProgramRecord, AppError> {
+    state
+        .store
+        .programs()
+        .await?
+        .into_iter()
+        .find(|p| p.program_id == program_id)
+        .ok_or(AppError::NotFound)
+}
+
+/// Opens an application for this organizer: 404 when they may not see it (not their program, or a
+/// reviewer not assigned to it).
+async fn open(
+    state: &AppState,
+    o: &Organizer,
+    application_id: &str,
+) -> Result<(ReviewDetail, ProgramRecord), AppError> {
+    let detail = state.store.review_detail(application_id).await?;
+    let program_id = detail.application.program_id.clone();
+    if !o.access.covers(&program_id) {
+        return Err(AppError::NotFound);
+    }
+    if o.access.needs_assignment() {
+        if !detail
+            .assignments
+            .iter()
+            .any(|a| a.organizer_id == o.organizer_id)
+        {
+            return Err(AppError::NotFound);
+        }
+    } else {
+        o.require(Permission::ViewAllApplications, &program_id)?;
+    }
+    let program = program_of(state, &program_id).await?;
+    Ok((detail, program))
+}
+
+/// The queue's filters, as typed in the query string.
+#[derive(Debug, Default, serde::Deserialize)]
+struct QueueQuery {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    country: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    min_score: String,
+    #[serde(default)]
+    documents: String,
+    #[serde(default)]
+    done: String,
+}
+
+fn money(cents: i64, locale: Locale) -> String {
+    Money::from_cents(cents, Currency::Eur)
+        .map(|m| m.display(locale))
+        .unwrap_or_default()
+}
+
+/// "3.5" or "3,5" → 350; a score between 1 and 5.
+fn parse_min_score(raw: &str) -> Option<i32> {
+    let raw = raw.trim().replace(',', ".");
+    let (whole, frac) = raw.split_once('.').unwrap_or((&raw, ""));
+    let whole: i32 = whole.parse().ok()?;
+    let frac = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i32>().ok()? * 10,
+        2 => frac.parse::<i32>().ok()?,
+        _ => return None,
+    };
+    let v = whole * 100 + frac;
+    (100..=500).contains(&v).then_some(v)
+}
+
+#[tracing::instrument(skip_all, fields(organizer_id = %o.organizer_id))]
+async fn program_page(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(o): RequireOrganizer,
+    Path(program_id): Path<String>,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    let program = program_of(&state, &program_id).await?;
+    o.require(Permission::ViewProgram, &program_id)?;
+    let assigned_to = if o.access.needs_assignment() {
+        Some(o.organizer_id.as_str())
+    } else {
+        o.require(Permission::ViewAllApplications, &program_id)?;
+        None
+    };
+    let blind = o.access.is_blinded(program.blind_review);
+    let queue = state.store.review_queue(&program_id, assigned_to).await?;
+    let seats = state.store.seats(&program_id).await?;
+
+    let mut errors = Vec::new();
+    let min_score = if q.min_score.trim().is_empty() {
+        None
+    } else {
+        match parse_min_score(&q.min_score) {
+            Some(v) => Some(v),
+            None => {
+                errors.push(FieldError {
+                    field: "min_score".into(),
+                    message: tr.t("queue-min-score-invalid"),
+                });
+                None
+            }
+        }
+    };
+    let rows: Vec<QueueRowView> = queue
+        .iter()
+        .filter(|e| q.status.is_empty() || e.status.as_str() == q.status)
+        .filter(|e| {
+            q.country.is_empty()
+                || blind
+                || e.nationality.as_deref() == Some(q.country.as_str())
+                || e.residence_country.as_deref() == Some(q.country.as_str())
+        })
+        .filter(|e| q.category.is_empty() || e.category.as_deref() == Some(q.category.as_str()))
+        .filter(|e| min_score.is_none_or(|m| e.mean_score.is_some_and(|s| s >= m)))
+        .filter(|e| match q.documents.as_str() {
+            "complete" => e.documents_complete,
+            "missing" => !e.documents_complete,
+            _ => true,
+        })
+        .map(|e| {
+            let name = [e.given_names.as_deref(), e.family_name.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let country = |c: &Option<String>| {
+                c.as_deref()
+                    .and_then(countries::by_code)
+                    .map(|c| c.name(locale).to_owned())
+                    .unwrap_or_default()
+            };
+            QueueRowView {
+                href: format!("/organizer/applications/{}", e.application_id),
+                application_id: e.application_id.clone(),
+                reference: reference(&e.application_id),
+                name: if blind { tr.t("blind-hidden") } else { name },
+                nationality: if blind {
+                    String::new()
+                } else {
+                    country(&e.nationality)
+                },
+                residence: country(&e.residence_country),
+                category: e
+                    .category
+                    .as_deref()
+                    .map(|c| tr.t(&format!("category-{c}")))
+                    .unwrap_or_default(),
+                institution: if blind {
+                    String::new()
+                } else {
+                    e.institution.clone().unwrap_or_default()
+                },
+                submitted: e
+                    .submitted_at
+                    .map(|t| format_paris_datetime(t, locale))
+                    .unwrap_or_default(),
+                status: tr.t(&format!("application-status-{}", e.status.as_str())),
+                documents: if e.documents_complete {
+                    tr.t("queue-documents-complete")
+                } else {
+                    tr.t("queue-documents-missing")
+                },
+                score: e.mean_score.map(format_score).unwrap_or_default(),
+                scored_by: e.scored_by,
+                reviewers: e.reviewers.len(),
+            }
+        })
+        .collect();
+    let option = |value: &str, label: String, current: &str| OptionView {
+        value: value.to_owned(),
+        label,
+        selected: value == current,
+    };
+    let mut status_options = vec![option("", tr.t("queue-any"), &q.status)];
+    status_options.extend(
+        ApplicationStatus::ALL
+            .iter()
+            .filter(|s| **s != ApplicationStatus::Draft)
+            .map(|s| {
+                option(
+                    s.as_str(),
+                    tr.t(&format!("application-status-{}", s.as_str())),
+                    &q.status,
+                )
+            }),
+    );
+    let mut category_options = vec![option("", tr.t("queue-any"), &q.category)];
+    category_options.extend(ApplicantCategory::ALL.iter().map(|c| {
+        option(
+            c.as_str(),
+            tr.t(&format!("category-{}", c.as_str())),
+            &q.category,
+        )
+    }));
+    let mut country_options = vec![option("", tr.t("queue-any"), &q.country)];
+    let mut present: Vec<&str> = queue
+        .iter()
+        .flat_map(|e| [e.nationality.as_deref(), e.residence_country.as_deref()])
+        .flatten()
+        .collect();
+    present.sort_unstable();
+    present.dedup();
+    country_options.extend(
+        present
+            .into_iter()
+            .filter_map(countries::by_code)
+            .map(|c| option(c.code, c.name(locale).to_owned(), &q.country)),
+    );
+    let documents_options = vec![
+        option("", tr.t("queue-any"), &q.documents),
+        option("complete", tr.t("queue-documents-complete"), &q.documents),
+        option("missing", tr.t("queue-documents-missing"), &q.documents),
+    ];
+    let can_decide = o.access.allows(Permission::Decide, &program_id);
+    let csrf = site_auth::issue_csrf(&state, &headers);
+    let title = program.title.get(locale).to_owned();
+    let template = ProgramPage {
+        layout: Layout::new(
+            tr,
+            &format!("/organizer/programs/{program_id}"),
+            &title,
+            &state.config,
+        ),
+        nav: nav(&state, &headers, &o),
+        title,
+        notice: (!q.done.is_empty())
+            .then(|| tr.tn("queue-bulk-done", "count", q.done.parse().unwrap_or(0))),
+        count: tr.t_args(
+            "queue-count",
+            &[
+                ("shown", (rows.len() as i64).into()),
+                ("total", (queue.len() as i64).into()),
+            ],
+        ),
+        errors,
+        seats: tr.t_args(
+            "queue-seats",
+            &[
+                ("capacity", i64::from(seats.capacity).into()),
+                ("held", i64::from(seats.held).into()),
+                ("waitlisted", seats.waitlisted.into()),
+            ],
+        ),
+        blind,
+        filter: QueueFilterView {
+            status_options,
+            country_options,
+            category_options,
+            documents_options,
+            min_score: q.min_score.clone(),
+        },
+        rows,
+        can_decide,
+        bulk_action: format!("/organizer/programs/{program_id}/decisions"),
+        reason_options: reason_options(tr, ""),
+        csrf: csrf.token,
+    };
+    page(template, StatusCode::OK, csrf.set_cookie)
+}
+
+fn reason_options(tr: Tr, current: &str) -> Vec<OptionView> {
+    RejectReason::ALL
+        .iter()
+        .map(|r| OptionView {
+            value: r.as_str().to_owned(),
+            label: tr.t(&format!("reject-label-{}", r.as_str())),
+            selected: r.as_str() == current,
+        })
+        .collect()
+}
+
+/// Bulk decisions on the checked applications: waitlist, reject with one reason, or accept at the
+/// catalog price with the program's usual deadline.
+async fn bulk_decide(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(o): RequireOrganizer,
+    Path(program_id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    let program = program_of(&state, &program_id).await?;
+    o.require(Permission::Decide, &program_id)?;
+    let now = OffsetDateTime::now_utc();
+    let days = u16::try_from(program.payment_deadline_days).unwrap_or(14);
+    let decision = match value(&pairs, "decision") {
+        "accept" => DecisionKind::Accept {
+            tier_code: None,
+            adjustment: Adjustment::None,
+            deadline: offer::payment_deadline(now, days),
+        },
+        "waitlist" => DecisionKind::Waitlist,
+        "reject" => match value(&pairs, "reason").parse::<RejectReason>() {
+            Ok(reason) => DecisionKind::Reject { reason },
+            Err(_) => return Ok(back_with(&program_id, "0")),
+        },
+        _ => return Ok(back_with(&program_id, "0")),
+    };
+    let _ = locale;
+    let mut done = 0;
+    for id in values(&pairs, "application") {
+        let id = id.as_str();
+        // Only this program's applications: an id from elsewhere is skipped, not decided.
+        let Ok(detail) = state.store.review_detail(id).await else {
+            continue;
+        };
+        if detail.application.program_id != program_id {
+            continue;
+        }
+        match state.store.decide(id, &decision, &o.actor(), now).await {
+            Ok(_) => done += 1,
+            Err(StoreError::Refused(_) | StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    state.wake_worker.notify_one();
+    Ok(back_with(&program_id, &done.to_string()))
+}
+
+fn back_with(program_id: &str, done: &str) -> Response {
+    Redirect::to(&format!("/organizer/programs/{program_id}?done={done}")).into_response()
+}
+
+/// Labels of the rows hidden from a blinded reviewer.
+fn blinded_labels(tr: Tr) -> Vec<String> {
+    [
+        "given_names",
+        "family_name",
+        "certificate_name",
+        "nationality",
+        "institution",
+        "institution_country",
+    ]
+    .iter()
+    .map(|k| tr.t(&format!("field-{k}")))
+    .collect()
+}
+
+#[derive(Default)]
+struct PageState {
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+    /// What the decision form held when it was refused.
+    decision: HashMap<String, String>,
+    scores: HashMap<String, String>,
+    comment: String,
+}
+
+#[tracing::instrument(skip_all, fields(organizer_id = %o.organizer_id))]
+async fn application_page(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(o): RequireOrganizer,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    const DONE: [&str; 13] = [
+        "scored",
+        "commented",
+        "assigned",
+        "unassigned",
+        "nobody",
+        "conflict",
+        "no-conflict",
+        "offered",
+        "enrolled",
+        "waitlisted",
+        "rejected",
+        "nothing",
+        "extended",
+    ];
+    let notice = q
+        .get("done")
+        .filter(|d| DONE.contains(&d.as_str()))
+        .map(|d| tr.t(&format!("review-done-{d}")));
+    render_application(
+        &state,
+        tr,
+        &headers,
+        &o,
+        &id,
+        PageState {
+            notice,
+            ..PageState::default()
+        },
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn render_application(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    o: &Organizer,
+    id: &str,
+    ps: PageState,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let locale = tr.locale();
+    let (detail, program) = open(state, o, id).await?;
+    let blind = o.access.is_blinded(program.blind_review);
+    let a = &detail.application;
+    let program_id = a.program_id.clone();
+    let hidden = blinded_labels(tr);
+    let mut answer_sections = sections(tr, a);
+    // Documents have their own section below (viewable inline, and renamed in blind review).
+    let documents_title = tr.t("step-documents");
+    answer_sections.retain(|s| !s.rows.is_empty() && s.title != documents_title);
+    if blind {
+        // Contact details say who the applicant is.
+        let contact = tr.t("step-contact");
+        answer_sections.retain(|s| s.title != contact);
+        for s in &mut answer_sections {
+            for row in &mut s.rows {
+                if hidden.contains(&row.0) {
+                    row.1 = tr.t("blind-hidden");
+                }
+            }
+        }
+    }
+    let documents = a
+        .documents
+        .iter()
+        .map(|d| DocumentView {
+            href: format!("/organizer/applications/{id}/documents/{}", d.document_id),
+            label: tr.t(&format!("field-{}", d.kind.as_str())),
+            file_name: if blind {
+                format!(
+                    "{}.{}",
+                    d.kind.as_str(),
+                    d.file_name.rsplit('.').next().unwrap_or("pdf")
+                )
+            } else {
+                d.file_name.clone()
+            },
+            is_pdf: d.content_type == "application/pdf",
+            is_image: d.content_type.starts_with("image/"),
+        })
+        .collect();
+    let mine = detail
+        .assignments
+        .iter()
+        .find(|x| x.organizer_id == o.organizer_id);
+    let conflicted = mine.is_some_and(|x| x.conflict_of_interest);
+    let can_review = o.access.allows(Permission::Review, &program_id)
+        && (!o.access.needs_assignment() || mine.is_some())
+        && !conflicted;
+    let my_scores: HashMap<&str, i32> = detail
+        .scores
+        .iter()
+        .filter(|s| s.organizer_id == o.organizer_id)
+        .map(|s| (s.criterion_key.as_str(), s.score))
+        .collect();
+    let score_rows = program
+        .rubric
+        .iter()
+        .map(|c| ScoreRowView {
+            key: c.key.clone(),
+            label: c.label.get(locale).to_owned(),
+            value: ps
+                .scores
+                .get(&c.key)
+                .cloned()
+                .or_else(|| my_scores.get(c.key.as_str()).map(|v| v.to_string()))
+                .unwrap_or_default(),
+            error: ps
+                .errors
+                .iter()
+                .find(|e| e.field == format!("score-{}", c.key))
+                .map(|e| e.message.clone()),
+        })
+        .collect();
+    // Everyone's scores: reviewers in a blind program see only their own (no anchoring on others).
+    let all_scores: Vec<(String, String, String)> = detail
+        .scores
+        .iter()
+        .filter(|s| !o.access.needs_assignment() || s.organizer_id == o.organizer_id)
+        .map(|s| {
+            let label = program
+                .rubric
+                .iter()
+                .find(|c| c.key == s.criterion_key)
+                .map_or(s.criterion_key.clone(), |c| c.label.get(locale).to_owned());
+            (s.display_name.clone(), label, s.score.to_string())
+        })
+        .collect();
+    let all: Vec<i32> = detail.scores.iter().map(|s| s.score).collect();
+    let can_assign = o.access.allows(Permission::AssignReviewers, &program_id);
+    let team = if can_assign {
+        state
+            .store
+            .organizers(&o.organization_id, OffsetDateTime::now_utc())
+            .await?
+    } else {
+        Vec::new()
+    };
+    let reviewers: Vec<ReviewerView> = detail
+        .assignments
+        .iter()
+        .map(|x| ReviewerView {
+            organizer_id: x.organizer_id.clone(),
+            name: x.display_name.clone(),
+            conflict: x.conflict_of_interest,
+        })
+        .collect();
+    let assignable: Vec<OptionView> = team
+        .iter()
+        .filter(|m| {
+            matches!(
+                m.role,
+                OrganizerRole::Reviewer | OrganizerRole::ProgramDirector
+            ) && m.programs.contains(&program_id)
+                && !detail
+                    .assignments
+                    .iter()
+                    .any(|x| x.organizer_id == m.organizer_id)
+        })
+        .map(|m| OptionView {
+            value: m.organizer_id.clone(),
+            label: m.display_name.clone(),
+            selected: false,
+        })
+        .collect();
+    let standing = state.store.standing(id).await?;
+    let can_decide = o.access.allows(Permission::Decide, &program_id)
+        && matches!(
+            a.status,
+            ApplicationStatus::Submitted
+                | ApplicationStatus::UnderReview
+                | ApplicationStatus::Waitlisted
+        );
+    let days = u16::try_from(program.payment_deadline_days).unwrap_or(14);
+    let default_deadline =
+        to_paris(offer::payment_deadline(OffsetDateTime::now_utc(), days)).date();
+    let field = |k: &str, default: String| ps.decision.get(k).cloned().unwrap_or(default);
+    let requested = a.form.requested_fee_tier.clone().unwrap_or_default();
+    let tier_current = field("tier", requested);
+    let decision = DecisionForm {
+        tier_options: program
+            .fee_tiers
+            .iter()
+            .map(|t| OptionView {
+                value: t.code.clone(),
+                label: format!("{} — {}", t.label.get(locale), t.amount.display(locale)),
+                selected: t.code == tier_current || (tier_current.is_empty() && t.is_standard),
+            })
+            .collect(),
+        adjustment: field("adjustment", "none".into()),
+        amount: field("amount", String::new()),
+        reason: field("reason", String::new()),
+        deadline: field("deadline", default_deadline.to_string()),
+        reject_options: reason_options(tr, &field("reject_reason", String::new())),
+        error: ps
+            .errors
+            .iter()
+            .find(|e| e.field == "decision")
+            .map(|e| e.message.clone()),
+    };
+    let offer_text = standing.offer.as_ref().map(|of| {
+        tr.t_args(
+            "review-offer",
+            &[
+                ("amount", money(of.total_cents, locale).into()),
+                (
+                    "deadline",
+                    format_paris_datetime(of.deadline_at, locale).into(),
+                ),
+                ("status", of.status.as_str().to_owned().into()),
+                ("explanation", of.explanation.clone().into()),
+            ],
+        )
+    });
+    let can_extend = o.access.allows(Permission::ExtendDeadline, &program_id)
+        && standing
+            .offer
+            .as_ref()
+            .is_some_and(|of| of.status.as_str() == "pending");
+    let csrf = site_auth::issue_csrf(state, headers);
+    let title = if blind {
+        tr.t1("review-title-blind", "reference", reference(id))
+    } else {
+        tr.t_args(
+            "review-title",
+            &[
+                (
+                    "name",
+                    format!(
+                        "{} {}",
+                        a.form.given_names.clone().unwrap_or_default(),
+                        a.form.family_name.clone().unwrap_or_default()
+                    )
+                    .into(),
+                ),
+                ("reference", reference(id).into()),
+            ],
+        )
+    };
+    let template = ApplicationPage {
+        layout: Layout::new(
+            tr,
+            &format!("/organizer/applications/{id}"),
+            &title,
+            &state.config,
+        ),
+        nav: nav(state, headers, o),
+        errors: ps.errors,
+        notice: ps.notice,
+        title,
+        back: format!("/organizer/programs/{program_id}"),
+        program: program.title.get(locale).to_owned(),
+        status: tr.t(&format!("application-status-{}", a.status.as_str())),
+        waitlist_position: standing.waitlist_position,
+        offer: offer_text,
+        mean_score: offer::mean_score_hundredths(&all)
+            .filter(|_| !o.access.needs_assignment())
+            .map(format_score),
+        blind,
+        sections: answer_sections,
+        documents,
+        can_review,
+        conflicted,
+        score_rows,
+        all_scores,
+        comments: detail
+            .comments
+            .iter()
+            .map(|c| {
+                (
+                    c.display_name.clone(),
+                    format_paris_datetime(c.created_at, locale),
+                    c.body.clone(),
+                )
+            })
+            .collect(),
+        comment: ps.comment,
+        comment_error: None,
+        can_assign,
+        reviewers,
+        assignable,
+        is_assigned: mine.is_some(),
+        can_decide,
+        decision,
+        can_extend,
+        action: format!("/organizer/applications/{id}"),
+        csrf: csrf.token,
+    };
+    page(template, status, csrf.set_cookie)
+}
+
+/// A document, shown in the page (inline) for those who may open the application.
+async fn document(
+    State(state): State<AppState>,
+    RequireOrganizer(o): RequireOrganizer,
+    Path((id, document_id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    open(&state, &o, &id).await?;
+    let d = state.store.application_document(&id, &document_id).await?;
+    let bytes = state
+        .blobs
+        .get(&d.blob_key)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&d.content_type).map_err(|e| AppError::Internal(e.into()))?,
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline"),
+    );
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    // Shown in a frame of our own page only.
+    h.insert(
+        HeaderName::from_static("content-security-policy"),
+        HeaderValue::from_static("default-src 'none'; frame-ancestors 'self'"),
+    );
+    h.insert(
+        HeaderName::from_static("x-frame-options"),
+        HeaderValue::from_static("SAMEORIGIN"),
+    );
+    Ok(response)
+}
+
+async fn save_scores(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(o): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    let (detail, program) = open(&state, &o, &id).await?;
+    o.require(Permission::Review, &detail.application.program_id)?;
+    let mut errors = Vec::new();
+    let mut scores = Vec::new();
+    let mut typed = HashMap::new();
+    for c in &program.rubric {
+        let raw = value(&pairs, &format!("score-{}", c.key)).trim().to_owned();
+        typed.insert(c.key.clone(), raw.clone());
+        match raw.parse::<i32>() {
+            Ok(v) if (1..=5).contains(&v) => scores.push((c.key.clone(), v)),
+            _ => errors.push(FieldError {
+                field: format!("score-{}", c.key),
+                message: tr.t1("review-score-invalid", "criterion", c.label.get(locale)),
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        let ps = PageState {
+            errors,
+            scores: typed,
+            ..PageState::default()
+        };
+        return render_application(
+            &state,
+            tr,
+            &headers,
+            &o,
+            &id,
+            ps,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match state
+        .store
+        .save_scores(&id, &o.organizer_id, &scores, OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(()) => Ok(done(&id, "scored")),
+        Err(StoreError::Refused(_)) => Err(AppError::Denied),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn done(id: &str, what: &str) -> Response {
+    Redirect::to(&format!("/organizer/applications/{id}?done={what}")).into_response()
+}
+
+async fn comment(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(o): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    let (detail, _) = open(&state, &o, &id).await?;
+    o.require(Permission::Review, &detail.application.program_id)?;
+    let body = value(&pairs, "comment").trim().to_owned();
+    let length = body.chars().count();
+    if length == 0 || length > 5000 {
+        let ps = PageState {
+            errors: vec![FieldError {
+                field: "comment".into(),
+                message: tr.t("review-comment-invalid"),
+            }],
+            comment: body,
+            ..PageState::default()
+        };
+        return render_application(
+            &state,
+            tr,
+            &headers,
+            &o,
+            &id,
+            ps,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    state
+        .store
+        .add_comment(&id, &o.organizer_id, &body, OffsetDateTime::now_utc())
+        .await?;
+    Ok(done(&id, "commented"))
+}
+
+async fn reviewers(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RequireOrganizer(o): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    let (detail, _) = open(&state, &o, &id).await?;
+    let program_id = detail.application.program_id.clone();
+    o.require(Permission::AssignReviewers, &program_id)?;
+    let now = OffsetDateTime::now_utc();
+    let target = value(&pairs, "organizer");
+    match value(&pairs, "action") {
+        "assign" => {
+            // Only someone who reviews this program can be assigned.
+            let team = state.store.organizers(&o.organization_id, now).await?;
+            let fits = team.iter().any(|m| {
+                m.organizer_id == target
+                    && matches!(
+                        m.role,
+                        OrganizerRole::Reviewer | OrganizerRole::ProgramDirector
+                    )
+                    && m.programs.contains(&program_id)
+            });
+            if !fits {
+                return Ok(done(&id, "nobody"));
+            }
+            state
+                .store
+                .assign_reviewer(&id, target, &o.actor(), now)
+                .await?;
+            Ok(done(&id, "assigned"))
+        }
+        "unassign" => {
+            state
+                .store
+                .unassign_reviewer(&id, target, &o.actor(), now)
+                .await?;
+            Ok(done(&id, "unassigned"))
+        }
+        _ => Ok(done(&id, "nobody")),
+    }
+}
+
+/// A reviewer declares their own conflict of interest; a director can set anyone's.
+async fn conflict(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RequireOrganizer(o): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    let (detail, _) = open(&state, &o, &id).await?;
+    let program_id = detail.application.program_id.clone();
+    let target = match value(&pairs, "organizer") {
+        "" => o.organizer_id.clone(),
+        other => other.to_owned(),
+    };
+    if target != o.organizer_id {
+        o.require(Permission::AssignReviewers, &program_id)?;
+    } else {
+        o.require(Permission::Review, &program_id)?;
+    }
+    let conflict = value(&pairs, "conflict") == "yes";
+    state
+        .store
+        .set_conflict(
+            &id,
+            &target,
+            conflict,
+            &o.actor(),
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    Ok(done(&id, if conflict { "conflict" } else { "no-conflict" }))
+}
+
+fn parse_cents(raw: &str) -> Option<i64> {
+    Money::parse_decimal(raw.trim(), Currency::Eur)
+        .ok()
+        .map(Money::cents)
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(o): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    let (detail, _) = open(&state, &o, &id).await?;
+    o.require(Permission::Decide, &detail.application.program_id)?;
+    let typed: HashMap<String, String> =
+        pairs.iter().filter(|(k, _)| k != "csrf").cloned().collect();
+    let refuse = |message: String| PageState {
+        errors: vec![FieldError {
+            field: "decision".into(),
+            message,
+        }],
+        decision: typed.clone(),
+        ..PageState::default()
+    };
+    let now = OffsetDateTime::now_utc();
+    let decision = match value(&pairs, "decision") {
+        "accept" => {
+            let reason = value(&pairs, "reason").to_owned();
+            let amount = value(&pairs, "amount");
+            let adjustment = match value(&pairs, "adjustment") {
+                "waiver" => parse_cents(amount).map(|cents| Adjustment::Waiver { cents, reason }),
+                "full_waiver" => Some(Adjustment::FullWaiver { reason }),
+                "set_price" => {
+                    parse_cents(amount).map(|cents| Adjustment::SetPrice { cents, reason })
+                }
+                _ => Some(Adjustment::None),
+            };
+            let Some(adjustment) = adjustment else {
+                let ps = refuse(tr.t("decision-amount-invalid"));
+                return render_application(
+                    &state,
+                    tr,
+                    &headers,
+                    &o,
+                    &id,
+                    ps,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            };
+            let deadline = time::Date::parse(
+                value(&pairs, "deadline").trim(),
+                time::macros::format_description!("[year]-[month]-[day]"),
+            )
+            .ok()
+            .map(offer::end_of_paris_day)
+            .filter(|d| *d > now);
+            let Some(deadline) = deadline else {
+                let ps = refuse(tr.t("decision-deadline-invalid"));
+                return render_application(
+                    &state,
+                    tr,
+                    &headers,
+                    &o,
+                    &id,
+                    ps,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            };
+            DecisionKind::Accept {
+                tier_code: Some(value(&pairs, "tier").to_owned()).filter(|t| !t.is_empty()),
+                adjustment,
+                deadline,
+            }
+        }
+        "waitlist" => DecisionKind::Waitlist,
+        "reject" => match value(&pairs, "reject_reason").parse::<RejectReason>() {
+            Ok(reason) => DecisionKind::Reject { reason },
+            Err(_) => {
+                let ps = refuse(tr.t("decision-reason-missing"));
+                return render_application(
+                    &state,
+                    tr,
+                    &headers,
+                    &o,
+                    &id,
+                    ps,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+        },
+        _ => return Ok(done(&id, "nothing")),
+    };
+    match state.store.decide(&id, &decision, &o.actor(), now).await {
+        Ok(outcome) => {
+            state.wake_worker.notify_one();
+            let what = match outcome {
+                DecisionOutcome::Offered { .. } => "offered",
+                DecisionOutcome::Enrolled { .. } => "enrolled",
+                DecisionOutcome::Waitlisted { .. } => "waitlisted",
+                DecisionOutcome::Rejected => "rejected",
+            };
+            Ok(done(&id, what))
+        }
+        Err(StoreError::Refused(r)) => {
+            let message = match r.as_str() {
+                "full" => tr.t("decision-full"),
+                "state" => tr.t("decision-state"),
+                r if r.starts_with("price:") => tr.t("decision-price-invalid"),
+                _ => tr.t("decision-state"),
+            };
+            let ps = refuse(message);
+            render_application(&state, tr, &headers, &o, &id, ps, StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn extend(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(o): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    let (detail, _) = open(&state, &o, &id).await?;
+    o.require(Permission::ExtendDeadline, &detail.application.program_id)?;
+    let now = OffsetDateTime::now_utc();
+    let deadline = time::Date::parse(
+        value(&pairs, "deadline").trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+    .map(offer::end_of_paris_day);
+    let result = match deadline {
+        Some(d) => state.store.extend_deadline(&id, d, &o.actor(), now).await,
+        None => Err(StoreError::Refused("not_later".into())),
+    };
+    match result {
+        Ok(()) => {
+            state.wake_worker.notify_one();
+            Ok(done(&id, "extended"))
+        }
+        Err(StoreError::Refused(_)) => {
+            let ps = PageState {
+                errors: vec![FieldError {
+                    field: "deadline".into(),
+                    message: tr.t("decision-extend-invalid"),
+                }],
+                ..PageState::default()
+            };
+            render_application(
+                &state,
+                tr,
+                &headers,
+                &o,
+                &id,
+                ps,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_min_score;
+
+    #[test]
+    fn minimum_scores_are_read_as_people_type_them() {
+        assert_eq!(parse_min_score("3"), Some(300));
+        assert_eq!(parse_min_score("3.5"), Some(350));
+        assert_eq!(parse_min_score("3,75"), Some(375));
+        assert_eq!(parse_min_score("0.5"), None);
+        assert_eq!(parse_min_score("6"), None);
+        assert_eq!(parse_min_score("three"), None);
+    }
+}

@@ -1,0 +1,491 @@
+//! Organizers review a cohort in their pages: the queue, scores and comments, reviewers and their
+//! conflicts, blind review, decisions with their emails, and the role matrix over every review route.
+
+use std::time::Duration;
+
+use summer_school::domain::audit::Actor;
+use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
+use summer_school::domain::demo::demo_edition;
+
+use crate::applications::{apply_and_send, demo_app};
+use crate::harness::TestApp;
+use crate::organizers::{Visitor, create_organizer};
+
+const PROGRAM_SLUG: &str = "demo/hands-on-clinical-emergencies";
+const NAME: &str = "Nguyễn Thị Minh Khai";
+const INSTITUTION: &str = "Hanoi Medical University";
+
+async fn program_id(app: &TestApp) -> String {
+    app.store
+        .programs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.edition_is_demo && p.slug == "hands-on-clinical-emergencies")
+        .unwrap()
+        .program_id
+}
+
+/// Signs in a new organizer of this role (given the demo Hands-on school when it is per program).
+async fn organizer(app: &TestApp, email: &str, role: &str, with_program: bool) -> Visitor {
+    let programs: &[&str] = if with_program { &[PROGRAM_SLUG] } else { &[] };
+    let password = create_organizer(app, email, role, programs).await;
+    let v = Visitor::new(app);
+    let r = v.sign_in(email, &password).await;
+    assert_eq!(r.status().as_u16(), 303, "{role} signs in");
+    v
+}
+
+/// A review route: method, path, and the form it is posted with.
+type Route<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn a_director_and_a_reviewer_review_score_and_decide_and_the_applicant_hears_of_it() {
+    let app = demo_app().await;
+    let id = apply_and_send(&app, "minh.khai@example.org").await;
+    let program = program_id(&app).await;
+    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
+    let reviewer = organizer(&app, "reviewer@u-paris.fr", "reviewer", true).await;
+
+    // The dashboard leads to the queue, which lists the application with its details.
+    let (_, dashboard) = director.page("/organizer").await;
+    assert!(dashboard.contains(&format!("/organizer/programs/{program}")));
+    let (status, queue) = director
+        .page(&format!("/organizer/programs/{program}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        queue.contains(NAME) && queue.contains(INSTITUTION),
+        "{queue}"
+    );
+    assert!(queue.contains("1 of 1 applications"), "{queue}");
+    // Filters: a country nobody is from empties the queue; a minimum score that is not a score is explained.
+    let (_, none) = director
+        .page(&format!("/organizer/programs/{program}?country=BR"))
+        .await;
+    assert!(none.contains("0 of 1 applications"), "{none}");
+    let (_, bad) = director
+        .page(&format!("/organizer/programs/{program}?min_score=nine"))
+        .await;
+    assert!(
+        bad.contains("Enter a score from 1 to 5") && bad.contains("value=\"nine\""),
+        "{bad}"
+    );
+
+    // Before assignment, the reviewer's queue is empty and the application is not theirs to open.
+    let (_, queue) = reviewer
+        .page(&format!("/organizer/programs/{program}"))
+        .await;
+    assert!(queue.contains("0 of 0 applications"), "{queue}");
+    let page = format!("/organizer/applications/{id}");
+    assert_eq!(reviewer.page(&page).await.0, 404);
+
+    // The director assigns the reviewer.
+    let (_, html) = director.page(&page).await;
+    let reviewer_id = html
+        .split("<option value=\"")
+        .skip(1)
+        .find(|s| s.contains("Dr reviewer"))
+        .and_then(|s| s.split('"').next())
+        .expect("the reviewer can be assigned")
+        .to_owned();
+    let r = director
+        .submit(
+            &page,
+            &format!("{page}/reviewers"),
+            &[("action", "assign"), ("organizer", &reviewer_id)],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{page}?done=assigned"));
+
+    // The reviewer opens it with its documents inline, and scores: a wrong score is explained, with
+    // what was typed kept.
+    let (status, html) = reviewer.page(&page).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<iframe class=\"document-frame\""),
+        "documents inline"
+    );
+    let doc = html
+        .split("src=\"")
+        .skip(1)
+        .find(|s| s.starts_with(&format!("{page}/documents/")))
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let r = reviewer.get(&doc).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-disposition"], "inline");
+    let r = reviewer
+        .submit(
+            &page,
+            &format!("{page}/scores"),
+            &[
+                ("score-background", "4"),
+                ("score-motivation", "7"),
+                ("score-english", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("with a whole number from 1 to 5") && html.contains("value=\"7\""),
+        "{html}"
+    );
+    let r = reviewer
+        .submit(
+            &page,
+            &format!("{page}/scores"),
+            &[
+                ("score-background", "4"),
+                ("score-motivation", "4"),
+                ("score-english", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let r = reviewer
+        .submit(
+            &page,
+            &format!("{page}/comments"),
+            &[("comment", "Strong clinical background.")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // A reviewer does not decide.
+    let r = reviewer
+        .submit(
+            &page,
+            &format!("{page}/decision"),
+            &[("decision", "waitlist")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+
+    // The director sees the mean score (3.67), the comment, and the status moved to under review.
+    let (_, html) = director.page(&page).await;
+    assert!(
+        html.contains("3.67") && html.contains("Strong clinical background."),
+        "{html}"
+    );
+    assert!(html.contains("Being reviewed"), "{html}");
+
+    // Waitlist, then an offer with a partial waiver; each decision emails the applicant.
+    let r = director
+        .submit(
+            &page,
+            &format!("{page}/decision"),
+            &[("decision", "waitlist")],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{page}?done=waitlisted"));
+    let r = director
+        .submit(
+            &page,
+            &format!("{page}/decision"),
+            &[
+                ("decision", "accept"),
+                ("tier", "standard"),
+                ("adjustment", "waiver"),
+                ("amount", "500"),
+                ("reason", ""),
+                ("deadline", "2099-01-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 409, "a waiver needs its reason");
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("it needs a reason") && html.contains("value=\"500\""),
+        "{html}"
+    );
+    let r = director
+        .submit(
+            &page,
+            &format!("{page}/decision"),
+            &[
+                ("decision", "accept"),
+                ("tier", "standard"),
+                ("adjustment", "waiver"),
+                ("amount", "500"),
+                ("reason", "partner scholarship"),
+                ("deadline", "2099-01-31"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{page}?done=offered"));
+    let (_, html) = director.page(&page).await;
+    assert!(html.contains("€2,600"), "{html}");
+
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let subjects: Vec<String> = app
+        .smtp
+        .wait_for(5, Duration::from_secs(5))
+        .await
+        .iter()
+        .filter(|m| m.rcpt_to().contains("minh.khai@example.org"))
+        .filter_map(|m| m.header("Subject"))
+        .collect();
+    assert!(
+        subjects.iter().any(|s| s.starts_with("On the waitlist")),
+        "{subjects:?}"
+    );
+    let offer = app
+        .smtp
+        .wait_for_to("minh.khai@example.org", Duration::from_secs(5))
+        .await;
+    assert!(
+        offer
+            .header("Subject")
+            .unwrap()
+            .starts_with("A place for you")
+    );
+    let body = offer.text_body();
+    assert!(
+        body.contains("€2,600") && body.contains("partner scholarship"),
+        "{body}"
+    );
+    assert!(body.contains("31 January 2099, 23:59"), "{body}");
+
+    // A later deadline, audited and emailed.
+    let r = director
+        .submit(
+            &page,
+            &format!("{page}/deadline"),
+            &[("deadline", "2099-02-15")],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{page}?done=extended"));
+    let events = app.store.audit_events("application", &id).await.unwrap();
+    for action in [
+        "review.assigned",
+        "application.under_review",
+        "review.scored",
+        "application.waitlisted",
+        "application.accepted",
+        "offer.deadline_extended",
+    ] {
+        assert!(
+            events.iter().any(|e| e.action == action),
+            "{action} audited"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn blind_review_hides_who_the_applicant_is_from_reviewers_only() {
+    let app = demo_app().await;
+    let now = time::OffsetDateTime::now_utc();
+    let mut spec = demo_edition(&parse_catalog(SHIPPED_CATALOG).unwrap(), now.date());
+    for p in &mut spec.programs {
+        p.blind_review = true;
+    }
+    app.store
+        .load_edition(&spec, &Actor::Cli, now)
+        .await
+        .unwrap();
+    let id = apply_and_send(&app, "minh.khai@example.org").await;
+    let program = program_id(&app).await;
+    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
+    let reviewer = organizer(&app, "reviewer@u-paris.fr", "reviewer", true).await;
+    let page = format!("/organizer/applications/{id}");
+    let (_, html) = director.page(&page).await;
+    let reviewer_id = html
+        .split("<option value=\"")
+        .skip(1)
+        .find(|s| s.contains("Dr reviewer"))
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    director
+        .submit(
+            &page,
+            &format!("{page}/reviewers"),
+            &[("action", "assign"), ("organizer", &reviewer_id)],
+        )
+        .await;
+    // The director decides, and sees everything.
+    assert!(html.contains(NAME) && html.contains(INSTITUTION) && html.contains("Vietnam"));
+
+    for path in [page.clone(), format!("/organizer/programs/{program}")] {
+        let (status, html) = reviewer.page(&path).await;
+        assert_eq!(status, 200, "{path}");
+        for hidden in [
+            NAME,
+            "Nguyễn",
+            INSTITUTION,
+            "Vietnam",
+            "minh.khai@example.org",
+            "+33612345678",
+        ] {
+            assert!(
+                !html.contains(hidden),
+                "{path} shows {hidden} to a blind reviewer: {}",
+                &html[html.find(hidden).unwrap().saturating_sub(300)..]
+            );
+        }
+        assert!(html.contains("Blind review"), "{path} says it is blind");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn every_review_route_answers_each_role_as_its_permissions_say() {
+    let app = demo_app().await;
+    let id = apply_and_send(&app, "minh.khai@example.org").await;
+    let program = program_id(&app).await;
+    let admin = organizer(&app, "admin@u-paris.fr", "admin", false).await;
+    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
+    let other_director = organizer(&app, "elsewhere@u-paris.fr", "program_director", false).await;
+    let assigned = organizer(&app, "assigned@u-paris.fr", "reviewer", true).await;
+    let unassigned = organizer(&app, "unassigned@u-paris.fr", "reviewer", true).await;
+    let finance = organizer(&app, "finance@u-paris.fr", "finance", false).await;
+    let scolarite = organizer(&app, "scolarite@u-paris.fr", "scolarite", false).await;
+    let page = format!("/organizer/applications/{id}");
+    let (_, html) = director.page(&page).await;
+    let assigned_id = html
+        .split("<option value=\"")
+        .skip(1)
+        .find(|s| s.contains("assigned@") || s.contains("Dr reviewer"))
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    director
+        .submit(
+            &page,
+            &format!("{page}/reviewers"),
+            &[("action", "assign"), ("organizer", &assigned_id)],
+        )
+        .await;
+    // The first assignable "Dr reviewer" is whichever was created first: make sure it is `assigned`.
+    if assigned.page(&page).await.0 != 200 {
+        let (_, html) = director.page(&page).await;
+        let other = html
+            .split("<option value=\"")
+            .skip(1)
+            .find(|s| s.contains("Dr reviewer"))
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_owned();
+        director
+            .submit(
+                &page,
+                &format!("{page}/reviewers"),
+                &[("action", "unassign"), ("organizer", &assigned_id)],
+            )
+            .await;
+        director
+            .submit(
+                &page,
+                &format!("{page}/reviewers"),
+                &[("action", "assign"), ("organizer", &other)],
+            )
+            .await;
+    }
+    let document = {
+        let (_, html) = director.page(&page).await;
+        html.split("src=\"")
+            .skip(1)
+            .find(|s| s.starts_with(&format!("{page}/documents/")))
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_owned()
+    };
+
+    // (method, path, form) for every review route.
+    let queue = format!("/organizer/programs/{program}");
+    let routes: Vec<Route> = vec![
+        ("GET", queue.clone(), vec![]),
+        ("GET", page.clone(), vec![]),
+        ("GET", document.clone(), vec![]),
+        (
+            "POST",
+            format!("{page}/scores"),
+            vec![
+                ("score-background", "3"),
+                ("score-motivation", "3"),
+                ("score-english", "3"),
+            ],
+        ),
+        (
+            "POST",
+            format!("{page}/comments"),
+            vec![("comment", "Seen.")],
+        ),
+        (
+            "POST",
+            format!("{page}/reviewers"),
+            vec![("action", "nothing")],
+        ),
+        ("POST", format!("{page}/conflict"), vec![("conflict", "no")]),
+        (
+            "POST",
+            format!("{page}/decision"),
+            vec![("decision", "nothing")],
+        ),
+        (
+            "POST",
+            format!("{page}/deadline"),
+            vec![("deadline", "not a date")],
+        ),
+        (
+            "POST",
+            format!("{queue}/decisions"),
+            vec![("decision", "nothing")],
+        ),
+    ];
+    // What each role gets: A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
+    // N = 404, S = sent to sign in. Columns follow `routes`.
+    let matrix: Vec<(&str, &Visitor, &str)> = vec![
+        ("admin", &admin, "AAAAAAAAAA"),
+        ("director", &director, "AAAAAAAAAA"),
+        ("director of another program", &other_director, "NNNNNNNNNN"),
+        ("assigned reviewer", &assigned, "AAAAADADDD"),
+        ("unassigned reviewer", &unassigned, "ANNNNNNNND"),
+        ("finance", &finance, "AAADDDDDAD"),
+        ("scolarite", &scolarite, "AAADDDDDDD"),
+    ];
+    let anonymous = Visitor::new(&app);
+    // An applicant's session is not an organizer's (the app's own client signed in as the applicant).
+    let applicant = Visitor::with_client(&app, app.client.clone());
+    for (who, visitor, expected) in matrix.into_iter().chain([
+        ("anonymous", &anonymous, "SSSSSSSSSS"),
+        ("applicant", &applicant, "SSSSSSSSSS"),
+    ]) {
+        for ((method, path, form), want) in routes.iter().zip(expected.chars()) {
+            let r = if *method == "GET" {
+                visitor.get(path).await
+            } else {
+                // A valid token for this visitor, from a page it can load.
+                let from = if want == 'S' {
+                    "/organizer/sign-in"
+                } else {
+                    "/organizer"
+                };
+                visitor.submit(from, path, form).await
+            };
+            let status = r.status().as_u16();
+            let to_sign_in = status == 303
+                && r.headers()["location"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("/organizer/sign-in");
+            let ok = match want {
+                'A' => status != 403 && status != 404 && !to_sign_in && status < 500,
+                'D' => status == 403,
+                'N' => status == 404,
+                'S' => to_sign_in,
+                _ => unreachable!(),
+            };
+            assert!(ok, "{who} {method} {path}: got {status}, wanted {want}");
+        }
+    }
+    app.stop().await;
+}
