@@ -219,6 +219,16 @@ async fn a_wrong_password_and_an_unknown_address_get_the_same_answer_then_the_ri
     let (status, form) = visitor.page("/organizer/sign-in?next=/organizer").await;
     assert_eq!(status, 200);
     assert!(form.contains("<label for=\"password\">Password</label>"));
+    let french = app
+        .get_with_language("/organizer/sign-in", "fr-FR,fr;q=0.9")
+        .await;
+    assert!(
+        french
+            .text()
+            .await
+            .unwrap()
+            .contains("<h1>Connexion des organisateurs</h1>")
+    );
 
     let wrong = visitor
         .sign_in("chef@u-paris.fr", "not the password at all")
