@@ -235,6 +235,21 @@ pub trait OrganizerStore: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<String, StoreError>;
 
+    /// Sends a new invitation to an account whose owner has not chosen a password yet; the earlier
+    /// links stop working. `NotFound` outside the organization; `Refused("active")` once the password
+    /// is set.
+    #[allow(clippy::too_many_arguments)]
+    async fn reinvite_organizer(
+        &self,
+        organization_id: &str,
+        organizer_id: &str,
+        token_hash: &str,
+        expires_at: OffsetDateTime,
+        email: &OutgoingEmail,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
     /// Whom a live invitation is for. `NotFound`, `Refused("used")` or `Refused("expired")`.
     async fn invitation(
         &self,
@@ -806,6 +821,54 @@ macro_rules! organizer_store_impl {
                     .await?;
                 tx.commit().await?;
                 Ok(organizer_id)
+            }
+
+            async fn reinvite_organizer(
+                &self,
+                organization_id: &str,
+                organizer_id: &str,
+                token_hash: &str,
+                expires_at: time::OffsetDateTime,
+                email: &$crate::domain::job::OutgoingEmail,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                let now = Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let password_hash: Option<String> = sqlx::query_scalar(
+                    "select password_hash from organizer where organizer_id = $1 and organization_id = $2",
+                )
+                .bind(organizer_id)
+                .bind(organization_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match password_hash.as_deref() {
+                    None => return Err($crate::store::StoreError::NotFound),
+                    Some(h) if h != $crate::store::organizers::UNUSABLE_PASSWORD_HASH => {
+                        return Err($crate::store::StoreError::Refused("active".into()));
+                    }
+                    Some(_) => {}
+                }
+                sqlx::query("update organizer_invitation set used_at = $2 where organizer_id = $1 and used_at is null")
+                    .bind(organizer_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query(
+                    "insert into organizer_invitation (token_hash, organizer_id, created_at, expires_at) values ($1, $2, $3, $4)",
+                )
+                .bind(token_hash)
+                .bind(organizer_id)
+                .bind(now)
+                .bind(Timestamp::new(expires_at))
+                .execute(&mut *tx)
+                .await?;
+                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), 8, now, None).await?;
+                Self::insert_audit(&mut tx, Some(organization_id), actor, "organizer.reinvited", ("organizer", organizer_id),
+                    "a new invitation; earlier links no longer work", now).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn invitation(

@@ -238,6 +238,16 @@ async fn a_wrong_password_and_an_unknown_address_get_the_same_answer_then_the_ri
     let (status, form) = visitor.page("/organizer/sign-in?next=/organizer").await;
     assert_eq!(status, 200);
     assert!(form.contains("<label for=\"password\">Password</label>"));
+    let french = app
+        .get_with_language("/organizer/sign-in", "fr-FR,fr;q=0.9")
+        .await;
+    assert!(
+        french
+            .text()
+            .await
+            .unwrap()
+            .contains("<h1>Connexion des organisateurs</h1>")
+    );
 
     let wrong = visitor
         .sign_in("chef@u-paris.fr", "not the password at all")
@@ -715,6 +725,30 @@ async fn an_invitation_read_back_from_the_mail_server_sets_a_password_once() {
         path.starts_with("/organizer/invitations/")
             && path.len() == "/organizer/invitations/".len() + 64
     );
+    let first_path = path;
+
+    // Sent again (say the first one was lost): only the newest link works.
+    let reviewer_id = organizer_id(&app, "rev@u-paris.fr").await;
+    let r = admin
+        .submit(
+            "/organizer/team",
+            &format!("/organizer/team/{reviewer_id}/invitation"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    app.dispatch_pending_jobs().await;
+    assert_eq!(app.smtp.wait_for(3, Duration::from_secs(5)).await.len(), 3);
+    let mail = app
+        .smtp
+        .wait_for_to("rev@u-paris.fr", Duration::from_secs(5))
+        .await;
+    let path = mail
+        .link(&app.config.public_url)
+        .trim_start_matches(&app.config.public_url)
+        .to_owned();
+    assert_ne!(path, first_path);
+    assert_eq!(Visitor::new(&app).page(&first_path).await.0, 410);
     let token = path.rsplit('/').next().unwrap().to_owned();
 
     let invitee = Visitor::new(&app);

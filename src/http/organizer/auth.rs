@@ -171,10 +171,11 @@ impl FromRequestParts<AppState> for RequireOrganizer {
     }
 }
 
-/// Where to go after signing in: a path on this site, else the dashboard.
+/// Where to go after signing in: a path on this site (that a `Location` header can carry), else the
+/// dashboard.
 fn next_path(next: Option<String>) -> String {
     match safe_next(next) {
-        n if n == "/" => "/organizer".to_owned(),
+        n if n == "/" || n.chars().any(char::is_control) => "/organizer".to_owned(),
         n => n,
     }
 }
@@ -746,6 +747,10 @@ mod tests {
         assert_eq!(next_path(Some("https://evil.example".into())), "/organizer");
         assert_eq!(next_path(Some("//evil.example".into())), "/organizer");
         assert_eq!(next_path(None), "/organizer");
+        assert_eq!(
+            next_path(Some("/a\r\nSet-Cookie: x=y".into())),
+            "/organizer"
+        );
     }
 
     fn organizer(role: crate::domain::status::OrganizerRole, programs: &[&str]) -> Organizer {

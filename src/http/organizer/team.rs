@@ -41,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .route("/organizer/team/invite", post(invite))
         .route("/organizer/team/{id}", post(set_access))
         .route("/organizer/team/{id}/unlock", post(unlock))
+        .route("/organizer/team/{id}/invitation", post(reinvite))
 }
 
 /// A role and programs as submitted, parsed against the programs that exist. Errors: (role, programs).
@@ -164,6 +165,7 @@ async fn render_team(
                 email: m.email,
                 status,
                 two_factor: m.totp_enabled,
+                invited: m.invited,
                 locked: m.locked_until.is_some(),
                 role_options: role_options(tr, Some(&role)),
                 program_options: program_options(tr, &programs, &given),
@@ -475,4 +477,57 @@ async fn unlock(
         )
         .await?;
     Ok(Redirect::to(&format!("{PATH}?done=unlocked")).into_response())
+}
+
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, member_id = %id))]
+async fn reinvite(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, &f.csrf)?;
+    organizer.require_anywhere(Permission::ManageOrganizers)?;
+    let now = OffsetDateTime::now_utc();
+    let member = state
+        .store
+        .organizers(&organizer.organization_id, now)
+        .await?
+        .into_iter()
+        .find(|m| m.organizer_id == id)
+        .ok_or(AppError::NotFound)?;
+    let email = EmailAddress::parse(&member.email).map_err(|e| AppError::Internal(e.into()))?;
+    let token = site_auth::random_token();
+    let link = format!("{}/organizer/invitations/{token}", state.config.public_url);
+    let mail = render::organizer_invitation(
+        Tr(locale),
+        &email,
+        &member.display_name,
+        member.role,
+        &organizer.display_name,
+        &link,
+    );
+    match state
+        .store
+        .reinvite_organizer(
+            &organizer.organization_id,
+            &id,
+            &site_auth::sha256_hex(&token),
+            now + INVITATION_TTL,
+            &mail,
+            &organizer.actor(),
+            now,
+        )
+        .await
+    {
+        Ok(()) => {
+            state.wake_worker.notify_one();
+            Ok(Redirect::to(&format!("{PATH}?done=invited")).into_response())
+        }
+        // The password was chosen meanwhile: nothing to send.
+        Err(StoreError::Refused(_)) => Ok(Redirect::to(PATH).into_response()),
+        Err(e) => Err(e.into()),
+    }
 }

@@ -113,6 +113,8 @@ pub struct MemberRow {
     pub email: String,
     pub status: String,
     pub two_factor: bool,
+    /// Invited, password not chosen yet: the invitation can be sent again.
+    pub invited: bool,
     pub locked: bool,
     pub role_options: Vec<OptionView>,
     pub program_options: Vec<OptionView>,

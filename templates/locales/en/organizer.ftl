@@ -85,6 +85,7 @@ team-status-invited = Invited, no password yet
 team-status-locked = Locked until { $time } (Paris time)
 team-two-factor-on = Two-factor sign-in on
 team-save = Save
+team-reinvite = Send the invitation again
 team-unlock = Unlock
 team-programs-hint = Only for program directors and reviewers.
 team-invite-title = Invite an organizer

@@ -85,6 +85,7 @@ team-status-invited = Invité, sans mot de passe pour l'instant
 team-status-locked = Bloqué jusqu'à { $time } (heure de Paris)
 team-two-factor-on = Double authentification activée
 team-save = Enregistrer
+team-reinvite = Renvoyer l'invitation
 team-unlock = Débloquer
 team-programs-hint = Seulement pour les responsables de programme et les évaluateurs.
 team-invite-title = Inviter un organisateur
