@@ -20,6 +20,10 @@
 //! - `BENCH_PG_SETTINGS`       diagnostic settings for the benchmark database, e.g.
 //!   `synchronous_commit=off,plan_cache_mode=force_generic_plan`
 //!
+//! - `BENCH_SCENARIO=seats`     instead: `BENCH_CLAIMS` applicants (default 200) submit at the same
+//!   instant to a first-come program with `BENCH_SEATS` places (default 60); each submission is a claim
+//!   on a seat. Reports the latencies and checks that exactly that many hold a seat.
+//!
 //! Run with `cargo bench --bench submissions` (see benches/README.md).
 
 use std::collections::{BTreeMap, HashMap};
@@ -531,6 +535,9 @@ async fn run(app: tokio::runtime::Handle) -> bool {
         })
         .collect();
     assert!(!programs.is_empty(), "the demo edition has open programs");
+    if std::env::var("BENCH_SCENARIO").is_ok_and(|s| s == "seats") {
+        return seats(&store, &state, &base, db.backend()).await;
+    }
 
     println!();
     println!("# summer-school submissions benchmark");
@@ -848,4 +855,142 @@ async fn run(app: tokio::runtime::Handle) -> bool {
     drop(state);
     drop(db);
     consistent
+}
+
+/// 200 applicants claim 60 first-come seats at the same instant (a barrier releases every request
+/// together, on connections opened beforehand). Returns whether exactly 60 hold a seat.
+async fn seats(
+    store: &Arc<dyn summer_school::store::Store>,
+    state: &summer_school::http::AppState,
+    base: &str,
+    backend: &str,
+) -> bool {
+    use summer_school::domain::audit::Actor;
+    use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
+    use summer_school::domain::demo::demo_edition;
+    use summer_school::domain::status::ReviewMode;
+    let claims: usize = env_or("BENCH_CLAIMS", 200);
+    let capacity: u32 = env_or("BENCH_SEATS", 60);
+    let now = OffsetDateTime::now_utc();
+    let mut spec = demo_edition(&parse_catalog(SHIPPED_CATALOG).expect("catalog"), now.date());
+    let hands_on = spec
+        .programs
+        .iter_mut()
+        .find(|p| p.slug.as_str() == "hands-on-clinical-emergencies")
+        .expect("the Hands-on school");
+    hands_on.review_mode = ReviewMode::FirstCome;
+    hands_on.capacity = capacity;
+    store
+        .load_edition(&spec, &Actor::Cli, now)
+        .await
+        .expect("first-come program");
+    let program = store
+        .programs()
+        .await
+        .expect("programs")
+        .into_iter()
+        .find(|p| p.edition_is_demo && p.slug == "hands-on-clinical-emergencies")
+        .expect("the demo Hands-on school");
+    let target = (
+        program.program_id.clone(),
+        program.questions.iter().map(|q| q.key.clone()).collect::<Vec<_>>(),
+    );
+    let mut people = Vec::with_capacity(claims);
+    for n in 0..claims {
+        people.push(seed_one(store.as_ref(), state, &target, 1_000_000 + n).await);
+    }
+    let people = Arc::new(people);
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(claims)
+        .build()
+        .expect("client");
+    // Open every connection first, so that what is timed is the claim, not the TCP handshake.
+    let mut warm = tokio::task::JoinSet::new();
+    for _ in 0..claims {
+        let (client, url) = (client.clone(), format!("{base}/healthz"));
+        warm.spawn(async move {
+            let _ = client.get(url).send().await.map(|r| r.status());
+        });
+    }
+    while warm.join_next().await.is_some() {}
+    let barrier = Arc::new(tokio::sync::Barrier::new(claims));
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..claims {
+        let (client, people, barrier, base) =
+            (client.clone(), people.clone(), barrier.clone(), base.to_owned());
+        tasks.spawn(async move {
+            let a = &people[i];
+            let url = format!("{base}/applications/{}/submit", a.application_id);
+            barrier.wait().await;
+            let t = Instant::now();
+            let r = client
+                .post(&url)
+                .header(reqwest::header::COOKIE, &a.cookie)
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(a.body.clone())
+                .send()
+                .await;
+            let ok = match r {
+                Ok(r) => {
+                    let good = r.status().as_u16() == 303;
+                    let _ = r.bytes().await;
+                    good
+                }
+                Err(_) => false,
+            };
+            (t.elapsed(), ok)
+        });
+    }
+    let started = Instant::now();
+    let mut latencies = Vec::with_capacity(claims);
+    let mut errors = 0;
+    while let Some(r) = tasks.join_next().await {
+        let (latency, ok) = r.expect("claim task");
+        latencies.push(latency);
+        if !ok {
+            errors += 1;
+        }
+    }
+    let wall = started.elapsed();
+    latencies.sort();
+    let mut holders = 0;
+    let mut waiting = 0;
+    for a in people.iter() {
+        match store
+            .application(&a.applicant_id, &a.application_id)
+            .await
+            .expect("application")
+            .status
+        {
+            ApplicationStatus::Accepted => holders += 1,
+            ApplicationStatus::Waitlisted => waiting += 1,
+            _ => {}
+        }
+    }
+    let seats = store.seats(&program.program_id).await.expect("seats");
+    println!();
+    println!("| backend | claims | seats | all done in | p50 | p90 | p99 | max | errors | holders | waitlisted |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {backend} | {claims} | {capacity} | {} | {} | {} | {} | {} | {errors} | {holders} | {waiting} |",
+        ms(wall),
+        ms(percentile(&latencies, 0.50)),
+        ms(percentile(&latencies, 0.90)),
+        ms(percentile(&latencies, 0.99)),
+        ms(latencies.last().copied().unwrap_or_default()),
+    );
+    let exact = holders == capacity as usize
+        && seats.held == capacity as i32
+        && waiting == claims - capacity as usize
+        && errors == 0;
+    println!(
+        "check: {holders} holders and seats_held = {} for {capacity} seats, {waiting} waitlisted, {errors} errors: {}",
+        seats.held,
+        if exact { "exact" } else { "WRONG" }
+    );
+    exact
 }
