@@ -872,7 +872,10 @@ async fn seats(
     let claims: usize = env_or("BENCH_CLAIMS", 200);
     let capacity: u32 = env_or("BENCH_SEATS", 60);
     let now = OffsetDateTime::now_utc();
-    let mut spec = demo_edition(&parse_catalog(SHIPPED_CATALOG).expect("catalog"), now.date());
+    let mut spec = demo_edition(
+        &parse_catalog(SHIPPED_CATALOG).expect("catalog"),
+        now.date(),
+    );
     let hands_on = spec
         .programs
         .iter_mut()
@@ -893,7 +896,11 @@ async fn seats(
         .expect("the demo Hands-on school");
     let target = (
         program.program_id.clone(),
-        program.questions.iter().map(|q| q.key.clone()).collect::<Vec<_>>(),
+        program
+            .questions
+            .iter()
+            .map(|q| q.key.clone())
+            .collect::<Vec<_>>(),
     );
     let mut people = Vec::with_capacity(claims);
     for n in 0..claims {
@@ -917,8 +924,12 @@ async fn seats(
     let barrier = Arc::new(tokio::sync::Barrier::new(claims));
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..claims {
-        let (client, people, barrier, base) =
-            (client.clone(), people.clone(), barrier.clone(), base.to_owned());
+        let (client, people, barrier, base) = (
+            client.clone(),
+            people.clone(),
+            barrier.clone(),
+            base.to_owned(),
+        );
         tasks.spawn(async move {
             let a = &people[i];
             let url = format!("{base}/applications/{}/submit", a.application_id);
@@ -973,7 +984,9 @@ async fn seats(
     }
     let seats = store.seats(&program.program_id).await.expect("seats");
     println!();
-    println!("| backend | claims | seats | all done in | p50 | p90 | p99 | max | errors | holders | waitlisted |");
+    println!(
+        "| backend | claims | seats | all done in | p50 | p90 | p99 | max | errors | holders | waitlisted |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     println!(
         "| {backend} | {claims} | {capacity} | {} | {} | {} | {} | {} | {errors} | {holders} | {waiting} |",

@@ -194,6 +194,8 @@ pub async fn list_programs(State(state): State<AppState>) -> Result<Response, Ap
         super::applicant_api::submit,
         super::applicant_api::withdraw,
         super::applicant_api::timeline,
+        super::organizer::api::queue,
+        super::organizer::api::application,
     ),
     components(schemas(
         ProgramJson,
@@ -212,6 +214,9 @@ pub async fn list_programs(State(state): State<AppState>) -> Result<Response, Ap
         super::applicant_api::TimelineJson,
         super::applicant_api::StandingJson,
         super::applicant_api::OfferJson,
+        super::organizer::api::QueueItemJson,
+        super::organizer::api::ReviewJson,
+        super::organizer::api::ReviewDocumentJson,
     )),
     modifiers(&SessionAuth)
 )]
@@ -229,6 +234,15 @@ impl utoipa::Modify for SessionAuth {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some(
                 "The token from POST /api/v1/sign-in/{token}, or the session cookie of a signed-in browser.",
             )).build()),
+        );
+        components.add_security_scheme(
+            "organizer_session",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    "ss_organizer",
+                    "The session cookie of an organizer signed in at /organizer/sign-in.",
+                ),
+            )),
         );
     }
 }

@@ -79,7 +79,7 @@ impl IntoResponse for ApiError {
     }
 }
 
-fn problem(status: StatusCode, error: &'static str, message: String) -> ApiError {
+pub(crate) fn problem(status: StatusCode, error: &'static str, message: String) -> ApiError {
     ApiError(
         status,
         ApiProblem {

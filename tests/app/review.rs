@@ -39,6 +39,10 @@ async fn organizer(app: &TestApp, email: &str, role: &str, with_program: bool) -
 /// A review route: method, path, and the form it is posted with.
 type Route<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
 
+fn reference_of(id: &str) -> String {
+    id[..8].to_uppercase()
+}
+
 fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_owned()
 }
@@ -314,7 +318,19 @@ async fn blind_review_hides_who_the_applicant_is_from_reviewers_only() {
     // The director decides, and sees everything.
     assert!(html.contains(NAME) && html.contains(INSTITUTION) && html.contains("Vietnam"));
 
-    for path in [page.clone(), format!("/organizer/programs/{program}")] {
+    // The API answers the director in full.
+    let (status, json) = director
+        .page(&format!("/api/v1/organizer/applications/{id}"))
+        .await;
+    assert_eq!(status, 200);
+    assert!(json.contains(NAME) && json.contains(INSTITUTION), "{json}");
+
+    for path in [
+        page.clone(),
+        format!("/organizer/programs/{program}"),
+        format!("/api/v1/organizer/applications/{id}"),
+        format!("/api/v1/organizer/programs/{program}/applications"),
+    ] {
         let (status, html) = reviewer.page(&path).await;
         assert_eq!(status, 200, "{path}");
         for hidden in [
@@ -331,7 +347,17 @@ async fn blind_review_hides_who_the_applicant_is_from_reviewers_only() {
                 &html[html.find(hidden).unwrap().saturating_sub(300)..]
             );
         }
-        assert!(html.contains("Blind review"), "{path} says it is blind");
+        if path.starts_with("/api/") {
+            assert!(
+                html.contains(&reference_of(&id)),
+                "{path} lists the application: {html}"
+            );
+            for field in ["\"nationality\":null", "\"institution\":null"] {
+                assert!(html.contains(field), "{path}: {html}");
+            }
+        } else {
+            assert!(html.contains("Blind review"), "{path} says it is blind");
+        }
     }
     app.stop().await;
 }
@@ -440,25 +466,40 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
             format!("{queue}/decisions"),
             vec![("decision", "nothing")],
         ),
+        (
+            "GET",
+            format!("/api/v1/organizer/programs/{program}/applications"),
+            vec![],
+        ),
+        (
+            "GET",
+            format!("/api/v1/organizer/applications/{id}"),
+            vec![],
+        ),
     ];
     // What each role gets: A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
-    // N = 404, S = sent to sign in. Columns follow `routes`.
+    // N = 404, S = sent to sign in, U = 401 (the API). Columns follow `routes`.
     let matrix: Vec<(&str, &Visitor, &str)> = vec![
-        ("admin", &admin, "AAAAAAAAAA"),
-        ("director", &director, "AAAAAAAAAA"),
-        ("director of another program", &other_director, "NNNNNNNNNN"),
-        ("assigned reviewer", &assigned, "AAAAADADDD"),
-        ("unassigned reviewer", &unassigned, "ANNNNNNNND"),
-        ("finance", &finance, "AAADDDDDAD"),
-        ("scolarite", &scolarite, "AAADDDDDDD"),
+        ("admin", &admin, "AAAAAAAAAAAA"),
+        ("director", &director, "AAAAAAAAAAAA"),
+        (
+            "director of another program",
+            &other_director,
+            "NNNNNNNNNNNN",
+        ),
+        ("assigned reviewer", &assigned, "AAAAADADDDAA"),
+        ("unassigned reviewer", &unassigned, "ANNNNNNNNDAN"),
+        ("finance", &finance, "AAADDDDDADAA"),
+        ("scolarite", &scolarite, "AAADDDDDDDAA"),
     ];
     let anonymous = Visitor::new(&app);
     // An applicant's session is not an organizer's (the app's own client signed in as the applicant).
     let applicant = Visitor::with_client(&app, app.client.clone());
     for (who, visitor, expected) in matrix.into_iter().chain([
-        ("anonymous", &anonymous, "SSSSSSSSSS"),
-        ("applicant", &applicant, "SSSSSSSSSS"),
+        ("anonymous", &anonymous, "SSSSSSSSSSUU"),
+        ("applicant", &applicant, "SSSSSSSSSSUU"),
     ]) {
+        assert_eq!(expected.len(), routes.len(), "{who}: one answer per route");
         for ((method, path, form), want) in routes.iter().zip(expected.chars()) {
             let r = if *method == "GET" {
                 visitor.get(path).await
@@ -482,6 +523,7 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
                 'D' => status == 403,
                 'N' => status == 404,
                 'S' => to_sign_in,
+                'U' => status == 401,
                 _ => unreachable!(),
             };
             assert!(ok, "{who} {method} {path}: got {status}, wanted {want}");

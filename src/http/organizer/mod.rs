@@ -7,6 +7,7 @@
 //! their role lacks answers 403.
 
 pub mod account;
+pub mod api;
 pub mod auth;
 pub mod dashboard;
 pub mod invitations;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(invitations::router())
         .merge(team::router())
         .merge(review::router())
+        .merge(api::router())
 }
 
 /// A submitted form as name/value pairs (checkboxes repeat their name).

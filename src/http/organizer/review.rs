@@ -72,7 +72,7 @@ async fn program_of(state: &AppState, program_id: &str) -> Result<ProgramRecord,
 
 /// Opens an application for this organizer: 404 when they may not see it (not their program, or a
 /// reviewer not assigned to it).
-async fn open(
+pub(super) async fn open(
     state: &AppState,
     o: &Organizer,
     application_id: &str,
