@@ -531,3 +531,56 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn bulk_decisions_apply_to_the_checked_applications_of_the_program_only() {
+    let app = demo_app().await;
+    let first = apply_and_send(&app, "first@example.org").await;
+    let second = apply_and_send(&app, "second@example.org").await;
+    let third = apply_and_send(&app, "third@example.org").await;
+    let program = program_id(&app).await;
+    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
+    let queue = format!("/organizer/programs/{program}");
+    let (_, html) = director.page(&queue).await;
+    assert!(
+        html.contains(&format!("value=\"{first}\"")),
+        "a check box per application"
+    );
+    let r = director
+        .submit(
+            &queue,
+            &format!("{queue}/decisions"),
+            &[
+                ("decision", "reject"),
+                ("reason", "incomplete"),
+                ("application", &first),
+                ("application", &second),
+                // Not an application of this program: skipped.
+                ("application", "0123456789abcdef0123456789abcdef"),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{queue}?done=2"));
+    let (_, html) = director.page(&location(&r)).await;
+    assert!(html.contains("2 applications decided."), "{html}");
+    for (id, status) in [
+        (&first, "rejected"),
+        (&second, "rejected"),
+        (&third, "submitted"),
+    ] {
+        let standing = app.store.review_detail(id).await.unwrap();
+        assert_eq!(standing.application.status.as_str(), status);
+    }
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let mail = app
+        .smtp
+        .wait_for_to("second@example.org", Duration::from_secs(5))
+        .await;
+    assert!(
+        mail.text_body().contains("missing documents or answers"),
+        "{}",
+        mail.text_body()
+    );
+    app.stop().await;
+}
