@@ -570,3 +570,72 @@ async fn errors_show_a_summary_that_links_to_the_field() {
     drop(driver);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_director_reviews_scores_and_offers_a_place_in_the_browser() {
+    let app = demo_app().await;
+    let id = crate::applications::apply_and_send(&app, "minh.khai@example.org").await;
+    let password = crate::organizers::create_organizer(
+        &app,
+        "director@u-paris.fr",
+        "program_director",
+        &["demo/hands-on-clinical-emergencies"],
+    )
+    .await;
+    let driver = Chromedriver::start();
+    let c = driver.browser().await;
+
+    // Any organizer page leads to sign-in, and back.
+    open(&c, &app, "/organizer").await;
+    wait_for_path(&c, "the organizer sign-in page", |p| {
+        p == "/organizer/sign-in"
+    })
+    .await;
+    type_into(&c, "email", "director@u-paris.fr").await;
+    type_into(&c, "password", &password).await;
+    press(&c, "Sign in").await;
+    wait_for_path(&c, "the dashboard", |p| p == "/organizer").await;
+
+    // Dashboard → the school's queue → the application.
+    click(&c, Locator::LinkText(HANDS_ON_TITLE)).await;
+    wait_for_path(&c, "the queue", |p| p.starts_with("/organizer/programs/")).await;
+    wait_for_text(&c, "Nguyễn Thị Minh Khai").await;
+    wait_for_text(&c, "1 of 1 applications").await;
+    click(&c, Locator::LinkText(&id[..8].to_uppercase())).await;
+    let page = format!("/organizer/applications/{id}");
+    wait_for_path(&c, "the application", |p| p == page).await;
+    wait_for_text(&c, "Hanoi Medical University").await;
+
+    // Scores: one out of range is explained, then all three are saved.
+    type_into(&c, "score-background", "4").await;
+    type_into(&c, "score-motivation", "9").await;
+    type_into(&c, "score-english", "5").await;
+    press(&c, "Save my scores").await;
+    wait_for_text(&c, "There is a problem").await;
+    wait_for_text(&c, "with a whole number from 1 to 5").await;
+    let field = find(&c, Locator::Id("score-motivation")).await;
+    field.clear().await.unwrap();
+    field.send_keys("4").await.unwrap();
+    press(&c, "Save my scores").await;
+    wait_for_text(&c, "Your scores are saved.").await;
+    wait_for_text(&c, "Being reviewed").await;
+
+    // The offer at the listed fee, with the program's usual deadline.
+    press(&c, "Offer a place").await;
+    wait_for_text(&c, "A place is offered").await;
+    wait_for_text(&c, "Accepted: pay to confirm your place").await;
+    wait_for_text(&c, "€3,100").await;
+
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let offer = app
+        .smtp
+        .wait_for_to("minh.khai@example.org", Duration::from_secs(10))
+        .await;
+    assert_eq!(
+        offer.header("Subject").as_deref(),
+        Some(format!("A place for you: {HANDS_ON_TITLE}").as_str())
+    );
+    c.close().await.unwrap();
+    app.stop().await;
+}
