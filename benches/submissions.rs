@@ -473,10 +473,10 @@ async fn run(app: tokio::runtime::Handle) -> bool {
     let concurrency: usize = env_or("BENCH_CONCURRENCY", 16);
     let seconds: f64 = env_or("BENCH_SECONDS", 20.0);
     let warmup: f64 = env_or("BENCH_WARMUP_SECONDS", 2.0);
-    // The app's own default: two connections per core.
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
-    let pool: u32 = env_or("BENCH_DB_CONNECTIONS", (2 * cores).clamp(2, 16));
-    let seed_concurrency: usize = env_or("BENCH_SEED_CONCURRENCY", pool as usize).max(1);
+    // The app's own default (two connections per core for SQLite, four for Postgres), unless set.
+    let pool: Option<u32> = std::env::var("BENCH_DB_CONNECTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok());
 
     let dir = tempfile::tempdir().expect("temporary folder");
     let db = BenchDb::create(dir.path()).await;
@@ -491,12 +491,14 @@ async fn run(app: tokio::runtime::Handle) -> bool {
             dir.path().join("outbox").display().to_string(),
         ),
         ("SECRET_KEY", auth::random_token()),
-        ("DATABASE_MAX_CONNECTIONS", pool.to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
+    .chain(pool.map(|n| ("DATABASE_MAX_CONNECTIONS".to_owned(), n.to_string())))
     .collect();
     let config = Config::from_map(&env).expect("benchmark configuration");
+    let pool = config.database_max_connections;
+    let seed_concurrency: usize = env_or("BENCH_SEED_CONCURRENCY", pool as usize).max(1);
     let (store, running) = app
         .spawn(async move {
             let catalog = startup::read_catalog(None).expect("shipped catalog");

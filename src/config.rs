@@ -146,6 +146,7 @@ impl Config {
         let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".to_owned()));
         let default_db = format!("sqlite://{}/summer-school.db", data_dir.display());
         let database_url = get("DATABASE_URL").unwrap_or(default_db);
+        let pool_default = default_pool_size(&database_url);
         let bind_text = get("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
         let bind: SocketAddr = bind_text.parse().map_err(|_| {
             err(
@@ -253,7 +254,7 @@ impl Config {
         Ok(Config {
             app_env,
             database_url: Secret::new(database_url),
-            database_max_connections: number("DATABASE_MAX_CONNECTIONS", default_pool_size())?
+            database_max_connections: number("DATABASE_MAX_CONNECTIONS", pool_default)?
                 .clamp(1, 1000) as u32,
             bind,
             public_url,
@@ -324,11 +325,16 @@ impl Config {
     }
 }
 
-/// Two connections per core: measured best for both backends on a 2-core machine (benches/README.md);
-/// more connections than cores only add context switches (SQLite) or lock waits (Postgres).
-fn default_pool_size() -> u64 {
+/// Measured best on a 2-core machine (README, Benchmark): for SQLite, two reader connections per core
+/// (each is a thread; more only switch context); for Postgres, four per core, so that more commits
+/// wait for the same WAL flush.
+fn default_pool_size(database_url: &str) -> u64 {
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u64);
-    (2 * cores).clamp(2, 16)
+    if database_url.starts_with("postgres") {
+        (4 * cores).clamp(4, 32)
+    } else {
+        (2 * cores).clamp(2, 16)
+    }
 }
 
 #[cfg(test)]

@@ -1467,6 +1467,11 @@ macro_rules! shared_store_impl {
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::store::types::Timestamp;
                 let now = Timestamp::new(now);
+                if review_mode == $crate::domain::status::ReviewMode::Review
+                    && self.submit_in_one_statement(applicant_id, application_id, received, now).await?
+                {
+                    return Ok(());
+                }
                 let mut tx = self.begin_write().await?;
                 // First come, first served takes a seat in this transaction: the program's lock comes
                 // first, as in every transaction that moves seats. Reviewed programs never touch it.

@@ -122,6 +122,18 @@ impl SqliteStore {
         &self.writer
     }
 
+    /// SQLite has no data-modifying `with`; its statements are local calls, so the general path (one
+    /// transaction of a few statements) is what it runs.
+    async fn submit_in_one_statement(
+        &self,
+        _applicant_id: &str,
+        _application_id: &str,
+        _received: &crate::domain::job::OutgoingEmail,
+        _now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+
     /// One statement is atomic on SQLite, so the select-and-update cannot hand one job to two workers.
     async fn claim_next_job(
         &self,
