@@ -771,6 +771,19 @@ async fn save_scores(
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
     site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    // The page again, with the problem and what was typed.
+    let again = async |ps: PageState| {
+        render_application(
+            &state,
+            tr,
+            &headers,
+            &o,
+            &id,
+            ps,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    };
     let (detail, program) = open(&state, &o, &id).await?;
     o.require(Permission::Review, &detail.application.program_id)?;
     let mut errors = Vec::new();
@@ -793,16 +806,7 @@ async fn save_scores(
             scores: typed,
             ..PageState::default()
         };
-        return render_application(
-            &state,
-            tr,
-            &headers,
-            &o,
-            &id,
-            ps,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return again(ps).await;
     }
     match state
         .store
@@ -829,6 +833,19 @@ async fn comment(
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
     site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    // The page again, with the problem and what was typed.
+    let again = async |ps: PageState| {
+        render_application(
+            &state,
+            tr,
+            &headers,
+            &o,
+            &id,
+            ps,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    };
     let (detail, _) = open(&state, &o, &id).await?;
     o.require(Permission::Review, &detail.application.program_id)?;
     let body = value(&pairs, "comment").trim().to_owned();
@@ -842,16 +859,7 @@ async fn comment(
             comment: body,
             ..PageState::default()
         };
-        return render_application(
-            &state,
-            tr,
-            &headers,
-            &o,
-            &id,
-            ps,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return again(ps).await;
     }
     state
         .store
@@ -939,6 +947,16 @@ async fn conflict(
     Ok(done(&id, if conflict { "conflict" } else { "no-conflict" }))
 }
 
+/// A last day to pay, `YYYY-MM-DD` as date inputs send it: its end, midnight in Paris.
+fn parse_last_day(raw: &str) -> Option<OffsetDateTime> {
+    time::Date::parse(
+        raw.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()
+    .map(offer::end_of_paris_day)
+}
+
 fn parse_cents(raw: &str) -> Option<i64> {
     Money::parse_decimal(raw.trim(), Currency::Eur)
         .ok()
@@ -955,6 +973,19 @@ async fn decide(
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
     site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    // The page again, with the problem and what was typed.
+    let again = async |ps: PageState| {
+        render_application(
+            &state,
+            tr,
+            &headers,
+            &o,
+            &id,
+            ps,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    };
     let (detail, _) = open(&state, &o, &id).await?;
     o.require(Permission::Decide, &detail.application.program_id)?;
     let typed: HashMap<String, String> =
@@ -982,36 +1013,12 @@ async fn decide(
             };
             let Some(adjustment) = adjustment else {
                 let ps = refuse(tr.t("decision-amount-invalid"));
-                return render_application(
-                    &state,
-                    tr,
-                    &headers,
-                    &o,
-                    &id,
-                    ps,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return again(ps).await;
             };
-            let deadline = time::Date::parse(
-                value(&pairs, "deadline").trim(),
-                time::macros::format_description!("[year]-[month]-[day]"),
-            )
-            .ok()
-            .map(offer::end_of_paris_day)
-            .filter(|d| *d > now);
+            let deadline = parse_last_day(value(&pairs, "deadline")).filter(|d| *d > now);
             let Some(deadline) = deadline else {
                 let ps = refuse(tr.t("decision-deadline-invalid"));
-                return render_application(
-                    &state,
-                    tr,
-                    &headers,
-                    &o,
-                    &id,
-                    ps,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return again(ps).await;
             };
             DecisionKind::Accept {
                 tier_code: Some(value(&pairs, "tier").to_owned()).filter(|t| !t.is_empty()),
@@ -1024,16 +1031,7 @@ async fn decide(
             Ok(reason) => DecisionKind::Reject { reason },
             Err(_) => {
                 let ps = refuse(tr.t("decision-reason-missing"));
-                return render_application(
-                    &state,
-                    tr,
-                    &headers,
-                    &o,
-                    &id,
-                    ps,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+                return again(ps).await;
             }
         },
         _ => return Ok(done(&id, "nothing")),
@@ -1073,16 +1071,23 @@ async fn extend(
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
     site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    // The page again, with the problem and what was typed.
+    let again = async |ps: PageState| {
+        render_application(
+            &state,
+            tr,
+            &headers,
+            &o,
+            &id,
+            ps,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    };
     let (detail, _) = open(&state, &o, &id).await?;
     o.require(Permission::ExtendDeadline, &detail.application.program_id)?;
     let now = OffsetDateTime::now_utc();
-    let deadline = time::Date::parse(
-        value(&pairs, "deadline").trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
-    .map(offer::end_of_paris_day);
-    let result = match deadline {
+    let result = match parse_last_day(value(&pairs, "deadline")) {
         Some(d) => state.store.extend_deadline(&id, d, &o.actor(), now).await,
         None => Err(StoreError::Refused("not_later".into())),
     };
@@ -1099,16 +1104,7 @@ async fn extend(
                 }],
                 ..PageState::default()
             };
-            render_application(
-                &state,
-                tr,
-                &headers,
-                &o,
-                &id,
-                ps,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            again(ps).await
         }
         Err(e) => Err(e.into()),
     }
