@@ -749,10 +749,11 @@ async fn document(
         header::CACHE_CONTROL,
         HeaderValue::from_static("private, no-store"),
     );
-    // Shown in a frame of our own page only.
+    // Shown in a frame of our own page only. No `default-src 'none'` here: it would keep the browser's
+    // own PDF viewer from drawing the file (the types are checked by content at upload: PDF, JPEG, PNG).
     h.insert(
         HeaderName::from_static("content-security-policy"),
-        HeaderValue::from_static("default-src 'none'; frame-ancestors 'self'"),
+        HeaderValue::from_static("frame-ancestors 'self'"),
     );
     h.insert(
         HeaderName::from_static("x-frame-options"),
