@@ -466,9 +466,14 @@ macro_rules! cohort_store_impl {
                     .execute(&mut **tx)
                     .await?;
                 let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
-                let detail = format!("{from} → withdrawn");
+                let holds_seat = $crate::store::cohort::SEAT_HOLDING.contains(&from.as_str());
+                let detail = if holds_seat {
+                    format!("{from} → withdrawn; the offer is cancelled and its seat freed")
+                } else {
+                    format!("{from} → withdrawn")
+                };
                 Self::insert_audit(tx, None, &actor, "application.withdrawn", ("application", application_id), &detail, now).await?;
-                if $crate::store::cohort::SEAT_HOLDING.contains(&from.as_str()) {
+                if holds_seat {
                     sqlx::query(
                         "update fee_order set status = 'cancelled', updated_at = $2
                          where application_id = $1 and status = 'pending'",
@@ -738,6 +743,8 @@ macro_rules! cohort_store_impl {
                     .execute(&mut *tx)
                     .await?;
                     if marked.rows_affected() == 1 {
+                        let detail = format!("reminder {days} day(s) before the deadline");
+                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "offer.reminded", ("application", &application_id), &detail, at).await?;
                         Self::insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Reminder { days }, at).await?;
                         tx.commit().await?;
                         report.reminded += 1;

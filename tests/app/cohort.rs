@@ -473,6 +473,14 @@ async fn a_freed_seat_goes_down_the_waitlist_after_a_decline_or_an_expiry() {
             0,
             "each reminder once"
         );
+        let reminded = s
+            .audit_events("application", &people[1].application_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "offer.reminded")
+            .count();
+        assert_eq!(reminded, 1, "each reminder is audited once");
         let r = s
             .run_deadlines(deadline - Duration::days(2) + Duration::minutes(1))
             .await

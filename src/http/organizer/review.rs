@@ -344,7 +344,6 @@ fn reason_options(tr: Tr, current: &str) -> Vec<OptionView> {
 /// catalog price with the program's usual deadline.
 async fn bulk_decide(
     State(state): State<AppState>,
-    Lang(locale): Lang,
     headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(program_id): Path<String>,
@@ -368,7 +367,6 @@ async fn bulk_decide(
         },
         _ => return Ok(back_with(&program_id, "0")),
     };
-    let _ = locale;
     let mut done = 0;
     for id in values(&pairs, "application") {
         let id = id.as_str();
@@ -708,7 +706,6 @@ async fn render_application(
             })
             .collect(),
         comment: ps.comment,
-        comment_error: None,
         can_assign,
         reviewers,
         assignable,

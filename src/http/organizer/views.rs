@@ -253,7 +253,6 @@ pub struct ApplicationPage {
     /// Author, when, text.
     pub comments: Vec<(String, String, String)>,
     pub comment: String,
-    pub comment_error: Option<String>,
     pub can_assign: bool,
     pub reviewers: Vec<ReviewerView>,
     pub assignable: Vec<OptionView>,
