@@ -1441,13 +1441,7 @@ pub(super) async fn send(
     );
     match state
         .store
-        .submit_application(
-            applicant_id,
-            id,
-            record.review_mode,
-            &email,
-            OffsetDateTime::now_utc(),
-        )
+        .submit_application(applicant_id, record, &email, OffsetDateTime::now_utc())
         .await
     {
         Ok(()) => {}

@@ -223,6 +223,85 @@ pub(super) fn new_reference() -> String {
     random_reference()
 }
 
+/// A program's fee tier as an offer reads it: code, English and French labels, list price in cents,
+/// and whether it is the standard tier.
+pub(super) type TierRow = (String, String, String, i64, bool);
+
+pub(super) const OFFER_TIERS_SQL: &str =
+    "select code, label_en, label_fr, amount_cents, is_standard from fee_tier
+ where program_id = $1 order by position";
+
+/// An offer priced and numbered before it is written: everything the order row, the audit event and
+/// the notice need, computed without touching the database (so a fast path can do it before it
+/// takes any lock).
+pub(super) struct PreparedOffer {
+    pub order_id: String,
+    pub price: crate::domain::offer::Price,
+    pub reference: String,
+    pub deadline: super::types::Timestamp,
+    /// A fee waived in full enrolls at once; its order is paid.
+    pub waived: bool,
+}
+
+impl PreparedOffer {
+    /// The wanted tier (else the standard one) priced with the adjustment, in the applicant's language.
+    pub(super) fn new(
+        tiers: &[TierRow],
+        wanted: Option<&str>,
+        adjustment: &Adjustment,
+        locale: Locale,
+        deadline: OffsetDateTime,
+    ) -> Result<Self, StoreError> {
+        let tier = wanted
+            .and_then(|w| tiers.iter().find(|t| t.0 == w))
+            .or_else(|| tiers.iter().find(|t| t.4))
+            .ok_or_else(|| StoreError::Refused("no_tier".into()))?;
+        let label = match locale {
+            Locale::En => &tier.1,
+            Locale::Fr => &tier.2,
+        };
+        let price = crate::domain::offer::price(&tier.0, label, tier.3, adjustment, locale)
+            .map_err(|e| StoreError::Refused(format!("price: {e}")))?;
+        Ok(PreparedOffer {
+            order_id: super::new_id(),
+            waived: price.total_cents == 0,
+            price,
+            reference: new_reference(),
+            deadline: super::types::Timestamp::new(deadline),
+        })
+    }
+
+    /// The application's status once the offer is made.
+    pub(super) fn status(&self) -> &'static str {
+        if self.waived { "enrolled" } else { "accepted" }
+    }
+
+    pub(super) fn order_status(&self) -> &'static str {
+        if self.waived { "paid" } else { "pending" }
+    }
+
+    pub(super) fn notice(&self) -> crate::domain::job::NoticeKind {
+        if self.waived {
+            crate::domain::job::NoticeKind::Enrolled
+        } else {
+            crate::domain::job::NoticeKind::Offer
+        }
+    }
+
+    /// The audit event's detail for an offer made from `previous`.
+    pub(super) fn audit_detail(&self, previous: &str) -> String {
+        format!(
+            "{previous} → {}; {} cents; deadline {}",
+            self.status(),
+            self.price.total_cents,
+            self.deadline.fixed_text()
+        )
+    }
+}
+
+/// The audit detail of a first-come submission that found no seat.
+pub(super) const NO_SEAT_DETAIL: &str = "submitted → waitlisted (no seat left)";
+
 /// Implements [`CohortStore`] (and the seat-taking helpers other operations share) for a store type
 /// with `pool`, `begin_write()` and `write_pool()`, the helpers of `shared_store_impl!`.
 macro_rules! cohort_store_impl {
@@ -260,7 +339,6 @@ macro_rules! cohort_store_impl {
                 actor: &$crate::domain::audit::Actor,
                 now: $crate::store::types::Timestamp,
             ) -> Result<Option<$crate::store::cohort::DecisionOutcome>, $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
                 // The status is read under the program's lock, which every seat-moving change takes.
                 let asked: Option<(Option<String>, String, String)> = sqlx::query_as(
                     "select f.requested_fee_tier, ap.locale, a.status
@@ -289,34 +367,25 @@ macro_rules! cohort_store_impl {
                 if seat.rows_affected() == 0 {
                     return Err($crate::store::StoreError::Refused("full".into()));
                 }
-                let wanted = tier_code.map(str::to_owned).or(requested);
-                let tiers: Vec<(String, String, String, i64, bool)> = sqlx::query_as(
-                    "select code, label_en, label_fr, amount_cents, is_standard from fee_tier
-                     where program_id = $1 order by position",
-                )
-                .bind(program_id)
-                .fetch_all(&mut **tx)
-                .await?;
-                let tier = wanted
-                    .as_deref()
-                    .and_then(|w| tiers.iter().find(|t| t.0 == w))
-                    .or_else(|| tiers.iter().find(|t| t.4))
-                    .ok_or_else(|| $crate::store::StoreError::Refused("no_tier".into()))?;
+                let tiers: Vec<$crate::store::cohort::TierRow> =
+                    sqlx::query_as($crate::store::cohort::OFFER_TIERS_SQL)
+                        .bind(program_id)
+                        .fetch_all(&mut **tx)
+                        .await?;
                 let locale = $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default();
-                let label = match locale {
-                    $crate::domain::locale::Locale::En => &tier.1,
-                    $crate::domain::locale::Locale::Fr => &tier.2,
-                };
-                let price = $crate::domain::offer::price(&tier.0, label, tier.3, adjustment, locale)
-                    .map_err(|e| $crate::store::StoreError::Refused(format!("price: {e}")))?;
-                let waived = price.total_cents == 0;
-                let status = if waived { "enrolled" } else { "accepted" };
+                let offer = $crate::store::cohort::PreparedOffer::new(
+                    &tiers,
+                    tier_code.or(requested.as_deref()),
+                    adjustment,
+                    locale,
+                    deadline,
+                )?;
                 let moved = sqlx::query(
                     "update application set status = $2, decided_at = $3, updated_at = $3, reject_reason = null
                      where application_id = $1 and status = $4",
                 )
                 .bind(application_id)
-                .bind(status)
+                .bind(offer.status())
                 .bind(now)
                 .bind(&previous)
                 .execute(&mut **tx)
@@ -328,38 +397,28 @@ macro_rules! cohort_store_impl {
                         .await?;
                     return Ok(None);
                 }
-                let order_id = $crate::store::new_id();
                 sqlx::query(
                     "insert into fee_order (order_id, application_id, status, total_cents, currency, price_explanation,
                                             payment_reference, deadline_at, fee_tier_code, list_cents, waiver_reason,
                                             created_at, updated_at)
                      values ($1, $2, $3, $4, 'EUR', $5, $6, $7, $8, $9, $10, $11, $11)",
                 )
-                .bind(&order_id)
+                .bind(&offer.order_id)
                 .bind(application_id)
-                .bind(if waived { "paid" } else { "pending" })
-                .bind(price.total_cents)
-                .bind(&price.explanation)
-                .bind($crate::store::cohort::new_reference())
-                .bind(Timestamp::new(deadline))
-                .bind(&price.tier_code)
-                .bind(price.list_cents)
-                .bind(&price.waiver_reason)
+                .bind(offer.order_status())
+                .bind(offer.price.total_cents)
+                .bind(&offer.price.explanation)
+                .bind(&offer.reference)
+                .bind(offer.deadline)
+                .bind(&offer.price.tier_code)
+                .bind(offer.price.list_cents)
+                .bind(&offer.price.waiver_reason)
                 .bind(now)
                 .execute(&mut **tx)
                 .await?;
-                let detail = format!(
-                    "{previous} → {status}; {} cents; deadline {}",
-                    price.total_cents,
-                    Timestamp::new(deadline).fixed_text()
-                );
-                Self::insert_audit(tx, None, actor, "application.accepted", ("application", application_id), &detail, now).await?;
-                let kind = if waived {
-                    $crate::domain::job::NoticeKind::Enrolled
-                } else {
-                    $crate::domain::job::NoticeKind::Offer
-                };
-                Self::insert_notice(tx, application_id, kind, now).await?;
+                Self::insert_audit(tx, None, actor, "application.accepted", ("application", application_id), &offer.audit_detail(&previous), now).await?;
+                Self::insert_notice(tx, application_id, offer.notice(), now).await?;
+                let $crate::store::cohort::PreparedOffer { order_id, waived, price, .. } = offer;
                 Ok(Some(if waived {
                     $crate::store::cohort::DecisionOutcome::Enrolled { order_id }
                 } else {
@@ -441,6 +500,23 @@ macro_rules! cohort_store_impl {
                 application_id: &str,
                 now: $crate::store::types::Timestamp,
             ) -> Result<(), $crate::store::StoreError> {
+                let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
+                // A draft holds no seat: it is withdrawn without the program's lock. This keeps the one
+                // place that locks a draft's row before its program (Postgres' first-come submission)
+                // from ever waiting on a transaction that waits for it.
+                let draft = sqlx::query(
+                    "update application set status = 'withdrawn', updated_at = $3
+                     where application_id = $1 and applicant_id = $2 and status = 'draft'",
+                )
+                .bind(application_id)
+                .bind(applicant_id)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                if draft.rows_affected() == 1 {
+                    Self::insert_audit(tx, None, &actor, "application.withdrawn", ("application", application_id), "draft → withdrawn", now).await?;
+                    return Ok(());
+                }
                 let program_id: Option<String> = sqlx::query_scalar(
                     "select program_id from application where application_id = $1 and applicant_id = $2",
                 )
@@ -465,7 +541,6 @@ macro_rules! cohort_store_impl {
                     .bind(now)
                     .execute(&mut **tx)
                     .await?;
-                let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
                 let holds_seat = $crate::store::cohort::SEAT_HOLDING.contains(&from.as_str());
                 let detail = if holds_seat {
                     format!("{from} → withdrawn; the offer is cancelled and its seat freed")
@@ -524,7 +599,7 @@ macro_rules! cohort_store_impl {
                         .bind(now)
                         .execute(&mut **tx)
                         .await?;
-                        Self::insert_audit(tx, None, actor, "application.waitlisted", ("application", application_id), "submitted → waitlisted (no seat left)", now).await?;
+                        Self::insert_audit(tx, None, actor, "application.waitlisted", ("application", application_id), $crate::store::cohort::NO_SEAT_DETAIL, now).await?;
                         Self::insert_notice(tx, application_id, $crate::domain::job::NoticeKind::Waitlisted, now).await?;
                         Ok(())
                     }

@@ -372,81 +372,161 @@ pub(super) struct ApplicationRow {
     edition_is_demo: bool,
     application_closes_at: Timestamp,
     review_mode: String,
+    payment_deadline_days: i32,
+    applicant_locale: String,
     status: String,
     submitted_at: Option<Timestamp>,
     created_at: Timestamp,
     updated_at: Timestamp,
+    catalog_revision: i64,
+    /// The application's documents, a JSON array of objects (see [`DocumentJson`]).
+    documents_json: String,
+    /// Its answers to the program's questions, a JSON array of `[key, value]` pairs.
+    answers_json: String,
     #[sqlx(flatten)]
     form: ApplicationForm,
 }
 
-/// One query text per scope: all of an applicant's applications, or one of them. Two texts rather than
-/// one with `($2 is null or a.application_id = $2)`: Postgres switches to a generic plan for that after a
-/// few runs and then reads every application of the applicant on each hot-path request.
-macro_rules! scoped_sql {
-    ($name:ident, $head:literal, $tail:literal) => {
-        pub(super) const $name: [&str; 2] = [
-            concat!($head, " where a.applicant_id = $1 ", $tail),
-            concat!(
-                $head,
-                " where a.applicant_id = $1 and a.application_id = $2 ",
-                $tail
-            ),
-        ];
-    };
+impl ApplicationRow {
+    pub(super) fn program_revision(&self) -> (&str, i64) {
+        (&self.program_id, self.catalog_revision)
+    }
 }
 
-scoped_sql!(
-    APPLICATIONS_SQL,
-    "
-select a.application_id, a.applicant_id, ap.email as applicant_email, a.program_id, e.slug as edition_slug,
-       p.slug as program_slug, p.title_en, p.title_fr, e.is_demo as edition_is_demo, p.application_closes_at,
-       p.review_mode, a.status, a.submitted_at, a.created_at, a.updated_at,
-       f.given_names, f.family_name, f.certificate_name, f.birth_date, f.nationality, f.residence_country, f.phone,
-       f.address_line1, f.address_line2, f.address_city, f.address_postcode, f.address_country, f.category,
-       f.study_year, f.institution, f.institution_country, f.partner_university, f.english_level, f.motivation,
-       f.privacy_version, f.terms_version, f.requested_fee_tier
-from application a
+/// The application query, one text per scope: all of an applicant's applications, or one of them.
+/// Two texts rather than one with `($2 is null or a.application_id = $2)`: Postgres switches to a
+/// generic plan for that after a few runs and then reads every application of the applicant on each
+/// hot-path request. Documents and answers come in the same row, aggregated as JSON by the backend's
+/// own functions (`$documents` and `$answers`): one round trip for a whole application.
+macro_rules! applications_sql {
+    ($documents:literal, $answers:literal) => {
+        [
+            concat!(
+                $crate::store::common::applications_sql!(@head),
+                $documents,
+                " as documents_json, ",
+                $answers,
+                " as answers_json ",
+                $crate::store::common::applications_sql!(@from),
+                " where a.applicant_id = $1 order by a.created_at desc"
+            ),
+            concat!(
+                $crate::store::common::applications_sql!(@head),
+                $documents,
+                " as documents_json, ",
+                $answers,
+                " as answers_json ",
+                $crate::store::common::applications_sql!(@from),
+                " where a.applicant_id = $1 and a.application_id = $2"
+            ),
+        ]
+    };
+    (@head) => {
+        "select a.application_id, a.applicant_id, ap.email as applicant_email, a.program_id,
+       e.slug as edition_slug, p.slug as program_slug, p.title_en, p.title_fr, e.is_demo as edition_is_demo,
+       p.application_closes_at, p.review_mode, p.payment_deadline_days, ap.locale as applicant_locale,
+       p.catalog_revision, a.status, a.submitted_at, a.created_at,
+       a.updated_at, f.given_names, f.family_name, f.certificate_name, f.birth_date, f.nationality,
+       f.residence_country, f.phone, f.address_line1, f.address_line2, f.address_city, f.address_postcode,
+       f.address_country, f.category, f.study_year, f.institution, f.institution_country,
+       f.partner_university, f.english_level, f.motivation, f.privacy_version, f.terms_version,
+       f.requested_fee_tier, "
+    };
+    (@from) => {
+        "from application a
 join applicant ap on ap.applicant_id = a.applicant_id
 join program p on p.program_id = a.program_id
 join edition e on e.edition_id = p.edition_id
-join application_form f on f.application_id = a.application_id",
-    "order by a.created_at desc"
-);
+join application_form f on f.application_id = a.application_id"
+    };
+}
 
-scoped_sql!(
-    DOCUMENTS_SQL,
-    "select d.document_id, d.application_id, d.kind, d.file_name, d.content_type, d.size_bytes, d.sha256,
-            d.blob_key, d.created_at
-     from application_document d
-     join application a on a.application_id = d.application_id",
-    "order by d.created_at"
-);
+pub(super) use applications_sql;
 
-scoped_sql!(
-    ANSWERS_SQL,
-    "select r.application_id, r.question_key, r.value
-     from application_answer r
-     join application a on a.application_id = r.application_id",
-    "order by r.question_key"
-);
+/// One program's questions, in catalog order.
+pub(super) const PROGRAM_QUESTIONS_SQL: &str = "
+select program_id, question_key, label_en, label_fr, hint_en, hint_fr, required
+from program_question
+where program_id = $1
+order by position";
 
-scoped_sql!(
-    APPLICATION_QUESTIONS_SQL,
-    "select q.program_id, q.question_key, q.label_en, q.label_fr, q.hint_en, q.hint_fr, q.required
-     from program_question q
-     where q.program_id in (select a.program_id from application a",
-    ") order by q.program_id, q.position"
-);
+/// One program's fee tiers, in catalog order.
+pub(super) const PROGRAM_FEE_TIERS_SQL: &str = "
+select program_id, code, label_en, label_fr, amount_cents, currency, is_standard,
+       applicant_category, partner_only, available_until
+from fee_tier
+where program_id = $1
+order by position";
 
-scoped_sql!(
-    APPLICATION_FEE_TIERS_SQL,
-    "select program_id, code, label_en, label_fr, amount_cents, currency, is_standard,
-            applicant_category, partner_only, available_until
-     from fee_tier
-     where program_id in (select a.program_id from application a",
-    ") order by program_id, position"
-);
+/// What the catalog says about a program that an application shows: its questions and fee tiers.
+pub(super) struct ProgramParts {
+    pub questions: Vec<QuestionRecord>,
+    pub fee_tiers: Vec<FeeTierRecord>,
+}
+
+/// Each program's [`ProgramParts`] as last read, with the catalog revision they were read at. Only a
+/// catalog load changes them, and it bumps `program.catalog_revision` in the same transaction; the
+/// application query returns the revision, so an instance reads the parts again only when it moved
+/// (whichever instance loaded the catalog). Parts read after the revision was seen are at least as
+/// new as it, never older. One request at a time reads them: after a catalog load, the requests that
+/// arrive together wait for the first one's read instead of all reading the same rows.
+#[derive(Clone, Default)]
+pub(super) struct PartsCache {
+    map: std::sync::Arc<std::sync::RwLock<HashMap<String, (i64, std::sync::Arc<ProgramParts>)>>>,
+    reading: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+impl PartsCache {
+    /// Held while reading parts from the database; look again once it is held.
+    pub(super) async fn reading(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.reading.lock().await
+    }
+
+    pub(super) fn get(
+        &self,
+        program_id: &str,
+        revision: i64,
+    ) -> Option<std::sync::Arc<ProgramParts>> {
+        let map = self.map.read().unwrap_or_else(|e| e.into_inner());
+        map.get(program_id)
+            .filter(|(r, _)| *r == revision)
+            .map(|(_, parts)| parts.clone())
+    }
+
+    pub(super) fn put(&self, program_id: &str, revision: i64, parts: std::sync::Arc<ProgramParts>) {
+        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
+        map.insert(program_id.to_owned(), (revision, parts));
+    }
+}
+
+/// Builds one program's parts from its question and tier rows.
+pub(super) fn program_parts(
+    program_id: &str,
+    questions: Vec<QuestionRow>,
+    tiers: Vec<FeeTierRow>,
+) -> Result<ProgramParts, StoreError> {
+    Ok(ProgramParts {
+        questions: group_questions(questions)
+            .remove(program_id)
+            .unwrap_or_default(),
+        fee_tiers: group_tiers(tiers)?.remove(program_id).unwrap_or_default(),
+    })
+}
+
+/// A document as the application query aggregates it.
+#[derive(serde::Deserialize)]
+struct DocumentJson {
+    document_id: String,
+    application_id: String,
+    kind: String,
+    file_name: String,
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+    blob_key: String,
+    /// SQLite's fixed-width text or Postgres' ISO 8601 with an offset.
+    created_at: String,
+}
 
 #[derive(sqlx::FromRow)]
 pub(super) struct DocumentRow {
@@ -481,29 +561,48 @@ impl TryFrom<DocumentRow> for DocumentRecord {
     }
 }
 
+/// The application rows with their aggregated documents and answers, and each program's parts (which
+/// the caller looked up for every `(program_id, catalog_revision)` of the rows).
 pub(super) fn assemble_applications(
     rows: Vec<ApplicationRow>,
-    docs: Vec<DocumentRow>,
-    answers: Vec<(String, String, String)>,
-    questions: Vec<QuestionRow>,
-    tiers: Vec<FeeTierRow>,
+    parts: &HashMap<String, std::sync::Arc<ProgramParts>>,
 ) -> Result<Vec<ApplicationRecord>, StoreError> {
-    let questions_by = group_questions(questions);
-    let tiers_by = group_tiers(tiers)?;
-    let mut answers_by: HashMap<String, Vec<(String, String)>> = HashMap::new();
-    for (application_id, key, value) in answers {
-        answers_by
-            .entry(application_id)
-            .or_default()
-            .push((key, value));
-    }
-    let mut by: HashMap<String, Vec<DocumentRecord>> = HashMap::new();
-    for d in docs {
-        let d: DocumentRecord = d.try_into()?;
-        by.entry(d.application_id.clone()).or_default().push(d);
-    }
     rows.into_iter()
         .map(|r| {
+            let mut documents = serde_json::from_str::<Vec<DocumentJson>>(&r.documents_json)
+                .map_err(|e| corrupt("application documents", e))?
+                .into_iter()
+                .map(|d| {
+                    Ok(DocumentRecord {
+                        kind: d
+                            .kind
+                            .parse()
+                            .map_err(|e| corrupt("application_document.kind", e))?,
+                        created_at: Timestamp::parse_text(&d.created_at)
+                            .map_err(|e| corrupt("application_document.created_at", e))?
+                            .into(),
+                        document_id: d.document_id,
+                        application_id: d.application_id,
+                        file_name: d.file_name,
+                        content_type: d.content_type,
+                        size_bytes: d.size_bytes,
+                        sha256: d.sha256,
+                        blob_key: d.blob_key,
+                    })
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            // Oldest first; one upload's files (one instant) in the form's order.
+            let rank = |k: &crate::domain::status::DocumentKind| {
+                crate::domain::status::DocumentKind::ALL
+                    .iter()
+                    .position(|a| a == k)
+            };
+            documents
+                .sort_by(|a, b| (a.created_at, rank(&a.kind)).cmp(&(b.created_at, rank(&b.kind))));
+            let mut answers: Vec<(String, String)> = serde_json::from_str(&r.answers_json)
+                .map_err(|e| corrupt("application answers", e))?;
+            answers.sort();
+            let program = parts.get(&r.program_id);
             Ok(ApplicationRecord {
                 status: r
                     .status
@@ -513,10 +612,13 @@ pub(super) fn assemble_applications(
                     .review_mode
                     .parse()
                     .map_err(|e| corrupt("program.review_mode", e))?,
-                documents: by.remove(&r.application_id).unwrap_or_default(),
-                answers: answers_by.remove(&r.application_id).unwrap_or_default(),
-                questions: questions_by.get(&r.program_id).cloned().unwrap_or_default(),
-                fee_tiers: tiers_by.get(&r.program_id).cloned().unwrap_or_default(),
+                payment_deadline_days: u16::try_from(r.payment_deadline_days)
+                    .map_err(|e| corrupt("program.payment_deadline_days", e))?,
+                applicant_locale: Locale::from_tag(&r.applicant_locale).unwrap_or_default(),
+                documents,
+                answers,
+                questions: program.map(|p| p.questions.clone()).unwrap_or_default(),
+                fee_tiers: program.map(|p| p.fee_tiers.clone()).unwrap_or_default(),
                 application_id: r.application_id,
                 applicant_id: r.applicant_id,
                 applicant_email: r.applicant_email,
@@ -615,34 +717,52 @@ macro_rules! shared_store_impl {
                 }
             }
 
+            /// An applicant's applications (or one of them): one query, plus two per program whose
+            /// catalog revision this instance has not read yet.
             async fn load_applications(
-                pool: &sqlx::Pool<$db>,
+                &self,
                 applicant_id: &str,
                 only: Option<&str>,
             ) -> Result<Vec<$crate::store::ApplicationRecord>, $crate::store::StoreError> {
                 use $crate::store::common as c;
-                // Plain reads on one connection: no transaction round trips on this hot path.
-                let mut conn = pool.acquire().await?;
-                let scope = usize::from(only.is_some());
-                // Binds the applicant, and the application when the query is scoped to one.
-                macro_rules! scoped {
-                    ($sql:expr) => {{
-                        let q = sqlx::query_as($sql[scope]).bind(applicant_id);
-                        match only {
-                            Some(id) => q.bind(id),
-                            None => q,
+                let sql = Self::APPLICATIONS_SQL[usize::from(only.is_some())];
+                let query = sqlx::query_as(sql).bind(applicant_id);
+                let query = match only {
+                    Some(id) => query.bind(id),
+                    None => query,
+                };
+                let rows: Vec<c::ApplicationRow> = query.fetch_all(&self.pool).await?;
+                let mut parts = std::collections::HashMap::new();
+                for (program_id, revision) in rows.iter().map(c::ApplicationRow::program_revision) {
+                    if parts.contains_key(program_id) {
+                        continue;
+                    }
+                    let found = match self.parts.get(program_id, revision) {
+                        Some(found) => found,
+                        None => {
+                            let _reading = self.parts.reading().await;
+                            match self.parts.get(program_id, revision) {
+                                // Read meanwhile by the request this one waited for.
+                                Some(found) => found,
+                                None => {
+                                    let questions: Vec<c::QuestionRow> = sqlx::query_as(c::PROGRAM_QUESTIONS_SQL)
+                                        .bind(program_id)
+                                        .fetch_all(&self.pool)
+                                        .await?;
+                                    let tiers: Vec<c::FeeTierRow> = sqlx::query_as(c::PROGRAM_FEE_TIERS_SQL)
+                                        .bind(program_id)
+                                        .fetch_all(&self.pool)
+                                        .await?;
+                                    let read = std::sync::Arc::new(c::program_parts(program_id, questions, tiers)?);
+                                    self.parts.put(program_id, revision, read.clone());
+                                    read
+                                }
+                            }
                         }
-                    }};
+                    };
+                    parts.insert(program_id.to_owned(), found);
                 }
-                let rows: Vec<c::ApplicationRow> =
-                    scoped!(c::APPLICATIONS_SQL).fetch_all(&mut *conn).await?;
-                let docs: Vec<c::DocumentRow> = scoped!(c::DOCUMENTS_SQL).fetch_all(&mut *conn).await?;
-                let answers: Vec<(String, String, String)> =
-                    scoped!(c::ANSWERS_SQL).fetch_all(&mut *conn).await?;
-                let questions: Vec<c::QuestionRow> =
-                    scoped!(c::APPLICATION_QUESTIONS_SQL).fetch_all(&mut *conn).await?;
-                let tiers: Vec<c::FeeTierRow> = scoped!(c::APPLICATION_FEE_TIERS_SQL).fetch_all(&mut *conn).await?;
-                c::assemble_applications(rows, docs, answers, questions, tiers)
+                c::assemble_applications(rows, &parts)
             }
 
             async fn upsert_program(
@@ -678,7 +798,7 @@ macro_rules! shared_store_impl {
                          application_closes_at = excluded.application_closes_at, review_mode = excluded.review_mode,
                          payment_deadline_days = excluded.payment_deadline_days,
                          contact_email = excluded.contact_email, blind_review = excluded.blind_review,
-                         updated_at = excluded.updated_at",
+                         catalog_revision = program.catalog_revision + 1, updated_at = excluded.updated_at",
                 )
                 .bind(&program_id)
                 .bind(edition_id)
@@ -1319,7 +1439,7 @@ macro_rules! shared_store_impl {
                 applicant_id: &str,
                 application_id: &str,
             ) -> Result<$crate::store::ApplicationRecord, $crate::store::StoreError> {
-                let mut all = Self::load_applications(&self.pool, applicant_id, Some(application_id)).await?;
+                let mut all = self.load_applications(applicant_id, Some(application_id)).await?;
                 all.pop().ok_or($crate::store::StoreError::NotFound)
             }
 
@@ -1327,7 +1447,7 @@ macro_rules! shared_store_impl {
                 &self,
                 applicant_id: &str,
             ) -> Result<Vec<$crate::store::ApplicationRecord>, $crate::store::StoreError> {
-                Self::load_applications(&self.pool, applicant_id, None).await
+                self.load_applications(applicant_id, None).await
             }
 
             async fn save_form(
@@ -1460,18 +1580,16 @@ macro_rules! shared_store_impl {
             async fn submit_application(
                 &self,
                 applicant_id: &str,
-                application_id: &str,
-                review_mode: $crate::domain::status::ReviewMode,
+                application: &$crate::store::ApplicationRecord,
                 received: &$crate::domain::job::OutgoingEmail,
                 now: time::OffsetDateTime,
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::store::types::Timestamp;
                 let now = Timestamp::new(now);
-                if review_mode == $crate::domain::status::ReviewMode::Review
-                    && self.submit_in_one_statement(applicant_id, application_id, received, now).await?
-                {
+                if self.submit_in_one_statement(applicant_id, application, received, now).await? {
                     return Ok(());
                 }
+                let (application_id, review_mode) = (application.application_id.as_str(), application.review_mode);
                 let mut tx = self.begin_write().await?;
                 // First come, first served takes a seat in this transaction: the program's lock comes
                 // first, as in every transaction that moves seats. Reviewed programs never touch it.

@@ -442,6 +442,10 @@ pub struct ApplicationRecord {
     pub application_closes_at: OffsetDateTime,
     /// Whether the program reviews applications or takes them first come, first served.
     pub review_mode: ReviewMode,
+    /// Days an offer of this program leaves to pay.
+    pub payment_deadline_days: u16,
+    /// The applicant's language, the one their emails and prices are written in.
+    pub applicant_locale: Locale,
     pub status: ApplicationStatus,
     pub submitted_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
@@ -645,13 +649,15 @@ pub trait Store:
         applicant_id: &str,
         document_id: &str,
     ) -> Result<DocumentRecord, StoreError>;
-    /// draft → submitted, with its audit event and the "application received" email. Refused (`window`)
-    /// when the window has closed, (`not_draft`) when already submitted.
+    /// draft → submitted, with its audit event and the "application received" email; on a first-come
+    /// program, on to a seat (with its order, priced from `application`'s tiers) or a waitlist place.
+    /// `application` is the draft as the caller has just read it; the owner, the state, the program's
+    /// mode and the window are checked again as the change is written. Refused (`window`) when the
+    /// window has closed, (`not_draft`) when already submitted.
     async fn submit_application(
         &self,
         applicant_id: &str,
-        application_id: &str,
-        review_mode: ReviewMode,
+        application: &ApplicationRecord,
         received: &OutgoingEmail,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;

@@ -7,13 +7,18 @@ use sqlx::{PgPool, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use super::cohort::cohort_store_impl;
-use super::common::{ClaimRow, shared_store_impl};
+use super::cohort::{NO_SEAT_DETAIL, PreparedOffer, TierRow};
+use super::common::{ClaimRow, PartsCache, applications_sql, shared_store_impl};
 use super::organizers::organizer_store_impl;
 use super::review::review_store_impl;
 use super::types::Timestamp;
-use super::{Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError, redact_url};
+use super::{
+    ApplicationRecord, Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError, redact_url,
+};
 use crate::domain::audit::Actor;
-use crate::domain::job::{JobPayload, OutgoingEmail};
+use crate::domain::job::{JobPayload, Notice, NoticeKind, OutgoingEmail};
+use crate::domain::offer::{Adjustment, payment_deadline};
+use crate::domain::status::ReviewMode;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -21,6 +26,7 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    parts: PartsCache,
 }
 
 impl PgStore {
@@ -43,8 +49,22 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| ConnectError::Migration(e.to_string()))?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            parts: PartsCache::default(),
+        })
     }
+
+    /// Documents and answers aggregated by Postgres' JSON functions.
+    const APPLICATIONS_SQL: [&str; 2] = applications_sql!(
+        "(select coalesce(json_agg(json_build_object('document_id', d.document_id,
+             'application_id', d.application_id, 'kind', d.kind, 'file_name', d.file_name,
+             'content_type', d.content_type, 'size_bytes', d.size_bytes, 'sha256', d.sha256,
+             'blob_key', d.blob_key, 'created_at', d.created_at)), '[]')::text
+          from application_document d where d.application_id = a.application_id)",
+        "(select coalesce(json_agg(json_build_array(r.question_key, r.value)), '[]')::text
+          from application_answer r where r.application_id = a.application_id)"
+    );
 
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
         self.pool.begin().await
@@ -55,11 +75,31 @@ impl PgStore {
         &self.pool
     }
 
-    /// A reviewed program's submission in one statement, one round trip instead of five: the status
-    /// change, its audit event and the email's outbox row, atomic like any statement. False when it
-    /// changed nothing (not a draft, not the applicant's, the window closed, or the program now takes
-    /// applications first come): the general path then decides and explains.
+    /// A submission in one statement: one round trip instead of a transaction of five (reviewed
+    /// programs) or twelve (first come) statements. False when it changed nothing (not a draft, not
+    /// the applicant's, the window closed, or the program's mode changed since the caller read it):
+    /// the general path then decides and explains.
     async fn submit_in_one_statement(
+        &self,
+        applicant_id: &str,
+        application: &ApplicationRecord,
+        received: &OutgoingEmail,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        match application.review_mode {
+            ReviewMode::Review => {
+                self.submit_reviewed(applicant_id, &application.application_id, received, now)
+                    .await
+            }
+            ReviewMode::FirstCome => {
+                self.submit_first_come(applicant_id, application, received, now)
+                    .await
+            }
+        }
+    }
+
+    /// The status change, its audit event and the email's outbox row, atomic like any statement.
+    async fn submit_reviewed(
         &self,
         applicant_id: &str,
         application_id: &str,
@@ -92,6 +132,117 @@ impl PgStore {
         .fetch_optional(&self.pool)
         .await?;
         Ok(job.is_some())
+    }
+
+    /// First come, first served: the submission takes a seat if one is left, else a waitlist place,
+    /// with its order, audit events and emails, in one statement. The offer is priced beforehand from
+    /// the tiers the caller read with the draft, so the program's row is locked only from the seat's
+    /// update to the commit: claims on the last seats queue behind one short statement each, not
+    /// behind a whole transaction.
+    ///
+    /// Lock order: this locks the draft's row, then the program's. No transaction locks a program and
+    /// then a draft (withdrawing a draft takes no program lock; decisions, expiry and the cascade only
+    /// touch submitted rows), so the two orders never meet.
+    async fn submit_first_come(
+        &self,
+        applicant_id: &str,
+        application: &ApplicationRecord,
+        received: &OutgoingEmail,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let application_id = application.application_id.as_str();
+        let tiers: Vec<TierRow> = application
+            .fee_tiers
+            .iter()
+            .map(|t| {
+                let (en, fr) = (t.label.en.clone(), t.label.fr.clone());
+                (t.code.clone(), en, fr, t.amount.cents(), t.is_standard)
+            })
+            .collect();
+        let deadline = payment_deadline(now.0, application.payment_deadline_days);
+        let offer = PreparedOffer::new(
+            &tiers,
+            application.form.requested_fee_tier.as_deref(),
+            &Adjustment::None,
+            application.applicant_locale,
+            deadline,
+        )?;
+        let notice = |kind| {
+            JobPayload::Notify(Notice {
+                application_id: application_id.to_owned(),
+                kind,
+            })
+        };
+        let received = JobPayload::SendEmail(received.clone());
+        let (seated, waiting) = (notice(offer.notice()), notice(NoticeKind::Waitlisted));
+        let status: Option<String> = sqlx::query_scalar(
+            "with app as (
+                 select a.application_id, a.program_id
+                 from application a
+                 join program p on p.program_id = a.program_id
+                 where a.application_id = $1 and a.applicant_id = $2 and a.status = 'draft'
+                   and p.review_mode = 'first_come' and $3 < p.application_closes_at
+                 for update of a),
+             seat as (
+                 update program set seats_held = seats_held + 1
+                 where program_id = (select program_id from app) and seats_held < capacity
+                 returning program_id),
+             moved as (
+                 update application
+                 set status = case when exists (select 1 from seat) then $4 else 'waitlisted' end,
+                     submitted_at = $3, decided_at = $3, updated_at = $3, reject_reason = null
+                 where application_id = (select application_id from app)
+                 returning application_id, status),
+             ordered as (
+                 insert into fee_order (order_id, application_id, status, total_cents, currency, price_explanation,
+                                        payment_reference, deadline_at, fee_tier_code, list_cents, waiver_reason,
+                                        created_at, updated_at)
+                 select $5, application_id, $6, $7, 'EUR', $8, $9, $10, $11, $12, $13, $3, $3
+                 from moved where status <> 'waitlisted'),
+             audited as (
+                 insert into audit_event (organization_id, actor, action, subject_type, subject_id, detail, created_at)
+                 select null, $14, e.action, 'application', m.application_id, e.detail, $3
+                 from moved m
+                 cross join lateral (values
+                     (1, 'application.submitted', 'draft → submitted'),
+                     (2, case when m.status = 'waitlisted' then 'application.waitlisted' else 'application.accepted' end,
+                         case when m.status = 'waitlisted' then $16 else $15 end)) e(n, action, detail)
+                 order by e.n),
+             queued as (
+                 insert into job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at,
+                                  application_id)
+                 select j.kind, j.payload, 'queued', 0, 8, $3, $3, $3, m.application_id
+                 from moved m
+                 cross join lateral (values
+                     (1, $17, $18::jsonb),
+                     (2, $19, case when m.status = 'waitlisted' then $21::jsonb else $20::jsonb end)) j(n, kind, payload)
+                 order by j.n)
+             select status from moved",
+        )
+        .bind(application_id)
+        .bind(applicant_id)
+        .bind(now)
+        .bind(offer.status())
+        .bind(&offer.order_id)
+        .bind(offer.order_status())
+        .bind(offer.price.total_cents)
+        .bind(&offer.price.explanation)
+        .bind(&offer.reference)
+        .bind(offer.deadline)
+        .bind(&offer.price.tier_code)
+        .bind(offer.price.list_cents)
+        .bind(&offer.price.waiver_reason)
+        .bind(Actor::Applicant(applicant_id.to_owned()).to_string())
+        .bind(offer.audit_detail("submitted"))
+        .bind(NO_SEAT_DETAIL)
+        .bind(received.kind())
+        .bind(sqlx::types::Json(&received))
+        .bind(seated.kind())
+        .bind(sqlx::types::Json(&seated))
+        .bind(sqlx::types::Json(&waiting))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(status.is_some())
     }
 
     /// `for update skip locked`: concurrent workers on several instances each take a different job.

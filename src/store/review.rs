@@ -273,7 +273,7 @@ macro_rules! review_store_impl {
                 let Some(owner) = owner else {
                     return Err($crate::store::StoreError::NotFound);
                 };
-                let application = Self::load_applications(&self.pool, &owner, Some(application_id))
+                let application = self.load_applications(&owner, Some(application_id))
                     .await?
                     .pop()
                     .ok_or($crate::store::StoreError::NotFound)?;

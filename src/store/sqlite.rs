@@ -8,7 +8,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use time::OffsetDateTime;
 
 use super::cohort::cohort_store_impl;
-use super::common::{ClaimRow, shared_store_impl};
+use super::common::{ClaimRow, PartsCache, applications_sql, shared_store_impl};
 use super::organizers::organizer_store_impl;
 use super::review::review_store_impl;
 use super::types::Timestamp;
@@ -24,6 +24,8 @@ pub struct SqliteStore {
     /// The one writer. SQLite serialises writes anyway; queueing them for one connection in the pool
     /// is fair and cheap, where many connections polling the file lock under a busy timeout are neither.
     writer: SqlitePool,
+    /// Programs' questions and fee tiers, per catalog revision.
+    parts: PartsCache,
 }
 
 impl SqliteStore {
@@ -108,11 +110,26 @@ impl SqliteStore {
         if path != ":memory:" {
             checkpoint_in_background(pool.clone());
         }
-        Ok(SqliteStore { pool, writer })
+        Ok(SqliteStore {
+            pool,
+            writer,
+            parts: PartsCache::default(),
+        })
     }
 
     /// SQLite allows one writer: taking the write lock at `begin` (rather than at the first write) lets
     /// the busy timeout queue writers of other processes instead of failing them with a deadlock.
+    /// Documents and answers aggregated by SQLite's JSON functions.
+    const APPLICATIONS_SQL: [&str; 2] = applications_sql!(
+        "(select json_group_array(json_object('document_id', d.document_id,
+             'application_id', d.application_id, 'kind', d.kind, 'file_name', d.file_name,
+             'content_type', d.content_type, 'size_bytes', d.size_bytes, 'sha256', d.sha256,
+             'blob_key', d.blob_key, 'created_at', d.created_at))
+          from application_document d where d.application_id = a.application_id)",
+        "(select json_group_array(json_array(r.question_key, r.value))
+          from application_answer r where r.application_id = a.application_id)"
+    );
+
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
         self.writer.begin_with("begin immediate").await
     }
@@ -127,7 +144,7 @@ impl SqliteStore {
     async fn submit_in_one_statement(
         &self,
         _applicant_id: &str,
-        _application_id: &str,
+        _application: &super::ApplicationRecord,
         _received: &crate::domain::job::OutgoingEmail,
         _now: Timestamp,
     ) -> Result<bool, StoreError> {

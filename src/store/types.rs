@@ -29,6 +29,15 @@ impl Timestamp {
         )
     }
 
+    /// Reads SQLite's fixed-width text, or any RFC 3339 time (as Postgres writes a `timestamptz`
+    /// into JSON).
+    pub fn parse_text(text: &str) -> Result<Self, time::error::Parse> {
+        let parsed = time::PrimitiveDateTime::parse(text, FIXED)
+            .map(|t| t.assume_utc())
+            .or_else(|_| OffsetDateTime::parse(text, &Rfc3339))?;
+        Ok(Timestamp::new(parsed))
+    }
+
     pub fn fixed_text(self) -> String {
         self.0
             .format(FIXED)
@@ -66,10 +75,7 @@ impl Encode<'_, Sqlite> for Timestamp {
 impl<'r> Decode<'r, Sqlite> for Timestamp {
     fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
         let text = <&str as Decode<Sqlite>>::decode(value)?;
-        let parsed = time::PrimitiveDateTime::parse(text, FIXED)
-            .map(|t| t.assume_utc())
-            .or_else(|_| OffsetDateTime::parse(text, &Rfc3339))?;
-        Ok(Timestamp::new(parsed))
+        Ok(Timestamp::parse_text(text)?)
     }
 }
 
@@ -99,6 +105,16 @@ impl<'r> Decode<'r, Postgres> for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_both_backends_text() {
+        let sqlite = Timestamp::parse_text("2026-07-06T07:00:00.250000Z").unwrap();
+        let postgres = Timestamp::parse_text("2026-07-06T09:00:00.25+02:00").unwrap();
+        let whole = Timestamp::parse_text("2026-07-06T07:00:00+00:00").unwrap();
+        assert_eq!(sqlite, postgres);
+        assert_eq!(whole.fixed_text(), "2026-07-06T07:00:00.000000Z");
+        assert!(Timestamp::parse_text("6 July 2026").is_err());
+    }
 
     #[test]
     fn fixed_text_orders_like_time() {

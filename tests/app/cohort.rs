@@ -12,7 +12,7 @@ use summer_school::domain::email::EmailAddress;
 use summer_school::domain::job::{JobPayload, NoticeKind, OutgoingEmail};
 use summer_school::domain::locale::Locale;
 use summer_school::domain::offer::{Adjustment, payment_deadline};
-use summer_school::domain::status::{DocumentKind, RejectReason, ReviewMode};
+use summer_school::domain::status::{ApplicationStatus, DocumentKind, RejectReason, ReviewMode};
 use summer_school::startup;
 use summer_school::store::cohort::{DecisionKind, DecisionOutcome};
 use summer_school::store::{
@@ -175,11 +175,14 @@ async fn submit(
     mode: ReviewMode,
     n: usize,
 ) -> Result<(), StoreError> {
+    let draft = store
+        .application(&a.applicant_id, &a.application_id)
+        .await?;
+    assert_eq!(draft.review_mode, mode);
     store
         .submit_application(
             &a.applicant_id,
-            &a.application_id,
-            mode,
+            &draft,
             &received(n),
             OffsetDateTime::now_utc(),
         )
@@ -308,6 +311,41 @@ async fn five_hundred_for_sixty(db: &TestDb, instances: usize) {
     assert_eq!(orders, 60);
     positions.sort();
     assert_eq!(positions, (1..=440).collect::<Vec<i64>>());
+    // Every claim left its trail: the submission, then the seat or the waitlist place, audited in that
+    // order; the "application received" email and the offer or waitlist notice, queued.
+    for p in people.iter().step_by(7) {
+        let status = s
+            .application(&p.applicant_id, &p.application_id)
+            .await
+            .unwrap()
+            .status;
+        let (decided, notice) = match status {
+            ApplicationStatus::Accepted => ("application.accepted", NoticeKind::Offer),
+            ApplicationStatus::Waitlisted => ("application.waitlisted", NoticeKind::Waitlisted),
+            other => panic!("{other:?}"),
+        };
+        let actions: Vec<String> = s
+            .audit_events("application", &p.application_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(
+            actions[actions.len().saturating_sub(2)..],
+            ["application.submitted", decided],
+            "{status:?}"
+        );
+        let received = s
+            .timeline(&p.applicant_id, &p.application_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| matches!(e, TimelineEntry::Email { .. }))
+            .count();
+        assert_eq!(received, 1, "the received email is queued");
+        assert_eq!(pending_notices(s, &p.application_id).await, [notice]);
+    }
 }
 
 #[tokio::test]
@@ -612,4 +650,85 @@ async fn a_full_waiver_enrolls_at_once_and_bad_adjustments_are_refused() {
         );
     })
     .await;
+}
+
+/// What an application shows of its program (questions, fee tiers) follows a catalog reload, also one
+/// made by another instance on the same database; its documents and answers come back exactly.
+#[tokio::test]
+async fn an_application_follows_catalog_reloads_made_by_any_instance() {
+    let mut dbs = vec![TestDb::fresh_sqlite()];
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        dbs.push(TestDb::fresh_postgres(&url).await);
+    }
+    for db in &dbs {
+        let here = store::connect(db.url(), &Default::default()).await.unwrap();
+        let there = store::connect(db.url(), &Default::default()).await.unwrap();
+        let (_, hands_on) = load_cohort_catalog(here.as_ref()).await;
+        let a = complete_draft(here.as_ref(), &hands_on, 1).await;
+        let before = here
+            .application(&a.applicant_id, &a.application_id)
+            .await
+            .unwrap();
+        assert_eq!(
+            before.answers,
+            [("health_professional".to_owned(), "yes".to_owned())]
+        );
+        assert_eq!(before.documents.len(), 1);
+        let cv = &before.documents[0];
+        assert_eq!(
+            (
+                cv.kind,
+                cv.file_name.as_str(),
+                cv.content_type.as_str(),
+                cv.size_bytes
+            ),
+            (DocumentKind::Cv, "cv.pdf", "application/pdf", 1024)
+        );
+        assert_eq!(before.questions.len(), 1);
+        let standard = |r: &store::ApplicationRecord| {
+            r.fee_tiers
+                .iter()
+                .find(|t| t.is_standard)
+                .map(|t| t.amount.cents())
+        };
+        assert_eq!(standard(&before), Some(310_000));
+
+        // The other instance reloads a catalog with a new price and a reworded question.
+        let text = SHIPPED_CATALOG
+            .replace("amount = \"3100.00\"", "amount = \"3200.00\"")
+            .replace(
+                "applications_close = 2026-05-31T23:59:00+02:00",
+                "applications_close = 2099-05-31T23:59:00+02:00",
+            )
+            .replace(
+                "applications_open = 2026-01-05T09:00:00+01:00",
+                "applications_open = 2020-01-01T00:00:00+01:00",
+            )
+            .replace("starts_on = 2026-07-06", "starts_on = 2099-07-06")
+            .replace("ends_on = 2026-07-17", "ends_on = 2099-07-17")
+            .replace(
+                "label.en = \"Are you a health professional",
+                "label.en = \"Reworded: are you a health professional",
+            );
+        there
+            .load_edition(
+                &parse_catalog(&text).unwrap(),
+                &Actor::Cli,
+                OffsetDateTime::now_utc(),
+            )
+            .await
+            .unwrap();
+        let after = here
+            .application(&a.applicant_id, &a.application_id)
+            .await
+            .unwrap();
+        assert_eq!(
+            standard(&after),
+            Some(320_000),
+            "the new price, not a kept one"
+        );
+        assert!(after.questions[0].label.en.starts_with("Reworded: "));
+        assert_eq!(after.answers, before.answers);
+        assert_eq!(after.documents, before.documents);
+    }
 }
