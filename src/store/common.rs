@@ -464,6 +464,9 @@ pub(super) struct ProgramParts {
     pub fee_tiers: Vec<FeeTierRecord>,
 }
 
+/// Program id → (catalog revision, parts read at it).
+type PartsByProgram = HashMap<String, (i64, std::sync::Arc<ProgramParts>)>;
+
 /// Each program's [`ProgramParts`] as last read, with the catalog revision they were read at. Only a
 /// catalog load changes them, and it bumps `program.catalog_revision` in the same transaction; the
 /// application query returns the revision, so an instance reads the parts again only when it moved
@@ -472,7 +475,7 @@ pub(super) struct ProgramParts {
 /// arrive together wait for the first one's read instead of all reading the same rows.
 #[derive(Clone, Default)]
 pub(super) struct PartsCache {
-    map: std::sync::Arc<std::sync::RwLock<HashMap<String, (i64, std::sync::Arc<ProgramParts>)>>>,
+    map: std::sync::Arc<std::sync::RwLock<PartsByProgram>>,
     reading: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
@@ -597,8 +600,7 @@ pub(super) fn assemble_applications(
                     .iter()
                     .position(|a| a == k)
             };
-            documents
-                .sort_by(|a, b| (a.created_at, rank(&a.kind)).cmp(&(b.created_at, rank(&b.kind))));
+            documents.sort_by_key(|d| (d.created_at, rank(&d.kind)));
             let mut answers: Vec<(String, String)> = serde_json::from_str(&r.answers_json)
                 .map_err(|e| corrupt("application answers", e))?;
             answers.sort();
