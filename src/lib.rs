@@ -11,5 +11,6 @@ pub mod http;
 pub mod i18n;
 pub mod jobs;
 pub mod password;
+pub mod payments;
 pub mod startup;
 pub mod store;

@@ -12,6 +12,7 @@ pub mod countries;
 pub mod demo;
 pub mod document;
 pub mod email;
+pub mod fees;
 pub mod job;
 pub mod locale;
 pub mod money;

@@ -4,6 +4,7 @@
 use time::{Duration, OffsetDateTime, Time};
 
 use super::calendar::{paris_offset, to_paris};
+use super::fees::DiscountKind;
 use super::locale::Locale;
 use super::money::{Currency, Money};
 
@@ -83,6 +84,8 @@ pub struct Price {
     pub tier_code: String,
     pub list_cents: i64,
     pub total_cents: i64,
+    /// The discount code used, and what it took off.
+    pub discount: Option<(String, i64)>,
     pub waiver_reason: Option<String>,
     /// One line, in the applicant's language, printed on the offer and the receipt.
     pub explanation: String,
@@ -108,6 +111,21 @@ pub fn price(
     adjustment: &Adjustment,
     locale: Locale,
 ) -> Result<Price, PriceError> {
+    price_with_code(tier_code, tier_label, list_cents, None, adjustment, locale)
+}
+
+/// The price of an offer from a tier's price, a discount code (already checked, see
+/// [`super::fees::check_code`]) and an organizer's adjustment. The code comes off the list price; a
+/// waiver comes off what is left; a set price or a full waiver replaces both. The total is never
+/// negative and never above the list price.
+pub fn price_with_code(
+    tier_code: &str,
+    tier_label: &str,
+    list_cents: i64,
+    code: Option<(&str, DiscountKind)>,
+    adjustment: &Adjustment,
+    locale: Locale,
+) -> Result<Price, PriceError> {
     let money = |c: i64| {
         Money::from_cents(c, Currency::Eur)
             .map(|m| m.display(locale))
@@ -121,18 +139,21 @@ pub fn price(
             Ok(r.to_owned())
         }
     };
-    let (total, reason) = match adjustment {
-        Adjustment::None => (list_cents, None),
+    let list_cents = list_cents.max(0);
+    let discount = code.map(|(c, kind)| (c.to_owned(), kind.cents_off(list_cents)));
+    let after_code = list_cents - discount.as_ref().map_or(0, |d| d.1);
+    let (total, reason, replaces) = match adjustment {
+        Adjustment::None => (after_code, None, false),
         Adjustment::Waiver { cents, reason } => {
             if *cents <= 0 {
                 return Err(PriceError::NotPositive);
             }
-            if *cents > list_cents {
+            if *cents > after_code {
                 return Err(PriceError::WaiverTooLarge);
             }
-            (list_cents - cents, Some(reason_of(reason)?))
+            (after_code - cents, Some(reason_of(reason)?), false)
         }
-        Adjustment::FullWaiver { reason } => (0, Some(reason_of(reason)?)),
+        Adjustment::FullWaiver { reason } => (0, Some(reason_of(reason)?), true),
         Adjustment::SetPrice { cents, reason } => {
             if *cents < 0 {
                 return Err(PriceError::NotPositive);
@@ -140,28 +161,31 @@ pub fn price(
             if *cents > list_cents {
                 return Err(PriceError::AboveList);
             }
-            (*cents, Some(reason_of(reason)?))
+            (*cents, Some(reason_of(reason)?), true)
         }
     };
-    let explanation = match (&reason, locale) {
-        (None, _) => format!("{tier_label}: {}", money(list_cents)),
-        (Some(r), Locale::En) => format!(
-            "{tier_label}: {}, less {} ({r}): {}",
-            money(list_cents),
-            money(list_cents - total),
-            money(total)
-        ),
-        (Some(r), Locale::Fr) => format!(
-            "{tier_label} : {}, moins {} ({r}) : {}",
-            money(list_cents),
-            money(list_cents - total),
-            money(total)
-        ),
+    // A set price or a full waiver replaces the code's discount: the code is then not used.
+    let discount = if replaces { None } else { discount };
+    let (colon, less, code_word) = match locale {
+        Locale::En => (":", "less", "code"),
+        Locale::Fr => ("\u{a0}:", "moins", "code"),
     };
+    let mut explanation = format!("{tier_label}{colon} {}", money(list_cents));
+    if let Some((c, off)) = &discount {
+        explanation.push_str(&format!(", {less} {} ({code_word} {c})", money(*off)));
+    }
+    if let Some(r) = &reason {
+        let base = list_cents - discount.as_ref().map_or(0, |d| d.1);
+        explanation.push_str(&format!(", {less} {} ({r})", money(base - total)));
+    }
+    if discount.is_some() || reason.is_some() {
+        explanation.push_str(&format!("{colon} {}", money(total)));
+    }
     Ok(Price {
         tier_code: tier_code.to_owned(),
         list_cents,
         total_cents: total,
+        discount,
         waiver_reason: reason,
         explanation,
     })
@@ -252,6 +276,85 @@ mod tests {
         assert_eq!(mean_score_hundredths(&[1, 2, 2]), Some(167));
         assert_eq!(format_score(367), "3.67");
         assert_eq!(format_score(500), "5.00");
+    }
+
+    #[test]
+    fn a_discount_code_comes_off_the_list_price_and_a_waiver_off_what_is_left() {
+        let code = Some(("PARTNER-2026", DiscountKind::Percent(10)));
+        let p = price_with_code(
+            "standard",
+            "Tuition fee",
+            310_000,
+            code,
+            &Adjustment::None,
+            Locale::En,
+        )
+        .unwrap();
+        assert_eq!(p.total_cents, 279_000);
+        assert_eq!(p.discount, Some(("PARTNER-2026".to_owned(), 31_000)));
+        assert_eq!(
+            p.explanation,
+            "Tuition fee: €3,100, less €310 (code PARTNER-2026): €2,790"
+        );
+        let waiver = Adjustment::Waiver {
+            cents: 79_000,
+            reason: "bourse".into(),
+        };
+        let p = price_with_code("standard", "Frais", 310_000, code, &waiver, Locale::Fr).unwrap();
+        assert_eq!(p.total_cents, 200_000);
+        assert_eq!(
+            p.explanation,
+            "Frais\u{a0}: 3\u{202f}100\u{a0}€, moins 310\u{a0}€ (code PARTNER-2026), \
+             moins 790\u{a0}€ (bourse)\u{a0}: 2\u{202f}000\u{a0}€"
+        );
+        // A waiver larger than what the code left is refused; a set price replaces the code.
+        let too_much = Adjustment::Waiver {
+            cents: 280_000,
+            reason: "x".into(),
+        };
+        assert_eq!(
+            price_with_code("s", "T", 310_000, code, &too_much, Locale::En),
+            Err(PriceError::WaiverTooLarge)
+        );
+        let set = Adjustment::SetPrice {
+            cents: 150_000,
+            reason: "agreement".into(),
+        };
+        let p = price_with_code("s", "T", 310_000, code, &set, Locale::En).unwrap();
+        assert_eq!((p.total_cents, p.discount), (150_000, None));
+    }
+
+    proptest::proptest! {
+        /// Whatever the tier, code and adjustment, an accepted price is one of the amounts the rules
+        /// allow, never negative and never above the list price.
+        #[test]
+        fn a_price_is_always_an_allowed_amount(
+            list in 0i64..2_000_000,
+            code in 0u8..3,
+            percent in 1u8..=100,
+            amount in -10i64..3_000_000,
+            adjustment in 0u8..4,
+            cents in -10i64..3_000_000,
+        ) {
+            let kind = match code {
+                0 => None,
+                1 => Some(DiscountKind::Percent(percent)),
+                _ => Some(DiscountKind::Amount(amount)),
+            };
+            let off = kind.map_or(0, |k| k.cents_off(list));
+            let reason = "reason".to_owned();
+            let (adjustment, allowed) = match adjustment {
+                0 => (Adjustment::None, list - off),
+                1 => (Adjustment::Waiver { cents, reason }, list - off - cents),
+                2 => (Adjustment::FullWaiver { reason }, 0),
+                _ => (Adjustment::SetPrice { cents, reason }, cents),
+            };
+            let code = kind.map(|k| ("CODE", k));
+            if let Ok(p) = price_with_code("t", "T", list, code, &adjustment, Locale::En) {
+                proptest::prop_assert!(p.total_cents >= 0 && p.total_cents <= list);
+                proptest::prop_assert_eq!(p.total_cents, allowed);
+            }
+        }
     }
 
     #[test]

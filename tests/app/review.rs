@@ -476,28 +476,82 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
             format!("/api/v1/organizer/applications/{id}"),
             vec![],
         ),
+        // Every organizer's own pages.
+        ("GET", "/organizer".to_owned(), vec![]),
+        ("GET", "/organizer/account/two-factor".to_owned(), vec![]),
+        (
+            "POST",
+            "/organizer/account/two-factor".to_owned(),
+            vec![("action", "nothing")],
+        ),
+        // The team: admins only.
+        ("GET", "/organizer/team".to_owned(), vec![]),
+        (
+            "POST",
+            "/organizer/team/invite".to_owned(),
+            vec![("email", "not an address")],
+        ),
+        (
+            "POST",
+            format!("/organizer/team/{assigned_id}"),
+            vec![("role", "nothing")],
+        ),
+        (
+            "POST",
+            format!("/organizer/team/{assigned_id}/unlock"),
+            vec![],
+        ),
+        (
+            "POST",
+            format!("/organizer/team/{assigned_id}/invitation"),
+            vec![],
+        ),
     ];
-    // What each role gets: A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
+    // What each role gets (review routes, then every organizer's own pages, then the team's): A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
     // N = 404, S = sent to sign in, U = 401 (the API). Columns follow `routes`.
     let matrix: Vec<(&str, &Visitor, &str)> = vec![
-        ("admin", &admin, "AAAAAAAAAAAA"),
-        ("director", &director, "AAAAAAAAAAAA"),
+        ("admin", &admin, concat!("AAAAAAAAAAAA", "AAA", "AAAAA")),
+        (
+            "director",
+            &director,
+            concat!("AAAAAAAAAAAA", "AAA", "DDDDD"),
+        ),
         (
             "director of another program",
             &other_director,
-            "NNNNNNNNNNNN",
+            concat!("NNNNNNNNNNNN", "AAA", "DDDDD"),
         ),
-        ("assigned reviewer", &assigned, "AAAAADADDDAA"),
-        ("unassigned reviewer", &unassigned, "ANNNNNNNNDAN"),
-        ("finance", &finance, "AAADDDDDADAA"),
-        ("scolarite", &scolarite, "AAADDDDDDDAA"),
+        (
+            "assigned reviewer",
+            &assigned,
+            concat!("AAAAADADDDAA", "AAA", "DDDDD"),
+        ),
+        (
+            "unassigned reviewer",
+            &unassigned,
+            concat!("ANNNNNNNNDAN", "AAA", "DDDDD"),
+        ),
+        ("finance", &finance, concat!("AAADDDDDADAA", "AAA", "DDDDD")),
+        (
+            "scolarite",
+            &scolarite,
+            concat!("AAADDDDDDDAA", "AAA", "DDDDD"),
+        ),
     ];
     let anonymous = Visitor::new(&app);
     // An applicant's session is not an organizer's (the app's own client signed in as the applicant).
     let applicant = Visitor::with_client(&app, app.client.clone());
     for (who, visitor, expected) in matrix.into_iter().chain([
-        ("anonymous", &anonymous, "SSSSSSSSSSUU"),
-        ("applicant", &applicant, "SSSSSSSSSSUU"),
+        (
+            "anonymous",
+            &anonymous,
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSS"),
+        ),
+        (
+            "applicant",
+            &applicant,
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSS"),
+        ),
     ]) {
         assert_eq!(expected.len(), routes.len(), "{who}: one answer per route");
         for ((method, path, form), want) in routes.iter().zip(expected.chars()) {
