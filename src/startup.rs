@@ -180,7 +180,19 @@ pub async fn start(
     let secret = secret_key(&config)?;
     let wake = Arc::new(Notify::new());
     let blobs = Arc::new(LocalBlobStore::new(config.data_dir.join("uploads")));
-    let state = AppState::new(store.clone(), config.clone(), secret, wake.clone(), blobs);
+    let payments: Arc<dyn crate::payments::PaymentProvider> = match config.payment_provider {
+        crate::config::PaymentProvider::Simulated => {
+            Arc::new(crate::payments::simulated::Simulated)
+        }
+    };
+    let state = AppState::new(
+        store.clone(),
+        config.clone(),
+        secret,
+        wake.clone(),
+        blobs,
+        payments,
+    );
     let (shutdown, mut stop) = watch::channel(false);
     let worker = if with_worker {
         let w = worker(&config, store, wake)?;

@@ -17,5 +17,6 @@ pub mod job;
 pub mod locale;
 pub mod money;
 pub mod offer;
+pub mod payment;
 pub mod status;
 pub mod totp;

@@ -221,12 +221,22 @@ pub fn notice(
         }
         NoticeKind::Enrolled => {
             let o = offer("enrolled")?;
-            let a = args(&[("reason", o.waiver_reason.clone().unwrap_or_default())]);
+            let a = args(&[
+                ("reason", o.waiver_reason.clone().unwrap_or_default()),
+                ("amount", amount(o.total_cents)),
+                ("reference", o.payment_reference.clone()),
+            ]);
+            // Enrolled by a payment, or because nothing was owed.
+            let settled = if o.total_cents > 0 {
+                "notice-enrolled-paid"
+            } else {
+                "notice-enrolled-waiver"
+            };
             (
                 tr.t_args("notice-enrolled-subject", &a),
                 vec![
                     tr.t_args("notice-enrolled-body", &a),
-                    tr.t_args("notice-enrolled-waiver", &a),
+                    tr.t_args(settled, &a),
                 ],
             )
         }

@@ -135,7 +135,7 @@ pub fn reference(application_id: &str) -> String {
         .to_uppercase()
 }
 
-fn html(
+pub(super) fn html(
     template: impl Template,
     status: StatusCode,
     set_cookie: Option<HeaderValue>,
@@ -206,9 +206,9 @@ async fn start_page(
 }
 
 #[derive(serde::Deserialize)]
-struct CsrfForm {
+pub(super) struct CsrfForm {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
 }
 
 async fn start(
@@ -1598,6 +1598,10 @@ async fn view(
                         "application.rejected",
                         "application.expired",
                         "offer.deadline_extended",
+                        "payment.started",
+                        "order.paid",
+                        "application.enrolled",
+                        "order.flagged",
                     ];
                     if known.contains(&action.as_str()) {
                         tr.t(&format!("timeline-{}", action.replace('.', "-")))
@@ -1632,6 +1636,18 @@ async fn view(
         next_action,
         next_details,
         declines_offer: status == ApplicationStatus::Accepted,
+        pay: match (status, &standing.offer) {
+            (ApplicationStatus::Accepted, Some(offer))
+                if offer.status == crate::domain::status::OrderStatus::Pending
+                    && offer.total_cents > 0 =>
+            {
+                Some((
+                    format!("/applications/{id}/pay"),
+                    tr.t1("application-pay", "amount", money(offer.total_cents)),
+                ))
+            }
+            _ => None,
+        },
         continue_href: (status == ApplicationStatus::Draft)
             .then(|| format!("/applications/{id}/check")),
         documents: record

@@ -14,6 +14,7 @@ pub mod error;
 pub mod health;
 pub mod lang;
 pub mod organizer;
+pub mod payment;
 pub mod public;
 pub mod sign_in;
 pub mod views;
@@ -55,6 +56,8 @@ pub struct AppInner {
     pub secret_key: Secret,
     /// Uploaded documents.
     pub blobs: Arc<dyn BlobStore>,
+    /// Opens checkouts (Stripe, or the simulated one).
+    pub payments: Arc<dyn crate::payments::PaymentProvider>,
 }
 
 impl std::ops::Deref for AppState {
@@ -71,6 +74,7 @@ impl AppState {
         secret_key: Secret,
         wake_worker: Arc<Notify>,
         blobs: Arc<dyn BlobStore>,
+        payments: Arc<dyn crate::payments::PaymentProvider>,
     ) -> Self {
         let catalog = cache::PublicCatalog::new(store.clone(), Duration::from_secs(1));
         AppState(Arc::new(AppInner {
@@ -80,6 +84,7 @@ impl AppState {
             wake_worker,
             secret_key,
             blobs,
+            payments,
         }))
     }
 }
@@ -114,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .merge(lang::router())
         .merge(sign_in::router())
         .merge(application::router())
+        .merge(payment::router())
         .merge(applicant_api::router())
         .merge(organizer::router())
         .fallback(not_found)

@@ -351,6 +351,8 @@ pub struct ApplicationTemplate {
     pub next_details: Vec<String>,
     /// Withdrawing now gives back an offered seat: the button says "decline the offer".
     pub declines_offer: bool,
+    /// The pay button of a pending offer: where it posts, and its label.
+    pub pay: Option<(String, String)>,
     pub continue_href: Option<String>,
     pub documents: Vec<(String, String, String)>,
     pub timeline: Vec<(String, String)>,

@@ -1,4 +1,84 @@
-//! Payments: the providers behind one trait (Stripe, simulated), and what their webhooks are checked
-//! with.
+//! Payments: the providers behind one trait (Stripe, and the simulated one of the embedded default),
+//! and what their webhooks are checked with. A provider opens checkouts; what happened to them comes
+//! back as [`crate::domain::payment::PaymentEvent`]s, which the store applies once each.
 
 pub mod signature;
+pub mod simulated;
+
+use async_trait::async_trait;
+use time::{Duration, OffsetDateTime};
+
+use crate::store::payments::PaymentStart;
+
+/// Stripe keeps a checkout open between 30 minutes and 24 hours.
+pub const CHECKOUT_MIN: Duration = Duration::minutes(30);
+pub const CHECKOUT_MAX: Duration = Duration::hours(24);
+
+/// A checkout to open for an attempt.
+#[derive(Debug, Clone)]
+pub struct CheckoutRequest<'a> {
+    pub attempt: &'a PaymentStart,
+    /// Where the provider sends the applicant back (our page that reads the status from us).
+    pub return_url: String,
+    /// Where the applicant goes when they give up.
+    pub cancel_url: String,
+    pub expires_at: OffsetDateTime,
+}
+
+/// An open checkout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checkout {
+    /// The provider's session id (our `payment.provider_reference`).
+    pub session: String,
+    /// Where to send the applicant.
+    pub url: String,
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    /// The provider did not answer, or answered with an error: try again later.
+    #[error("the payment provider is unavailable: {0}")]
+    Unavailable(String),
+}
+
+#[async_trait]
+pub trait PaymentProvider: Send + Sync {
+    /// `stripe` or `simulated`, as stored on each attempt.
+    fn name(&self) -> &'static str;
+
+    async fn open_checkout(&self, request: &CheckoutRequest<'_>)
+    -> Result<Checkout, ProviderError>;
+}
+
+/// When a checkout opened `now` closes: 24 hours later, or at the offer's deadline if sooner; `None`
+/// when less than the provider's 30 minutes are left before the deadline (a checkout never outlives
+/// its offer, so paying by card is over; the page says whom to contact).
+pub fn checkout_expiry(now: OffsetDateTime, deadline: OffsetDateTime) -> Option<OffsetDateTime> {
+    let until = (now + CHECKOUT_MAX).min(deadline);
+    (until - now >= CHECKOUT_MIN).then_some(until)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn a_checkout_never_outlives_its_offer() {
+        let now = datetime!(2026-03-01 10:00 UTC);
+        assert_eq!(
+            checkout_expiry(now, datetime!(2026-03-14 22:59:59 UTC)),
+            Some(now + CHECKOUT_MAX)
+        );
+        assert_eq!(
+            checkout_expiry(now, datetime!(2026-03-01 18:00 UTC)),
+            Some(datetime!(2026-03-01 18:00 UTC))
+        );
+        assert_eq!(checkout_expiry(now, datetime!(2026-03-01 10:29 UTC)), None);
+        assert_eq!(
+            checkout_expiry(now, datetime!(2026-03-01 10:30 UTC)),
+            Some(datetime!(2026-03-01 10:30 UTC))
+        );
+    }
+}

@@ -8,6 +8,7 @@ pub mod blobs;
 pub mod cohort;
 mod common;
 pub mod organizers;
+pub mod payments;
 pub mod postgres;
 pub mod review;
 pub mod sqlite;
@@ -505,7 +506,13 @@ pub enum JobFilter {
 /// in the same transaction.
 #[async_trait]
 pub trait Store:
-    OrganizerStore + cohort::CohortStore + review::ReviewStore + Send + Sync + 'static
+    OrganizerStore
+    + cohort::CohortStore
+    + review::ReviewStore
+    + payments::PaymentStore
+    + Send
+    + Sync
+    + 'static
 {
     fn backend(&self) -> Backend;
 

@@ -10,6 +10,7 @@ use super::cohort::cohort_store_impl;
 use super::cohort::{NO_SEAT_DETAIL, PreparedOffer, TierRow};
 use super::common::{ClaimRow, PartsCache, applications_sql, shared_store_impl};
 use super::organizers::organizer_store_impl;
+use super::payments::payment_store_impl;
 use super::review::review_store_impl;
 use super::types::Timestamp;
 use super::{
@@ -276,3 +277,4 @@ shared_store_impl!(PgStore, Postgres, Backend::Postgres);
 cohort_store_impl!(PgStore, Postgres);
 review_store_impl!(PgStore, Postgres);
 organizer_store_impl!(PgStore, Postgres);
+payment_store_impl!(PgStore, Postgres);

@@ -25,7 +25,7 @@ use crate::harness::TestDb;
 
 /// The shipped catalog with both windows open; the AI school first come, first served with 60 seats,
 /// the Hands-on school reviewed with 3 seats.
-async fn load_cohort_catalog(store: &dyn Store) -> (ProgramRecord, ProgramRecord) {
+pub(crate) async fn load_cohort_catalog(store: &dyn Store) -> (ProgramRecord, ProgramRecord) {
     let text = SHIPPED_CATALOG
         .replace(
             "applications_open = 2026-01-05T09:00:00+01:00",
@@ -73,12 +73,16 @@ fn received(n: usize) -> OutgoingEmail {
 }
 
 /// An applicant (signed in through a link, as the site does) with a complete draft.
-struct Applicant {
-    applicant_id: String,
-    application_id: String,
+pub(crate) struct Applicant {
+    pub applicant_id: String,
+    pub application_id: String,
 }
 
-async fn complete_draft(store: &dyn Store, program: &ProgramRecord, n: usize) -> Applicant {
+pub(crate) async fn complete_draft(
+    store: &dyn Store,
+    program: &ProgramRecord,
+    n: usize,
+) -> Applicant {
     let now = OffsetDateTime::now_utc();
     let email = EmailAddress::parse(&format!("cohort.{n}@example.org")).unwrap();
     let token_hash = format!("{:064x}", n as u128 * 7919 + 17);
@@ -169,7 +173,7 @@ async fn complete_draft(store: &dyn Store, program: &ProgramRecord, n: usize) ->
     }
 }
 
-async fn submit(
+pub(crate) async fn submit(
     store: &dyn Store,
     a: &Applicant,
     mode: ReviewMode,
@@ -240,7 +244,7 @@ async fn emails(store: &Arc<dyn Store>, a: &Applicant) -> Vec<String> {
 
 /// Notices queued for one application and not delivered yet (a sweep run "in the future" makes
 /// notices due in the future too), oldest first.
-async fn pending_notices(store: &dyn Store, application_id: &str) -> Vec<NoticeKind> {
+pub(crate) async fn pending_notices(store: &dyn Store, application_id: &str) -> Vec<NoticeKind> {
     let mut jobs = store.jobs(JobFilter::Pending, 100_000).await.unwrap();
     jobs.reverse();
     jobs.into_iter()
@@ -382,7 +386,7 @@ async fn each_backend(story: impl AsyncFn(&Arc<dyn Store>)) {
     }
 }
 
-fn accept(deadline: OffsetDateTime) -> DecisionKind {
+pub(crate) fn accept(deadline: OffsetDateTime) -> DecisionKind {
     DecisionKind::Accept {
         tier_code: None,
         adjustment: Adjustment::None,

@@ -12,5 +12,6 @@ mod cohort;
 mod jobs;
 mod organizers;
 mod pages;
+mod payments;
 mod review;
 mod store;

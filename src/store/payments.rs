@@ -1,0 +1,484 @@
+//! Paying an order: attempts with their checkout sessions, and the providers' events applied once.
+//!
+//! Enrollment happens here. The event that confirms the money moves the order to paid and the
+//! application to enrolled, in the transaction that records the event's id (so a second delivery finds
+//! it and changes nothing), under the program's lock like every change of a seat holder (so an expiry
+//! sweep and a payment never both win). Money for an order that is no longer pending is never taken as
+//! an enrollment: the order is flagged for finance.
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use super::StoreError;
+use crate::domain::catalog::LocalizedText;
+use crate::domain::locale::Locale;
+use crate::domain::payment::{EventOutcome, PaymentEvent};
+use crate::domain::status::{OrderStatus, PaymentStatus};
+
+#[async_trait]
+pub trait PaymentStore: Send + Sync {
+    /// A new attempt to pay the applicant's pending order with `provider`; or, when an attempt with
+    /// an open checkout exists (not expiring within five minutes), that one, to send the applicant back
+    /// to. NotFound when the application is not the applicant's; Refused(`not_payable`) when its order
+    /// is not pending (paid, expired, cancelled, none) or its deadline has passed.
+    async fn start_payment(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+        provider: &str,
+        now: OffsetDateTime,
+    ) -> Result<PaymentStart, StoreError>;
+
+    /// Records the provider's checkout for a new attempt: created → pending.
+    async fn attach_checkout(
+        &self,
+        payment_id: &str,
+        session: &str,
+        url: &str,
+        expires_at: OffsetDateTime,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// Applies a provider's event exactly once (see the module's notes).
+    async fn apply_payment_event(
+        &self,
+        event: &PaymentEvent,
+        now: OffsetDateTime,
+    ) -> Result<EventOutcome, StoreError>;
+
+    /// One attempt, for its applicant only (NotFound for anyone else).
+    async fn payment(
+        &self,
+        applicant_id: &str,
+        payment_id: &str,
+    ) -> Result<PaymentView, StoreError>;
+}
+
+/// What a provider needs to open a checkout for an attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentStart {
+    pub payment_id: String,
+    pub order_id: String,
+    pub application_id: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    /// One per attempt: a retried request to the provider opens no second checkout.
+    pub idempotency_key: String,
+    pub program_title: LocalizedText,
+    pub tier_label: Option<LocalizedText>,
+    pub applicant_email: String,
+    pub locale: Locale,
+    /// The offer's deadline: a checkout never outlives it.
+    pub order_deadline: OffsetDateTime,
+    pub payment_reference: String,
+    /// The open checkout of an attempt already started, if any.
+    pub open_checkout: Option<String>,
+}
+
+/// An attempt as its applicant sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentView {
+    pub payment_id: String,
+    pub application_id: String,
+    pub provider: String,
+    pub status: PaymentStatus,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub session: Option<String>,
+    pub order_status: OrderStatus,
+    pub program_title: LocalizedText,
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct PaymentViewRow {
+    pub payment_id: String,
+    pub application_id: String,
+    pub provider: String,
+    pub status: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub provider_reference: Option<String>,
+    pub order_status: String,
+    pub title_en: String,
+    pub title_fr: String,
+    pub expires_at: Option<super::types::Timestamp>,
+}
+
+impl TryFrom<PaymentViewRow> for PaymentView {
+    type Error = StoreError;
+    fn try_from(r: PaymentViewRow) -> Result<Self, StoreError> {
+        Ok(PaymentView {
+            status: r
+                .status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("payment.status: {e}")))?,
+            order_status: r
+                .order_status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("fee_order.status: {e}")))?,
+            payment_id: r.payment_id,
+            application_id: r.application_id,
+            provider: r.provider,
+            amount_cents: r.amount_cents,
+            currency: r.currency,
+            session: r.provider_reference,
+            program_title: LocalizedText {
+                en: r.title_en,
+                fr: r.title_fr,
+            },
+            expires_at: r.expires_at.map(Into::into),
+        })
+    }
+}
+
+pub(super) const PAYMENT_VIEW_SQL: &str = "
+select y.payment_id, o.application_id, y.provider, y.status, y.amount_cents, y.currency,
+       y.provider_reference, o.status as order_status, p.title_en, p.title_fr, y.expires_at
+from payment y
+join fee_order o on o.order_id = y.order_id
+join application a on a.application_id = o.application_id
+join program p on p.program_id = a.program_id
+where y.payment_id = $1 and a.applicant_id = $2";
+
+/// An application with its order, if any, as paying needs it.
+#[derive(sqlx::FromRow)]
+pub(super) struct PayableRow {
+    pub order_id: Option<String>,
+    pub order_status: Option<String>,
+    pub total_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub deadline_at: Option<super::types::Timestamp>,
+    pub payment_reference: Option<String>,
+    pub fee_tier_code: Option<String>,
+    pub status: String,
+    pub email: String,
+    pub locale: String,
+    pub title_en: String,
+    pub title_fr: String,
+    pub program_id: String,
+}
+
+pub(super) const PAYABLE_SQL: &str = "
+select o.order_id, o.status as order_status, o.total_cents, o.currency, o.deadline_at, o.payment_reference,
+       o.fee_tier_code, a.status, ap.email, ap.locale, p.title_en, p.title_fr, p.program_id
+from application a
+join applicant ap on ap.applicant_id = a.applicant_id
+join program p on p.program_id = a.program_id
+left join fee_order o on o.application_id = a.application_id
+where a.application_id = $1 and a.applicant_id = $2";
+
+/// The attempt a session belongs to, with its order and program (read before the program's lock).
+#[derive(sqlx::FromRow)]
+pub(super) struct AttemptRow {
+    pub payment_id: String,
+    pub order_id: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    pub application_id: String,
+    pub program_id: String,
+}
+
+pub(super) const ATTEMPT_SQL: &str = "
+select y.payment_id, y.order_id, y.amount_cents, y.currency, o.application_id, a.program_id
+from payment y
+join fee_order o on o.order_id = y.order_id
+join application a on a.application_id = o.application_id
+where y.provider = $1 and y.provider_reference = $2";
+
+/// Implements [`PaymentStore`] for a store type with `pool`, `begin_write()` and the helpers of
+/// `shared_store_impl!` and `cohort_store_impl!`.
+macro_rules! payment_store_impl {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            /// Marks an order for finance and says why in the audit trail.
+            async fn flag_order_in_tx(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                order_id: &str,
+                application_id: &str,
+                attention: $crate::domain::payment::Attention,
+                detail: &str,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<$crate::domain::payment::EventOutcome, $crate::store::StoreError> {
+                sqlx::query("update fee_order set attention = $2, updated_at = $3 where order_id = $1")
+                    .bind(order_id)
+                    .bind(attention.as_str())
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                Self::insert_audit(
+                    tx,
+                    None,
+                    &$crate::domain::audit::Actor::System,
+                    "order.flagged",
+                    ("application", application_id),
+                    &format!("{}: {detail}", attention.as_str()),
+                    now,
+                )
+                .await?;
+                Ok($crate::domain::payment::EventOutcome::Flagged { attention })
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::store::payments::PaymentStore for $store {
+            async fn start_payment(
+                &self,
+                applicant_id: &str,
+                application_id: &str,
+                provider: &str,
+                now: time::OffsetDateTime,
+            ) -> Result<$crate::store::payments::PaymentStart, $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                let now_ts = Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let row: $crate::store::payments::PayableRow = sqlx::query_as($crate::store::payments::PAYABLE_SQL)
+                    .bind(application_id)
+                    .bind(applicant_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or($crate::store::StoreError::NotFound)?;
+                let $crate::store::payments::PayableRow {
+                    order_id, order_status, total_cents, currency, deadline_at, payment_reference, fee_tier_code,
+                    status: app_status, email, locale, title_en, title_fr, program_id,
+                } = row;
+                let (Some(order_id), Some(order_status), Some(total), Some(currency), Some(deadline), Some(reference)) =
+                    (order_id, order_status, total_cents, currency, deadline_at, payment_reference)
+                else {
+                    return Err($crate::store::StoreError::Refused("not_payable".into()));
+                };
+                let tier_code = fee_tier_code;
+                if order_status != "pending" || app_status != "accepted" || total <= 0 || deadline <= now_ts {
+                    return Err($crate::store::StoreError::Refused("not_payable".into()));
+                }
+                let open: Option<(String, String, String)> = sqlx::query_as(
+                    "select payment_id, idempotency_key, checkout_url from payment
+                     where order_id = $1 and provider = $2 and status = 'pending' and checkout_url is not null
+                       and expires_at > $3
+                     order by created_at desc limit 1",
+                )
+                .bind(&order_id)
+                .bind(provider)
+                .bind(Timestamp::new(now + time::Duration::minutes(5)))
+                .fetch_optional(&mut *tx)
+                .await?;
+                let tier_label: Option<(String, String)> = match &tier_code {
+                    Some(code) => sqlx::query_as("select label_en, label_fr from fee_tier where program_id = $1 and code = $2")
+                        .bind(&program_id)
+                        .bind(code)
+                        .fetch_optional(&mut *tx)
+                        .await?,
+                    None => None,
+                };
+                let (payment_id, idempotency_key, open_checkout) = match open {
+                    Some((id, key, url)) => (id, key, Some(url)),
+                    None => {
+                        let id = $crate::store::new_id();
+                        let key = format!("payment-{id}");
+                        sqlx::query(
+                            "insert into payment (payment_id, order_id, provider, status, amount_cents, currency,
+                                                  idempotency_key, created_at, updated_at)
+                             values ($1, $2, $3, 'created', $4, $5, $6, $7, $7)",
+                        )
+                        .bind(&id)
+                        .bind(&order_id)
+                        .bind(provider)
+                        .bind(total)
+                        .bind(&currency)
+                        .bind(&key)
+                        .bind(now_ts)
+                        .execute(&mut *tx)
+                        .await?;
+                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::Applicant(applicant_id.to_owned()),
+                            "payment.started", ("application", application_id),
+                            &format!("{provider}: {total} cents"), now_ts).await?;
+                        (id, key, None)
+                    }
+                };
+                tx.commit().await?;
+                Ok($crate::store::payments::PaymentStart {
+                    payment_id,
+                    order_id,
+                    application_id: application_id.to_owned(),
+                    amount_cents: total,
+                    currency,
+                    idempotency_key,
+                    program_title: $crate::domain::catalog::LocalizedText { en: title_en, fr: title_fr },
+                    tier_label: tier_label.map(|(en, fr)| $crate::domain::catalog::LocalizedText { en, fr }),
+                    applicant_email: email,
+                    locale: $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default(),
+                    order_deadline: deadline.into(),
+                    payment_reference: reference,
+                    open_checkout,
+                })
+            }
+
+            async fn attach_checkout(
+                &self,
+                payment_id: &str,
+                session: &str,
+                url: &str,
+                expires_at: time::OffsetDateTime,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                let done = sqlx::query(
+                    "update payment set status = 'pending', provider_reference = $2, checkout_url = $3,
+                                        expires_at = $4, updated_at = $5
+                     where payment_id = $1 and status = 'created'",
+                )
+                .bind(payment_id)
+                .bind(session)
+                .bind(url)
+                .bind(Timestamp::new(expires_at))
+                .bind(Timestamp::new(now))
+                .execute(self.write_pool())
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err($crate::store::StoreError::Refused("not_created".into()));
+                }
+                Ok(())
+            }
+
+            async fn apply_payment_event(
+                &self,
+                event: &$crate::domain::payment::PaymentEvent,
+                now: time::OffsetDateTime,
+            ) -> Result<$crate::domain::payment::EventOutcome, $crate::store::StoreError> {
+                use $crate::domain::payment::{Attention, EventOutcome, PaymentEventKind};
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let attempt: Option<$crate::store::payments::AttemptRow> =
+                    sqlx::query_as($crate::store::payments::ATTEMPT_SQL)
+                        .bind(&event.provider)
+                        .bind(&event.session)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                // The event's id first: a second delivery stops here, whatever the first one did.
+                let fresh = sqlx::query(
+                    "insert into payment_event (provider, event_id, kind, payment_id, received_at)
+                     values ($1, $2, $3, $4, $5)
+                     on conflict (provider, event_id) do nothing",
+                )
+                .bind(&event.provider)
+                .bind(&event.event_id)
+                .bind(event.kind.as_str())
+                .bind(attempt.as_ref().map(|a| a.payment_id.as_str()))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if fresh.rows_affected() == 0 {
+                    return Ok(EventOutcome::Duplicate);
+                }
+                let Some(attempt) = attempt else {
+                    // A session we never opened (another integration on the same account): kept, ignored.
+                    tx.commit().await?;
+                    return Ok(EventOutcome::Unchanged);
+                };
+                // Every change of a seat holder takes the program's lock first.
+                Self::lock_program(&mut tx, &attempt.program_id, now).await?;
+                let (payment_status, order_status): (String, String) = sqlx::query_as(
+                    "select y.status, o.status from payment y join fee_order o on o.order_id = y.order_id
+                     where y.payment_id = $1",
+                )
+                .bind(&attempt.payment_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let application_id = attempt.application_id.as_str();
+                let set_payment = |status: &'static str| {
+                    sqlx::query("update payment set status = $2, updated_at = $3 where payment_id = $1")
+                        .bind(attempt.payment_id.clone())
+                        .bind(status)
+                        .bind(now)
+                };
+                let outcome = match event.kind {
+                    kind if kind.confirms() => {
+                        if payment_status == "confirmed" || payment_status == "refunded" {
+                            EventOutcome::Unchanged
+                        } else if !$crate::domain::payment::matches_attempt(event, &attempt.order_id, attempt.amount_cents, &attempt.currency) {
+                            let detail = format!(
+                                "the provider reported {} {} for order {}",
+                                event.amount_cents.map_or("?".to_owned(), |c| c.to_string()),
+                                event.currency.as_deref().unwrap_or("?"),
+                                event.order_id.as_deref().unwrap_or("?"),
+                            );
+                            Self::flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Mismatch, &detail, now).await?
+                        } else {
+                            set_payment("confirmed").execute(&mut *tx).await?;
+                            if order_status == "pending" {
+                                sqlx::query("update fee_order set status = 'paid', paid_at = $2, updated_at = $2 where order_id = $1")
+                                    .bind(&attempt.order_id)
+                                    .bind(now)
+                                    .execute(&mut *tx)
+                                    .await?;
+                                sqlx::query(
+                                    "update application set status = 'enrolled', updated_at = $2
+                                     where application_id = $1 and status = 'accepted'",
+                                )
+                                .bind(application_id)
+                                .bind(now)
+                                .execute(&mut *tx)
+                                .await?;
+                                let actor = $crate::domain::audit::Actor::System;
+                                Self::insert_audit(&mut tx, None, &actor, "order.paid", ("application", application_id),
+                                    &format!("{}: {} cents", event.provider, attempt.amount_cents), now).await?;
+                                Self::insert_audit(&mut tx, None, &actor, "application.enrolled", ("application", application_id),
+                                    "accepted → enrolled", now).await?;
+                                Self::insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Enrolled, now).await?;
+                                EventOutcome::Enrolled { application_id: application_id.to_owned() }
+                            } else {
+                                let detail = format!("paid while the order was {order_status}");
+                                Self::flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::RefundDue, &detail, now).await?
+                            }
+                        }
+                    }
+                    PaymentEventKind::Completed { paid: false } => {
+                        if payment_status == "created" || payment_status == "pending" {
+                            set_payment("pending").execute(&mut *tx).await?;
+                            EventOutcome::Pending
+                        } else {
+                            EventOutcome::Unchanged
+                        }
+                    }
+                    PaymentEventKind::AsyncFailed | PaymentEventKind::Expired => {
+                        if payment_status == "created" || payment_status == "pending" {
+                            let status = if event.kind == PaymentEventKind::Expired { "cancelled" } else { "failed" };
+                            set_payment(status).execute(&mut *tx).await?;
+                            EventOutcome::Closed
+                        } else {
+                            EventOutcome::Unchanged
+                        }
+                    }
+                    PaymentEventKind::Refunded => {
+                        if payment_status == "confirmed" {
+                            set_payment("refunded").execute(&mut *tx).await?;
+                        }
+                        Self::flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Refunded, "refunded at the provider", now).await?
+                    }
+                    PaymentEventKind::Disputed => {
+                        Self::flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Disputed, "the charge is disputed", now).await?
+                    }
+                    _ => EventOutcome::Unchanged,
+                };
+                tx.commit().await?;
+                Ok(outcome)
+            }
+
+            async fn payment(
+                &self,
+                applicant_id: &str,
+                payment_id: &str,
+            ) -> Result<$crate::store::payments::PaymentView, $crate::store::StoreError> {
+                let row: Option<$crate::store::payments::PaymentViewRow> =
+                    sqlx::query_as($crate::store::payments::PAYMENT_VIEW_SQL)
+                        .bind(payment_id)
+                        .bind(applicant_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.ok_or($crate::store::StoreError::NotFound)?.try_into()
+            }
+        }
+    };
+}
+
+pub(super) use payment_store_impl;

@@ -1,0 +1,25 @@
+# Paying an offer: the button, the checkout, the page the applicant comes back to.
+application-pay = Pay { $amount } now
+application-pay-hint = You pay by card on a secure page. Your place is confirmed as soon as the payment is received.
+payment-title = Your payment
+payment-amount = Amount: { $amount }
+payment-done = Your payment has been received: your place is confirmed. A confirmation email is on its way.
+payment-waiting = Your payment is being confirmed. This page and your application show the result as soon as we receive it.
+payment-failed = The payment did not go through. Nothing was charged; you can try again before your deadline.
+payment-cancelled = The payment was cancelled. Nothing was charged; you can try again before your deadline.
+payment-refunded = This payment has been refunded.
+payment-try-again = Try again
+payment-back = Back to your application
+payment-too-late = Less than 30 minutes are left before your payment deadline: card payment is closed. Please write to the program's contact address.
+payment-unavailable = The payment service is not answering right now. Nothing was charged: please try again in a few minutes.
+checkout-title = Pay your fee
+checkout-simulated-note = Demonstration checkout: no money moves. Choose what the payment does.
+checkout-program = Program
+checkout-amount = Amount
+checkout-pay = Pay
+checkout-fail = Make the payment fail
+checkout-cancel = Cancel
+timeline-payment-started = Payment started
+timeline-order-paid = Payment received
+timeline-application-enrolled = Enrolled
+timeline-order-flagged = Payment under review by the finance office

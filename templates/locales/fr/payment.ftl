@@ -1,0 +1,25 @@
+# Payer une offre : le bouton, le paiement, la page de retour.
+application-pay = Payer { $amount } maintenant
+application-pay-hint = Vous payez par carte sur une page sécurisée. Votre place est confirmée dès réception du paiement.
+payment-title = Votre paiement
+payment-amount = Montant : { $amount }
+payment-done = Votre paiement a bien été reçu : votre place est confirmée. Un e-mail de confirmation vous est envoyé.
+payment-waiting = Votre paiement est en cours de confirmation. Cette page et votre candidature affichent le résultat dès que nous le recevons.
+payment-failed = Le paiement n'a pas abouti. Rien n'a été débité ; vous pouvez réessayer avant votre date limite.
+payment-cancelled = Le paiement a été annulé. Rien n'a été débité ; vous pouvez réessayer avant votre date limite.
+payment-refunded = Ce paiement a été remboursé.
+payment-try-again = Réessayer
+payment-back = Retour à votre candidature
+payment-too-late = Il reste moins de 30 minutes avant votre date limite de paiement : le paiement par carte est fermé. Écrivez à l'adresse de contact du programme.
+payment-unavailable = Le service de paiement ne répond pas pour le moment. Rien n'a été débité : réessayez dans quelques minutes.
+checkout-title = Payer vos frais
+checkout-simulated-note = Paiement de démonstration : aucun argent ne circule. Choisissez ce que fait le paiement.
+checkout-program = Programme
+checkout-amount = Montant
+checkout-pay = Payer
+checkout-fail = Faire échouer le paiement
+checkout-cancel = Annuler
+timeline-payment-started = Paiement commencé
+timeline-order-paid = Paiement reçu
+timeline-application-enrolled = Inscription confirmée
+timeline-order-flagged = Paiement examiné par le service financier

@@ -1,0 +1,381 @@
+//! Paying an offer: the simulated checkout over HTTP to the confirmation email, and the store's rules
+//! for providers' events (each applied once, late or mismatched money flagged, never enrolled), on
+//! SQLite and on Postgres.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use summer_school::domain::audit::Actor;
+use summer_school::domain::job::NoticeKind;
+use summer_school::domain::offer::payment_deadline;
+use summer_school::domain::payment::{Attention, EventOutcome, PaymentEvent, PaymentEventKind};
+use summer_school::domain::status::{ApplicationStatus, ReviewMode};
+use summer_school::store::{self, Store};
+use time::OffsetDateTime;
+
+use crate::applications::{apply_and_send, demo_app};
+use crate::cohort::{
+    Applicant, accept, complete_draft, load_cohort_catalog, pending_notices, submit,
+};
+use crate::harness::{TestDb, csrf_of};
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn an_accepted_applicant_pays_at_the_simulated_checkout_and_is_enrolled_once() {
+    let app = demo_app().await;
+    let id = apply_and_send(&app, "payer@example.org").await;
+    let now = OffsetDateTime::now_utc();
+    app.store
+        .decide(&id, &accept(payment_deadline(now, 14)), &Actor::Cli, now)
+        .await
+        .unwrap();
+
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(page.contains("Pay €3,100 now"), "{page}");
+    let pay = |page: String| {
+        let app = &app;
+        let id = id.clone();
+        async move {
+            app.post_form(
+                &format!("/applications/{id}/pay"),
+                &[("csrf", &csrf_of(&page))],
+            )
+            .await
+        }
+    };
+    let r = pay(page.clone()).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let checkout = location(&r);
+    assert!(checkout.starts_with("/checkout/simulated/"), "{checkout}");
+    // Pressing "Pay" again sends the applicant back to the same open checkout.
+    assert_eq!(location(&pay(page.clone()).await), checkout);
+    // A form without its token changes nothing.
+    let r = app
+        .post_form(&format!("/applications/{id}/pay"), &[("csrf", "forged")])
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+
+    let (status, html) = app.page(&checkout).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("€3,100") && html.contains("Demonstration checkout"),
+        "{html}"
+    );
+    let token = csrf_of(&html);
+    let r = app
+        .post_form(&checkout, &[("csrf", &token), ("outcome", "pay")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let back = location(&r);
+    assert!(
+        back.starts_with(&format!("/applications/{id}/payments/")),
+        "{back}"
+    );
+    let (_, html) = app.page(&back).await;
+    assert!(html.contains("Your payment has been received"), "{html}");
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(
+        page.contains("Enrolled") && !page.contains("Pay €3,100 now"),
+        "{page}"
+    );
+
+    // The button pressed again (an old tab): the attempt is settled, nothing more happens.
+    let r = app
+        .post_form(&checkout, &[("csrf", &token), ("outcome", "pay")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let enrolled = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "application.enrolled")
+        .count();
+    assert_eq!(enrolled, 1);
+
+    // The confirmation arrives by email, in the applicant's language, with the amount.
+    app.dispatch_pending_jobs().await;
+    let mails = app.smtp.wait_for(3, Duration::from_secs(10)).await;
+    let confirmation = mails
+        .iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("You are enrolled"))
+        })
+        .expect("the confirmation email");
+    assert!(confirmation.rcpt_to().contains("payer@example.org"));
+    assert!(
+        confirmation
+            .text_body()
+            .contains("We have received your payment of €3,100"),
+        "{}",
+        confirmation.text_body()
+    );
+
+    // Nobody else sees the checkout or the payment.
+    let payment = checkout
+        .trim_start_matches("/checkout/simulated/")
+        .to_owned();
+    app.sign_in("intruder@example.org").await;
+    assert_eq!(app.get(&checkout).await.status().as_u16(), 404);
+    assert_eq!(
+        app.get(&format!("/applications/{id}/payments/{payment}"))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    app.stop().await;
+}
+
+/// An accepted applicant of the reviewed program with an attempt opened at `session`; returns the
+/// applicant, the order id and the amount.
+async fn accepted_with_checkout(
+    store: &dyn Store,
+    n: usize,
+    session: &str,
+) -> (Applicant, String, i64) {
+    let (_, reviewed) = load_cohort_catalog(store).await;
+    let a = complete_draft(store, &reviewed, n).await;
+    submit(store, &a, ReviewMode::Review, n).await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    store
+        .decide(
+            &a.application_id,
+            &accept(payment_deadline(now, 14)),
+            &Actor::Cli,
+            now,
+        )
+        .await
+        .unwrap();
+    let start = store
+        .start_payment(&a.applicant_id, &a.application_id, "simulated", now)
+        .await
+        .unwrap();
+    store
+        .attach_checkout(
+            &start.payment_id,
+            session,
+            "/checkout",
+            now + time::Duration::hours(1),
+            now,
+        )
+        .await
+        .unwrap();
+    (a, start.order_id, start.amount_cents)
+}
+
+fn event(id: &str, session: &str, order: &str, cents: i64, kind: PaymentEventKind) -> PaymentEvent {
+    PaymentEvent {
+        provider: "simulated".into(),
+        event_id: id.into(),
+        session: session.into(),
+        order_id: Some(order.into()),
+        amount_cents: Some(cents),
+        currency: Some("eur".into()),
+        kind,
+    }
+}
+
+async fn status_of(store: &dyn Store, a: &Applicant) -> ApplicationStatus {
+    store
+        .application(&a.applicant_id, &a.application_id)
+        .await
+        .unwrap()
+        .status
+}
+
+async fn each_backend(story: impl AsyncFn(Arc<dyn Store>)) {
+    let mut dbs = vec![TestDb::fresh_sqlite()];
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        dbs.push(TestDb::fresh_postgres(&url).await);
+    }
+    for db in &dbs {
+        story(store::connect(db.url(), &Default::default()).await.unwrap()).await;
+    }
+}
+
+#[tokio::test]
+async fn each_event_is_applied_once_whatever_order_and_how_often_it_arrives() {
+    each_backend(async |s: Arc<dyn Store>| {
+        let (a, order, cents) = accepted_with_checkout(s.as_ref(), 1, "cs_once").await;
+        let paid = event(
+            "evt_paid",
+            "cs_once",
+            &order,
+            cents,
+            PaymentEventKind::Completed { paid: true },
+        );
+        // The same event five times at once.
+        let mut tasks = Vec::new();
+        for _ in 0..5 {
+            let (s, paid) = (s.clone(), paid.clone());
+            tasks.push(tokio::spawn(async move {
+                s.apply_payment_event(&paid, OffsetDateTime::now_utc())
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut outcomes = Vec::new();
+        for t in tasks {
+            outcomes.push(t.await.unwrap());
+        }
+        let enrolled = outcomes
+            .iter()
+            .filter(|o| matches!(o, EventOutcome::Enrolled { .. }))
+            .count();
+        let duplicates = outcomes
+            .iter()
+            .filter(|o| **o == EventOutcome::Duplicate)
+            .count();
+        assert_eq!((enrolled, duplicates), (1, 4), "{outcomes:?}");
+        // What comes after (the session's expiry, a delayed success) changes nothing.
+        let now = OffsetDateTime::now_utc();
+        let expired = event(
+            "evt_expired",
+            "cs_once",
+            &order,
+            cents,
+            PaymentEventKind::Expired,
+        );
+        assert_eq!(
+            s.apply_payment_event(&expired, now).await.unwrap(),
+            EventOutcome::Unchanged
+        );
+        let late = event(
+            "evt_async",
+            "cs_once",
+            &order,
+            cents,
+            PaymentEventKind::AsyncSucceeded,
+        );
+        assert_eq!(
+            s.apply_payment_event(&late, now).await.unwrap(),
+            EventOutcome::Unchanged
+        );
+        assert_eq!(status_of(s.as_ref(), &a).await, ApplicationStatus::Enrolled);
+        let actions: Vec<String> = s
+            .audit_events("application", &a.application_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .filter(|a| a == "application.enrolled" || a == "order.paid")
+            .collect();
+        assert_eq!(actions, ["order.paid", "application.enrolled"]);
+        let notices = pending_notices(s.as_ref(), &a.application_id).await;
+        assert_eq!(
+            notices
+                .iter()
+                .filter(|n| **n == NoticeKind::Enrolled)
+                .count(),
+            1,
+            "one confirmation: {notices:?}"
+        );
+
+        // A bank debit: completed unpaid, then its success enrolls.
+        let (b, order, cents) = accepted_with_checkout(s.as_ref(), 2, "cs_debit").await;
+        let unpaid = event(
+            "evt_b1",
+            "cs_debit",
+            &order,
+            cents,
+            PaymentEventKind::Completed { paid: false },
+        );
+        assert_eq!(
+            s.apply_payment_event(&unpaid, now).await.unwrap(),
+            EventOutcome::Pending
+        );
+        assert_eq!(status_of(s.as_ref(), &b).await, ApplicationStatus::Accepted);
+        let settled = event(
+            "evt_b2",
+            "cs_debit",
+            &order,
+            cents,
+            PaymentEventKind::AsyncSucceeded,
+        );
+        assert!(matches!(
+            s.apply_payment_event(&settled, now).await.unwrap(),
+            EventOutcome::Enrolled { .. }
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn money_for_an_expired_offer_or_the_wrong_amount_is_flagged_never_enrolled() {
+    each_backend(async |s: Arc<dyn Store>| {
+        // Paid after the deadline swept the offer away: flagged for a refund.
+        let (a, order, cents) = accepted_with_checkout(s.as_ref(), 1, "cs_late").await;
+        let later = OffsetDateTime::now_utc() + time::Duration::days(30);
+        assert!(s.run_deadlines(later).await.unwrap().expired >= 1);
+        let paid = event(
+            "evt_late",
+            "cs_late",
+            &order,
+            cents,
+            PaymentEventKind::Completed { paid: true },
+        );
+        assert_eq!(
+            s.apply_payment_event(&paid, later).await.unwrap(),
+            EventOutcome::Flagged {
+                attention: Attention::RefundDue
+            }
+        );
+        assert_eq!(status_of(s.as_ref(), &a).await, ApplicationStatus::Expired);
+
+        // An amount that is not the attempt's: flagged, the offer still stands.
+        let (b, order, cents) = accepted_with_checkout(s.as_ref(), 2, "cs_wrong").await;
+        let wrong = event(
+            "evt_wrong",
+            "cs_wrong",
+            &order,
+            cents - 1,
+            PaymentEventKind::Completed { paid: true },
+        );
+        let now = OffsetDateTime::now_utc();
+        assert_eq!(
+            s.apply_payment_event(&wrong, now).await.unwrap(),
+            EventOutcome::Flagged {
+                attention: Attention::Mismatch
+            }
+        );
+        assert_eq!(status_of(s.as_ref(), &b).await, ApplicationStatus::Accepted);
+        let flagged = s
+            .audit_events("application", &b.application_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .any(|e| e.action == "order.flagged" && e.detail.starts_with("mismatch"));
+        assert!(flagged);
+
+        // A session we never opened is kept and ignored.
+        let stranger = event(
+            "evt_other",
+            "cs_unknown",
+            "o",
+            1,
+            PaymentEventKind::Completed { paid: true },
+        );
+        assert_eq!(
+            s.apply_payment_event(&stranger, now).await.unwrap(),
+            EventOutcome::Unchanged
+        );
+        assert_eq!(
+            s.apply_payment_event(&stranger, now).await.unwrap(),
+            EventOutcome::Duplicate
+        );
+
+        // Nothing to pay once enrolled, or for someone else's application.
+        assert!(
+            s.start_payment(&a.applicant_id, &b.application_id, "simulated", now)
+                .await
+                .is_err()
+        );
+    })
+    .await;
+}
