@@ -50,10 +50,21 @@ pub enum MailTransport {
     Smtp(Secret),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaymentProvider {
     /// A local checkout page that drives the same states (the embedded default).
     Simulated,
+    /// Stripe Checkout, and its webhook at `/webhooks/stripe`.
+    Stripe(StripeSettings),
+}
+
+/// What Stripe needs: the API key, the webhook endpoint's signing secret, and (for tests) another
+/// address than Stripe's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StripeSettings {
+    pub secret_key: Secret,
+    pub webhook_secret: Secret,
+    pub api_base: Option<String>,
 }
 
 /// The worker's knobs.
@@ -199,10 +210,41 @@ impl Config {
         let payment_provider = match get("PAYMENT_PROVIDER").as_deref() {
             None | Some("simulated") => PaymentProvider::Simulated,
             Some("stripe") => {
-                return Err(err(
-                    "PAYMENT_PROVIDER",
-                    "stripe is not available yet (see the README's 'not done yet')",
-                ));
+                let secret_key = get("STRIPE_SECRET_KEY").ok_or_else(|| {
+                    err(
+                        "STRIPE_SECRET_KEY",
+                        "is needed with PAYMENT_PROVIDER=stripe (sk_live_… or sk_test_…)",
+                    )
+                })?;
+                if !secret_key.starts_with("sk_") && !secret_key.starts_with("rk_") {
+                    return Err(err(
+                        "STRIPE_SECRET_KEY",
+                        "is not a Stripe secret or restricted key (sk_… or rk_…)",
+                    ));
+                }
+                let webhook_secret = get("STRIPE_WEBHOOK_SECRET").ok_or_else(|| {
+                    err("STRIPE_WEBHOOK_SECRET", "is needed with PAYMENT_PROVIDER=stripe (whsec_…, from the webhook endpoint)")
+                })?;
+                if !webhook_secret.starts_with("whsec_") {
+                    return Err(err(
+                        "STRIPE_WEBHOOK_SECRET",
+                        "is not a webhook signing secret (whsec_…)",
+                    ));
+                }
+                let api_base = get("STRIPE_API_BASE");
+                if let Some(base) = &api_base
+                    && !(base.starts_with("https://") || base.starts_with("http://"))
+                {
+                    return Err(err(
+                        "STRIPE_API_BASE",
+                        format!("`{base}` is not an http(s) address"),
+                    ));
+                }
+                PaymentProvider::Stripe(StripeSettings {
+                    secret_key: Secret::new(secret_key),
+                    webhook_secret: Secret::new(webhook_secret),
+                    api_base,
+                })
             }
             Some(other) => {
                 return Err(err(
@@ -299,9 +341,19 @@ impl Config {
                 );
             }
         }
-        if self.payment_provider == PaymentProvider::Simulated {
-            problems
-                .push("PAYMENT_PROVIDER is `simulated` (set PAYMENT_PROVIDER=stripe)".to_owned());
+        match &self.payment_provider {
+            PaymentProvider::Simulated => problems
+                .push("PAYMENT_PROVIDER is `simulated` (set PAYMENT_PROVIDER=stripe)".to_owned()),
+            PaymentProvider::Stripe(s) => {
+                if s.secret_key.expose().starts_with("sk_test_") {
+                    problems.push("STRIPE_SECRET_KEY is a test key (sk_test_…)".to_owned());
+                }
+                if s.api_base.is_some() {
+                    problems.push(
+                        "STRIPE_API_BASE is set (production talks to Stripe itself)".to_owned(),
+                    );
+                }
+            }
         }
         if self.secret_key.is_none() {
             problems.push(
@@ -347,6 +399,51 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_map(&map)
+    }
+
+    #[test]
+    fn stripe_needs_its_key_and_webhook_secret_and_never_shows_them() {
+        let e = config(&[("PAYMENT_PROVIDER", "stripe")]).unwrap_err();
+        assert_eq!(e.variable, "STRIPE_SECRET_KEY");
+        let e = config(&[
+            ("PAYMENT_PROVIDER", "stripe"),
+            ("STRIPE_SECRET_KEY", "pk_live_1"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            e.variable, "STRIPE_SECRET_KEY",
+            "a publishable key is not a secret key"
+        );
+        let e = config(&[
+            ("PAYMENT_PROVIDER", "stripe"),
+            ("STRIPE_SECRET_KEY", "sk_live_1"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.variable, "STRIPE_WEBHOOK_SECRET");
+        let e = config(&[
+            ("PAYMENT_PROVIDER", "stripe"),
+            ("STRIPE_SECRET_KEY", "sk_live_1"),
+            ("STRIPE_WEBHOOK_SECRET", "secret"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.variable, "STRIPE_WEBHOOK_SECRET");
+        let c = config(&[
+            ("PAYMENT_PROVIDER", "stripe"),
+            ("STRIPE_SECRET_KEY", "sk_test_1"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_1"),
+            ("STRIPE_API_BASE", "http://127.0.0.1:12111/"),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(
+            !shown.contains("sk_test_1") && !shown.contains("whsec_1"),
+            "{shown}"
+        );
+        let problems = c.production_problems().join("\n");
+        assert!(
+            problems.contains("test key") && problems.contains("STRIPE_API_BASE"),
+            "{problems}"
+        );
     }
 
     #[test]

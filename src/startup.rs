@@ -180,7 +180,14 @@ pub async fn start(
     let secret = secret_key(&config)?;
     let wake = Arc::new(Notify::new());
     let blobs = Arc::new(LocalBlobStore::new(config.data_dir.join("uploads")));
-    let payments: Arc<dyn crate::payments::PaymentProvider> = match config.payment_provider {
+    let payments: Arc<dyn crate::payments::PaymentProvider> = match &config.payment_provider {
+        crate::config::PaymentProvider::Stripe(s) => Arc::new(
+            crate::payments::stripe::StripeProvider::new(
+                s.secret_key.expose(),
+                s.api_base.as_deref(),
+            )
+            .map_err(|e| anyhow::anyhow!("the Stripe client: {e}"))?,
+        ),
         crate::config::PaymentProvider::Simulated => {
             Arc::new(crate::payments::simulated::Simulated)
         }

@@ -9,8 +9,11 @@ pub struct PaymentEvent {
     pub provider: String,
     /// The provider's id for the event; a second delivery with the same id changes nothing.
     pub event_id: String,
-    /// The provider's id for the checkout session (our `payment.provider_reference`).
-    pub session: String,
+    /// The provider's id for the checkout session (our `payment.provider_reference`); `None` for
+    /// events about a charge (refunds, disputes), which name the payment intent instead.
+    pub session: Option<String>,
+    /// The provider's payment intent (Stripe), kept on the attempt when its session completes.
+    pub intent: Option<String>,
     /// The order the session says it is for (Stripe: `client_reference_id`), checked against ours.
     pub order_id: Option<String>,
     /// What the provider says was charged, checked against the attempt before anything is enrolled.
@@ -135,7 +138,8 @@ mod tests {
         PaymentEvent {
             provider: "stripe".into(),
             event_id: "evt_1".into(),
-            session: "cs_1".into(),
+            session: Some("cs_1".into()),
+            intent: None,
             order_id: order.map(Into::into),
             amount_cents: amount,
             currency: currency.map(Into::into),

@@ -18,6 +18,7 @@ pub mod payment;
 pub mod public;
 pub mod sign_in;
 pub mod views;
+pub mod webhook;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -120,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sign_in::router())
         .merge(application::router())
         .merge(payment::router())
+        .merge(webhook::router())
         .merge(applicant_api::router())
         .merge(organizer::router())
         .fallback(not_found)

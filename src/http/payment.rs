@@ -268,7 +268,8 @@ async fn simulated_outcome(
     let event = PaymentEvent {
         provider: simulated::NAME.to_owned(),
         event_id: format!("sim_evt_{}", auth::random_token()),
-        session,
+        session: Some(session),
+        intent: None,
         order_id: None,
         amount_cents: Some(view.amount_cents),
         currency: Some(view.currency.clone()),

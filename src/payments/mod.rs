@@ -4,6 +4,7 @@
 
 pub mod signature;
 pub mod simulated;
+pub mod stripe;
 
 use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};

@@ -179,12 +179,14 @@ pub(super) struct AttemptRow {
     pub program_id: String,
 }
 
+/// By session ($2) or, for charge-level events, by payment intent ($3).
 pub(super) const ATTEMPT_SQL: &str = "
 select y.payment_id, y.order_id, y.amount_cents, y.currency, o.application_id, a.program_id
 from payment y
 join fee_order o on o.order_id = y.order_id
 join application a on a.application_id = o.application_id
-where y.provider = $1 and y.provider_reference = $2";
+where y.provider = $1
+  and (y.provider_reference = $2 or ($2 is null and y.provider_intent = $3))";
 
 /// Implements [`PaymentStore`] for a store type with `pool`, `begin_write()` and the helpers of
 /// `shared_store_impl!` and `cohort_store_impl!`.
@@ -351,7 +353,8 @@ macro_rules! payment_store_impl {
                 let attempt: Option<$crate::store::payments::AttemptRow> =
                     sqlx::query_as($crate::store::payments::ATTEMPT_SQL)
                         .bind(&event.provider)
-                        .bind(&event.session)
+                        .bind(event.session.as_deref())
+                        .bind(event.intent.as_deref())
                         .fetch_optional(&mut *tx)
                         .await?;
                 // The event's id first: a second delivery stops here, whatever the first one did.
@@ -385,6 +388,13 @@ macro_rules! payment_store_impl {
                 .fetch_one(&mut *tx)
                 .await?;
                 let application_id = attempt.application_id.as_str();
+                if let (Some(_), Some(intent)) = (&event.session, &event.intent) {
+                    sqlx::query("update payment set provider_intent = $2 where payment_id = $1 and provider_intent is null")
+                        .bind(&attempt.payment_id)
+                        .bind(intent)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 let set_payment = |status: &'static str| {
                     sqlx::query("update payment set status = $2, updated_at = $3 where payment_id = $1")
                         .bind(attempt.payment_id.clone())

@@ -15,3 +15,4 @@ mod pages;
 mod payments;
 mod review;
 mod store;
+mod stripe_stand_in;

@@ -17,7 +17,9 @@ use crate::applications::{apply_and_send, demo_app};
 use crate::cohort::{
     Applicant, accept, complete_draft, load_cohort_catalog, pending_notices, submit,
 };
-use crate::harness::{TestDb, csrf_of};
+use crate::harness::{Options, TestApp, TestDb, csrf_of, spawn_app_with};
+use crate::stripe_stand_in::StandIn;
+use summer_school::payments::signature;
 
 fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_owned()
@@ -173,7 +175,8 @@ fn event(id: &str, session: &str, order: &str, cents: i64, kind: PaymentEventKin
     PaymentEvent {
         provider: "simulated".into(),
         event_id: id.into(),
-        session: session.into(),
+        session: Some(session.into()),
+        intent: None,
         order_id: Some(order.into()),
         amount_cents: Some(cents),
         currency: Some("eur".into()),
@@ -378,4 +381,197 @@ async fn money_for_an_expired_offer_or_the_wrong_amount_is_flagged_never_enrolle
         );
     })
     .await;
+}
+
+const WEBHOOK_SECRET: &str = "whsec_stand_in_secret";
+
+/// Posts a raw webhook body with this `Stripe-Signature` header (none when `None`).
+async fn deliver(app: &TestApp, body: &[u8], signature: Option<String>) -> u16 {
+    let mut request = app
+        .client
+        .post(format!("{}/webhooks/stripe", app.base))
+        .header("content-type", "application/json")
+        .body(body.to_vec());
+    if let Some(s) = signature {
+        request = request.header("stripe-signature", s);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+fn stripe_event(id: &str, kind: &str, object: serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "id": id, "object": "event", "type": kind, "api_version": "2026-09-30.endive",
+        "created": OffsetDateTime::now_utc().unix_timestamp(), "livemode": false,
+        "data": { "object": object }
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
+    let (stand_in, base) = StandIn::start().await;
+    let app = spawn_app_with(Options {
+        demo: true,
+        env: vec![
+            ("PAYMENT_PROVIDER", "stripe".to_owned()),
+            ("STRIPE_SECRET_KEY", "sk_test_stand_in".to_owned()),
+            ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET.to_owned()),
+            ("STRIPE_API_BASE", base),
+        ],
+    })
+    .await;
+    let id = apply_and_send(&app, "stripe.payer@example.org").await;
+    let now = OffsetDateTime::now_utc();
+    let deadline = payment_deadline(now, 14);
+    app.store
+        .decide(&id, &accept(deadline), &Actor::Cli, now)
+        .await
+        .unwrap();
+    let order = app
+        .store
+        .standing(&id)
+        .await
+        .unwrap()
+        .offer
+        .unwrap()
+        .order_id;
+
+    // "Pay" opens a Checkout Session with what we owe, and pressing it again reuses it.
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    let pay = || async {
+        let r = app
+            .post_form(
+                &format!("/applications/{id}/pay"),
+                &[("csrf", &csrf_of(&page))],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        location(&r)
+    };
+    let checkout = pay().await;
+    assert_eq!(checkout, "https://checkout.stripe.test/c/pay/cs_test_0001");
+    assert_eq!(pay().await, checkout);
+    let created = stand_in.created();
+    assert_eq!(created.len(), 1, "one session for one attempt");
+    let sent = &created[0];
+    assert_eq!(sent.session, "cs_test_0001");
+    let field = |k: &str| sent.form.get(k).map(String::as_str);
+    assert_eq!(field("mode"), Some("payment"));
+    assert_eq!(
+        field("line_items[0][price_data][unit_amount]"),
+        Some("310000")
+    );
+    assert_eq!(field("line_items[0][price_data][currency]"), Some("eur"));
+    assert_eq!(field("line_items[0][quantity]"), Some("1"));
+    assert!(
+        field("line_items[0][price_data][product_data][name]")
+            .is_some_and(|n| n.starts_with("Hands-on Training in Clinical Medicine")),
+        "{:?}",
+        sent.form
+    );
+    assert_eq!(field("client_reference_id"), Some(order.as_str()));
+    assert_eq!(field("metadata[order_id]"), Some(order.as_str()));
+    assert_eq!(field("customer_email"), Some("stripe.payer@example.org"));
+    assert_eq!(field("locale"), Some("en"));
+    let expires: i64 = field("expires_at").unwrap().parse().unwrap();
+    assert!(expires <= deadline.unix_timestamp() && expires >= now.unix_timestamp() + 1800);
+    assert!(
+        sent.idempotency_key
+            .as_deref()
+            .is_some_and(|k| k.starts_with("payment-"))
+    );
+    assert_eq!(
+        sent.authorization.as_deref(),
+        Some("Bearer sk_test_stand_in")
+    );
+
+    // The customer pays; Stripe's webhook says so, signed. Delivered five times at once.
+    let session = stand_in.pay("cs_test_0001");
+    let body = stripe_event("evt_paid_1", "checkout.session.completed", session.clone());
+    let t = OffsetDateTime::now_utc().unix_timestamp();
+    let signed = signature::sign(&body, WEBHOOK_SECRET, t);
+    let once = || deliver(&app, &body, Some(signed.clone()));
+    let answers = tokio::join!(once(), once(), once(), once(), once());
+    assert_eq!(answers, (200, 200, 200, 200, 200));
+    let enrolled = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "application.enrolled")
+        .count();
+    assert_eq!(enrolled, 1);
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(page.contains("Enrolled"), "{page}");
+
+    // What is refused before anything reads the body.
+    let expired = stripe_event("evt_exp", "checkout.session.expired", session);
+    let mut changed = expired.clone();
+    let at = changed.len() - 3;
+    changed[at] ^= 1;
+    let wrong = "0".repeat(64);
+    let good = signature::sign(&expired, WEBHOOK_SECRET, t);
+    let v1 = good.split("v1=").nth(1).unwrap().to_owned();
+    assert_eq!(deliver(&app, &expired, None).await, 400, "no header");
+    assert_eq!(
+        deliver(&app, &changed, Some(good.clone())).await,
+        400,
+        "a changed byte"
+    );
+    assert_eq!(
+        deliver(
+            &app,
+            &expired,
+            Some(signature::sign(&expired, "whsec_other", t))
+        )
+        .await,
+        400,
+        "another secret"
+    );
+    assert_eq!(
+        deliver(
+            &app,
+            &expired,
+            Some(signature::sign(&expired, WEBHOOK_SECRET, t - 301))
+        )
+        .await,
+        400,
+        "older than 300 s"
+    );
+    assert_eq!(
+        deliver(&app, &expired, Some(format!("t={t},v0={v1}"))).await,
+        400,
+        "v0 only"
+    );
+    assert_eq!(
+        deliver(&app, &expired, Some(format!("t={t},v1={wrong},v1={v1}"))).await,
+        200,
+        "the second v1 matches"
+    );
+    // Unknown types are acknowledged and ignored.
+    let other = stripe_event(
+        "evt_other",
+        "customer.created",
+        serde_json::json!({ "id": "cus_1" }),
+    );
+    let signed = signature::sign(&other, WEBHOOK_SECRET, t);
+    assert_eq!(deliver(&app, &other, Some(signed)).await, 200);
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(
+        page.contains("Enrolled"),
+        "completed then expired: still enrolled"
+    );
+
+    app.dispatch_pending_jobs().await;
+    let mails = app.smtp.wait_for(3, Duration::from_secs(10)).await;
+    let confirmations = mails
+        .iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("You are enrolled"))
+        })
+        .count();
+    assert_eq!(confirmations, 1);
+    app.stop().await;
 }

@@ -1,0 +1,169 @@
+//! A local stand-in for the parts of Stripe's API the service calls: creating, reading and listing
+//! Checkout Sessions. Its answers have the shape of Stripe's own (every field async-stripe requires,
+//! written here from the API's object definition), and it keeps what it was sent so that tests can
+//! check the amount, currency, metadata and idempotency key. Like Stripe, a repeated idempotency key
+//! gets the first answer again.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Form, Json, Router};
+use serde_json::{Value, json};
+
+/// One `POST /v1/checkout/sessions` as received.
+#[derive(Debug, Clone)]
+pub struct Created {
+    pub idempotency_key: Option<String>,
+    pub authorization: Option<String>,
+    pub form: HashMap<String, String>,
+    pub session: String,
+}
+
+#[derive(Default)]
+struct Inner {
+    created: Vec<Created>,
+    sessions: Vec<Value>,
+    by_key: HashMap<String, Value>,
+}
+
+#[derive(Clone, Default)]
+pub struct StandIn(Arc<Mutex<Inner>>);
+
+impl StandIn {
+    /// Starts the stand-in on a free port; returns it and its base URL (with the trailing slash).
+    pub async fn start() -> (StandIn, String) {
+        let stand_in = StandIn::default();
+        let app = Router::new()
+            .route("/v1/checkout/sessions", get(list).post(create))
+            .route("/v1/checkout/sessions/{id}", get(retrieve))
+            .with_state(stand_in.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(listener, app).await.unwrap();
+        });
+        (stand_in, format!("http://{addr}/"))
+    }
+
+    /// Every creation request received, oldest first.
+    pub fn created(&self) -> Vec<Created> {
+        self.0.lock().unwrap().created.clone()
+    }
+
+    /// Marks a session paid (what a customer finishing the checkout does); returns it.
+    pub fn pay(&self, session: &str) -> Value {
+        let mut inner = self.0.lock().unwrap();
+        let s = inner
+            .sessions
+            .iter_mut()
+            .find(|s| s["id"] == session)
+            .expect("a session the stand-in created");
+        s["payment_status"] = "paid".into();
+        s["status"] = "complete".into();
+        s["payment_intent"] = format!("pi_{}", &session[3..]).into();
+        s.clone()
+    }
+}
+
+/// A Checkout Session object as Stripe returns it, from what was asked.
+fn session_object(id: &str, form: &HashMap<String, String>) -> Value {
+    let get = |k: &str| form.get(k).cloned();
+    let metadata: serde_json::Map<String, Value> = form
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("metadata[")
+                .and_then(|k| k.strip_suffix(']'))
+                .map(|k| (k.to_owned(), Value::from(v.clone())))
+        })
+        .collect();
+    let amount: Option<i64> =
+        get("line_items[0][price_data][unit_amount]").and_then(|a| a.parse().ok());
+    let created = time::OffsetDateTime::now_utc().unix_timestamp();
+    json!({
+        "id": id,
+        "object": "checkout.session",
+        "amount_subtotal": amount,
+        "amount_total": amount,
+        "automatic_tax": { "enabled": false, "liability": null, "provider": null, "status": null },
+        "cancel_url": get("cancel_url"),
+        "client_reference_id": get("client_reference_id"),
+        "created": created,
+        "currency": get("line_items[0][price_data][currency]"),
+        "custom_fields": [],
+        "custom_text": {
+            "after_submit": null, "shipping_address": null, "submit": null,
+            "terms_of_service_acceptance": null
+        },
+        "customer_email": get("customer_email"),
+        "expires_at": get("expires_at").and_then(|e| e.parse::<i64>().ok()).unwrap_or(created + 86_400),
+        "livemode": false,
+        "locale": get("locale"),
+        "metadata": metadata,
+        "mode": get("mode").unwrap_or_else(|| "payment".into()),
+        "payment_intent": null,
+        "payment_method_types": ["card"],
+        "payment_status": "unpaid",
+        "shipping_options": [],
+        "status": "open",
+        "success_url": get("success_url"),
+        "url": format!("https://checkout.stripe.test/c/pay/{id}"),
+    })
+}
+
+async fn create(
+    State(s): State<StandIn>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let header = |k: &str| {
+        headers
+            .get(k)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let form: HashMap<String, String> = pairs.into_iter().collect();
+    let key = header("idempotency-key");
+    let mut inner = s.0.lock().unwrap();
+    if let Some(k) = &key
+        && let Some(first) = inner.by_key.get(k)
+    {
+        return Json(first.clone()).into_response();
+    }
+    let id = format!("cs_test_{:04}", inner.sessions.len() + 1);
+    let object = session_object(&id, &form);
+    inner.created.push(Created {
+        idempotency_key: key.clone(),
+        authorization: header("authorization"),
+        form,
+        session: id,
+    });
+    inner.sessions.push(object.clone());
+    if let Some(k) = key {
+        inner.by_key.insert(k, object.clone());
+    }
+    Json(object).into_response()
+}
+
+async fn retrieve(State(s): State<StandIn>, Path(id): Path<String>) -> Response {
+    let inner = s.0.lock().unwrap();
+    match inner.sessions.iter().find(|x| x["id"] == id.as_str()) {
+        Some(x) => Json(x.clone()).into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": { "type": "invalid_request_error", "message": "No such checkout.session" } })),
+        )
+            .into_response(),
+    }
+}
+
+async fn list(State(s): State<StandIn>) -> Response {
+    let inner = s.0.lock().unwrap();
+    let mut data = inner.sessions.clone();
+    data.reverse();
+    Json(json!({ "object": "list", "data": data, "has_more": false, "url": "/v1/checkout/sessions" }))
+        .into_response()
+}
