@@ -24,6 +24,12 @@
 //!   instant to a first-come program with `BENCH_SEATS` places (default 60); each submission is a claim
 //!   on a seat. Reports the latencies and checks that exactly that many hold a seat.
 //!
+//! - `BENCH_SCENARIO=webhooks`  instead: `BENCH_ORDERS` accepted applicants (default 1000) each with an
+//!   open Stripe checkout; `BENCH_CONCURRENCY` clients post signed `checkout.session.completed` events
+//!   (each delivered `BENCH_DUPLICATES` times, default 3) and then `checkout.session.expired` to
+//!   `/webhooks/stripe`. Reports events per second and checks that every order was enrolled exactly
+//!   once.
+//!
 //! Run with `cargo bench --bench submissions` (see benches/README.md).
 
 use std::collections::{BTreeMap, HashMap};
@@ -491,6 +497,11 @@ async fn run(app: tokio::runtime::Handle) -> bool {
             dir.path().join("outbox").display().to_string(),
         ),
         ("SECRET_KEY", auth::random_token()),
+        // Stripe for the webhook scenario; nothing is ever sent to this address.
+        ("PAYMENT_PROVIDER", "stripe".to_owned()),
+        ("STRIPE_SECRET_KEY", "sk_test_bench".to_owned()),
+        ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET.to_owned()),
+        ("STRIPE_API_BASE", "http://127.0.0.1:9/".to_owned()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -539,6 +550,9 @@ async fn run(app: tokio::runtime::Handle) -> bool {
     assert!(!programs.is_empty(), "the demo edition has open programs");
     if std::env::var("BENCH_SCENARIO").is_ok_and(|s| s == "seats") {
         return seats(&store, &state, &base, db.backend()).await;
+    }
+    if std::env::var("BENCH_SCENARIO").is_ok_and(|s| s == "webhooks") {
+        return webhooks(&store, &state, &base, db.backend()).await;
     }
 
     println!();
@@ -1006,6 +1020,237 @@ async fn seats(
         "check: {holders} holders and seats_held = {} for {capacity} seats, {waiting} waitlisted, {errors} errors: {}",
         seats.held,
         if exact { "exact" } else { "WRONG" }
+    );
+    exact
+}
+
+const WEBHOOK_SECRET: &str = "whsec_bench_secret";
+
+/// Stripe's webhook under load: every order's payment event delivered several times at once, then its
+/// expiry, signed as Stripe signs them. Returns whether every order was enrolled exactly once.
+async fn webhooks(
+    store: &Arc<dyn summer_school::store::Store>,
+    state: &summer_school::http::AppState,
+    base: &str,
+    backend: &str,
+) -> bool {
+    use summer_school::domain::audit::Actor;
+    use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
+    use summer_school::domain::demo::demo_edition;
+    use summer_school::domain::offer::{Adjustment, payment_deadline};
+    use summer_school::payments::signature;
+    use summer_school::store::cohort::DecisionKind;
+    let orders: usize = env_or("BENCH_ORDERS", 1000);
+    let duplicates: usize = env_or("BENCH_DUPLICATES", 3).max(1);
+    let concurrency: usize = env_or("BENCH_CONCURRENCY", 16);
+    let now = OffsetDateTime::now_utc();
+    let mut spec = demo_edition(
+        &parse_catalog(SHIPPED_CATALOG).expect("catalog"),
+        now.date(),
+    );
+    let hands_on = spec
+        .programs
+        .iter_mut()
+        .find(|p| p.slug.as_str() == "hands-on-clinical-emergencies")
+        .expect("the Hands-on school");
+    hands_on.capacity = u32::try_from(orders + 10).unwrap_or(u32::MAX);
+    store
+        .load_edition(&spec, &Actor::Cli, now)
+        .await
+        .expect("catalog");
+    let program = store
+        .programs()
+        .await
+        .expect("programs")
+        .into_iter()
+        .find(|p| p.edition_is_demo && p.slug == "hands-on-clinical-emergencies")
+        .expect("the demo Hands-on school");
+    let target = (
+        program.program_id.clone(),
+        program
+            .questions
+            .iter()
+            .map(|q| q.key.clone())
+            .collect::<Vec<_>>(),
+    );
+    let seeding = Instant::now();
+    let mut people = Vec::with_capacity(orders);
+    for n in 0..orders {
+        let a = seed_one(store.as_ref(), state, &target, 2_000_000 + n).await;
+        let draft = store
+            .application(&a.applicant_id, &a.application_id)
+            .await
+            .expect("draft");
+        let received = summer_school::domain::job::OutgoingEmail {
+            to: EmailAddress::parse(&draft.applicant_email).expect("address"),
+            to_name: None,
+            locale: Locale::En,
+            subject: "Application received".into(),
+            text: "text".into(),
+            html: "<p>html</p>".into(),
+            scrub_after_send: false,
+        };
+        store
+            .submit_application(&a.applicant_id, &draft, &received, now)
+            .await
+            .expect("submit");
+        let accept = DecisionKind::Accept {
+            tier_code: None,
+            adjustment: Adjustment::None,
+            deadline: payment_deadline(now, 14),
+        };
+        store
+            .decide(&a.application_id, &accept, &Actor::Cli, now)
+            .await
+            .expect("accept");
+        let start = store
+            .start_payment(&a.applicant_id, &a.application_id, "stripe", now)
+            .await
+            .expect("start_payment");
+        let session = format!("cs_bench_{n:06}");
+        store
+            .attach_checkout(
+                &start.payment_id,
+                &session,
+                "https://checkout.stripe.test",
+                now + time::Duration::hours(2),
+                now,
+            )
+            .await
+            .expect("attach_checkout");
+        people.push((a, start.order_id, start.amount_cents, session));
+    }
+    println!(
+        "seeded {orders} accepted applicants with an open checkout in {:.1} s",
+        seeding.elapsed().as_secs_f64()
+    );
+    // Every delivery, in order: the payment `duplicates` times, then the session's expiry.
+    let mut deliveries: Vec<Vec<u8>> = Vec::with_capacity(orders * (duplicates + 1));
+    for (n, (_, order, cents, session)) in people.iter().enumerate() {
+        let object = |status: &str, payment: &str| {
+            serde_json::json!({
+                "id": session, "object": "checkout.session", "client_reference_id": order,
+                "amount_total": cents, "currency": "eur", "payment_status": payment,
+                "payment_intent": format!("pi_bench_{n:06}"), "status": status
+            })
+        };
+        let event = |id: String, kind: &str, object: serde_json::Value| {
+            serde_json::to_vec(&serde_json::json!({
+                "id": id, "object": "event", "type": kind, "data": { "object": object }
+            }))
+            .expect("json")
+        };
+        let paid = event(
+            format!("evt_paid_{n:06}"),
+            "checkout.session.completed",
+            object("complete", "paid"),
+        );
+        for _ in 0..duplicates {
+            deliveries.push(paid.clone());
+        }
+        deliveries.push(event(
+            format!("evt_expired_{n:06}"),
+            "checkout.session.expired",
+            object("expired", "paid"),
+        ));
+    }
+    let deliveries = Arc::new(deliveries);
+    let next = Arc::new(AtomicUsize::new(0));
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(concurrency)
+        .build()
+        .expect("client");
+    let url = format!("{base}/webhooks/stripe");
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let (client, deliveries, next, url) = (
+            client.clone(),
+            deliveries.clone(),
+            next.clone(),
+            url.clone(),
+        );
+        tasks.spawn(async move {
+            let mut samples = Vec::new();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(body) = deliveries.get(i) else { break };
+                let t = Instant::now();
+                let header = signature::sign(
+                    body,
+                    WEBHOOK_SECRET,
+                    OffsetDateTime::now_utc().unix_timestamp(),
+                );
+                let r = client
+                    .post(&url)
+                    .header("stripe-signature", header)
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(body.clone())
+                    .send()
+                    .await;
+                let ok = match r {
+                    Ok(r) => {
+                        let good = r.status().as_u16() == 200;
+                        let _ = r.bytes().await;
+                        good
+                    }
+                    Err(_) => false,
+                };
+                samples.push((t.elapsed(), ok));
+            }
+            samples
+        });
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    while let Some(r) = tasks.join_next().await {
+        for (latency, ok) in r.expect("client task") {
+            latencies.push(latency);
+            if !ok {
+                errors += 1;
+            }
+        }
+    }
+    let wall = started.elapsed();
+    latencies.sort();
+    let events = latencies.len();
+    // Every order enrolled once: its status, and exactly one enrollment in its audit trail.
+    let mut enrolled = 0;
+    let mut enrollments = 0;
+    for (a, ..) in people.iter() {
+        let record = store
+            .application(&a.applicant_id, &a.application_id)
+            .await
+            .expect("application");
+        if record.status == ApplicationStatus::Enrolled {
+            enrolled += 1;
+        }
+        enrollments += store
+            .audit_events("application", &a.application_id)
+            .await
+            .expect("audit")
+            .iter()
+            .filter(|e| e.action == "application.enrolled")
+            .count();
+    }
+    println!();
+    println!(
+        "| backend | orders | deliveries | duplicates each | clients | all done in | events/s | p50 | p90 | p99 | max | errors |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "| {backend} | {orders} | {events} | {duplicates} | {concurrency} | {} | {:.0} | {} | {} | {} | {} | {errors} |",
+        ms(wall),
+        events as f64 / wall.as_secs_f64(),
+        ms(percentile(&latencies, 0.50)),
+        ms(percentile(&latencies, 0.90)),
+        ms(percentile(&latencies, 0.99)),
+        ms(latencies.last().copied().unwrap_or_default()),
+    );
+    let exact = enrolled == orders && enrollments == orders && errors == 0;
+    println!(
+        "check: {enrolled} of {orders} orders enrolled, {enrollments} enrollments recorded, {errors} errors: {}",
+        if exact { "exactly once" } else { "WRONG" }
     );
     exact
 }

@@ -2,6 +2,9 @@
 # Applicants' submissions per second (benches/submissions.rs), once on SQLite and once on Postgres,
 # then both summaries together. See benches/README.md.
 #
+# BENCH_SCENARIO=seats or BENCH_SCENARIO=webhooks runs those scenarios instead (see the top of
+# benches/submissions.rs).
+#
 # Usage: benches/submissions.sh
 #        BACKENDS=sqlite benches/submissions.sh
 #        BENCH_PG_URL=postgres://postgres@127.0.0.1:5432/test BENCH_SECONDS=10 benches/submissions.sh
@@ -51,8 +54,10 @@ git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
 echo
 echo "# Summary: commit $commit, $(nproc) CPUs"
 echo
-echo "| backend | clients | duration | submissions | submissions/s | p50 | p90 | p99 | max | errors |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+# The table's header as the scenario printed it (submissions, seats or webhooks).
+first=${BACKENDS%% *}
+grep -m 1 -E "^\| backend \|" "$OUT/$first.txt" || echo "| backend | (no header) |"
+grep -m 1 -E "^\|---" "$OUT/$first.txt" || true
 for backend in $BACKENDS; do
     grep -E "^\| $backend \|" "$OUT/$backend.txt" || echo "| $backend | (no result: see its output above) |"
 done
