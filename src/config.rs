@@ -77,6 +77,10 @@ pub struct JobSettings {
     pub poll_interval: Duration,
     /// How often the worker expires unpaid offers and sends deadline reminders.
     pub deadline_interval: Duration,
+    /// How often the worker compares Stripe's checkout sessions with our records (zero: never),
+    /// and over how many days.
+    pub reconcile_interval: Duration,
+    pub reconcile_days: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -292,6 +296,8 @@ impl Config {
             lease: Duration::from_secs(number("JOB_LEASE_SECS", 300)?.max(1)),
             poll_interval: Duration::from_millis(number("JOB_POLL_MS", 1_000)?.max(10)),
             deadline_interval: Duration::from_secs(number("DEADLINE_SWEEP_SECS", 60)?.max(1)),
+            reconcile_interval: Duration::from_secs(number("RECONCILE_EVERY_SECS", 86_400)?),
+            reconcile_days: number("RECONCILE_DAYS", 7)?.clamp(1, 90) as u32,
         };
         Ok(Config {
             app_env,

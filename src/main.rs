@@ -56,6 +56,21 @@ enum Command {
         #[command(subcommand)]
         command: JobsCommand,
     },
+    /// Payments with the configured provider.
+    Payments {
+        #[command(subcommand)]
+        command: PaymentsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PaymentsCommand {
+    /// Compare Stripe's checkout sessions of the last days with our payment attempts and print every
+    /// difference; exits 1 when there is one.
+    Reconcile {
+        #[arg(long, default_value_t = 7)]
+        days: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -177,6 +192,37 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Catalog { command } => catalog(command, config).await,
         Command::Admin { command } => admin(command, config).await,
         Command::Jobs { command } => jobs(command, config).await,
+        Command::Payments { command } => payments(command, config).await,
+    }
+}
+
+async fn payments(command: PaymentsCommand, config: Config) -> anyhow::Result<()> {
+    match command {
+        PaymentsCommand::Reconcile { days } => {
+            let summer_school::config::PaymentProvider::Stripe(s) = &config.payment_provider else {
+                bail!("PAYMENT_PROVIDER is not stripe: there is nothing to reconcile");
+            };
+            let stripe = summer_school::payments::stripe::StripeProvider::new(
+                s.secret_key.expose(),
+                s.api_base.as_deref(),
+            )?;
+            let store = startup::open_store(&config).await?;
+            let found = summer_school::jobs::reconcile::differences(
+                store.as_ref(),
+                &stripe,
+                days,
+                OffsetDateTime::now_utc(),
+            )
+            .await?;
+            if found.is_empty() {
+                println!("no differences over the last {days} day(s)");
+                return Ok(());
+            }
+            for d in &found {
+                println!("{d}");
+            }
+            bail!("{} difference(s) over the last {days} day(s)", found.len())
+        }
     }
 }
 

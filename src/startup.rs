@@ -124,7 +124,7 @@ pub async fn seed(store: &dyn Store, catalog: &EditionSpec, demo: bool) -> anyho
 pub fn worker(config: &Config, store: Arc<dyn Store>, wake: Arc<Notify>) -> anyhow::Result<Worker> {
     let mailer = Mailer::from_config(config)?;
     let from: Mailbox = config.mail_from.parse().context("MAIL_FROM")?;
-    Ok(Worker::new(
+    let worker = Worker::new(
         store,
         mailer,
         from,
@@ -132,7 +132,18 @@ pub fn worker(config: &Config, store: Arc<dyn Store>, wake: Arc<Notify>) -> anyh
         config.public_url.clone(),
         config.jobs,
         wake,
-    ))
+    );
+    Ok(match &config.payment_provider {
+        crate::config::PaymentProvider::Stripe(s) => {
+            let stripe = crate::payments::stripe::StripeProvider::new(
+                s.secret_key.expose(),
+                s.api_base.as_deref(),
+            )
+            .map_err(|e| anyhow!("the Stripe client: {e}"))?;
+            worker.with_reconciler(Arc::new(stripe))
+        }
+        crate::config::PaymentProvider::Simulated => worker,
+    })
 }
 
 /// Binds the listening socket, with a clear message when the port is taken.

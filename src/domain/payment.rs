@@ -189,3 +189,213 @@ mod tests {
         assert_eq!(Attention::parse("other"), None);
     }
 }
+
+/// A checkout session as the provider lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderSession {
+    pub session: String,
+    pub order_id: Option<String>,
+    pub amount_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub paid: bool,
+}
+
+/// An attempt as we recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedAttempt {
+    pub payment_id: String,
+    pub session: String,
+    pub order_id: String,
+    pub amount_cents: i64,
+    pub currency: String,
+    /// Whether we hold the payment as confirmed (or confirmed then refunded).
+    pub confirmed: bool,
+}
+
+/// A difference between the provider's records and ours. Ids and amounts only: a report can be
+/// printed or logged without personal data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    /// The provider has a session we never opened.
+    UnknownSession { session: String },
+    /// Paid at the provider, not confirmed here: a webhook that never arrived or failed.
+    PaidNotConfirmed { session: String, payment_id: String },
+    /// Confirmed here, not paid at the provider.
+    ConfirmedNotPaid { session: String, payment_id: String },
+    /// The amount, currency or order differs.
+    Mismatch {
+        session: String,
+        payment_id: String,
+        ours: String,
+        theirs: String,
+    },
+    /// We opened it; the provider's list for the period does not have it.
+    MissingAtProvider { session: String, payment_id: String },
+}
+
+impl std::fmt::Display for Difference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Difference::UnknownSession { session } => {
+                write!(f, "{session}: at the provider, unknown here")
+            }
+            Difference::PaidNotConfirmed {
+                session,
+                payment_id,
+            } => write!(
+                f,
+                "{session}: paid at the provider, not confirmed here (attempt {payment_id})"
+            ),
+            Difference::ConfirmedNotPaid {
+                session,
+                payment_id,
+            } => write!(
+                f,
+                "{session}: confirmed here (attempt {payment_id}), not paid at the provider"
+            ),
+            Difference::Mismatch {
+                session,
+                payment_id,
+                ours,
+                theirs,
+            } => write!(
+                f,
+                "{session}: ours {ours}, theirs {theirs} (attempt {payment_id})"
+            ),
+            Difference::MissingAtProvider {
+                session,
+                payment_id,
+            } => write!(
+                f,
+                "{session}: opened here (attempt {payment_id}), not in the provider's list"
+            ),
+        }
+    }
+}
+
+/// Every difference between the provider's sessions and our attempts of the same period.
+pub fn reconcile(theirs: &[ProviderSession], ours: &[RecordedAttempt]) -> Vec<Difference> {
+    use std::collections::HashMap;
+    let by_session: HashMap<&str, &RecordedAttempt> =
+        ours.iter().map(|a| (a.session.as_str(), a)).collect();
+    let listed: std::collections::HashSet<&str> =
+        theirs.iter().map(|s| s.session.as_str()).collect();
+    let mut found = Vec::new();
+    for s in theirs {
+        let Some(a) = by_session.get(s.session.as_str()) else {
+            found.push(Difference::UnknownSession {
+                session: s.session.clone(),
+            });
+            continue;
+        };
+        let event = PaymentEvent {
+            provider: String::new(),
+            event_id: String::new(),
+            session: Some(s.session.clone()),
+            intent: None,
+            order_id: s.order_id.clone(),
+            amount_cents: s.amount_cents,
+            currency: s.currency.clone(),
+            kind: PaymentEventKind::Completed { paid: s.paid },
+        };
+        if !matches_attempt(&event, &a.order_id, a.amount_cents, &a.currency) {
+            found.push(Difference::Mismatch {
+                session: s.session.clone(),
+                payment_id: a.payment_id.clone(),
+                ours: format!("{} {} order {}", a.amount_cents, a.currency, a.order_id),
+                theirs: format!(
+                    "{} {} order {}",
+                    s.amount_cents.map_or("?".into(), |c| c.to_string()),
+                    s.currency.as_deref().unwrap_or("?"),
+                    s.order_id.as_deref().unwrap_or("?")
+                ),
+            });
+        }
+        match (s.paid, a.confirmed) {
+            (true, false) => found.push(Difference::PaidNotConfirmed {
+                session: s.session.clone(),
+                payment_id: a.payment_id.clone(),
+            }),
+            (false, true) => found.push(Difference::ConfirmedNotPaid {
+                session: s.session.clone(),
+                payment_id: a.payment_id.clone(),
+            }),
+            _ => {}
+        }
+    }
+    for a in ours {
+        if !listed.contains(a.session.as_str()) {
+            found.push(Difference::MissingAtProvider {
+                session: a.session.clone(),
+                payment_id: a.payment_id.clone(),
+            });
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod reconcile_tests {
+    use super::*;
+
+    fn theirs(session: &str, paid: bool, cents: i64) -> ProviderSession {
+        ProviderSession {
+            session: session.into(),
+            order_id: Some(format!("o-{session}")),
+            amount_cents: Some(cents),
+            currency: Some("eur".into()),
+            paid,
+        }
+    }
+
+    fn ours(session: &str, confirmed: bool) -> RecordedAttempt {
+        RecordedAttempt {
+            payment_id: format!("p-{session}"),
+            session: session.into(),
+            order_id: format!("o-{session}"),
+            amount_cents: 310_000,
+            currency: "EUR".into(),
+            confirmed,
+        }
+    }
+
+    #[test]
+    fn every_kind_of_difference_is_found_and_agreement_is_silent() {
+        let found = reconcile(
+            &[
+                theirs("cs_same", true, 310_000),
+                theirs("cs_open", false, 310_000),
+                theirs("cs_missed", true, 310_000),
+                theirs("cs_unpaid", false, 310_000),
+                theirs("cs_other", true, 10),
+                theirs("cs_stranger", true, 310_000),
+            ],
+            &[
+                ours("cs_same", true),
+                ours("cs_open", false),
+                ours("cs_missed", false),
+                ours("cs_unpaid", true),
+                ours("cs_other", true),
+                ours("cs_gone", false),
+            ],
+        );
+        let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
+        assert_eq!(found.len(), 5, "{lines:#?}");
+        assert!(found.contains(&Difference::PaidNotConfirmed {
+            session: "cs_missed".into(),
+            payment_id: "p-cs_missed".into()
+        }));
+        assert!(found.contains(&Difference::ConfirmedNotPaid {
+            session: "cs_unpaid".into(),
+            payment_id: "p-cs_unpaid".into()
+        }));
+        assert!(matches!(&found[2], Difference::Mismatch { session, .. } if session == "cs_other"));
+        assert!(found.contains(&Difference::UnknownSession {
+            session: "cs_stranger".into()
+        }));
+        assert!(found.contains(&Difference::MissingAtProvider {
+            session: "cs_gone".into(),
+            payment_id: "p-cs_gone".into()
+        }));
+    }
+}

@@ -59,9 +59,41 @@ pub struct Worker {
     public_url: String,
     settings: JobSettings,
     wake: Arc<Notify>,
+    /// Stripe, when it is the provider: the worker reconciles its sessions with ours now and then.
+    reconciler: Option<Arc<crate::payments::stripe::StripeProvider>>,
 }
 
 impl Worker {
+    /// Reconciles Stripe's checkout sessions with our attempts every `reconcile_interval`.
+    pub fn with_reconciler(mut self, stripe: Arc<crate::payments::stripe::StripeProvider>) -> Self {
+        self.reconciler = Some(stripe);
+        self
+    }
+
+    /// Compares the provider's sessions of the last days with ours and logs every difference (ids
+    /// and amounts, no personal data); returns how many there were.
+    pub async fn reconcile(&self) -> anyhow::Result<usize> {
+        let Some(stripe) = &self.reconciler else {
+            return Ok(0);
+        };
+        let found = super::reconcile::differences(
+            self.store.as_ref(),
+            stripe,
+            self.settings.reconcile_days,
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+        for d in &found {
+            tracing::warn!(difference = %d, "payments differ from Stripe's records");
+        }
+        tracing::info!(
+            differences = found.len(),
+            days = self.settings.reconcile_days,
+            "payments reconciled"
+        );
+        Ok(found.len())
+    }
+
     pub fn new(
         store: Arc<dyn Store>,
         mailer: Mailer,
@@ -79,6 +111,7 @@ impl Worker {
             public_url,
             settings,
             wake,
+            reconciler: None,
         }
     }
 
@@ -208,6 +241,8 @@ impl Worker {
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         tracing::info!("worker started");
         let mut last_sweep: Option<std::time::Instant> = None;
+        // Not at start: a restart should not call Stripe; the first comparison comes one interval later.
+        let mut last_reconcile = std::time::Instant::now();
         loop {
             if *shutdown.borrow() {
                 break;
@@ -216,6 +251,15 @@ impl Worker {
                 last_sweep = Some(std::time::Instant::now());
                 if let Err(e) = self.sweep_deadlines().await {
                     tracing::error!(error = %e, "the deadline sweep could not reach the store");
+                }
+            }
+            let every = self.settings.reconcile_interval;
+            if self.reconciler.is_some() && !every.is_zero() && last_reconcile.elapsed() >= every {
+                last_reconcile = std::time::Instant::now();
+                match tokio::time::timeout(Duration::from_secs(120), self.reconcile()).await {
+                    Ok(Ok(_)) => {}
+                    Ok(Err(e)) => tracing::error!(error = %e, "reconciliation failed"),
+                    Err(_) => tracing::error!("reconciliation took more than 120 s"),
                 }
             }
             match self.run_one().await {

@@ -16,22 +16,12 @@ use time::OffsetDateTime;
 
 use super::{Checkout, CheckoutRequest, PaymentProvider, ProviderError};
 use crate::domain::locale::Locale;
+use crate::domain::payment::ProviderSession;
 
 pub const NAME: &str = "stripe";
 
 pub struct StripeProvider {
     client: ::stripe::Client,
-}
-
-/// A checkout session as reconciliation reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionSummary {
-    pub session: String,
-    pub order_id: Option<String>,
-    pub amount_cents: Option<i64>,
-    pub currency: Option<String>,
-    pub paid: bool,
-    pub created: OffsetDateTime,
 }
 
 impl StripeProvider {
@@ -58,7 +48,7 @@ impl StripeProvider {
     pub async fn sessions_since(
         &self,
         since: OffsetDateTime,
-    ) -> Result<Vec<SessionSummary>, ProviderError> {
+    ) -> Result<Vec<ProviderSession>, ProviderError> {
         let mut found = Vec::new();
         let mut after: Option<String> = None;
         loop {
@@ -73,14 +63,12 @@ impl StripeProvider {
                 .await
                 .map_err(|e| ProviderError::Unavailable(e.to_string()))?;
             for s in &page.data {
-                found.push(SessionSummary {
+                found.push(ProviderSession {
                     session: s.id.to_string(),
                     order_id: s.client_reference_id.clone(),
                     amount_cents: s.amount_total,
                     currency: s.currency.as_ref().map(|c| c.to_string()),
                     paid: s.payment_status == CheckoutSessionPaymentStatus::Paid,
-                    created: OffsetDateTime::from_unix_timestamp(s.created)
-                        .unwrap_or(OffsetDateTime::UNIX_EPOCH),
                 });
             }
             match (page.has_more, page.data.last()) {

@@ -46,6 +46,13 @@ pub trait PaymentStore: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<EventOutcome, StoreError>;
 
+    /// The attempts with a provider's session opened since `since`, for reconciliation.
+    async fn attempts_since(
+        &self,
+        provider: &str,
+        since: OffsetDateTime,
+    ) -> Result<Vec<crate::domain::payment::RecordedAttempt>, StoreError>;
+
     /// One attempt, for its applicant only (NotFound for anyone else).
     async fn payment(
         &self,
@@ -472,6 +479,36 @@ macro_rules! payment_store_impl {
                 };
                 tx.commit().await?;
                 Ok(outcome)
+            }
+
+            async fn attempts_since(
+                &self,
+                provider: &str,
+                since: time::OffsetDateTime,
+            ) -> Result<Vec<$crate::domain::payment::RecordedAttempt>, $crate::store::StoreError> {
+                let rows: Vec<(String, String, String, i64, String, String)> = sqlx::query_as(
+                    "select payment_id, provider_reference, order_id, amount_cents, currency, status
+                     from payment
+                     where provider = $1 and provider_reference is not null and created_at >= $2
+                     order by created_at",
+                )
+                .bind(provider)
+                .bind($crate::store::types::Timestamp::new(since))
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(payment_id, session, order_id, amount_cents, currency, status)| {
+                        $crate::domain::payment::RecordedAttempt {
+                            confirmed: status == "confirmed" || status == "refunded",
+                            payment_id,
+                            session,
+                            order_id,
+                            amount_cents,
+                            currency,
+                        }
+                    })
+                    .collect())
             }
 
             async fn payment(

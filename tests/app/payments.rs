@@ -19,7 +19,10 @@ use crate::cohort::{
 };
 use crate::harness::{Options, TestApp, TestDb, csrf_of, spawn_app_with};
 use crate::stripe_stand_in::StandIn;
+use summer_school::domain::payment::Difference;
+use summer_school::jobs::reconcile;
 use summer_school::payments::signature;
+use summer_school::payments::stripe::StripeProvider;
 
 fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_owned()
@@ -407,17 +410,22 @@ fn stripe_event(id: &str, kind: &str, object: serde_json::Value) -> Vec<u8> {
     .unwrap()
 }
 
+/// The Stripe settings of an app that talks to the stand-in at `base`.
+fn stripe_env(base: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("PAYMENT_PROVIDER", "stripe".to_owned()),
+        ("STRIPE_SECRET_KEY", "sk_test_stand_in".to_owned()),
+        ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET.to_owned()),
+        ("STRIPE_API_BASE", base.to_owned()),
+    ]
+}
+
 #[tokio::test]
 async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
     let (stand_in, base) = StandIn::start().await;
     let app = spawn_app_with(Options {
         demo: true,
-        env: vec![
-            ("PAYMENT_PROVIDER", "stripe".to_owned()),
-            ("STRIPE_SECRET_KEY", "sk_test_stand_in".to_owned()),
-            ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET.to_owned()),
-            ("STRIPE_API_BASE", base),
-        ],
+        env: stripe_env(&base),
     })
     .await;
     let id = apply_and_send(&app, "stripe.payer@example.org").await;
@@ -573,5 +581,94 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
         })
         .count();
     assert_eq!(confirmations, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn reconciliation_reports_a_missed_webhook_and_a_session_we_never_opened() {
+    let (stand_in, base) = StandIn::start().await;
+    let app = spawn_app_with(Options {
+        demo: true,
+        env: stripe_env(&base),
+    })
+    .await;
+    let id = apply_and_send(&app, "reconciled@example.org").await;
+    let now = OffsetDateTime::now_utc();
+    app.store
+        .decide(&id, &accept(payment_deadline(now, 14)), &Actor::Cli, now)
+        .await
+        .unwrap();
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    let r = app
+        .post_form(
+            &format!("/applications/{id}/pay"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // Paid at Stripe, but the webhook never came; and a session of another integration.
+    let session = stand_in.pay("cs_test_0001");
+    let foreign = reqwest::Client::new()
+        .post(format!("{base}v1/checkout/sessions"))
+        .form(&[("mode", "payment"), ("client_reference_id", "elsewhere")])
+        .send()
+        .await
+        .unwrap();
+    assert!(foreign.status().is_success());
+    let stripe = StripeProvider::new("sk_test_stand_in", Some(&base)).unwrap();
+    let found = reconcile::differences(app.store.as_ref(), &stripe, 7, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("cs_test_0001: paid at the provider, not confirmed here"))
+    );
+    assert!(lines.contains(&"cs_test_0002: at the provider, unknown here".to_owned()));
+
+    // The worker's periodic run finds the same two.
+    assert_eq!(app.worker.reconcile().await.unwrap(), 2);
+
+    // The command says the same, and fails so that a scheduler notices.
+    // Asynchronously: the stand-in answers on this test's own runtime.
+    let out = tokio::process::Command::new(crate::harness::binary())
+        .args(["payments", "reconcile", "--days", "2"])
+        .env_clear()
+        .envs(crate::harness::base_env(
+            &app.db,
+            &app.smtp,
+            app.data_dir.path(),
+        ))
+        .envs(stripe_env(&base))
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(
+        stdout.contains("cs_test_0001: paid at the provider, not confirmed here"),
+        "{stdout}"
+    );
+
+    // Once the webhook arrives, only the stranger is left.
+    let body = stripe_event("evt_late_hook", "checkout.session.completed", session);
+    let signed = signature::sign(
+        &body,
+        WEBHOOK_SECRET,
+        OffsetDateTime::now_utc().unix_timestamp(),
+    );
+    assert_eq!(deliver(&app, &body, Some(signed)).await, 200);
+    let found = reconcile::differences(app.store.as_ref(), &stripe, 7, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!(
+        found,
+        [Difference::UnknownSession {
+            session: "cs_test_0002".into()
+        }]
+    );
+    assert_eq!(app.worker.reconcile().await.unwrap(), 1);
     app.stop().await;
 }
