@@ -120,6 +120,13 @@ impl ApplicantCategory {
         ApplicantCategory::Other,
     ];
 
+    /// The category a stored text names, if any.
+    pub fn from_text(text: &str) -> Option<ApplicantCategory> {
+        ApplicantCategory::ALL
+            .into_iter()
+            .find(|c| c.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ApplicantCategory::MedicalStudent => "medical_student",

@@ -223,13 +223,71 @@ pub(super) fn new_reference() -> String {
     random_reference()
 }
 
-/// A program's fee tier as an offer reads it: code, English and French labels, list price in cents,
-/// and whether it is the standard tier.
-pub(super) type TierRow = (String, String, String, i64, bool);
+/// A program's fee tier as an offer reads it.
+#[derive(sqlx::FromRow, Clone)]
+pub(super) struct TierRow {
+    pub code: String,
+    pub label_en: String,
+    pub label_fr: String,
+    pub amount_cents: i64,
+    pub is_standard: bool,
+    pub applicant_category: Option<String>,
+    pub partner_only: bool,
+    pub available_until: Option<super::types::Timestamp>,
+}
+
+impl TierRow {
+    fn terms(&self) -> crate::domain::fees::TierTerms {
+        crate::domain::fees::TierTerms {
+            code: self.code.clone(),
+            list_cents: self.amount_cents,
+            standard: self.is_standard,
+            // A category this version does not know: kept closed to applicants (only an organizer
+            // naming the tier gives it).
+            category: self.applicant_category.as_deref().map(|c| {
+                crate::domain::catalog::ApplicantCategory::from_text(c)
+                    .unwrap_or(crate::domain::catalog::ApplicantCategory::Other)
+            }),
+            partner_only: self.partner_only,
+            available_until: self.available_until.map(Into::into),
+        }
+    }
+}
+
+impl From<&super::FeeTierRecord> for TierRow {
+    fn from(t: &super::FeeTierRecord) -> Self {
+        TierRow {
+            code: t.code.clone(),
+            label_en: t.label.en.clone(),
+            label_fr: t.label.fr.clone(),
+            amount_cents: t.amount.cents(),
+            is_standard: t.is_standard,
+            applicant_category: t.applicant_category.clone(),
+            partner_only: t.partner_only,
+            available_until: t.available_until.map(super::types::Timestamp::new),
+        }
+    }
+}
 
 pub(super) const OFFER_TIERS_SQL: &str =
-    "select code, label_en, label_fr, amount_cents, is_standard from fee_tier
- where program_id = $1 order by position";
+    "select code, label_en, label_fr, amount_cents, is_standard,
+        applicant_category, partner_only, available_until
+ from fee_tier where program_id = $1 order by position";
+
+/// What decides an applicant's tiers, as stored: category, partner flag, and when the application
+/// was sent (`now` for one being sent).
+pub(super) fn eligibility(
+    category: Option<&str>,
+    partner: Option<bool>,
+    sent_at: Option<super::types::Timestamp>,
+    now: super::types::Timestamp,
+) -> crate::domain::fees::Eligibility {
+    crate::domain::fees::Eligibility {
+        category: category.and_then(crate::domain::catalog::ApplicantCategory::from_text),
+        partner: partner.unwrap_or(false),
+        sent_at: sent_at.unwrap_or(now).into(),
+    }
+}
 
 /// An offer priced and numbered before it is written: everything the order row, the audit event and
 /// the notice need, computed without touching the database (so a fast path can do it before it
@@ -244,24 +302,38 @@ pub(super) struct PreparedOffer {
 }
 
 impl PreparedOffer {
-    /// The wanted tier (else the standard one) priced with the adjustment, in the applicant's language.
+    /// The tier an organizer named (`chosen`, taken as they say); otherwise the one the applicant
+    /// asked for if they may have it, else the cheapest tier open to them (the fee rules of
+    /// `domain::fees`); priced with the adjustment, in the applicant's language.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         tiers: &[TierRow],
-        wanted: Option<&str>,
+        chosen: Option<&str>,
+        requested: Option<&str>,
+        who: &crate::domain::fees::Eligibility,
         adjustment: &Adjustment,
         locale: Locale,
         deadline: OffsetDateTime,
     ) -> Result<Self, StoreError> {
-        let tier = wanted
-            .and_then(|w| tiers.iter().find(|t| t.0 == w))
-            .or_else(|| tiers.iter().find(|t| t.4))
-            .ok_or_else(|| StoreError::Refused("no_tier".into()))?;
-        let label = match locale {
-            Locale::En => &tier.1,
-            Locale::Fr => &tier.2,
+        let tier = match chosen.and_then(|c| tiers.iter().find(|t| t.code == c)) {
+            Some(t) => t,
+            None => {
+                let terms: Vec<_> = tiers.iter().map(TierRow::terms).collect();
+                let choice = crate::domain::fees::choose(&terms, requested, who)
+                    .ok_or_else(|| StoreError::Refused("no_tier".into()))?;
+                tiers
+                    .iter()
+                    .find(|t| t.code == choice.tier.code)
+                    .ok_or_else(|| StoreError::Refused("no_tier".into()))?
+            }
         };
-        let price = crate::domain::offer::price(&tier.0, label, tier.3, adjustment, locale)
-            .map_err(|e| StoreError::Refused(format!("price: {e}")))?;
+        let label = match locale {
+            Locale::En => &tier.label_en,
+            Locale::Fr => &tier.label_fr,
+        };
+        let price =
+            crate::domain::offer::price(&tier.code, label, tier.amount_cents, adjustment, locale)
+                .map_err(|e| StoreError::Refused(format!("price: {e}")))?;
         Ok(PreparedOffer {
             order_id: super::new_id(),
             waived: price.total_cents == 0,
@@ -340,8 +412,9 @@ macro_rules! cohort_store_impl {
                 now: $crate::store::types::Timestamp,
             ) -> Result<Option<$crate::store::cohort::DecisionOutcome>, $crate::store::StoreError> {
                 // The status is read under the program's lock, which every seat-moving change takes.
-                let asked: Option<(Option<String>, String, String)> = sqlx::query_as(
-                    "select f.requested_fee_tier, ap.locale, a.status
+                #[allow(clippy::type_complexity)]
+                let asked: Option<(Option<String>, String, String, Option<String>, Option<bool>, Option<$crate::store::types::Timestamp>)> = sqlx::query_as(
+                    "select f.requested_fee_tier, ap.locale, a.status, f.category, f.partner_university, a.submitted_at
                      from application a
                      join applicant ap on ap.applicant_id = a.applicant_id
                      join application_form f on f.application_id = a.application_id
@@ -351,7 +424,7 @@ macro_rules! cohort_store_impl {
                 .bind(program_id)
                 .fetch_optional(&mut **tx)
                 .await?;
-                let Some((requested, locale, previous)) = asked else {
+                let Some((requested, locale, previous, category, partner, sent_at)) = asked else {
                     return Err($crate::store::StoreError::NotFound);
                 };
                 if !from.contains(&previous.as_str()) {
@@ -373,9 +446,12 @@ macro_rules! cohort_store_impl {
                         .fetch_all(&mut **tx)
                         .await?;
                 let locale = $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default();
+                let who = $crate::store::cohort::eligibility(category.as_deref(), partner, sent_at, now);
                 let offer = $crate::store::cohort::PreparedOffer::new(
                     &tiers,
-                    tier_code.or(requested.as_deref()),
+                    tier_code,
+                    requested.as_deref(),
+                    &who,
                     adjustment,
                     locale,
                     deadline,

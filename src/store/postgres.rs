@@ -7,7 +7,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use super::cohort::cohort_store_impl;
-use super::cohort::{NO_SEAT_DETAIL, PreparedOffer, TierRow};
+use super::cohort::{NO_SEAT_DETAIL, PreparedOffer, TierRow, eligibility};
 use super::common::{ClaimRow, PartsCache, applications_sql, shared_store_impl};
 use super::organizers::organizer_store_impl;
 use super::payments::payment_store_impl;
@@ -152,18 +152,20 @@ impl PgStore {
         now: Timestamp,
     ) -> Result<bool, StoreError> {
         let application_id = application.application_id.as_str();
-        let tiers: Vec<TierRow> = application
-            .fee_tiers
-            .iter()
-            .map(|t| {
-                let (en, fr) = (t.label.en.clone(), t.label.fr.clone());
-                (t.code.clone(), en, fr, t.amount.cents(), t.is_standard)
-            })
-            .collect();
+        let tiers: Vec<TierRow> = application.fee_tiers.iter().map(TierRow::from).collect();
         let deadline = payment_deadline(now.0, application.payment_deadline_days);
+        // Sent now: an early-bird tier counts from this instant.
+        let who = eligibility(
+            application.form.category.as_deref(),
+            application.form.partner_university,
+            None,
+            now,
+        );
         let offer = PreparedOffer::new(
             &tiers,
+            None,
             application.form.requested_fee_tier.as_deref(),
+            &who,
             &Adjustment::None,
             application.applicant_locale,
             deadline,

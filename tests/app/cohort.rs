@@ -736,3 +736,108 @@ async fn an_application_follows_catalog_reloads_made_by_any_instance() {
         assert_eq!(after.documents, before.documents);
     }
 }
+
+/// The fee rules decide an offer's tier: the one asked for when the applicant may have it, else the
+/// cheapest one open to them; a tier an organizer names is taken as they say.
+#[tokio::test]
+async fn an_offer_takes_the_tier_the_applicant_may_have() {
+    each_backend(async |s: &Arc<dyn Store>| {
+        let tiers = r#"
+[[programs.fee_tiers]]
+code = "student"
+label = { en = "Student rate", fr = "Tarif étudiant" }
+amount = "2500.00"
+currency = "EUR"
+category = "medical_student"
+
+[[programs.fee_tiers]]
+code = "early"
+label = { en = "Early bird", fr = "Tarif anticipé" }
+amount = "2900.00"
+currency = "EUR"
+available_until = 2099-01-01T00:00:00+01:00
+
+[[programs.fee_tiers]]
+code = "partner"
+label = { en = "Partner universities", fr = "Universités partenaires" }
+amount = "2000.00"
+currency = "EUR"
+partner_only = true
+"#;
+        let text = SHIPPED_CATALOG
+            .replace(
+                "applications_open = 2026-01-05T09:00:00+01:00",
+                "applications_open = 2020-01-01T00:00:00+01:00",
+            )
+            .replace(
+                "applications_close = 2026-05-31T23:59:00+02:00",
+                "applications_close = 2098-05-31T23:59:00+02:00",
+            )
+            .replace("starts_on = 2026-07-06", "starts_on = 2099-07-06")
+            .replace("ends_on = 2026-07-17", "ends_on = 2099-07-17")
+            .replace(
+                "amount = \"3100.00\"\ncurrency = \"EUR\"\nstandard = true\n",
+                &format!("amount = \"3100.00\"\ncurrency = \"EUR\"\nstandard = true\n{tiers}"),
+            );
+        let spec = parse_catalog(&text).unwrap();
+        let now = OffsetDateTime::now_utc();
+        s.load_edition(&spec, &Actor::Cli, now).await.unwrap();
+        let hands_on = s
+            .programs()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.slug == "hands-on-clinical-emergencies")
+            .unwrap();
+        assert_eq!(hands_on.fee_tiers.len(), 4);
+        let offer_for = async |n: usize, requested: Option<&str>, tier_code: Option<&str>| {
+            let a = complete_draft(s.as_ref(), &hands_on, n).await;
+            if let Some(code) = requested {
+                s.save_form(
+                    &a.applicant_id,
+                    &a.application_id,
+                    &[(
+                        FormColumn::RequestedFeeTier,
+                        FormValue::Text(Some(code.to_owned())),
+                    )],
+                    now,
+                )
+                .await
+                .unwrap();
+            }
+            submit(s.as_ref(), &a, ReviewMode::Review, n).await.unwrap();
+            let decision = DecisionKind::Accept {
+                tier_code: tier_code.map(str::to_owned),
+                adjustment: Adjustment::None,
+                deadline: payment_deadline(now, 14),
+            };
+            s.decide(&a.application_id, &decision, &Actor::Cli, now)
+                .await
+                .unwrap();
+            let offer = s.standing(&a.application_id).await.unwrap().offer.unwrap();
+            (offer.tier_code.unwrap(), offer.total_cents)
+        };
+        // A physician (complete_draft's category) asking for the student rate: refused; the cheapest
+        // tier open to them is the early bird.
+        assert_eq!(
+            offer_for(1, Some("student"), None).await,
+            ("early".to_owned(), 290_000)
+        );
+        // Asking for nothing: the same.
+        assert_eq!(
+            offer_for(2, None, None).await,
+            ("early".to_owned(), 290_000)
+        );
+        // Asking for the standard fee, which they may have: granted as asked.
+        assert_eq!(
+            offer_for(3, Some("standard"), None).await,
+            ("standard".to_owned(), 310_000)
+        );
+        // An organizer naming the partner rate gives it, whatever the rules say.
+        assert_eq!(
+            offer_for(4, None, Some("partner")).await,
+            ("partner".to_owned(), 200_000)
+        );
+    })
+    .await;
+}
