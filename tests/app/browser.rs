@@ -639,3 +639,47 @@ async fn a_director_reviews_scores_and_offers_a_place_in_the_browser() {
     c.close().await.unwrap();
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_accepted_applicant_pays_at_the_simulated_checkout_in_the_browser() {
+    let app = demo_app().await;
+    let driver = Chromedriver::start();
+    let c = driver.browser().await;
+    // Signed in in the browser first (its link is the first email to this address), then the
+    // application sent and accepted.
+    open(&c, &app, "/sign-in").await;
+    sign_in_here(&c, &app, "payer.browser@example.org").await;
+    let id = crate::applications::apply_and_send(&app, "payer.browser@example.org").await;
+    let now = time::OffsetDateTime::now_utc();
+    app.store
+        .decide(
+            &id,
+            &crate::cohort::accept(summer_school::domain::offer::payment_deadline(now, 14)),
+            &summer_school::domain::audit::Actor::Cli,
+            now,
+        )
+        .await
+        .unwrap();
+
+    let page = format!("/applications/{id}");
+    open(&c, &app, &page).await;
+    wait_for_text(&c, "Accepted: pay to confirm your place").await;
+    press(&c, "Pay €3,100 now").await;
+    wait_for_path(&c, "the checkout", |p| {
+        p.starts_with("/checkout/simulated/")
+    })
+    .await;
+    wait_for_text(&c, "Demonstration checkout").await;
+    wait_for_text(&c, "€3,100").await;
+    press(&c, "Pay").await;
+    wait_for_path(&c, "the page the checkout returns to", |p| {
+        p.starts_with(&format!("/applications/{id}/payments/"))
+    })
+    .await;
+    wait_for_text(&c, "Your payment has been received").await;
+    click(&c, Locator::LinkText("Back to your application")).await;
+    wait_for_path(&c, "the application", |p| p == page).await;
+    wait_for_text(&c, "Enrolled").await;
+    c.close().await.unwrap();
+    app.stop().await;
+}
