@@ -1089,6 +1089,7 @@ async fn webhooks(
             text: "text".into(),
             html: "<p>html</p>".into(),
             scrub_after_send: false,
+            attachments: Vec::new(),
         };
         store
             .submit_application(&a.applicant_id, &draft, &received, now)

@@ -186,3 +186,118 @@ mod tests {
         );
     }
 }
+
+/// A calendar invitation (RFC 5545) for a whole-day event from `first` to `last` (both included), as
+/// one `.ics` file: the two weeks of a school, with its places. Text is escaped and lines are folded
+/// at 75 octets, as the format asks.
+pub fn ics_event(
+    uid: &str,
+    stamp: OffsetDateTime,
+    first: Date,
+    last: Date,
+    summary: &str,
+    location: &str,
+    description: &str,
+) -> String {
+    let day = |d: Date| format!("{:04}{:02}{:02}", d.year(), u8::from(d.month()), d.day());
+    let utc = stamp.to_offset(UtcOffset::UTC);
+    let stamp = format!(
+        "{}T{:02}{:02}{:02}Z",
+        day(utc.date()),
+        utc.hour(),
+        utc.minute(),
+        utc.second()
+    );
+    // DTEND of a whole-day event is the day after the last one.
+    let end = last.next_day().unwrap_or(last);
+    let lines = [
+        "BEGIN:VCALENDAR".to_owned(),
+        "VERSION:2.0".to_owned(),
+        "PRODID:-//Universite Paris Cite//summer-school//EN".to_owned(),
+        "CALSCALE:GREGORIAN".to_owned(),
+        "METHOD:PUBLISH".to_owned(),
+        "BEGIN:VEVENT".to_owned(),
+        format!("UID:{}", ics_text(uid)),
+        format!("DTSTAMP:{stamp}"),
+        format!("DTSTART;VALUE=DATE:{}", day(first)),
+        format!("DTEND;VALUE=DATE:{}", day(end)),
+        format!("SUMMARY:{}", ics_text(summary)),
+        format!("LOCATION:{}", ics_text(location)),
+        format!("DESCRIPTION:{}", ics_text(description)),
+        "TRANSP:OPAQUE".to_owned(),
+        "END:VEVENT".to_owned(),
+        "END:VCALENDAR".to_owned(),
+    ];
+    let mut out = String::new();
+    for line in lines {
+        out.push_str(&fold(&line));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// TEXT escaping of RFC 5545 §3.3.11.
+fn ics_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Folds a content line at 75 octets, never inside a character.
+fn fold(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + line.len() / 70 * 3);
+    let mut width = 0;
+    for c in line.chars() {
+        let n = c.len_utf8();
+        if width + n > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += n;
+    }
+    out
+}
+
+#[cfg(test)]
+mod ics_tests {
+    use super::*;
+    use time::macros::{date, datetime};
+
+    #[test]
+    fn a_school_is_one_whole_day_event_with_escaped_folded_text() {
+        let ics = ics_event(
+            "app-1@summer-school",
+            datetime!(2026-03-01 10:00:05 +01:00),
+            date!(2026 - 07 - 06),
+            date!(2026 - 07 - 17),
+            "Hands-on Training in Clinical Medicine and Emergencies, Université Paris Cité; summer school",
+            "Hôpital Européen Georges-Pompidou, Paris",
+            "Line one\nline two",
+        );
+        assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+        assert!(ics.contains("DTSTART;VALUE=DATE:20260706\r\n"));
+        assert!(
+            ics.contains("DTEND;VALUE=DATE:20260718\r\n"),
+            "the day after the last"
+        );
+        assert!(ics.contains("DTSTAMP:20260301T090005Z\r\n"));
+        assert!(ics.contains("Georges-Pompidou\\, Paris"));
+        assert!(ics.contains("Line one\\nline two"));
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(unfolded.contains("Emergencies\\, Université Paris Cité\\; summer school"));
+        for line in ics.split("\r\n") {
+            assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
+        }
+        assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    }
+}

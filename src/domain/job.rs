@@ -18,6 +18,17 @@ pub struct OutgoingEmail {
     /// The body holds a secret (a sign-in link): once delivered, only the subject is kept.
     #[serde(default)]
     pub scrub_after_send: bool,
+    /// Files sent with it (a calendar invitation).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A text file attached to an email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub text: String,
 }
 
 impl OutgoingEmail {
@@ -28,6 +39,7 @@ impl OutgoingEmail {
             text: gone.clone(),
             html: gone,
             scrub_after_send: false,
+            attachments: Vec::new(),
             ..self.clone()
         }
     }

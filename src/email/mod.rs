@@ -117,6 +117,24 @@ pub fn build_message(
                 .header(ContentType::TEXT_HTML)
                 .body(email.html.clone()),
         );
+    // With attachments: the text and HTML alternatives first, then each file.
+    let body = if email.attachments.is_empty() {
+        body
+    } else {
+        let mut mixed = MultiPart::builder()
+            .kind(MultiPartKind::Mixed)
+            .boundary(format!("summer-school-mixed-{boundary_seed:016x}"))
+            .multipart(body);
+        for a in &email.attachments {
+            let content_type = ContentType::parse(&a.content_type)
+                .map_err(|e| MailError::Build(format!("attachment type: {e}")))?;
+            mixed = mixed.singlepart(
+                lettre::message::Attachment::new(a.file_name.clone())
+                    .body(a.text.clone(), content_type),
+            );
+        }
+        mixed
+    };
     Message::builder()
         .from(from.clone())
         .to(to)

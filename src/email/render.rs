@@ -6,7 +6,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 
 use crate::domain::calendar::format_paris_datetime;
 use crate::domain::email::EmailAddress;
-use crate::domain::job::{NoticeKind, OutgoingEmail};
+use crate::domain::job::{Attachment, NoticeKind, OutgoingEmail};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
 use crate::domain::status::OrganizerRole;
@@ -63,6 +63,7 @@ fn compose(
     .expect("email html template renders");
     OutgoingEmail {
         scrub_after_send: false,
+        attachments: Vec::new(),
         to: to.clone(),
         to_name,
         locale: tr.locale(),
@@ -297,14 +298,35 @@ pub fn notice(
             )
         }
     };
-    Ok(compose(
+    let mut email = compose(
         tr,
         &to,
         ctx.given_names.clone(),
         subject,
         &paragraphs,
         Some(link),
-    ))
+    );
+    // The enrolled have their school in their calendar.
+    if kind == NoticeKind::Enrolled {
+        email.attachments.push(Attachment {
+            file_name: "summer-school.ics".to_owned(),
+            content_type: "text/calendar; charset=utf-8; method=PUBLISH".to_owned(),
+            text: crate::domain::calendar::ics_event(
+                &format!("{}@summer-school", ctx.application_id),
+                time::OffsetDateTime::now_utc(),
+                ctx.starts_on,
+                ctx.ends_on,
+                &program,
+                &ctx.places.join(" · "),
+                &tr.t1(
+                    "notice-enrolled-calendar",
+                    "contact",
+                    ctx.contact_email.clone(),
+                ),
+            ),
+        });
+    }
+    Ok(email)
 }
 
 /// An invitation to become an organizer, with its single-use link. Its body is removed from the outbox
@@ -372,6 +394,9 @@ mod tests {
                 waitlist_position: Some(4),
                 reject_reason: Some(RejectReason::Language),
             },
+            starts_on: time::macros::date!(2026 - 07 - 06),
+            ends_on: time::macros::date!(2026 - 07 - 17),
+            places: vec!["Campus Saint-Germain-des-Prés".into()],
         }
     }
 

@@ -88,6 +88,10 @@ pub struct NoticeContext {
     pub contact_email: String,
     pub status: ApplicationStatus,
     pub standing: Standing,
+    /// The school's first and last days, and its places, for the calendar invitation.
+    pub starts_on: time::Date,
+    pub ends_on: time::Date,
+    pub places: Vec<String>,
 }
 
 /// Seats of one program.
@@ -972,8 +976,10 @@ macro_rules! cohort_store_impl {
                 application_id: &str,
             ) -> Result<$crate::store::cohort::NoticeContext, $crate::store::StoreError> {
                 let mut conn = self.pool.acquire().await?;
-                let row: Option<(String, String, Option<String>, String, String, String, String)> = sqlx::query_as(
-                    "select ap.email, ap.locale, f.given_names, p.title_en, p.title_fr, p.contact_email, a.status
+                #[allow(clippy::type_complexity)]
+                let row: Option<(String, String, Option<String>, String, String, String, String, time::Date, time::Date, String)> = sqlx::query_as(
+                    "select ap.email, ap.locale, f.given_names, p.title_en, p.title_fr, p.contact_email, a.status,
+                            p.starts_on, p.ends_on, p.program_id
                      from application a
                      join applicant ap on ap.applicant_id = a.applicant_id
                      join program p on p.program_id = a.program_id
@@ -983,9 +989,15 @@ macro_rules! cohort_store_impl {
                 .bind(application_id)
                 .fetch_optional(&mut *conn)
                 .await?;
-                let Some((email, locale, given_names, title_en, title_fr, contact_email, status)) = row else {
+                let Some((email, locale, given_names, title_en, title_fr, contact_email, status, starts_on, ends_on, program_id)) = row else {
                     return Err($crate::store::StoreError::NotFound);
                 };
+                let places: Vec<String> = sqlx::query_scalar(
+                    "select name from program_place where program_id = $1 order by position",
+                )
+                .bind(&program_id)
+                .fetch_all(&mut *conn)
+                .await?;
                 let standing = Self::standing_of(&mut *conn, application_id).await?;
                 Ok($crate::store::cohort::NoticeContext {
                     application_id: application_id.to_owned(),
@@ -999,6 +1011,9 @@ macro_rules! cohort_store_impl {
                         .parse()
                         .map_err(|e| $crate::store::StoreError::Corrupt(format!("application.status: {e}")))?,
                     standing,
+                    starts_on,
+                    ends_on,
+                    places,
                 })
             }
 

@@ -69,6 +69,7 @@ fn received(n: usize) -> OutgoingEmail {
         text: "text".into(),
         html: "<p>html</p>".into(),
         scrub_after_send: false,
+        attachments: Vec::new(),
     }
 }
 

@@ -27,6 +27,7 @@ fn email_to(address: &str, n: usize) -> OutgoingEmail {
         text: format!("Bonjour, message {n}."),
         html: format!("<p>Bonjour, message {n}.</p>"),
         scrub_after_send: false,
+        attachments: Vec::new(),
     }
 }
 

@@ -120,6 +120,13 @@ async fn an_accepted_applicant_pays_at_the_simulated_checkout_and_is_enrolled_on
         "{}",
         confirmation.text_body()
     );
+    // With the school in a calendar invitation.
+    assert!(
+        confirmation.raw.contains("summer-school.ics"),
+        "{}",
+        confirmation.raw
+    );
+    assert!(confirmation.raw.contains("text/calendar"));
 
     // Nobody else sees the checkout or the payment.
     let payment = checkout

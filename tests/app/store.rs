@@ -44,6 +44,7 @@ fn mail(n: usize) -> JobPayload {
         text: "text".into(),
         html: "<p>html</p>".into(),
         scrub_after_send: false,
+        attachments: Vec::new(),
     })
 }
 

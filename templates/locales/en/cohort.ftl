@@ -8,6 +8,7 @@ notice-offer-decline = If you cannot come, please decline the offer on your appl
 notice-enrolled-subject = You are enrolled: { $program }
 notice-enrolled-body = Your place in { $program } is confirmed.
 notice-enrolled-waiver = Your fee has been waived ({ $reason }): there is nothing to pay.
+notice-enrolled-calendar = Your summer school. Questions: { $contact }
 notice-enrolled-paid = We have received your payment of { $amount } (reference { $reference }). Thank you.
 notice-waitlisted-subject = On the waitlist: { $program }
 notice-waitlisted-body = Every place in { $program } is taken for now. You are number { $position } on the waitlist.

@@ -8,6 +8,7 @@ notice-offer-decline = Si vous ne pouvez pas venir, merci de décliner l'offre d
 notice-enrolled-subject = Vous êtes inscrit(e) : { $program }
 notice-enrolled-body = Votre place dans le programme { $program } est confirmée.
 notice-enrolled-waiver = Vos frais ont été pris en charge ({ $reason }) : vous n'avez rien à payer.
+notice-enrolled-calendar = Votre école d'été. Questions : { $contact }
 notice-enrolled-paid = Nous avons bien reçu votre paiement de { $amount } (référence { $reference }). Merci.
 notice-waitlisted-subject = Sur liste d'attente : { $program }
 notice-waitlisted-body = Toutes les places du programme { $program } sont prises pour le moment. Vous êtes numéro { $position } sur la liste d'attente.
