@@ -191,6 +191,11 @@ async fn simulated_page(
     Path(payment): Path<String>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
+    // Only while the simulated provider is the configured one: with Stripe in production, an old
+    // simulated attempt cannot be "paid" with a button.
+    if state.payments.name() != simulated::NAME {
+        return Err(AppError::NotFound);
+    }
     let view = state
         .store
         .payment(&applicant.applicant_id, &payment)
@@ -242,6 +247,11 @@ async fn simulated_outcome(
     Form(f): Form<OutcomeForm>,
 ) -> Result<Response, AppError> {
     auth::check_csrf(&state, &headers, &f.csrf)?;
+    // Only while the simulated provider is the configured one: with Stripe in production, an old
+    // simulated attempt cannot be "paid" with a button.
+    if state.payments.name() != simulated::NAME {
+        return Err(AppError::NotFound);
+    }
     let view = state
         .store
         .payment(&applicant.applicant_id, &payment)

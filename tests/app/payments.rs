@@ -500,6 +500,35 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
         Some("Bearer sk_test_stand_in")
     );
 
+    // With Stripe configured, the simulated checkout does not exist, not even for a simulated attempt
+    // left from before (one is made here through the store).
+    let applicant = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "application.submitted")
+        .and_then(|e| e.actor.strip_prefix("applicant:").map(str::to_owned))
+        .unwrap();
+    let old = app
+        .store
+        .start_payment(&applicant, &id, "simulated", now)
+        .await
+        .unwrap();
+    app.store
+        .attach_checkout(
+            &old.payment_id,
+            "sim_old",
+            "/x",
+            now + time::Duration::hours(1),
+            now,
+        )
+        .await
+        .unwrap();
+    let simulated = format!("/checkout/simulated/{}", old.payment_id);
+    assert_eq!(app.get(&simulated).await.status().as_u16(), 404);
+
     // The customer pays; Stripe's webhook says so, signed. Delivered five times at once.
     let session = stand_in.pay("cs_test_0001");
     let body = stripe_event("evt_paid_1", "checkout.session.completed", session.clone());
