@@ -881,43 +881,10 @@ async fn seats(
     base: &str,
     backend: &str,
 ) -> bool {
-    use summer_school::domain::audit::Actor;
-    use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
-    use summer_school::domain::demo::demo_edition;
     use summer_school::domain::status::ReviewMode;
     let claims: usize = env_or("BENCH_CLAIMS", 200);
     let capacity: u32 = env_or("BENCH_SEATS", 60);
-    let now = OffsetDateTime::now_utc();
-    let mut spec = demo_edition(
-        &parse_catalog(SHIPPED_CATALOG).expect("catalog"),
-        now.date(),
-    );
-    let hands_on = spec
-        .programs
-        .iter_mut()
-        .find(|p| p.slug.as_str() == "hands-on-clinical-emergencies")
-        .expect("the Hands-on school");
-    hands_on.review_mode = ReviewMode::FirstCome;
-    hands_on.capacity = capacity;
-    store
-        .load_edition(&spec, &Actor::Cli, now)
-        .await
-        .expect("first-come program");
-    let program = store
-        .programs()
-        .await
-        .expect("programs")
-        .into_iter()
-        .find(|p| p.edition_is_demo && p.slug == "hands-on-clinical-emergencies")
-        .expect("the demo Hands-on school");
-    let target = (
-        program.program_id.clone(),
-        program
-            .questions
-            .iter()
-            .map(|q| q.key.clone())
-            .collect::<Vec<_>>(),
-    );
+    let (program, target) = demo_hands_on(store.as_ref(), ReviewMode::FirstCome, capacity).await;
     let mut people = Vec::with_capacity(claims);
     for n in 0..claims {
         people.push(seed_one(store.as_ref(), state, &target, 1_000_000 + n).await);
@@ -1026,23 +993,16 @@ async fn seats(
 
 const WEBHOOK_SECRET: &str = "whsec_bench_secret";
 
-/// Stripe's webhook under load: every order's payment event delivered several times at once, then its
-/// expiry, signed as Stripe signs them. Returns whether every order was enrolled exactly once.
-async fn webhooks(
-    store: &Arc<dyn summer_school::store::Store>,
-    state: &summer_school::http::AppState,
-    base: &str,
-    backend: &str,
-) -> bool {
+/// Reloads the demo edition with the Hands-on school in `mode` with `capacity` places; returns the
+/// program, and its id with its questions' keys (what seeding needs).
+async fn demo_hands_on(
+    store: &dyn summer_school::store::Store,
+    mode: summer_school::domain::status::ReviewMode,
+    capacity: u32,
+) -> (summer_school::store::ProgramRecord, (String, Vec<String>)) {
     use summer_school::domain::audit::Actor;
     use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
     use summer_school::domain::demo::demo_edition;
-    use summer_school::domain::offer::{Adjustment, payment_deadline};
-    use summer_school::payments::signature;
-    use summer_school::store::cohort::DecisionKind;
-    let orders: usize = env_or("BENCH_ORDERS", 1000);
-    let duplicates: usize = env_or("BENCH_DUPLICATES", 3).max(1);
-    let concurrency: usize = env_or("BENCH_CONCURRENCY", 16);
     let now = OffsetDateTime::now_utc();
     let mut spec = demo_edition(
         &parse_catalog(SHIPPED_CATALOG).expect("catalog"),
@@ -1053,11 +1013,12 @@ async fn webhooks(
         .iter_mut()
         .find(|p| p.slug.as_str() == "hands-on-clinical-emergencies")
         .expect("the Hands-on school");
-    hands_on.capacity = u32::try_from(orders + 10).unwrap_or(u32::MAX);
+    hands_on.review_mode = mode;
+    hands_on.capacity = capacity;
     store
         .load_edition(&spec, &Actor::Cli, now)
         .await
-        .expect("catalog");
+        .expect("the adjusted demo edition");
     let program = store
         .programs()
         .await
@@ -1067,12 +1028,30 @@ async fn webhooks(
         .expect("the demo Hands-on school");
     let target = (
         program.program_id.clone(),
-        program
-            .questions
-            .iter()
-            .map(|q| q.key.clone())
-            .collect::<Vec<_>>(),
+        program.questions.iter().map(|q| q.key.clone()).collect(),
     );
+    (program, target)
+}
+
+/// Stripe's webhook under load: every order's payment event delivered several times at once, then its
+/// expiry, signed as Stripe signs them. Returns whether every order was enrolled exactly once.
+async fn webhooks(
+    store: &Arc<dyn summer_school::store::Store>,
+    state: &summer_school::http::AppState,
+    base: &str,
+    backend: &str,
+) -> bool {
+    use summer_school::domain::audit::Actor;
+    use summer_school::domain::offer::{Adjustment, payment_deadline};
+    use summer_school::domain::status::ReviewMode;
+    use summer_school::payments::signature;
+    use summer_school::store::cohort::DecisionKind;
+    let orders: usize = env_or("BENCH_ORDERS", 1000);
+    let duplicates: usize = env_or("BENCH_DUPLICATES", 3).max(1);
+    let concurrency: usize = env_or("BENCH_CONCURRENCY", 16);
+    let now = OffsetDateTime::now_utc();
+    let capacity = u32::try_from(orders + 10).unwrap_or(u32::MAX);
+    let (_, target) = demo_hands_on(store.as_ref(), ReviewMode::Review, capacity).await;
     let seeding = Instant::now();
     let mut people = Vec::with_capacity(orders);
     for n in 0..orders {

@@ -331,21 +331,28 @@ macro_rules! payment_store_impl {
                 now: time::OffsetDateTime,
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::store::types::Timestamp;
-                let done = sqlx::query(
+                let now = Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let opened: Option<(String, String)> = sqlx::query_as(
                     "update payment set status = 'pending', provider_reference = $2, checkout_url = $3,
                                         expires_at = $4, updated_at = $5
-                     where payment_id = $1 and status = 'created'",
+                     where payment_id = $1 and status = 'created'
+                     returning provider, (select o.application_id from fee_order o where o.order_id = payment.order_id)",
                 )
                 .bind(payment_id)
                 .bind(session)
                 .bind(url)
                 .bind(Timestamp::new(expires_at))
-                .bind(Timestamp::new(now))
-                .execute(self.write_pool())
+                .bind(now)
+                .fetch_optional(&mut *tx)
                 .await?;
-                if done.rows_affected() == 0 {
+                let Some((provider, application_id)) = opened else {
                     return Err($crate::store::StoreError::Refused("not_created".into()));
-                }
+                };
+                Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "payment.checkout_opened",
+                    ("application", &application_id),
+                    &format!("{provider} {session}, open until {}", Timestamp::new(expires_at).fixed_text()), now).await?;
+                tx.commit().await?;
                 Ok(())
             }
 
@@ -452,6 +459,9 @@ macro_rules! payment_store_impl {
                     PaymentEventKind::Completed { paid: false } => {
                         if payment_status == "created" || payment_status == "pending" {
                             set_payment("pending").execute(&mut *tx).await?;
+                            Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "payment.awaiting",
+                                ("application", application_id),
+                                &format!("{}: checkout finished, the payment confirms later", event.provider), now).await?;
                             EventOutcome::Pending
                         } else {
                             EventOutcome::Unchanged
@@ -461,6 +471,9 @@ macro_rules! payment_store_impl {
                         if payment_status == "created" || payment_status == "pending" {
                             let status = if event.kind == PaymentEventKind::Expired { "cancelled" } else { "failed" };
                             set_payment(status).execute(&mut *tx).await?;
+                            Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, &format!("payment.{status}"),
+                                ("application", application_id),
+                                &format!("{}: {}", event.provider, event.kind.as_str()), now).await?;
                             EventOutcome::Closed
                         } else {
                             EventOutcome::Unchanged

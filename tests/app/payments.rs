@@ -28,15 +28,23 @@ fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_owned()
 }
 
+/// An applicant who sent their application through the pages and was offered a place at the
+/// catalog price; returns the application id, the moment of the offer and its deadline.
+async fn offered(app: &TestApp, email: &str) -> (String, OffsetDateTime, OffsetDateTime) {
+    let id = apply_and_send(app, email).await;
+    let now = OffsetDateTime::now_utc();
+    let deadline = payment_deadline(now, 14);
+    app.store
+        .decide(&id, &accept(deadline), &Actor::Cli, now)
+        .await
+        .unwrap();
+    (id, now, deadline)
+}
+
 #[tokio::test]
 async fn an_accepted_applicant_pays_at_the_simulated_checkout_and_is_enrolled_once() {
     let app = demo_app().await;
-    let id = apply_and_send(&app, "payer@example.org").await;
-    let now = OffsetDateTime::now_utc();
-    app.store
-        .decide(&id, &accept(payment_deadline(now, 14)), &Actor::Cli, now)
-        .await
-        .unwrap();
+    let (id, _, _) = offered(&app, "payer@example.org").await;
 
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     assert!(page.contains("Pay €3,100 now"), "{page}");
@@ -315,8 +323,54 @@ async fn each_event_is_applied_once_whatever_order_and_how_often_it_arrives() {
             s.apply_payment_event(&settled, now).await.unwrap(),
             EventOutcome::Enrolled { .. }
         ));
+        // Each step of the attempt is in the application's audit trail.
+        let trail = audit_trail(s.as_ref(), &b).await;
+        let steps: Vec<&str> = trail
+            .iter()
+            .map(String::as_str)
+            .filter(|a| a.starts_with("payment.") || *a == "order.paid")
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                "payment.started",
+                "payment.checkout_opened",
+                "payment.awaiting",
+                "order.paid"
+            ]
+        );
+
+        // A session that expires unpaid closes its attempt, audited; the offer still stands.
+        let (c, order, cents) = accepted_with_checkout(s.as_ref(), 3, "cs_gone").await;
+        let gone = event(
+            "evt_c1",
+            "cs_gone",
+            &order,
+            cents,
+            PaymentEventKind::Expired,
+        );
+        assert_eq!(
+            s.apply_payment_event(&gone, now).await.unwrap(),
+            EventOutcome::Closed
+        );
+        assert!(
+            audit_trail(s.as_ref(), &c)
+                .await
+                .contains(&"payment.cancelled".to_owned())
+        );
+        assert_eq!(status_of(s.as_ref(), &c).await, ApplicationStatus::Accepted);
     })
     .await;
+}
+
+async fn audit_trail(store: &dyn Store, a: &Applicant) -> Vec<String> {
+    store
+        .audit_events("application", &a.application_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
 }
 
 #[tokio::test]
@@ -435,13 +489,7 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
         env: stripe_env(&base),
     })
     .await;
-    let id = apply_and_send(&app, "stripe.payer@example.org").await;
-    let now = OffsetDateTime::now_utc();
-    let deadline = payment_deadline(now, 14);
-    app.store
-        .decide(&id, &accept(deadline), &Actor::Cli, now)
-        .await
-        .unwrap();
+    let (id, now, deadline) = offered(&app, "stripe.payer@example.org").await;
     let order = app
         .store
         .standing(&id)
@@ -628,12 +676,7 @@ async fn reconciliation_reports_a_missed_webhook_and_a_session_we_never_opened()
         env: stripe_env(&base),
     })
     .await;
-    let id = apply_and_send(&app, "reconciled@example.org").await;
-    let now = OffsetDateTime::now_utc();
-    app.store
-        .decide(&id, &accept(payment_deadline(now, 14)), &Actor::Cli, now)
-        .await
-        .unwrap();
+    let (id, _, _) = offered(&app, "reconciled@example.org").await;
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     let r = app
         .post_form(

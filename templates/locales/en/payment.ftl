@@ -23,3 +23,7 @@ timeline-payment-started = Payment started
 timeline-order-paid = Payment received
 timeline-application-enrolled = Enrolled
 timeline-order-flagged = Payment under review by the finance office
+timeline-payment-checkout-opened = Payment page opened
+timeline-payment-awaiting = Payment waiting for your bank's confirmation
+timeline-payment-failed = Payment failed
+timeline-payment-cancelled = Payment not completed

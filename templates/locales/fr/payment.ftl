@@ -23,3 +23,7 @@ timeline-payment-started = Paiement commencé
 timeline-order-paid = Paiement reçu
 timeline-application-enrolled = Inscription confirmée
 timeline-order-flagged = Paiement examiné par le service financier
+timeline-payment-checkout-opened = Page de paiement ouverte
+timeline-payment-awaiting = Paiement en attente de la confirmation de votre banque
+timeline-payment-failed = Paiement échoué
+timeline-payment-cancelled = Paiement non terminé
