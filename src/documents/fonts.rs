@@ -103,7 +103,7 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// Whether both name faces (regular and bold) draw `c`.
-fn name_font_draws(c: char) -> bool {
+pub fn name_font_draws(c: char) -> bool {
     drawable_ranges()
         .binary_search_by(|&(start, end)| {
             if end < c {

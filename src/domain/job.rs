@@ -23,12 +23,52 @@ pub struct OutgoingEmail {
     pub attachments: Vec<Attachment>,
 }
 
-/// A text file attached to an email.
+/// A file attached to an email: text (a calendar invitation) or bytes kept as base64 (a receipt).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attachment {
     pub file_name: String,
     pub content_type: String,
-    pub text: String,
+    #[serde(flatten)]
+    pub body: AttachmentBody,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AttachmentBody {
+    Text { text: String },
+    Binary { base64: String },
+}
+
+impl Attachment {
+    pub fn text(file_name: &str, content_type: &str, text: String) -> Attachment {
+        Attachment {
+            file_name: file_name.to_owned(),
+            content_type: content_type.to_owned(),
+            body: AttachmentBody::Text { text },
+        }
+    }
+
+    pub fn binary(file_name: &str, content_type: &str, bytes: &[u8]) -> Attachment {
+        use base64::Engine as _;
+        Attachment {
+            file_name: file_name.to_owned(),
+            content_type: content_type.to_owned(),
+            body: AttachmentBody::Binary {
+                base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+            },
+        }
+    }
+
+    /// The file's bytes; `None` when stored base64 does not decode (a corrupted job).
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        use base64::Engine as _;
+        match &self.body {
+            AttachmentBody::Text { text } => Some(text.clone().into_bytes()),
+            AttachmentBody::Binary { base64 } => base64::engine::general_purpose::STANDARD
+                .decode(base64)
+                .ok(),
+        }
+    }
 }
 
 impl OutgoingEmail {

@@ -18,5 +18,6 @@ pub mod locale;
 pub mod money;
 pub mod offer;
 pub mod payment;
+pub mod receipt;
 pub mod status;
 pub mod totp;

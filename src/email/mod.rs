@@ -128,9 +128,11 @@ pub fn build_message(
         for a in &email.attachments {
             let content_type = ContentType::parse(&a.content_type)
                 .map_err(|e| MailError::Build(format!("attachment type: {e}")))?;
+            let bytes = a.bytes().ok_or_else(|| {
+                MailError::Build(format!("attachment {}: bad base64", a.file_name))
+            })?;
             mixed = mixed.singlepart(
-                lettre::message::Attachment::new(a.file_name.clone())
-                    .body(a.text.clone(), content_type),
+                lettre::message::Attachment::new(a.file_name.clone()).body(bytes, content_type),
             );
         }
         mixed

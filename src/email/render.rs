@@ -308,10 +308,10 @@ pub fn notice(
     );
     // The enrolled have their school in their calendar.
     if kind == NoticeKind::Enrolled {
-        email.attachments.push(Attachment {
-            file_name: "summer-school.ics".to_owned(),
-            content_type: "text/calendar; charset=utf-8; method=PUBLISH".to_owned(),
-            text: crate::domain::calendar::ics_event(
+        email.attachments.push(Attachment::text(
+            "summer-school.ics",
+            "text/calendar; charset=utf-8; method=PUBLISH",
+            crate::domain::calendar::ics_event(
                 &format!("{}@summer-school", ctx.application_id),
                 time::OffsetDateTime::now_utc(),
                 ctx.starts_on,
@@ -324,7 +324,7 @@ pub fn notice(
                     ctx.contact_email.clone(),
                 ),
             ),
-        });
+        ));
     }
     Ok(email)
 }
@@ -397,6 +397,7 @@ mod tests {
             starts_on: time::macros::date!(2026 - 07 - 06),
             ends_on: time::macros::date!(2026 - 07 - 17),
             places: vec!["Campus Saint-Germain-des-Prés".into()],
+            receipt: None,
         }
     }
 

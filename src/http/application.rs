@@ -58,6 +58,7 @@ pub fn router() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(40 * 1024 * 1024)),
         )
         .route("/applications/{id}/documents/{document}", get(download))
+        .route("/applications/{id}/receipts/{file}", get(download_receipt))
         .route(
             "/applications/{id}/step/{step}",
             get(step_page).post(save_step),
@@ -1514,6 +1515,7 @@ async fn view(
         .await?;
     let timeline = state.store.timeline(&applicant.applicant_id, &id).await?;
     let standing = state.store.standing(&id).await?;
+    let receipts = state.store.receipts(&id).await?;
     let csrf = auth::issue_csrf(&state, &headers);
     let program = record.program_title.get(locale);
     let status = record.status;
@@ -1606,6 +1608,7 @@ async fn view(
                         "order.paid",
                         "application.enrolled",
                         "order.flagged",
+                        "receipt.issued",
                     ];
                     if known.contains(&action.as_str()) {
                         tr.t(&format!("timeline-{}", action.replace('.', "-")))
@@ -1669,12 +1672,56 @@ async fn view(
                 )
             })
             .collect(),
+        receipts: receipts
+            .iter()
+            .map(|r| {
+                let kind = match r.kind {
+                    crate::domain::receipt::ReceiptKind::Receipt => "receipt-title",
+                    crate::domain::receipt::ReceiptKind::CreditNote => "credit-note-title",
+                };
+                (
+                    format!("/applications/{id}/receipts/{}", r.file_name()),
+                    format!(
+                        "{} {} ({})",
+                        tr.t(kind),
+                        r.number,
+                        crate::domain::money::Money::eur(r.total_cents)
+                            .map(|m| m.display(locale))
+                            .unwrap_or_default()
+                    ),
+                )
+            })
+            .collect(),
         timeline,
         can_withdraw: status.can_withdraw(),
         withdraw_action: format!("/applications/{id}/withdraw"),
         csrf: csrf.token,
     };
     html(template, StatusCode::OK, csrf.set_cookie)
+}
+
+/// A receipt or credit note of the applicant's own application, printed again from its record.
+async fn download_receipt(
+    State(state): State<AppState>,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    // NotFound unless the application is the applicant's.
+    state
+        .store
+        .application(&applicant.applicant_id, &id)
+        .await?;
+    let receipt = state
+        .store
+        .receipts(&id)
+        .await?
+        .into_iter()
+        .find(|r| r.file_name() == file)
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::http::pdf_response(
+        &receipt.file_name(),
+        crate::documents::receipt::render(&receipt),
+    ))
 }
 
 async fn withdraw(

@@ -170,3 +170,37 @@ async fn error_pages(State(state): State<AppState>, req: Request, next: Next) ->
         None => response,
     }
 }
+
+/// A generated PDF, offered as a download named `file_name` (an ASCII name we made: a number), and
+/// never cached by a shared cache (it holds personal data).
+pub(crate) fn pdf_response(file_name: &str, bytes: Vec<u8>) -> Response {
+    let safe: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{safe}\""))
+                    .unwrap_or(HeaderValue::from_static("attachment")),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}

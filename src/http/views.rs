@@ -355,6 +355,8 @@ pub struct ApplicationTemplate {
     pub pay: Option<(String, String)>,
     pub continue_href: Option<String>,
     pub documents: Vec<(String, String, String)>,
+    /// Receipts and credit notes: link, label.
+    pub receipts: Vec<(String, String)>,
     pub timeline: Vec<(String, String)>,
     pub can_withdraw: bool,
     pub withdraw_action: String,

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use tokio::sync::{Notify, watch};
 
 use crate::config::JobSettings;
-use crate::domain::job::JobPayload;
+use crate::domain::job::{Attachment, JobPayload, NoticeKind};
 use crate::email::{self, MailError, Mailer, render};
 use crate::store::{ClaimedJob, Store, StoreError};
 
@@ -322,8 +322,19 @@ impl Worker {
                     self.public_url.trim_end_matches('/'),
                     notice.application_id
                 );
-                let email = render::notice(&context, notice.kind, &link)
+                let mut email = render::notice(&context, notice.kind, &link)
                     .map_err(|e| JobError::Permanent(e.to_string()))?;
+                // The confirmation of enrollment carries the receipt, printed from its frozen record.
+                if notice.kind == NoticeKind::Enrolled
+                    && let Some(receipt) = &context.receipt
+                {
+                    let pdf = crate::documents::receipt::render(receipt);
+                    email.attachments.push(Attachment::binary(
+                        &receipt.file_name(),
+                        "application/pdf",
+                        &pdf,
+                    ));
+                }
                 Ok(Performed::FollowUp {
                     job: JobPayload::SendEmail(email),
                     application_id: Some(notice.application_id),

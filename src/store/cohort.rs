@@ -92,6 +92,8 @@ pub struct NoticeContext {
     pub starts_on: time::Date,
     pub ends_on: time::Date,
     pub places: Vec<String>,
+    /// The latest receipt, attached to the confirmation of enrollment.
+    pub receipt: Option<crate::domain::receipt::ReceiptRecord>,
 }
 
 /// Seats of one program.
@@ -999,7 +1001,19 @@ macro_rules! cohort_store_impl {
                 .fetch_all(&mut *conn)
                 .await?;
                 let standing = Self::standing_of(&mut *conn, application_id).await?;
+                let receipt: Option<String> = sqlx::query_scalar(
+                    "select record from receipt where application_id = $1 and kind = 'receipt'
+                     order by issued_at desc limit 1",
+                )
+                .bind(application_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let receipt = receipt
+                    .map(|r| serde_json::from_str(&r))
+                    .transpose()
+                    .map_err(|e| $crate::store::StoreError::Corrupt(format!("receipt.record: {e}")))?;
                 Ok($crate::store::cohort::NoticeContext {
+                    receipt,
                     application_id: application_id.to_owned(),
                     email,
                     locale: $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default(),

@@ -53,6 +53,13 @@ pub trait PaymentStore: Send + Sync {
         since: OffsetDateTime,
     ) -> Result<Vec<crate::domain::payment::RecordedAttempt>, StoreError>;
 
+    /// The receipts and credit notes of an application, oldest first. The caller checks that the
+    /// viewer may see the application.
+    async fn receipts(
+        &self,
+        application_id: &str,
+    ) -> Result<Vec<crate::domain::receipt::ReceiptRecord>, StoreError>;
+
     /// One attempt, for its applicant only (NotFound for anyone else).
     async fn payment(
         &self,
@@ -195,11 +202,204 @@ join application a on a.application_id = o.application_id
 where y.provider = $1
   and (y.provider_reference = $2 or ($2 is null and y.provider_intent = $3))";
 
+/// What a receipt shows, read in the transaction that confirms the payment ($1: the payment).
+#[derive(sqlx::FromRow)]
+pub(super) struct ReceiptSourceRow {
+    pub order_id: String,
+    pub application_id: String,
+    pub email: String,
+    pub locale: String,
+    pub given_names: Option<String>,
+    pub family_name: Option<String>,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub address_postcode: Option<String>,
+    pub address_city: Option<String>,
+    pub address_country: Option<String>,
+    pub title_en: String,
+    pub title_fr: String,
+    pub starts_on: time::Date,
+    pub ends_on: time::Date,
+    pub tier_en: Option<String>,
+    pub tier_fr: Option<String>,
+    pub list_cents: Option<i64>,
+    pub total_cents: i64,
+    pub currency: String,
+    pub waiver_reason: Option<String>,
+    pub discount_code: Option<String>,
+    pub discount_cents: Option<i64>,
+    pub price_explanation: String,
+    pub payment_reference: String,
+    pub organization: String,
+    pub contact_email: String,
+    pub website: Option<String>,
+    pub provider: String,
+    pub provider_reference: Option<String>,
+}
+
+pub(super) const RECEIPT_SOURCE_SQL: &str = "
+select o.order_id, o.application_id, ap.email, ap.locale, f.given_names, f.family_name,
+       f.address_line1, f.address_line2, f.address_postcode, f.address_city, f.address_country,
+       p.title_en, p.title_fr, p.starts_on, p.ends_on, t.label_en as tier_en, t.label_fr as tier_fr,
+       o.list_cents, o.total_cents, o.currency, o.waiver_reason, o.discount_code, o.discount_cents,
+       o.price_explanation, o.payment_reference,
+       org.name as organization, org.contact_email, org.website,
+       y.provider, coalesce(y.provider_intent, y.provider_reference) as provider_reference
+from payment y
+join fee_order o on o.order_id = y.order_id
+join application a on a.application_id = o.application_id
+join applicant ap on ap.applicant_id = a.applicant_id
+join program p on p.program_id = a.program_id
+join edition e on e.edition_id = p.edition_id
+join organization org on org.organization_id = e.organization_id
+left join application_form f on f.application_id = a.application_id
+left join fee_tier t on t.program_id = p.program_id and t.code = o.fee_tier_code
+where y.payment_id = $1";
+
+impl ReceiptSourceRow {
+    /// The frozen record of the receipt numbered `number`, for money received at `paid_at`.
+    pub(super) fn into_record(
+        self,
+        number: String,
+        paid_at: time::OffsetDateTime,
+    ) -> Result<crate::domain::receipt::ReceiptRecord, StoreError> {
+        use crate::domain::receipt::{Issuer, Payer, ReceiptKind, ReceiptRecord, statement_lines};
+        let locale = Locale::from_tag(&self.locale).unwrap_or_default();
+        let pick = |en: String, fr: String| if locale == Locale::Fr { fr } else { en };
+        let name = [self.given_names.as_deref(), self.family_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let city = [
+            self.address_postcode.as_deref(),
+            self.address_city.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+        let country = self
+            .address_country
+            .as_deref()
+            .and_then(crate::domain::countries::by_code)
+            .map(|c| c.name(locale).to_owned());
+        let address = [self.address_line1, self.address_line2, Some(city), country]
+            .into_iter()
+            .flatten()
+            .map(|l| l.trim().to_owned())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let currency = crate::domain::money::Currency::parse(&self.currency)
+            .map_err(|e| StoreError::Corrupt(format!("fee_order.currency: {e}")))?;
+        let discount = self.discount_code.as_deref().zip(self.discount_cents);
+        Ok(ReceiptRecord {
+            kind: ReceiptKind::Receipt,
+            issued_at: paid_at,
+            locale,
+            issuer: Issuer {
+                name: self.organization,
+                contact_email: self.contact_email,
+                website: self.website,
+            },
+            payer: Payer {
+                name: if name.is_empty() {
+                    self.email.clone()
+                } else {
+                    name
+                },
+                email: self.email,
+                address,
+            },
+            program_title: pick(self.title_en, self.title_fr),
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            tier_label: self.tier_en.zip(self.tier_fr).map(|(en, fr)| pick(en, fr)),
+            lines: statement_lines(
+                self.list_cents,
+                self.total_cents,
+                discount,
+                self.waiver_reason.as_deref(),
+            ),
+            total_cents: self.total_cents,
+            currency,
+            explanation: self.price_explanation,
+            provider: self.provider,
+            provider_reference: self.provider_reference,
+            order_reference: self.payment_reference,
+            paid_at,
+            corrects: None,
+            reason: None,
+            number,
+        })
+    }
+}
+
 /// Implements [`PaymentStore`] for a store type with `pool`, `begin_write()` and the helpers of
 /// `shared_store_impl!` and `cohort_store_impl!`.
 macro_rules! payment_store_impl {
     ($store:ty, $db:ty) => {
         impl $store {
+            /// Takes the next number of `kind`'s series for the year of `now` (Paris): the counter
+            /// moves in the caller's transaction, so numbers have no gaps and never repeat.
+            async fn next_receipt_number(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                kind: $crate::domain::receipt::ReceiptKind,
+                now: time::OffsetDateTime,
+            ) -> Result<String, $crate::store::StoreError> {
+                let year = $crate::domain::calendar::to_paris(now).year();
+                let n: i64 = sqlx::query_scalar(
+                    "insert into receipt_counter (series, year, last_number) values ($1, $2, 1)
+                     on conflict (series, year) do update set last_number = receipt_counter.last_number + 1
+                     returning last_number",
+                )
+                .bind(kind.series())
+                .bind(year)
+                .fetch_one(&mut **tx)
+                .await?;
+                Ok($crate::domain::receipt::format_number(kind, year, n))
+            }
+
+            /// Issues the receipt of a confirmed payment, in the transaction that confirms it.
+            async fn issue_receipt_in_tx(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                payment_id: &str,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<String, $crate::store::StoreError> {
+                let source: $crate::store::payments::ReceiptSourceRow =
+                    sqlx::query_as($crate::store::payments::RECEIPT_SOURCE_SQL)
+                        .bind(payment_id)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                let number = Self::next_receipt_number(tx, $crate::domain::receipt::ReceiptKind::Receipt, now.0).await?;
+                let (order_id, application_id) = (source.order_id.clone(), source.application_id.clone());
+                let record = source.into_record(number.clone(), now.0)?;
+                let json = serde_json::to_string(&record)
+                    .map_err(|e| $crate::store::StoreError::Corrupt(format!("receipt record: {e}")))?;
+                sqlx::query(
+                    "insert into receipt (number, kind, order_id, application_id, payment_id, total_cents, currency,
+                                          issued_at, record)
+                     values ($1, 'receipt', $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(&number)
+                .bind(&order_id)
+                .bind(&application_id)
+                .bind(payment_id)
+                .bind(record.total_cents)
+                .bind(record.currency.code())
+                .bind(now)
+                .bind(json)
+                .execute(&mut **tx)
+                .await?;
+                Self::insert_audit(tx, None, &$crate::domain::audit::Actor::System, "receipt.issued",
+                    ("application", &application_id), &number, now).await?;
+                Ok(number)
+            }
+
             /// Marks an order for finance and says why in the audit trail.
             async fn flag_order_in_tx(
                 tx: &mut sqlx::Transaction<'static, $db>,
@@ -448,6 +648,7 @@ macro_rules! payment_store_impl {
                                     &format!("{}: {} cents", event.provider, attempt.amount_cents), now).await?;
                                 Self::insert_audit(&mut tx, None, &actor, "application.enrolled", ("application", application_id),
                                     "accepted → enrolled", now).await?;
+                                Self::issue_receipt_in_tx(&mut tx, &attempt.payment_id, now).await?;
                                 Self::insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Enrolled, now).await?;
                                 EventOutcome::Enrolled { application_id: application_id.to_owned() }
                             } else {
@@ -522,6 +723,22 @@ macro_rules! payment_store_impl {
                         }
                     })
                     .collect())
+            }
+
+            async fn receipts(
+                &self,
+                application_id: &str,
+            ) -> Result<Vec<$crate::domain::receipt::ReceiptRecord>, $crate::store::StoreError> {
+                let rows: Vec<String> = sqlx::query_scalar(
+                    "select record from receipt where application_id = $1 order by issued_at, number",
+                )
+                .bind(application_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|r| serde_json::from_str(r)
+                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("receipt.record: {e}"))))
+                    .collect()
             }
 
             async fn payment(

@@ -168,6 +168,24 @@ impl ReceivedMail {
         }
     }
 
+    /// The decoded bytes of the attached file `file_name`, if there is one.
+    pub fn attachment(&self, file_name: &str) -> Option<Vec<u8>> {
+        let raw = self.raw.replace("\r\n", "\n");
+        let at = raw.find(&format!("filename=\"{file_name}\""))?;
+        // The part's headers start after the boundary line before the file name.
+        let start = raw[..at].rfind("\n--").map_or(0, |i| i + 1);
+        let part = &raw[start..];
+        let (headers, body) = part.split_once("\n\n")?;
+        let body = body.split("\n--").next().unwrap_or(body);
+        Some(if headers.contains("Content-Transfer-Encoding: base64") {
+            decode_base64(&body.replace('\n', ""))
+        } else if headers.contains("Content-Transfer-Encoding: quoted-printable") {
+            decode_quoted_printable(body).into_bytes()
+        } else {
+            body.as_bytes().to_vec()
+        })
+    }
+
     /// The first link to this site in the text part.
     pub fn link(&self, base: &str) -> String {
         let body = self.text_body();
@@ -602,4 +620,28 @@ impl Browser {
         let r = self.post(&path, &[("csrf", &csrf_of(&html))]).await;
         assert_eq!(r.status().as_u16(), 303);
     }
+}
+
+/// The text of a PDF as `pdftotext -layout` reads it (poppler-utils), and whether `qpdf --check`
+/// finds the file sound.
+pub async fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = tokio::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .await
+        .expect("pdftotext (poppler-utils) runs");
+    assert!(out.status.success(), "pdftotext: {out:?}");
+    let check = tokio::process::Command::new("qpdf")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .await
+        .expect("qpdf runs");
+    assert!(check.status.success(), "qpdf --check: {check:?}");
+    String::from_utf8(out.stdout).unwrap()
 }

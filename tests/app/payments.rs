@@ -135,6 +135,37 @@ async fn an_accepted_applicant_pays_at_the_simulated_checkout_and_is_enrolled_on
         confirmation.raw
     );
     assert!(confirmation.raw.contains("text/calendar"));
+    // And the receipt, numbered, saying what was paid, to whom, for what.
+    let number = format!("R-{}-00001", OffsetDateTime::now_utc().year());
+    let receipt = confirmation
+        .attachment(&format!("{number}.pdf"))
+        .unwrap_or_else(|| panic!("a receipt attached: {}", confirmation.raw));
+    let text = crate::harness::pdf_text(&receipt).await;
+    for expected in [
+        "RECEIPT".to_owned(),
+        format!("No. {number}"),
+        "Hands-on Training in Clinical Medicine".to_owned(),
+        "Total paid".to_owned(),
+        "€3,100.00".to_owned(),
+        "Demonstration payment".to_owned(),
+        "payer@example.org".to_owned(),
+    ] {
+        assert!(text.contains(expected.as_str()), "{expected} in {text}");
+    }
+    // The applicant can download it again from the application.
+    let (status, page) = app.page(&format!("/applications/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(page.contains(&number), "{page}");
+    let r = app
+        .get(&format!("/applications/{id}/receipts/{number}.pdf"))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        r.bytes().await.unwrap().as_ref(),
+        receipt.as_slice(),
+        "the same document"
+    );
 
     // Nobody else sees the checkout or the payment.
     let payment = checkout
@@ -142,6 +173,13 @@ async fn an_accepted_applicant_pays_at_the_simulated_checkout_and_is_enrolled_on
         .to_owned();
     app.sign_in("intruder@example.org").await;
     assert_eq!(app.get(&checkout).await.status().as_u16(), 404);
+    assert_eq!(
+        app.get(&format!("/applications/{id}/receipts/{number}.pdf"))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
     assert_eq!(
         app.get(&format!("/applications/{id}/payments/{payment}"))
             .await
@@ -657,14 +695,28 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
 
     app.dispatch_pending_jobs().await;
     let mails = app.smtp.wait_for(3, Duration::from_secs(10)).await;
-    let confirmations = mails
+    let confirmations: Vec<_> = mails
         .iter()
         .filter(|m| {
             m.header("Subject")
                 .is_some_and(|s| s.starts_with("You are enrolled"))
         })
-        .count();
-    assert_eq!(confirmations, 1);
+        .collect();
+    assert_eq!(confirmations.len(), 1);
+    // With the calendar invitation and the receipt of the card payment.
+    let confirmation = confirmations[0];
+    let ics = confirmation
+        .attachment("summer-school.ics")
+        .expect("an .ics");
+    let ics = String::from_utf8(ics).unwrap();
+    assert!(ics.contains("BEGIN:VEVENT"), "{ics}");
+    let number = format!("R-{}-00001", OffsetDateTime::now_utc().year());
+    let receipt = confirmation
+        .attachment(&format!("{number}.pdf"))
+        .expect("a receipt");
+    let text = crate::harness::pdf_text(&receipt).await;
+    assert!(text.contains("Card payment (Stripe)"), "{text}");
+    assert!(text.contains(&format!("No. {number}")), "{text}");
     app.stop().await;
 }
 
@@ -750,4 +802,77 @@ async fn reconciliation_reports_a_missed_webhook_and_a_session_we_never_opened()
     );
     assert_eq!(app.worker.reconcile().await.unwrap(), 1);
     app.stop().await;
+}
+
+#[tokio::test]
+async fn receipts_are_numbered_without_gaps_when_payments_arrive_together() {
+    each_backend(async |s: Arc<dyn Store>| {
+        // The first-come program: sending the application makes the offer.
+        let (first_come, _) = load_cohort_catalog(s.as_ref()).await;
+        let now = OffsetDateTime::now_utc();
+        let mut paid = Vec::new();
+        for n in 0..12 {
+            let a = complete_draft(s.as_ref(), &first_come, 100 + n).await;
+            submit(s.as_ref(), &a, ReviewMode::FirstCome, 100 + n)
+                .await
+                .unwrap();
+            let start = s
+                .start_payment(&a.applicant_id, &a.application_id, "simulated", now)
+                .await
+                .unwrap();
+            let session = format!("cs_gapless_{n}");
+            s.attach_checkout(
+                &start.payment_id,
+                &session,
+                "/checkout",
+                now + time::Duration::hours(1),
+                now,
+            )
+            .await
+            .unwrap();
+            let confirm = event(
+                &format!("evt_{n}"),
+                &session,
+                &start.order_id,
+                start.amount_cents,
+                PaymentEventKind::Completed { paid: true },
+            );
+            paid.push((a, confirm));
+        }
+        // Every payment confirmed at once, each delivered twice.
+        let mut tasks = tokio::task::JoinSet::new();
+        for (_, e) in paid.iter().chain(paid.iter()) {
+            let (s, e) = (s.clone(), e.clone());
+            tasks.spawn(async move {
+                s.apply_payment_event(&e, OffsetDateTime::now_utc())
+                    .await
+                    .unwrap()
+            });
+        }
+        let enrolled = tasks
+            .join_all()
+            .await
+            .into_iter()
+            .filter(|o| matches!(o, EventOutcome::Enrolled { .. }))
+            .count();
+        assert_eq!(enrolled, 12);
+        let year = OffsetDateTime::now_utc().year();
+        let mut numbers = Vec::new();
+        for (a, _) in &paid {
+            let receipts = s.receipts(&a.application_id).await.unwrap();
+            assert_eq!(receipts.len(), 1, "one receipt per payment");
+            assert!(receipts[0].total_cents > 0);
+            assert_eq!(receipts[0].total_cents, paid_cents(&receipts[0]));
+            numbers.push(receipts[0].number.clone());
+        }
+        numbers.sort();
+        let expected: Vec<String> = (1..=12).map(|n| format!("R-{year}-{n:05}")).collect();
+        assert_eq!(numbers, expected, "1 to 12, no gap, no repeat");
+    })
+    .await;
+}
+
+/// What a receipt's lines add up to.
+fn paid_cents(r: &summer_school::domain::receipt::ReceiptRecord) -> i64 {
+    r.lines.iter().map(|l| l.cents).sum()
 }

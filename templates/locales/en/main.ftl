@@ -248,3 +248,4 @@ email-received-next = The organizers review every application after the deadline
 field-requested_fee_tier = Which fee do you ask for?
 field-requested_fee_tier-hint = A reduced fee needs a proof (a student card, a partner university's letter…), which you upload with your documents. The organizers confirm the fee when they make you an offer.
 field-fee_proof-hint = The document that shows you can have the fee you asked for.
+application-receipts = Receipts

@@ -27,3 +27,4 @@ timeline-payment-checkout-opened = Payment page opened
 timeline-payment-awaiting = Payment waiting for your bank's confirmation
 timeline-payment-failed = Payment failed
 timeline-payment-cancelled = Payment not completed
+timeline-receipt-issued = Receipt issued

@@ -248,3 +248,4 @@ email-received-next = Les organisateurs examinent toutes les candidatures après
 field-requested_fee_tier = Quel tarif demandez-vous ?
 field-requested_fee_tier-hint = Un tarif réduit demande un justificatif (carte d'étudiant, lettre d'une université partenaire…), à déposer avec vos documents. Les organisateurs confirment le tarif en vous faisant une offre.
 field-fee_proof-hint = Le document qui montre que vous pouvez bénéficier du tarif demandé.
+application-receipts = Reçus

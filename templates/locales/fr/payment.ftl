@@ -27,3 +27,4 @@ timeline-payment-checkout-opened = Page de paiement ouverte
 timeline-payment-awaiting = Paiement en attente de la confirmation de votre banque
 timeline-payment-failed = Paiement échoué
 timeline-payment-cancelled = Paiement non terminé
+timeline-receipt-issued = Reçu émis

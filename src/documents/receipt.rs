@@ -1,0 +1,337 @@
+//! The receipt and credit note PDF, printed from a frozen [`ReceiptRecord`] in the record's language.
+//! No I/O: the same record gives the same bytes.
+
+use fluent_templates::fluent_bundle::FluentValue;
+
+use super::pdf::{self, Face, Meta, PAGE_WIDTH, Page};
+use crate::domain::calendar::{format_date, format_date_range, to_paris};
+use crate::domain::locale::Locale;
+use crate::domain::receipt::{LineItem, ReceiptKind, ReceiptRecord};
+use crate::i18n::Tr;
+
+const LEFT: f32 = 20.0;
+const RIGHT: f32 = PAGE_WIDTH - 20.0;
+
+/// The PDF of a receipt or credit note.
+pub fn render(r: &ReceiptRecord) -> Vec<u8> {
+    let tr = Tr(r.locale);
+    let title = tr.t(match r.kind {
+        ReceiptKind::Receipt => "receipt-title",
+        ReceiptKind::CreditNote => "credit-note-title",
+    });
+    let mut page = Page::new();
+    let arg = |k: &str, name: &'static str, v: &str| tr.t1(k, name, v.to_owned());
+
+    // Issuer (left) and the document's title, number and date (right).
+    let mut y = 272.0;
+    page.text(Face::SerifBold, 13.0, LEFT, y, &r.issuer.name);
+    page.text_right(Face::SerifBold, 20.0, RIGHT, y, &title.to_uppercase());
+    y -= 6.0;
+    page.text(Face::Sans, 9.0, LEFT, y, &r.issuer.contact_email);
+    page.text_right(
+        Face::Sans,
+        10.0,
+        RIGHT,
+        y,
+        &arg("receipt-number", "number", &r.number),
+    );
+    y -= 5.0;
+    if let Some(site) = &r.issuer.website {
+        page.text(Face::Sans, 9.0, LEFT, y, site);
+    }
+    let issued = format_date(to_paris(r.issued_at).date(), r.locale);
+    page.text_right(
+        Face::Sans,
+        10.0,
+        RIGHT,
+        y,
+        &arg("receipt-issued-on", "date", &issued),
+    );
+    y -= 8.0;
+    page.rule(LEFT, RIGHT, y, 0.6, 0.6);
+
+    // Who paid, and for what.
+    y -= 10.0;
+    page.text(
+        Face::Sans,
+        8.5,
+        LEFT,
+        y,
+        &tr.t("receipt-billed-to").to_uppercase(),
+    );
+    page.text(
+        Face::Sans,
+        8.5,
+        110.0,
+        y,
+        &tr.t("receipt-program").to_uppercase(),
+    );
+    y -= 6.0;
+    let top = y;
+    page.text(Face::Serif, 12.0, LEFT, y, &r.payer.name);
+    y -= 5.5;
+    for line in r
+        .payer
+        .address
+        .iter()
+        .chain(std::iter::once(&r.payer.email))
+    {
+        page.text(Face::Sans, 9.5, LEFT, y, line);
+        y -= 4.8;
+    }
+    let mut y2 = page.paragraph(
+        Face::Serif,
+        11.0,
+        110.0,
+        top,
+        RIGHT - 110.0,
+        5.0,
+        &r.program_title,
+    );
+    page.text(
+        Face::Sans,
+        9.5,
+        110.0,
+        y2,
+        &format_date_range(r.starts_on, r.ends_on, r.locale),
+    );
+    y2 -= 4.8;
+    if let Some(tier) = &r.tier_label {
+        page.text(
+            Face::Sans,
+            9.5,
+            110.0,
+            y2,
+            &arg("receipt-tier", "tier", tier),
+        );
+        y2 -= 4.8;
+    }
+    y = y.min(y2) - 8.0;
+
+    // The statement.
+    page.text(
+        Face::Sans,
+        8.5,
+        LEFT,
+        y,
+        &tr.t("receipt-description").to_uppercase(),
+    );
+    page.text_right(
+        Face::Sans,
+        8.5,
+        RIGHT,
+        y,
+        &tr.t("receipt-amount").to_uppercase(),
+    );
+    y -= 2.5;
+    page.rule(LEFT, RIGHT, y, 0.4, 0.6);
+    y -= 6.0;
+    for line in &r.lines {
+        let label = match &line.item {
+            LineItem::Fee => tr.t("receipt-line-fee"),
+            LineItem::Discount { code } => arg("receipt-line-discount", "code", code),
+            LineItem::Waiver { reason: None } => tr.t("receipt-line-waiver"),
+            LineItem::Waiver {
+                reason: Some(reason),
+            } => arg("receipt-line-waiver-reason", "reason", reason),
+            LineItem::Refund => tr.t("receipt-line-refund"),
+        };
+        let lines = pdf::wrap(Face::Sans, 10.0, 120.0, &label);
+        page.text_right(Face::Sans, 10.0, RIGHT, y, &amount(line.cents, r));
+        for l in lines {
+            page.text(Face::Sans, 10.0, LEFT, y, &l);
+            y -= 5.0;
+        }
+        y -= 1.0;
+    }
+    page.rule(LEFT, RIGHT, y + 2.0, 0.4, 0.6);
+    y -= 4.0;
+    let total_label = tr.t(match r.kind {
+        ReceiptKind::Receipt => "receipt-total-paid",
+        ReceiptKind::CreditNote => "credit-note-total",
+    });
+    page.text(Face::SerifBold, 12.0, LEFT, y, &total_label);
+    page.text_right(Face::SerifBold, 12.0, RIGHT, y, &amount(r.total_cents, r));
+    y -= 12.0;
+
+    // The payment.
+    page.text(
+        Face::Sans,
+        8.5,
+        LEFT,
+        y,
+        &tr.t("receipt-payment").to_uppercase(),
+    );
+    y -= 5.5;
+    let method = match r.provider.as_str() {
+        "stripe" => tr.t("receipt-method-stripe"),
+        "simulated" => tr.t("receipt-method-simulated"),
+        other => other.to_owned(),
+    };
+    let paid_on = format_date(to_paris(r.paid_at).date(), r.locale);
+    let when = match r.kind {
+        ReceiptKind::Receipt => arg("receipt-paid-on", "date", &paid_on),
+        ReceiptKind::CreditNote => arg("credit-note-refunded-on", "date", &paid_on),
+    };
+    let mut facts = vec![method, when];
+    if let Some(reference) = &r.provider_reference {
+        facts.push(arg("receipt-provider-reference", "reference", reference));
+    }
+    facts.push(arg(
+        "receipt-order-reference",
+        "reference",
+        &r.order_reference,
+    ));
+    if let Some(number) = &r.corrects {
+        facts.push(arg("credit-note-corrects", "number", number));
+    }
+    if let Some(reason) = &r.reason {
+        facts.push(arg("credit-note-reason", "reason", reason));
+    }
+    for fact in facts {
+        y = page.paragraph(Face::Sans, 10.0, LEFT, y, RIGHT - LEFT, 4.8, &fact);
+    }
+    if r.kind == ReceiptKind::Receipt && !r.explanation.is_empty() {
+        y -= 6.0;
+        page.text(
+            Face::Sans,
+            8.5,
+            LEFT,
+            y,
+            &tr.t("receipt-how").to_uppercase(),
+        );
+        y -= 5.5;
+        page.paragraph(Face::Sans, 10.0, LEFT, y, RIGHT - LEFT, 4.8, &r.explanation);
+    }
+
+    // Footer.
+    let footer = match r.kind {
+        ReceiptKind::Receipt => tr.t_args(
+            "receipt-footer",
+            &[("issuer", FluentValue::from(r.issuer.name.clone()))],
+        ),
+        ReceiptKind::CreditNote => tr.t("credit-note-footer"),
+    };
+    page.rule(LEFT, RIGHT, 34.0, 0.4, 0.75);
+    let y = page.paragraph(Face::Sans, 8.0, LEFT, 29.0, RIGHT - LEFT, 3.8, &footer);
+    page.text(
+        Face::Sans,
+        8.0,
+        LEFT,
+        y,
+        &arg("receipt-contact", "email", &r.issuer.contact_email),
+    );
+
+    pdf::finish(
+        &Meta {
+            title: &format!("{title} {}", r.number),
+            author: &r.issuer.name,
+            subject: &r.program_title,
+            issued_at: r.issued_at,
+            key: &r.number,
+        },
+        vec![page],
+    )
+}
+
+/// An amount with its cents, signed: `€3,100.00`, `-€310.00`, `3 100,00 €`.
+fn amount(cents: i64, r: &ReceiptRecord) -> String {
+    let abs = cents.unsigned_abs();
+    let (whole, frac) = (abs / 100, abs % 100);
+    let digits = whole.to_string();
+    let sep = match r.locale {
+        Locale::En => ",",
+        Locale::Fr => "\u{202f}",
+    };
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push_str(sep);
+        }
+        grouped.push(ch);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    let symbol = match r.currency {
+        crate::domain::money::Currency::Eur => "€",
+    };
+    match r.locale {
+        Locale::En => format!("{sign}{symbol}{grouped}.{frac:02}"),
+        Locale::Fr => format!("{sign}{grouped},{frac:02}\u{a0}{symbol}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Currency;
+    use crate::domain::receipt::{Issuer, Payer, ReceiptLine, statement_lines};
+    use time::macros::{date, datetime};
+
+    pub(crate) fn record(locale: Locale) -> ReceiptRecord {
+        ReceiptRecord {
+            number: "R-2026-00007".into(),
+            kind: ReceiptKind::Receipt,
+            issued_at: datetime!(2026-04-02 09:30 UTC),
+            locale,
+            issuer: Issuer {
+                name: "Université Paris Cité — UFR de Médecine".into(),
+                contact_email: "summerschool.medicine@u-paris.fr".into(),
+                website: Some("https://u-paris.fr/summerschoolmedicine-2026".into()),
+            },
+            payer: Payer {
+                name: "Nguyễn Thị Minh Khai".into(),
+                email: "minh@example.org".into(),
+                address: vec!["12 Phố Huế".into(), "100000 Hà Nội".into(), "Vietnam".into()],
+            },
+            program_title: "Hands-on Training in Clinical Medicine and Emergencies".into(),
+            starts_on: date!(2026 - 07 - 06),
+            ends_on: date!(2026 - 07 - 17),
+            tier_label: Some("Standard".into()),
+            lines: statement_lines(Some(310_000), 250_000, Some(("PARTNER-2026", 31_000)), Some("hardship")),
+            total_cents: 250_000,
+            currency: Currency::Eur,
+            explanation: "Tuition fee €3,100, less PARTNER-2026 (€310), less a waiver of €290 (hardship): €2,500".into(),
+            provider: "stripe".into(),
+            provider_reference: Some("pi_3Abc".into()),
+            order_reference: "SS-ABCD-EFGH".into(),
+            paid_at: datetime!(2026-04-02 09:30 UTC),
+            corrects: None,
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn amounts_keep_their_cents_and_sign() {
+        let en = record(Locale::En);
+        assert_eq!(amount(310_000, &en), "€3,100.00");
+        assert_eq!(amount(-31_050, &en), "-€310.50");
+        let fr = record(Locale::Fr);
+        assert_eq!(amount(310_000, &fr), "3\u{202f}100,00\u{a0}€");
+    }
+
+    #[test]
+    fn the_same_record_gives_the_same_bytes() {
+        let r = record(Locale::En);
+        let a = render(&r);
+        assert_eq!(a, render(&r));
+        assert!(a.starts_with(b"%PDF-"));
+        let mut other = r.clone();
+        other.number = "R-2026-00008".into();
+        assert_ne!(a, render(&other));
+    }
+
+    #[test]
+    fn a_credit_note_renders_in_french() {
+        let mut r = record(Locale::Fr);
+        r.kind = ReceiptKind::CreditNote;
+        r.number = "A-2026-00001".into();
+        r.lines = vec![ReceiptLine {
+            item: LineItem::Refund,
+            cents: 250_000,
+        }];
+        r.corrects = Some("R-2026-00007".into());
+        r.reason = Some("Désistement avant le 1er juin".into());
+        let pdf = render(&r);
+        assert!(pdf.starts_with(b"%PDF-"));
+    }
+}
