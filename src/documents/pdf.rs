@@ -172,8 +172,7 @@ impl Page {
     /// the baseline below the last line.
     pub fn paragraph(
         &mut self,
-        face: Face,
-        size: f32,
+        (face, size): (Face, f32),
         x: f32,
         y: f32,
         width: f32,

@@ -80,8 +80,7 @@ pub fn render(r: &ReceiptRecord) -> Vec<u8> {
         y -= 4.8;
     }
     let mut y2 = page.paragraph(
-        Face::Serif,
-        11.0,
+        (Face::Serif, 11.0),
         110.0,
         top,
         RIGHT - 110.0,
@@ -189,7 +188,7 @@ pub fn render(r: &ReceiptRecord) -> Vec<u8> {
         facts.push(arg("credit-note-reason", "reason", reason));
     }
     for fact in facts {
-        y = page.paragraph(Face::Sans, 10.0, LEFT, y, RIGHT - LEFT, 4.8, &fact);
+        y = page.paragraph((Face::Sans, 10.0), LEFT, y, RIGHT - LEFT, 4.8, &fact);
     }
     if r.kind == ReceiptKind::Receipt && !r.explanation.is_empty() {
         y -= 6.0;
@@ -201,7 +200,14 @@ pub fn render(r: &ReceiptRecord) -> Vec<u8> {
             &tr.t("receipt-how").to_uppercase(),
         );
         y -= 5.5;
-        page.paragraph(Face::Sans, 10.0, LEFT, y, RIGHT - LEFT, 4.8, &r.explanation);
+        page.paragraph(
+            (Face::Sans, 10.0),
+            LEFT,
+            y,
+            RIGHT - LEFT,
+            4.8,
+            &r.explanation,
+        );
     }
 
     // Footer.
@@ -213,7 +219,7 @@ pub fn render(r: &ReceiptRecord) -> Vec<u8> {
         ReceiptKind::CreditNote => tr.t("credit-note-footer"),
     };
     page.rule(LEFT, RIGHT, 34.0, 0.4, 0.75);
-    let y = page.paragraph(Face::Sans, 8.0, LEFT, 29.0, RIGHT - LEFT, 3.8, &footer);
+    let y = page.paragraph((Face::Sans, 8.0), LEFT, 29.0, RIGHT - LEFT, 3.8, &footer);
     page.text(
         Face::Sans,
         8.0,
