@@ -24,10 +24,15 @@ pub enum Permission {
     Decide,
     /// Give an offer more time to be paid.
     ExtendDeadline,
+    /// Create and end discount codes (on the programs covered; codes for a whole edition need an
+    /// organization-wide role).
+    ManageDiscounts,
+    /// See the orders finance must look at and the reconciliation's findings, and refund.
+    Finance,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 9] = [
         Permission::ManageOrganizers,
         Permission::ViewProgram,
         Permission::ViewAllApplications,
@@ -35,6 +40,8 @@ impl Permission {
         Permission::AssignReviewers,
         Permission::Decide,
         Permission::ExtendDeadline,
+        Permission::ManageDiscounts,
+        Permission::Finance,
     ];
 
     /// The roles that hold this permission, on the programs they act on.
@@ -48,6 +55,8 @@ impl Permission {
             Permission::AssignReviewers => &[Admin, ProgramDirector],
             Permission::Decide => &[Admin, ProgramDirector],
             Permission::ExtendDeadline => &[Admin, ProgramDirector, Finance],
+            Permission::ManageDiscounts => &[Admin, ProgramDirector, Finance],
+            Permission::Finance => &[Admin, Finance],
         }
     }
 }

@@ -478,13 +478,7 @@ pub async fn save_step(
     let step = Step::parse(&step).ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc();
     let record = state.store.application(&a.applicant_id, &id).await?;
-    match pages::parse_all(
-        step,
-        &values,
-        now.date(),
-        &record.questions,
-        &record.fee_tiers,
-    ) {
+    match pages::parse_and_check(&state, step, &values, now, &record).await? {
         Ok((columns, answers)) => {
             let saved = match state
                 .store

@@ -274,6 +274,7 @@ pub(super) fn values_of(record: &ApplicationRecord) -> HashMap<String, String> {
     put("institution_country", &f.institution_country);
     put("english_level", &f.english_level);
     put("motivation", &f.motivation);
+    put("discount_code", &f.discount_code);
     if let Some(d) = f.birth_date {
         v.insert("birth_date-day".into(), d.day().to_string());
         v.insert("birth_date-month".into(), (d.month() as u8).to_string());
@@ -414,6 +415,44 @@ pub(super) fn parse_all(
     }
 }
 
+/// [`parse_all`], then the discount code (if the step carries one) checked against the program's
+/// codes as they stand now, so the applicant learns at once that a code is unknown or used up.
+pub(super) async fn parse_and_check(
+    state: &AppState,
+    step: Step,
+    v: &HashMap<String, String>,
+    now: OffsetDateTime,
+    record: &ApplicationRecord,
+) -> Result<Result<ParsedStep, Vec<Problem>>, AppError> {
+    let parsed = parse_all(step, v, now.date(), &record.questions, &record.fee_tiers);
+    let code = match &parsed {
+        Ok((columns, _)) => columns.iter().find_map(|(c, v)| match (c, v) {
+            (FormColumn::DiscountCode, FormValue::Text(Some(code))) => Some(code.clone()),
+            _ => None,
+        }),
+        Err(_) => None,
+    };
+    let Some(code) = code else {
+        return Ok(parsed);
+    };
+    let refusal = match state
+        .store
+        .discount_code_for(&record.program_id, &code)
+        .await?
+    {
+        None => Some(crate::domain::fees::CodeRefusal::Unknown),
+        Some(terms) => crate::domain::fees::check_code(&terms, &record.program_id, now).err(),
+    };
+    Ok(match refusal {
+        None => parsed,
+        Some(refusal) => Err(vec![Problem {
+            field: "discount_code",
+            key: refusal.key(),
+            count: None,
+        }]),
+    })
+}
+
 fn fields_for(
     step: Step,
     tr: Tr,
@@ -532,6 +571,7 @@ fn fields_for(
                     true,
                 ),
             ];
+            fields.push(text("discount_code", "text", "off", true));
             if tiers.len() > 1 {
                 let options = tiers
                     .iter()
@@ -702,6 +742,21 @@ pub(super) fn parse_step(
             take(
                 FormColumn::EnglishLevel,
                 EnglishLevel::parse(get("english_level")).map(|l| text(l.as_str().to_owned())),
+            );
+            // Optional; whether the program has such a code is checked with the store
+            // (see `parse_and_check`).
+            take(
+                FormColumn::DiscountCode,
+                match get("discount_code").trim() {
+                    "" => Ok(FormValue::Text(None)),
+                    typed => crate::domain::fees::normalize_code(typed)
+                        .map(&text)
+                        .map_err(|refusal| Problem {
+                            field: "discount_code",
+                            key: refusal.key(),
+                            count: None,
+                        }),
+                },
             );
         }
         Step::Motivation => {
@@ -875,7 +930,7 @@ async fn save_step(
         Err(redirect) => return Ok(redirect),
     };
     let now = OffsetDateTime::now_utc();
-    match parse_all(step, &raw, now.date(), &record.questions, &record.fee_tiers) {
+    match parse_and_check(&state, step, &raw, now, &record).await? {
         Ok((values, answers)) => {
             state
                 .store
@@ -1292,6 +1347,11 @@ pub(super) fn sections(tr: Tr, r: &ApplicationRecord) -> Vec<CheckSection> {
                     .unwrap_or_default();
                 (label("requested_fee_tier"), shown)
             }))
+            .chain(
+                f.discount_code
+                    .as_ref()
+                    .map(|c| (label("discount_code"), c.clone())),
+            )
             .collect(),
         },
         CheckSection {

@@ -310,7 +310,8 @@ pub(super) struct PreparedOffer {
 impl PreparedOffer {
     /// The tier an organizer named (`chosen`, taken as they say); otherwise the one the applicant
     /// asked for if they may have it, else the cheapest tier open to them (the fee rules of
-    /// `domain::fees`); priced with the adjustment, in the applicant's language.
+    /// `domain::fees`); priced with the discount code (already checked) and the adjustment, in the
+    /// applicant's language.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn new(
         tiers: &[TierRow],
@@ -318,6 +319,7 @@ impl PreparedOffer {
         requested: Option<&str>,
         who: &crate::domain::fees::Eligibility,
         adjustment: &Adjustment,
+        code: Option<(&str, crate::domain::fees::DiscountKind)>,
         locale: Locale,
         deadline: OffsetDateTime,
     ) -> Result<Self, StoreError> {
@@ -337,9 +339,15 @@ impl PreparedOffer {
             Locale::En => &tier.label_en,
             Locale::Fr => &tier.label_fr,
         };
-        let price =
-            crate::domain::offer::price(&tier.code, label, tier.amount_cents, adjustment, locale)
-                .map_err(|e| StoreError::Refused(format!("price: {e}")))?;
+        let price = crate::domain::offer::price_with_code(
+            &tier.code,
+            label,
+            tier.amount_cents,
+            code,
+            adjustment,
+            locale,
+        )
+        .map_err(|e| StoreError::Refused(format!("price: {e}")))?;
         Ok(PreparedOffer {
             order_id: super::new_id(),
             waived: price.total_cents == 0,
@@ -419,8 +427,9 @@ macro_rules! cohort_store_impl {
             ) -> Result<Option<$crate::store::cohort::DecisionOutcome>, $crate::store::StoreError> {
                 // The status is read under the program's lock, which every seat-moving change takes.
                 #[allow(clippy::type_complexity)]
-                let asked: Option<(Option<String>, String, String, Option<String>, Option<bool>, Option<$crate::store::types::Timestamp>)> = sqlx::query_as(
-                    "select f.requested_fee_tier, ap.locale, a.status, f.category, f.partner_university, a.submitted_at
+                let asked: Option<(Option<String>, String, String, Option<String>, Option<bool>, Option<$crate::store::types::Timestamp>, Option<String>)> = sqlx::query_as(
+                    "select f.requested_fee_tier, ap.locale, a.status, f.category, f.partner_university, a.submitted_at,
+                            f.discount_code
                      from application a
                      join applicant ap on ap.applicant_id = a.applicant_id
                      join application_form f on f.application_id = a.application_id
@@ -430,7 +439,7 @@ macro_rules! cohort_store_impl {
                 .bind(program_id)
                 .fetch_optional(&mut **tx)
                 .await?;
-                let Some((requested, locale, previous, category, partner, sent_at)) = asked else {
+                let Some((requested, locale, previous, category, partner, sent_at, discount_code)) = asked else {
                     return Err($crate::store::StoreError::NotFound);
                 };
                 if !from.contains(&previous.as_str()) {
@@ -453,15 +462,43 @@ macro_rules! cohort_store_impl {
                         .await?;
                 let locale = $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default();
                 let who = $crate::store::cohort::eligibility(category.as_deref(), partner, sent_at, now);
-                let offer = $crate::store::cohort::PreparedOffer::new(
-                    &tiers,
-                    tier_code,
-                    requested.as_deref(),
-                    &who,
-                    adjustment,
-                    locale,
-                    deadline,
-                )?;
+                // The applicant's discount code, if it still holds; its use is taken below, only if the
+                // price keeps it (a set price or a full waiver replaces it).
+                let code = match &discount_code {
+                    Some(c) => Self::discount_terms(&mut **tx, program_id, c)
+                        .await?
+                        .filter(|t| $crate::domain::fees::check_code(t, program_id, now.0).is_ok()),
+                    None => None,
+                };
+                let prepare = |code: Option<&$crate::domain::fees::DiscountTerms>| {
+                    $crate::store::cohort::PreparedOffer::new(
+                        &tiers,
+                        tier_code,
+                        requested.as_deref(),
+                        &who,
+                        adjustment,
+                        code.map(|t| (t.code.as_str(), t.kind)),
+                        locale,
+                        deadline,
+                    )
+                };
+                let mut offer = prepare(code.as_ref())?;
+                if let Some((code, _)) = &offer.price.discount {
+                    let took = sqlx::query(
+                        "update discount_code set uses = uses + 1
+                         where edition_id = (select edition_id from program where program_id = $1) and code = $2
+                           and (max_uses is null or uses < max_uses) and (expires_at is null or expires_at > $3)",
+                    )
+                    .bind(program_id)
+                    .bind(code)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                    if took.rows_affected() == 0 {
+                        // Used up by another offer since it was read: priced without it.
+                        offer = prepare(None)?;
+                    }
+                }
                 let moved = sqlx::query(
                     "update application set status = $2, decided_at = $3, updated_at = $3, reject_reason = null
                      where application_id = $1 and status = $4",
@@ -482,8 +519,8 @@ macro_rules! cohort_store_impl {
                 sqlx::query(
                     "insert into fee_order (order_id, application_id, status, total_cents, currency, price_explanation,
                                             payment_reference, deadline_at, fee_tier_code, list_cents, waiver_reason,
-                                            created_at, updated_at)
-                     values ($1, $2, $3, $4, 'EUR', $5, $6, $7, $8, $9, $10, $11, $11)",
+                                            created_at, updated_at, discount_code, discount_cents)
+                     values ($1, $2, $3, $4, 'EUR', $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)",
                 )
                 .bind(&offer.order_id)
                 .bind(application_id)
@@ -496,6 +533,8 @@ macro_rules! cohort_store_impl {
                 .bind(offer.price.list_cents)
                 .bind(&offer.price.waiver_reason)
                 .bind(now)
+                .bind(offer.price.discount.as_ref().map(|d| d.0.as_str()))
+                .bind(offer.price.discount.as_ref().map(|d| d.1))
                 .execute(&mut **tx)
                 .await?;
                 Self::insert_audit(tx, None, actor, "application.accepted", ("application", application_id), &offer.audit_detail(&previous), now).await?;
@@ -506,6 +545,26 @@ macro_rules! cohort_store_impl {
                 } else {
                     $crate::store::cohort::DecisionOutcome::Offered { order_id, total_cents: price.total_cents }
                 }))
+            }
+
+            /// An order that will never be paid gives its discount code's use back.
+            async fn give_back_code_in_tx(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                order_id: &str,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query(
+                    "update discount_code set uses = uses - 1
+                     where uses > 0 and (edition_id, code) in (
+                         select p.edition_id, o.discount_code
+                         from fee_order o
+                         join application a on a.application_id = o.application_id
+                         join program p on p.program_id = a.program_id
+                         where o.order_id = $1 and o.discount_code is not null)",
+                )
+                .bind(order_id)
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
             }
 
             async fn insert_notice(
@@ -631,14 +690,18 @@ macro_rules! cohort_store_impl {
                 };
                 Self::insert_audit(tx, None, &actor, "application.withdrawn", ("application", application_id), &detail, now).await?;
                 if holds_seat {
-                    sqlx::query(
+                    let cancelled: Option<String> = sqlx::query_scalar(
                         "update fee_order set status = 'cancelled', updated_at = $2
-                         where application_id = $1 and status = 'pending'",
+                         where application_id = $1 and status = 'pending'
+                         returning order_id",
                     )
                     .bind(application_id)
                     .bind(now)
-                    .execute(&mut **tx)
+                    .fetch_optional(&mut **tx)
                     .await?;
+                    if let Some(order_id) = cancelled {
+                        Self::give_back_code_in_tx(tx, &order_id).await?;
+                    }
                     Self::release_seat_in_tx(tx, &program_id, days, now).await?;
                 }
                 Ok(())
@@ -855,6 +918,7 @@ macro_rules! cohort_store_impl {
                             continue;
                         }
                         progressed = true;
+                        Self::give_back_code_in_tx(&mut tx, &order_id).await?;
                         sqlx::query(
                             "update application set status = 'expired', updated_at = $2
                              where application_id = $1 and status = 'accepted'",

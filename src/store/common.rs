@@ -430,7 +430,7 @@ macro_rules! applications_sql {
        f.residence_country, f.phone, f.address_line1, f.address_line2, f.address_city, f.address_postcode,
        f.address_country, f.category, f.study_year, f.institution, f.institution_country,
        f.partner_university, f.english_level, f.motivation, f.privacy_version, f.terms_version,
-       f.requested_fee_tier, "
+       f.requested_fee_tier, f.discount_code, "
     };
     (@from) => {
         "from application a

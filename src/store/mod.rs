@@ -7,6 +7,7 @@
 pub mod blobs;
 pub mod cohort;
 mod common;
+pub mod discounts;
 pub mod organizers;
 pub mod payments;
 pub mod postgres;
@@ -345,6 +346,7 @@ pub enum FormColumn {
     TermsVersion,
     ConsentedAt,
     RequestedFeeTier,
+    DiscountCode,
 }
 
 impl FormColumn {
@@ -373,6 +375,7 @@ impl FormColumn {
             FormColumn::TermsVersion => "terms_version",
             FormColumn::ConsentedAt => "consented_at",
             FormColumn::RequestedFeeTier => "requested_fee_tier",
+            FormColumn::DiscountCode => "discount_code",
         }
     }
 }
@@ -413,6 +416,8 @@ pub struct ApplicationForm {
     pub terms_version: Option<String>,
     /// The fee tier asked for, by code (only when the program has several).
     pub requested_fee_tier: Option<String>,
+    /// A discount code, normalized, checked when typed and again when the offer is made.
+    pub discount_code: Option<String>,
 }
 
 /// An uploaded document (its bytes are in the blob store under `blob_key`).
@@ -510,6 +515,7 @@ pub trait Store:
     + cohort::CohortStore
     + review::ReviewStore
     + payments::PaymentStore
+    + discounts::DiscountStore
     + Send
     + Sync
     + 'static

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use super::cohort::cohort_store_impl;
 use super::cohort::{NO_SEAT_DETAIL, PreparedOffer, TierRow, eligibility};
 use super::common::{ClaimRow, PartsCache, applications_sql, shared_store_impl};
+use super::discounts::discount_store_impl;
 use super::organizers::organizer_store_impl;
 use super::payments::payment_store_impl;
 use super::review::review_store_impl;
@@ -151,6 +152,10 @@ impl PgStore {
         received: &OutgoingEmail,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
+        // A discount code is checked and taken in a transaction: the general path.
+        if application.form.discount_code.is_some() {
+            return Ok(false);
+        }
         let application_id = application.application_id.as_str();
         let tiers: Vec<TierRow> = application.fee_tiers.iter().map(TierRow::from).collect();
         let deadline = payment_deadline(now.0, application.payment_deadline_days);
@@ -167,6 +172,7 @@ impl PgStore {
             application.form.requested_fee_tier.as_deref(),
             &who,
             &Adjustment::None,
+            None,
             application.applicant_locale,
             deadline,
         )?;
@@ -280,3 +286,4 @@ cohort_store_impl!(PgStore, Postgres);
 review_store_impl!(PgStore, Postgres);
 organizer_store_impl!(PgStore, Postgres);
 payment_store_impl!(PgStore, Postgres);
+discount_store_impl!(PgStore, Postgres);

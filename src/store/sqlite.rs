@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 
 use super::cohort::cohort_store_impl;
 use super::common::{ClaimRow, PartsCache, applications_sql, shared_store_impl};
+use super::discounts::discount_store_impl;
 use super::organizers::organizer_store_impl;
 use super::payments::payment_store_impl;
 use super::review::review_store_impl;
@@ -202,3 +203,4 @@ cohort_store_impl!(SqliteStore, Sqlite);
 review_store_impl!(SqliteStore, Sqlite);
 organizer_store_impl!(SqliteStore, Sqlite);
 payment_store_impl!(SqliteStore, Sqlite);
+discount_store_impl!(SqliteStore, Sqlite);

@@ -31,7 +31,7 @@ pub(crate) async fn start(app: &TestApp) -> String {
         .to_owned()
 }
 
-async fn post_step(
+pub(crate) async fn post_step(
     app: &TestApp,
     id: &str,
     step: &str,
@@ -572,7 +572,7 @@ async fn an_applicant_can_ask_for_a_reduced_fee_with_its_proof() {
 }
 
 /// Makes the demo Hands-on school first come, first served, with one seat.
-async fn one_seat_first_come(app: &TestApp) {
+pub(crate) async fn one_seat_first_come(app: &TestApp) {
     use summer_school::domain::audit::Actor;
     use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
     use summer_school::domain::demo::demo_edition;

@@ -9,6 +9,7 @@ mod applications;
 mod browser;
 mod cli;
 mod cohort;
+mod discounts;
 mod jobs;
 mod organizers;
 mod pages;

@@ -506,36 +506,56 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
             format!("/organizer/team/{assigned_id}/invitation"),
             vec![],
         ),
+        // Discount codes: admins, directors, finance (ending an unknown code: 404 for them).
+        ("GET", "/organizer/discount-codes".to_owned(), vec![]),
+        (
+            "POST",
+            "/organizer/discount-codes".to_owned(),
+            vec![("code", "x")],
+        ),
+        (
+            "POST",
+            "/organizer/discount-codes/demo/NO-SUCH-CODE/end".to_owned(),
+            vec![],
+        ),
     ];
-    // What each role gets (review routes, then every organizer's own pages, then the team's): A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
+    // What each role gets (review routes, then every organizer's own pages, the team's, the discount codes'): A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
     // N = 404, S = sent to sign in, U = 401 (the API). Columns follow `routes`.
     let matrix: Vec<(&str, &Visitor, &str)> = vec![
-        ("admin", &admin, concat!("AAAAAAAAAAAA", "AAA", "AAAAA")),
+        (
+            "admin",
+            &admin,
+            concat!("AAAAAAAAAAAA", "AAA", "AAAAA", "AAN"),
+        ),
         (
             "director",
             &director,
-            concat!("AAAAAAAAAAAA", "AAA", "DDDDD"),
+            concat!("AAAAAAAAAAAA", "AAA", "DDDDD", "AAN"),
         ),
         (
             "director of another program",
             &other_director,
-            concat!("NNNNNNNNNNNN", "AAA", "DDDDD"),
+            concat!("NNNNNNNNNNNN", "AAA", "DDDDD", "DDD"),
         ),
         (
             "assigned reviewer",
             &assigned,
-            concat!("AAAAADADDDAA", "AAA", "DDDDD"),
+            concat!("AAAAADADDDAA", "AAA", "DDDDD", "DDD"),
         ),
         (
             "unassigned reviewer",
             &unassigned,
-            concat!("ANNNNNNNNDAN", "AAA", "DDDDD"),
+            concat!("ANNNNNNNNDAN", "AAA", "DDDDD", "DDD"),
         ),
-        ("finance", &finance, concat!("AAADDDDDADAA", "AAA", "DDDDD")),
+        (
+            "finance",
+            &finance,
+            concat!("AAADDDDDADAA", "AAA", "DDDDD", "AAN"),
+        ),
         (
             "scolarite",
             &scolarite,
-            concat!("AAADDDDDDDAA", "AAA", "DDDDD"),
+            concat!("AAADDDDDDDAA", "AAA", "DDDDD", "DDD"),
         ),
     ];
     let anonymous = Visitor::new(&app);
@@ -545,12 +565,12 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
         (
             "anonymous",
             &anonymous,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSS"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS"),
         ),
         (
             "applicant",
             &applicant,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSS"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS"),
         ),
     ]) {
         assert_eq!(expected.len(), routes.len(), "{who}: one answer per route");

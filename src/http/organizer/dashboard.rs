@@ -29,6 +29,10 @@ pub fn nav(state: &AppState, headers: &HeaderMap, organizer: &Organizer) -> Nav 
         team: organizer
             .access
             .allows_somewhere(Permission::ManageOrganizers),
+        discounts: organizer
+            .access
+            .allows_somewhere(Permission::ManageDiscounts),
+        finance: organizer.access.allows_somewhere(Permission::Finance),
     }
 }
 

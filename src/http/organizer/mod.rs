@@ -10,6 +10,7 @@ pub mod account;
 pub mod api;
 pub mod auth;
 pub mod dashboard;
+pub mod discounts;
 pub mod invitations;
 pub mod review;
 pub mod team;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(auth::router())
         .merge(dashboard::router())
+        .merge(discounts::router())
         .merge(account::router())
         .merge(invitations::router())
         .merge(team::router())

@@ -30,6 +30,10 @@ pub struct Nav {
     pub csrf: String,
     /// The team page is in the menu (admins).
     pub team: bool,
+    /// The discount codes page (admins, directors, finance).
+    pub discounts: bool,
+    /// The finance page (admins, finance).
+    pub finance: bool,
 }
 
 #[derive(Template)]
@@ -262,4 +266,46 @@ pub struct ApplicationPage {
     pub can_extend: bool,
     pub action: String,
     pub csrf: String,
+}
+
+/// One discount code on the organizers' page.
+pub struct DiscountRowView {
+    pub code: String,
+    pub scope: String,
+    pub discount: String,
+    pub uses: String,
+    pub expires: String,
+    pub note: String,
+    /// The form that ends it, while it is open and the organizer may.
+    pub end_action: Option<String>,
+}
+
+/// The discount code form as typed, with its problems.
+#[derive(Default)]
+pub struct DiscountForm {
+    pub code: String,
+    pub code_error: Option<String>,
+    pub scope_options: Vec<OptionView>,
+    pub scope_error: Option<String>,
+    pub kind_options: Vec<OptionView>,
+    pub amount: String,
+    pub amount_error: Option<String>,
+    pub max_uses: String,
+    pub max_uses_error: Option<String>,
+    pub expires_on: String,
+    pub expires_on_error: Option<String>,
+    pub note: String,
+    pub note_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/discounts.html")]
+pub struct DiscountsPage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub rows: Vec<DiscountRowView>,
+    pub form: DiscountForm,
 }
