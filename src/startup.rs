@@ -140,9 +140,12 @@ pub fn worker(config: &Config, store: Arc<dyn Store>, wake: Arc<Notify>) -> anyh
                 s.api_base.as_deref(),
             )
             .map_err(|e| anyhow!("the Stripe client: {e}"))?;
-            worker.with_reconciler(Arc::new(stripe))
+            let stripe = Arc::new(stripe);
+            worker.with_reconciler(stripe.clone()).with_provider(stripe)
         }
-        crate::config::PaymentProvider::Simulated => worker,
+        crate::config::PaymentProvider::Simulated => {
+            worker.with_provider(Arc::new(crate::payments::simulated::Simulated))
+        }
     })
 }
 

@@ -267,7 +267,7 @@ fn amount(cents: i64, r: &ReceiptRecord) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::domain::money::Currency;
     use crate::domain::receipt::{Issuer, Payer, ReceiptLine, statement_lines};

@@ -95,6 +95,23 @@ pub enum JobPayload {
     /// language, into a `SendEmail` job that replaces it in one transaction, so a retry resends the same
     /// message.
     Notify(Notice),
+    /// Ask the payment provider to give money back. Queued with the refund (status `created`) in one
+    /// transaction; the provider's idempotency key is the refund's, so a retry refunds once.
+    StartRefund {
+        refund_id: String,
+    },
+    /// Tell the finance office that an order needs them (flagged payment), by email to `to`.
+    NotifyFinance(FinanceNotice),
+}
+
+/// An order finance must look at, for one recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinanceNotice {
+    pub application_id: String,
+    /// Why (`refund_due`, `mismatch`, `disputed`, `refunded`).
+    pub attention: String,
+    pub to: EmailAddress,
+    pub to_name: Option<String>,
 }
 
 /// A change an applicant is told about by email.
@@ -121,6 +138,8 @@ pub enum NoticeKind {
     DeadlineExtended,
     /// The fee was waived in full: the applicant is enrolled.
     Enrolled,
+    /// Money was given back: the credit note is attached.
+    Refunded,
 }
 
 impl JobPayload {
@@ -129,6 +148,8 @@ impl JobPayload {
         match self {
             JobPayload::SendEmail(_) => "send_email",
             JobPayload::Notify(_) => "notify",
+            JobPayload::StartRefund { .. } => "start_refund",
+            JobPayload::NotifyFinance(_) => "notify_finance",
         }
     }
 }

@@ -14,6 +14,9 @@ pub struct PaymentEvent {
     pub session: Option<String>,
     /// The provider's payment intent (Stripe), kept on the attempt when its session completes.
     pub intent: Option<String>,
+    /// For refund events: our refund's id, when the refund is one we started (Stripe: the refund's
+    /// `metadata.refund_id`). A refund without it was made elsewhere (the provider's dashboard).
+    pub refund: Option<String>,
     /// The order the session says it is for (Stripe: `client_reference_id`), checked against ours.
     pub order_id: Option<String>,
     /// What the provider says was charged, checked against the attempt before anything is enrolled.
@@ -74,6 +77,8 @@ pub enum EventOutcome {
     Pending,
     /// The attempt failed or expired; the offer still stands until its deadline.
     Closed,
+    /// A refund we started is done: its credit note is issued.
+    RefundCompleted { application_id: String },
     /// Money arrived that we cannot accept as it is (the order expired or was cancelled, or the
     /// amount, currency or order does not match): the order is flagged for finance, never enrolled.
     Flagged { attention: Attention },
@@ -140,6 +145,7 @@ mod tests {
             event_id: "evt_1".into(),
             session: Some("cs_1".into()),
             intent: None,
+            refund: None,
             order_id: order.map(Into::into),
             amount_cents: amount,
             currency: currency.map(Into::into),
@@ -293,6 +299,7 @@ pub fn reconcile(theirs: &[ProviderSession], ours: &[RecordedAttempt]) -> Vec<Di
             event_id: String::new(),
             session: Some(s.session.clone()),
             intent: None,
+            refund: None,
             order_id: s.order_id.clone(),
             amount_cents: s.amount_cents,
             currency: s.currency.clone(),

@@ -220,6 +220,23 @@ pub fn notice(
                 ],
             )
         }
+        NoticeKind::Refunded => {
+            let note = ctx
+                .credit_note
+                .as_ref()
+                .ok_or(NoticeError::NoOffer("refund"))?;
+            let a = args(&[
+                ("amount", amount(note.total_cents)),
+                ("number", note.number.clone()),
+            ]);
+            (
+                tr.t_args("notice-refunded-subject", &a),
+                vec![
+                    tr.t_args("notice-refunded-body", &a),
+                    tr.t_args("notice-refunded-when", &a),
+                ],
+            )
+        }
         NoticeKind::Enrolled => {
             let o = offer("enrolled")?;
             let a = args(&[
@@ -361,6 +378,52 @@ pub fn organizer_invitation(
     email
 }
 
+/// Tells a finance organizer that an order needs them. In both languages: the organization's team
+/// works in French and English, and the choice of a language is not kept per organizer.
+pub fn finance_notice(
+    notice: &crate::domain::job::FinanceNotice,
+    ctx: &crate::store::payments::FinanceContext,
+    link: &str,
+) -> OutgoingEmail {
+    let paragraphs_in = |tr: Tr| {
+        let a: Vec<(&'static str, FluentValue<'static>)> = vec![
+            ("name", ctx.applicant_name.clone().into()),
+            (
+                "program",
+                ctx.program_title.get(tr.locale()).to_owned().into(),
+            ),
+            (
+                "amount",
+                Money::from_cents(ctx.total_cents, Currency::Eur)
+                    .map(|m| m.display(tr.locale()))
+                    .unwrap_or_default()
+                    .into(),
+            ),
+            ("reference", ctx.payment_reference.clone().into()),
+        ];
+        vec![
+            tr.t_args("finance-notice-body", &a),
+            tr.t(&format!("finance-attention-{}", notice.attention)),
+            tr.t("finance-notice-act"),
+        ]
+    };
+    let mut paragraphs = paragraphs_in(Tr(Locale::Fr));
+    paragraphs.extend(paragraphs_in(Tr(Locale::En)));
+    let subject = format!(
+        "{} / {}",
+        Tr(Locale::Fr).t("finance-notice-subject"),
+        Tr(Locale::En).t("finance-notice-subject")
+    );
+    compose(
+        Tr(Locale::Fr),
+        &notice.to,
+        notice.to_name.clone(),
+        subject,
+        &paragraphs,
+        Some(link),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,7 +461,59 @@ mod tests {
             ends_on: time::macros::date!(2026 - 07 - 17),
             places: vec!["Campus Saint-Germain-des-Prés".into()],
             receipt: None,
+            credit_note: None,
         }
+    }
+
+    #[test]
+    fn a_refund_notice_names_its_credit_note_and_finance_hears_in_both_languages() {
+        let mut ctx = context(Locale::Fr);
+        assert!(
+            notice(&ctx, NoticeKind::Refunded, "http://x").is_err(),
+            "no credit note yet"
+        );
+        let mut note = crate::documents::receipt::tests::record(Locale::Fr);
+        note.kind = crate::domain::receipt::ReceiptKind::CreditNote;
+        note.number = "A-2026-00003".into();
+        note.total_cents = 50_000;
+        ctx.credit_note = Some(note);
+        let email = notice(&ctx, NoticeKind::Refunded, "http://x").unwrap();
+        assert_eq!(email.subject, "Votre remboursement : Formation pratique");
+        assert!(
+            email.text.contains("500\u{a0}€") && email.text.contains("A-2026-00003"),
+            "{}",
+            email.text
+        );
+
+        let alert = finance_notice(
+            &crate::domain::job::FinanceNotice {
+                application_id: "app".into(),
+                attention: "refund_due".into(),
+                to: EmailAddress::parse("finance@u-paris.fr").unwrap(),
+                to_name: Some("Finance".into()),
+            },
+            &crate::store::payments::FinanceContext {
+                applicant_name: "Zofia Łukasiewicz".into(),
+                program_title: crate::domain::catalog::LocalizedText {
+                    en: "Hands-on Training".into(),
+                    fr: "Formation pratique".into(),
+                },
+                total_cents: 310_000,
+                payment_reference: "SS-ABCD-EFGH".into(),
+            },
+            "http://x/organizer/finance",
+        );
+        for expected in [
+            "Zofia Łukasiewicz",
+            "Formation pratique",
+            "Hands-on Training",
+            "après l'expiration",
+            "after the offer had expired",
+            "http://x/organizer/finance",
+        ] {
+            assert!(alert.text.contains(expected), "{expected}: {}", alert.text);
+        }
+        assert!(!alert.text.contains("finance-"), "{}", alert.text);
     }
 
     #[test]

@@ -1669,6 +1669,9 @@ async fn view(
                         "application.enrolled",
                         "order.flagged",
                         "receipt.issued",
+                        "refund.requested",
+                        "refund.sent",
+                        "refund.completed",
                     ];
                     if known.contains(&action.as_str()) {
                         tr.t(&format!("timeline-{}", action.replace('.', "-")))

@@ -280,6 +280,7 @@ async fn simulated_outcome(
         event_id: format!("sim_evt_{}", auth::random_token()),
         session: Some(session),
         intent: None,
+        refund: None,
         order_id: None,
         amount_cents: Some(view.amount_cents),
         currency: Some(view.currency.clone()),

@@ -61,12 +61,20 @@ pub struct Worker {
     wake: Arc<Notify>,
     /// Stripe, when it is the provider: the worker reconciles its sessions with ours now and then.
     reconciler: Option<Arc<crate::payments::stripe::StripeProvider>>,
+    /// The payment provider refunds go through.
+    provider: Option<Arc<dyn crate::payments::PaymentProvider>>,
 }
 
 impl Worker {
     /// Reconciles Stripe's checkout sessions with our attempts every `reconcile_interval`.
     pub fn with_reconciler(mut self, stripe: Arc<crate::payments::stripe::StripeProvider>) -> Self {
         self.reconciler = Some(stripe);
+        self
+    }
+
+    /// Refunds go through `provider` (the one payments are configured with).
+    pub fn with_provider(mut self, provider: Arc<dyn crate::payments::PaymentProvider>) -> Self {
+        self.provider = Some(provider);
         self
     }
 
@@ -112,6 +120,7 @@ impl Worker {
             settings,
             wake,
             reconciler: None,
+            provider: None,
         }
     }
 
@@ -335,9 +344,90 @@ impl Worker {
                         &pdf,
                     ));
                 }
+                // A refund's notice carries its credit note.
+                if notice.kind == NoticeKind::Refunded
+                    && let Some(note) = &context.credit_note
+                {
+                    let pdf = crate::documents::receipt::render(note);
+                    email.attachments.push(Attachment::binary(
+                        &note.file_name(),
+                        "application/pdf",
+                        &pdf,
+                    ));
+                }
                 Ok(Performed::FollowUp {
                     job: JobPayload::SendEmail(email),
                     application_id: Some(notice.application_id),
+                })
+            }
+            JobPayload::StartRefund { refund_id } => {
+                let refund = self
+                    .store
+                    .refund_to_send(&refund_id)
+                    .await
+                    .map_err(|e| match e {
+                        StoreError::NotFound => JobError::Permanent("no such refund".into()),
+                        e => JobError::Transient(e.to_string()),
+                    })?;
+                if refund.status != "created" {
+                    // Sent already (a retry after the answer was recorded): nothing to do.
+                    return Ok(Performed::Done { scrubbed: None });
+                }
+                let provider = self
+                    .provider
+                    .as_ref()
+                    .filter(|p| p.name() == refund.provider)
+                    .ok_or_else(|| {
+                        JobError::Permanent(format!(
+                            "the refund goes through {}, which is not the configured provider",
+                            refund.provider
+                        ))
+                    })?;
+                let sent = provider
+                    .refund(&crate::payments::RefundRequest {
+                        idempotency_key: format!("refund-{}", refund.refund_id),
+                        refund_id: refund.refund_id.clone(),
+                        intent: refund.intent.clone(),
+                        session: refund.session.clone(),
+                        amount_cents: refund.amount_cents,
+                        currency: refund.currency.clone(),
+                    })
+                    .await
+                    .map_err(|e| match e {
+                        crate::payments::ProviderError::Refused(_) => {
+                            JobError::Permanent(e.to_string())
+                        }
+                        crate::payments::ProviderError::Unavailable(_) => {
+                            JobError::Transient(e.to_string())
+                        }
+                    })?;
+                self.store
+                    .refund_sent(
+                        &refund_id,
+                        &sent.reference,
+                        sent.done,
+                        OffsetDateTime::now_utc(),
+                    )
+                    .await
+                    .map_err(|e| JobError::Transient(e.to_string()))?;
+                Ok(Performed::Done { scrubbed: None })
+            }
+            JobPayload::NotifyFinance(notice) => {
+                let context = self
+                    .store
+                    .finance_context(&notice.application_id)
+                    .await
+                    .map_err(|e| match e {
+                        StoreError::NotFound => JobError::Permanent("no such application".into()),
+                        e => JobError::Transient(e.to_string()),
+                    })?;
+                let link = format!(
+                    "{}/organizer/finance",
+                    self.public_url.trim_end_matches('/')
+                );
+                Ok(Performed::FollowUp {
+                    job: JobPayload::SendEmail(render::finance_notice(&notice, &context, &link)),
+                    application_id: None,
                 })
             }
         }

@@ -41,6 +41,32 @@ pub enum ProviderError {
     /// The provider did not answer, or answered with an error: try again later.
     #[error("the payment provider is unavailable: {0}")]
     Unavailable(String),
+    /// The request cannot work as it is (no payment intent to refund): trying again will not help.
+    #[error("the payment provider cannot do this: {0}")]
+    Refused(String),
+}
+
+/// Money to give back on a confirmed payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundRequest {
+    pub refund_id: String,
+    /// The payment intent (Stripe) the money came through.
+    pub intent: Option<String>,
+    /// The checkout session, for providers that refund by session.
+    pub session: Option<String>,
+    pub amount_cents: i64,
+    pub currency: String,
+    /// One per refund: a retried request gives back the money once.
+    pub idempotency_key: String,
+}
+
+/// What the provider did with a refund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundSent {
+    /// The provider's id for the refund.
+    pub reference: String,
+    /// Done now; otherwise the provider's event says when.
+    pub done: bool,
 }
 
 #[async_trait]
@@ -50,6 +76,8 @@ pub trait PaymentProvider: Send + Sync {
 
     async fn open_checkout(&self, request: &CheckoutRequest<'_>)
     -> Result<Checkout, ProviderError>;
+
+    async fn refund(&self, request: &RefundRequest) -> Result<RefundSent, ProviderError>;
 }
 
 /// When a checkout opened `now` closes: 24 hours later, or at the offer's deadline if sooner; `None`

@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 
-use super::{Checkout, CheckoutRequest, PaymentProvider, ProviderError};
+use super::{Checkout, CheckoutRequest, PaymentProvider, ProviderError, RefundRequest, RefundSent};
 
 pub const NAME: &str = "simulated";
 
@@ -25,6 +25,14 @@ impl PaymentProvider for Simulated {
             session: format!("sim_{id}"),
             url: format!("/checkout/simulated/{id}"),
             expires_at: request.expires_at,
+        })
+    }
+
+    /// No money moved, so giving it back is done at once.
+    async fn refund(&self, request: &RefundRequest) -> Result<RefundSent, ProviderError> {
+        Ok(RefundSent {
+            reference: format!("sim_re_{}", request.refund_id),
+            done: true,
         })
     }
 }

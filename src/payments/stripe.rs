@@ -14,7 +14,7 @@ use stripe_checkout::checkout_session::{
 use stripe_checkout::{CheckoutSessionLocale, CheckoutSessionMode, CheckoutSessionPaymentStatus};
 use time::OffsetDateTime;
 
-use super::{Checkout, CheckoutRequest, PaymentProvider, ProviderError};
+use super::{Checkout, CheckoutRequest, PaymentProvider, ProviderError, RefundRequest, RefundSent};
 use crate::domain::locale::Locale;
 use crate::domain::payment::ProviderSession;
 
@@ -138,6 +138,40 @@ impl PaymentProvider for StripeProvider {
                 .unwrap_or(request.expires_at),
         })
     }
+
+    async fn refund(&self, request: &RefundRequest) -> Result<RefundSent, ProviderError> {
+        self.create_refund(request).await
+    }
+}
+
+impl StripeProvider {
+    /// A refund on the payment intent, with our refund in its metadata; the idempotency key makes a
+    /// retried request give the money back once.
+    async fn create_refund(&self, r: &RefundRequest) -> Result<RefundSent, ProviderError> {
+        let Some(intent) = &r.intent else {
+            return Err(ProviderError::Refused(
+                "the payment has no payment intent to refund".into(),
+            ));
+        };
+        let key = ::stripe::IdempotencyKey::new(&r.idempotency_key)
+            .map_err(|e| ProviderError::Unavailable(e.to_string()))?;
+        let refund = stripe_core::refund::CreateRefund::new()
+            .payment_intent(intent.clone())
+            .amount(r.amount_cents)
+            .metadata(HashMap::from([(
+                "refund_id".to_owned(),
+                r.refund_id.clone(),
+            )]))
+            .customize()
+            .request_strategy(::stripe::RequestStrategy::Idempotent(key))
+            .send(&self.client)
+            .await
+            .map_err(|e| ProviderError::Unavailable(e.to_string()))?;
+        Ok(RefundSent {
+            reference: refund.id.to_string(),
+            done: refund.status.as_deref() == Some("succeeded"),
+        })
+    }
 }
 
 /// The parts of a Stripe event the webhook reads.
@@ -164,6 +198,8 @@ struct RawObject {
     payment_status: Option<String>,
     payment_intent: Option<serde_json::Value>,
     status: Option<String>,
+    /// Ours, on the refunds we create: `refund_id`.
+    metadata: Option<HashMap<String, String>>,
 }
 
 /// Why a webhook body could not be read.
@@ -192,16 +228,18 @@ pub fn parse_event(
         event_id: raw.id.clone(),
         session: o.id.clone(),
         intent: intent.clone(),
+        refund: None,
         order_id: o.client_reference_id.clone(),
         amount_cents: o.amount_total,
         currency: o.currency.clone(),
         kind,
     };
-    let charge_event = |kind| PaymentEvent {
+    let charge_event = |kind, refund: Option<String>| PaymentEvent {
         provider: NAME.to_owned(),
         event_id: raw.id.clone(),
         session: None,
         intent: intent.clone(),
+        refund,
         order_id: None,
         amount_cents: None,
         currency: None,
@@ -222,11 +260,18 @@ pub fn parse_event(
             Some(session_event(PaymentEventKind::AsyncFailed))
         }
         "checkout.session.expired" => Some(session_event(PaymentEventKind::Expired)),
-        "charge.refunded" => Some(charge_event(PaymentEventKind::Refunded)),
-        "refund.updated" if o.status.as_deref() == Some("succeeded") => {
-            Some(charge_event(PaymentEventKind::Refunded))
+        // A charge refunded (by us or from Stripe's dashboard): the store tells the two apart.
+        "charge.refunded" => Some(charge_event(PaymentEventKind::Refunded, None)),
+        // A refund that went through: the object is the refund, matched with the ones we started.
+        "refund.created" | "refund.updated" if o.status.as_deref() == Some("succeeded") => {
+            let ours = o
+                .metadata
+                .as_ref()
+                .and_then(|m| m.get("refund_id"))
+                .cloned();
+            Some(charge_event(PaymentEventKind::Refunded, ours))
         }
-        "charge.dispute.created" => Some(charge_event(PaymentEventKind::Disputed)),
+        "charge.dispute.created" => Some(charge_event(PaymentEventKind::Disputed, None)),
         _ => None,
     };
     if let Some(e) = &event
@@ -317,6 +362,20 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+        // A refund that went through names ours when we started it, nobody's when made elsewhere.
+        let ours = serde_json::json!({ "id": "re_1", "payment_intent": "pi_1", "status": "succeeded",
+                                       "metadata": { "refund_id": "r-42" } });
+        let e = parse_event(&body("refund.updated", ours)).unwrap().unwrap();
+        assert_eq!(
+            (e.kind, e.intent.as_deref(), e.refund.as_deref()),
+            (PaymentEventKind::Refunded, Some("pi_1"), Some("r-42"))
+        );
+        let elsewhere = serde_json::json!({ "id": "re_2", "payment_intent": "pi_1", "status": "succeeded",
+                                            "metadata": {} });
+        let e = parse_event(&body("refund.created", elsewhere))
+            .unwrap()
+            .unwrap();
+        assert_eq!(e.refund, None);
         assert!(parse_event(b"not json").is_err());
         let nameless = serde_json::json!({ "id": "ch_2", "object": "charge" });
         assert!(parse_event(&body("charge.refunded", nameless)).is_err());

@@ -94,6 +94,8 @@ pub struct NoticeContext {
     pub places: Vec<String>,
     /// The latest receipt, attached to the confirmation of enrollment.
     pub receipt: Option<crate::domain::receipt::ReceiptRecord>,
+    /// The latest credit note, attached to the notice of a refund.
+    pub credit_note: Option<crate::domain::receipt::ReceiptRecord>,
 }
 
 /// Seats of one program.
@@ -1065,19 +1067,28 @@ macro_rules! cohort_store_impl {
                 .fetch_all(&mut *conn)
                 .await?;
                 let standing = Self::standing_of(&mut *conn, application_id).await?;
-                let receipt: Option<String> = sqlx::query_scalar(
-                    "select record from receipt where application_id = $1 and kind = 'receipt'
-                     order by issued_at desc limit 1",
-                )
-                .bind(application_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-                let receipt = receipt
-                    .map(|r| serde_json::from_str(&r))
-                    .transpose()
-                    .map_err(|e| $crate::store::StoreError::Corrupt(format!("receipt.record: {e}")))?;
+                let mut latest = Vec::new();
+                for kind in ["receipt", "credit_note"] {
+                    let record: Option<String> = sqlx::query_scalar(
+                        "select record from receipt where application_id = $1 and kind = $2
+                         order by issued_at desc, number desc limit 1",
+                    )
+                    .bind(application_id)
+                    .bind(kind)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+                    latest.push(
+                        record
+                            .map(|r| serde_json::from_str(&r))
+                            .transpose()
+                            .map_err(|e| $crate::store::StoreError::Corrupt(format!("receipt.record: {e}")))?,
+                    );
+                }
+                let credit_note = latest.pop().flatten();
+                let receipt = latest.pop().flatten();
                 Ok($crate::store::cohort::NoticeContext {
                     receipt,
+                    credit_note,
                     application_id: application_id.to_owned(),
                     email,
                     locale: $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default(),

@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use super::StoreError;
+use crate::domain::audit::Actor;
 use crate::domain::catalog::LocalizedText;
 use crate::domain::locale::Locale;
 use crate::domain::payment::{EventOutcome, PaymentEvent};
@@ -53,6 +54,39 @@ pub trait PaymentStore: Send + Sync {
         since: OffsetDateTime,
     ) -> Result<Vec<crate::domain::payment::RecordedAttempt>, StoreError>;
 
+    /// Starts giving back `cents` of an order's confirmed payment: the refund (status `created`), its
+    /// audit event and the job that asks the provider, in one transaction. Refused(`not_paid`) without
+    /// a confirmed payment, Refused(`too_much`) beyond what was paid less what is already being or
+    /// has been refunded, Refused(`no_reason`) without a reason. Returns the refund's id.
+    async fn start_refund(
+        &self,
+        order_id: &str,
+        cents: i64,
+        reason: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<String, StoreError>;
+
+    /// A refund as the worker sends it to the provider.
+    async fn refund_to_send(&self, refund_id: &str) -> Result<RefundToSend, StoreError>;
+
+    /// What the provider answered: pending (its event completes it), or done (completed now: the
+    /// credit note, the payment refunded when wholly, the applicant told).
+    async fn refund_sent(
+        &self,
+        refund_id: &str,
+        reference: &str,
+        done: bool,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// The orders finance must look at (flagged first), the paid ones and those with refunds, and
+    /// every refund with its state, newest first.
+    async fn finance_overview(&self) -> Result<FinanceOverview, StoreError>;
+
+    /// What the finance office's email about an application says.
+    async fn finance_context(&self, application_id: &str) -> Result<FinanceContext, StoreError>;
+
     /// The receipts and credit notes of an application, oldest first. The caller checks that the
     /// viewer may see the application.
     async fn receipts(
@@ -66,6 +100,65 @@ pub trait PaymentStore: Send + Sync {
         applicant_id: &str,
         payment_id: &str,
     ) -> Result<PaymentView, StoreError>;
+}
+
+/// A refund as the provider needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundToSend {
+    pub refund_id: String,
+    /// `created` until the provider has it.
+    pub status: String,
+    pub provider: String,
+    pub intent: Option<String>,
+    pub session: Option<String>,
+    pub amount_cents: i64,
+    pub currency: String,
+}
+
+/// An order finance must look at, or one with money given back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinanceOrder {
+    pub order_id: String,
+    pub application_id: String,
+    pub applicant_name: String,
+    pub applicant_email: String,
+    pub program_title: LocalizedText,
+    pub order_status: OrderStatus,
+    pub attention: Option<crate::domain::payment::Attention>,
+    pub total_cents: i64,
+    pub paid_cents: i64,
+    /// Refunded or being refunded.
+    pub refunded_cents: i64,
+    pub payment_reference: String,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A refund as finance sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinanceRefund {
+    pub refund_id: String,
+    pub order_id: String,
+    pub applicant_name: String,
+    pub amount_cents: i64,
+    pub status: String,
+    pub reason: String,
+    pub created_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FinanceOverview {
+    /// Flagged orders first, then paid orders and orders with refunds, most recent first.
+    pub orders: Vec<FinanceOrder>,
+    pub refunds: Vec<FinanceRefund>,
+}
+
+/// What the finance email says about an order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FinanceContext {
+    pub applicant_name: String,
+    pub program_title: LocalizedText,
+    pub total_cents: i64,
+    pub payment_reference: String,
 }
 
 /// What a provider needs to open a checkout for an attempt.
@@ -339,6 +432,101 @@ impl ReceiptSourceRow {
     }
 }
 
+#[derive(sqlx::FromRow)]
+pub(super) struct FinanceOrderRow {
+    pub order_id: String,
+    pub application_id: String,
+    pub given_names: Option<String>,
+    pub family_name: Option<String>,
+    pub email: String,
+    pub title_en: String,
+    pub title_fr: String,
+    pub status: String,
+    pub attention: Option<String>,
+    pub total_cents: i64,
+    pub paid_cents: i64,
+    pub refunded_cents: i64,
+    pub payment_reference: String,
+    pub updated_at: super::types::Timestamp,
+}
+
+/// "Given Family", or the email when the form has no name yet.
+pub(super) fn display_name(given: Option<&str>, family: Option<&str>, email: &str) -> String {
+    let name = [given, family]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if name.is_empty() {
+        email.to_owned()
+    } else {
+        name
+    }
+}
+
+impl TryFrom<FinanceOrderRow> for FinanceOrder {
+    type Error = StoreError;
+    fn try_from(r: FinanceOrderRow) -> Result<Self, StoreError> {
+        Ok(FinanceOrder {
+            applicant_name: display_name(
+                r.given_names.as_deref(),
+                r.family_name.as_deref(),
+                &r.email,
+            ),
+            order_status: r
+                .status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("fee_order.status: {e}")))?,
+            attention: r
+                .attention
+                .as_deref()
+                .and_then(crate::domain::payment::Attention::parse),
+            order_id: r.order_id,
+            application_id: r.application_id,
+            applicant_email: r.email,
+            program_title: LocalizedText {
+                en: r.title_en,
+                fr: r.title_fr,
+            },
+            total_cents: r.total_cents,
+            paid_cents: r.paid_cents,
+            refunded_cents: r.refunded_cents,
+            payment_reference: r.payment_reference,
+            updated_at: r.updated_at.into(),
+        })
+    }
+}
+
+pub(super) const FINANCE_ORDERS_SQL: &str = "
+select o.order_id, o.application_id, f.given_names, f.family_name, ap.email, p.title_en, p.title_fr,
+       o.status, o.attention, o.total_cents,
+       coalesce((select sum(y.amount_cents) from payment y
+                 where y.order_id = o.order_id and y.status in ('confirmed', 'refunded')), 0) as paid_cents,
+       coalesce((select sum(r.amount_cents) from refund r
+                 where r.order_id = o.order_id and r.status in ('created', 'pending', 'done')), 0) as refunded_cents,
+       o.payment_reference, o.updated_at
+from fee_order o
+join application a on a.application_id = o.application_id
+join applicant ap on ap.applicant_id = a.applicant_id
+join program p on p.program_id = a.program_id
+left join application_form f on f.application_id = a.application_id
+where o.attention is not null or o.status = 'paid' or exists (select 1 from refund r where r.order_id = o.order_id)
+order by case when o.attention is null then 1 else 0 end, o.updated_at desc
+limit 500";
+
+pub(super) const FINANCE_REFUNDS_SQL: &str = "
+select r.refund_id, r.order_id, f.given_names, f.family_name, ap.email, r.amount_cents, r.status, r.reason,
+       r.created_at
+from refund r
+join fee_order o on o.order_id = r.order_id
+join application a on a.application_id = o.application_id
+join applicant ap on ap.applicant_id = a.applicant_id
+left join application_form f on f.application_id = a.application_id
+order by r.created_at desc
+limit 500";
+
 /// Implements [`PaymentStore`] for a store type with `pool`, `begin_write()` and the helpers of
 /// `shared_store_impl!` and `cohort_store_impl!`.
 macro_rules! payment_store_impl {
@@ -425,7 +613,153 @@ macro_rules! payment_store_impl {
                     now,
                 )
                 .await?;
+                Self::notify_finance_in_tx(tx, application_id, attention.as_str(), now).await?;
                 Ok($crate::domain::payment::EventOutcome::Flagged { attention })
+            }
+
+            /// Queues the finance office's email about an application, one per recipient: the
+            /// organization's finance organizers, else its admins, else the program's contact address.
+            /// Not on the application's timeline (the applicant does not see finance's mail).
+            async fn notify_finance_in_tx(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                application_id: &str,
+                attention: &str,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<(), $crate::store::StoreError> {
+                let (organization_id, contact): (String, String) = sqlx::query_as(
+                    "select e.organization_id, p.contact_email
+                     from application a
+                     join program p on p.program_id = a.program_id
+                     join edition e on e.edition_id = p.edition_id
+                     where a.application_id = $1",
+                )
+                .bind(application_id)
+                .fetch_one(&mut **tx)
+                .await?;
+                let mut to: Vec<(String, Option<String>)> = Vec::new();
+                for role in ["finance", "admin"] {
+                    let found: Vec<(String, String)> = sqlx::query_as(
+                        "select email, display_name from organizer
+                         where organization_id = $1 and role = $2 order by email",
+                    )
+                    .bind(&organization_id)
+                    .bind(role)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                    if !found.is_empty() {
+                        to = found.into_iter().map(|(e, n)| (e, Some(n))).collect();
+                        break;
+                    }
+                }
+                if to.is_empty() {
+                    to.push((contact, None));
+                }
+                for (email, name) in to {
+                    let Ok(email) = $crate::domain::email::EmailAddress::parse(&email) else {
+                        continue;
+                    };
+                    let payload = $crate::domain::job::JobPayload::NotifyFinance($crate::domain::job::FinanceNotice {
+                        application_id: application_id.to_owned(),
+                        attention: attention.to_owned(),
+                        to: email,
+                        to_name: name,
+                    });
+                    Self::insert_job(tx, &payload, 8, now, None).await?;
+                }
+                Ok(())
+            }
+
+            /// Completes one of our refunds: done, its credit note, the payment refunded when
+            /// wholly, the order's flag cleared when the money due back is back, the applicant
+            /// told. `None` when it was already done.
+            async fn complete_refund_in_tx(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                refund_id: &str,
+                reference: Option<&str>,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<Option<String>, $crate::store::StoreError> {
+                use $crate::domain::receipt::{LineItem, ReceiptKind, ReceiptLine};
+                let done: Option<(String, String, i64, String, Option<String>)> = sqlx::query_as(
+                    "update refund set status = 'done', provider_reference = coalesce(provider_reference, $2),
+                                       updated_at = $3
+                     where refund_id = $1 and status in ('created', 'pending')
+                     returning order_id, payment_id, amount_cents, reason, provider_reference",
+                )
+                .bind(refund_id)
+                .bind(reference)
+                .bind(now)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let Some((order_id, payment_id, cents, reason, reference)) = done else {
+                    return Ok(None);
+                };
+                let source: $crate::store::payments::ReceiptSourceRow =
+                    sqlx::query_as($crate::store::payments::RECEIPT_SOURCE_SQL)
+                        .bind(&payment_id)
+                        .fetch_one(&mut **tx)
+                        .await?;
+                let application_id = source.application_id.clone();
+                let corrects: Option<String> = sqlx::query_scalar(
+                    "select number from receipt where payment_id = $1 and kind = 'receipt'",
+                )
+                .bind(&payment_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let number = Self::next_receipt_number(tx, ReceiptKind::CreditNote, now.0).await?;
+                let mut record = source.into_record(number.clone(), now.0)?;
+                record.kind = ReceiptKind::CreditNote;
+                record.lines = vec![ReceiptLine { item: LineItem::Refund, cents }];
+                record.total_cents = cents;
+                record.provider_reference = reference;
+                record.corrects = corrects;
+                record.reason = Some(reason);
+                let json = serde_json::to_string(&record)
+                    .map_err(|e| $crate::store::StoreError::Corrupt(format!("credit note record: {e}")))?;
+                sqlx::query(
+                    "insert into receipt (number, kind, order_id, application_id, payment_id, refund_id, total_cents,
+                                          currency, issued_at, record)
+                     values ($1, 'credit_note', $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(&number)
+                .bind(&order_id)
+                .bind(&application_id)
+                .bind(&payment_id)
+                .bind(refund_id)
+                .bind(cents)
+                .bind(record.currency.code())
+                .bind(now)
+                .bind(json)
+                .execute(&mut **tx)
+                .await?;
+                let (paid, refunded): (i64, i64) = sqlx::query_as(
+                    "select y.amount_cents,
+                            coalesce((select sum(r.amount_cents) from refund r
+                                      where r.payment_id = y.payment_id and r.status = 'done'), 0)
+                     from payment y where y.payment_id = $1",
+                )
+                .bind(&payment_id)
+                .fetch_one(&mut **tx)
+                .await?;
+                if refunded >= paid {
+                    sqlx::query("update payment set status = 'refunded', updated_at = $2 where payment_id = $1")
+                        .bind(&payment_id)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                    // Money that was due back is back: nothing left for finance on this order.
+                    sqlx::query(
+                        "update fee_order set attention = null, updated_at = $2
+                         where order_id = $1 and attention in ('refund_due', 'mismatch')",
+                    )
+                    .bind(&order_id)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+                Self::insert_audit(tx, None, &$crate::domain::audit::Actor::System, "refund.completed",
+                    ("application", &application_id), &format!("{cents} cents; credit note {number}"), now).await?;
+                Self::insert_notice(tx, &application_id, $crate::domain::job::NoticeKind::Refunded, now).await?;
+                Ok(Some(application_id))
             }
         }
 
@@ -681,10 +1015,35 @@ macro_rules! payment_store_impl {
                         }
                     }
                     PaymentEventKind::Refunded => {
-                        if payment_status == "confirmed" {
-                            set_payment("refunded").execute(&mut *tx).await?;
+                        // One of ours (the refund names it), or any while ours are under way (the
+                        // charge-level event of our own refund): ours complete through the refund.
+                        let ours: Option<String> = match &event.refund {
+                            Some(r) => sqlx::query_scalar("select refund_id from refund where refund_id = $1 and payment_id = $2")
+                                .bind(r)
+                                .bind(&attempt.payment_id)
+                                .fetch_optional(&mut *tx)
+                                .await?,
+                            None => None,
+                        };
+                        let started: i64 = sqlx::query_scalar(
+                            "select count(*) from refund where payment_id = $1 and status in ('created', 'pending', 'done')",
+                        )
+                        .bind(&attempt.payment_id)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        if let Some(refund_id) = ours {
+                            match Self::complete_refund_in_tx(&mut tx, &refund_id, None, now).await? {
+                                Some(application_id) => EventOutcome::RefundCompleted { application_id },
+                                None => EventOutcome::Unchanged,
+                            }
+                        } else if started > 0 && event.refund.is_none() {
+                            EventOutcome::Unchanged
+                        } else {
+                            if payment_status == "confirmed" {
+                                set_payment("refunded").execute(&mut *tx).await?;
+                            }
+                            Self::flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Refunded, "refunded at the provider", now).await?
                         }
-                        Self::flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Refunded, "refunded at the provider", now).await?
                     }
                     PaymentEventKind::Disputed => {
                         Self::flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Disputed, "the charge is disputed", now).await?
@@ -723,6 +1082,202 @@ macro_rules! payment_store_impl {
                         }
                     })
                     .collect())
+            }
+
+            async fn start_refund(
+                &self,
+                order_id: &str,
+                cents: i64,
+                reason: &str,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<String, $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let now = $crate::store::types::Timestamp::new(now);
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err(StoreError::Refused("no_reason".into()));
+                }
+                let mut tx = self.begin_write().await?;
+                let order: Option<(String, String)> = sqlx::query_as(
+                    "select o.application_id, a.program_id from fee_order o
+                     join application a on a.application_id = o.application_id where o.order_id = $1",
+                )
+                .bind(order_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (application_id, program_id) = order.ok_or(StoreError::NotFound)?;
+                // Payment events take this lock too: a refund and a confirmation never cross.
+                Self::lock_program(&mut tx, &program_id, now).await?;
+                let payment: Option<(String, i64, String)> = sqlx::query_as(
+                    "select payment_id, amount_cents, currency from payment
+                     where order_id = $1 and status in ('confirmed', 'refunded')
+                     order by updated_at desc limit 1",
+                )
+                .bind(order_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (payment_id, paid, currency) = payment.ok_or(StoreError::Refused("not_paid".into()))?;
+                let refunded: i64 = sqlx::query_scalar(
+                    "select coalesce(sum(amount_cents), 0) from refund
+                     where payment_id = $1 and status in ('created', 'pending', 'done')",
+                )
+                .bind(&payment_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                if cents <= 0 || cents > paid - refunded {
+                    return Err(StoreError::Refused("too_much".into()));
+                }
+                let refund_id = $crate::store::new_id();
+                sqlx::query(
+                    "insert into refund (refund_id, order_id, payment_id, status, amount_cents, currency, reason,
+                                         created_at, updated_at)
+                     values ($1, $2, $3, 'created', $4, $5, $6, $7, $7)",
+                )
+                .bind(&refund_id)
+                .bind(order_id)
+                .bind(&payment_id)
+                .bind(cents)
+                .bind(&currency)
+                .bind(reason)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                Self::insert_audit(&mut tx, None, actor, "refund.requested", ("application", &application_id),
+                    &format!("{cents} cents: {reason}"), now).await?;
+                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::StartRefund { refund_id: refund_id.clone() },
+                    8, now, None).await?;
+                tx.commit().await?;
+                Ok(refund_id)
+            }
+
+            async fn refund_to_send(
+                &self,
+                refund_id: &str,
+            ) -> Result<$crate::store::payments::RefundToSend, $crate::store::StoreError> {
+                #[allow(clippy::type_complexity)]
+                let row: Option<(String, String, Option<String>, Option<String>, i64, String)> = sqlx::query_as(
+                    "select r.status, y.provider, y.provider_intent, y.provider_reference, r.amount_cents, r.currency
+                     from refund r join payment y on y.payment_id = r.payment_id where r.refund_id = $1",
+                )
+                .bind(refund_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                let (status, provider, intent, session, amount_cents, currency) =
+                    row.ok_or($crate::store::StoreError::NotFound)?;
+                Ok($crate::store::payments::RefundToSend {
+                    refund_id: refund_id.to_owned(),
+                    status,
+                    provider,
+                    intent,
+                    session,
+                    amount_cents,
+                    currency,
+                })
+            }
+
+            async fn refund_sent(
+                &self,
+                refund_id: &str,
+                reference: &str,
+                done: bool,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let program: Option<(String, String)> = sqlx::query_as(
+                    "select a.program_id, a.application_id from refund r
+                     join fee_order o on o.order_id = r.order_id
+                     join application a on a.application_id = o.application_id
+                     where r.refund_id = $1",
+                )
+                .bind(refund_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (program_id, application_id) = program.ok_or($crate::store::StoreError::NotFound)?;
+                Self::lock_program(&mut tx, &program_id, now).await?;
+                if done {
+                    Self::complete_refund_in_tx(&mut tx, refund_id, Some(reference), now).await?;
+                } else {
+                    let moved = sqlx::query(
+                        "update refund set status = 'pending', provider_reference = $2, updated_at = $3
+                         where refund_id = $1 and status = 'created'",
+                    )
+                    .bind(refund_id)
+                    .bind(reference)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    if moved.rows_affected() == 1 {
+                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "refund.sent",
+                            ("application", &application_id), reference, now).await?;
+                    }
+                }
+                // Done by its event before the provider's answer was recorded: keep the reference.
+                sqlx::query("update refund set provider_reference = $2 where refund_id = $1 and provider_reference is null")
+                    .bind(refund_id)
+                    .bind(reference)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn finance_overview(
+                &self,
+            ) -> Result<$crate::store::payments::FinanceOverview, $crate::store::StoreError> {
+                let orders: Vec<$crate::store::payments::FinanceOrderRow> =
+                    sqlx::query_as($crate::store::payments::FINANCE_ORDERS_SQL)
+                        .fetch_all(&self.pool)
+                        .await?;
+                #[allow(clippy::type_complexity)]
+                let refunds: Vec<(String, String, Option<String>, Option<String>, String, i64, String, String, $crate::store::types::Timestamp)> =
+                    sqlx::query_as($crate::store::payments::FINANCE_REFUNDS_SQL)
+                        .fetch_all(&self.pool)
+                        .await?;
+                Ok($crate::store::payments::FinanceOverview {
+                    orders: orders.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?,
+                    refunds: refunds
+                        .into_iter()
+                        .map(|(refund_id, order_id, given, family, email, amount_cents, status, reason, created_at)| {
+                            $crate::store::payments::FinanceRefund {
+                                applicant_name: $crate::store::payments::display_name(given.as_deref(), family.as_deref(), &email),
+                                refund_id,
+                                order_id,
+                                amount_cents,
+                                status,
+                                reason,
+                                created_at: created_at.into(),
+                            }
+                        })
+                        .collect(),
+                })
+            }
+
+            async fn finance_context(
+                &self,
+                application_id: &str,
+            ) -> Result<$crate::store::payments::FinanceContext, $crate::store::StoreError> {
+                #[allow(clippy::type_complexity)]
+                let row: Option<(Option<String>, Option<String>, String, String, String, Option<i64>, Option<String>)> = sqlx::query_as(
+                    "select f.given_names, f.family_name, ap.email, p.title_en, p.title_fr, o.total_cents, o.payment_reference
+                     from application a
+                     join applicant ap on ap.applicant_id = a.applicant_id
+                     join program p on p.program_id = a.program_id
+                     left join application_form f on f.application_id = a.application_id
+                     left join fee_order o on o.application_id = a.application_id
+                     where a.application_id = $1",
+                )
+                .bind(application_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                let (given, family, email, en, fr, total, reference) = row.ok_or($crate::store::StoreError::NotFound)?;
+                Ok($crate::store::payments::FinanceContext {
+                    applicant_name: $crate::store::payments::display_name(given.as_deref(), family.as_deref(), &email),
+                    program_title: $crate::domain::catalog::LocalizedText { en, fr },
+                    total_cents: total.unwrap_or(0),
+                    payment_reference: reference.unwrap_or_default(),
+                })
             }
 
             async fn receipts(

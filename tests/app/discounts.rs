@@ -303,6 +303,7 @@ async fn a_code_limited_to_three_uses_discounts_exactly_three_of_twelve_simultan
             event_id: "evt_three".into(),
             session: Some("cs_three".into()),
             intent: None,
+            refund: None,
             order_id: Some(start.order_id.clone()),
             amount_cents: Some(start.amount_cents),
             currency: Some("eur".into()),

@@ -18,6 +18,7 @@ use crate::cohort::{
     Applicant, accept, complete_draft, load_cohort_catalog, pending_notices, submit,
 };
 use crate::harness::{Options, TestApp, TestDb, csrf_of, spawn_app_with};
+use crate::organizers::{Visitor, create_organizer};
 use crate::stripe_stand_in::StandIn;
 use summer_school::domain::payment::Difference;
 use summer_school::jobs::reconcile;
@@ -233,6 +234,7 @@ fn event(id: &str, session: &str, order: &str, cents: i64, kind: PaymentEventKin
         event_id: id.into(),
         session: Some(session.into()),
         intent: None,
+        refund: None,
         order_id: Some(order.into()),
         amount_cents: Some(cents),
         currency: Some("eur".into()),
@@ -717,6 +719,123 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
     let text = crate::harness::pdf_text(&receipt).await;
     assert!(text.contains("Card payment (Stripe)"), "{text}");
     assert!(text.contains(&format!("No. {number}")), "{text}");
+
+    // Finance gives €500 back: the refund goes to Stripe on the payment intent, once.
+    let password = create_organizer(&app, "finance@u-paris.fr", "finance", &[]).await;
+    let finance = Visitor::new(&app);
+    assert_eq!(
+        finance
+            .sign_in("finance@u-paris.fr", &password)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(
+        page.contains("Stripe Payer") || page.contains("stripe.payer@example.org"),
+        "{page}"
+    );
+    let refund_path = format!("/organizer/finance/orders/{order}/refund");
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &refund_path,
+            &[
+                ("amount", "500"),
+                ("reason", "Arrives a week late: agreed partial refund"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let refunds = stand_in.refunds();
+    assert_eq!(refunds.len(), 1, "{refunds:?}");
+    let asked = &refunds[0];
+    assert_eq!(asked.form.get("amount").map(String::as_str), Some("50000"));
+    assert_eq!(
+        asked.form.get("payment_intent").map(String::as_str),
+        Some("pi_test_0001")
+    );
+    assert!(
+        asked
+            .idempotency_key
+            .as_deref()
+            .is_some_and(|k| k.starts_with("refund-"))
+    );
+    let our_refund = asked.form["metadata[refund_id]"].clone();
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(page.contains("Sent, waiting for the provider"), "{page}");
+    // Stripe says it went through (twice, and the charge-level event too): one credit note, and
+    // the order is not taken for money given back elsewhere.
+    let refund_object = serde_json::json!({
+        "id": asked.session, "object": "refund", "status": "succeeded", "amount": 50000,
+        "currency": "eur", "payment_intent": "pi_test_0001", "metadata": { "refund_id": our_refund },
+    });
+    let t = OffsetDateTime::now_utc().unix_timestamp();
+    for id in ["evt_refund_ok", "evt_refund_ok"] {
+        let body = stripe_event(id, "refund.updated", refund_object.clone());
+        assert_eq!(
+            deliver(&app, &body, Some(signature::sign(&body, WEBHOOK_SECRET, t))).await,
+            200
+        );
+    }
+    let charge = stripe_event(
+        "evt_charge_refunded",
+        "charge.refunded",
+        serde_json::json!({ "id": "ch_1", "object": "charge", "payment_intent": "pi_test_0001" }),
+    );
+    assert_eq!(
+        deliver(
+            &app,
+            &charge,
+            Some(signature::sign(&charge, WEBHOOK_SECRET, t))
+        )
+        .await,
+        200
+    );
+    let trail: Vec<String> = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        trail.iter().filter(|a| *a == "refund.completed").count(),
+        1,
+        "{trail:?}"
+    );
+    assert!(!trail.iter().any(|a| a == "order.flagged"), "{trail:?}");
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(page.contains("Done") && page.contains("€500"), "{page}");
+    // The applicant is told, with the credit note that names the receipt it corrects.
+    app.dispatch_pending_jobs().await;
+    let mails = app.smtp.wait_for(4, Duration::from_secs(10)).await;
+    let told = mails
+        .iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Your refund"))
+        })
+        .expect("the refund's email");
+    let note = format!("A-{}-00001", OffsetDateTime::now_utc().year());
+    let pdf = told
+        .attachment(&format!("{note}.pdf"))
+        .expect("the credit note");
+    let text = crate::harness::pdf_text(&pdf).await;
+    for expected in [
+        "CREDIT NOTE".to_owned(),
+        format!("No. {note}"),
+        "Total refunded".to_owned(),
+        "€500.00".to_owned(),
+        format!("corrects receipt {number}"),
+        "agreed partial refund".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "{expected} in {text}");
+    }
     app.stop().await;
 }
 
@@ -875,4 +994,169 @@ async fn receipts_are_numbered_without_gaps_when_payments_arrive_together() {
 /// What a receipt's lines add up to.
 fn paid_cents(r: &summer_school::domain::receipt::ReceiptRecord) -> i64 {
     r.lines.iter().map(|l| l.cents).sum()
+}
+
+#[tokio::test]
+async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_credit_note() {
+    let app = demo_app().await;
+    let password = create_organizer(&app, "finance@u-paris.fr", "finance", &[]).await;
+    let (id, _, deadline) = offered(&app, "late.payer@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    let r = app
+        .post_form(
+            &format!("/applications/{id}/pay"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    let checkout = location(&r);
+    let (_, html) = app.page(&checkout).await;
+    // The deadline passes while the applicant hesitates on the checkout page; then they pay.
+    app.store
+        .run_deadlines(deadline + time::Duration::seconds(1))
+        .await
+        .unwrap();
+    let r = app
+        .post_form(&checkout, &[("csrf", &csrf_of(&html)), ("outcome", "pay")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(
+        !page.contains("Enrolled"),
+        "never enrolled after expiry: {page}"
+    );
+
+    // Finance hears of it by email, with where to act.
+    app.dispatch_pending_jobs().await;
+    let mails = app.smtp.wait_for(3, Duration::from_secs(10)).await;
+    let alert = mails
+        .iter()
+        .find(|m| m.rcpt_to().contains("finance@u-paris.fr"))
+        .expect("finance is told");
+    let body = alert.text_body();
+    assert!(
+        body.contains("The money arrived after the offer had expired"),
+        "{body}"
+    );
+    assert!(body.contains("/organizer/finance"), "{body}");
+    assert!(
+        body.contains("Hands-on Training in Clinical Medicine"),
+        "{body}"
+    );
+    // The applicant's timeline does not show finance's mail.
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(!page.contains("needs the finance office"), "{page}");
+
+    let finance = Visitor::new(&app);
+    assert_eq!(
+        finance
+            .sign_in("finance@u-paris.fr", &password)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let (status, page) = finance.page("/organizer/finance").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("The money arrived after the offer had expired"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"3100.00\""),
+        "the whole payment proposed: {page}"
+    );
+    let order = app
+        .store
+        .standing(&id)
+        .await
+        .unwrap()
+        .offer
+        .unwrap()
+        .order_id;
+    let refund_path = format!("/organizer/finance/orders/{order}/refund");
+    // Bad amounts and a missing reason are refused, with what was typed kept.
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &refund_path,
+            &[("amount", "4000"), ("reason", "Late")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("more than what was paid"), "{page}");
+    assert!(page.contains("value=\"4000\""));
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &refund_path,
+            &[("amount", "abc"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Enter an amount in euros greater than zero"),
+        "{page}"
+    );
+    assert!(page.contains("why the money is given back"), "{page}");
+
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &refund_path,
+            &[("amount", "3100,00"), ("reason", "Paid after the deadline")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // The simulated provider refunds at once: done, a credit note, the flag cleared.
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(page.contains("Done"), "{page}");
+    assert!(
+        !page.contains("The money arrived after the offer had expired"),
+        "{page}"
+    );
+    // Nothing is left to give back.
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &refund_path,
+            &[("amount", "1"), ("reason", "Again")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let mails = app.smtp.wait_for(4, Duration::from_secs(10)).await;
+    let told = mails
+        .iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Your refund"))
+        })
+        .expect("the applicant is told");
+    assert!(told.rcpt_to().contains("late.payer@example.org"));
+    let note = format!("A-{}-00001", OffsetDateTime::now_utc().year());
+    let text = crate::harness::pdf_text(&told.attachment(&format!("{note}.pdf")).unwrap()).await;
+    assert!(
+        text.contains("€3,100.00") && text.contains("Paid after the deadline"),
+        "{text}"
+    );
+    // And can download it again.
+    let r = app
+        .get(&format!("/applications/{id}/receipts/{note}.pdf"))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let trail: Vec<String> = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in ["order.flagged", "refund.requested", "refund.completed"] {
+        assert!(trail.iter().any(|a| a == action), "{action} in {trail:?}");
+    }
+    app.stop().await;
 }

@@ -518,44 +518,51 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
             "/organizer/discount-codes/demo/NO-SUCH-CODE/end".to_owned(),
             vec![],
         ),
+        // Finance: admins and finance (refunding an unknown order: 404 for them).
+        ("GET", "/organizer/finance".to_owned(), vec![]),
+        (
+            "POST",
+            "/organizer/finance/orders/no-such-order/refund".to_owned(),
+            vec![("amount", "1"), ("reason", "test")],
+        ),
     ];
-    // What each role gets (review routes, then every organizer's own pages, the team's, the discount codes'): A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
+    // What each role gets (review routes, then every organizer's own pages, the team's, the discount codes', finance's): A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
     // N = 404, S = sent to sign in, U = 401 (the API). Columns follow `routes`.
     let matrix: Vec<(&str, &Visitor, &str)> = vec![
         (
             "admin",
             &admin,
-            concat!("AAAAAAAAAAAA", "AAA", "AAAAA", "AAN"),
+            concat!("AAAAAAAAAAAA", "AAA", "AAAAA", "AAN", "AN"),
         ),
         (
             "director",
             &director,
-            concat!("AAAAAAAAAAAA", "AAA", "DDDDD", "AAN"),
+            concat!("AAAAAAAAAAAA", "AAA", "DDDDD", "AAN", "DD"),
         ),
         (
             "director of another program",
             &other_director,
-            concat!("NNNNNNNNNNNN", "AAA", "DDDDD", "DDD"),
+            concat!("NNNNNNNNNNNN", "AAA", "DDDDD", "DDD", "DD"),
         ),
         (
             "assigned reviewer",
             &assigned,
-            concat!("AAAAADADDDAA", "AAA", "DDDDD", "DDD"),
+            concat!("AAAAADADDDAA", "AAA", "DDDDD", "DDD", "DD"),
         ),
         (
             "unassigned reviewer",
             &unassigned,
-            concat!("ANNNNNNNNDAN", "AAA", "DDDDD", "DDD"),
+            concat!("ANNNNNNNNDAN", "AAA", "DDDDD", "DDD", "DD"),
         ),
         (
             "finance",
             &finance,
-            concat!("AAADDDDDADAA", "AAA", "DDDDD", "AAN"),
+            concat!("AAADDDDDADAA", "AAA", "DDDDD", "AAN", "AN"),
         ),
         (
             "scolarite",
             &scolarite,
-            concat!("AAADDDDDDDAA", "AAA", "DDDDD", "DDD"),
+            concat!("AAADDDDDDDAA", "AAA", "DDDDD", "DDD", "DD"),
         ),
     ];
     let anonymous = Visitor::new(&app);
@@ -565,12 +572,12 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
         (
             "anonymous",
             &anonymous,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS", "SS"),
         ),
         (
             "applicant",
             &applicant,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS", "SS"),
         ),
     ]) {
         assert_eq!(expected.len(), routes.len(), "{who}: one answer per route");

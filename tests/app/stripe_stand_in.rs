@@ -28,6 +28,7 @@ struct Inner {
     created: Vec<Created>,
     sessions: Vec<Value>,
     by_key: HashMap<String, Value>,
+    refunds: Vec<Created>,
 }
 
 #[derive(Clone, Default)]
@@ -40,6 +41,7 @@ impl StandIn {
         let app = Router::new()
             .route("/v1/checkout/sessions", get(list).post(create))
             .route("/v1/checkout/sessions/{id}", get(retrieve))
+            .route("/v1/refunds", axum::routing::post(create_refund))
             .with_state(stand_in.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
@@ -52,6 +54,11 @@ impl StandIn {
     /// Every creation request received, oldest first.
     pub fn created(&self) -> Vec<Created> {
         self.0.lock().unwrap().created.clone()
+    }
+
+    /// Every refund request received (its `session` field holds the refund's id), oldest first.
+    pub fn refunds(&self) -> Vec<Created> {
+        self.0.lock().unwrap().refunds.clone()
     }
 
     /// Marks a session paid (what a customer finishing the checkout does); returns it.
@@ -166,4 +173,64 @@ async fn list(State(s): State<StandIn>) -> Response {
     data.reverse();
     Json(json!({ "object": "list", "data": data, "has_more": false, "url": "/v1/checkout/sessions" }))
         .into_response()
+}
+
+/// A Refund object as Stripe returns it: `pending` at first, as for the bank debits Stripe confirms
+/// later (the `refund.updated` event then says it succeeded). A repeated idempotency key gets the
+/// first answer again.
+async fn create_refund(
+    State(s): State<StandIn>,
+    headers: HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Response {
+    let form: HashMap<String, String> = pairs.into_iter().collect();
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let mut inner = s.0.lock().unwrap();
+    if let Some(k) = &key
+        && let Some(first) = inner.by_key.get(k)
+    {
+        return Json(first.clone()).into_response();
+    }
+    let id = format!("re_test_{:04}", inner.refunds.len() + 1);
+    let metadata: serde_json::Map<String, Value> = form
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("metadata[")
+                .and_then(|k| k.strip_suffix(']'))
+                .map(|k| (k.to_owned(), Value::from(v.clone())))
+        })
+        .collect();
+    let object = json!({
+        "id": id,
+        "object": "refund",
+        "amount": form.get("amount").and_then(|a| a.parse::<i64>().ok()),
+        "balance_transaction": null,
+        "charge": null,
+        "created": time::OffsetDateTime::now_utc().unix_timestamp(),
+        "currency": "eur",
+        "destination_details": null,
+        "metadata": metadata,
+        "payment_intent": form.get("payment_intent"),
+        "reason": null,
+        "receipt_number": null,
+        "source_transfer_reversal": null,
+        "status": "pending",
+        "transfer_reversal": null,
+    });
+    inner.refunds.push(Created {
+        idempotency_key: key.clone(),
+        authorization: headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
+        form,
+        session: id,
+    });
+    if let Some(k) = key {
+        inner.by_key.insert(k, object.clone());
+    }
+    Json(object).into_response()
 }

@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod dashboard;
 pub mod discounts;
+pub mod finance;
 pub mod invitations;
 pub mod review;
 pub mod team;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(dashboard::router())
         .merge(discounts::router())
+        .merge(finance::router())
         .merge(account::router())
         .merge(invitations::router())
         .merge(team::router())

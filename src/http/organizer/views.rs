@@ -309,3 +309,42 @@ pub struct DiscountsPage {
     pub rows: Vec<DiscountRowView>,
     pub form: DiscountForm,
 }
+
+/// An order on the finance page, with its refund form.
+pub struct FinanceOrderRow {
+    pub order_id: String,
+    pub applicant: String,
+    pub email: String,
+    pub program: String,
+    pub status: String,
+    pub attention: Option<String>,
+    pub total: String,
+    pub paid: String,
+    pub refunded: String,
+    /// The refund form, while something paid is left to give back.
+    pub refund_action: Option<String>,
+    pub amount: String,
+    pub amount_error: Option<String>,
+    pub reason: String,
+    pub reason_error: Option<String>,
+}
+
+pub struct FinanceRefundRow {
+    pub applicant: String,
+    pub amount: String,
+    pub status: String,
+    pub reason: String,
+    pub when: String,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/finance.html")]
+pub struct FinancePage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub orders: Vec<FinanceOrderRow>,
+    pub refunds: Vec<FinanceRefundRow>,
+}

@@ -1,0 +1,226 @@
+//! The finance office's page (`Permission::Finance`): the orders flagged for them (paid after the
+//! deadline, a mismatch, a dispute, money given back elsewhere) and the orders with refunds, each
+//! with a refund form; and every refund with its state. A refund is recorded, audited and queued in
+//! one transaction; the worker asks the provider (see `store::payments::start_refund`).
+
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use super::auth::{Organizer, RequireOrganizer};
+use super::dashboard::nav;
+use super::views::{FinanceOrderRow, FinancePage, FinanceRefundRow, page};
+use super::{Pairs, value};
+use crate::domain::access::Permission;
+use crate::domain::calendar::format_paris_datetime;
+use crate::domain::money::{Currency, Money};
+use crate::domain::status::OrderStatus;
+use crate::http::AppState;
+use crate::http::auth as site_auth;
+use crate::http::error::AppError;
+use crate::http::lang::Lang;
+use crate::http::views::{FieldError, Layout};
+use crate::i18n::Tr;
+use crate::store::StoreError;
+
+const PATH: &str = "/organizer/finance";
+/// Most characters in a refund's reason.
+const REASON_MAX: usize = 500;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(PATH, get(overview))
+        .route("/organizer/finance/orders/{order}/refund", post(refund))
+}
+
+#[derive(Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+/// A refund form that was refused: for which order, what was typed, what is wrong.
+struct Refused {
+    order_id: String,
+    amount: String,
+    reason: String,
+    amount_error: Option<String>,
+    reason_error: Option<String>,
+}
+
+fn money(tr: Tr, cents: i64) -> String {
+    Money::from_cents(cents.max(0), Currency::Eur)
+        .map(|m| m.display(tr.locale()))
+        .unwrap_or_default()
+}
+
+/// Cents as the amount field shows them: `3100.00`.
+fn decimal(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+async fn render(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    organizer: &Organizer,
+    refused: Option<Refused>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    let overview = state.store.finance_overview().await?;
+    let orders = overview
+        .orders
+        .iter()
+        .map(|o| {
+            let left = o.paid_cents - o.refunded_cents;
+            let mine = refused.as_ref().filter(|r| r.order_id == o.order_id);
+            let status = match o.order_status {
+                OrderStatus::Pending => "finance-order-pending",
+                OrderStatus::Paid => "finance-order-paid",
+                OrderStatus::Expired => "finance-order-expired",
+                OrderStatus::Cancelled => "finance-order-cancelled",
+            };
+            FinanceOrderRow {
+                order_id: o.order_id.clone(),
+                applicant: o.applicant_name.clone(),
+                email: o.applicant_email.clone(),
+                program: o.program_title.get(tr.locale()).to_owned(),
+                status: tr.t(status),
+                attention: o
+                    .attention
+                    .map(|a| tr.t(&format!("finance-attention-{}", a.as_str()))),
+                total: money(tr, o.total_cents),
+                paid: money(tr, o.paid_cents),
+                refunded: money(tr, o.refunded_cents),
+                refund_action: (left > 0)
+                    .then(|| format!("/organizer/finance/orders/{}/refund", o.order_id)),
+                amount: mine.map_or_else(|| decimal(left.max(0)), |r| r.amount.clone()),
+                amount_error: mine.and_then(|r| r.amount_error.clone()),
+                reason: mine.map(|r| r.reason.clone()).unwrap_or_default(),
+                reason_error: mine.and_then(|r| r.reason_error.clone()),
+            }
+        })
+        .collect();
+    let refunds = overview
+        .refunds
+        .into_iter()
+        .map(|r| FinanceRefundRow {
+            applicant: r.applicant_name,
+            amount: money(tr, r.amount_cents),
+            status: tr.t(&format!("finance-refund-{}", r.status)),
+            reason: r.reason,
+            when: format_paris_datetime(r.created_at, tr.locale()),
+        })
+        .collect();
+    let mut errors = Vec::new();
+    if let Some(r) = &refused {
+        for (field, message) in [("amount", &r.amount_error), ("reason", &r.reason_error)] {
+            if let Some(m) = message {
+                errors.push(FieldError {
+                    field: format!("{field}-{}", r.order_id),
+                    message: m.clone(),
+                });
+            }
+        }
+    }
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let title = if errors.is_empty() {
+        tr.t("finance-title")
+    } else {
+        format!("{} {}", tr.t("error-title-prefix"), tr.t("finance-title"))
+    };
+    let csrf = site_auth::issue_csrf(state, headers);
+    let template = FinancePage {
+        layout: Layout::new(tr, PATH, &title, &state.config),
+        nav: nav(state, headers, organizer),
+        errors,
+        notice,
+        csrf: csrf.token,
+        orders,
+        refunds,
+    };
+    page(template, status, csrf.set_cookie)
+}
+
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
+async fn overview(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Query(q): Query<Done>,
+) -> Result<Response, AppError> {
+    organizer.require_anywhere(Permission::Finance)?;
+    let tr = Tr(locale);
+    let notice = (q.done.as_deref() == Some("refund")).then(|| tr.t("finance-refund-started"));
+    render(&state, tr, &headers, &organizer, None, notice).await
+}
+
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, order_id = %order_id))]
+async fn refund(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(order_id): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    organizer.require_anywhere(Permission::Finance)?;
+    let tr = Tr(locale);
+    let mut refused = Refused {
+        order_id: order_id.clone(),
+        amount: value(&pairs, "amount").to_owned(),
+        reason: value(&pairs, "reason").to_owned(),
+        amount_error: None,
+        reason_error: None,
+    };
+    let cents = Money::parse_decimal(&refused.amount.trim().replace(',', "."), Currency::Eur)
+        .ok()
+        .map(Money::cents)
+        .filter(|c| *c > 0);
+    if cents.is_none() {
+        refused.amount_error = Some(tr.t("finance-error-amount"));
+    }
+    let reason = refused.reason.trim();
+    if reason.is_empty()
+        || reason.chars().count() > REASON_MAX
+        || reason.chars().any(char::is_control)
+    {
+        refused.reason_error = Some(tr.t("finance-error-reason"));
+    }
+    let Some(cents) = cents.filter(|_| refused.reason_error.is_none()) else {
+        return render(&state, tr, &headers, &organizer, Some(refused), None).await;
+    };
+    match state
+        .store
+        .start_refund(
+            &order_id,
+            cents,
+            reason,
+            &organizer.actor(),
+            OffsetDateTime::now_utc(),
+        )
+        .await
+    {
+        Ok(_) => {
+            state.wake_worker.notify_one();
+            Ok(Redirect::to(&format!("{PATH}?done=refund")).into_response())
+        }
+        Err(StoreError::Refused(why)) => {
+            refused.amount_error = Some(tr.t(match why.as_str() {
+                "not_paid" => "finance-error-not-paid",
+                _ => "finance-error-too-much",
+            }));
+            render(&state, tr, &headers, &organizer, Some(refused), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
