@@ -502,10 +502,11 @@ impl TryFrom<FinanceOrderRow> for FinanceOrder {
 pub(super) const FINANCE_ORDERS_SQL: &str = "
 select o.order_id, o.application_id, f.given_names, f.family_name, ap.email, p.title_en, p.title_fr,
        o.status, o.attention, o.total_cents,
-       coalesce((select sum(y.amount_cents) from payment y
-                 where y.order_id = o.order_id and y.status in ('confirmed', 'refunded')), 0) as paid_cents,
-       coalesce((select sum(r.amount_cents) from refund r
-                 where r.order_id = o.order_id and r.status in ('created', 'pending', 'done')), 0) as refunded_cents,
+       cast(coalesce((select sum(y.amount_cents) from payment y
+                      where y.order_id = o.order_id and y.status in ('confirmed', 'refunded')), 0) as bigint) as paid_cents,
+       cast(coalesce((select sum(r.amount_cents) from refund r
+                      where r.order_id = o.order_id and r.status in ('created', 'pending', 'done')), 0) as bigint)
+           as refunded_cents,
        o.payment_reference, o.updated_at
 from fee_order o
 join application a on a.application_id = o.application_id
@@ -733,8 +734,8 @@ macro_rules! payment_store_impl {
                 .await?;
                 let (paid, refunded): (i64, i64) = sqlx::query_as(
                     "select y.amount_cents,
-                            coalesce((select sum(r.amount_cents) from refund r
-                                      where r.payment_id = y.payment_id and r.status = 'done'), 0)
+                            cast(coalesce((select sum(r.amount_cents) from refund r
+                                           where r.payment_id = y.payment_id and r.status = 'done'), 0) as bigint)
                      from payment y where y.payment_id = $1",
                 )
                 .bind(&payment_id)
@@ -1119,7 +1120,7 @@ macro_rules! payment_store_impl {
                 .await?;
                 let (payment_id, paid, currency) = payment.ok_or(StoreError::Refused("not_paid".into()))?;
                 let refunded: i64 = sqlx::query_scalar(
-                    "select coalesce(sum(amount_cents), 0) from refund
+                    "select cast(coalesce(sum(amount_cents), 0) as bigint) from refund
                      where payment_id = $1 and status in ('created', 'pending', 'done')",
                 )
                 .bind(&payment_id)
