@@ -95,6 +95,12 @@ pub enum JobPayload {
     /// language, into a `SendEmail` job that replaces it in one transaction, so a retry resends the same
     /// message.
     Notify(Notice),
+    /// Issue the receipt of a confirmed payment, then queue the confirmation of enrollment that
+    /// carries it. Queued by the enrollment's transaction, so the receipt's numbering is not part of
+    /// the short section every payment of a program waits for.
+    IssueReceipt {
+        payment_id: String,
+    },
     /// Ask the payment provider to give money back. Queued with the refund (status `created`) in one
     /// transaction; the provider's idempotency key is the refund's, so a retry refunds once.
     StartRefund {
@@ -148,6 +154,7 @@ impl JobPayload {
         match self {
             JobPayload::SendEmail(_) => "send_email",
             JobPayload::Notify(_) => "notify",
+            JobPayload::IssueReceipt { .. } => "issue_receipt",
             JobPayload::StartRefund { .. } => "start_refund",
             JobPayload::NotifyFinance(_) => "notify_finance",
         }

@@ -360,6 +360,16 @@ impl Worker {
                     application_id: Some(notice.application_id),
                 })
             }
+            JobPayload::IssueReceipt { payment_id } => {
+                self.store
+                    .issue_receipt(&payment_id, OffsetDateTime::now_utc())
+                    .await
+                    .map_err(|e| match e {
+                        StoreError::NotFound => JobError::Permanent("no such payment".into()),
+                        e => JobError::Transient(e.to_string()),
+                    })?;
+                Ok(Performed::Done { scrubbed: None })
+            }
             JobPayload::StartRefund { refund_id } => {
                 let refund = self
                     .store

@@ -87,6 +87,15 @@ pub trait PaymentStore: Send + Sync {
     /// What the finance office's email about an application says.
     async fn finance_context(&self, application_id: &str) -> Result<FinanceContext, StoreError>;
 
+    /// Issues the receipt of a confirmed payment and queues the confirmation of enrollment, in one
+    /// transaction; the number is the next of the year's series. `None` when the payment has its
+    /// receipt already (a retried job), NotFound for an unknown payment.
+    async fn issue_receipt(
+        &self,
+        payment_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<String>, StoreError>;
+
     /// The receipts and credit notes of an application, oldest first. The caller checks that the
     /// viewer may see the application.
     async fn receipts(
@@ -328,6 +337,7 @@ pub(super) struct ReceiptSourceRow {
     pub website: Option<String>,
     pub provider: String,
     pub provider_reference: Option<String>,
+    pub paid_at: Option<super::types::Timestamp>,
 }
 
 pub(super) const RECEIPT_SOURCE_SQL: &str = "
@@ -337,7 +347,7 @@ select o.order_id, o.application_id, ap.email, ap.locale, f.given_names, f.famil
        o.list_cents, o.total_cents, o.currency, o.waiver_reason, o.discount_code, o.discount_cents,
        o.price_explanation, o.payment_reference,
        org.name as organization, org.contact_email, org.website,
-       y.provider, coalesce(y.provider_intent, y.provider_reference) as provider_reference
+       y.provider, coalesce(y.provider_intent, y.provider_reference) as provider_reference, o.paid_at
 from payment y
 join fee_order o on o.order_id = y.order_id
 join application a on a.application_id = o.application_id
@@ -350,12 +360,14 @@ left join fee_tier t on t.program_id = p.program_id and t.code = o.fee_tier_code
 where y.payment_id = $1";
 
 impl ReceiptSourceRow {
-    /// The frozen record of the receipt numbered `number`, for money received at `paid_at`.
+    /// The frozen record of the receipt numbered `number`, issued at `issued_at` (the money came in
+    /// when the order was paid).
     pub(super) fn into_record(
         self,
         number: String,
-        paid_at: time::OffsetDateTime,
+        issued_at: time::OffsetDateTime,
     ) -> Result<crate::domain::receipt::ReceiptRecord, StoreError> {
+        let paid_at = self.paid_at.map_or(issued_at, Into::into);
         use crate::domain::receipt::{Issuer, Payer, ReceiptKind, ReceiptRecord, statement_lines};
         let locale = Locale::from_tag(&self.locale).unwrap_or_default();
         let pick = |en: String, fr: String| if locale == Locale::Fr { fr } else { en };
@@ -392,7 +404,7 @@ impl ReceiptSourceRow {
         let discount = self.discount_code.as_deref().zip(self.discount_cents);
         Ok(ReceiptRecord {
             kind: ReceiptKind::Receipt,
-            issued_at: paid_at,
+            issued_at,
             locale,
             issuer: Issuer {
                 name: self.organization,
@@ -714,6 +726,8 @@ macro_rules! payment_store_impl {
                 record.provider_reference = reference;
                 record.corrects = corrects;
                 record.reason = Some(reason);
+                // A credit note's date of money is the refund's.
+                record.paid_at = now.0;
                 let json = serde_json::to_string(&record)
                     .map_err(|e| $crate::store::StoreError::Corrupt(format!("credit note record: {e}")))?;
                 sqlx::query(
@@ -983,8 +997,9 @@ macro_rules! payment_store_impl {
                                     &format!("{}: {} cents", event.provider, attempt.amount_cents), now).await?;
                                 Self::insert_audit(&mut tx, None, &actor, "application.enrolled", ("application", application_id),
                                     "accepted → enrolled", now).await?;
-                                Self::issue_receipt_in_tx(&mut tx, &attempt.payment_id, now).await?;
-                                Self::insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Enrolled, now).await?;
+                                // The receipt, then the confirmation that carries it, come from a job.
+                                let receipt = $crate::domain::job::JobPayload::IssueReceipt { payment_id: attempt.payment_id.clone() };
+                                Self::insert_job(&mut tx, &receipt, 8, now, None).await?;
                                 EventOutcome::Enrolled { application_id: application_id.to_owned() }
                             } else {
                                 let detail = format!("paid while the order was {order_status}");
@@ -1083,6 +1098,36 @@ macro_rules! payment_store_impl {
                         }
                     })
                     .collect())
+            }
+
+            async fn issue_receipt(
+                &self,
+                payment_id: &str,
+                now: time::OffsetDateTime,
+            ) -> Result<Option<String>, $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let payment: Option<(String, String)> = sqlx::query_as(
+                    "select y.status, o.application_id from payment y
+                     join fee_order o on o.order_id = y.order_id where y.payment_id = $1",
+                )
+                .bind(payment_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (status, application_id) = payment.ok_or($crate::store::StoreError::NotFound)?;
+                let issued: Option<String> = sqlx::query_scalar(
+                    "select number from receipt where payment_id = $1 and kind = 'receipt'",
+                )
+                .bind(payment_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if issued.is_some() || (status != "confirmed" && status != "refunded") {
+                    return Ok(None);
+                }
+                let number = Self::issue_receipt_in_tx(&mut tx, payment_id, now).await?;
+                Self::insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Enrolled, now).await?;
+                tx.commit().await?;
+                Ok(Some(number))
             }
 
             async fn start_refund(

@@ -310,6 +310,9 @@ async fn a_code_limited_to_three_uses_discounts_exactly_three_of_twelve_simultan
             kind: PaymentEventKind::Completed { paid: true },
         };
         s.apply_payment_event(&paid, now).await.unwrap();
+        for payment in crate::payments::queued_receipts(s.as_ref()).await {
+            s.issue_receipt(&payment, now).await.unwrap();
+        }
         let receipt = s.receipts(&payer.application_id).await.unwrap().remove(0);
         assert_eq!(
             receipt

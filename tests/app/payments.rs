@@ -328,6 +328,11 @@ async fn each_event_is_applied_once_whatever_order_and_how_often_it_arrives() {
             .filter(|a| a == "application.enrolled" || a == "order.paid")
             .collect();
         assert_eq!(actions, ["order.paid", "application.enrolled"]);
+        // One receipt to issue; issuing it queues the confirmation; a retried job does nothing.
+        let receipts = queued_receipts(s.as_ref()).await;
+        assert_eq!(receipts.len(), 1, "{receipts:?}");
+        assert!(s.issue_receipt(&receipts[0], now).await.unwrap().is_some());
+        assert_eq!(s.issue_receipt(&receipts[0], now).await.unwrap(), None);
         let notices = pending_notices(s.as_ref(), &a.application_id).await;
         assert_eq!(
             notices
@@ -976,6 +981,18 @@ async fn receipts_are_numbered_without_gaps_when_payments_arrive_together() {
             .filter(|o| matches!(o, EventOutcome::Enrolled { .. }))
             .count();
         assert_eq!(enrolled, 12);
+        // The receipts come from the jobs the enrollments queued: issued all at once too.
+        let mut tasks = tokio::task::JoinSet::new();
+        for payment in queued_receipts(s.as_ref()).await {
+            let s = s.clone();
+            tasks.spawn(async move {
+                s.issue_receipt(&payment, OffsetDateTime::now_utc())
+                    .await
+                    .unwrap()
+            });
+        }
+        let issued = tasks.join_all().await;
+        assert_eq!(issued.iter().filter(|n| n.is_some()).count(), 12);
         let year = OffsetDateTime::now_utc().year();
         let mut numbers = Vec::new();
         for (a, _) in &paid {
@@ -1172,4 +1189,20 @@ async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_cr
         assert!(trail.iter().any(|a| a == action), "{action} in {trail:?}");
     }
     app.stop().await;
+}
+
+/// The payments whose receipt the outbox waits to issue.
+pub(crate) async fn queued_receipts(store: &dyn Store) -> Vec<String> {
+    store
+        .jobs(summer_school::store::JobFilter::Pending, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|j| match serde_json::from_value(j.payload) {
+            Ok(summer_school::domain::job::JobPayload::IssueReceipt { payment_id }) => {
+                Some(payment_id)
+            }
+            _ => None,
+        })
+        .collect()
 }
