@@ -99,6 +99,9 @@ pub struct Config {
     pub payment_provider: PaymentProvider,
     /// The key for cookies and tokens; `None` means a development key generated into `data_dir`.
     pub secret_key: Option<Secret>,
+    /// The Ed25519 private key certificates are signed with (`CERT_SIGNING_KEY`, 64 hex characters);
+    /// without it, outside production, one is generated into `DATA_DIR/keys/signing.key`.
+    pub signing_key: Option<Secret>,
     /// A catalog file to load when the database has no edition; `None` means the shipped 2026 catalog.
     pub catalog_file: Option<PathBuf>,
     pub log_format: LogFormat,
@@ -269,6 +272,18 @@ impl Config {
                 ));
             }
         };
+        let signing_key = match get("CERT_SIGNING_KEY") {
+            None => None,
+            Some(k) if k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                Some(Secret::new(k))
+            }
+            Some(_) => {
+                return Err(err(
+                    "CERT_SIGNING_KEY",
+                    "must be 64 hexadecimal characters, an Ed25519 private key (openssl rand -hex 32)",
+                ));
+            }
+        };
         let log_format = match get("LOG_FORMAT").as_deref() {
             None => match app_env {
                 AppEnv::Development => LogFormat::Pretty,
@@ -311,6 +326,7 @@ impl Config {
             mail_from,
             payment_provider,
             secret_key,
+            signing_key,
             catalog_file: get("CATALOG_FILE").map(PathBuf::from),
             log_format,
             jobs,
@@ -364,6 +380,12 @@ impl Config {
         if self.secret_key.is_none() {
             problems.push(
                 "SECRET_KEY is not set (a generated development key would be used)".to_owned(),
+            );
+        }
+        if self.signing_key.is_none() {
+            problems.push(
+                "CERT_SIGNING_KEY is not set (certificates would be signed with a generated key)"
+                    .to_owned(),
             );
         }
         if !self.public_url.starts_with("https://") {
@@ -460,7 +482,7 @@ mod tests {
         assert_eq!(c.mail, MailTransport::Folder(PathBuf::from("data/outbox")));
         assert_eq!(c.payment_provider, PaymentProvider::Simulated);
         assert_eq!(c.public_host(), "127.0.0.1");
-        assert_eq!(c.production_problems().len(), 4);
+        assert_eq!(c.production_problems().len(), 5);
         let plain = config(&[
             ("MAIL_TRANSPORT", "smtp"),
             ("SMTP_URL", "smtp://mail.example.org:25"),
@@ -481,10 +503,11 @@ mod tests {
             ("MAIL_TRANSPORT", "smtp"),
             ("SMTP_URL", "smtp://mailer:swordfish@mail.example.org:587"),
             ("SECRET_KEY", &"ab".repeat(32)),
+            ("CERT_SIGNING_KEY", &"cd".repeat(32)),
         ])
         .unwrap();
         let shown = format!("{c:?}");
-        for secret in ["hunter2", "swordfish", &"ab".repeat(32)] {
+        for secret in ["hunter2", "swordfish", &"ab".repeat(32), &"cd".repeat(32)] {
             assert!(!shown.contains(secret), "{secret} leaked into {shown}");
         }
     }

@@ -61,6 +61,26 @@ enum Command {
         #[command(subcommand)]
         command: PaymentsCommand,
     },
+    /// Certificates: the signing key, and checking a certificate file offline.
+    Certificates {
+        #[command(subcommand)]
+        command: CertificatesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CertificatesCommand {
+    /// Print the public key certificates are signed with (hex), for anyone who checks them.
+    PublicKey,
+    /// Check a certificate PDF offline: the data it embeds against its signature. Exits 1 when the
+    /// file carries no signed data or the signature does not match.
+    Verify {
+        /// The certificate file.
+        file: std::path::PathBuf,
+        /// The issuer's public key (64 hex characters); without it, this service's own.
+        #[arg(long)]
+        public_key: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -193,6 +213,57 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Admin { command } => admin(command, config).await,
         Command::Jobs { command } => jobs(command, config).await,
         Command::Payments { command } => payments(command, config).await,
+        Command::Certificates { command } => certificates(command, &config),
+    }
+}
+
+fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::Result<()> {
+    use summer_school::domain::certificate::{from_hex, hex};
+    match command {
+        CertificatesCommand::PublicKey => {
+            let key = startup::signing_key(config)?;
+            println!("{}", hex(key.verifying_key().as_bytes()));
+            Ok(())
+        }
+        CertificatesCommand::Verify { file, public_key } => {
+            let key = match public_key {
+                Some(text) => {
+                    let bytes: [u8; 32] = from_hex(&text)
+                        .and_then(|b| b.try_into().ok())
+                        .ok_or_else(|| anyhow!("--public-key is not 64 hexadecimal characters"))?;
+                    ed25519_dalek::VerifyingKey::from_bytes(&bytes)
+                        .map_err(|_| anyhow!("--public-key is not an Ed25519 public key"))?
+                }
+                None => startup::signing_key(config)?.verifying_key(),
+            };
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let Some((record, signature)) =
+                summer_school::documents::certificate::read_embedded(&bytes)
+            else {
+                bail!(
+                    "{}: no signed certificate data in this file",
+                    file.display()
+                );
+            };
+            if !record.verify(&key, &signature) {
+                bail!(
+                    "{}: the signature does not match the data: this is not the certificate {} issued",
+                    file.display(),
+                    record.issuer.institution
+                );
+            }
+            println!(
+                "valid signature: {} {} for {}, issued {} by {}",
+                record.kind.as_str(),
+                record.serial,
+                record.holder.name,
+                record.issued_on,
+                record.issuer.institution
+            );
+            println!("status (revoked, superseded): {}", record.verification_url);
+            Ok(())
+        }
     }
 }
 

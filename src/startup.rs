@@ -88,6 +88,41 @@ pub fn secret_key(config: &Config) -> anyhow::Result<Secret> {
     Ok(Secret::new(key))
 }
 
+/// The key certificates are signed with: `CERT_SIGNING_KEY`, else (outside production) the one in
+/// `DATA_DIR/keys/signing.key`, generated on first use and never committed (`data/` is ignored).
+pub fn signing_key(config: &Config) -> anyhow::Result<ed25519_dalek::SigningKey> {
+    let from_hex = |text: &str| -> Option<ed25519_dalek::SigningKey> {
+        let bytes = crate::domain::certificate::from_hex(text)?;
+        Some(ed25519_dalek::SigningKey::from_bytes(
+            &bytes.try_into().ok()?,
+        ))
+    };
+    if let Some(k) = &config.signing_key {
+        return from_hex(k.expose()).ok_or_else(|| anyhow!("CERT_SIGNING_KEY is not a key"));
+    }
+    if config.app_env == AppEnv::Production {
+        bail!("CERT_SIGNING_KEY is required in production");
+    }
+    let path = config.data_dir.join("keys").join("signing.key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return from_hex(existing.trim()).ok_or_else(|| {
+            anyhow!(
+                "{} is not a valid key; delete it to generate a new one (certificates signed with \
+                 the old one will no longer verify)",
+                path.display()
+            )
+        });
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow!("no randomness available: {e}"))?;
+    let dir = path.parent().expect("keys folder");
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    write_private(&path, &crate::domain::certificate::hex(&bytes))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a development certificate signing key");
+    Ok(ed25519_dalek::SigningKey::from_bytes(&bytes))
+}
+
 #[cfg(unix)]
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;

@@ -187,6 +187,42 @@ impl Page {
         y
     }
 
+    /// A QR code of `data`, `size` millimetres square, its bottom left corner at (`x`, `y`), dark
+    /// modules as filled squares (a quiet zone of four modules is left around it).
+    pub fn qr(&mut self, x: f32, y: f32, size: f32, data: &str) {
+        let Ok(code) = qrcode::QrCode::with_error_correction_level(data, qrcode::EcLevel::M) else {
+            return;
+        };
+        let width = code.width();
+        let module = size / (width + 8) as f32;
+        self.ops.push(Op::SaveGraphicsState);
+        self.ops.push(Op::SetFillColor {
+            col: Color::Rgb(Rgb {
+                r: 0.0,
+                g: 0.0,
+                b: 0.0,
+                icc_profile: None,
+            }),
+        });
+        for (i, colour) in code.to_colors().into_iter().enumerate() {
+            if colour != qrcode::Color::Dark {
+                continue;
+            }
+            let (col, row) = (i % width, i / width);
+            self.ops.push(Op::DrawRectangle {
+                rectangle: printpdf::Rect {
+                    x: Mm(x + (col + 4) as f32 * module).into(),
+                    y: Mm(y + size - (row + 5) as f32 * module).into(),
+                    width: Mm(module).into(),
+                    height: Mm(module).into(),
+                    mode: Some(printpdf::PaintMode::Fill),
+                    winding_order: None,
+                },
+            });
+        }
+        self.ops.push(Op::RestoreGraphicsState);
+    }
+
     /// A horizontal rule from `x1` to `x2` at `y`.
     pub fn rule(&mut self, x1: f32, x2: f32, y: f32, thickness: f32, grey: f32) {
         let point = |x: f32| LinePoint {
@@ -254,6 +290,11 @@ pub struct Meta<'a> {
 
 /// The PDF file of `pages`, A4, fonts embedded and subset. Same pages and metadata, same bytes.
 pub fn finish(meta: &Meta<'_>, pages: Vec<Page>) -> Vec<u8> {
+    finish_with(meta, pages, &[])
+}
+
+/// [`finish`], with more entries in the document information dictionary (text, as UTF-8 bytes).
+pub fn finish_with(meta: &Meta<'_>, pages: Vec<Page>, info_entries: &[(&str, String)]) -> Vec<u8> {
     let mut doc = PdfDocument::new(meta.title);
     let info = &mut doc.metadata.info;
     info.author = meta.author.to_owned();
@@ -296,6 +337,17 @@ pub fn finish(meta: &Meta<'_>, pages: Vec<Page>) -> Vec<u8> {
             lopdf::Object::String(id.into_bytes(), lopdf::StringFormat::Literal),
         ]),
     );
+    if !info_entries.is_empty()
+        && let Ok(lopdf::Object::Reference(id)) = lo.trailer.get(b"Info").cloned()
+        && let Ok(info) = lo.get_object_mut(id).and_then(lopdf::Object::as_dict_mut)
+    {
+        for (key, value) in info_entries {
+            info.set(
+                key.as_bytes().to_vec(),
+                lopdf::Object::String(value.as_bytes().to_vec(), lopdf::StringFormat::Hexadecimal),
+            );
+        }
+    }
     lo.compress();
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)

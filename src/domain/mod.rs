@@ -8,6 +8,7 @@ pub mod application;
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod certificate;
 pub mod countries;
 pub mod demo;
 pub mod document;

@@ -133,6 +133,7 @@ fn production_refuses_every_development_default_and_says_which() {
         "MAIL_TRANSPORT",
         "PAYMENT_PROVIDER",
         "SECRET_KEY",
+        "CERT_SIGNING_KEY",
         "PUBLIC_URL",
     ] {
         assert!(err.contains(named), "{named} not named in: {err}");
@@ -147,6 +148,7 @@ fn production_refuses_every_development_default_and_says_which() {
                 "smtp://mailer:secret-pw@mail.example.org:587?tls=required",
             ),
             ("SECRET_KEY", &"ab".repeat(32)),
+            ("CERT_SIGNING_KEY", &"cd".repeat(32)),
             ("PUBLIC_URL", "https://summerschool.example.org"),
         ],
         &["serve"],
@@ -154,6 +156,10 @@ fn production_refuses_every_development_default_and_says_which() {
     assert!(
         err.contains("PAYMENT_PROVIDER") && !err.contains("SECRET_KEY"),
         "{err}"
+    );
+    assert!(
+        !err.contains(&"cd".repeat(32)),
+        "the signing key never shows"
     );
     assert!(!err.contains("secret-pw"));
     let err = one_line_error(&run(dir.path(), &[("BIND_ADDR", "nonsense")], &["serve"]));
@@ -335,4 +341,112 @@ fn status_enums_match_the_check_constraints() {
             assert_eq!(allowed(constraint), values, "{constraint} on {backend}");
         }
     }
+}
+
+#[test]
+fn a_certificate_file_is_checked_offline_against_the_public_key() {
+    use summer_school::domain::certificate::{
+        CertificateRecord, Course, Holder, Issuer, Outcome, hex,
+    };
+    use summer_school::domain::locale::Locale;
+    use summer_school::domain::status::CertificateKind;
+    use time::macros::date;
+
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "5a".repeat(32);
+    let env = [("CERT_SIGNING_KEY", secret.as_str())];
+    let out = run(dir.path(), &env, &["certificates", "public-key"]);
+    assert!(out.status.success(), "{out:?}");
+    let public = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[0x5a; 32]);
+    assert_eq!(public, hex(key.verifying_key().as_bytes()));
+
+    let record = CertificateRecord {
+        kind: CertificateKind::AttestationOfSuccess,
+        serial: "UPC-SS-2026-HO-0001".into(),
+        verification_code: "7KQ2-MX9D-4T8P-ZR3W".into(),
+        verification_url: "https://summerschool.example/verify/7KQ2-MX9D-4T8P-ZR3W".into(),
+        locale: Locale::Fr,
+        holder: Holder {
+            name: "Γεώργιος Παπαδόπουλος".into(),
+            birth_date: date!(1998 - 11 - 02),
+        },
+        course: Course {
+            title: "Formation pratique en médecine clinique et aux urgences".into(),
+            starts_on: date!(2026 - 07 - 06),
+            ends_on: date!(2026 - 07 - 17),
+            place: "Paris".into(),
+            language: "anglais".into(),
+            hours: 60,
+            ects: 5,
+            outcomes: vec!["Prendre en charge un arrêt cardiaque".into()],
+        },
+        outcome: Outcome {
+            passed: true,
+            grade: Some("16/20".into()),
+        },
+        issuer: Issuer {
+            institution: "Université Paris Cité".into(),
+            faculty: "UFR de Médecine".into(),
+            signatory_name: "Pr Jeanne Martin".into(),
+            signatory_title: "Doyenne".into(),
+            place_of_issue: "Paris".into(),
+        },
+        issued_on: date!(2026 - 07 - 20),
+        valid_until: None,
+        supersedes: None,
+    };
+    let pdf = summer_school::documents::certificate::render(&record, &record.sign(&key));
+    let file = dir.path().join("attestation.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let path = file.to_str().unwrap();
+    // With this service's key, and with the public key alone (as a third party would).
+    let out = run(dir.path(), &env, &["certificates", "verify", path]);
+    assert!(out.status.success(), "{out:?}");
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        said.contains("valid signature") && said.contains("Γεώργιος Παπαδόπουλος"),
+        "{said}"
+    );
+    let out = run(
+        dir.path(),
+        &[],
+        &["certificates", "verify", path, "--public-key", &public],
+    );
+    assert!(out.status.success(), "{out:?}");
+
+    // One character of the embedded data changed: refused.
+    let find = |needle: &[u8]| pdf.windows(needle.len()).position(|w| w == needle);
+    let (lower, upper) = (hex(b"16/20"), hex(b"16/20").to_uppercase());
+    let (at, with) = match (find(lower.as_bytes()), find(upper.as_bytes())) {
+        (Some(at), _) => (at, hex(b"19/20")),
+        (None, Some(at)) => (at, hex(b"19/20").to_uppercase()),
+        (None, None) => panic!("the record is in the file"),
+    };
+    let mut forged = pdf.clone();
+    forged[at..at + with.len()].copy_from_slice(with.as_bytes());
+    std::fs::write(&file, &forged).unwrap();
+    let err = one_line_error(&run(
+        dir.path(),
+        &[],
+        &["certificates", "verify", path, "--public-key", &public],
+    ));
+    assert!(err.contains("does not match"), "{err}");
+    // Another key: refused. Not a certificate: refused.
+    std::fs::write(&file, &pdf).unwrap();
+    let other = hex(ed25519_dalek::SigningKey::from_bytes(&[1; 32])
+        .verifying_key()
+        .as_bytes());
+    one_line_error(&run(
+        dir.path(),
+        &[],
+        &["certificates", "verify", path, "--public-key", &other],
+    ));
+    std::fs::write(&file, b"%PDF-1.7 nothing here").unwrap();
+    let err = one_line_error(&run(
+        dir.path(),
+        &[],
+        &["certificates", "verify", path, "--public-key", &public],
+    ));
+    assert!(err.contains("no signed certificate data"), "{err}");
 }

@@ -1,0 +1,21 @@
+# Certificates (PDF).
+certificate-success-title = Attestation of success
+certificate-afgsu-title = Attestation of training in emergency care, level 2 (AFGSU 2)
+certificate-certify = This is to certify that
+certificate-born = born on { $date }
+certificate-success-completed = has successfully completed the summer school
+certificate-afgsu-completed = has completed the training in emergency gestures and care, level 2, within the summer school
+certificate-details = held in { $place }, { $dates }, taught in { $language }: { $hours } hours of work.
+certificate-result-passed = Result: passed
+certificate-result-grade = Result: passed, grade { $grade }
+certificate-result-failed = Result: not passed
+certificate-ects = { $ects } ECTS credits
+certificate-afgsu-level = Level 2, practical skills validated
+certificate-valid-until = Valid until { $date }
+certificate-outcomes = Learning outcomes
+certificate-supersedes = This attestation replaces the one numbered { $serial }.
+certificate-issued = Issued in { $place } on { $date }
+certificate-serial = Serial number: { $serial }
+certificate-code = Verification code: { $code }
+certificate-verify-at = Anyone can check this document at:
+certificate-signed = Its data is signed electronically (Ed25519); the file carries them for checking offline.

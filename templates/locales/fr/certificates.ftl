@@ -1,0 +1,21 @@
+# Certificats (PDF).
+certificate-success-title = Attestation de réussite
+certificate-afgsu-title = Attestation de formation aux gestes et soins d'urgence de niveau 2 (AFGSU 2)
+certificate-certify = Nous certifions que
+certificate-born = né(e) le { $date }
+certificate-success-completed = a suivi avec succès l'école d'été
+certificate-afgsu-completed = a suivi la formation aux gestes et soins d'urgence de niveau 2, dans le cadre de l'école d'été
+certificate-details = qui s'est tenue à { $place }, { $dates }, enseignée en { $language } : { $hours } heures de travail.
+certificate-result-passed = Résultat : admis(e)
+certificate-result-grade = Résultat : admis(e), note { $grade }
+certificate-result-failed = Résultat : non admis(e)
+certificate-ects = { $ects } crédits ECTS
+certificate-afgsu-level = Niveau 2, gestes pratiques validés
+certificate-valid-until = Valable jusqu'au { $date }
+certificate-outcomes = Acquis d'apprentissage
+certificate-supersedes = Cette attestation remplace celle portant le numéro { $serial }.
+certificate-issued = Fait à { $place }, le { $date }
+certificate-serial = Numéro de série : { $serial }
+certificate-code = Code de vérification : { $code }
+certificate-verify-at = Chacun peut vérifier ce document à l'adresse :
+certificate-signed = Ses données sont signées électroniquement (Ed25519) ; le fichier les contient pour une vérification hors ligne.
