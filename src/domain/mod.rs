@@ -6,6 +6,7 @@
 pub mod access;
 pub mod application;
 pub mod audit;
+pub mod badge;
 pub mod calendar;
 pub mod catalog;
 pub mod certificate;

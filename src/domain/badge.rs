@@ -1,0 +1,311 @@
+//! Data Integrity proofs with the `eddsa-jcs-2022` cryptosuite (W3C "Data Integrity EdDSA
+//! Cryptosuites v1.0"), as Open Badges 3.0 credentials carry them, and Ed25519 keys as Multikeys.
+//!
+//! Signing: the proof's configuration (the proof without `proofValue`, with the document's
+//! `@context`) and the document without its proof are each canonicalized (RFC 8785) and hashed
+//! with SHA-256; the Ed25519 signature over the two hashes, configuration first, is the proof value,
+//! written in base58-btc multibase (`z…`). Verification redoes the same from the secured document.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::certificate::{CanonicalError, canonical_json};
+
+/// The multicodec prefixes of an Ed25519 public and private key (varints of 0xed and 0x1300).
+const ED25519_PUB: [u8; 2] = [0xed, 0x01];
+const ED25519_PRIV: [u8; 2] = [0x80, 0x26];
+
+/// The public key as a Multikey `publicKeyMultibase` (`z6Mk…`).
+pub fn multikey(key: &VerifyingKey) -> String {
+    let mut bytes = ED25519_PUB.to_vec();
+    bytes.extend_from_slice(key.as_bytes());
+    format!("z{}", bs58::encode(bytes).into_string())
+}
+
+/// A Multikey public key, if `text` is one.
+pub fn parse_multikey(text: &str) -> Option<VerifyingKey> {
+    let bytes = bs58::decode(text.strip_prefix('z')?).into_vec().ok()?;
+    let key: [u8; 32] = bytes.strip_prefix(&ED25519_PUB)?.try_into().ok()?;
+    VerifyingKey::from_bytes(&key).ok()
+}
+
+/// A Multikey secret key (`secretKeyMultibase`), if `text` is one.
+pub fn parse_secret_multikey(text: &str) -> Option<SigningKey> {
+    let bytes = bs58::decode(text.strip_prefix('z')?).into_vec().ok()?;
+    let key: [u8; 32] = bytes.strip_prefix(&ED25519_PRIV)?.try_into().ok()?;
+    Some(SigningKey::from_bytes(&key))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProofError {
+    #[error("the document is not a JSON object")]
+    NotAnObject,
+    #[error(
+        "the document has no proof, or its proof is not an eddsa-jcs-2022 Data Integrity proof"
+    )]
+    NoProof,
+    #[error(transparent)]
+    Canonical(#[from] CanonicalError),
+}
+
+/// What the proof says besides its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProofOptions {
+    /// `2026-07-20T00:00:00Z`.
+    pub created: String,
+    /// The key's address: the issuer's id with the Multikey as fragment.
+    pub verification_method: String,
+}
+
+/// The two hashes that are signed: of the proof configuration, then of the document.
+fn hash_data(
+    document: &Map<String, Value>,
+    config: &Map<String, Value>,
+) -> Result<Vec<u8>, ProofError> {
+    let mut unsecured = document.clone();
+    unsecured.remove("proof");
+    let config_hash = Sha256::digest(canonical_json(&Value::Object(config.clone()))?.as_bytes());
+    let document_hash = Sha256::digest(canonical_json(&Value::Object(unsecured))?.as_bytes());
+    let mut data = config_hash.to_vec();
+    data.extend_from_slice(&document_hash);
+    Ok(data)
+}
+
+/// `document` with an `eddsa-jcs-2022` proof by `key`.
+pub fn add_proof(
+    document: &Value,
+    options: &ProofOptions,
+    key: &SigningKey,
+) -> Result<Value, ProofError> {
+    let Value::Object(doc) = document else {
+        return Err(ProofError::NotAnObject);
+    };
+    let mut config = Map::new();
+    config.insert("type".into(), "DataIntegrityProof".into());
+    config.insert("cryptosuite".into(), "eddsa-jcs-2022".into());
+    config.insert("created".into(), options.created.clone().into());
+    config.insert(
+        "verificationMethod".into(),
+        options.verification_method.clone().into(),
+    );
+    config.insert("proofPurpose".into(), "assertionMethod".into());
+    if let Some(context) = doc.get("@context") {
+        config.insert("@context".into(), context.clone());
+    }
+    let data = hash_data(doc, &config)?;
+    let signature = key.sign(&data).to_bytes();
+    config.insert(
+        "proofValue".into(),
+        format!("z{}", bs58::encode(signature).into_string()).into(),
+    );
+    let mut secured = doc.clone();
+    secured.insert("proof".into(), Value::Object(config));
+    Ok(Value::Object(secured))
+}
+
+/// Whether `secured` carries a valid `eddsa-jcs-2022` proof by `key`.
+pub fn verify_proof(secured: &Value, key: &VerifyingKey) -> Result<bool, ProofError> {
+    let Value::Object(doc) = secured else {
+        return Err(ProofError::NotAnObject);
+    };
+    let Some(Value::Object(proof)) = doc.get("proof") else {
+        return Err(ProofError::NoProof);
+    };
+    if proof.get("type").and_then(Value::as_str) != Some("DataIntegrityProof")
+        || proof.get("cryptosuite").and_then(Value::as_str) != Some("eddsa-jcs-2022")
+    {
+        return Err(ProofError::NoProof);
+    }
+    let Some(value) = proof.get("proofValue").and_then(Value::as_str) else {
+        return Err(ProofError::NoProof);
+    };
+    let Some(signature) = value
+        .strip_prefix('z')
+        .and_then(|v| bs58::decode(v).into_vec().ok())
+        .and_then(|b| Signature::from_slice(&b).ok())
+    else {
+        return Ok(false);
+    };
+    // A proof's @context, when present, must be the document's.
+    if let Some(context) = proof.get("@context")
+        && doc.get("@context") != Some(context)
+    {
+        return Ok(false);
+    }
+    let mut config = proof.clone();
+    config.remove("proofValue");
+    let data = hash_data(doc, &config)?;
+    Ok(key.verify(&data, &signature).is_ok())
+}
+
+/// The Open Badges 3.0 context, after the Verifiable Credentials 2.0 one.
+pub const OB_CONTEXT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
+pub const VC_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
+
+/// The unsigned `OpenBadgeCredential` of a certificate: the credential's id is its verification
+/// address, the issuer's profile is at `issuer_id`, the achievement (the program's attestation) at
+/// `achievement_id`. The holder is named as on the certificate (an `IdentityObject` of type
+/// `name`, not hashed: the certificate shows it too).
+pub fn open_badge(
+    record: &super::certificate::CertificateRecord,
+    issuer_id: &str,
+    achievement_id: &str,
+    description: &str,
+) -> Value {
+    let date = |d: time::Date| format!("{d}T00:00:00Z");
+    let title = format!(
+        "{} — {}",
+        match record.kind {
+            super::status::CertificateKind::AttestationOfSuccess => "Attestation of success",
+            super::status::CertificateKind::Afgsu2 => "AFGSU 2",
+        },
+        record.course.title
+    );
+    let mut achievement = serde_json::json!({
+        "id": achievement_id,
+        "type": ["Achievement"],
+        "achievementType": "Certificate",
+        "name": title,
+        "description": description,
+        "criteria": { "narrative": description },
+        "inLanguage": record.locale.tag(),
+    });
+    if record.kind == super::status::CertificateKind::AttestationOfSuccess {
+        achievement["creditsAvailable"] = record.course.ects.into();
+    }
+    let mut credential = serde_json::json!({
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        "id": record.verification_url,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": title,
+        "issuer": {
+            "id": issuer_id,
+            "type": ["Profile"],
+            "name": format!("{} — {}", record.issuer.institution, record.issuer.faculty),
+        },
+        "validFrom": date(record.issued_on),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [{
+                "type": "IdentityObject",
+                "identityType": "name",
+                "hashed": false,
+                "identityHash": record.holder.name,
+            }],
+            "achievement": achievement,
+        },
+    });
+    if let Some(until) = record.valid_until {
+        credential["validUntil"] = date(until.next_day().unwrap_or(until)).into();
+    }
+    credential
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The W3C vc-di-eddsa test vectors (TestVectors/keyPair.json and eddsa-jcs-2022/).
+    const PUBLIC: &str = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2";
+    const SECRET: &str = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq";
+
+    fn unsigned() -> Value {
+        serde_json::json!({
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://www.w3.org/ns/credentials/examples/v2"
+            ],
+            "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+            "type": ["VerifiableCredential", "AlumniCredential"],
+            "name": "Alumni Credential",
+            "description": "A minimum viable example of an Alumni Credential.",
+            "issuer": "https://vc.example/issuers/5678",
+            "validFrom": "2023-01-01T00:00:00Z",
+            "credentialSubject": {
+                "id": "did:example:abcdefgh",
+                "alumniOf": "The School of Examples"
+            }
+        })
+    }
+
+    fn options() -> ProofOptions {
+        ProofOptions {
+            created: "2023-02-24T23:36:38Z".into(),
+            verification_method: format!("https://vc.example/issuers/5678#{PUBLIC}"),
+        }
+    }
+
+    const PROOF_VALUE: &str =
+        "z63t83Y53KfzJ5ZosfKTnqfMcKB2dmTrfjSaQjeNNjAD5srBowQfmWqeRb8rRjmeEuCBEsddF9LsVogtuTsijJKh4";
+
+    #[test]
+    fn a_certificate_becomes_an_open_badge_whose_proof_verifies() {
+        let key = SigningKey::from_bytes(&[4; 32]);
+        let record = crate::domain::certificate::tests::record();
+        let badge = open_badge(
+            &record,
+            "https://summerschool.example/issuer",
+            "https://summerschool.example/achievements/hands-on-2026",
+            "Two weeks of clinical medicine and emergencies, 60 hours, assessed.",
+        );
+        assert_eq!(badge["type"][1], "OpenBadgeCredential");
+        assert_eq!(badge["@context"][1], OB_CONTEXT);
+        assert_eq!(
+            badge["credentialSubject"]["achievement"]["creditsAvailable"],
+            5
+        );
+        assert_eq!(
+            badge["credentialSubject"]["identifier"][0]["identityHash"],
+            "Nguyễn Thị Minh Khai"
+        );
+        assert_eq!(badge["validFrom"], "2026-07-20T00:00:00Z");
+        let options = ProofOptions {
+            created: "2026-07-20T00:00:00Z".into(),
+            verification_method: format!(
+                "https://summerschool.example/issuer#{}",
+                multikey(&key.verifying_key())
+            ),
+        };
+        let secured = add_proof(&badge, &options, &key).unwrap();
+        assert_eq!(verify_proof(&secured, &key.verifying_key()), Ok(true));
+    }
+
+    #[test]
+    fn the_w3c_key_pair_reads_and_writes_back() {
+        let secret = parse_secret_multikey(SECRET).expect("the secret key");
+        let public = parse_multikey(PUBLIC).expect("the public key");
+        assert_eq!(secret.verifying_key(), public);
+        assert_eq!(multikey(&public), PUBLIC);
+        assert!(
+            parse_multikey(SECRET).is_none(),
+            "a secret key is not a public one"
+        );
+        assert!(parse_multikey("not a key").is_none());
+    }
+
+    #[test]
+    fn signing_the_w3c_example_gives_the_w3c_proof_and_it_verifies() {
+        let key = parse_secret_multikey(SECRET).unwrap();
+        let secured = add_proof(&unsigned(), &options(), &key).unwrap();
+        assert_eq!(secured["proof"]["proofValue"], PROOF_VALUE);
+        let public = parse_multikey(PUBLIC).unwrap();
+        assert_eq!(verify_proof(&secured, &public), Ok(true));
+    }
+
+    #[test]
+    fn any_change_to_the_document_or_the_proof_fails() {
+        let key = parse_secret_multikey(SECRET).unwrap();
+        let public = key.verifying_key();
+        let secured = add_proof(&unsigned(), &options(), &key).unwrap();
+        let mut changed = secured.clone();
+        changed["credentialSubject"]["alumniOf"] = "The School of Forgeries".into();
+        assert_eq!(verify_proof(&changed, &public), Ok(false));
+        let mut changed = secured.clone();
+        changed["proof"]["created"] = "2024-02-24T23:36:38Z".into();
+        assert_eq!(verify_proof(&changed, &public), Ok(false));
+        let other = SigningKey::from_bytes(&[9; 32]).verifying_key();
+        assert_eq!(verify_proof(&secured, &other), Ok(false));
+        assert_eq!(verify_proof(&unsigned(), &public), Err(ProofError::NoProof));
+    }
+}
