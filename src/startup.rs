@@ -248,6 +248,7 @@ pub async fn start(
         wake.clone(),
         blobs,
         payments,
+        signing_key(&config)?,
     );
     let (shutdown, mut stop) = watch::channel(false);
     let worker = if with_worker {

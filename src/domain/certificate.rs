@@ -211,6 +211,60 @@ impl CertificateRecord {
     }
 }
 
+/// The holder's name as the public verification page shows it: every word but the last reduced to
+/// its initial (`N. T. M. Khai`), enough for someone holding the paper to match it, not enough to
+/// learn a full name from a guessed code.
+pub fn masked_name(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let Some((last, first)) = words.split_last() else {
+        return String::new();
+    };
+    first
+        .iter()
+        .filter_map(|w| w.chars().next())
+        .map(|c| format!("{c}."))
+        .chain(std::iter::once((*last).to_owned()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What the verification page says of a certificate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublicStatus {
+    Valid,
+    Revoked,
+    Superseded,
+    /// Past its last day of validity (AFGSU 2).
+    Expired,
+}
+
+impl PublicStatus {
+    pub fn of(
+        status: super::status::CertificateStatus,
+        valid_until: Option<Date>,
+        today: Date,
+    ) -> PublicStatus {
+        use super::status::CertificateStatus;
+        match status {
+            CertificateStatus::Revoked => PublicStatus::Revoked,
+            CertificateStatus::Superseded => PublicStatus::Superseded,
+            CertificateStatus::Issued if valid_until.is_some_and(|u| today > u) => {
+                PublicStatus::Expired
+            }
+            CertificateStatus::Issued => PublicStatus::Valid,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublicStatus::Valid => "valid",
+            PublicStatus::Revoked => "revoked",
+            PublicStatus::Superseded => "superseded",
+            PublicStatus::Expired => "expired",
+        }
+    }
+}
+
 /// Lowercase hex, for signatures and keys in text.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -349,6 +403,37 @@ pub(crate) mod tests {
             &signature
         ));
         assert!(!r.verify(&key.verifying_key(), &signature[..63]));
+    }
+
+    #[test]
+    fn the_public_page_masks_the_name_and_says_the_status() {
+        use crate::domain::status::CertificateStatus;
+        assert_eq!(masked_name("Nguyễn Thị Minh Khai"), "N. T. M. Khai");
+        assert_eq!(masked_name("Γεώργιος Παπαδόπουλος"), "Γ. Παπαδόπουλος");
+        assert_eq!(masked_name("Ísold"), "Ísold");
+        assert_eq!(masked_name("  "), "");
+        let today = date!(2030 - 07 - 18);
+        let until = Some(date!(2030 - 07 - 17));
+        assert_eq!(
+            PublicStatus::of(CertificateStatus::Issued, None, today),
+            PublicStatus::Valid
+        );
+        assert_eq!(
+            PublicStatus::of(CertificateStatus::Issued, until, today),
+            PublicStatus::Expired
+        );
+        assert_eq!(
+            PublicStatus::of(CertificateStatus::Issued, until, date!(2030 - 07 - 17)),
+            PublicStatus::Valid
+        );
+        assert_eq!(
+            PublicStatus::of(CertificateStatus::Revoked, None, today),
+            PublicStatus::Revoked
+        );
+        assert_eq!(
+            PublicStatus::of(CertificateStatus::Superseded, until, today),
+            PublicStatus::Superseded
+        );
     }
 
     #[test]

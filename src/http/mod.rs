@@ -17,6 +17,7 @@ pub mod organizer;
 pub mod payment;
 pub mod public;
 pub mod sign_in;
+pub mod verify;
 pub mod views;
 pub mod webhook;
 
@@ -57,6 +58,8 @@ pub struct AppInner {
     pub secret_key: Secret,
     /// Uploaded documents.
     pub blobs: Arc<dyn BlobStore>,
+    /// Signs certificates; its public half is published and checks them.
+    pub signing_key: ed25519_dalek::SigningKey,
     /// Opens checkouts (Stripe, or the simulated one).
     pub payments: Arc<dyn crate::payments::PaymentProvider>,
 }
@@ -76,6 +79,7 @@ impl AppState {
         wake_worker: Arc<Notify>,
         blobs: Arc<dyn BlobStore>,
         payments: Arc<dyn crate::payments::PaymentProvider>,
+        signing_key: ed25519_dalek::SigningKey,
     ) -> Self {
         let catalog = cache::PublicCatalog::new(store.clone(), Duration::from_secs(1));
         AppState(Arc::new(AppInner {
@@ -86,6 +90,7 @@ impl AppState {
             secret_key,
             blobs,
             payments,
+            signing_key,
         }))
     }
 }
@@ -122,6 +127,7 @@ pub fn router(state: AppState) -> Router {
         .merge(application::router())
         .merge(payment::router())
         .merge(webhook::router())
+        .merge(verify::router())
         .merge(applicant_api::router())
         .merge(organizer::router())
         .fallback(not_found)

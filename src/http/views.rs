@@ -362,3 +362,17 @@ pub struct ApplicationTemplate {
     pub withdraw_action: String,
     pub csrf: String,
 }
+
+/// The public verification of a certificate.
+#[derive(Template)]
+#[template(path = "verify.html")]
+pub struct VerifyTemplate {
+    pub layout: Layout,
+    pub title: String,
+    /// `valid`, `revoked`, `superseded` or `expired`, for the page's style.
+    pub status: &'static str,
+    pub status_text: String,
+    pub detail: Option<String>,
+    pub signature: String,
+    pub facts: Vec<(String, String)>,
+}

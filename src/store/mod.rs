@@ -5,6 +5,7 @@
 //! constraint name, identical on both backends) and everything else apart.
 
 pub mod blobs;
+pub mod certificates;
 pub mod cohort;
 mod common;
 pub mod discounts;
@@ -516,6 +517,7 @@ pub trait Store:
     + review::ReviewStore
     + payments::PaymentStore
     + discounts::DiscountStore
+    + certificates::CertificateStore
     + Send
     + Sync
     + 'static

@@ -6,6 +6,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 use time::OffsetDateTime;
 
+use super::certificates::certificate_store_impl;
 use super::cohort::cohort_store_impl;
 use super::cohort::{NO_SEAT_DETAIL, PreparedOffer, TierRow, eligibility};
 use super::common::{ClaimRow, PartsCache, applications_sql, shared_store_impl};
@@ -287,3 +288,4 @@ review_store_impl!(PgStore, Postgres);
 organizer_store_impl!(PgStore, Postgres);
 payment_store_impl!(PgStore, Postgres);
 discount_store_impl!(PgStore, Postgres);
+certificate_store_impl!(PgStore, Postgres);

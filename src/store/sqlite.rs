@@ -7,6 +7,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use time::OffsetDateTime;
 
+use super::certificates::certificate_store_impl;
 use super::cohort::cohort_store_impl;
 use super::common::{ClaimRow, PartsCache, applications_sql, shared_store_impl};
 use super::discounts::discount_store_impl;
@@ -204,3 +205,4 @@ review_store_impl!(SqliteStore, Sqlite);
 organizer_store_impl!(SqliteStore, Sqlite);
 payment_store_impl!(SqliteStore, Sqlite);
 discount_store_impl!(SqliteStore, Sqlite);
+certificate_store_impl!(SqliteStore, Sqlite);

@@ -1,0 +1,283 @@
+//! Certificates as issued: numbered, signed and stored in one transaction; found by their public
+//! verification code; revoked with a reason; never edited (a correction is a new certificate that
+//! supersedes the old one).
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use super::StoreError;
+use crate::domain::audit::Actor;
+use crate::domain::certificate::CertificateRecord;
+
+/// Signs a record (the service's key; the store never sees it).
+pub type Sign<'a> = &'a (dyn Fn(&CertificateRecord) -> [u8; 64] + Send + Sync);
+
+#[async_trait]
+pub trait CertificateStore: Send + Sync {
+    /// Issues `draft`: takes the program's next serial for the year of issue and a new verification
+    /// code, puts them in the record, signs it and stores it, with its audit event. When
+    /// `supersedes` names an issued certificate of the same application and kind, that one becomes
+    /// superseded in the same transaction. Refused(`already_issued`) when the application has an
+    /// issued certificate of that kind (and nothing is superseded), NotFound for an unknown
+    /// application.
+    async fn issue_certificate(
+        &self,
+        draft: &CertificateDraft,
+        sign: Sign<'_>,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<StoredCertificate, StoreError>;
+
+    /// The certificate with this verification code, whatever its status.
+    async fn certificate_by_code(
+        &self,
+        code: &str,
+    ) -> Result<Option<StoredCertificate>, StoreError>;
+
+    /// Revokes an issued certificate, with the reason (shown on the verification page).
+    async fn revoke_certificate(
+        &self,
+        code: &str,
+        reason: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+}
+
+/// What to issue: the record without its serial and code (the store fills them in), and how serials
+/// and verification addresses are written.
+#[derive(Debug, Clone)]
+pub struct CertificateDraft {
+    pub application_id: String,
+    pub record: CertificateRecord,
+    /// `UPC-SS`: the serial's prefix.
+    pub serial_prefix: String,
+    /// `HO`: the program's short code in the serial.
+    pub program_code: String,
+    /// `https://…/verify/`: the code is appended.
+    pub verify_base: String,
+    /// The verification code of the certificate this one corrects.
+    pub supersedes: Option<String>,
+}
+
+/// A certificate as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCertificate {
+    pub application_id: String,
+    pub record: CertificateRecord,
+    pub signature: Vec<u8>,
+    pub status: crate::domain::status::CertificateStatus,
+    pub revoked_reason: Option<String>,
+    /// The serial of the certificate that replaced it.
+    pub superseded_by: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct CertificateRow {
+    pub application_id: String,
+    pub record: Option<String>,
+    pub signature: String,
+    pub status: String,
+    pub revoked_reason: Option<String>,
+    pub superseded_by: Option<String>,
+}
+
+impl TryFrom<CertificateRow> for StoredCertificate {
+    type Error = StoreError;
+    fn try_from(r: CertificateRow) -> Result<Self, StoreError> {
+        let record = r
+            .record
+            .ok_or_else(|| StoreError::Corrupt("certificate.record is empty".into()))?;
+        Ok(StoredCertificate {
+            record: serde_json::from_str(&record)
+                .map_err(|e| StoreError::Corrupt(format!("certificate.record: {e}")))?,
+            signature: crate::domain::certificate::from_hex(&r.signature)
+                .ok_or_else(|| StoreError::Corrupt("certificate.signature".into()))?,
+            status: r
+                .status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("certificate.status: {e}")))?,
+            application_id: r.application_id,
+            revoked_reason: r.revoked_reason,
+            superseded_by: r.superseded_by,
+        })
+    }
+}
+
+pub(super) const CERTIFICATE_SQL: &str = "
+select c.application_id, c.record, c.signature, c.status, c.revoked_reason,
+       (select n.serial from certificate n where n.certificate_id = c.superseded_by) as superseded_by
+from certificate c
+where c.verification_code = $1";
+
+/// Implements [`CertificateStore`] for a store type with `pool`, `begin_write()` and the helpers of
+/// `shared_store_impl!`.
+macro_rules! certificate_store_impl {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::certificates::CertificateStore for $store {
+            async fn issue_certificate(
+                &self,
+                draft: &$crate::store::certificates::CertificateDraft,
+                sign: $crate::store::certificates::Sign<'_>,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<$crate::store::certificates::StoredCertificate, $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let program_id: Option<String> = sqlx::query_scalar(
+                    "select program_id from application where application_id = $1",
+                )
+                .bind(&draft.application_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let program_id = program_id.ok_or(StoreError::NotFound)?;
+                let kind = draft.record.kind.as_str();
+                let superseded: Option<String> = match &draft.supersedes {
+                    Some(code) => sqlx::query_scalar(
+                        "select certificate_id from certificate
+                         where verification_code = $1 and application_id = $2 and kind = $3 and status = 'issued'",
+                    )
+                    .bind(code)
+                    .bind(&draft.application_id)
+                    .bind(kind)
+                    .fetch_optional(&mut *tx)
+                    .await?,
+                    None => None,
+                };
+                if draft.supersedes.is_some() && superseded.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                if let Some(old) = &superseded {
+                    sqlx::query("update certificate set status = 'superseded', updated_at = $2 where certificate_id = $1")
+                        .bind(old)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await?;
+                } else {
+                    let issued: Option<i32> = sqlx::query_scalar(
+                        "select 1 from certificate where application_id = $1 and kind = $2 and status = 'issued'",
+                    )
+                    .bind(&draft.application_id)
+                    .bind(kind)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if issued.is_some() {
+                        return Err(StoreError::Refused("already_issued".into()));
+                    }
+                }
+                let year = draft.record.issued_on.year();
+                let n: i64 = sqlx::query_scalar(
+                    "insert into certificate_counter (program_id, year, last_number) values ($1, $2, 1)
+                     on conflict (program_id, year) do update set last_number = certificate_counter.last_number + 1
+                     returning last_number",
+                )
+                .bind(&program_id)
+                .bind(year)
+                .fetch_one(&mut *tx)
+                .await?;
+                let mut random = [0u8; 10];
+                getrandom::fill(&mut random).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+                let mut record = draft.record.clone();
+                record.serial = $crate::domain::certificate::format_serial(&draft.serial_prefix, year, &draft.program_code, n);
+                record.verification_code = $crate::domain::certificate::verification_code(random);
+                record.verification_url = format!("{}{}", draft.verify_base, record.verification_code);
+                if let Some(code) = &draft.supersedes {
+                    let old_serial: Option<String> = sqlx::query_scalar("select serial from certificate where verification_code = $1")
+                        .bind(code)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    record.supersedes = old_serial;
+                }
+                let signature = sign(&record);
+                let canonical = String::from_utf8(record.canonical())
+                    .map_err(|e| StoreError::Corrupt(format!("certificate record: {e}")))?;
+                let certificate_id = $crate::store::new_id();
+                sqlx::query(
+                    "insert into certificate (certificate_id, application_id, kind, status, serial, verification_code,
+                                              holder_name, issued_at, expires_at, signature, record, created_at, updated_at)
+                     values ($1, $2, $3, 'issued', $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+                )
+                .bind(&certificate_id)
+                .bind(&draft.application_id)
+                .bind(kind)
+                .bind(&record.serial)
+                .bind(&record.verification_code)
+                .bind(&record.holder.name)
+                .bind($crate::store::types::Timestamp::new(record.issued_on.with_time(time::Time::MIDNIGHT).assume_utc()))
+                .bind(record.valid_until.map(|d| $crate::store::types::Timestamp::new(d.with_time(time::Time::MIDNIGHT).assume_utc())))
+                .bind($crate::domain::certificate::hex(&signature))
+                .bind(&canonical)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if let Some(old) = &superseded {
+                    sqlx::query("update certificate set superseded_by = $2 where certificate_id = $1")
+                        .bind(old)
+                        .bind(&certificate_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let detail = match &record.supersedes {
+                    Some(old) => format!("{kind} {} (supersedes {old})", record.serial),
+                    None => format!("{kind} {}", record.serial),
+                };
+                Self::insert_audit(&mut tx, None, actor, "certificate.issued", ("application", &draft.application_id), &detail, now).await?;
+                tx.commit().await?;
+                Ok($crate::store::certificates::StoredCertificate {
+                    application_id: draft.application_id.clone(),
+                    record,
+                    signature: signature.to_vec(),
+                    status: $crate::domain::status::CertificateStatus::Issued,
+                    revoked_reason: None,
+                    superseded_by: None,
+                })
+            }
+
+            async fn certificate_by_code(
+                &self,
+                code: &str,
+            ) -> Result<Option<$crate::store::certificates::StoredCertificate>, $crate::store::StoreError> {
+                let row: Option<$crate::store::certificates::CertificateRow> =
+                    sqlx::query_as($crate::store::certificates::CERTIFICATE_SQL)
+                        .bind(code)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn revoke_certificate(
+                &self,
+                code: &str,
+                reason: &str,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err($crate::store::StoreError::Refused("no_reason".into()));
+                }
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let revoked: Option<(String, String)> = sqlx::query_as(
+                    "update certificate set status = 'revoked', revoked_reason = $2, revoked_at = $3, updated_at = $3
+                     where verification_code = $1 and status = 'issued'
+                     returning application_id, serial",
+                )
+                .bind(code)
+                .bind(reason)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (application_id, serial) = revoked.ok_or($crate::store::StoreError::NotFound)?;
+                Self::insert_audit(&mut tx, None, actor, "certificate.revoked", ("application", &application_id),
+                    &format!("{serial}: {reason}"), now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+pub(super) use certificate_store_impl;

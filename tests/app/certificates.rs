@@ -1,0 +1,300 @@
+//! Certificates: issued (numbered, signed, stored), found by their public code, corrected by a
+//! superseding certificate, revoked; the public verification page and key; the PDF read back.
+
+use summer_school::domain::audit::Actor;
+use summer_school::domain::certificate::{
+    CertificateRecord, Course, Holder, Issuer, Outcome, afgsu_valid_until,
+};
+use summer_school::domain::locale::Locale;
+use summer_school::domain::status::CertificateKind;
+use summer_school::store::StoreError;
+use summer_school::store::certificates::{CertificateDraft, StoredCertificate};
+use time::macros::date;
+
+use crate::applications::{apply_and_send, demo_app};
+use crate::harness::TestApp;
+
+fn record(name: &str, kind: CertificateKind) -> CertificateRecord {
+    CertificateRecord {
+        kind,
+        serial: String::new(),
+        verification_code: String::new(),
+        verification_url: String::new(),
+        locale: Locale::En,
+        holder: Holder {
+            name: name.into(),
+            birth_date: date!(1999 - 03 - 14),
+        },
+        course: Course {
+            title: "Hands-on Training in Clinical Medicine and Emergencies".into(),
+            starts_on: date!(2026 - 07 - 06),
+            ends_on: date!(2026 - 07 - 17),
+            place: "Paris".into(),
+            language: "English".into(),
+            hours: 60,
+            ects: 5,
+            outcomes: vec!["Manage a cardiac arrest as a team".into()],
+        },
+        outcome: Outcome {
+            passed: true,
+            grade: None,
+        },
+        issuer: Issuer {
+            institution: "Université Paris Cité".into(),
+            faculty: "UFR de Médecine".into(),
+            signatory_name: "Pr Jeanne Martin".into(),
+            signatory_title: "Dean".into(),
+            place_of_issue: "Paris".into(),
+        },
+        issued_on: date!(2026 - 07 - 20),
+        valid_until: None,
+        supersedes: None,
+    }
+}
+
+async fn issue(
+    app: &TestApp,
+    application_id: &str,
+    record: CertificateRecord,
+    supersedes: Option<String>,
+) -> Result<StoredCertificate, StoreError> {
+    let key = summer_school::startup::signing_key(&app.config).unwrap();
+    let sign = move |r: &CertificateRecord| r.sign(&key);
+    app.store
+        .issue_certificate(
+            &CertificateDraft {
+                application_id: application_id.to_owned(),
+                record,
+                serial_prefix: "UPC-SS".into(),
+                program_code: "HO".into(),
+                verify_base: format!("{}/verify/", app.base),
+                supersedes,
+            },
+            &sign,
+            &Actor::Cli,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+}
+
+#[tokio::test]
+async fn a_certificate_is_verified_in_public_corrected_and_revoked() {
+    let app = demo_app().await;
+    let id = apply_and_send(&app, "graduate@example.org").await;
+    let first = issue(
+        &app,
+        &id,
+        record(
+            "Nguyễn Thị Minh Khai",
+            CertificateKind::AttestationOfSuccess,
+        ),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(first.record.serial, "UPC-SS-2026-HO-0001");
+    let code = first.record.verification_code.clone();
+    assert!(
+        first
+            .record
+            .verification_url
+            .ends_with(&format!("/verify/{code}"))
+    );
+
+    // Anyone can check it, with the name partly masked.
+    let anonymous = reqwest::Client::new();
+    let page = |path: String| {
+        let anonymous = anonymous.clone();
+        let base = app.base.clone();
+        async move {
+            let r = anonymous.get(format!("{base}{path}")).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, html) = page(format!("/verify/{code}")).await;
+    assert_eq!(status, 200);
+    for expected in [
+        "Valid: this certificate was issued by us",
+        "N. T. M. Khai",
+        "UPC-SS-2026-HO-0001",
+        "Hands-on Training in Clinical Medicine",
+        "Université Paris Cité",
+        "Its electronic signature checks against our public key",
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    assert!(
+        !html.contains("Nguyễn Thị Minh Khai"),
+        "the full name stays private"
+    );
+    // Lower case typed from the paper still finds it; unknown and malformed codes are a plain 404.
+    assert_eq!(
+        page(format!("/verify/{}", code.to_lowercase())).await.0,
+        200
+    );
+    let (status, html) = page("/verify/2222-2222-2222-2222".into()).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("UPC-SS"), "{html}");
+    assert_eq!(page("/verify/..%2F..%2Fetc".into()).await.0, 404);
+
+    // Issued once per kind; a correction supersedes.
+    let again = issue(
+        &app,
+        &id,
+        record(
+            "Nguyễn Thị Minh Khai",
+            CertificateKind::AttestationOfSuccess,
+        ),
+        None,
+    )
+    .await;
+    assert!(matches!(again, Err(StoreError::Refused(r)) if r == "already_issued"));
+    let mut corrected = record(
+        "Nguyễn Thị Minh Khải",
+        CertificateKind::AttestationOfSuccess,
+    );
+    corrected.outcome.grade = Some("16/20".into());
+    let second = issue(&app, &id, corrected, Some(code.clone()))
+        .await
+        .unwrap();
+    assert_eq!(second.record.serial, "UPC-SS-2026-HO-0002");
+    assert_eq!(
+        second.record.supersedes.as_deref(),
+        Some("UPC-SS-2026-HO-0001")
+    );
+    let (_, html) = page(format!("/verify/{code}")).await;
+    assert!(
+        html.contains("Replaced") && html.contains("UPC-SS-2026-HO-0002"),
+        "{html}"
+    );
+    let code2 = second.record.verification_code.clone();
+    let (_, html) = page(format!("/verify/{code2}")).await;
+    assert!(html.contains("Valid"), "{html}");
+
+    // Revoked, with its reason.
+    app.store
+        .revoke_certificate(
+            &code2,
+            "Issued in error: the assessment was not passed",
+            &Actor::Cli,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let (_, html) = page(format!("/verify/{code2}")).await;
+    assert!(
+        html.contains("Revoked") && html.contains("Issued in error"),
+        "{html}"
+    );
+    let trail: Vec<String> = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| a.starts_with("certificate."))
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            "certificate.issued",
+            "certificate.issued",
+            "certificate.revoked"
+        ]
+    );
+
+    // An AFGSU 2 attestation past its four years shows as expired.
+    let mut afgsu = record("Nguyễn Thị Minh Khai", CertificateKind::Afgsu2);
+    afgsu.issued_on = date!(2020 - 07 - 17);
+    afgsu.valid_until = Some(afgsu_valid_until(afgsu.issued_on));
+    let old = issue(&app, &id, afgsu, None).await.unwrap();
+    let (_, html) = page(format!("/verify/{}", old.record.verification_code)).await;
+    assert!(
+        html.contains("Expired") && html.contains("17 July 2024"),
+        "{html}"
+    );
+
+    // The published key checks the stored record and the file made from it.
+    let r = anonymous
+        .get(format!("{}/certificates/key.json", app.base))
+        .send()
+        .await
+        .unwrap();
+    let key: serde_json::Value = r.json().await.unwrap();
+    let hex = key["publicKeyHex"].as_str().unwrap();
+    let bytes: [u8; 32] = summer_school::domain::certificate::from_hex(hex)
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let public = ed25519_dalek::VerifyingKey::from_bytes(&bytes).unwrap();
+    let stored = app
+        .store
+        .certificate_by_code(&code2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.record.verify(&public, &stored.signature));
+    let pdf = summer_school::documents::certificate::render(
+        &stored.record,
+        &stored.signature.clone().try_into().unwrap(),
+    );
+    let (embedded, signature) = summer_school::documents::certificate::read_embedded(&pdf).unwrap();
+    assert!(embedded.verify(&public, &signature));
+    assert!(
+        key["publicKeyMultibase"]
+            .as_str()
+            .unwrap()
+            .starts_with("z6Mk")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn every_accepted_name_prints_exactly_with_its_credits_dates_and_serial() {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[11; 32]);
+    for (name, locale, credits, dates) in [
+        (
+            "Nguyễn Thị Minh Khai",
+            Locale::En,
+            "5 ECTS credits",
+            "6–17 July 2026",
+        ),
+        (
+            "Γεώργιος Παπαδόπουλος",
+            Locale::En,
+            "5 ECTS credits",
+            "6–17 July 2026",
+        ),
+        (
+            "Анна Кузнецова",
+            Locale::Fr,
+            "5 crédits ECTS",
+            "du 6 au 17 juillet 2026",
+        ),
+        (
+            "Łukasz Żółkiewski-Dvořák",
+            Locale::Fr,
+            "5 crédits ECTS",
+            "du 6 au 17 juillet 2026",
+        ),
+    ] {
+        let mut r = record(name, CertificateKind::AttestationOfSuccess);
+        r.locale = locale;
+        r.serial = "UPC-SS-2026-HO-0042".into();
+        r.verification_code = "7KQ2-MX9D-4T8P-ZR3W".into();
+        r.verification_url = "https://summerschool.example/verify/7KQ2-MX9D-4T8P-ZR3W".into();
+        let pdf = summer_school::documents::certificate::render(&r, &r.sign(&key));
+        assert!(pdf.len() < 100 * 1024, "{name}: {} bytes", pdf.len());
+        let text = crate::harness::pdf_text(&pdf).await;
+        for expected in [
+            name,
+            credits,
+            dates,
+            "UPC-SS-2026-HO-0042",
+            "7KQ2-MX9D-4T8P-ZR3W",
+        ] {
+            assert!(text.contains(expected), "{expected} in {text}");
+        }
+    }
+}
