@@ -216,12 +216,32 @@ async fn press(c: &Client, label: &str) {
 }
 
 /// Types into the field with this id, as a person would (key by key).
+/// Types into the field, then waits until the field holds what was typed: the next action (a click
+/// on a button) must not overtake keystrokes the browser has not applied yet.
 async fn type_into(c: &Client, id: &str, text: &str) {
-    find(c, Locator::Id(id))
-        .await
+    let field = find(c, Locator::Id(id)).await;
+    field
         .send_keys(text)
         .await
         .unwrap_or_else(|e| panic!("type into #{id}: {e}"));
+    // A file input shows only the file's name (behind a fake path).
+    let expected = if field.attr("type").await.ok().flatten().as_deref() == Some("file") {
+        text.rsplit('/').next().unwrap_or(text)
+    } else {
+        text
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let value = field.prop("value").await.ok().flatten().unwrap_or_default();
+        if value.ends_with(expected) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "#{id} holds {value:?}, not what was typed ({text:?})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
 }
 
 async fn choose(c: &Client, select_id: &str, value: &str) {
