@@ -10,6 +10,7 @@ pub mod badge;
 pub mod calendar;
 pub mod catalog;
 pub mod certificate;
+pub mod completion;
 pub mod countries;
 pub mod demo;
 pub mod document;

@@ -34,6 +34,32 @@ pub trait CertificateStore: Send + Sync {
         code: &str,
     ) -> Result<Option<StoredCertificate>, StoreError>;
 
+    /// Records who was present on `day` of the program (`true`) or absent, for its enrolled
+    /// participants; a later mark for the same day replaces the earlier one. Refused
+    /// (`not_a_school_day`) outside the school's weekdays, Refused(`not_enrolled`) when an id is not
+    /// an enrolled participant of the program (nothing is written then). One audit event per call.
+    async fn record_attendance(
+        &self,
+        program_id: &str,
+        day: time::Date,
+        marks: &[(String, bool)],
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// Records an enrolled participant's result (replacing an earlier one), audited.
+    /// Refused(`not_enrolled`) for anyone else.
+    async fn record_result(
+        &self,
+        application_id: &str,
+        result: &ResultEntry,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// The program's enrolled participants with what was recorded of them, by name.
+    async fn participants(&self, program_id: &str) -> Result<Vec<Participant>, StoreError>;
+
     /// Revokes an issued certificate, with the reason (shown on the verification page).
     async fn revoke_certificate(
         &self,
@@ -42,6 +68,36 @@ pub trait CertificateStore: Send + Sync {
         actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
+}
+
+/// A participant's result as an organizer enters it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultEntry {
+    pub passed: bool,
+    pub grade: Option<String>,
+    /// The AFGSU 2 practical validation (Hands-on school only).
+    pub afgsu_validated: Option<bool>,
+}
+
+/// An enrolled participant, with their attendance and result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    pub application_id: String,
+    /// As it must appear on certificates.
+    pub certificate_name: String,
+    pub birth_date: Option<time::Date>,
+    pub days_present: Vec<time::Date>,
+    pub result: Option<ResultEntry>,
+}
+
+impl Participant {
+    pub fn participation(&self) -> crate::domain::completion::Participation {
+        crate::domain::completion::Participation {
+            days_present: self.days_present.len() as u16,
+            passed: self.result.as_ref().map(|r| r.passed),
+            afgsu_validated: self.result.as_ref().and_then(|r| r.afgsu_validated),
+        }
+    }
 }
 
 /// What to issue: the record without its serial and code (the store fills them in), and how serials
@@ -245,6 +301,156 @@ macro_rules! certificate_store_impl {
                         .fetch_optional(&self.pool)
                         .await?;
                 row.map(TryInto::try_into).transpose()
+            }
+
+            async fn record_attendance(
+                &self,
+                program_id: &str,
+                day: time::Date,
+                marks: &[(String, bool)],
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let dates: Option<(time::Date, time::Date)> = sqlx::query_as(
+                    "select starts_on, ends_on from program where program_id = $1",
+                )
+                .bind(program_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let (starts_on, ends_on) = dates.ok_or(StoreError::NotFound)?;
+                if !$crate::domain::completion::school_days(starts_on, ends_on).contains(&day) {
+                    return Err(StoreError::Refused("not_a_school_day".into()));
+                }
+                let enrolled: Vec<String> = sqlx::query_scalar(
+                    "select application_id from application where program_id = $1 and status = 'enrolled'",
+                )
+                .bind(program_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                if marks.iter().any(|(id, _)| !enrolled.contains(id)) {
+                    return Err(StoreError::Refused("not_enrolled".into()));
+                }
+                for (application_id, present) in marks {
+                    sqlx::query(
+                        "insert into attendance (application_id, day, present, recorded_by, recorded_at)
+                         values ($1, $2, $3, $4, $5)
+                         on conflict (application_id, day) do update
+                         set present = excluded.present, recorded_by = excluded.recorded_by,
+                             recorded_at = excluded.recorded_at",
+                    )
+                    .bind(application_id)
+                    .bind(day)
+                    .bind(*present)
+                    .bind(actor.to_string())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                let present = marks.iter().filter(|(_, p)| *p).count();
+                Self::insert_audit(&mut tx, None, actor, "attendance.recorded", ("program", program_id),
+                    &format!("{day}: {present} present, {} absent", marks.len() - present), now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn record_result(
+                &self,
+                application_id: &str,
+                result: &$crate::store::certificates::ResultEntry,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let status: Option<String> = sqlx::query_scalar("select status from application where application_id = $1")
+                    .bind(application_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                match status.as_deref() {
+                    None => return Err($crate::store::StoreError::NotFound),
+                    Some("enrolled") => {}
+                    Some(_) => return Err($crate::store::StoreError::Refused("not_enrolled".into())),
+                }
+                sqlx::query(
+                    "insert into assessment_result (application_id, passed, grade, afgsu_validated, recorded_by, recorded_at)
+                     values ($1, $2, $3, $4, $5, $6)
+                     on conflict (application_id) do update
+                     set passed = excluded.passed, grade = excluded.grade, afgsu_validated = excluded.afgsu_validated,
+                         recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+                )
+                .bind(application_id)
+                .bind(result.passed)
+                .bind(result.grade.as_deref())
+                .bind(result.afgsu_validated)
+                .bind(actor.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                let detail = format!(
+                    "{}{}{}",
+                    if result.passed { "passed" } else { "not passed" },
+                    result.grade.as_deref().map(|g| format!(", grade {g}")).unwrap_or_default(),
+                    match result.afgsu_validated {
+                        Some(true) => ", AFGSU 2 validated",
+                        Some(false) => ", AFGSU 2 not validated",
+                        None => "",
+                    },
+                );
+                Self::insert_audit(&mut tx, None, actor, "result.recorded", ("application", application_id), &detail, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn participants(
+                &self,
+                program_id: &str,
+            ) -> Result<Vec<$crate::store::certificates::Participant>, $crate::store::StoreError> {
+                #[allow(clippy::type_complexity)]
+                let rows: Vec<(String, Option<String>, Option<String>, Option<String>, Option<time::Date>, Option<bool>, Option<String>, Option<bool>)> =
+                    sqlx::query_as(
+                        "select a.application_id, f.certificate_name, f.given_names, f.family_name, f.birth_date,
+                                r.passed, r.grade, r.afgsu_validated
+                         from application a
+                         left join application_form f on f.application_id = a.application_id
+                         left join assessment_result r on r.application_id = a.application_id
+                         where a.program_id = $1 and a.status = 'enrolled'",
+                    )
+                    .bind(program_id)
+                    .fetch_all(&self.pool)
+                    .await?;
+                let days: Vec<(String, time::Date)> = sqlx::query_as(
+                    "select t.application_id, t.day from attendance t
+                     join application a on a.application_id = t.application_id
+                     where a.program_id = $1 and a.status = 'enrolled' and t.present
+                     order by t.day",
+                )
+                .bind(program_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut participants: Vec<$crate::store::certificates::Participant> = rows
+                    .into_iter()
+                    .map(|(application_id, certificate_name, given, family, birth_date, passed, grade, afgsu)| {
+                        let name = certificate_name.unwrap_or_else(|| {
+                            [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
+                        });
+                        $crate::store::certificates::Participant {
+                            days_present: days.iter().filter(|(id, _)| *id == application_id).map(|(_, d)| *d).collect(),
+                            application_id,
+                            certificate_name: name,
+                            birth_date,
+                            result: passed.map(|passed| $crate::store::certificates::ResultEntry {
+                                passed,
+                                grade,
+                                afgsu_validated: afgsu,
+                            }),
+                        }
+                    })
+                    .collect();
+                participants.sort_by(|a, b| a.certificate_name.cmp(&b.certificate_name));
+                Ok(participants)
             }
 
             async fn revoke_certificate(

@@ -298,3 +298,142 @@ async fn every_accepted_name_prints_exactly_with_its_credits_dates_and_serial() 
         }
     }
 }
+
+#[tokio::test]
+async fn attendance_and_results_decide_who_completes_on_both_databases() {
+    use std::sync::Arc;
+    use summer_school::domain::completion::{CompletionRule, Shortfall, school_days};
+    use summer_school::domain::offer::{Adjustment, payment_deadline};
+    use summer_school::domain::status::ReviewMode;
+    use summer_school::store::cohort::DecisionKind;
+    use summer_school::store::{self, Store};
+
+    use crate::cohort::{complete_draft, load_cohort_catalog, submit};
+    use crate::harness::TestDb;
+    use summer_school::store::certificates::ResultEntry;
+
+    let mut dbs = vec![TestDb::fresh_sqlite()];
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        dbs.push(TestDb::fresh_postgres(&url).await);
+    }
+    for db in &dbs {
+        let s: Arc<dyn Store> = store::connect(db.url(), &Default::default()).await.unwrap();
+        let (_, reviewed) = load_cohort_catalog(s.as_ref()).await;
+        let now = time::OffsetDateTime::now_utc();
+        let mut people = Vec::new();
+        for n in 0..3 {
+            let a = complete_draft(s.as_ref(), &reviewed, 700 + n).await;
+            submit(s.as_ref(), &a, ReviewMode::Review, 700 + n)
+                .await
+                .unwrap();
+            // A full waiver enrolls at once.
+            s.decide(
+                &a.application_id,
+                &DecisionKind::Accept {
+                    tier_code: None,
+                    adjustment: Adjustment::FullWaiver {
+                        reason: "Faculty guest".into(),
+                    },
+                    deadline: payment_deadline(now, 14),
+                },
+                &Actor::Cli,
+                now,
+            )
+            .await
+            .unwrap();
+            people.push(a.application_id);
+        }
+        let outsider = complete_draft(s.as_ref(), &reviewed, 799)
+            .await
+            .application_id;
+        let days = school_days(reviewed.starts_on, reviewed.ends_on);
+        assert_eq!(days.len(), 10);
+        // Day by day: the first is always there, the second misses two days, the third is there.
+        for (i, day) in days.iter().enumerate() {
+            let marks = vec![
+                (people[0].clone(), true),
+                (people[1].clone(), i >= 2),
+                (people[2].clone(), true),
+            ];
+            s.record_attendance(&reviewed.program_id, *day, &marks, &Actor::Cli, now)
+                .await
+                .unwrap();
+        }
+        // A mark corrected later replaces the first one.
+        s.record_attendance(
+            &reviewed.program_id,
+            days[0],
+            &[(people[1].clone(), false)],
+            &Actor::Cli,
+            now,
+        )
+        .await
+        .unwrap();
+        let saturday = days[4].next_day().unwrap();
+        assert!(matches!(
+            s.record_attendance(&reviewed.program_id, saturday, &[(people[0].clone(), true)], &Actor::Cli, now).await,
+            Err(StoreError::Refused(r)) if r == "not_a_school_day"
+        ));
+        assert!(matches!(
+            s.record_attendance(&reviewed.program_id, days[0], &[(outsider.clone(), true)], &Actor::Cli, now).await,
+            Err(StoreError::Refused(r)) if r == "not_enrolled"
+        ));
+        let passed = ResultEntry {
+            passed: true,
+            grade: Some("15/20".into()),
+            afgsu_validated: Some(true),
+        };
+        for id in &people[..2] {
+            s.record_result(id, &passed, &Actor::Cli, now)
+                .await
+                .unwrap();
+        }
+        assert!(matches!(
+            s.record_result(&outsider, &passed, &Actor::Cli, now).await,
+            Err(StoreError::Refused(r)) if r == "not_enrolled"
+        ));
+
+        let rule = CompletionRule {
+            min_days_present: 9,
+            assessment_required: true,
+        };
+        let participants = s.participants(&reviewed.program_id).await.unwrap();
+        assert_eq!(participants.len(), 3);
+        let of = |id: &str| {
+            participants
+                .iter()
+                .find(|p| p.application_id == id)
+                .unwrap()
+        };
+        assert_eq!(of(&people[0]).days_present.len(), 10);
+        assert_eq!(rule.check(&of(&people[0]).participation()), Ok(()));
+        assert!(rule.afgsu(&of(&people[0]).participation()));
+        assert_eq!(
+            rule.check(&of(&people[1]).participation()),
+            Err(Shortfall::Attendance {
+                present: 8,
+                required: 9
+            })
+        );
+        assert_eq!(
+            rule.check(&of(&people[2]).participation()),
+            Err(Shortfall::NoResult)
+        );
+        assert!(of(&people[0]).certificate_name.starts_with("Zofia"));
+        let recorded = s
+            .audit_events("program", &reviewed.program_id)
+            .await
+            .unwrap();
+        assert_eq!(
+            recorded
+                .iter()
+                .filter(|e| e.action == "attendance.recorded")
+                .count(),
+            11
+        );
+        let results = s.audit_events("application", &people[0]).await.unwrap();
+        assert!(results.iter().any(|e| e.action == "result.recorded"
+            && e.detail.contains("15/20")
+            && e.detail.contains("AFGSU 2 validated")));
+    }
+}
