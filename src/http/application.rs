@@ -60,6 +60,14 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/documents/{document}", get(download))
         .route("/applications/{id}/receipts/{file}", get(download_receipt))
         .route(
+            "/applications/{id}/certificates/{code}/pdf",
+            get(download_certificate),
+        )
+        .route(
+            "/applications/{id}/certificates/{code}/badge",
+            get(download_badge),
+        )
+        .route(
             "/applications/{id}/step/{step}",
             get(step_page).post(save_step),
         )
@@ -1576,6 +1584,7 @@ async fn view(
     let timeline = state.store.timeline(&applicant.applicant_id, &id).await?;
     let standing = state.store.standing(&id).await?;
     let receipts = state.store.receipts(&id).await?;
+    let certificates = state.store.certificates_of(&id).await?;
     let csrf = auth::issue_csrf(&state, &headers);
     let program = record.program_title.get(locale);
     let status = record.status;
@@ -1672,6 +1681,9 @@ async fn view(
                         "refund.requested",
                         "refund.sent",
                         "refund.completed",
+                        "certificate.issued",
+                        "certificate.revoked",
+                        "result.recorded",
                     ];
                     if known.contains(&action.as_str()) {
                         tr.t(&format!("timeline-{}", action.replace('.', "-")))
@@ -1755,6 +1767,25 @@ async fn view(
                 )
             })
             .collect(),
+        certificates: certificates
+            .iter()
+            .map(|c| {
+                let r = &c.record;
+                let title = tr.t(match r.kind {
+                    crate::domain::status::CertificateKind::AttestationOfSuccess => {
+                        "certificate-success-title"
+                    }
+                    crate::domain::status::CertificateKind::Afgsu2 => "certificate-afgsu-title",
+                });
+                let base = format!("/applications/{id}/certificates/{}", r.verification_code);
+                (
+                    format!("{title} {}", r.serial),
+                    format!("{base}/pdf"),
+                    format!("{base}/badge"),
+                    r.verification_url.clone(),
+                )
+            })
+            .collect(),
         timeline,
         can_withdraw: status.can_withdraw(),
         withdraw_action: format!("/applications/{id}/withdraw"),
@@ -1785,6 +1816,82 @@ async fn download_receipt(
         &receipt.file_name(),
         crate::documents::receipt::render(&receipt),
     ))
+}
+
+/// One of the graduate's standing certificates (NotFound for anyone else's).
+async fn own_certificate(
+    state: &AppState,
+    applicant_id: &str,
+    id: &str,
+    code: &str,
+) -> Result<crate::store::certificates::StoredCertificate, AppError> {
+    state.store.application(applicant_id, id).await?;
+    state
+        .store
+        .certificates_of(id)
+        .await?
+        .into_iter()
+        .find(|c| c.record.verification_code == code)
+        .ok_or(AppError::NotFound)
+}
+
+/// The certificate's PDF, printed again from its signed record.
+async fn download_certificate(
+    State(state): State<AppState>,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let c = own_certificate(&state, &applicant.applicant_id, &id, &code).await?;
+    let signature: [u8; 64] =
+        c.signature.as_slice().try_into().map_err(|_| {
+            AppError::Internal(anyhow::anyhow!("a stored signature is not 64 bytes"))
+        })?;
+    Ok(crate::http::pdf_response(
+        &format!("{}.pdf", c.record.serial),
+        crate::documents::certificate::render(&c.record, &signature),
+    ))
+}
+
+/// The certificate as an Open Badges 3.0 credential with its `eddsa-jcs-2022` proof.
+async fn download_badge(
+    State(state): State<AppState>,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let c = own_certificate(&state, &applicant.applicant_id, &id, &code).await?;
+    let base = state.config.public_url.trim_end_matches('/');
+    let key = &state.signing_key;
+    let multikey = crate::domain::badge::multikey(&key.verifying_key());
+    let r = &c.record;
+    let badge = crate::domain::badge::open_badge(
+        r,
+        &format!("{base}/certificates/key.json"),
+        &format!("{}#achievement", r.verification_url),
+        &format!(
+            "{} — {}, {} h, {} ECTS",
+            r.course.title, r.course.place, r.course.hours, r.course.ects
+        ),
+    );
+    let secured = crate::domain::badge::add_proof(
+        &badge,
+        &crate::domain::badge::ProofOptions {
+            created: format!("{}T00:00:00Z", r.issued_on),
+            verification_method: format!("{base}/certificates/key.json#{multikey}"),
+        },
+        key,
+    )
+    .map_err(|e| AppError::Internal(e.into()))?;
+    let mut response = axum::Json(secured).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{}.json\"", r.serial))
+            .map_err(|e| AppError::Internal(e.into()))?,
+    );
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
 }
 
 async fn withdraw(

@@ -357,6 +357,8 @@ pub struct ApplicationTemplate {
     pub documents: Vec<(String, String, String)>,
     /// Receipts and credit notes: link, label.
     pub receipts: Vec<(String, String)>,
+    /// Standing certificates: label, PDF link, badge link, public verification address.
+    pub certificates: Vec<(String, String, String, String)>,
     pub timeline: Vec<(String, String)>,
     pub can_withdraw: bool,
     pub withdraw_action: String,

@@ -60,6 +60,13 @@ pub trait CertificateStore: Send + Sync {
     /// The program's enrolled participants with what was recorded of them, by name.
     async fn participants(&self, program_id: &str) -> Result<Vec<Participant>, StoreError>;
 
+    /// The certificates issued to an application and still standing (not revoked, not superseded),
+    /// oldest first. The caller checks that the viewer may see the application.
+    async fn certificates_of(
+        &self,
+        application_id: &str,
+    ) -> Result<Vec<StoredCertificate>, StoreError>;
+
     /// Revokes an issued certificate, with the reason (shown on the verification page).
     async fn revoke_certificate(
         &self,
@@ -451,6 +458,23 @@ macro_rules! certificate_store_impl {
                     .collect();
                 participants.sort_by(|a, b| a.certificate_name.cmp(&b.certificate_name));
                 Ok(participants)
+            }
+
+            async fn certificates_of(
+                &self,
+                application_id: &str,
+            ) -> Result<Vec<$crate::store::certificates::StoredCertificate>, $crate::store::StoreError> {
+                let rows: Vec<$crate::store::certificates::CertificateRow> = sqlx::query_as(
+                    "select c.application_id, c.record, c.signature, c.status, c.revoked_reason,
+                            cast(null as text) as superseded_by
+                     from certificate c
+                     where c.application_id = $1 and c.status = 'issued'
+                     order by c.issued_at, c.serial",
+                )
+                .bind(application_id)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter().map(TryInto::try_into).collect()
             }
 
             async fn revoke_certificate(

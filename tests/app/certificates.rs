@@ -171,6 +171,52 @@ async fn a_certificate_is_verified_in_public_corrected_and_revoked() {
     let (_, html) = page(format!("/verify/{code2}")).await;
     assert!(html.contains("Valid"), "{html}");
 
+    // The graduate finds the standing certificate on their page, as a PDF and an Open Badge.
+    let (_, mine) = app.page(&format!("/applications/{id}")).await;
+    assert!(
+        mine.contains("Your certificates") && mine.contains("UPC-SS-2026-HO-0002"),
+        "{mine}"
+    );
+    assert!(
+        !mine.contains("UPC-SS-2026-HO-0001"),
+        "the superseded one is gone: {mine}"
+    );
+    assert!(
+        mine.contains(&second.record.verification_url),
+        "the address to share"
+    );
+    let key = summer_school::startup::signing_key(&app.config)
+        .unwrap()
+        .verifying_key();
+    let r = app
+        .get(&format!("/applications/{id}/certificates/{code2}/pdf"))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    let (embedded, signature) = summer_school::documents::certificate::read_embedded(&pdf).unwrap();
+    assert_eq!(embedded, second.record);
+    assert!(embedded.verify(&key, &signature));
+    let r = app
+        .get(&format!("/applications/{id}/certificates/{code2}/badge"))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let badge: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(badge["type"][1], "OpenBadgeCredential");
+    assert_eq!(
+        summer_school::domain::badge::verify_proof(&badge, &key),
+        Ok(true)
+    );
+    // Nobody else gets them.
+    app.sign_in("someone.else@example.org").await;
+    for what in ["pdf", "badge"] {
+        let r = app
+            .get(&format!("/applications/{id}/certificates/{code2}/{what}"))
+            .await;
+        assert_eq!(r.status().as_u16(), 404, "{what}");
+    }
+    app.sign_in("graduate@example.org").await;
+
     // Revoked, with its reason.
     app.store
         .revoke_certificate(
@@ -185,6 +231,14 @@ async fn a_certificate_is_verified_in_public_corrected_and_revoked() {
     assert!(
         html.contains("Revoked") && html.contains("Issued in error"),
         "{html}"
+    );
+    let r = app
+        .get(&format!("/applications/{id}/certificates/{code2}/pdf"))
+        .await;
+    assert_eq!(
+        r.status().as_u16(),
+        404,
+        "a revoked certificate is not offered any more"
     );
     let trail: Vec<String> = app
         .store

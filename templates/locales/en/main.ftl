@@ -256,3 +256,6 @@ error-code-unknown = This code does not exist for this programme. Check what you
 error-code-other-program = This code is for another programme.
 error-code-expired = This code has expired.
 error-code-used-up = This code has already been used as many times as it allows.
+application-certificates = Your certificates
+application-certificate-badge = Open Badge (JSON)
+application-certificate-share = Anyone can check it at:

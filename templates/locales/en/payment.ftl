@@ -41,3 +41,6 @@ finance-notice-act = The finance page lists the order, with what was paid and th
 timeline-refund-requested = Refund requested
 timeline-refund-sent = Refund sent to the payment provider
 timeline-refund-completed = Refund made
+timeline-certificate-issued = Certificate issued
+timeline-certificate-revoked = Certificate revoked
+timeline-result-recorded = Result recorded

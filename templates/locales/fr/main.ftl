@@ -256,3 +256,6 @@ error-code-unknown = Ce code n'existe pas pour ce programme. Vérifiez votre sai
 error-code-other-program = Ce code est destiné à un autre programme.
 error-code-expired = Ce code a expiré.
 error-code-used-up = Ce code a déjà été utilisé autant de fois qu'il le permet.
+application-certificates = Vos certificats
+application-certificate-badge = Open Badge (JSON)
+application-certificate-share = Chacun peut le vérifier à l'adresse :

@@ -41,3 +41,6 @@ finance-notice-act = La page Finances liste la commande, avec ce qui a été pay
 timeline-refund-requested = Remboursement demandé
 timeline-refund-sent = Remboursement transmis au prestataire de paiement
 timeline-refund-completed = Remboursement effectué
+timeline-certificate-issued = Certificat délivré
+timeline-certificate-revoked = Certificat retiré
+timeline-result-recorded = Résultat enregistré
