@@ -371,13 +371,11 @@ impl ReceiptSourceRow {
         use crate::domain::receipt::{Issuer, Payer, ReceiptKind, ReceiptRecord, statement_lines};
         let locale = Locale::from_tag(&self.locale).unwrap_or_default();
         let pick = |en: String, fr: String| if locale == Locale::Fr { fr } else { en };
-        let name = [self.given_names.as_deref(), self.family_name.as_deref()]
-            .into_iter()
-            .flatten()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let name = display_name(
+            self.given_names.as_deref(),
+            self.family_name.as_deref(),
+            &self.email,
+        );
         let city = [
             self.address_postcode.as_deref(),
             self.address_city.as_deref(),
@@ -412,11 +410,7 @@ impl ReceiptSourceRow {
                 website: self.website,
             },
             payer: Payer {
-                name: if name.is_empty() {
-                    self.email.clone()
-                } else {
-                    name
-                },
+                name,
                 email: self.email,
                 address,
             },

@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use crate::applications::{demo_app, fill_everything, one_seat_first_come, post_step, start};
 use crate::cohort::{complete_draft, load_cohort_catalog, submit};
 use crate::harness::{TestDb, csrf_of};
-use crate::organizers::{Visitor, create_organizer};
+use crate::organizers::signed_in;
 
 #[tokio::test]
 async fn an_organizer_makes_a_code_and_an_applicant_who_types_it_is_offered_the_lower_fee() {
@@ -31,16 +31,7 @@ async fn an_organizer_makes_a_code_and_an_applicant_who_types_it_is_offered_the_
         .find(|p| p.edition_is_demo && p.slug == "hands-on-clinical-emergencies")
         .unwrap()
         .program_id;
-    let password = create_organizer(&app, "finance@u-paris.fr", "finance", &[]).await;
-    let finance = Visitor::new(&app);
-    assert_eq!(
-        finance
-            .sign_in("finance@u-paris.fr", &password)
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
+    let finance = signed_in(&app, "finance@u-paris.fr", "finance", &[]).await;
     let (status, list) = finance.page("/organizer/discount-codes").await;
     assert_eq!(status, 200);
     assert!(list.contains("No discount code yet."), "{list}");

@@ -19,6 +19,20 @@ const AI: &str = "Artificial Intelligence and Digital Innovation in Medicine";
 const HANDS_ON: &str = "Hands-on Training in Clinical Medicine and Emergencies";
 const WRONG: &str = "The email address or the password is wrong";
 
+/// A new organizer of this role (given these programs), signed in.
+pub(crate) async fn signed_in(
+    app: &TestApp,
+    email: &str,
+    role: &str,
+    programs: &[&str],
+) -> Visitor {
+    let password = create_organizer(app, email, role, programs).await;
+    let visitor = Visitor::new(app);
+    let r = visitor.sign_in(email, &password).await;
+    assert_eq!(r.status().as_u16(), 303, "{role} signs in");
+    visitor
+}
+
 /// Creates an organizer with the CLI against the app's database; returns the one-time password.
 pub(crate) async fn create_organizer(
     app: &TestApp,

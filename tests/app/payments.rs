@@ -18,7 +18,7 @@ use crate::cohort::{
     Applicant, accept, complete_draft, load_cohort_catalog, pending_notices, submit,
 };
 use crate::harness::{Options, TestApp, TestDb, csrf_of, spawn_app_with};
-use crate::organizers::{Visitor, create_organizer};
+use crate::organizers::signed_in;
 use crate::stripe_stand_in::StandIn;
 use summer_school::domain::payment::Difference;
 use summer_school::jobs::reconcile;
@@ -726,16 +726,7 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
     assert!(text.contains(&format!("No. {number}")), "{text}");
 
     // Finance gives €500 back: the refund goes to Stripe on the payment intent, once.
-    let password = create_organizer(&app, "finance@u-paris.fr", "finance", &[]).await;
-    let finance = Visitor::new(&app);
-    assert_eq!(
-        finance
-            .sign_in("finance@u-paris.fr", &password)
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
+    let finance = signed_in(&app, "finance@u-paris.fr", "finance", &[]).await;
     let (_, page) = finance.page("/organizer/finance").await;
     assert!(
         page.contains("Stripe Payer") || page.contains("stripe.payer@example.org"),
@@ -1017,7 +1008,7 @@ fn paid_cents(r: &summer_school::domain::receipt::ReceiptRecord) -> i64 {
 #[tokio::test]
 async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_credit_note() {
     let app = demo_app().await;
-    let password = create_organizer(&app, "finance@u-paris.fr", "finance", &[]).await;
+    let finance = signed_in(&app, "finance@u-paris.fr", "finance", &[]).await;
     let (id, _, deadline) = offered(&app, "late.payer@example.org").await;
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     let r = app
@@ -1075,15 +1066,6 @@ async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_cr
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     assert!(!page.contains("needs the finance office"), "{page}");
 
-    let finance = Visitor::new(&app);
-    assert_eq!(
-        finance
-            .sign_in("finance@u-paris.fr", &password)
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
     let (status, page) = finance.page("/organizer/finance").await;
     assert_eq!(status, 200);
     assert!(
