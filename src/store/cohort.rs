@@ -378,8 +378,14 @@ impl PreparedOffer {
 
     /// The audit event's detail for an offer made from `previous`.
     pub(super) fn audit_detail(&self, previous: &str) -> String {
+        let code = self
+            .price
+            .discount
+            .as_ref()
+            .map(|(code, off)| format!("; discount code {code} (-{off} cents, one use taken)"))
+            .unwrap_or_default();
         format!(
-            "{previous} → {}; {} cents; deadline {}",
+            "{previous} → {}; {} cents; deadline {}{code}",
             self.status(),
             self.price.total_cents,
             self.deadline.fixed_text()

@@ -270,6 +270,19 @@ async fn a_code_limited_to_three_uses_discounts_exactly_three_of_twelve_simultan
             }
         }
         assert_eq!(discounted.len(), 3, "exactly the code's three uses");
+        // Taking a use is in the offer's audit trail.
+        for a in &discounted {
+            let trail = s
+                .audit_events("application", &a.application_id)
+                .await
+                .unwrap();
+            assert!(
+                trail.iter().any(|e| e.action == "application.accepted"
+                    && e.detail
+                        .contains("discount code THREE (-50000 cents, one use taken)")),
+                "{trail:?}"
+            );
+        }
         let uses = |codes: Vec<summer_school::store::discounts::DiscountCodeView>| {
             codes.into_iter().find(|c| c.code == "THREE").unwrap().uses
         };
