@@ -72,6 +72,19 @@ enum Command {
 enum CertificatesCommand {
     /// Print the public key certificates are signed with (hex), for anyone who checks them.
     PublicKey,
+    /// Issue a program's certificates to every participant who meets its completion rule and lacks
+    /// one (running it again issues nothing twice); each graduate is emailed. Shows a progress bar.
+    Issue {
+        /// The edition's slug (`2026`).
+        #[arg(long)]
+        edition: String,
+        /// The program's slug (`hands-on-clinical-emergencies`).
+        #[arg(long)]
+        program: String,
+        /// Print who would receive what, and who would not and why, without issuing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Check a certificate PDF offline: the data it embeds against its signature. Exits 1 when the
     /// file carries no signed data or the signature does not match.
     Verify {
@@ -213,11 +226,11 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Admin { command } => admin(command, config).await,
         Command::Jobs { command } => jobs(command, config).await,
         Command::Payments { command } => payments(command, config).await,
-        Command::Certificates { command } => certificates(command, &config),
+        Command::Certificates { command } => certificates(command, &config).await,
     }
 }
 
-fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::Result<()> {
+async fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::Result<()> {
     use summer_school::domain::certificate::{from_hex, hex};
     match command {
         CertificatesCommand::PublicKey => {
@@ -225,6 +238,11 @@ fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::Result
             println!("{}", hex(key.verifying_key().as_bytes()));
             Ok(())
         }
+        CertificatesCommand::Issue {
+            edition,
+            program,
+            dry_run,
+        } => issue_certificates(config, &edition, &program, dry_run).await,
         CertificatesCommand::Verify { file, public_key } => {
             let key = match public_key {
                 Some(text) => {
@@ -265,6 +283,124 @@ fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::Result
             Ok(())
         }
     }
+}
+
+/// `certificates issue`: a program's batch, with a progress bar on a terminal.
+async fn issue_certificates(
+    config: &Config,
+    edition: &str,
+    program: &str,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
+    use summer_school::domain::certificate::CertificateRecord;
+    use summer_school::domain::issuance::{Skip, plan};
+    use summer_school::store::certificates::{BatchError, IssueSettings, issue_program};
+
+    let key = startup::signing_key(config)?;
+    let store = startup::open_store(config).await?;
+    let found = store
+        .programs()
+        .await?
+        .into_iter()
+        .find(|p| p.edition_slug == edition && p.slug == program)
+        .ok_or_else(|| anyhow!("there is no program `{program}` in edition `{edition}`"))?;
+    let participants = store.participants(&found.program_id).await?;
+    let name_of = |id: &str| {
+        participants
+            .iter()
+            .find(|p| p.application_id == id)
+            .map(|p| p.certificate_name.clone())
+            .unwrap_or_default()
+    };
+    let why = |skip: &Skip| match skip {
+        Skip::Shortfall(summer_school::domain::completion::Shortfall::Attendance {
+            present,
+            required,
+        }) => format!("present {present} days, {required} required"),
+        Skip::Shortfall(summer_school::domain::completion::Shortfall::NoResult) => {
+            "no result entered".to_owned()
+        }
+        Skip::Shortfall(summer_school::domain::completion::Shortfall::Failed) => {
+            "assessment not passed".to_owned()
+        }
+        Skip::NoBirthDate => "no date of birth on file".to_owned(),
+    };
+    let now = OffsetDateTime::now_utc();
+    if dry_run {
+        let facts = store
+            .program_facts(&found.program_id)
+            .await?
+            .ok_or_else(|| anyhow!("program vanished"))?;
+        let candidates: Vec<_> = participants.iter().map(|p| p.candidate()).collect();
+        let planned = plan(
+            &facts,
+            &candidates,
+            summer_school::domain::calendar::to_paris(now).date(),
+        )?;
+        for (id, records) in &planned.to_issue {
+            let kinds: Vec<&str> = records.iter().map(|r| r.kind.as_str()).collect();
+            println!("would issue  {}: {}", name_of(id), kinds.join(", "));
+        }
+        for (id, skip) in &planned.skipped {
+            println!("would skip   {}: {}", name_of(id), why(skip));
+        }
+        println!(
+            "{} graduates would receive {} documents; {} already hold theirs; {} do not complete",
+            planned.to_issue.len(),
+            planned.documents(),
+            planned.up_to_date.len(),
+            planned.skipped.len()
+        );
+        return Ok(());
+    }
+    let settings = IssueSettings::for_public_url(&config.public_url);
+    let sign = move |r: &CertificateRecord| r.sign(&key);
+    let terminal = std::io::stderr().is_terminal();
+    let mut progress = |done: usize, total: usize| {
+        if terminal {
+            let width = 30;
+            let filled = if total == 0 {
+                width
+            } else {
+                done * width / total
+            };
+            eprint!(
+                "\r[{}{}] {done}/{total} graduates",
+                "#".repeat(filled),
+                "-".repeat(width - filled)
+            );
+            if done == total {
+                eprintln!();
+            }
+            let _ = std::io::stderr().flush();
+        }
+    };
+    let report = issue_program(
+        store.as_ref(),
+        &found.program_id,
+        &settings,
+        &sign,
+        &Actor::Cli,
+        now,
+        &mut progress,
+    )
+    .await
+    .map_err(|e| match e {
+        BatchError::Plan(p) => anyhow!("{p}"),
+        other => other.into(),
+    })?;
+    for (id, skip) in &report.skipped {
+        println!("skipped  {}: {}", name_of(id), why(skip));
+    }
+    println!(
+        "{} graduates received {} documents (each is emailed); {} already held theirs; {} do not complete",
+        report.graduates,
+        report.documents,
+        report.up_to_date,
+        report.skipped.len()
+    );
+    Ok(())
 }
 
 async fn payments(command: PaymentsCommand, config: Config) -> anyhow::Result<()> {

@@ -158,6 +158,65 @@ pub struct EditionSpec {
     /// A demo edition is labelled as such on every page and never mixed with real applicants.
     pub is_demo: bool,
     pub programs: Vec<ProgramSpec>,
+    /// Who issues and signs the edition's certificates; `None` until the catalog says (issuance is
+    /// refused until then).
+    pub certificates: Option<IssuerSpec>,
+}
+
+/// Who issues and signs an edition's certificates, as printed on them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct IssuerSpec {
+    /// `UPC-SS`: the first part of every serial number.
+    pub serial_prefix: String,
+    pub institution: String,
+    pub faculty: LocalizedText,
+    pub signatory_name: String,
+    pub signatory_title: LocalizedText,
+    pub place_of_issue: String,
+    /// The CESU that delivers the AFGSU 2 attestations (required when a program gives them).
+    pub afgsu_issuer: Option<String>,
+    /// A PNG of the signatory's signature under `certificates/signatures/`, printed above the name.
+    pub signature_image: Option<String>,
+}
+
+/// A list in every interface language (same length in each).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalizedList {
+    pub en: Vec<String>,
+    pub fr: Vec<String>,
+}
+
+impl LocalizedList {
+    pub fn get(&self, locale: Locale) -> &[String] {
+        match locale {
+            Locale::En => &self.en,
+            Locale::Fr => &self.fr,
+        }
+    }
+}
+
+/// Hours of an AFGSU 2 training (arrêté du 30 décembre 2014).
+pub const AFGSU_HOURS: u16 = 21;
+
+/// Who completes a program and earns its certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompletionSpec {
+    /// Days present, at least; `None`: every school day.
+    pub min_days_present: Option<u16>,
+    /// A passed assessment is required.
+    pub assessment: bool,
+}
+
+impl CompletionSpec {
+    /// The rule for a school held from `starts_on` to `ends_on`.
+    pub fn rule(&self, starts_on: Date, ends_on: Date) -> super::completion::CompletionRule {
+        let every_day = super::completion::CompletionRule::every_day(starts_on, ends_on);
+        super::completion::CompletionRule {
+            min_days_present: self.min_days_present.unwrap_or(every_day.min_days_present),
+            assessment_required: self.assessment,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,6 +246,13 @@ pub struct ProgramSpec {
     pub rubric: Vec<CriterionSpec>,
     /// Reviewers do not see the applicant's name, nationality or institution.
     pub blind_review: bool,
+    /// `HO`: the program's part of its certificates' serial numbers.
+    pub code: String,
+    /// What a graduate is able to do, printed on the attestation of success.
+    pub learning_outcomes: LocalizedList,
+    pub completion: CompletionSpec,
+    /// Hours of the AFGSU 2 training within the school (the regulation sets 21).
+    pub afgsu_hours: u16,
 }
 
 /// One criterion of a program's scoring rubric.
@@ -236,8 +302,30 @@ pub struct FeeTierSpec {
 struct RawCatalog {
     organization: RawOrganization,
     edition: RawEdition,
+    certificates: Option<RawIssuer>,
     #[serde(default)]
     programs: Vec<RawProgram>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIssuer {
+    serial_prefix: String,
+    institution: String,
+    faculty: LocalizedText,
+    signatory_name: String,
+    signatory_title: LocalizedText,
+    place_of_issue: String,
+    afgsu_issuer: Option<String>,
+    signature_image: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompletion {
+    min_days_present: Option<u16>,
+    #[serde(default = "yes")]
+    assessment: bool,
 }
 
 #[derive(Deserialize)]
@@ -286,6 +374,11 @@ struct RawProgram {
     rubric: Vec<RawCriterion>,
     #[serde(default)]
     blind_review: bool,
+    code: Option<String>,
+    #[serde(default)]
+    learning_outcomes: LocalizedList,
+    completion: Option<RawCompletion>,
+    afgsu_hours: Option<u16>,
 }
 
 #[derive(Deserialize)]
@@ -412,14 +505,36 @@ pub fn parse_catalog(text: &str) -> Result<EditionSpec, CatalogError> {
         return Err(invalid("programs", "an edition needs at least one program"));
     }
 
+    let certificates = raw.certificates.map(parse_issuer).transpose()?;
+
     let mut programs = Vec::with_capacity(raw.programs.len());
     let mut slugs = HashSet::new();
+    let mut codes = HashSet::new();
     for (i, p) in raw.programs.into_iter().enumerate() {
         let program = parse_program(&format!("programs[{i}]"), p)?;
         if !slugs.insert(program.slug.clone()) {
             return Err(invalid(
                 format!("programs[{i}].slug"),
                 format!("`{}` is used twice", program.slug),
+            ));
+        }
+        if !codes.insert(program.code.clone()) {
+            return Err(invalid(
+                format!("programs[{i}].code"),
+                format!(
+                    "`{}` is used twice: serial numbers would collide",
+                    program.code
+                ),
+            ));
+        }
+        if program.certifications.contains(&CertificateKind::Afgsu2)
+            && certificates
+                .as_ref()
+                .is_some_and(|c| c.afgsu_issuer.is_none())
+        {
+            return Err(invalid(
+                "certificates.afgsu_issuer",
+                format!("programs[{i}] gives the AFGSU 2: name the CESU that delivers it"),
             ));
         }
         programs.push(program);
@@ -432,6 +547,7 @@ pub fn parse_catalog(text: &str) -> Result<EditionSpec, CatalogError> {
         title: e.title,
         is_demo: e.demo,
         programs,
+        certificates,
     })
 }
 
@@ -596,6 +712,57 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
             format!("exactly one tier must have `standard = true` (found {standard})"),
         ));
     }
+    let code = match p.code {
+        Some(code) => {
+            let ok = (1..=8).contains(&code.len())
+                && code
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            if !ok {
+                return Err(invalid(
+                    f("code"),
+                    format!("`{code}` must be 1–8 characters of A–Z and 0–9"),
+                ));
+            }
+            code
+        }
+        None => code_from_slug(&slug),
+    };
+    let outcomes = &p.learning_outcomes;
+    if outcomes.en.len() != outcomes.fr.len() {
+        return Err(invalid(
+            f("learning_outcomes"),
+            "give each outcome in English and in French (the lists differ in length)",
+        ));
+    }
+    if outcomes.en.len() > 8 {
+        return Err(invalid(
+            f("learning_outcomes"),
+            "at most 8 outcomes fit on the attestation",
+        ));
+    }
+    for (j, (en, fr)) in outcomes.en.iter().zip(&outcomes.fr).enumerate() {
+        check_len(&format!("{at}.learning_outcomes.en[{j}]"), en, 200)?;
+        check_len(&format!("{at}.learning_outcomes.fr[{j}]"), fr, 200)?;
+    }
+    let afgsu_hours = p.afgsu_hours.unwrap_or(AFGSU_HOURS);
+    check_range(&f("afgsu_hours"), afgsu_hours, 1, p.hours)?;
+    let school_days = crate::domain::completion::school_days(starts_on, ends_on).len() as u16;
+    let completion = match p.completion {
+        Some(c) => {
+            if let Some(min) = c.min_days_present {
+                check_range(&f("completion.min_days_present"), min, 0, school_days)?;
+            }
+            CompletionSpec {
+                min_days_present: c.min_days_present,
+                assessment: c.assessment,
+            }
+        }
+        None => CompletionSpec {
+            min_days_present: None,
+            assessment: true,
+        },
+    };
 
     Ok(ProgramSpec {
         slug,
@@ -619,7 +786,71 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
         questions,
         rubric,
         blind_review: p.blind_review,
+        code,
+        learning_outcomes: p.learning_outcomes,
+        completion,
+        afgsu_hours,
     })
+}
+
+fn parse_issuer(c: RawIssuer) -> Result<IssuerSpec, CatalogError> {
+    let prefix_ok = (1..=16).contains(&c.serial_prefix.len())
+        && c.serial_prefix
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+    if !prefix_ok {
+        return Err(invalid(
+            "certificates.serial_prefix",
+            format!(
+                "`{}` must be 1–16 characters of A–Z, 0–9 and -",
+                c.serial_prefix
+            ),
+        ));
+    }
+    check_len("certificates.institution", &c.institution, 200)?;
+    c.faculty.check("certificates.faculty", 200)?;
+    check_len("certificates.signatory_name", &c.signatory_name, 120)?;
+    c.signatory_title
+        .check("certificates.signatory_title", 200)?;
+    check_len("certificates.place_of_issue", &c.place_of_issue, 120)?;
+    if let Some(cesu) = &c.afgsu_issuer {
+        check_len("certificates.afgsu_issuer", cesu, 200)?;
+    }
+    if let Some(image) = &c.signature_image {
+        let ok = image.ends_with(".png")
+            && !image.contains("..")
+            && !image.starts_with('/')
+            && image
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
+        if !ok {
+            return Err(invalid(
+                "certificates.signature_image",
+                format!("`{image}` must be a .png file name under certificates/signatures/"),
+            ));
+        }
+    }
+    Ok(IssuerSpec {
+        serial_prefix: c.serial_prefix,
+        institution: c.institution.trim().to_owned(),
+        faculty: c.faculty,
+        signatory_name: c.signatory_name.trim().to_owned(),
+        signatory_title: c.signatory_title,
+        place_of_issue: c.place_of_issue.trim().to_owned(),
+        afgsu_issuer: c.afgsu_issuer.map(|s| s.trim().to_owned()),
+        signature_image: c.signature_image,
+    })
+}
+
+/// `hands-on-clinical-emergencies` → `HOCE`: the initials of the slug's words, when the catalog
+/// gives no code.
+fn code_from_slug(slug: &Slug) -> String {
+    slug.as_str()
+        .split('-')
+        .filter_map(|w| w.chars().next())
+        .take(6)
+        .collect::<String>()
+        .to_ascii_uppercase()
 }
 
 /// The catalog that ships with the product (the 2026 edition from the brochure).
@@ -693,6 +924,92 @@ mod tests {
         let err = with("[edition]", "[edition]\ncolour = \"blue\"").unwrap_err();
         assert!(
             matches!(err, CatalogError::Syntax(ref m) if m.contains("colour")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_certificate_settings_are_checked_and_have_defaults() {
+        let e = parse_catalog(SHIPPED_CATALOG).unwrap();
+        let issuer = e.certificates.as_ref().unwrap();
+        assert_eq!(issuer.serial_prefix, "UPC-SS");
+        assert!(issuer.afgsu_issuer.as_deref().unwrap().starts_with("CESU"));
+        let (ai, ho) = (&e.programs[0], &e.programs[1]);
+        assert_eq!((ai.code.as_str(), ho.code.as_str()), ("AI", "HO"));
+        assert_eq!(ai.learning_outcomes.en.len(), 3);
+        assert_eq!(
+            ai.completion
+                .rule(ai.starts_on, ai.ends_on)
+                .min_days_present,
+            9
+        );
+        assert_eq!(
+            ho.completion
+                .rule(ho.starts_on, ho.ends_on)
+                .min_days_present,
+            10
+        );
+        assert_eq!(ho.afgsu_hours, AFGSU_HOURS);
+
+        // Without a code or a rule: the slug's initials, every school day and a passed assessment.
+        let bare = with("code = \"AI\"\n", "")
+            .map(|e| e.programs[0].clone())
+            .unwrap();
+        assert_eq!(bare.code, "ADI");
+        let bare = with(
+            "completion = { min_days_present = 9, assessment = true }\n",
+            "",
+        )
+        .map(|e| e.programs[0].clone())
+        .unwrap();
+        assert_eq!(bare.completion.min_days_present, None);
+        assert_eq!(
+            bare.completion
+                .rule(bare.starts_on, bare.ends_on)
+                .min_days_present,
+            10
+        );
+
+        let err = with("code = \"AI\"", "code = \"HO\"").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "programs[1].code: `HO` is used twice: serial numbers would collide"
+        );
+        let err = with("code = \"AI\"", "code = \"ai\"").unwrap_err();
+        assert!(err.to_string().starts_with("programs[0].code:"), "{err}");
+        let err = with("min_days_present = 9", "min_days_present = 11").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "programs[0].completion.min_days_present: 11 is out of range (0–10)"
+        );
+        let err = with(
+            "  \"Work with clinicians, engineers and data scientists on a digital innovation project\",\n",
+            "",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("programs[0].learning_outcomes:"),
+            "{err}"
+        );
+        let err = with("afgsu_issuer = ", "# afgsu_issuer = ").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("certificates.afgsu_issuer: programs[1] gives the AFGSU 2"),
+            "{err}"
+        );
+        let err = with("serial_prefix = \"UPC-SS\"", "serial_prefix = \"upc ss\"").unwrap_err();
+        assert!(
+            err.to_string().starts_with("certificates.serial_prefix:"),
+            "{err}"
+        );
+        let err = with(
+            "place_of_issue = \"Paris\"",
+            "place_of_issue = \"Paris\"\nsignature_image = \"../keys/signing.key\"",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("certificates.signature_image:"),
             "{err}"
         );
     }

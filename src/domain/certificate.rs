@@ -189,6 +189,11 @@ fn write_canonical(value: &Value, out: &mut String) -> Result<(), CanonicalError
 }
 
 impl CertificateRecord {
+    /// `UPC-SS-2026-HO-0007.pdf`: what a downloaded or attached file is called.
+    pub fn file_name(&self) -> String {
+        format!("{}.pdf", self.serial)
+    }
+
     /// The bytes that are signed.
     pub fn canonical(&self) -> Vec<u8> {
         let value = serde_json::to_value(self).expect("a record serializes");

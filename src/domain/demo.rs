@@ -36,6 +36,7 @@ pub fn demo_edition(base: &EditionSpec, today: Date) -> EditionSpec {
         },
         is_demo: true,
         programs,
+        certificates: base.certificates.clone(),
     }
 }
 

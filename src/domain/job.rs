@@ -146,6 +146,8 @@ pub enum NoticeKind {
     Enrolled,
     /// Money was given back: the credit note is attached.
     Refunded,
+    /// Certificates were issued (or corrected): they are attached, and on the graduate's page.
+    CertificatesReady,
 }
 
 impl JobPayload {

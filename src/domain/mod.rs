@@ -16,6 +16,7 @@ pub mod demo;
 pub mod document;
 pub mod email;
 pub mod fees;
+pub mod issuance;
 pub mod job;
 pub mod locale;
 pub mod money;

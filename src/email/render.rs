@@ -237,6 +237,16 @@ pub fn notice(
                 ],
             )
         }
+        NoticeKind::CertificatesReady => {
+            let a = args(&[]);
+            (
+                tr.t_args("notice-certificates-subject", &a),
+                vec![
+                    tr.t_args("notice-certificates-body", &a),
+                    tr.t_args("notice-certificates-keep", &a),
+                ],
+            )
+        }
         NoticeKind::Enrolled => {
             let o = offer("enrolled")?;
             let a = args(&[

@@ -326,11 +326,11 @@ impl Worker {
                         StoreError::NotFound => JobError::Permanent("no such application".into()),
                         e => JobError::Transient(e.to_string()),
                     })?;
-                let link = format!(
-                    "{}/applications/{}",
-                    self.public_url.trim_end_matches('/'),
-                    notice.application_id
-                );
+                let base = self.public_url.trim_end_matches('/');
+                let link = match notice.kind {
+                    NoticeKind::CertificatesReady => format!("{base}/certificates"),
+                    _ => format!("{base}/applications/{}", notice.application_id),
+                };
                 let mut email = render::notice(&context, notice.kind, &link)
                     .map_err(|e| JobError::Permanent(e.to_string()))?;
                 // The confirmation of enrollment carries the receipt, printed from its frozen record.
@@ -354,6 +354,27 @@ impl Worker {
                         "application/pdf",
                         &pdf,
                     ));
+                }
+                // Certificates travel with the email that announces them, printed from their
+                // signed records (the ones that stand when the email is written).
+                if notice.kind == NoticeKind::CertificatesReady {
+                    let standing = self
+                        .store
+                        .certificates_of(&notice.application_id)
+                        .await
+                        .map_err(|e| JobError::Transient(e.to_string()))?;
+                    for c in standing {
+                        let signature: [u8; 64] =
+                            c.signature.as_slice().try_into().map_err(|_| {
+                                JobError::Permanent("a stored signature is not 64 bytes".into())
+                            })?;
+                        let pdf = crate::documents::certificate::render(&c.record, &signature);
+                        email.attachments.push(Attachment::binary(
+                            &c.record.file_name(),
+                            "application/pdf",
+                            &pdf,
+                        ));
+                    }
                 }
                 Ok(Performed::FollowUp {
                     job: JobPayload::SendEmail(email),

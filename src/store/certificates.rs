@@ -8,25 +8,49 @@ use time::OffsetDateTime;
 use super::StoreError;
 use crate::domain::audit::Actor;
 use crate::domain::certificate::CertificateRecord;
+use crate::domain::issuance::{Candidate, ProgramFacts};
+use crate::domain::locale::Locale;
+use crate::domain::status::CertificateKind;
 
 /// Signs a record (the service's key; the store never sees it).
 pub type Sign<'a> = &'a (dyn Fn(&CertificateRecord) -> [u8; 64] + Send + Sync);
 
 #[async_trait]
 pub trait CertificateStore: Send + Sync {
-    /// Issues `draft`: takes the program's next serial for the year of issue and a new verification
-    /// code, puts them in the record, signs it and stores it, with its audit event. When
-    /// `supersedes` names an issued certificate of the same application and kind, that one becomes
-    /// superseded in the same transaction. Refused(`already_issued`) when the application has an
-    /// issued certificate of that kind (and nothing is superseded), NotFound for an unknown
-    /// application.
+    /// Issues `drafts`, all of one application, in one transaction: each takes the program's next
+    /// serial for the year of issue and a new verification code, is signed and stored with its audit
+    /// event; a draft whose `supersedes` names an issued certificate of the same application and kind
+    /// makes that one superseded. One email telling the graduate their certificates are ready is
+    /// queued in the same transaction. Refused(`already_issued`) when the application already has an
+    /// issued certificate of a kind (and nothing is superseded): nothing is written then. NotFound
+    /// for an unknown application or superseded code.
+    async fn issue_certificates(
+        &self,
+        drafts: &[CertificateDraft],
+        sign: Sign<'_>,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<Vec<StoredCertificate>, StoreError>;
+
+    /// [`issue_certificates`](Self::issue_certificates) for one draft.
     async fn issue_certificate(
         &self,
         draft: &CertificateDraft,
         sign: Sign<'_>,
         actor: &Actor,
         now: OffsetDateTime,
-    ) -> Result<StoredCertificate, StoreError>;
+    ) -> Result<StoredCertificate, StoreError> {
+        let mut issued = self
+            .issue_certificates(std::slice::from_ref(draft), sign, actor, now)
+            .await?;
+        issued.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// The program as its certificates describe it, with the edition's issuer from the catalog.
+    async fn program_facts(&self, program_id: &str) -> Result<Option<ProgramFacts>, StoreError>;
+
+    /// The program an application belongs to.
+    async fn program_of(&self, application_id: &str) -> Result<Option<String>, StoreError>;
 
     /// The certificate with this verification code, whatever its status.
     async fn certificate_by_code(
@@ -95,9 +119,34 @@ pub struct Participant {
     pub birth_date: Option<time::Date>,
     pub days_present: Vec<time::Date>,
     pub result: Option<ResultEntry>,
+    /// Their language (certificates are written in it).
+    pub locale: Locale,
+    /// Their certificates that stand (issued, not revoked or superseded).
+    pub certificates: Vec<IssuedSummary>,
+}
+
+/// A standing certificate, as the organizers' list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedSummary {
+    pub kind: CertificateKind,
+    pub serial: String,
+    pub verification_code: String,
 }
 
 impl Participant {
+    /// What issuance needs to know of them.
+    pub fn candidate(&self) -> Candidate {
+        Candidate {
+            application_id: self.application_id.clone(),
+            name: self.certificate_name.clone(),
+            birth_date: self.birth_date,
+            locale: self.locale,
+            participation: self.participation(),
+            grade: self.result.as_ref().and_then(|r| r.grade.clone()),
+            issued: self.certificates.iter().map(|c| c.kind).collect(),
+        }
+    }
+
     pub fn participation(&self) -> crate::domain::completion::Participation {
         crate::domain::completion::Participation {
             days_present: self.days_present.len() as u16,
@@ -167,6 +216,76 @@ impl TryFrom<CertificateRow> for StoredCertificate {
     }
 }
 
+#[derive(sqlx::FromRow)]
+pub(super) struct FactsRow {
+    pub program_id: String,
+    pub title_en: String,
+    pub title_fr: String,
+    pub starts_on: time::Date,
+    pub ends_on: time::Date,
+    pub teaching_language: String,
+    pub hours: i32,
+    pub afgsu_hours: i32,
+    pub ects: i32,
+    pub code: String,
+    pub learning_outcomes: String,
+    pub min_days_present: Option<i32>,
+    pub assessment_required: bool,
+    pub certificate_issuer: Option<String>,
+    pub year: i32,
+}
+
+impl FactsRow {
+    pub(super) fn into_facts(
+        self,
+        places: Vec<String>,
+        certifications: Vec<CertificateKind>,
+    ) -> Result<ProgramFacts, StoreError> {
+        use crate::domain::catalog::{CompletionSpec, LocalizedText};
+        let corrupt =
+            |what: &str, e: &dyn std::fmt::Display| StoreError::Corrupt(format!("{what}: {e}"));
+        let small = |what: &str, v: i32| u16::try_from(v).map_err(|e| corrupt(what, &e));
+        let completion = CompletionSpec {
+            min_days_present: self
+                .min_days_present
+                .map(|d| small("program.min_days_present", d))
+                .transpose()?,
+            assessment: self.assessment_required,
+        };
+        // Programs stored before codes existed: the year keeps serials apart.
+        let code = if self.code.is_empty() {
+            format!("P{}", self.year % 100)
+        } else {
+            self.code
+        };
+        Ok(ProgramFacts {
+            title: LocalizedText {
+                en: self.title_en,
+                fr: self.title_fr,
+            },
+            teaching_language: Locale::from_tag(&self.teaching_language)
+                .ok_or_else(|| corrupt("program.teaching_language", &self.teaching_language))?,
+            hours: small("program.hours", self.hours)?,
+            afgsu_hours: small("program.afgsu_hours", self.afgsu_hours)?,
+            ects: small("program.ects", self.ects)?,
+            code,
+            learning_outcomes: serde_json::from_str(&self.learning_outcomes)
+                .map_err(|e| corrupt("program.learning_outcomes", &e))?,
+            rule: completion.rule(self.starts_on, self.ends_on),
+            issuer: self
+                .certificate_issuer
+                .map(|text| serde_json::from_str(&text))
+                .transpose()
+                .map_err(|e| corrupt("edition.certificate_issuer", &e))?,
+            program_id: self.program_id,
+            starts_on: self.starts_on,
+            ends_on: self.ends_on,
+            places,
+            certifications,
+        })
+    }
+}
+
 pub(super) const CERTIFICATE_SQL: &str = "
 select c.application_id, c.record, c.signature, c.status, c.revoked_reason,
        (select n.serial from certificate n where n.certificate_id = c.superseded_by) as superseded_by
@@ -179,123 +298,82 @@ macro_rules! certificate_store_impl {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
         impl $crate::store::certificates::CertificateStore for $store {
-            async fn issue_certificate(
+            async fn issue_certificates(
                 &self,
-                draft: &$crate::store::certificates::CertificateDraft,
+                drafts: &[$crate::store::certificates::CertificateDraft],
                 sign: $crate::store::certificates::Sign<'_>,
                 actor: &$crate::domain::audit::Actor,
                 now: time::OffsetDateTime,
-            ) -> Result<$crate::store::certificates::StoredCertificate, $crate::store::StoreError> {
+            ) -> Result<Vec<$crate::store::certificates::StoredCertificate>, $crate::store::StoreError> {
                 use $crate::store::StoreError;
+                let Some(first) = drafts.first() else {
+                    return Ok(Vec::new());
+                };
+                if drafts.iter().any(|d| d.application_id != first.application_id) {
+                    return Err(StoreError::Refused("one_application_at_a_time".into()));
+                }
                 let now = $crate::store::types::Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
                 let program_id: Option<String> = sqlx::query_scalar(
                     "select program_id from application where application_id = $1",
                 )
-                .bind(&draft.application_id)
+                .bind(&first.application_id)
                 .fetch_optional(&mut *tx)
                 .await?;
                 let program_id = program_id.ok_or(StoreError::NotFound)?;
-                let kind = draft.record.kind.as_str();
-                let superseded: Option<String> = match &draft.supersedes {
-                    Some(code) => sqlx::query_scalar(
-                        "select certificate_id from certificate
-                         where verification_code = $1 and application_id = $2 and kind = $3 and status = 'issued'",
-                    )
-                    .bind(code)
-                    .bind(&draft.application_id)
-                    .bind(kind)
-                    .fetch_optional(&mut *tx)
-                    .await?,
-                    None => None,
-                };
-                if draft.supersedes.is_some() && superseded.is_none() {
-                    return Err(StoreError::NotFound);
+                let mut issued_now = Vec::with_capacity(drafts.len());
+                for draft in drafts {
+                    issued_now.push(Self::issue_one(&mut tx, &program_id, draft, sign, actor, now).await?);
                 }
-                if let Some(old) = &superseded {
-                    sqlx::query("update certificate set status = 'superseded', updated_at = $2 where certificate_id = $1")
-                        .bind(old)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                } else {
-                    let issued: Option<i32> = sqlx::query_scalar(
-                        "select 1 from certificate where application_id = $1 and kind = $2 and status = 'issued'",
-                    )
-                    .bind(&draft.application_id)
-                    .bind(kind)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                    if issued.is_some() {
-                        return Err(StoreError::Refused("already_issued".into()));
-                    }
-                }
-                let year = draft.record.issued_on.year();
-                let n: i64 = sqlx::query_scalar(
-                    "insert into certificate_counter (program_id, year, last_number) values ($1, $2, 1)
-                     on conflict (program_id, year) do update set last_number = certificate_counter.last_number + 1
-                     returning last_number",
-                )
-                .bind(&program_id)
-                .bind(year)
-                .fetch_one(&mut *tx)
-                .await?;
-                let mut random = [0u8; 10];
-                getrandom::fill(&mut random).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
-                let mut record = draft.record.clone();
-                record.serial = $crate::domain::certificate::format_serial(&draft.serial_prefix, year, &draft.program_code, n);
-                record.verification_code = $crate::domain::certificate::verification_code(random);
-                record.verification_url = format!("{}{}", draft.verify_base, record.verification_code);
-                if let Some(code) = &draft.supersedes {
-                    let old_serial: Option<String> = sqlx::query_scalar("select serial from certificate where verification_code = $1")
-                        .bind(code)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    record.supersedes = old_serial;
-                }
-                let signature = sign(&record);
-                let canonical = String::from_utf8(record.canonical())
-                    .map_err(|e| StoreError::Corrupt(format!("certificate record: {e}")))?;
-                let certificate_id = $crate::store::new_id();
-                sqlx::query(
-                    "insert into certificate (certificate_id, application_id, kind, status, serial, verification_code,
-                                              holder_name, issued_at, expires_at, signature, record, created_at, updated_at)
-                     values ($1, $2, $3, 'issued', $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-                )
-                .bind(&certificate_id)
-                .bind(&draft.application_id)
-                .bind(kind)
-                .bind(&record.serial)
-                .bind(&record.verification_code)
-                .bind(&record.holder.name)
-                .bind($crate::store::types::Timestamp::new(record.issued_on.with_time(time::Time::MIDNIGHT).assume_utc()))
-                .bind(record.valid_until.map(|d| $crate::store::types::Timestamp::new(d.with_time(time::Time::MIDNIGHT).assume_utc())))
-                .bind($crate::domain::certificate::hex(&signature))
-                .bind(&canonical)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if let Some(old) = &superseded {
-                    sqlx::query("update certificate set superseded_by = $2 where certificate_id = $1")
-                        .bind(old)
-                        .bind(&certificate_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let detail = match &record.supersedes {
-                    Some(old) => format!("{kind} {} (supersedes {old})", record.serial),
-                    None => format!("{kind} {}", record.serial),
-                };
-                Self::insert_audit(&mut tx, None, actor, "certificate.issued", ("application", &draft.application_id), &detail, now).await?;
+                let notice = $crate::domain::job::JobPayload::Notify($crate::domain::job::Notice {
+                    application_id: first.application_id.clone(),
+                    kind: $crate::domain::job::NoticeKind::CertificatesReady,
+                });
+                Self::insert_job(&mut tx, &notice, 8, now, Some(&first.application_id)).await?;
                 tx.commit().await?;
-                Ok($crate::store::certificates::StoredCertificate {
-                    application_id: draft.application_id.clone(),
-                    record,
-                    signature: signature.to_vec(),
-                    status: $crate::domain::status::CertificateStatus::Issued,
-                    revoked_reason: None,
-                    superseded_by: None,
-                })
+                Ok(issued_now)
+            }
+
+            async fn program_of(&self, application_id: &str) -> Result<Option<String>, $crate::store::StoreError> {
+                Ok(sqlx::query_scalar("select program_id from application where application_id = $1")
+                    .bind(application_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn program_facts(
+                &self,
+                program_id: &str,
+            ) -> Result<Option<$crate::domain::issuance::ProgramFacts>, $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let row: Option<$crate::store::certificates::FactsRow> = sqlx::query_as(
+                    "select p.program_id, p.title_en, p.title_fr, p.starts_on, p.ends_on, p.teaching_language,
+                            p.hours, p.afgsu_hours, p.ects, p.code, p.learning_outcomes, p.min_days_present,
+                            p.assessment_required, e.certificate_issuer, e.year
+                     from program p join edition e on e.edition_id = p.edition_id
+                     where p.program_id = $1",
+                )
+                .bind(program_id)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let places: Vec<String> = sqlx::query_scalar(
+                    "select name from program_place where program_id = $1 order by position",
+                )
+                .bind(program_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let kinds: Vec<String> = sqlx::query_scalar(
+                    "select kind from program_certification where program_id = $1 order by kind desc",
+                )
+                .bind(program_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let certifications = kinds
+                    .iter()
+                    .map(|k| k.parse().map_err(|e| StoreError::Corrupt(format!("program_certification.kind: {e}"))))
+                    .collect::<Result<Vec<_>, _>>()?;
+                row.into_facts(places, certifications).map(Some)
             }
 
             async fn certificate_by_code(
@@ -416,11 +494,12 @@ macro_rules! certificate_store_impl {
                 program_id: &str,
             ) -> Result<Vec<$crate::store::certificates::Participant>, $crate::store::StoreError> {
                 #[allow(clippy::type_complexity)]
-                let rows: Vec<(String, Option<String>, Option<String>, Option<String>, Option<time::Date>, Option<bool>, Option<String>, Option<bool>)> =
+                let rows: Vec<(String, Option<String>, Option<String>, Option<String>, Option<time::Date>, Option<bool>, Option<String>, Option<bool>, String)> =
                     sqlx::query_as(
                         "select a.application_id, f.certificate_name, f.given_names, f.family_name, f.birth_date,
-                                r.passed, r.grade, r.afgsu_validated
+                                r.passed, r.grade, r.afgsu_validated, p.locale
                          from application a
+                         join applicant p on p.applicant_id = a.applicant_id
                          left join application_form f on f.application_id = a.application_id
                          left join assessment_result r on r.application_id = a.application_id
                          where a.program_id = $1 and a.status = 'enrolled'",
@@ -437,25 +516,51 @@ macro_rules! certificate_store_impl {
                 .bind(program_id)
                 .fetch_all(&self.pool)
                 .await?;
-                let mut participants: Vec<$crate::store::certificates::Participant> = rows
-                    .into_iter()
-                    .map(|(application_id, certificate_name, given, family, birth_date, passed, grade, afgsu)| {
-                        let name = certificate_name.unwrap_or_else(|| {
-                            [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
-                        });
-                        $crate::store::certificates::Participant {
-                            days_present: days.iter().filter(|(id, _)| *id == application_id).map(|(_, d)| *d).collect(),
-                            application_id,
-                            certificate_name: name,
-                            birth_date,
-                            result: passed.map(|passed| $crate::store::certificates::ResultEntry {
-                                passed,
-                                grade,
-                                afgsu_validated: afgsu,
-                            }),
-                        }
-                    })
-                    .collect();
+                let issued: Vec<(String, String, String, String)> = sqlx::query_as(
+                    "select c.application_id, c.kind, c.serial, c.verification_code from certificate c
+                     join application a on a.application_id = c.application_id
+                     where a.program_id = $1 and c.status = 'issued'
+                     order by c.serial",
+                )
+                .bind(program_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut days_of: std::collections::HashMap<String, Vec<time::Date>> = std::collections::HashMap::new();
+                for (id, day) in days {
+                    days_of.entry(id).or_default().push(day);
+                }
+                let mut issued_of: std::collections::HashMap<String, Vec<$crate::store::certificates::IssuedSummary>> =
+                    std::collections::HashMap::new();
+                for (id, kind, serial, verification_code) in issued {
+                    let kind = kind
+                        .parse()
+                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("certificate.kind: {e}")))?;
+                    issued_of.entry(id).or_default().push($crate::store::certificates::IssuedSummary {
+                        kind,
+                        serial,
+                        verification_code,
+                    });
+                }
+                let mut participants = Vec::with_capacity(rows.len());
+                for (application_id, certificate_name, given, family, birth_date, passed, grade, afgsu, locale) in rows {
+                    let name = certificate_name.unwrap_or_else(|| {
+                        [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
+                    });
+                    participants.push($crate::store::certificates::Participant {
+                        days_present: days_of.remove(&application_id).unwrap_or_default(),
+                        certificates: issued_of.remove(&application_id).unwrap_or_default(),
+                        locale: $crate::domain::locale::Locale::from_tag(&locale)
+                            .ok_or_else(|| $crate::store::StoreError::Corrupt(format!("applicant.locale: {locale}")))?,
+                        application_id,
+                        certificate_name: name,
+                        birth_date,
+                        result: passed.map(|passed| $crate::store::certificates::ResultEntry {
+                            passed,
+                            grade,
+                            afgsu_validated: afgsu,
+                        }),
+                    });
+                }
                 participants.sort_by(|a, b| a.certificate_name.cmp(&b.certificate_name));
                 Ok(participants)
             }
@@ -507,7 +612,268 @@ macro_rules! certificate_store_impl {
                 Ok(())
             }
         }
+        impl $store {
+            /// Issues one draft inside `tx` (see `issue_certificates`).
+            async fn issue_one(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                program_id: &str,
+                draft: &$crate::store::certificates::CertificateDraft,
+                sign: $crate::store::certificates::Sign<'_>,
+                actor: &$crate::domain::audit::Actor,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<$crate::store::certificates::StoredCertificate, $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let kind = draft.record.kind.as_str();
+                let superseded: Option<String> = match &draft.supersedes {
+                    Some(code) => sqlx::query_scalar(
+                        "select certificate_id from certificate
+                         where verification_code = $1 and application_id = $2 and kind = $3 and status = 'issued'",
+                    )
+                    .bind(code)
+                    .bind(&draft.application_id)
+                    .bind(kind)
+                    .fetch_optional(&mut **tx)
+                    .await?,
+                    None => None,
+                };
+                if draft.supersedes.is_some() && superseded.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                if let Some(old) = &superseded {
+                    sqlx::query("update certificate set status = 'superseded', updated_at = $2 where certificate_id = $1")
+                        .bind(old)
+                        .bind(now)
+                        .execute(&mut **tx)
+                        .await?;
+                } else {
+                    let issued: Option<i32> = sqlx::query_scalar(
+                        "select 1 from certificate where application_id = $1 and kind = $2 and status = 'issued'",
+                    )
+                    .bind(&draft.application_id)
+                    .bind(kind)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                    if issued.is_some() {
+                        return Err(StoreError::Refused("already_issued".into()));
+                    }
+                }
+                let year = draft.record.issued_on.year();
+                let n: i64 = sqlx::query_scalar(
+                    "insert into certificate_counter (program_id, year, last_number) values ($1, $2, 1)
+                     on conflict (program_id, year) do update set last_number = certificate_counter.last_number + 1
+                     returning last_number",
+                )
+                .bind(program_id)
+                .bind(year)
+                .fetch_one(&mut **tx)
+                .await?;
+                let mut random = [0u8; 10];
+                getrandom::fill(&mut random).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+                let mut record = draft.record.clone();
+                record.serial = $crate::domain::certificate::format_serial(&draft.serial_prefix, year, &draft.program_code, n);
+                record.verification_code = $crate::domain::certificate::verification_code(random);
+                record.verification_url = format!("{}{}", draft.verify_base, record.verification_code);
+                if let Some(code) = &draft.supersedes {
+                    let old_serial: Option<String> = sqlx::query_scalar("select serial from certificate where verification_code = $1")
+                        .bind(code)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    record.supersedes = old_serial;
+                }
+                let signature = sign(&record);
+                let canonical = String::from_utf8(record.canonical())
+                    .map_err(|e| StoreError::Corrupt(format!("certificate record: {e}")))?;
+                let certificate_id = $crate::store::new_id();
+                sqlx::query(
+                    "insert into certificate (certificate_id, application_id, kind, status, serial, verification_code,
+                                              holder_name, issued_at, expires_at, signature, record, created_at, updated_at)
+                     values ($1, $2, $3, 'issued', $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+                )
+                .bind(&certificate_id)
+                .bind(&draft.application_id)
+                .bind(kind)
+                .bind(&record.serial)
+                .bind(&record.verification_code)
+                .bind(&record.holder.name)
+                .bind($crate::store::types::Timestamp::new(record.issued_on.with_time(time::Time::MIDNIGHT).assume_utc()))
+                .bind(record.valid_until.map(|d| $crate::store::types::Timestamp::new(d.with_time(time::Time::MIDNIGHT).assume_utc())))
+                .bind($crate::domain::certificate::hex(&signature))
+                .bind(&canonical)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                if let Some(old) = &superseded {
+                    sqlx::query("update certificate set superseded_by = $2 where certificate_id = $1")
+                        .bind(old)
+                        .bind(&certificate_id)
+                        .execute(&mut **tx)
+                        .await?;
+                }
+                let detail = match &record.supersedes {
+                    Some(old) => format!("{kind} {} (supersedes {old})", record.serial),
+                    None => format!("{kind} {}", record.serial),
+                };
+                Self::insert_audit(tx, None, actor, "certificate.issued", ("application", &draft.application_id), &detail, now).await?;
+                Ok($crate::store::certificates::StoredCertificate {
+                    application_id: draft.application_id.clone(),
+                    record,
+                    signature: signature.to_vec(),
+                    status: $crate::domain::status::CertificateStatus::Issued,
+                    revoked_reason: None,
+                    superseded_by: None,
+                })
+            }
+        }
     };
 }
 
 pub(super) use certificate_store_impl;
+
+/// How serials and verification addresses are written, for a batch.
+#[derive(Debug, Clone)]
+pub struct IssueSettings {
+    /// `https://…/verify/`: each certificate's code is appended.
+    pub verify_base: String,
+}
+
+impl IssueSettings {
+    /// Verification addresses under the service's public address.
+    pub fn for_public_url(public_url: &str) -> IssueSettings {
+        IssueSettings {
+            verify_base: format!("{}/verify/", public_url.trim_end_matches('/')),
+        }
+    }
+}
+
+/// What a batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    /// Graduates who received certificates in this run, and how many documents.
+    pub graduates: usize,
+    pub documents: usize,
+    /// Graduates who already held every certificate they earned.
+    pub up_to_date: usize,
+    /// Participants who receive nothing, and why.
+    pub skipped: Vec<(String, crate::domain::issuance::Skip)>,
+}
+
+/// Why a batch could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("no such program")]
+    NotFound,
+    #[error(transparent)]
+    Plan(#[from] crate::domain::issuance::PlanError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Issues the certificates of every participant of `program_id` who meets the completion rule and
+/// lacks one they earned, on the Paris date of `now`. Each graduate's certificates are stored, with
+/// the email that announces them, in one transaction of their own: a batch stopped half-way keeps
+/// what it issued, and running it again issues only the rest. `progress` hears (done, total) after
+/// each graduate.
+pub async fn issue_program<S: CertificateStore + ?Sized>(
+    store: &S,
+    program_id: &str,
+    settings: &IssueSettings,
+    sign: Sign<'_>,
+    actor: &Actor,
+    now: OffsetDateTime,
+    progress: &mut (dyn FnMut(usize, usize) + Send),
+) -> Result<BatchReport, BatchError> {
+    let program = store
+        .program_facts(program_id)
+        .await?
+        .ok_or(BatchError::NotFound)?;
+    let candidates: Vec<Candidate> = store
+        .participants(program_id)
+        .await?
+        .iter()
+        .map(Participant::candidate)
+        .collect();
+    let today = crate::domain::calendar::to_paris(now).date();
+    let plan = crate::domain::issuance::plan(&program, &candidates, today)?;
+    let issuer = program
+        .issuer
+        .as_ref()
+        .ok_or(crate::domain::issuance::PlanError::NoIssuer)?;
+    let mut report = BatchReport {
+        up_to_date: plan.up_to_date.len(),
+        skipped: plan.skipped.clone(),
+        ..BatchReport::default()
+    };
+    let total = plan.to_issue.len();
+    for (done, (application_id, records)) in plan.to_issue.into_iter().enumerate() {
+        let drafts: Vec<CertificateDraft> = records
+            .into_iter()
+            .map(|record| CertificateDraft {
+                application_id: application_id.clone(),
+                record,
+                serial_prefix: issuer.serial_prefix.clone(),
+                program_code: program.code.clone(),
+                verify_base: settings.verify_base.clone(),
+                supersedes: None,
+            })
+            .collect();
+        match store.issue_certificates(&drafts, sign, actor, now).await {
+            Ok(issued) => {
+                report.graduates += 1;
+                report.documents += issued.len();
+            }
+            // Another run issued them meanwhile.
+            Err(StoreError::Refused(r)) if r == "already_issued" => report.up_to_date += 1,
+            Err(e) => return Err(e.into()),
+        }
+        progress(done + 1, total);
+    }
+    Ok(report)
+}
+
+/// Corrects a graduate's certificate: a new one, written from what is recorded now (a corrected
+/// name, date of birth or result), supersedes `code`. The old one shows as replaced on `/verify`.
+pub async fn correct_certificate<S: CertificateStore + ?Sized>(
+    store: &S,
+    code: &str,
+    settings: &IssueSettings,
+    sign: Sign<'_>,
+    actor: &Actor,
+    now: OffsetDateTime,
+) -> Result<StoredCertificate, BatchError> {
+    let old = store
+        .certificate_by_code(code)
+        .await?
+        .filter(|c| c.status == crate::domain::status::CertificateStatus::Issued)
+        .ok_or(BatchError::NotFound)?;
+    let program_id = store
+        .program_of(&old.application_id)
+        .await?
+        .ok_or(BatchError::NotFound)?;
+    let program = store
+        .program_facts(&program_id)
+        .await?
+        .ok_or(BatchError::NotFound)?;
+    let participant = store
+        .participants(&program_id)
+        .await?
+        .into_iter()
+        .find(|p| p.application_id == old.application_id)
+        .ok_or(BatchError::NotFound)?;
+    let issuer = program
+        .issuer
+        .as_ref()
+        .ok_or(crate::domain::issuance::PlanError::NoIssuer)?;
+    let today = crate::domain::calendar::to_paris(now).date();
+    let record =
+        crate::domain::issuance::record(&program, &participant.candidate(), old.record.kind, today)
+            .ok_or(crate::domain::issuance::PlanError::NoIssuer)?;
+    let draft = CertificateDraft {
+        application_id: old.application_id.clone(),
+        record,
+        serial_prefix: issuer.serial_prefix.clone(),
+        program_code: program.code.clone(),
+        verify_base: settings.verify_base.clone(),
+        supersedes: Some(old.record.verification_code.clone()),
+    };
+    Ok(store.issue_certificate(&draft, sign, actor, now).await?)
+}

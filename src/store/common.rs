@@ -787,9 +787,10 @@ macro_rules! shared_store_impl {
                     "insert into program (program_id, edition_id, slug, position, title_en, title_fr, summary_en,
                          summary_fr, audience_en, audience_fr, teaching_language, starts_on, ends_on, ects, hours,
                          capacity, application_opens_at, application_closes_at, review_mode, payment_deadline_days,
-                         contact_email, blind_review, created_at, updated_at)
+                         contact_email, blind_review, created_at, updated_at, code, learning_outcomes,
+                         min_days_present, assessment_required, afgsu_hours)
                      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                         $20, $21, $23, $22, $22)
+                         $20, $21, $23, $22, $22, $24, $25, $26, $27, $28)
                      on conflict (program_id) do update set
                          position = excluded.position, title_en = excluded.title_en, title_fr = excluded.title_fr,
                          summary_en = excluded.summary_en, summary_fr = excluded.summary_fr,
@@ -800,6 +801,9 @@ macro_rules! shared_store_impl {
                          application_closes_at = excluded.application_closes_at, review_mode = excluded.review_mode,
                          payment_deadline_days = excluded.payment_deadline_days,
                          contact_email = excluded.contact_email, blind_review = excluded.blind_review,
+                         code = excluded.code, learning_outcomes = excluded.learning_outcomes,
+                         min_days_present = excluded.min_days_present,
+                         assessment_required = excluded.assessment_required, afgsu_hours = excluded.afgsu_hours,
                          catalog_revision = program.catalog_revision + 1, updated_at = excluded.updated_at",
                 )
                 .bind(&program_id)
@@ -825,6 +829,11 @@ macro_rules! shared_store_impl {
                 .bind(p.contact_email.as_str())
                 .bind(now)
                 .bind(p.blind_review)
+                .bind(&p.code)
+                .bind(serde_json::to_string(&p.learning_outcomes).expect("plain data serializes"))
+                .bind(p.completion.min_days_present.map(i32::from))
+                .bind(p.completion.assessment)
+                .bind(i32::from(p.afgsu_hours))
                 .execute(&mut **tx)
                 .await?;
                 sqlx::query("delete from program_criterion where program_id = $1")
@@ -985,11 +994,13 @@ macro_rules! shared_store_impl {
                 let edition_created = existing.is_none();
                 let edition_id = existing.unwrap_or_else($crate::store::new_id);
                 sqlx::query(
-                    "insert into edition (edition_id, organization_id, slug, year, title_en, title_fr, is_demo, created_at, updated_at)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+                    "insert into edition (edition_id, organization_id, slug, year, title_en, title_fr, is_demo, created_at, updated_at,
+                                          certificate_issuer)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)
                      on conflict (edition_id) do update set
                          year = excluded.year, title_en = excluded.title_en, title_fr = excluded.title_fr,
-                         is_demo = excluded.is_demo, updated_at = excluded.updated_at",
+                         is_demo = excluded.is_demo, updated_at = excluded.updated_at,
+                         certificate_issuer = excluded.certificate_issuer",
                 )
                 .bind(&edition_id)
                 .bind(&organization_id)
@@ -999,6 +1010,7 @@ macro_rules! shared_store_impl {
                 .bind(&spec.title.fr)
                 .bind(spec.is_demo)
                 .bind(now)
+                .bind(spec.certificates.as_ref().map(|c| serde_json::to_string(c).expect("plain data serializes")))
                 .execute(&mut *tx)
                 .await?;
 

@@ -364,7 +364,11 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
 
     use crate::cohort::{complete_draft, load_cohort_catalog, submit};
     use crate::harness::TestDb;
-    use summer_school::store::certificates::ResultEntry;
+    use summer_school::domain::issuance::{PlanError, Skip};
+    use summer_school::store::JobFilter;
+    use summer_school::store::certificates::{
+        BatchError, IssueSettings, ResultEntry, correct_certificate, issue_program,
+    };
 
     let mut dbs = vec![TestDb::fresh_sqlite()];
     if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
@@ -489,5 +493,192 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
         assert!(results.iter().any(|e| e.action == "result.recorded"
             && e.detail.contains("15/20")
             && e.detail.contains("AFGSU 2 validated")));
+
+        // Batch issuance, with the catalog's rule (Hands-on: all 10 days and a passed assessment).
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let sign = move |r: &CertificateRecord| r.sign(&key);
+        let settings = IssueSettings::for_public_url("https://summer.example.org/");
+        let at = |d: time::Date| d.with_hms(10, 0, 0).unwrap().assume_utc();
+        let batch = |now: time::OffsetDateTime| {
+            let s = s.clone();
+            let program_id = reviewed.program_id.clone();
+            let settings = settings.clone();
+            let sign = sign.clone();
+            async move {
+                let mut seen = Vec::new();
+                let report = issue_program(
+                    s.as_ref(),
+                    &program_id,
+                    &settings,
+                    &sign,
+                    &Actor::Cli,
+                    now,
+                    &mut |done, total| seen.push((done, total)),
+                )
+                .await;
+                (report, seen)
+            }
+        };
+        // Not before the school's last day.
+        assert!(matches!(
+            batch(at(date!(2099 - 07 - 16))).await.0,
+            Err(BatchError::Plan(PlanError::NotFinished(d))) if d == date!(2099 - 07 - 17)
+        ));
+        let (report, seen) = batch(at(date!(2099 - 07 - 20))).await;
+        let report = report.unwrap();
+        assert_eq!(
+            (report.graduates, report.documents, report.up_to_date),
+            (1, 2, 0),
+            "{report:?}"
+        );
+        assert_eq!(seen, [(1, 1)]);
+        let skipped: Vec<(&str, Skip)> = report
+            .skipped
+            .iter()
+            .map(|(id, why)| (id.as_str(), *why))
+            .collect();
+        assert!(skipped.contains(&(
+            people[1].as_str(),
+            Skip::Shortfall(Shortfall::Attendance {
+                present: 8,
+                required: 10
+            })
+        )));
+        assert!(skipped.contains(&(people[2].as_str(), Skip::Shortfall(Shortfall::NoResult))));
+        let held = s.certificates_of(&people[0]).await.unwrap();
+        let kinds: Vec<CertificateKind> = held.iter().map(|c| c.record.kind).collect();
+        assert!(kinds.contains(&CertificateKind::AttestationOfSuccess));
+        assert!(kinds.contains(&CertificateKind::Afgsu2));
+        let success = held
+            .iter()
+            .find(|c| c.record.kind == CertificateKind::AttestationOfSuccess)
+            .unwrap();
+        assert_eq!(success.record.course.ects, 5);
+        assert_eq!(
+            success.record.course.outcomes.len(),
+            3,
+            "the catalog's outcomes"
+        );
+        assert_eq!(success.record.outcome.grade.as_deref(), Some("15/20"));
+        assert_eq!(success.record.issuer.signatory_name, "Pr Claire Moreau");
+        assert!(success.record.serial.starts_with("UPC-SS-2099-HO-000"));
+        assert!(
+            success
+                .record
+                .verification_url
+                .starts_with("https://summer.example.org/verify/")
+        );
+        let afgsu = held
+            .iter()
+            .find(|c| c.record.kind == CertificateKind::Afgsu2)
+            .unwrap();
+        assert!(afgsu.record.issuer.institution.starts_with("CESU 75"));
+        assert_eq!(afgsu.record.course.hours, 21);
+        assert_eq!(afgsu.record.valid_until, Some(date!(2103 - 07 - 20)));
+        let ready = |id: String| {
+            let s = s.clone();
+            async move {
+                s.jobs(JobFilter::All, 1000)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .filter(|j| {
+                        j.kind == "notify"
+                            && j.payload.to_string().contains(&id)
+                            && j.payload.to_string().contains("certificates_ready")
+                    })
+                    .count()
+            }
+        };
+        assert_eq!(
+            ready(people[0].clone()).await,
+            1,
+            "one email for both documents"
+        );
+
+        // Again: nothing twice. Once the missing result is in, only that graduate receives theirs.
+        let again = batch(at(date!(2099 - 07 - 21))).await.0.unwrap();
+        assert_eq!(
+            (again.graduates, again.documents, again.up_to_date),
+            (0, 0, 1)
+        );
+        assert_eq!(s.certificates_of(&people[0]).await.unwrap().len(), 2);
+        s.record_result(
+            &people[2],
+            &ResultEntry {
+                passed: true,
+                grade: None,
+                afgsu_validated: None,
+            },
+            &Actor::Cli,
+            now,
+        )
+        .await
+        .unwrap();
+        let third = batch(at(date!(2099 - 07 - 22))).await.0.unwrap();
+        assert_eq!(
+            (third.graduates, third.documents, third.up_to_date),
+            (1, 1, 1)
+        );
+        assert_eq!(ready(people[0].clone()).await, 1);
+        assert_eq!(ready(people[2].clone()).await, 1);
+
+        // A corrected grade: the correction supersedes, the old one shows as replaced.
+        s.record_result(
+            &people[0],
+            &ResultEntry {
+                passed: true,
+                grade: Some("17/20".into()),
+                afgsu_validated: Some(true),
+            },
+            &Actor::Cli,
+            now,
+        )
+        .await
+        .unwrap();
+        let corrected = correct_certificate(
+            s.as_ref(),
+            &success.record.verification_code,
+            &settings,
+            &sign,
+            &Actor::Cli,
+            at(date!(2099 - 07 - 23)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(corrected.record.outcome.grade.as_deref(), Some("17/20"));
+        assert_eq!(
+            corrected.record.supersedes.as_deref(),
+            Some(success.record.serial.as_str())
+        );
+        let old = s
+            .certificate_by_code(&success.record.verification_code)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            old.superseded_by.as_deref(),
+            Some(corrected.record.serial.as_str())
+        );
+        assert_eq!(
+            ready(people[0].clone()).await,
+            2,
+            "the correction is emailed too"
+        );
+        assert!(
+            matches!(
+                correct_certificate(
+                    s.as_ref(),
+                    &success.record.verification_code,
+                    &settings,
+                    &sign,
+                    &Actor::Cli,
+                    now
+                )
+                .await,
+                Err(BatchError::NotFound)
+            ),
+            "a superseded certificate is not corrected twice"
+        );
     }
 }

@@ -130,6 +130,10 @@ pub(crate) async fn complete_draft(
             FormColumn::CertificateName,
             text(&format!("Zofia Łukasiewicz {n}")),
         ),
+        (
+            FormColumn::BirthDate,
+            FormValue::Date(Some(time::macros::date!(1996 - 02 - 29))),
+        ),
         (FormColumn::Category, text("physician")),
         (
             FormColumn::Motivation,

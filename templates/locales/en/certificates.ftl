@@ -37,3 +37,6 @@ verify-valid-until = Valid until
 verify-signature-ok = Its electronic signature checks against our public key.
 verify-signature-bad = Its electronic signature does not check against our public key: contact the issuer.
 verify-key = Our public key, to check certificate files and Open Badges yourself:
+notice-certificates-subject = Your certificates: { $program }
+notice-certificates-body = Congratulations: you have completed { $program }. Your certificates are attached to this email.
+notice-certificates-keep = They stay on your certificates page: download them at any time, get their Open Badge, and copy a link anyone can use to check them.

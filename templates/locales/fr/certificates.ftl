@@ -37,3 +37,6 @@ verify-valid-until = Valable jusqu'au
 verify-signature-ok = Sa signature électronique est vérifiée avec notre clé publique.
 verify-signature-bad = Sa signature électronique ne correspond pas à notre clé publique : contactez l'émetteur.
 verify-key = Notre clé publique, pour vérifier vous-même les fichiers de certificat et les Open Badges :
+notice-certificates-subject = Vos attestations : { $program }
+notice-certificates-body = Félicitations : vous avez terminé { $program }. Vos attestations sont jointes à ce message.
+notice-certificates-keep = Elles restent sur votre page des attestations : téléchargez-les à tout moment, obtenez leur Open Badge et copiez un lien que chacun peut utiliser pour les vérifier.
