@@ -360,11 +360,7 @@ async fn issue_certificates(
     let mut progress = |done: usize, total: usize| {
         if terminal {
             let width = 30;
-            let filled = if total == 0 {
-                width
-            } else {
-                done * width / total
-            };
+            let filled = (done * width).checked_div(total).unwrap_or(width);
             eprint!(
                 "\r[{}{}] {done}/{total} graduates",
                 "#".repeat(filled),

@@ -29,10 +29,14 @@ pub enum Permission {
     ManageDiscounts,
     /// See the orders finance must look at and the reconciliation's findings, and refund.
     Finance,
+    /// Record the cohort's attendance and results (grid, badge scan, results file).
+    RecordAttendance,
+    /// Issue, correct and revoke the program's certificates.
+    Certify,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::ManageOrganizers,
         Permission::ViewProgram,
         Permission::ViewAllApplications,
@@ -42,6 +46,8 @@ impl Permission {
         Permission::ExtendDeadline,
         Permission::ManageDiscounts,
         Permission::Finance,
+        Permission::RecordAttendance,
+        Permission::Certify,
     ];
 
     /// The roles that hold this permission, on the programs they act on.
@@ -57,6 +63,8 @@ impl Permission {
             Permission::ExtendDeadline => &[Admin, ProgramDirector, Finance],
             Permission::ManageDiscounts => &[Admin, ProgramDirector, Finance],
             Permission::Finance => &[Admin, Finance],
+            Permission::RecordAttendance => &[Admin, ProgramDirector, Scolarite],
+            Permission::Certify => &[Admin, ProgramDirector, Scolarite],
         }
     }
 }

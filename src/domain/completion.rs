@@ -22,6 +22,176 @@ pub struct Participation {
     pub afgsu_validated: Option<bool>,
 }
 
+/// A participant's result as an organizer enters it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultEntry {
+    pub passed: bool,
+    /// A grade when the program gives one ("16/20", "A").
+    pub grade: Option<String>,
+    /// The AFGSU 2 practical validation (Hands-on school only).
+    pub afgsu_validated: Option<bool>,
+}
+
+/// Most characters in a grade.
+pub const GRADE_MAX: usize = 20;
+
+/// A grade that cannot be printed: too long, or holding control characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a grade has at most {GRADE_MAX} printable characters")]
+pub struct BadGrade;
+
+/// A grade as typed: trimmed, empty is none.
+pub fn parse_grade(text: &str) -> Result<Option<String>, BadGrade> {
+    let grade = text.trim();
+    if grade.chars().count() > GRADE_MAX || grade.chars().any(char::is_control) {
+        return Err(BadGrade);
+    }
+    Ok((!grade.is_empty()).then(|| grade.to_owned()))
+}
+
+/// A result as typed in a form or a results file: passed or not (English or French words, yes/no,
+/// 1/0); `None` when it is none of them.
+pub fn parse_passed(text: &str) -> Option<bool> {
+    match text.trim().to_lowercase().as_str() {
+        "pass" | "passed" | "yes" | "y" | "1" | "true" | "admis" | "admise" | "réussi"
+        | "reussi" | "oui" | "validé" | "valide" | "validated" => Some(true),
+        "fail" | "failed" | "no" | "n" | "0" | "false" | "ajourné" | "ajourne" | "ajournée"
+        | "échec" | "echec" | "non" | "not passed" | "not validated" | "non validé" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
+/// What is wrong with one line of a results file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportProblem {
+    /// The file has no header naming this column.
+    MissingColumn(&'static str),
+    /// The file is not readable as CSV (or not UTF-8).
+    Unreadable,
+    /// The file has no line after its header.
+    Empty,
+    /// More lines than a cohort can have.
+    TooLong,
+    /// No enrolled participant has this address.
+    UnknownParticipant(String),
+    /// The same participant twice.
+    Duplicate(String),
+    /// Not a result we understand.
+    BadResult(String),
+    BadGrade,
+    BadAfgsu(String),
+}
+
+/// One problem, with its line (1 is the header).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportError {
+    pub line: usize,
+    pub problem: ImportProblem,
+}
+
+/// Most data lines in a results file.
+pub const IMPORT_MAX_LINES: usize = 2000;
+
+/// Reads a results file: a header line naming `email` and `result`, and optionally `grade` and
+/// `afgsu` (any order, any case), separated by commas or semicolons (what spreadsheets export in
+/// French), one participant per line. `participants` are the enrolled ones as (email, id). Every
+/// line is checked; the results come back only when every line is right, so a file with a mistake
+/// records nothing.
+pub fn parse_results_csv(
+    bytes: &[u8],
+    participants: &[(String, String)],
+) -> Result<Vec<(String, ResultEntry)>, Vec<ImportError>> {
+    let one = |line, problem| vec![ImportError { line, problem }];
+    let text = std::str::from_utf8(bytes).map_err(|_| one(1, ImportProblem::Unreadable))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header_line = text.lines().next().unwrap_or_default();
+    let delimiter = if header_line.matches(';').count() > header_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|_| one(1, ImportProblem::Unreadable))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let email_at = column("email").ok_or_else(|| one(1, ImportProblem::MissingColumn("email")))?;
+    let result_at =
+        column("result").ok_or_else(|| one(1, ImportProblem::MissingColumn("result")))?;
+    let grade_at = column("grade");
+    let afgsu_at = column("afgsu");
+    let mut errors = Vec::new();
+    let mut results: Vec<(String, ResultEntry)> = Vec::new();
+    for (i, row) in reader.records().enumerate() {
+        let line = i + 2;
+        if i >= IMPORT_MAX_LINES {
+            return Err(one(line, ImportProblem::TooLong));
+        }
+        let Ok(row) = row else {
+            errors.push(ImportError {
+                line,
+                problem: ImportProblem::Unreadable,
+            });
+            continue;
+        };
+        if row.iter().all(str::is_empty) {
+            continue;
+        }
+        let cell = |at: Option<usize>| at.and_then(|a| row.get(a)).unwrap_or("");
+        let mut problem = |p| errors.push(ImportError { line, problem: p });
+        let email = cell(Some(email_at)).to_lowercase();
+        let Some((_, id)) = participants.iter().find(|(e, _)| e.to_lowercase() == email) else {
+            problem(ImportProblem::UnknownParticipant(email));
+            continue;
+        };
+        if results.iter().any(|(seen, _)| seen == id) {
+            problem(ImportProblem::Duplicate(email));
+            continue;
+        }
+        let passed = parse_passed(cell(Some(result_at)));
+        if passed.is_none() {
+            problem(ImportProblem::BadResult(cell(Some(result_at)).to_owned()));
+        }
+        let grade = parse_grade(cell(grade_at));
+        if grade.is_err() {
+            problem(ImportProblem::BadGrade);
+        }
+        let afgsu = match cell(afgsu_at) {
+            "" => Ok(None),
+            text => parse_passed(text).map(Some).ok_or(text),
+        };
+        if let Err(text) = afgsu {
+            problem(ImportProblem::BadAfgsu(text.to_owned()));
+        }
+        if let (Some(passed), Ok(grade), Ok(afgsu_validated)) = (passed, grade, afgsu) {
+            results.push((
+                id.clone(),
+                ResultEntry {
+                    passed,
+                    grade,
+                    afgsu_validated,
+                },
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if results.is_empty() {
+        return Err(one(2, ImportProblem::Empty));
+    }
+    Ok(results)
+}
+
 /// Why a participant does not complete, for the organizers' list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shortfall {
@@ -85,6 +255,78 @@ pub fn school_days(starts_on: Date, ends_on: Date) -> Vec<Date> {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    fn cohort() -> Vec<(String, String)> {
+        vec![
+            ("zofia@example.org".into(), "a1".into()),
+            ("minh@example.org".into(), "a2".into()),
+            ("eleni@example.org".into(), "a3".into()),
+        ]
+    }
+
+    #[test]
+    fn a_results_file_from_a_spreadsheet_is_read_in_either_language_and_separator() {
+        let file = "\u{feff}Email;Result;Grade;AFGSU\nZofia@Example.org;admis;16/20;oui\nminh@example.org ; ajourné ; ; \n\n";
+        let read = parse_results_csv(file.as_bytes(), &cohort()).unwrap();
+        assert_eq!(
+            read,
+            [
+                (
+                    "a1".to_owned(),
+                    ResultEntry {
+                        passed: true,
+                        grade: Some("16/20".into()),
+                        afgsu_validated: Some(true)
+                    }
+                ),
+                (
+                    "a2".to_owned(),
+                    ResultEntry {
+                        passed: false,
+                        grade: None,
+                        afgsu_validated: None
+                    }
+                ),
+            ]
+        );
+        let file = "result,email\npassed,\"eleni@example.org\"\n";
+        assert_eq!(
+            parse_results_csv(file.as_bytes(), &cohort()).unwrap().len(),
+            1
+        );
+    }
+
+    #[test]
+    fn every_wrong_line_is_named_and_nothing_is_taken_from_a_wrong_file() {
+        let file = "email,result,grade,afgsu\n\
+            zofia@example.org,passed,16/20,yes\n\
+            stranger@example.org,passed,,\n\
+            zofia@example.org,passed,,\n\
+            minh@example.org,maybe,,\n\
+            eleni@example.org,passed,a grade far too long for any certificate,perhaps\n";
+        let errors = parse_results_csv(file.as_bytes(), &cohort()).unwrap_err();
+        let got: Vec<(usize, ImportProblem)> =
+            errors.into_iter().map(|e| (e.line, e.problem)).collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    3,
+                    ImportProblem::UnknownParticipant("stranger@example.org".into())
+                ),
+                (4, ImportProblem::Duplicate("zofia@example.org".into())),
+                (5, ImportProblem::BadResult("maybe".into())),
+                (6, ImportProblem::BadGrade),
+                (6, ImportProblem::BadAfgsu("perhaps".into())),
+            ]
+        );
+        let missing = parse_results_csv(b"mail,result\nx,passed\n", &cohort()).unwrap_err();
+        assert_eq!(missing[0].problem, ImportProblem::MissingColumn("email"));
+        let empty = parse_results_csv(b"email,result\n", &cohort()).unwrap_err();
+        assert_eq!(empty[0].problem, ImportProblem::Empty);
+        let binary = parse_results_csv(&[0xff, 0xfe, 0x00], &cohort()).unwrap_err();
+        assert_eq!(binary[0].problem, ImportProblem::Unreadable);
+    }
 
     #[test]
     fn the_july_schools_have_ten_days() {

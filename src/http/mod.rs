@@ -11,6 +11,7 @@ pub mod auth;
 pub mod cache;
 pub mod cookies;
 pub mod error;
+pub mod graduates;
 pub mod health;
 pub mod lang;
 pub mod organizer;
@@ -128,6 +129,7 @@ pub fn router(state: AppState) -> Router {
         .merge(payment::router())
         .merge(webhook::router())
         .merge(verify::router())
+        .merge(graduates::router())
         .merge(applicant_api::router())
         .merge(organizer::router())
         .fallback(not_found)

@@ -378,3 +378,30 @@ pub struct VerifyTemplate {
     pub signature: String,
     pub facts: Vec<(String, String)>,
 }
+
+/// One certificate on the graduate's page.
+pub struct GraduateCertificate {
+    pub title: String,
+    pub serial: String,
+    pub issued: String,
+    pub valid_until: Option<String>,
+    pub pdf_href: String,
+    pub badge_href: String,
+    /// The public verification address, to share.
+    pub share_url: String,
+    pub code: String,
+}
+
+/// One school the graduate attended, with its certificates.
+pub struct GraduateSchool {
+    pub title: String,
+    pub dates: String,
+    pub certificates: Vec<GraduateCertificate>,
+}
+
+#[derive(Template)]
+#[template(path = "certificates.html")]
+pub struct GraduatesTemplate {
+    pub layout: Layout,
+    pub schools: Vec<GraduateSchool>,
+}

@@ -101,19 +101,14 @@ pub trait CertificateStore: Send + Sync {
     ) -> Result<(), StoreError>;
 }
 
-/// A participant's result as an organizer enters it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResultEntry {
-    pub passed: bool,
-    pub grade: Option<String>,
-    /// The AFGSU 2 practical validation (Hands-on school only).
-    pub afgsu_validated: Option<bool>,
-}
+pub use crate::domain::completion::ResultEntry;
 
 /// An enrolled participant, with their attendance and result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Participant {
     pub application_id: String,
+    /// Their sign-in address (how a results file names them).
+    pub email: String,
     /// As it must appear on certificates.
     pub certificate_name: String,
     pub birth_date: Option<time::Date>,
@@ -494,10 +489,10 @@ macro_rules! certificate_store_impl {
                 program_id: &str,
             ) -> Result<Vec<$crate::store::certificates::Participant>, $crate::store::StoreError> {
                 #[allow(clippy::type_complexity)]
-                let rows: Vec<(String, Option<String>, Option<String>, Option<String>, Option<time::Date>, Option<bool>, Option<String>, Option<bool>, String)> =
+                let rows: Vec<(String, Option<String>, Option<String>, Option<String>, Option<time::Date>, Option<bool>, Option<String>, Option<bool>, String, String)> =
                     sqlx::query_as(
                         "select a.application_id, f.certificate_name, f.given_names, f.family_name, f.birth_date,
-                                r.passed, r.grade, r.afgsu_validated, p.locale
+                                r.passed, r.grade, r.afgsu_validated, p.locale, p.email
                          from application a
                          join applicant p on p.applicant_id = a.applicant_id
                          left join application_form f on f.application_id = a.application_id
@@ -542,7 +537,7 @@ macro_rules! certificate_store_impl {
                     });
                 }
                 let mut participants = Vec::with_capacity(rows.len());
-                for (application_id, certificate_name, given, family, birth_date, passed, grade, afgsu, locale) in rows {
+                for (application_id, certificate_name, given, family, birth_date, passed, grade, afgsu, locale, email) in rows {
                     let name = certificate_name.unwrap_or_else(|| {
                         [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
                     });
@@ -552,6 +547,7 @@ macro_rules! certificate_store_impl {
                         locale: $crate::domain::locale::Locale::from_tag(&locale)
                             .ok_or_else(|| $crate::store::StoreError::Corrupt(format!("applicant.locale: {locale}")))?,
                         application_id,
+                        email,
                         certificate_name: name,
                         birth_date,
                         result: passed.map(|passed| $crate::store::certificates::ResultEntry {

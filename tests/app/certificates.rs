@@ -682,3 +682,347 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
         );
     }
 }
+
+/// A past school (the shipped Hands-on school of July 2026) with `n` participants enrolled with a
+/// full waiver while its window was open; their application ids, in order.
+pub(crate) async fn past_cohort(app: &TestApp, n: usize) -> (String, Vec<String>) {
+    use summer_school::domain::offer::{Adjustment, payment_deadline};
+    use summer_school::domain::status::ReviewMode;
+    use summer_school::store::cohort::DecisionKind;
+
+    use crate::cohort::{complete_draft_at, submit_at};
+
+    let s = app.store.as_ref();
+    let program = s
+        .programs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.edition_slug == "2026" && p.slug == "hands-on-clinical-emergencies")
+        .unwrap();
+    let then = time::macros::datetime!(2026-03-02 10:00 UTC);
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let a = complete_draft_at(s, &program, 900 + i, then).await;
+        submit_at(s, &a, ReviewMode::Review, 900 + i, then)
+            .await
+            .unwrap();
+        s.decide(
+            &a.application_id,
+            &DecisionKind::Accept {
+                tier_code: None,
+                adjustment: Adjustment::FullWaiver {
+                    reason: "Faculty scholarship".into(),
+                },
+                deadline: payment_deadline(then, 14),
+            },
+            &Actor::Cli,
+            then,
+        )
+        .await
+        .unwrap();
+        ids.push(a.application_id);
+    }
+    (program.program_id, ids)
+}
+
+#[tokio::test]
+async fn organizers_take_a_cohort_from_attendance_to_certificates_graduates_download_and_share() {
+    use crate::harness::pdf_text;
+    use crate::organizers::signed_in;
+    use summer_school::domain::completion::school_days;
+
+    let app = crate::harness::spawn_app().await;
+    let (program, people) = past_cohort(&app, 4).await;
+    let director = signed_in(
+        &app,
+        "director@u-paris.fr",
+        "program_director",
+        &["2026/hands-on-clinical-emergencies"],
+    )
+    .await;
+    let page = format!("/organizer/programs/{program}/participants");
+    let (status, html) = director.page(&page).await;
+    assert_eq!(status, 200);
+    for expected in [
+        "Zofia Łukasiewicz 900",
+        "Zofia Łukasiewicz 903",
+        "present at least 10 of the 10 school days",
+        "Signed by <strong>Pr Claire Moreau, Dean of the Faculty of Medicine</strong>",
+        "Issuing now: 0 graduates would receive 0 documents",
+    ] {
+        assert!(html.contains(expected), "{expected}");
+    }
+    // The program's queue links here.
+    let (_, queue) = director
+        .page(&format!("/organizer/programs/{program}"))
+        .await;
+    assert!(queue.contains(&page));
+
+    // The grid: three there every day, the fourth half the time.
+    let days = school_days(
+        time::macros::date!(2026 - 07 - 06),
+        time::macros::date!(2026 - 07 - 17),
+    );
+    let mut boxes = Vec::new();
+    for (i, day) in days.iter().enumerate() {
+        for (p, id) in people.iter().enumerate() {
+            if p < 3 || i % 2 == 0 {
+                boxes.push(format!("{id}|{day}"));
+            }
+        }
+    }
+    let fields: Vec<(&str, &str)> = boxes.iter().map(|b| ("present", b.as_str())).collect();
+    let r = director
+        .submit(
+            &page,
+            &format!("/organizer/programs/{program}/attendance"),
+            &fields,
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = director.page(&format!("{page}?done=attendance")).await;
+    assert!(html.contains("Attendance saved."));
+    assert!(html.contains("Present 5 days, 10 required."));
+    let audit = app.store.audit_events("program", &program).await.unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.action == "attendance.recorded")
+            .count(),
+        10,
+        "one entry per day"
+    );
+    // Saving the same grid again records nothing.
+    director
+        .submit(
+            &page,
+            &format!("/organizer/programs/{program}/attendance"),
+            &fields,
+        )
+        .await;
+    let audit = app.store.audit_events("program", &program).await.unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|e| e.action == "attendance.recorded")
+            .count(),
+        10
+    );
+
+    // Results: a mistake keeps what was typed and records nothing.
+    let results = format!("/organizer/programs/{program}/results");
+    let long = "sixteen out of twenty points";
+    let (r0, g0, a0) = (
+        format!("result-{}", people[0]),
+        format!("grade-{}", people[0]),
+        format!("afgsu-{}", people[0]),
+    );
+    let (r1, a1) = (
+        format!("result-{}", people[1]),
+        format!("afgsu-{}", people[1]),
+    );
+    let (g2, r3) = (
+        format!("grade-{}", people[2]),
+        format!("result-{}", people[3]),
+    );
+    let r = director
+        .submit(
+            &page,
+            &results,
+            &[(&r0, "passed"), (&g0, long), (&a0, "yes"), (&g2, "12/20")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("A grade has at most 20 characters"));
+    assert!(
+        html.contains("Choose passed or not passed"),
+        "a grade without a result"
+    );
+    assert!(html.contains(long), "what was typed is kept");
+    let participants = app.store.participants(&program).await.unwrap();
+    assert!(participants.iter().all(|p| p.result.is_none()));
+    let r = director
+        .submit(
+            &page,
+            &results,
+            &[
+                (&r0, "passed"),
+                (&g0, "16/20"),
+                (&a0, "yes"),
+                (&r1, "passed"),
+                (&a1, "no"),
+                (&r3, "passed"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+
+    // A results file: one wrong line records nothing; the right file records.
+    let import = format!("/organizer/programs/{program}/results/import");
+    let r = director
+        .upload(
+            &page,
+            &import,
+            "results.csv",
+            b"email,result\ncohort.902@example.org,failed\nstranger@example.org,passed\n".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Line 3: no enrolled participant has the address stranger@example.org"),
+        "{html}"
+    );
+    let r = director
+        .upload(
+            &page,
+            &import,
+            "résultats.csv",
+            "email;result;grade\ncohort.902@example.org;ajourné;8/20\n"
+                .as_bytes()
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, html) = director.page(&page).await;
+    assert!(html.contains("Assessment not passed."));
+    assert!(
+        html.contains("Issuing now: 2 graduates would receive 3 documents; 0 already hold theirs; 2 do not complete yet."),
+        "{html}"
+    );
+
+    // Issue: two graduates, three documents; again: nothing.
+    let issue = format!("/organizer/programs/{program}/certificates");
+    let r = director.submit(&page, &issue, &[]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let done = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        done.ends_with("done=issued&graduates=2&documents=3"),
+        "{done}"
+    );
+    let r = director.submit(&page, &issue, &[]).await;
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("graduates=0&documents=0")
+    );
+    let held = |i: usize| {
+        let id = people[i].clone();
+        let store = app.store.clone();
+        async move { store.certificates_of(&id).await.unwrap() }
+    };
+    assert_eq!(held(0).await.len(), 2);
+    assert_eq!(held(1).await.len(), 1, "no AFGSU 2 without the validation");
+    assert!(held(2).await.is_empty() && held(3).await.is_empty());
+
+    // The graduate's email carries both documents.
+    app.dispatch_pending_jobs().await;
+    let mail = app
+        .smtp
+        .wait_for_to("cohort.900@example.org", std::time::Duration::from_secs(5))
+        .await;
+    assert!(
+        mail.header("subject")
+            .unwrap()
+            .contains("Your certificates")
+    );
+    let first = held(0).await;
+    for c in &first {
+        let pdf = mail.attachment(&c.record.file_name()).expect("attached");
+        assert!(pdf_text(&pdf).await.contains(&c.record.serial));
+    }
+
+    // The graduate's page: both, to download and share; nobody else's.
+    app.sign_in("cohort.900@example.org").await;
+    let (status, mine) = app.page("/certificates").await;
+    assert_eq!(status, 200);
+    let success = first
+        .iter()
+        .find(|c| c.record.kind == CertificateKind::AttestationOfSuccess)
+        .unwrap();
+    for expected in [
+        success.record.serial.as_str(),
+        success.record.verification_url.as_str(),
+        "Copy the link",
+        "/static/copy.js",
+        "Valid until",
+    ] {
+        assert!(mine.contains(expected), "{expected}");
+    }
+    let pdf_href = format!(
+        "/applications/{}/certificates/{}/pdf",
+        people[0], success.record.verification_code
+    );
+    assert!(mine.contains(&pdf_href));
+    let pdf = app.get(&pdf_href).await.bytes().await.unwrap();
+    let text = pdf_text(&pdf).await;
+    assert!(
+        text.contains("Zofia Łukasiewicz 900") && text.contains("5 ECTS"),
+        "{text}"
+    );
+    let other = TestApp::browser(&app);
+    other.sign_in_as(&app, "cohort.901@example.org").await;
+    let r = other
+        .client
+        .get(format!("{}{pdf_href}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404, "another graduate's document");
+    let theirs = other
+        .client
+        .get(format!("{}/certificates", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!theirs.contains(&success.record.serial));
+    assert!(app.get("/static/copy.js").await.status().is_success());
+
+    // Revoke (a reason is required) and correct, from the cohort page.
+    let code = &success.record.verification_code;
+    let revoke = format!("/organizer/programs/{program}/certificates/{code}/revoke");
+    let r = director.submit(&page, &revoke, &[("reason", "  ")]).await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Give the reason for revoking")
+    );
+    let r = director
+        .submit(&page, &revoke, &[("reason", "Attendance sheet was wrong")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, verify) = app.page(&format!("/verify/{code}")).await;
+    assert!(verify.contains("Revoked") && verify.contains("Attendance sheet was wrong"));
+    let second = held(1).await.remove(0);
+    let correct = format!(
+        "/organizer/programs/{program}/certificates/{}/correct",
+        second.record.verification_code
+    );
+    let r = director.submit(&page, &correct, &[]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, verify) = app
+        .page(&format!("/verify/{}", second.record.verification_code))
+        .await;
+    assert!(verify.contains("Replaced"), "{verify}");
+    // A certificate of another program is not reached from this one.
+    let r = director
+        .submit(
+            &page,
+            &format!(
+                "/organizer/programs/not-this-one/certificates/{}/revoke",
+                second.record.verification_code
+            ),
+            &[("reason", "x")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
+    app.stop().await;
+}

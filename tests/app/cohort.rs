@@ -84,7 +84,16 @@ pub(crate) async fn complete_draft(
     program: &ProgramRecord,
     n: usize,
 ) -> Applicant {
-    let now = OffsetDateTime::now_utc();
+    complete_draft_at(store, program, n, OffsetDateTime::now_utc()).await
+}
+
+/// [`complete_draft`] as of `now` (a school whose application window is closed today).
+pub(crate) async fn complete_draft_at(
+    store: &dyn Store,
+    program: &ProgramRecord,
+    n: usize,
+    now: OffsetDateTime,
+) -> Applicant {
     let email = EmailAddress::parse(&format!("cohort.{n}@example.org")).unwrap();
     let token_hash = format!("{:064x}", n as u128 * 7919 + 17);
     let requester = format!("requester-{n}");
@@ -184,17 +193,23 @@ pub(crate) async fn submit(
     mode: ReviewMode,
     n: usize,
 ) -> Result<(), StoreError> {
+    submit_at(store, a, mode, n, OffsetDateTime::now_utc()).await
+}
+
+/// [`submit`] as of `now`.
+pub(crate) async fn submit_at(
+    store: &dyn Store,
+    a: &Applicant,
+    mode: ReviewMode,
+    n: usize,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
     let draft = store
         .application(&a.applicant_id, &a.application_id)
         .await?;
     assert_eq!(draft.review_mode, mode);
     store
-        .submit_application(
-            &a.applicant_id,
-            &draft,
-            &received(n),
-            OffsetDateTime::now_utc(),
-        )
+        .submit_application(&a.applicant_id, &draft, &received(n), now)
         .await
 }
 

@@ -137,6 +137,29 @@ impl Visitor {
             .unwrap()
     }
 
+    /// Uploads one file as the `file` field of a multipart form, with the CSRF token of `from`.
+    pub(crate) async fn upload(
+        &self,
+        from: &str,
+        to: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        let (_, html) = self.page(from).await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", csrf_of(&html))
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()),
+            );
+        self.client
+            .post(format!("{}{to}", self.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// Posts a form with the CSRF token of the page it is on.
     pub(crate) async fn submit(
         &self,

@@ -525,44 +525,55 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
             "/organizer/finance/orders/no-such-order/refund".to_owned(),
             vec![("amount", "1"), ("reason", "test")],
         ),
+        // The cohort and its certificates: admins, directors of the program, scolarité.
+        (
+            "GET",
+            format!("/organizer/programs/{program}/participants"),
+            vec![],
+        ),
+        (
+            "POST",
+            format!("/organizer/programs/{program}/certificates"),
+            vec![],
+        ),
     ];
-    // What each role gets (review routes, then every organizer's own pages, the team's, the discount codes', finance's): A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
+    // What each role gets (review routes, then every organizer's own pages, the team's, the discount codes', finance's, the cohort's): A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
     // N = 404, S = sent to sign in, U = 401 (the API). Columns follow `routes`.
     let matrix: Vec<(&str, &Visitor, &str)> = vec![
         (
             "admin",
             &admin,
-            concat!("AAAAAAAAAAAA", "AAA", "AAAAA", "AAN", "AN"),
+            concat!("AAAAAAAAAAAA", "AAA", "AAAAA", "AAN", "AN", "AA"),
         ),
         (
             "director",
             &director,
-            concat!("AAAAAAAAAAAA", "AAA", "DDDDD", "AAN", "DD"),
+            concat!("AAAAAAAAAAAA", "AAA", "DDDDD", "AAN", "DD", "AA"),
         ),
         (
             "director of another program",
             &other_director,
-            concat!("NNNNNNNNNNNN", "AAA", "DDDDD", "DDD", "DD"),
+            concat!("NNNNNNNNNNNN", "AAA", "DDDDD", "DDD", "DD", "NN"),
         ),
         (
             "assigned reviewer",
             &assigned,
-            concat!("AAAAADADDDAA", "AAA", "DDDDD", "DDD", "DD"),
+            concat!("AAAAADADDDAA", "AAA", "DDDDD", "DDD", "DD", "DD"),
         ),
         (
             "unassigned reviewer",
             &unassigned,
-            concat!("ANNNNNNNNDAN", "AAA", "DDDDD", "DDD", "DD"),
+            concat!("ANNNNNNNNDAN", "AAA", "DDDDD", "DDD", "DD", "DD"),
         ),
         (
             "finance",
             &finance,
-            concat!("AAADDDDDADAA", "AAA", "DDDDD", "AAN", "AN"),
+            concat!("AAADDDDDADAA", "AAA", "DDDDD", "AAN", "AN", "DD"),
         ),
         (
             "scolarite",
             &scolarite,
-            concat!("AAADDDDDDDAA", "AAA", "DDDDD", "DDD", "DD"),
+            concat!("AAADDDDDDDAA", "AAA", "DDDDD", "DDD", "DD", "AA"),
         ),
     ];
     let anonymous = Visitor::new(&app);
@@ -572,12 +583,12 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
         (
             "anonymous",
             &anonymous,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS", "SS"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS", "SS", "SS"),
         ),
         (
             "applicant",
             &applicant,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS", "SS"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS", "SS", "SS"),
         ),
     ]) {
         assert_eq!(expected.len(), routes.len(), "{who}: one answer per route");

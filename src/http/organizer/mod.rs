@@ -13,6 +13,7 @@ pub mod dashboard;
 pub mod discounts;
 pub mod finance;
 pub mod invitations;
+pub mod participants;
 pub mod review;
 pub mod team;
 pub mod views;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(invitations::router())
         .merge(team::router())
         .merge(review::router())
+        .merge(participants::router())
         .merge(api::router())
 }
 

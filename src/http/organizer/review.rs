@@ -325,6 +325,10 @@ async fn program_page(
         bulk_action: format!("/organizer/programs/{program_id}/decisions"),
         reason_options: reason_options(tr, ""),
         csrf: csrf.token,
+        cohort_href: o
+            .access
+            .allows(Permission::RecordAttendance, &program_id)
+            .then(|| format!("/organizer/programs/{program_id}/participants")),
     };
     page(template, StatusCode::OK, csrf.set_cookie)
 }

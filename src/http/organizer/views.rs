@@ -196,6 +196,8 @@ pub struct ProgramPage {
     pub bulk_action: String,
     pub reason_options: Vec<OptionView>,
     pub csrf: String,
+    /// The cohort page (attendance, results, certificates), for those who record them.
+    pub cohort_href: Option<String>,
 }
 
 pub struct DocumentView {
@@ -347,4 +349,88 @@ pub struct FinancePage {
     pub csrf: String,
     pub orders: Vec<FinanceOrderRow>,
     pub refunds: Vec<FinanceRefundRow>,
+}
+
+/// A school day, as a column of the attendance grid.
+pub struct DayHead {
+    pub label: String,
+    /// `06/07`: the column's heading.
+    pub short: String,
+}
+
+/// One box of the attendance grid.
+pub struct DayCell {
+    /// `{application}|{day}`: sent when checked.
+    pub value: String,
+    pub checked: bool,
+    /// For screen readers: who and which day.
+    pub label: String,
+}
+
+/// A standing certificate in the cohort table, with its actions.
+pub struct CertificateCell {
+    pub code: String,
+    pub kind: String,
+    pub serial: String,
+    pub verify_href: String,
+    pub revoke_action: Option<String>,
+    pub correct_action: Option<String>,
+    pub reason: String,
+    pub reason_error: Option<String>,
+}
+
+/// One participant of the cohort page.
+pub struct CohortRow {
+    pub application_id: String,
+    pub href: String,
+    pub name: String,
+    pub email: String,
+    pub days: Vec<DayCell>,
+    pub present: usize,
+    /// `passed`, `failed` or empty.
+    pub result: String,
+    /// A result is stored (the empty choice is no longer offered).
+    pub has_result: bool,
+    pub grade: String,
+    /// `yes`, `no` or empty.
+    pub afgsu: String,
+    pub result_error: Option<String>,
+    pub grade_error: Option<String>,
+    pub completes: bool,
+    pub status: String,
+    pub certificates: Vec<CertificateCell>,
+}
+
+/// The issuance box: who signs, what a batch would do now, the button.
+pub struct IssuancePanel {
+    /// The batch's address, for those who may certify.
+    pub action: Option<String>,
+    pub signatory: Option<String>,
+    pub afgsu_issuer: Option<String>,
+    pub summary: String,
+    /// Someone would receive a certificate now.
+    pub ready: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/cohort.html")]
+pub struct CohortPage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    pub program_href: String,
+    pub program_title: String,
+    pub dates: String,
+    pub rule: String,
+    pub days: Vec<DayHead>,
+    pub gives_afgsu: bool,
+    pub attendance_action: String,
+    pub results_action: String,
+    pub import_action: String,
+    pub import_errors: Vec<String>,
+    pub rows: Vec<CohortRow>,
+    pub issuance: IssuancePanel,
 }
