@@ -1,8 +1,9 @@
-//! Documents (PDF), each printed from a plain record with no I/O: receipts and credit notes, and
-//! certificates (attestation of success, AFGSU 2) with their signed data embedded; the fonts they
-//! use, and the check that a name can be drawn.
+//! Documents (PDF), each printed from a plain record with no I/O: receipts and credit notes,
+//! certificates (attestation of success, AFGSU 2) with their signed data embedded, and visa
+//! invitation letters; the fonts they use, and the check that a name can be drawn.
 
 pub mod certificate;
 pub mod fonts;
 pub mod pdf;
 pub mod receipt;
+pub mod visa;

@@ -25,3 +25,4 @@ pub mod payment;
 pub mod receipt;
 pub mod status;
 pub mod totp;
+pub mod visa;

@@ -1786,6 +1786,11 @@ async fn view(
                 )
             })
             .collect(),
+        visa_href: matches!(
+            status,
+            ApplicationStatus::Accepted | ApplicationStatus::Enrolled
+        )
+        .then(|| format!("/applications/{id}/visa-letter")),
         timeline,
         can_withdraw: status.can_withdraw(),
         withdraw_action: format!("/applications/{id}/withdraw"),

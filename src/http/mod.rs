@@ -20,6 +20,7 @@ pub mod public;
 pub mod sign_in;
 pub mod verify;
 pub mod views;
+pub mod visa;
 pub mod webhook;
 
 use std::sync::Arc;
@@ -130,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .merge(webhook::router())
         .merge(verify::router())
         .merge(graduates::router())
+        .merge(visa::router())
         .merge(applicant_api::router())
         .merge(organizer::router())
         .fallback(not_found)

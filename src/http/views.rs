@@ -359,6 +359,8 @@ pub struct ApplicationTemplate {
     pub receipts: Vec<(String, String)>,
     /// Standing certificates: label, PDF link, badge link, public verification address.
     pub certificates: Vec<(String, String, String, String)>,
+    /// The visa letter's page, once a place is offered (or a letter exists).
+    pub visa_href: Option<String>,
     pub timeline: Vec<(String, String)>,
     pub can_withdraw: bool,
     pub withdraw_action: String,
@@ -404,4 +406,23 @@ pub struct GraduateSchool {
 pub struct GraduatesTemplate {
     pub layout: Layout,
     pub schools: Vec<GraduateSchool>,
+}
+
+#[derive(Template)]
+#[template(path = "visa.html")]
+pub struct VisaTemplate {
+    pub layout: Layout,
+    pub errors: Vec<FieldError>,
+    /// The application page.
+    pub back: String,
+    pub program: String,
+    /// "Your letter V-2026-00001 is ready." once requested.
+    pub ready: Option<String>,
+    pub download: Option<String>,
+    /// Why the form is not offered (not admitted, school over).
+    pub closed: Option<String>,
+    pub action: String,
+    pub csrf: String,
+    pub fields: Vec<FieldView>,
+    pub submit_label: String,
 }

@@ -219,7 +219,16 @@ impl Worker {
     pub async fn sweep_deadlines(
         &self,
     ) -> Result<crate::store::cohort::DeadlineReport, StoreError> {
-        let report = self.store.run_deadlines(OffsetDateTime::now_utc()).await?;
+        let now = OffsetDateTime::now_utc();
+        let report = self.store.run_deadlines(now).await?;
+        // Passport data given for visa letters is kept only until the school is over.
+        let erased = self
+            .store
+            .erase_visa_data(crate::domain::calendar::to_paris(now).date(), now)
+            .await?;
+        if erased > 0 {
+            tracing::info!(erased, "passport data of past schools erased");
+        }
         if report != Default::default() {
             tracing::info!(
                 expired = report.expired,

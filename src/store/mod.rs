@@ -15,6 +15,7 @@ pub mod postgres;
 pub mod review;
 pub mod sqlite;
 pub mod types;
+pub mod visa;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -518,6 +519,7 @@ pub trait Store:
     + payments::PaymentStore
     + discounts::DiscountStore
     + certificates::CertificateStore
+    + visa::VisaStore
     + Send
     + Sync
     + 'static

@@ -15,6 +15,7 @@ use super::organizers::organizer_store_impl;
 use super::payments::payment_store_impl;
 use super::review::review_store_impl;
 use super::types::Timestamp;
+use super::visa::visa_store_impl;
 use super::{
     ApplicationRecord, Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError, redact_url,
 };
@@ -289,3 +290,4 @@ organizer_store_impl!(PgStore, Postgres);
 payment_store_impl!(PgStore, Postgres);
 discount_store_impl!(PgStore, Postgres);
 certificate_store_impl!(PgStore, Postgres);
+visa_store_impl!(PgStore, Postgres);

@@ -15,6 +15,7 @@ use super::organizers::organizer_store_impl;
 use super::payments::payment_store_impl;
 use super::review::review_store_impl;
 use super::types::Timestamp;
+use super::visa::visa_store_impl;
 use super::{Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -206,3 +207,4 @@ organizer_store_impl!(SqliteStore, Sqlite);
 payment_store_impl!(SqliteStore, Sqlite);
 discount_store_impl!(SqliteStore, Sqlite);
 certificate_store_impl!(SqliteStore, Sqlite);
+visa_store_impl!(SqliteStore, Sqlite);

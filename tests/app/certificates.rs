@@ -1026,3 +1026,171 @@ async fn organizers_take_a_cohort_from_attendance_to_certificates_graduates_down
     assert_eq!(r.status().as_u16(), 404);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_admitted_applicant_gets_a_visa_letter_and_the_passport_data_is_erased_after_the_school()
+{
+    use summer_school::domain::offer::{Adjustment, payment_deadline};
+    use summer_school::domain::status::ReviewMode;
+    use summer_school::store::cohort::DecisionKind;
+
+    use crate::cohort::{complete_draft, load_cohort_catalog, submit};
+    use crate::harness::pdf_text;
+
+    let app = crate::harness::spawn_app().await;
+    let s = app.store.as_ref();
+    let (_, reviewed) = load_cohort_catalog(s).await;
+    let now = time::OffsetDateTime::now_utc();
+    // One still a draft, one enrolled.
+    let draft = complete_draft(s, &reviewed, 40).await;
+    let admitted = complete_draft(s, &reviewed, 41).await;
+    submit(s, &admitted, ReviewMode::Review, 41).await.unwrap();
+    s.decide(
+        &admitted.application_id,
+        &DecisionKind::Accept {
+            tier_code: None,
+            adjustment: Adjustment::FullWaiver {
+                reason: "Partner university".into(),
+            },
+            deadline: payment_deadline(now, 14),
+        },
+        &Actor::Cli,
+        now,
+    )
+    .await
+    .unwrap();
+
+    // The setup's own emails go out first, so that signing in reads the link's.
+    app.dispatch_pending_jobs().await;
+    app.smtp
+        .wait_for(2, std::time::Duration::from_secs(5))
+        .await;
+    // Not before a place is offered.
+    app.sign_in("cohort.40@example.org").await;
+    let (status, html) = app
+        .page(&format!(
+            "/applications/{}/visa-letter",
+            draft.application_id
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert!(html.contains("once you have been offered a place"));
+    assert!(!html.contains("passport_number"), "no form");
+
+    app.sign_in("cohort.41@example.org").await;
+    let id = &admitted.application_id;
+    let page = format!("/applications/{id}/visa-letter");
+    let (_, application) = app.page(&format!("/applications/{id}")).await;
+    assert!(
+        application.contains(&page),
+        "the application page links to it"
+    );
+    let (status, form) = app.page(&page).await;
+    assert_eq!(status, 200);
+    assert!(
+        form.contains("valid until at least 17 October 2099"),
+        "{form}"
+    );
+    let csrf = crate::harness::csrf_of(&form);
+    let fields = |number: &str, expiry_year: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("passport_name", "NGUYỄN Thị Minh Khai".to_owned()),
+            ("passport_number", number.to_owned()),
+            ("nationality", "VN".to_owned()),
+            ("birth_date-day", "14".to_owned()),
+            ("birth_date-month", "3".to_owned()),
+            ("birth_date-year", "1999".to_owned()),
+            ("passport_expiry-day", "1".to_owned()),
+            ("passport_expiry-month", "8".to_owned()),
+            ("passport_expiry-year", expiry_year.to_owned()),
+        ]
+    };
+    let as_refs = |f: &Vec<(&'static str, String)>| -> Vec<(&'static str, String)> { f.clone() };
+    let post = |f: Vec<(&'static str, String)>| {
+        let page = page.clone();
+        let client = app.client.clone();
+        let base = app.base.clone();
+        async move {
+            client
+                .post(format!("{base}{page}"))
+                .form(&f)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = post(as_refs(&fields("12#4", "2099"))).await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Enter the passport number as printed"));
+    assert!(html.contains("valid until at least three months after the school ends"));
+    assert!(
+        html.contains("NGUYỄN Thị Minh Khai"),
+        "what was typed is kept"
+    );
+    assert!(s.visa_letter(id).await.unwrap().is_none(), "nothing stored");
+
+    let r = post(as_refs(&fields("c 1234 567", "2100"))).await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, ready) = app.page(&page).await;
+    let year = now.year();
+    assert!(
+        ready.contains(&format!("Your letter V-{year}-00001 is ready.")),
+        "{ready}"
+    );
+    let pdf = app.get(&format!("{page}/pdf")).await;
+    assert_eq!(pdf.status().as_u16(), 200);
+    let text = pdf_text(&pdf.bytes().await.unwrap()).await;
+    for expected in [
+        "LETTER OF INVITATION",
+        "NGUYỄN Thị Minh Khai",
+        "C1234567",
+        "Vietnam",
+        "Clinical Medicine and Emergencies",
+        "6–17 July 2099",
+        "is enrolled",
+        "Pr Claire Moreau",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
+    // Nobody else sees the form, the data or the letter.
+    let other = TestApp::browser(&app);
+    other.sign_in_as(&app, "cohort.40@example.org").await;
+    for path in [page.clone(), format!("{page}/pdf")] {
+        let r = other
+            .client
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 404, "{path}");
+    }
+    // The audit trail names the letter, never the passport.
+    let audit = s.audit_events("application", id).await.unwrap();
+    let requested = audit
+        .iter()
+        .find(|e| e.action == "visa_letter.requested")
+        .unwrap();
+    assert!(!requested.detail.contains("C1234567"));
+
+    // After the school (17 July 2099), the worker's sweep erases the passport data.
+    let after = time::macros::date!(2099 - 07 - 18);
+    assert_eq!(
+        s.erase_visa_data(time::macros::date!(2099 - 07 - 17), now)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(s.erase_visa_data(after, now).await.unwrap(), 1);
+    assert_eq!(s.erase_visa_data(after, now).await.unwrap(), 0);
+    let kept = s.visa_letter(id).await.unwrap().unwrap();
+    assert!(kept.passport.is_none() && kept.erased_at.is_some());
+    let (_, erased) = app.page(&page).await;
+    assert!(erased.contains("has been erased"), "{erased}");
+    assert!(!erased.contains("C1234567"));
+    assert_eq!(app.get(&format!("{page}/pdf")).await.status().as_u16(), 404);
+    let audit = s.audit_events("application", id).await.unwrap();
+    assert!(audit.iter().any(|e| e.action == "visa_letter.erased"));
+    app.stop().await;
+}

@@ -1,0 +1,192 @@
+//! The visa invitation letter, printed from a [`VisaLetterRecord`] in its language. No I/O: the
+//! same record gives the same bytes.
+
+use fluent_templates::fluent_bundle::FluentValue;
+
+use super::pdf::{self, Face, Meta, PAGE_WIDTH, Page};
+use crate::domain::calendar::{format_date, format_date_range};
+use crate::domain::visa::VisaLetterRecord;
+use crate::i18n::Tr;
+
+const LEFT: f32 = 22.0;
+const RIGHT: f32 = PAGE_WIDTH - 22.0;
+
+/// The PDF of a visa invitation letter.
+pub fn render(r: &VisaLetterRecord) -> Vec<u8> {
+    let tr = Tr(r.locale);
+    let locale = r.locale;
+    let a = |pairs: &[(&'static str, String)]| -> Vec<(&'static str, FluentValue<'static>)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (*k, FluentValue::from(v.clone())))
+            .collect()
+    };
+    let mut page = Page::new();
+    let width = RIGHT - LEFT;
+
+    // Letterhead: the institution and faculty (left); number and date (right).
+    let mut y = 272.0;
+    page.text(Face::SerifBold, 14.0, LEFT, y, &r.institution);
+    page.text_right(
+        Face::Sans,
+        9.5,
+        RIGHT,
+        y,
+        &tr.t_args("visa-letter-number", &a(&[("number", r.number.clone())])),
+    );
+    y -= 6.0;
+    page.text(Face::Serif, 11.0, LEFT, y, &r.faculty);
+    page.text_right(
+        Face::Sans,
+        9.5,
+        RIGHT,
+        y,
+        &tr.t_args(
+            "visa-letter-date",
+            &a(&[
+                ("place", r.place_of_issue.clone()),
+                ("date", format_date(r.issued_on, locale)),
+            ]),
+        ),
+    );
+    y -= 5.0;
+    page.text(Face::Sans, 9.0, LEFT, y, &r.contact_email);
+    y -= 6.0;
+    page.rule(LEFT, RIGHT, y, 0.6, 0.3);
+
+    y -= 14.0;
+    page.text(Face::SerifBold, 13.0, LEFT, y, &tr.t("visa-letter-to"));
+    y -= 12.0;
+    let title = tr.t("visa-letter-title").to_uppercase();
+    page.text(Face::SerifBold, 15.0, LEFT, y, &title);
+    y -= 12.0;
+
+    // Who is invited, as in their passport.
+    let facts = [
+        (tr.t("visa-letter-name"), r.passport.name.clone()),
+        (
+            tr.t("visa-letter-birth"),
+            format_date(r.passport.birth_date, locale),
+        ),
+        (tr.t("visa-letter-nationality"), r.nationality_name.clone()),
+        (tr.t("visa-letter-passport"), r.passport.number.clone()),
+        (
+            tr.t("visa-letter-expiry"),
+            format_date(r.passport.expires_on, locale),
+        ),
+    ];
+    for (label, value) in &facts {
+        page.text(Face::Sans, 10.0, LEFT + 4.0, y, label);
+        page.text(Face::SerifBold, 10.5, LEFT + 62.0, y, value);
+        y -= 6.0;
+    }
+    y -= 6.0;
+
+    let dates = format_date_range(r.starts_on, r.ends_on, locale);
+    let body = [
+        tr.t_args(
+            if r.enrolled {
+                "visa-letter-body-enrolled"
+            } else {
+                "visa-letter-body-admitted"
+            },
+            &a(&[
+                ("name", r.passport.name.clone()),
+                ("program", r.program_title.clone()),
+                ("institution", r.institution.clone()),
+            ]),
+        ),
+        tr.t_args(
+            "visa-letter-body-school",
+            &a(&[
+                ("dates", dates),
+                ("place", r.place.clone()),
+                ("hours", r.hours.to_string()),
+            ]),
+        ),
+        tr.t("visa-letter-body-costs"),
+        tr.t_args(
+            "visa-letter-body-contact",
+            &a(&[("contact", r.contact_email.clone())]),
+        ),
+    ];
+    for paragraph in &body {
+        y = page.paragraph((Face::Serif, 11.0), LEFT, y, width, 5.6, paragraph);
+        y -= 4.0;
+    }
+
+    // The signatory.
+    y -= 8.0;
+    page.text(Face::SerifBold, 11.0, 120.0, y, &r.signatory_name);
+    y -= 5.5;
+    page.text(Face::Serif, 10.0, 120.0, y, &r.signatory_title);
+
+    page.rule(LEFT, RIGHT, 22.0, 0.6, 0.3);
+    page.paragraph(
+        (Face::Sans, 8.0),
+        LEFT,
+        17.0,
+        width,
+        3.8,
+        &tr.t("visa-letter-footer"),
+    );
+
+    pdf::finish(
+        &Meta {
+            title: &format!("{} {}", tr.t("visa-letter-title"), r.number),
+            author: &r.institution,
+            subject: &r.program_title,
+            issued_at: r.issued_on.midnight().assume_utc(),
+            key: &r.number,
+        },
+        vec![page],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::countries::CountryCode;
+    use crate::domain::locale::Locale;
+    use crate::domain::visa::PassportData;
+    use time::macros::date;
+
+    fn record(locale: Locale) -> VisaLetterRecord {
+        VisaLetterRecord {
+            locale,
+            number: "V-2026-00007".into(),
+            issued_on: date!(2026 - 04 - 02),
+            institution: "Université Paris Cité".into(),
+            faculty: "UFR de Médecine".into(),
+            signatory_name: "Pr Claire Moreau".into(),
+            signatory_title: "Doyenne de l'UFR de Médecine".into(),
+            place_of_issue: "Paris".into(),
+            contact_email: "summerschool.medicine@u-paris.fr".into(),
+            passport: PassportData {
+                name: "NGUYEN THI MINH KHAI".into(),
+                number: "C1234567".into(),
+                nationality: CountryCode::parse("VN").unwrap(),
+                birth_date: date!(1999 - 03 - 14),
+                expires_on: date!(2030 - 01 - 01),
+            },
+            nationality_name: "Viet Nam".into(),
+            program_title: "Hands-on Training in Clinical Medicine and Emergencies".into(),
+            starts_on: date!(2026 - 07 - 06),
+            ends_on: date!(2026 - 07 - 17),
+            place: "UFR de Médecine, Université Paris Cité, Paris".into(),
+            hours: 60,
+            enrolled: true,
+        }
+    }
+
+    #[test]
+    fn the_same_record_gives_the_same_bytes_in_either_language() {
+        for locale in [Locale::En, Locale::Fr] {
+            let one = render(&record(locale));
+            assert_eq!(one, render(&record(locale)));
+            assert!(one.starts_with(b"%PDF-"));
+            assert!(one.len() < 100 * 1024, "{} bytes", one.len());
+        }
+        assert_ne!(render(&record(Locale::En)), render(&record(Locale::Fr)));
+    }
+}

@@ -1,0 +1,218 @@
+//! The visa invitation letter: the passport data an admitted applicant gives only when they ask for
+//! one, checked here, and the plain record the letter is printed from.
+//!
+//! Passport data is the most sensitive data the service holds: it is asked for only here, shown only
+//! to its owner (and printed on their letter), and erased once the school is over.
+
+use time::{Date, Duration};
+
+use super::application::{PersonName, Problem, parse_birth_date, parse_date};
+use super::countries::CountryCode;
+use super::locale::Locale;
+
+/// Months a passport must stay valid after the school ends (the Schengen rule is three months
+/// after leaving the area).
+pub const PASSPORT_MARGIN_DAYS: i64 = 92;
+
+/// What the applicant typed, field by field (kept as typed when the form is refused).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VisaForm {
+    pub passport_name: String,
+    pub passport_number: String,
+    pub nationality: String,
+    pub birth_day: String,
+    pub birth_month: String,
+    pub birth_year: String,
+    pub expiry_day: String,
+    pub expiry_month: String,
+    pub expiry_year: String,
+}
+
+/// The passport data, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PassportData {
+    /// The name exactly as in the passport.
+    pub name: String,
+    /// Upper-case letters and digits, spaces removed.
+    pub number: String,
+    pub nationality: CountryCode,
+    pub birth_date: Date,
+    pub expires_on: Date,
+}
+
+fn problem(field: &'static str, key: &'static str) -> Problem {
+    Problem {
+        field,
+        key,
+        count: None,
+    }
+}
+
+/// Checks the form for a school ending on `school_ends_on`, on `today`: every problem at once.
+pub fn parse_visa_form(
+    form: &VisaForm,
+    school_ends_on: Date,
+    today: Date,
+) -> Result<PassportData, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let name = PersonName::parse("passport_name", &form.passport_name)
+        .map_err(|p| problems.push(p))
+        .ok();
+    let number: String = form
+        .passport_number
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let number = if number.is_empty() {
+        problems.push(problem("passport_number", "error-passport-number-empty"));
+        None
+    } else if !(5..=20).contains(&number.len())
+        || !number.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        problems.push(problem("passport_number", "error-passport-number"));
+        None
+    } else {
+        Some(number)
+    };
+    let nationality = CountryCode::parse(&form.nationality)
+        .map_err(|_| problems.push(problem("nationality", "error-country")))
+        .ok();
+    let birth_date = parse_birth_date(&form.birth_day, &form.birth_month, &form.birth_year, today)
+        .map_err(|p| problems.push(p))
+        .ok();
+    let needed = school_ends_on + Duration::days(PASSPORT_MARGIN_DAYS);
+    let expires_on = match parse_date(
+        "passport_expiry",
+        &form.expiry_day,
+        &form.expiry_month,
+        &form.expiry_year,
+    ) {
+        Ok(d) if d < needed => {
+            problems.push(problem("passport_expiry", "error-passport-expiry"));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    };
+    match (name, number, nationality, birth_date, expires_on) {
+        (Some(name), Some(number), Some(nationality), Some(birth_date), Some(expires_on))
+            if problems.is_empty() =>
+        {
+            Ok(PassportData {
+                name: name.as_str().to_owned(),
+                number,
+                nationality,
+                birth_date,
+                expires_on,
+            })
+        }
+        _ => Err(problems),
+    }
+}
+
+/// The first day a passport must still be valid on, for a school ending on `school_ends_on`.
+pub fn passport_valid_until_at_least(school_ends_on: Date) -> Date {
+    school_ends_on + Duration::days(PASSPORT_MARGIN_DAYS)
+}
+
+/// Everything the letter says, in its language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisaLetterRecord {
+    pub locale: Locale,
+    /// `V-2026-00012`.
+    pub number: String,
+    pub issued_on: Date,
+    pub institution: String,
+    pub faculty: String,
+    pub signatory_name: String,
+    pub signatory_title: String,
+    pub place_of_issue: String,
+    pub contact_email: String,
+    pub passport: PassportData,
+    /// The nationality named in the letter's language.
+    pub nationality_name: String,
+    pub program_title: String,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub place: String,
+    pub hours: u16,
+    /// Enrolled (fee settled) rather than admitted and yet to pay.
+    pub enrolled: bool,
+}
+
+/// The erasure rule: passport data of a school that ended before `today` is erased.
+pub fn due_for_erasure(school_ends_on: Date, today: Date) -> bool {
+    school_ends_on < today
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn form() -> VisaForm {
+        VisaForm {
+            passport_name: "  NGUYEN  Thi Minh Khai ".into(),
+            passport_number: "c 1234 567".into(),
+            nationality: "VN".into(),
+            birth_day: "14".into(),
+            birth_month: "3".into(),
+            birth_year: "1999".into(),
+            expiry_day: "1".into(),
+            expiry_month: "1".into(),
+            expiry_year: "2030".into(),
+        }
+    }
+
+    #[test]
+    fn passport_data_is_normalised() {
+        let d = parse_visa_form(&form(), date!(2026 - 07 - 17), date!(2026 - 04 - 01)).unwrap();
+        assert_eq!(d.name, "NGUYEN Thi Minh Khai");
+        assert_eq!(d.number, "C1234567");
+        assert_eq!(d.nationality.as_str(), "VN");
+        assert_eq!(d.birth_date, date!(1999 - 03 - 14));
+        assert_eq!(d.expires_on, date!(2030 - 01 - 01));
+    }
+
+    #[test]
+    fn every_problem_is_named_at_once() {
+        let mut f = form();
+        f.passport_number = "12#4".into();
+        f.nationality = "XX".into();
+        f.expiry_year = "2026".into();
+        f.expiry_month = "8".into();
+        f.passport_name = String::new();
+        let problems =
+            parse_visa_form(&f, date!(2026 - 07 - 17), date!(2026 - 04 - 01)).unwrap_err();
+        let keys: Vec<(&str, &str)> = problems.iter().map(|p| (p.field, p.key)).collect();
+        assert_eq!(
+            keys,
+            [
+                ("passport_name", "error-name-empty"),
+                ("passport_number", "error-passport-number"),
+                ("nationality", "error-country"),
+                ("passport_expiry", "error-passport-expiry"),
+            ]
+        );
+        assert_eq!(
+            passport_valid_until_at_least(date!(2026 - 07 - 17)),
+            date!(2026 - 10 - 17)
+        );
+    }
+
+    #[test]
+    fn data_is_erased_once_the_school_is_over() {
+        assert!(!due_for_erasure(
+            date!(2026 - 07 - 17),
+            date!(2026 - 07 - 17)
+        ));
+        assert!(due_for_erasure(
+            date!(2026 - 07 - 17),
+            date!(2026 - 07 - 18)
+        ));
+    }
+}

@@ -1,0 +1,235 @@
+//! Visa invitation letters: the passport data of an admitted applicant who asked for one, the
+//! letter's number, and the erasure of that data once the school is over.
+
+use async_trait::async_trait;
+use time::{Date, OffsetDateTime};
+
+use super::StoreError;
+use crate::domain::visa::PassportData;
+
+#[async_trait]
+pub trait VisaStore: Send + Sync {
+    /// Records (or replaces) the passport data of the applicant's application and gives it a letter
+    /// number the first time (`V-2026-00001`, without gaps per year), audited. NotFound unless the
+    /// application is the applicant's; Refused(`not_admitted`) unless it is accepted or enrolled,
+    /// Refused(`school_over`) once the school has ended.
+    async fn request_visa_letter(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+        passport: &PassportData,
+        now: OffsetDateTime,
+    ) -> Result<VisaLetter, StoreError>;
+
+    /// The letter of an application (the caller checks that the viewer may see it).
+    async fn visa_letter(&self, application_id: &str) -> Result<Option<VisaLetter>, StoreError>;
+
+    /// Erases the passport data of every school that ended before `today` (Paris), each with its
+    /// audit event; how many letters were erased.
+    async fn erase_visa_data(&self, today: Date, now: OffsetDateTime) -> Result<usize, StoreError>;
+}
+
+/// A letter as stored; `passport` is `None` once erased.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisaLetter {
+    pub application_id: String,
+    pub number: String,
+    pub issued_on: Date,
+    pub passport: Option<PassportData>,
+    pub erased_at: Option<OffsetDateTime>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(super) struct VisaRow {
+    pub application_id: String,
+    pub number: String,
+    pub passport_name: Option<String>,
+    pub passport_number: Option<String>,
+    pub nationality: Option<String>,
+    pub birth_date: Option<Date>,
+    pub passport_expires_on: Option<Date>,
+    pub issued_on: Date,
+    pub purged_at: Option<super::types::Timestamp>,
+}
+
+impl TryFrom<VisaRow> for VisaLetter {
+    type Error = StoreError;
+    fn try_from(r: VisaRow) -> Result<Self, StoreError> {
+        let passport = match (
+            r.passport_name,
+            r.passport_number,
+            r.nationality,
+            r.birth_date,
+            r.passport_expires_on,
+        ) {
+            (Some(name), Some(number), Some(nationality), Some(birth_date), Some(expires_on)) => {
+                Some(PassportData {
+                    name,
+                    number,
+                    nationality: crate::domain::countries::CountryCode::parse(&nationality)
+                        .map_err(|e| {
+                            StoreError::Corrupt(format!("visa_letter.nationality: {e}"))
+                        })?,
+                    birth_date,
+                    expires_on,
+                })
+            }
+            _ => None,
+        };
+        Ok(VisaLetter {
+            application_id: r.application_id,
+            number: r.number,
+            issued_on: r.issued_on,
+            passport,
+            erased_at: r.purged_at.map(|t| t.0),
+        })
+    }
+}
+
+pub(super) const VISA_SQL: &str = "
+select application_id, number, passport_name, passport_number, nationality, birth_date,
+       passport_expires_on, issued_on, purged_at
+from visa_letter where application_id = $1";
+
+/// Implements [`VisaStore`] for a store type with `pool`, `begin_write()` and the helpers of
+/// `shared_store_impl!`.
+macro_rules! visa_store_impl {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::store::visa::VisaStore for $store {
+            async fn request_visa_letter(
+                &self,
+                applicant_id: &str,
+                application_id: &str,
+                passport: &$crate::domain::visa::PassportData,
+                now: time::OffsetDateTime,
+            ) -> Result<$crate::store::visa::VisaLetter, $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let ts = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let status = Self::require_status(
+                    &mut tx,
+                    applicant_id,
+                    application_id,
+                    &["accepted", "enrolled"],
+                    "not_admitted",
+                )
+                .await?;
+                let ends_on: time::Date = sqlx::query_scalar(
+                    "select p.ends_on from program p join application a on a.program_id = p.program_id
+                     where a.application_id = $1",
+                )
+                .bind(application_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let today = $crate::domain::calendar::to_paris(now).date();
+                if $crate::domain::visa::due_for_erasure(ends_on, today) {
+                    return Err(StoreError::Refused("school_over".into()));
+                }
+                let existing: Option<String> =
+                    sqlx::query_scalar("select number from visa_letter where application_id = $1")
+                        .bind(application_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                let number = match existing {
+                    Some(number) => {
+                        sqlx::query(
+                            "update visa_letter set passport_name = $2, passport_number = $3, nationality = $4,
+                                 birth_date = $5, passport_expires_on = $6, updated_at = $7
+                             where application_id = $1",
+                        )
+                        .bind(application_id)
+                        .bind(&passport.name)
+                        .bind(&passport.number)
+                        .bind(passport.nationality.as_str())
+                        .bind(passport.birth_date)
+                        .bind(passport.expires_on)
+                        .bind(ts)
+                        .execute(&mut *tx)
+                        .await?;
+                        number
+                    }
+                    None => {
+                        let n: i64 = sqlx::query_scalar(
+                            "insert into visa_letter_counter (year, last_number) values ($1, 1)
+                             on conflict (year) do update set last_number = visa_letter_counter.last_number + 1
+                             returning last_number",
+                        )
+                        .bind(today.year())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                        let number = format!("V-{}-{n:05}", today.year());
+                        sqlx::query(
+                            "insert into visa_letter (application_id, number, passport_name, passport_number, nationality,
+                                 birth_date, passport_expires_on, issued_on, requested_at, updated_at)
+                             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+                        )
+                        .bind(application_id)
+                        .bind(&number)
+                        .bind(&passport.name)
+                        .bind(&passport.number)
+                        .bind(passport.nationality.as_str())
+                        .bind(passport.birth_date)
+                        .bind(passport.expires_on)
+                        .bind(today)
+                        .bind(ts)
+                        .execute(&mut *tx)
+                        .await?;
+                        number
+                    }
+                };
+                // The audit names the letter, never the passport data.
+                Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::Applicant(applicant_id.to_owned()),
+                    "visa_letter.requested", ("application", application_id),
+                    &format!("{number} ({status})"), ts).await?;
+                tx.commit().await?;
+                let row: $crate::store::visa::VisaRow = sqlx::query_as($crate::store::visa::VISA_SQL)
+                    .bind(application_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                row.try_into()
+            }
+
+            async fn visa_letter(
+                &self,
+                application_id: &str,
+            ) -> Result<Option<$crate::store::visa::VisaLetter>, $crate::store::StoreError> {
+                let row: Option<$crate::store::visa::VisaRow> = sqlx::query_as($crate::store::visa::VISA_SQL)
+                    .bind(application_id)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                row.map(TryInto::try_into).transpose()
+            }
+
+            async fn erase_visa_data(
+                &self,
+                today: time::Date,
+                now: time::OffsetDateTime,
+            ) -> Result<usize, $crate::store::StoreError> {
+                let ts = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let due: Vec<(String, String)> = sqlx::query_as(
+                    "update visa_letter set passport_name = null, passport_number = null, nationality = null,
+                         birth_date = null, passport_expires_on = null, purged_at = $2, updated_at = $2
+                     where purged_at is null and application_id in (
+                         select a.application_id from application a join program p on p.program_id = a.program_id
+                         where p.ends_on < $1)
+                     returning application_id, number",
+                )
+                .bind(today)
+                .bind(ts)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (application_id, number) in &due {
+                    Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System,
+                        "visa_letter.erased", ("application", application_id),
+                        &format!("{number}: passport data erased after the school"), ts).await?;
+                }
+                tx.commit().await?;
+                Ok(due.len())
+            }
+        }
+    };
+}
+
+pub(super) use visa_store_impl;
