@@ -1,7 +1,8 @@
 //! Documents (PDF), each printed from a plain record with no I/O: receipts and credit notes,
-//! certificates (attestation of success, AFGSU 2) with their signed data embedded, and visa
-//! invitation letters; the fonts they use, and the check that a name can be drawn.
+//! certificates (attestation of success, AFGSU 2) with their signed data embedded, visa
+//! invitation letters and the cohort's badges; the fonts they use, and the check that a name can be drawn.
 
+pub mod badges;
 pub mod certificate;
 pub mod fonts;
 pub mod pdf;

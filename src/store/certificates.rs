@@ -52,6 +52,13 @@ pub trait CertificateStore: Send + Sync {
     /// The program an application belongs to.
     async fn program_of(&self, application_id: &str) -> Result<Option<String>, StoreError>;
 
+    /// The program's enrolled participants with the token their badge's QR code carries (made,
+    /// at random, for those who have none yet), by name.
+    async fn badges(&self, program_id: &str) -> Result<Vec<Badge>, StoreError>;
+
+    /// The enrolled participant whose badge carries `token`.
+    async fn badge_holder(&self, token: &str) -> Result<Option<Badge>, StoreError>;
+
     /// The certificate with this verification code, whatever its status.
     async fn certificate_by_code(
         &self,
@@ -118,6 +125,16 @@ pub struct Participant {
     pub locale: Locale,
     /// Their certificates that stand (issued, not revoked or superseded).
     pub certificates: Vec<IssuedSummary>,
+}
+
+/// A participant's badge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Badge {
+    pub program_id: String,
+    pub application_id: String,
+    pub name: String,
+    /// What the QR code carries (32 hexadecimal characters, naming nobody).
+    pub token: String,
 }
 
 /// A standing certificate, as the organizers' list shows it.
@@ -334,6 +351,80 @@ macro_rules! certificate_store_impl {
                     .bind(application_id)
                     .fetch_optional(&self.pool)
                     .await?)
+            }
+
+            async fn badges(
+                &self,
+                program_id: &str,
+            ) -> Result<Vec<$crate::store::certificates::Badge>, $crate::store::StoreError> {
+                let missing: Vec<String> = sqlx::query_scalar(
+                    "select application_id from application
+                     where program_id = $1 and status = 'enrolled' and badge_token is null",
+                )
+                .bind(program_id)
+                .fetch_all(&self.pool)
+                .await?;
+                if !missing.is_empty() {
+                    let mut tx = self.begin_write().await?;
+                    for id in &missing {
+                        let mut random = [0u8; 16];
+                        getrandom::fill(&mut random)
+                            .map_err(|e| $crate::store::StoreError::Corrupt(format!("no randomness: {e}")))?;
+                        sqlx::query("update application set badge_token = $2 where application_id = $1 and badge_token is null")
+                            .bind(id)
+                            .bind($crate::domain::certificate::hex(&random))
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                    tx.commit().await?;
+                }
+                let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, String)> = sqlx::query_as(
+                    "select a.application_id, a.program_id, f.certificate_name, f.given_names, f.family_name, a.badge_token
+                     from application a left join application_form f on f.application_id = a.application_id
+                     where a.program_id = $1 and a.status = 'enrolled' and a.badge_token is not null",
+                )
+                .bind(program_id)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut badges: Vec<$crate::store::certificates::Badge> = rows
+                    .into_iter()
+                    .map(|(application_id, program_id, certificate_name, given, family, token)| {
+                        $crate::store::certificates::Badge {
+                            name: certificate_name.unwrap_or_else(|| {
+                                [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
+                            }),
+                            application_id,
+                            program_id,
+                            token,
+                        }
+                    })
+                    .collect();
+                badges.sort_by(|a, b| a.name.cmp(&b.name));
+                Ok(badges)
+            }
+
+            async fn badge_holder(
+                &self,
+                token: &str,
+            ) -> Result<Option<$crate::store::certificates::Badge>, $crate::store::StoreError> {
+                let row: Option<(String, String, Option<String>, Option<String>, Option<String>, String)> = sqlx::query_as(
+                    "select a.application_id, a.program_id, f.certificate_name, f.given_names, f.family_name, a.badge_token
+                     from application a left join application_form f on f.application_id = a.application_id
+                     where a.badge_token = $1 and a.status = 'enrolled'",
+                )
+                .bind(token)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.map(|(application_id, program_id, certificate_name, given, family, token)| {
+                    $crate::store::certificates::Badge {
+                        name: certificate_name.unwrap_or_else(|| {
+                            [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
+                        }),
+                        application_id,
+                        program_id,
+                        token,
+                    }
+                }))
             }
 
             async fn program_facts(

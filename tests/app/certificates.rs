@@ -1194,3 +1194,160 @@ async fn an_admitted_applicant_gets_a_visa_letter_and_the_passport_data_is_erase
     assert!(audit.iter().any(|e| e.action == "visa_letter.erased"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn badges_carry_a_qr_code_that_checks_the_participant_in_for_the_day() {
+    use summer_school::domain::calendar::to_paris;
+    use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
+    use summer_school::domain::offer::{Adjustment, payment_deadline};
+    use summer_school::domain::status::ReviewMode;
+    use summer_school::store::cohort::DecisionKind;
+    use time::{Duration, Weekday};
+
+    use crate::cohort::{complete_draft_at, submit_at};
+    use crate::harness::pdf_text;
+    use crate::organizers::signed_in;
+
+    let app = crate::harness::spawn_app().await;
+    let s = app.store.as_ref();
+    // The schools run this week and next; the window closed before they started.
+    let now = time::OffsetDateTime::now_utc();
+    let today = to_paris(now).date();
+    let then = now - Duration::days(20);
+    let text = SHIPPED_CATALOG
+        .replace(
+            "starts_on = 2026-07-06",
+            &format!("starts_on = {}", today - Duration::days(7)),
+        )
+        .replace(
+            "ends_on = 2026-07-17",
+            &format!("ends_on = {}", today + Duration::days(7)),
+        )
+        .replace(
+            "applications_open = 2026-01-05T09:00:00+01:00",
+            "applications_open = 2020-01-01T00:00:00+01:00",
+        )
+        .replace(
+            "applications_close = 2026-05-31T23:59:00+02:00",
+            &format!(
+                "applications_close = {}T23:59:00+00:00",
+                today - Duration::days(10)
+            ),
+        );
+    s.load_edition(&parse_catalog(&text).unwrap(), &Actor::Cli, now)
+        .await
+        .unwrap();
+    let program = s
+        .programs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.edition_slug == "2026" && p.slug == "hands-on-clinical-emergencies")
+        .unwrap();
+    let mut people = Vec::new();
+    for n in 0..3 {
+        let a = complete_draft_at(s, &program, 60 + n, then).await;
+        submit_at(s, &a, ReviewMode::Review, 60 + n, then)
+            .await
+            .unwrap();
+        s.decide(
+            &a.application_id,
+            &DecisionKind::Accept {
+                tier_code: None,
+                adjustment: Adjustment::FullWaiver {
+                    reason: "Faculty guest".into(),
+                },
+                deadline: payment_deadline(then, 14),
+            },
+            &Actor::Cli,
+            then,
+        )
+        .await
+        .unwrap();
+        people.push(a.application_id);
+    }
+    let director = signed_in(
+        &app,
+        "director@u-paris.fr",
+        "program_director",
+        &["2026/hands-on-clinical-emergencies"],
+    )
+    .await;
+    let pid = &program.program_id;
+    let (_, cohort) = director
+        .page(&format!("/organizer/programs/{pid}/participants"))
+        .await;
+    assert!(cohort.contains(&format!("/organizer/programs/{pid}/badges.pdf")));
+    let r = director
+        .get(&format!("/organizer/programs/{pid}/badges.pdf"))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let text = pdf_text(&r.bytes().await.unwrap()).await;
+    // Long names wrap on the badge: three names, each with its number.
+    assert_eq!(text.matches("Zofia Łukasiewicz").count(), 3, "{text}");
+    for n in 60..63 {
+        assert!(text.contains(&n.to_string()), "{text}");
+    }
+    assert!(text.contains("Organizers: scan to check in"));
+    let badges = s.badges(pid).await.unwrap();
+    assert_eq!(badges.len(), 3);
+    assert!(
+        !text.contains(&badges[0].token),
+        "the token is in the QR code only"
+    );
+    assert_eq!(s.badges(pid).await.unwrap(), badges, "tokens are made once");
+
+    let badge = badges
+        .iter()
+        .find(|b| b.application_id == people[0])
+        .unwrap();
+    let check_in = format!("/organizer/check-in/{}", badge.token);
+    let (status, html) = director.page(&check_in).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Zofia Łukasiewicz 60"));
+    let weekday = !matches!(today.weekday(), Weekday::Saturday | Weekday::Sunday);
+    if weekday {
+        assert!(html.contains("Not marked present today yet."));
+        let r = director.submit(&check_in, &check_in, &[]).await;
+        assert_eq!(r.status().as_u16(), 303);
+        let (_, html) = director.page(&format!("{check_in}?done=present")).await;
+        assert!(html.contains("Marked present.") && html.contains("Present today."));
+        assert!(!html.contains("id=\"check-in\""), "nothing more to mark");
+        let participants = s.participants(pid).await.unwrap();
+        let first = participants
+            .iter()
+            .find(|p| p.application_id == people[0])
+            .unwrap();
+        assert_eq!(first.days_present, [today]);
+        let others = participants
+            .iter()
+            .filter(|p| p.days_present.is_empty())
+            .count();
+        assert_eq!(others, 2, "only the scanned participant");
+    } else {
+        assert!(html.contains("not a school day"), "{html}");
+        assert!(!html.contains("id=\"check-in\""));
+    }
+    // An unknown badge is 404; a reviewer may not check in; nobody signed out may.
+    assert_eq!(
+        director
+            .get(&format!("/organizer/check-in/{}", "0".repeat(32)))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    let reviewer = signed_in(
+        &app,
+        "reviewer@u-paris.fr",
+        "reviewer",
+        &["2026/hands-on-clinical-emergencies"],
+    )
+    .await;
+    assert_eq!(reviewer.get(&check_in).await.status().as_u16(), 403);
+    let anonymous = crate::organizers::Visitor::new(&app);
+    let r = anonymous.get(&check_in).await;
+    assert_eq!(r.status().as_u16(), 303);
+    app.stop().await;
+}

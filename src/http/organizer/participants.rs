@@ -18,7 +18,9 @@ use time::OffsetDateTime;
 
 use super::auth::{Organizer, RequireOrganizer};
 use super::dashboard::nav;
-use super::views::{CertificateCell, CohortPage, CohortRow, DayCell, DayHead, IssuancePanel, page};
+use super::views::{
+    CertificateCell, CheckInPage, CohortPage, CohortRow, DayCell, DayHead, IssuancePanel, page,
+};
 use super::{Pairs, value, values};
 use crate::domain::access::Permission;
 use crate::domain::calendar::{format_date, format_date_range, to_paris};
@@ -68,6 +70,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/organizer/programs/{program_id}/certificates/{code}/correct",
             post(correct),
+        )
+        .route("/organizer/programs/{program_id}/badges.pdf", get(badges))
+        .route(
+            "/organizer/check-in/{token}",
+            get(check_in_page).post(check_in),
         )
 }
 
@@ -395,6 +402,7 @@ async fn render(
         results_action: format!("/organizer/programs/{program_id}/results"),
         import_action: format!("/organizer/programs/{program_id}/results/import"),
         import_errors: refused.import_errors,
+        badges_href: format!("/organizer/programs/{program_id}/badges.pdf"),
         rows,
         issuance,
     };
@@ -803,5 +811,133 @@ async fn correct(
             render(&state, tr, &headers, &organizer, &program_id, refused, None).await
         }
         Err(BatchError::Store(e)) => Err(e.into()),
+    }
+}
+
+/// The cohort's badges, to print: each QR code opens [`check_in_page`] for its participant.
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, program_id = %program_id))]
+async fn badges(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(program_id): Path<String>,
+) -> Result<Response, AppError> {
+    organizer.require(Permission::RecordAttendance, &program_id)?;
+    let tr = Tr(locale);
+    let program = facts(&state, &program_id).await?;
+    let base = state.config.public_url.trim_end_matches('/');
+    let badges: Vec<crate::documents::badges::BadgeRecord> = state
+        .store
+        .badges(&program_id)
+        .await?
+        .into_iter()
+        .map(|b| crate::documents::badges::BadgeRecord {
+            name: b.name,
+            check_in_url: format!("{base}/organizer/check-in/{}", b.token),
+        })
+        .collect();
+    let sheet = crate::documents::badges::BadgeSheet {
+        institution: program
+            .issuer
+            .as_ref()
+            .map(|i| i.institution.clone())
+            .unwrap_or_default(),
+        program_title: program.title.get(locale).to_owned(),
+        dates: format_date_range(program.starts_on, program.ends_on, locale),
+        role: tr.t("badge-role"),
+        scan_hint: tr.t("badge-scan"),
+    };
+    let pdf = crate::documents::badges::render(&sheet, &badges, OffsetDateTime::now_utc());
+    Ok(crate::http::pdf_response(
+        &format!("badges-{}.pdf", program.code),
+        pdf,
+    ))
+}
+
+/// What an organizer sees after scanning a badge: who, and whether they are marked present today.
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
+async fn check_in_page(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(token): Path<String>,
+    Query(q): Query<Done>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    let badge = state
+        .store
+        .badge_holder(&token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    organizer.require(Permission::RecordAttendance, &badge.program_id)?;
+    let program = facts(&state, &badge.program_id).await?;
+    let today = to_paris(OffsetDateTime::now_utc()).date();
+    let school_day = school_days(program.starts_on, program.ends_on).contains(&today);
+    let present = state
+        .store
+        .participants(&badge.program_id)
+        .await?
+        .into_iter()
+        .find(|p| p.application_id == badge.application_id)
+        .is_some_and(|p| p.days_present.contains(&today));
+    let status = if !school_day {
+        tr.t("check-in-not-a-school-day")
+    } else if present {
+        tr.t("check-in-present")
+    } else {
+        tr.t("check-in-not-yet")
+    };
+    let path = format!("/organizer/check-in/{token}");
+    let csrf = site_auth::issue_csrf(&state, &headers);
+    let template = CheckInPage {
+        layout: Layout::new(tr, &path, &tr.t("check-in-title"), &state.config),
+        nav: nav(&state, &headers, &organizer),
+        notice: (q.done.as_deref() == Some("present")).then(|| tr.t("check-in-done")),
+        name: badge.name,
+        program_title: program.title.get(locale).to_owned(),
+        today: format_date(today, locale),
+        status,
+        action: (school_day && !present).then_some(path),
+        csrf: csrf.token,
+        cohort_href: page_path(&badge.program_id),
+    };
+    page(template, StatusCode::OK, csrf.set_cookie)
+}
+
+/// Marks the badge's holder present today (a school day), audited like the grid.
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
+async fn check_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(token): Path<String>,
+    Form(pairs): Form<Pairs>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
+    let badge = state
+        .store
+        .badge_holder(&token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    organizer.require(Permission::RecordAttendance, &badge.program_id)?;
+    let now = OffsetDateTime::now_utc();
+    let today = to_paris(now).date();
+    match state
+        .store
+        .record_attendance(
+            &badge.program_id,
+            today,
+            &[(badge.application_id.clone(), true)],
+            &organizer.actor(),
+            now,
+        )
+        .await
+    {
+        // Not a school day: the page says so.
+        Ok(()) | Err(StoreError::Refused(_)) => {
+            Ok(Redirect::to(&format!("/organizer/check-in/{token}?done=present")).into_response())
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -431,6 +431,23 @@ pub struct CohortPage {
     pub results_action: String,
     pub import_action: String,
     pub import_errors: Vec<String>,
+    pub badges_href: String,
     pub rows: Vec<CohortRow>,
     pub issuance: IssuancePanel,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/check_in.html")]
+pub struct CheckInPage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub notice: Option<String>,
+    pub name: String,
+    pub program_title: String,
+    pub today: String,
+    pub status: String,
+    /// The button's address, when there is something to mark.
+    pub action: Option<String>,
+    pub csrf: String,
+    pub cohort_href: String,
 }
