@@ -716,3 +716,118 @@ async fn an_accepted_applicant_pays_at_the_simulated_checkout_in_the_browser() {
     c.close().await.unwrap();
     app.stop().await;
 }
+
+#[tokio::test]
+async fn organizers_take_a_cohort_to_certificates_and_a_graduate_shares_a_verified_one_in_the_browser()
+ {
+    use summer_school::domain::completion::school_days;
+    use time::macros::date;
+
+    let app = crate::harness::spawn_app().await;
+    let (program, people) = crate::certificates::past_cohort(&app, 2).await;
+    // The setup's emails go out before anyone signs in.
+    app.dispatch_pending_jobs().await;
+    app.smtp.wait_for(2, Duration::from_secs(5)).await;
+    let password = crate::organizers::create_organizer(
+        &app,
+        "director@u-paris.fr",
+        "program_director",
+        &["2026/hands-on-clinical-emergencies"],
+    )
+    .await;
+    let driver = Chromedriver::start();
+    let c = driver.browser().await;
+    open(&c, &app, "/organizer").await;
+    wait_for_path(&c, "the organizer sign-in page", |p| {
+        p == "/organizer/sign-in"
+    })
+    .await;
+    type_into(&c, "email", "director@u-paris.fr").await;
+    type_into(&c, "password", &password).await;
+    press(&c, "Sign in").await;
+    wait_for_path(&c, "the dashboard", |p| p == "/organizer").await;
+
+    // The queue leads to the cohort page.
+    open(&c, &app, &format!("/organizer/programs/{program}")).await;
+    click(
+        &c,
+        Locator::LinkText("Participants, attendance and certificates"),
+    )
+    .await;
+    let cohort = format!("/organizer/programs/{program}/participants");
+    wait_for_path(&c, "the cohort page", |p| p == cohort).await;
+    wait_for_text(&c, "Issuing now: 0 graduates").await;
+
+    // Both were there every day: twenty boxes on the grid.
+    for day in school_days(date!(2026 - 07 - 06), date!(2026 - 07 - 17)) {
+        for id in &people {
+            tick(&c, "present", &format!("{id}|{day}")).await;
+        }
+    }
+    click(&c, Locator::Id("save-attendance")).await;
+    wait_for_text(&c, "Attendance saved.").await;
+
+    // Results: the first passed with a grade and the AFGSU 2; the second passed without it.
+    choose(&c, &format!("result-{}", people[0]), "passed").await;
+    type_into(&c, &format!("grade-{}", people[0]), "16/20").await;
+    choose(&c, &format!("afgsu-{}", people[0]), "yes").await;
+    choose(&c, &format!("result-{}", people[1]), "passed").await;
+    click(&c, Locator::Id("save-results")).await;
+    wait_for_text(&c, "Results saved.").await;
+    wait_for_text(&c, "Issuing now: 2 graduates would receive 3 documents").await;
+    press(&c, "Issue the certificates").await;
+    wait_for_text(&c, "2 graduates received 3 documents.").await;
+
+    // The graduate signs in, finds both certificates, fetches the PDF and opens the link to share.
+    app.dispatch_pending_jobs().await;
+    open(&c, &app, "/certificates").await;
+    sign_in_here(&c, &app, "cohort.900@example.org").await;
+    wait_for_path(&c, "the certificates page", |p| p == "/certificates").await;
+    wait_for_text(&c, "Attestation of success").await;
+    wait_for_text(&c, "AFGSU 2").await;
+    let held = app.store.certificates_of(&people[0]).await.unwrap();
+    let success = held
+        .iter()
+        .find(|h| {
+            h.record.kind == summer_school::domain::status::CertificateKind::AttestationOfSuccess
+        })
+        .unwrap();
+    let code = &success.record.verification_code;
+    let copy = find(
+        &c,
+        Locator::Css(&format!("button[data-copy='share-{code}']")),
+    )
+    .await;
+    assert!(
+        copy.is_displayed().await.unwrap(),
+        "the copy button, once its script runs"
+    );
+    let fetched = c
+        .execute(
+            "return fetch(arguments[0]).then(r => r.status + ' ' + r.headers.get('content-type'))",
+            vec![json!(format!(
+                "/applications/{}/certificates/{code}/pdf",
+                people[0]
+            ))],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fetched, json!("200 application/pdf"));
+    let shared = find(&c, Locator::Id(&format!("share-{code}")))
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(shared.ends_with(&format!("/verify/{code}")), "{shared}");
+    let path = shared
+        .strip_prefix(app.config.public_url.trim_end_matches('/'))
+        .unwrap()
+        .to_owned();
+    open(&c, &app, &path).await;
+    wait_for_text(&c, "Valid: this certificate was issued by us").await;
+    wait_for_text(&c, "Its electronic signature checks against our public key").await;
+    wait_for_text(&c, &success.record.serial).await;
+    c.close().await.unwrap();
+    app.stop().await;
+}
