@@ -1351,3 +1351,123 @@ async fn badges_carry_a_qr_code_that_checks_the_participant_in_for_the_day() {
     assert_eq!(r.status().as_u16(), 303);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_command_line_issues_a_programs_certificates_once_and_says_who_is_skipped() {
+    use summer_school::domain::completion::school_days;
+    use summer_school::store::certificates::ResultEntry;
+
+    let app = crate::harness::spawn_app().await;
+    let (program, people) = past_cohort(&app, 2).await;
+    let s = app.store.as_ref();
+    for day in school_days(date!(2026 - 07 - 06), date!(2026 - 07 - 17)) {
+        let marks: Vec<(String, bool)> = people.iter().map(|p| (p.clone(), true)).collect();
+        s.record_attendance(
+            &program,
+            day,
+            &marks,
+            &Actor::Cli,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    }
+    s.record_result(
+        &people[0],
+        &ResultEntry {
+            passed: true,
+            grade: None,
+            afgsu_validated: Some(true),
+        },
+        &Actor::Cli,
+        time::OffsetDateTime::now_utc(),
+    )
+    .await
+    .unwrap();
+    let dir = app.data_dir.path().join("cli");
+    std::fs::create_dir_all(&dir).unwrap();
+    let env = crate::harness::base_env(&app.db, &app.smtp, &dir);
+    let run = |args: &[&str]| {
+        let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
+        let env = env.clone();
+        let dir = dir.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                std::process::Command::new(crate::harness::binary())
+                    .args(&args)
+                    .current_dir(&dir)
+                    .env_clear()
+                    .envs(env)
+                    .output()
+                    .unwrap()
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let issue = [
+        "certificates",
+        "issue",
+        "--edition",
+        "2026",
+        "--program",
+        "hands-on-clinical-emergencies",
+    ];
+    let mut dry = issue.to_vec();
+    dry.push("--dry-run");
+    let out = run(&dry).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("would issue  Zofia Łukasiewicz 900: attestation_of_success, afgsu2"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("would skip   Zofia Łukasiewicz 901: no result entered"));
+    assert!(
+        s.certificates_of(&people[0]).await.unwrap().is_empty(),
+        "a dry run issues nothing"
+    );
+
+    let out = run(&issue).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("1 graduates received 2 documents"),
+        "{stdout}"
+    );
+    assert_eq!(s.certificates_of(&people[0]).await.unwrap().len(), 2);
+    let out = run(&issue).await;
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout
+            .contains("0 graduates received 0 documents (each is emailed); 1 already held theirs"),
+        "{stdout}"
+    );
+    assert_eq!(s.certificates_of(&people[0]).await.unwrap().len(), 2);
+
+    let out = run(&[
+        "certificates",
+        "issue",
+        "--edition",
+        "2026",
+        "--program",
+        "nope",
+    ])
+    .await;
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("there is no program `nope` in edition `2026`"),
+        "{err}"
+    );
+    app.stop().await;
+}

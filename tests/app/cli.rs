@@ -38,6 +38,9 @@ fn every_command_has_help() {
         vec!["jobs", "list", "--help"],
         vec!["jobs", "retry", "--help"],
         vec!["jobs", "run-once", "--help"],
+        vec!["certificates", "issue", "--help"],
+        vec!["certificates", "verify", "--help"],
+        vec!["certificates", "public-key", "--help"],
     ] {
         let out = run(dir.path(), &[], &args);
         assert!(out.status.success(), "{args:?}");
