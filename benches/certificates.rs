@@ -73,6 +73,7 @@ fn record(n: usize) -> CertificateRecord {
             signatory_name: "Pr Jeanne Martin".into(),
             signatory_title: "Dean".into(),
             place_of_issue: "Paris".into(),
+            signature_image: None,
         },
         issued_on: date!(2026 - 07 - 20),
         valid_until: (n % 2 == 1).then_some(date!(2030 - 07 - 20)),

@@ -93,6 +93,8 @@ pub struct Config {
     /// The address people use to reach the service, without a trailing slash; used in emails and links.
     pub public_url: String,
     pub data_dir: PathBuf,
+    /// Certificate layouts' assets: `signatures/` holds the signature images the catalog names.
+    pub certificates_dir: PathBuf,
     pub mail: MailTransport,
     /// The `From:` of every email.
     pub mail_from: String,
@@ -162,6 +164,8 @@ impl Config {
             }
         };
         let data_dir = PathBuf::from(get("DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+        let certificates_dir =
+            PathBuf::from(get("CERTIFICATES_DIR").unwrap_or_else(|| "certificates".to_owned()));
         let default_db = format!("sqlite://{}/summer-school.db", data_dir.display());
         let database_url = get("DATABASE_URL").unwrap_or(default_db);
         let pool_default = default_pool_size(&database_url);
@@ -322,6 +326,7 @@ impl Config {
             bind,
             public_url,
             data_dir,
+            certificates_dir,
             mail,
             mail_from,
             payment_provider,

@@ -167,7 +167,10 @@ pub fn worker(config: &Config, store: Arc<dyn Store>, wake: Arc<Notify>) -> anyh
         config.public_url.clone(),
         config.jobs,
         wake,
-    );
+    )
+    .with_signatures(Arc::new(
+        crate::documents::signatures::SignatureImages::new(config.certificates_dir.clone()),
+    ));
     Ok(match &config.payment_provider {
         crate::config::PaymentProvider::Stripe(s) => {
             let stripe = crate::payments::stripe::StripeProvider::new(

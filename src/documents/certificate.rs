@@ -9,7 +9,7 @@
 
 use fluent_templates::fluent_bundle::FluentValue;
 
-use super::pdf::{self, Face, Meta, PAGE_WIDTH, Page};
+use super::pdf::{self, Face, Meta, PAGE_WIDTH, Page, Picture};
 use crate::domain::calendar::{format_date, format_date_range};
 use crate::domain::certificate::{CertificateRecord, hex};
 use crate::domain::status::CertificateKind;
@@ -25,6 +25,15 @@ pub const SIGNATURE_KEY: &str = "SummerSchoolSignature";
 
 /// The PDF of a certificate, with its record and signature embedded.
 pub fn render(r: &CertificateRecord, signature: &[u8; 64]) -> Vec<u8> {
+    render_with(r, signature, None)
+}
+
+/// [`render`], with the signatory's signature image above their name.
+pub fn render_with(
+    r: &CertificateRecord,
+    signature: &[u8; 64],
+    signature_image: Option<&Picture>,
+) -> Vec<u8> {
     let tr = Tr(r.locale);
     let a = |pairs: &[(&'static str, String)]| -> Vec<(&'static str, FluentValue<'static>)> {
         pairs
@@ -173,7 +182,10 @@ pub fn render(r: &CertificateRecord, signature: &[u8; 64]) -> Vec<u8> {
             ("date", format_date(r.issued_on, r.locale)),
         ]),
     );
-    page.text(Face::Serif, 11.0, 120.0, 78.0, &issued);
+    page.text(Face::Serif, 11.0, 120.0, 92.0, &issued);
+    if let Some(picture) = signature_image {
+        page.picture(picture, 120.0, 73.0, 42.0);
+    }
     page.text(Face::SerifBold, 11.0, 120.0, 70.0, &r.issuer.signatory_name);
     page.text(Face::Serif, 10.0, 120.0, 64.5, &r.issuer.signatory_title);
 
@@ -247,5 +259,51 @@ mod tests {
         assert_eq!(back, r);
         assert!(back.verify(&key.verifying_key(), &sig));
         assert!(read_embedded(b"%PDF-1.4 not really").is_none());
+    }
+
+    #[test]
+    fn the_signature_image_is_printed_and_the_file_stays_small_and_the_same() {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let mut r = record();
+        r.issuer.signature_image = Some("signatory.png".into());
+        let signature = r.sign(&key);
+        let images = crate::documents::signatures::SignatureImages::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/certificates"
+        ));
+        let picture = images.for_record(&r).expect("the shipped placeholder");
+        let pdf = render_with(&r, &signature, Some(&picture));
+        // To look at the layout: SHOW_CERTIFICATE=/tmp/c.pdf cargo test --lib signature_image
+        if let Ok(path) = std::env::var("SHOW_CERTIFICATE") {
+            std::fs::write(path, &pdf).unwrap();
+        }
+        assert_eq!(pdf, render_with(&r, &signature, Some(&picture)));
+        assert!(pdf.len() < 100 * 1024, "{} bytes", pdf.len());
+        let doc = lopdf::Document::load_mem(&pdf).unwrap();
+        let images = doc
+            .objects
+            .values()
+            .filter(|o| {
+                o.as_stream()
+                    .ok()
+                    .and_then(|s| s.dict.get(b"Subtype").ok())
+                    .and_then(|t| t.as_name().ok())
+                    == Some(b"Image".as_slice())
+            })
+            .count();
+        assert_eq!(images, 2, "the signature and its transparency mask");
+        let (back, sig) = read_embedded(&pdf).unwrap();
+        assert_eq!(
+            back.issuer.signature_image.as_deref(),
+            Some("signatory.png")
+        );
+        assert!(back.verify(&key.verifying_key(), &sig));
+        // Without an image the record's signed form is what it was before images existed.
+        let plain = record();
+        assert!(
+            !String::from_utf8(plain.canonical())
+                .unwrap()
+                .contains("signature_image")
+        );
     }
 }

@@ -7,4 +7,5 @@ pub mod certificate;
 pub mod fonts;
 pub mod pdf;
 pub mod receipt;
+pub mod signatures;
 pub mod visa;

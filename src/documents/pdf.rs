@@ -119,16 +119,81 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
+/// A picture to place on a page (a signature), decoded from a PNG file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    /// A name unique within the document (its PDF resource name).
+    pub name: String,
+    pub image: printpdf::RawImage,
+}
+
+impl Picture {
+    /// Decodes a PNG (8-bit grey, grey and alpha, RGB or RGBA; palettes and 16-bit samples are
+    /// expanded to 8 bits). Refused with the decoder's reason.
+    pub fn from_png(name: &str, bytes: &[u8]) -> Result<Picture, String> {
+        let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        decoder.set_transformations(png::Transformations::normalize_to_color8());
+        let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
+        let size = reader
+            .output_buffer_size()
+            .ok_or_else(|| "the image is too large".to_owned())?;
+        let mut pixels = vec![0; size];
+        let frame = reader.next_frame(&mut pixels).map_err(|e| e.to_string())?;
+        pixels.truncate(frame.buffer_size());
+        let data_format = match frame.color_type {
+            png::ColorType::Grayscale => printpdf::RawImageFormat::R8,
+            png::ColorType::GrayscaleAlpha => printpdf::RawImageFormat::RG8,
+            png::ColorType::Rgb => printpdf::RawImageFormat::RGB8,
+            png::ColorType::Rgba => printpdf::RawImageFormat::RGBA8,
+            other => return Err(format!("unsupported colour type {other:?}")),
+        };
+        Ok(Picture {
+            name: name.to_owned(),
+            image: printpdf::RawImage {
+                pixels: printpdf::RawImageData::U8(pixels),
+                width: frame.width as usize,
+                height: frame.height as usize,
+                data_format,
+                tag: Vec::new(),
+            },
+        })
+    }
+}
+
 /// One page being written, coordinates in millimetres from the bottom left corner.
 #[derive(Default)]
 pub struct Page {
     ops: Vec<Op>,
     used: [bool; 3],
+    pictures: Vec<Picture>,
 }
 
 impl Page {
     pub fn new() -> Page {
         Page::default()
+    }
+
+    /// `picture`, `width` millimetres wide (its height in proportion), its bottom left corner at
+    /// (`x`, `y`).
+    pub fn picture(&mut self, picture: &Picture, x: f32, y: f32, width: f32) {
+        let pixels_wide = picture.image.width.max(1) as f32;
+        // At 72 dpi one pixel is one point; scale to the wanted width.
+        let scale = Mm(width).into_pt().0 / pixels_wide;
+        self.ops.push(Op::UseXobject {
+            id: printpdf::XObjectId(picture.name.clone()),
+            transform: printpdf::XObjectTransform {
+                translate_x: Some(Mm(x).into_pt()),
+                translate_y: Some(Mm(y).into_pt()),
+                rotate: None,
+                scale_x: Some(scale),
+                scale_y: Some(scale),
+                dpi: Some(72.0),
+                no_auto_scale: false,
+            },
+        });
+        if !self.pictures.iter().any(|p| p.name == picture.name) {
+            self.pictures.push(picture.clone());
+        }
     }
 
     /// `text` with its baseline starting at (`x`, `y`).
@@ -318,6 +383,13 @@ pub fn finish_with(meta: &Meta<'_>, pages: Vec<Page>, info_entries: &[(&str, Str
             .fonts
             .map
             .insert(face.id(), printpdf::PdfFont::new(face.parsed().clone()));
+    }
+    // Pictures under fixed names, like the fonts.
+    for picture in pages.iter().flat_map(|p| &p.pictures) {
+        doc.resources.xobjects.map.insert(
+            printpdf::XObjectId(picture.name.clone()),
+            printpdf::XObject::Image(picture.image.clone()),
+        );
     }
     doc.pages = pages
         .into_iter()

@@ -52,6 +52,10 @@ pub struct Issuer {
     pub signatory_name: String,
     pub signatory_title: String,
     pub place_of_issue: String,
+    /// The signatory's signature image, a file under `certificates/signatures/` (absent from the
+    /// signed form when there is none, so records issued before it existed keep their bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_image: Option<String>,
 }
 
 /// The holder's result.
@@ -323,6 +327,7 @@ pub(crate) mod tests {
                 signatory_name: "Pr Jeanne Martin".into(),
                 signatory_title: "Dean".into(),
                 place_of_issue: "Paris".into(),
+                signature_image: None,
             },
             issued_on: date!(2026 - 07 - 20),
             valid_until: None,

@@ -214,6 +214,7 @@ pub fn record(
             signatory_name: issuer.signatory_name.clone(),
             signatory_title: issuer.signatory_title.get(locale).to_owned(),
             place_of_issue: issuer.place_of_issue.clone(),
+            signature_image: issuer.signature_image.clone(),
         },
         issued_on: today,
         valid_until,

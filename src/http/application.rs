@@ -1853,7 +1853,11 @@ async fn download_certificate(
         })?;
     Ok(crate::http::pdf_response(
         &format!("{}.pdf", c.record.serial),
-        crate::documents::certificate::render(&c.record, &signature),
+        crate::documents::certificate::render_with(
+            &c.record,
+            &signature,
+            state.signatures.for_record(&c.record).as_deref(),
+        ),
     ))
 }
 

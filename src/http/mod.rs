@@ -62,6 +62,8 @@ pub struct AppInner {
     pub blobs: Arc<dyn BlobStore>,
     /// Signs certificates; its public half is published and checks them.
     pub signing_key: ed25519_dalek::SigningKey,
+    /// Signature images printed on certificates (`CERTIFICATES_DIR/signatures/`).
+    pub signatures: Arc<crate::documents::signatures::SignatureImages>,
     /// Opens checkouts (Stripe, or the simulated one).
     pub payments: Arc<dyn crate::payments::PaymentProvider>,
 }
@@ -84,7 +86,11 @@ impl AppState {
         signing_key: ed25519_dalek::SigningKey,
     ) -> Self {
         let catalog = cache::PublicCatalog::new(store.clone(), Duration::from_secs(1));
+        let signatures = Arc::new(crate::documents::signatures::SignatureImages::new(
+            config.certificates_dir.clone(),
+        ));
         AppState(Arc::new(AppInner {
+            signatures,
             store,
             config,
             catalog,

@@ -63,12 +63,23 @@ pub struct Worker {
     reconciler: Option<Arc<crate::payments::stripe::StripeProvider>>,
     /// The payment provider refunds go through.
     provider: Option<Arc<dyn crate::payments::PaymentProvider>>,
+    /// Signature images for the certificates attached to emails.
+    signatures: Arc<crate::documents::signatures::SignatureImages>,
 }
 
 impl Worker {
     /// Reconciles Stripe's checkout sessions with our attempts every `reconcile_interval`.
     pub fn with_reconciler(mut self, stripe: Arc<crate::payments::stripe::StripeProvider>) -> Self {
         self.reconciler = Some(stripe);
+        self
+    }
+
+    /// Signature images are read from this folder (`CERTIFICATES_DIR`).
+    pub fn with_signatures(
+        mut self,
+        signatures: Arc<crate::documents::signatures::SignatureImages>,
+    ) -> Self {
+        self.signatures = signatures;
         self
     }
 
@@ -121,6 +132,9 @@ impl Worker {
             wake,
             reconciler: None,
             provider: None,
+            signatures: Arc::new(crate::documents::signatures::SignatureImages::new(
+                "certificates",
+            )),
         }
     }
 
@@ -377,7 +391,12 @@ impl Worker {
                             c.signature.as_slice().try_into().map_err(|_| {
                                 JobError::Permanent("a stored signature is not 64 bytes".into())
                             })?;
-                        let pdf = crate::documents::certificate::render(&c.record, &signature);
+                        let picture = self.signatures.for_record(&c.record);
+                        let pdf = crate::documents::certificate::render_with(
+                            &c.record,
+                            &signature,
+                            picture.as_deref(),
+                        );
                         email.attachments.push(Attachment::binary(
                             &c.record.file_name(),
                             "application/pdf",

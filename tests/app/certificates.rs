@@ -45,6 +45,7 @@ fn record(name: &str, kind: CertificateKind) -> CertificateRecord {
             signatory_name: "Pr Jeanne Martin".into(),
             signatory_title: "Dean".into(),
             place_of_issue: "Paris".into(),
+            signature_image: None,
         },
         issued_on: date!(2026 - 07 - 20),
         valid_until: None,

@@ -394,6 +394,7 @@ fn a_certificate_file_is_checked_offline_against_the_public_key() {
             signatory_name: "Pr Jeanne Martin".into(),
             signatory_title: "Doyenne".into(),
             place_of_issue: "Paris".into(),
+            signature_image: None,
         },
         issued_on: date!(2026 - 07 - 20),
         valid_until: None,
