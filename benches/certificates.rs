@@ -1,7 +1,7 @@
 //! Certificates, in two parts.
 //!
-//! 1. Rendering: the time to sign and render one attestation (the PDF with its QR code, fonts
-//!    subset, the signed record embedded) and the size of the file, over names in several scripts.
+//! 1. Rendering: the time to sign and render one attestation (the PDF with its QR code, the
+//!    signature image, fonts subset, the signed record embedded) and the size of the file, over names in several scripts.
 //!    Goals: at most 10 ms per attestation and 100 KB per file.
 //! 2. The batch: a cohort of enrolled participants with their attendance and results in a real
 //!    database, then one `issue_program` run, as the organizers' button and the CLI do it: the plan,
@@ -17,7 +17,8 @@
 
 use std::time::{Duration, Instant};
 
-use summer_school::documents::certificate::render;
+use summer_school::documents::certificate::render_with;
+use summer_school::documents::signatures::SignatureImages;
 use summer_school::domain::certificate::{CertificateRecord, Course, Holder, Issuer, Outcome};
 use summer_school::domain::locale::Locale;
 use summer_school::domain::status::CertificateKind;
@@ -73,7 +74,7 @@ fn record(n: usize) -> CertificateRecord {
             signatory_name: "Pr Jeanne Martin".into(),
             signatory_title: "Dean".into(),
             place_of_issue: "Paris".into(),
-            signature_image: None,
+            signature_image: Some("signatory.png".into()),
         },
         issued_on: date!(2026 - 07 - 20),
         valid_until: (n % 2 == 1).then_some(date!(2030 - 07 - 20)),
@@ -98,7 +99,10 @@ fn rendering() {
     let key = ed25519_dalek::SigningKey::from_bytes(&[42; 32]);
     // The first one parses the fonts; it is reported apart.
     let started = Instant::now();
-    let first = render(&record(0), &record(0).sign(&key));
+    // With the shipped signature image, as issued certificates are printed.
+    let images = SignatureImages::new(concat!(env!("CARGO_MANIFEST_DIR"), "/certificates"));
+    let picture = images.for_record(&record(0)).expect("the signature image");
+    let first = render_with(&record(0), &record(0).sign(&key), Some(&picture));
     let cold = started.elapsed();
     let mut times: Vec<Duration> = Vec::with_capacity(count);
     let mut largest = first.len();
@@ -106,7 +110,7 @@ fn rendering() {
     for n in 0..count {
         let r = record(n);
         let t = Instant::now();
-        let pdf = render(&r, &r.sign(&key));
+        let pdf = render_with(&r, &r.sign(&key), Some(&picture));
         times.push(t.elapsed());
         largest = largest.max(pdf.len());
     }
