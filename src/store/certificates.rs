@@ -711,6 +711,19 @@ macro_rules! certificate_store_impl {
             ) -> Result<$crate::store::certificates::StoredCertificate, $crate::store::StoreError> {
                 use $crate::store::StoreError;
                 let kind = draft.record.kind.as_str();
+                // The program's counter first: its row lock makes concurrent issuances of one program
+                // wait for each other, so the checks below see what the other one committed (and a
+                // refusal rolls the number back: serials stay gap-free).
+                let year = draft.record.issued_on.year();
+                let n: i64 = sqlx::query_scalar(
+                    "insert into certificate_counter (program_id, year, last_number) values ($1, $2, 1)
+                     on conflict (program_id, year) do update set last_number = certificate_counter.last_number + 1
+                     returning last_number",
+                )
+                .bind(program_id)
+                .bind(year)
+                .fetch_one(&mut **tx)
+                .await?;
                 let superseded: Option<String> = match &draft.supersedes {
                     Some(code) => sqlx::query_scalar(
                         "select certificate_id from certificate
@@ -744,16 +757,6 @@ macro_rules! certificate_store_impl {
                         return Err(StoreError::Refused("already_issued".into()));
                     }
                 }
-                let year = draft.record.issued_on.year();
-                let n: i64 = sqlx::query_scalar(
-                    "insert into certificate_counter (program_id, year, last_number) values ($1, $2, 1)
-                     on conflict (program_id, year) do update set last_number = certificate_counter.last_number + 1
-                     returning last_number",
-                )
-                .bind(program_id)
-                .bind(year)
-                .fetch_one(&mut **tx)
-                .await?;
                 let mut random = [0u8; 10];
                 getrandom::fill(&mut random).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
                 let mut record = draft.record.clone();
