@@ -128,8 +128,8 @@ pub struct Picture {
 }
 
 impl Picture {
-    /// Decodes a PNG (8-bit grey, grey and alpha, RGB or RGBA; palettes and 16-bit samples are
-    /// expanded to 8 bits). Refused with the decoder's reason.
+    /// Decodes a PNG (grey or colour, with or without transparency; palettes and 16-bit samples
+    /// are expanded to 8 bits). Refused with the decoder's reason.
     pub fn from_png(name: &str, bytes: &[u8]) -> Result<Picture, String> {
         let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
         decoder.set_transformations(png::Transformations::normalize_to_color8());
@@ -140,11 +140,29 @@ impl Picture {
         let mut pixels = vec![0; size];
         let frame = reader.next_frame(&mut pixels).map_err(|e| e.to_string())?;
         pixels.truncate(frame.buffer_size());
-        let data_format = match frame.color_type {
-            png::ColorType::Grayscale => printpdf::RawImageFormat::R8,
-            png::ColorType::GrayscaleAlpha => printpdf::RawImageFormat::RG8,
-            png::ColorType::Rgb => printpdf::RawImageFormat::RGB8,
-            png::ColorType::Rgba => printpdf::RawImageFormat::RGBA8,
+        // Documents are printed on white: transparency is flattened onto white once here, so
+        // the file carries one image without a mask (less to compress on every print).
+        let over_white = |value: u8, alpha: u8| -> u8 {
+            let (v, a) = (u16::from(value), u16::from(alpha));
+            ((v * a + 255 * (255 - a) + 127) / 255) as u8
+        };
+        let (pixels, data_format) = match frame.color_type {
+            png::ColorType::Grayscale => (pixels, printpdf::RawImageFormat::R8),
+            png::ColorType::Rgb => (pixels, printpdf::RawImageFormat::RGB8),
+            png::ColorType::GrayscaleAlpha => (
+                pixels
+                    .chunks_exact(2)
+                    .map(|p| over_white(p[0], p[1]))
+                    .collect(),
+                printpdf::RawImageFormat::R8,
+            ),
+            png::ColorType::Rgba => (
+                pixels
+                    .chunks_exact(4)
+                    .flat_map(|p| [0, 1, 2].map(|i| over_white(p[i], p[3])))
+                    .collect(),
+                printpdf::RawImageFormat::RGB8,
+            ),
             other => return Err(format!("unsupported colour type {other:?}")),
         };
         Ok(Picture {

@@ -1332,6 +1332,11 @@ async fn badges_carry_a_qr_code_that_checks_the_participant_in_for_the_day() {
     } else {
         assert!(html.contains("not a school day"), "{html}");
         assert!(!html.contains("id=\"check-in\""));
+        // A forged press changes nothing and claims nothing.
+        let r = director.submit(&check_in, &check_in, &[]).await;
+        assert_eq!(r.headers()["location"], check_in.as_str());
+        let participants = s.participants(pid).await.unwrap();
+        assert!(participants.iter().all(|p| p.days_present.is_empty()));
     }
     // An unknown badge is 404; a reviewer may not check in; nobody signed out may.
     assert_eq!(

@@ -934,9 +934,12 @@ async fn check_in(
         )
         .await
     {
-        // Not a school day: the page says so.
-        Ok(()) | Err(StoreError::Refused(_)) => {
+        Ok(()) => {
             Ok(Redirect::to(&format!("/organizer/check-in/{token}?done=present")).into_response())
+        }
+        // Not a school day (or no longer enrolled): the page says what stands.
+        Err(StoreError::Refused(_)) => {
+            Ok(Redirect::to(&format!("/organizer/check-in/{token}")).into_response())
         }
         Err(e) => Err(e.into()),
     }
