@@ -1004,8 +1004,8 @@ mod tests {
             "{err}"
         );
         let err = with(
-            "place_of_issue = \"Paris\"",
-            "place_of_issue = \"Paris\"\nsignature_image = \"../keys/signing.key\"",
+            "signature_image = \"signatory.png\"",
+            "signature_image = \"../keys/signing.key\"",
         )
         .unwrap_err();
         assert!(
