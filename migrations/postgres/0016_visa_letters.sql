@@ -4,7 +4,7 @@
 -- and purged_at set, with an audit event): the row keeps only that a letter was issued.
 create table visa_letter_counter (
     year integer primary key,
-    last_number integer not null
+    last_number bigint not null
 );
 
 create table visa_letter (

@@ -414,7 +414,13 @@ pub fn finish_with(meta: &Meta<'_>, pages: Vec<Page>, info_entries: &[(&str, Str
         .map(|p| PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), p.ops))
         .collect();
     let mut warnings = Vec::new();
-    let mut lo = printpdf::serialize::to_lopdf_doc(&doc, &PdfSaveOptions::default(), &mut warnings);
+    // No image "optimisation": printpdf would scan every pixel and deflate at the slowest level on
+    // every print; the image stream is compressed with the rest of the file below instead.
+    let options = PdfSaveOptions {
+        image_optimization: None,
+        ..PdfSaveOptions::default()
+    };
+    let mut lo = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
     let id: String = Sha256::digest(meta.key.as_bytes())
         .iter()
         .take(16)
