@@ -78,15 +78,27 @@ pub trait CertificateStore: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
 
-    /// Records an enrolled participant's result (replacing an earlier one), audited.
-    /// Refused(`not_enrolled`) for anyone else.
+    /// Records enrolled participants' results (each replacing an earlier one, each audited) in one
+    /// transaction: all or nothing. Refused(`not_enrolled`) when one is not enrolled, NotFound when
+    /// one is unknown; nothing is written then.
+    async fn record_results(
+        &self,
+        results: &[(String, ResultEntry)],
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// [`record_results`](Self::record_results) for one participant.
     async fn record_result(
         &self,
         application_id: &str,
         result: &ResultEntry,
         actor: &Actor,
         now: OffsetDateTime,
-    ) -> Result<(), StoreError>;
+    ) -> Result<(), StoreError> {
+        self.record_results(&[(application_id.to_owned(), result.clone())], actor, now)
+            .await
+    }
 
     /// The program's enrolled participants with what was recorded of them, by name.
     async fn participants(&self, program_id: &str) -> Result<Vec<Participant>, StoreError>;
@@ -527,15 +539,15 @@ macro_rules! certificate_store_impl {
                 Ok(())
             }
 
-            async fn record_result(
+            async fn record_results(
                 &self,
-                application_id: &str,
-                result: &$crate::store::certificates::ResultEntry,
+                results: &[(String, $crate::store::certificates::ResultEntry)],
                 actor: &$crate::domain::audit::Actor,
                 now: time::OffsetDateTime,
             ) -> Result<(), $crate::store::StoreError> {
                 let now = $crate::store::types::Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
+                for (application_id, result) in results {
                 let status: Option<String> = sqlx::query_scalar("select status from application where application_id = $1")
                     .bind(application_id)
                     .fetch_optional(&mut *tx)
@@ -571,6 +583,7 @@ macro_rules! certificate_store_impl {
                     },
                 );
                 Self::insert_audit(&mut tx, None, actor, "result.recorded", ("application", application_id), &detail, now).await?;
+                }
                 tx.commit().await?;
                 Ok(())
             }

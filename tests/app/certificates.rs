@@ -451,6 +451,15 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
             s.record_result(&outsider, &passed, &Actor::Cli, now).await,
             Err(StoreError::Refused(r)) if r == "not_enrolled"
         ));
+        // Several at once are all or nothing: one outsider and nobody's result changes.
+        let other = ResultEntry {
+            grade: Some("9/20".into()),
+            ..passed.clone()
+        };
+        assert!(matches!(
+            s.record_results(&[(people[0].clone(), other.clone()), (outsider.clone(), other)], &Actor::Cli, now).await,
+            Err(StoreError::Refused(r)) if r == "not_enrolled"
+        ));
 
         let rule = CompletionRule {
             min_days_present: 9,

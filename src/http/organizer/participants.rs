@@ -572,14 +572,41 @@ async fn save_results(
     if !refused.result_errors.is_empty() || !refused.grade_errors.is_empty() {
         return render(&state, tr, &headers, &organizer, &program_id, refused, None).await;
     }
-    let now = OffsetDateTime::now_utc();
-    for (id, entry) in changes {
-        state
-            .store
-            .record_result(&id, &entry, &organizer.actor(), now)
-            .await?;
+    let done = if record(&state, &organizer, &program_id, &changes).await? {
+        "?done=results"
+    } else {
+        ""
+    };
+    Ok(Redirect::to(&format!("{}{done}", page_path(&program_id))).into_response())
+}
+
+/// Records the changed results in one transaction (all or nothing); whether they were. Someone who
+/// stopped being enrolled meanwhile: nothing is recorded and the page, shown again without a
+/// "saved" notice, says who stands.
+async fn record(
+    state: &AppState,
+    organizer: &Organizer,
+    program_id: &str,
+    changes: &[(String, ResultEntry)],
+) -> Result<bool, AppError> {
+    if changes.is_empty() {
+        return Ok(true);
     }
-    Ok(Redirect::to(&format!("{}?done=results", page_path(&program_id))).into_response())
+    match state
+        .store
+        .record_results(changes, &organizer.actor(), OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(()) => Ok(true),
+        Err(StoreError::Refused(_) | StoreError::NotFound) => {
+            tracing::info!(
+                program_id,
+                "results not recorded: a participant is no longer enrolled"
+            );
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A results file (CSV with `email`, `result`, and optionally `grade` and `afgsu`): every line is
@@ -641,19 +668,20 @@ async fn import_results(
             return render(&state, tr, &headers, &organizer, &program_id, refused, None).await;
         }
     };
-    let now = OffsetDateTime::now_utc();
-    for (id, entry) in results {
-        let unchanged = participants
-            .iter()
-            .any(|p| p.application_id == id && p.result.as_ref() == Some(&entry));
-        if !unchanged {
-            state
-                .store
-                .record_result(&id, &entry, &organizer.actor(), now)
-                .await?;
-        }
-    }
-    Ok(Redirect::to(&format!("{}?done=imported", page_path(&program_id))).into_response())
+    let changes: Vec<(String, ResultEntry)> = results
+        .into_iter()
+        .filter(|(id, entry)| {
+            !participants
+                .iter()
+                .any(|p| p.application_id == *id && p.result.as_ref() == Some(entry))
+        })
+        .collect();
+    let done = if record(&state, &organizer, &program_id, &changes).await? {
+        "?done=imported"
+    } else {
+        ""
+    };
+    Ok(Redirect::to(&format!("{}{done}", page_path(&program_id))).into_response())
 }
 
 fn signer(state: &AppState) -> impl Fn(&CertificateRecord) -> [u8; 64] + Send + Sync + use<> {
