@@ -292,6 +292,32 @@ mod tests {
             })
             .count();
         assert_eq!(images, 1, "the signature, flattened onto white");
+        // The page draws it, and the stream it names holds every pixel of the picture.
+        let page = *doc.get_pages().values().next().unwrap();
+        let content = String::from_utf8_lossy(&doc.get_page_content(page)).into_owned();
+        assert!(content.contains("/Signature Do"), "{content}");
+        let resources = doc.get_page_resources(page).unwrap().1;
+        let resources = doc.get_dictionary(resources[0]).unwrap();
+        let xobjects = doc
+            .get_dictionary(resources.get(b"XObject").unwrap().as_reference().unwrap())
+            .unwrap();
+        let image = doc
+            .get_object(xobjects.get(b"Signature").unwrap().as_reference().unwrap())
+            .unwrap()
+            .as_stream()
+            .unwrap();
+        let number = |key: &[u8]| image.dict.get(key).unwrap().as_i64().unwrap() as usize;
+        let channels = match image.dict.get(b"ColorSpace").unwrap().as_name().unwrap() {
+            b"DeviceRGB" => 3,
+            b"DeviceGray" => 1,
+            other => panic!("{}", String::from_utf8_lossy(other)),
+        };
+        assert_eq!((picture.width, picture.height), (360, 105));
+        assert_eq!((number(b"Width"), number(b"Height")), (360, 105));
+        assert_eq!(
+            image.decompressed_content().unwrap().len(),
+            360 * 105 * channels
+        );
         let (back, sig) = read_embedded(&pdf).unwrap();
         assert_eq!(
             back.issuer.signature_image.as_deref(),

@@ -6,7 +6,7 @@
 //! again, or whose bytes someone compares, must not change. So fonts get fixed names here, and the
 //! file identifier is derived from the document's own key.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
@@ -119,12 +119,19 @@ pub fn printable(text: &str) -> String {
         .collect()
 }
 
-/// A picture to place on a page (a signature), decoded from a PNG file.
+/// A picture to place on a page (a signature), decoded from a PNG file and deflated once: a
+/// document that prints it copies the compressed samples instead of compressing them again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Picture {
     /// A name unique within the document (its PDF resource name).
     pub name: String,
-    pub image: printpdf::RawImage,
+    /// In pixels.
+    pub width: u32,
+    pub height: u32,
+    /// Grey (one sample per pixel) or colour (three).
+    colour: bool,
+    /// The 8-bit samples, row by row, zlib-compressed (the file's `FlateDecode` stream).
+    deflated: Arc<[u8]>,
 }
 
 impl Picture {
@@ -141,40 +148,62 @@ impl Picture {
         let frame = reader.next_frame(&mut pixels).map_err(|e| e.to_string())?;
         pixels.truncate(frame.buffer_size());
         // Documents are printed on white: transparency is flattened onto white once here, so
-        // the file carries one image without a mask (less to compress on every print).
+        // the file carries one image without a mask.
         let over_white = |value: u8, alpha: u8| -> u8 {
             let (v, a) = (u16::from(value), u16::from(alpha));
             ((v * a + 255 * (255 - a) + 127) / 255) as u8
         };
-        let (pixels, data_format) = match frame.color_type {
-            png::ColorType::Grayscale => (pixels, printpdf::RawImageFormat::R8),
-            png::ColorType::Rgb => (pixels, printpdf::RawImageFormat::RGB8),
+        let (samples, colour) = match frame.color_type {
+            png::ColorType::Grayscale => (pixels, false),
+            png::ColorType::Rgb => (pixels, true),
             png::ColorType::GrayscaleAlpha => (
                 pixels
                     .chunks_exact(2)
                     .map(|p| over_white(p[0], p[1]))
                     .collect(),
-                printpdf::RawImageFormat::R8,
+                false,
             ),
             png::ColorType::Rgba => (
                 pixels
                     .chunks_exact(4)
                     .flat_map(|p| [0, 1, 2].map(|i| over_white(p[i], p[3])))
                     .collect(),
-                printpdf::RawImageFormat::RGB8,
+                true,
             ),
             other => return Err(format!("unsupported colour type {other:?}")),
         };
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut encoder, &samples).map_err(|e| e.to_string())?;
+        let deflated = encoder.finish().map_err(|e| e.to_string())?;
         Ok(Picture {
             name: name.to_owned(),
-            image: printpdf::RawImage {
-                pixels: printpdf::RawImageData::U8(pixels),
-                width: frame.width as usize,
-                height: frame.height as usize,
-                data_format,
-                tag: Vec::new(),
-            },
+            width: frame.width,
+            height: frame.height,
+            colour,
+            deflated: deflated.into(),
         })
+    }
+
+    /// The image XObject: already filtered, so saving the file leaves it as it is.
+    fn stream(&self) -> lopdf::Stream {
+        use lopdf::Object::{Integer, Name};
+        let dict = lopdf::Dictionary::from_iter([
+            ("Type", Name(b"XObject".to_vec())),
+            ("Subtype", Name(b"Image".to_vec())),
+            ("Width", Integer(i64::from(self.width))),
+            ("Height", Integer(i64::from(self.height))),
+            ("BitsPerComponent", Integer(8)),
+            (
+                "ColorSpace",
+                Name(if self.colour {
+                    b"DeviceRGB".to_vec()
+                } else {
+                    b"DeviceGray".to_vec()
+                }),
+            ),
+            ("Filter", Name(b"FlateDecode".to_vec())),
+        ]);
+        lopdf::Stream::new(dict, self.deflated.to_vec()).with_compression(false)
     }
 }
 
@@ -194,19 +223,19 @@ impl Page {
     /// `picture`, `width` millimetres wide (its height in proportion), its bottom left corner at
     /// (`x`, `y`).
     pub fn picture(&mut self, picture: &Picture, x: f32, y: f32, width: f32) {
-        let pixels_wide = picture.image.width.max(1) as f32;
-        // At 72 dpi one pixel is one point; scale to the wanted width.
-        let scale = Mm(width).into_pt().0 / pixels_wide;
+        let wide = Mm(width).into_pt().0;
+        let high = wide * picture.height as f32 / picture.width.max(1) as f32;
+        // An image fills the unit square: scaled to its size on the page, then moved.
         self.ops.push(Op::UseXobject {
             id: printpdf::XObjectId(picture.name.clone()),
             transform: printpdf::XObjectTransform {
                 translate_x: Some(Mm(x).into_pt()),
                 translate_y: Some(Mm(y).into_pt()),
                 rotate: None,
-                scale_x: Some(scale),
-                scale_y: Some(scale),
-                dpi: Some(72.0),
-                no_auto_scale: false,
+                scale_x: Some(wide),
+                scale_y: Some(high),
+                dpi: None,
+                no_auto_scale: true,
             },
         });
         if !self.pictures.iter().any(|p| p.name == picture.name) {
@@ -360,6 +389,17 @@ pub fn wrap(face: Face, size: f32, width: f32, text: &str) -> Vec<String> {
     lines
 }
 
+/// The dictionary of XObject resources printpdf points every page at.
+fn xobject_resources(lo: &lopdf::Document) -> Option<lopdf::ObjectId> {
+    let page = *lo.get_pages().values().next()?;
+    let resources = lo.get_dictionary(page).ok()?.get(b"Resources").ok()?;
+    let resources = match resources {
+        lopdf::Object::Reference(id) => lo.get_dictionary(*id).ok()?,
+        other => other.as_dict().ok()?,
+    };
+    resources.get(b"XObject").ok()?.as_reference().ok()
+}
+
 /// What a document says about itself in the file's metadata.
 pub struct Meta<'a> {
     pub title: &'a str,
@@ -402,25 +442,40 @@ pub fn finish_with(meta: &Meta<'_>, pages: Vec<Page>, info_entries: &[(&str, Str
             .map
             .insert(face.id(), printpdf::PdfFont::new(face.parsed().clone()));
     }
-    // Pictures under fixed names, like the fonts.
+    let mut pictures: Vec<Picture> = Vec::new();
     for picture in pages.iter().flat_map(|p| &p.pictures) {
-        doc.resources.xobjects.map.insert(
-            printpdf::XObjectId(picture.name.clone()),
-            printpdf::XObject::Image(picture.image.clone()),
-        );
+        if !pictures.iter().any(|p| p.name == picture.name) {
+            pictures.push(picture.clone());
+        }
     }
     doc.pages = pages
         .into_iter()
         .map(|p| PdfPage::new(Mm(PAGE_WIDTH), Mm(PAGE_HEIGHT), p.ops))
         .collect();
     let mut warnings = Vec::new();
-    // No image "optimisation": printpdf would scan every pixel and deflate at the slowest level on
-    // every print; the image stream is compressed with the rest of the file below instead.
     let options = PdfSaveOptions {
         image_optimization: None,
         ..PdfSaveOptions::default()
     };
     let mut lo = printpdf::serialize::to_lopdf_doc(&doc, &options, &mut warnings);
+    // Pictures go in after printpdf, as streams compressed when they were read (printpdf would
+    // copy the raw samples and the file would deflate them again on every print), under fixed
+    // names in the XObject resources every page shares.
+    if !pictures.is_empty() {
+        let shared = xobject_resources(&lo).expect("printpdf gives pages XObject resources");
+        for picture in &pictures {
+            let id = lo.add_object(picture.stream());
+            if let Ok(dict) = lo
+                .get_object_mut(shared)
+                .and_then(lopdf::Object::as_dict_mut)
+            {
+                dict.set(
+                    picture.name.as_bytes().to_vec(),
+                    lopdf::Object::Reference(id),
+                );
+            }
+        }
+    }
     let id: String = Sha256::digest(meta.key.as_bytes())
         .iter()
         .take(16)

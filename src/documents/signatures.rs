@@ -85,7 +85,7 @@ mod tests {
         let p = images
             .get("signatory.png")
             .expect("the placeholder decodes");
-        assert_eq!((p.image.width, p.image.height), (360, 105));
+        assert_eq!((p.width, p.height), (360, 105));
         assert!(images.get("../keys/signing.key").is_none());
         assert!(images.get("missing.png").is_none());
     }
