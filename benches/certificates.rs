@@ -340,7 +340,9 @@ async fn batch() {
             .enumerate()
             .map(|(n, id)| (id.clone(), !(n % 10 == 9 && i < 2)))
             .collect();
-        s.record_attendance(&program.program_id, *day, &marks, &Actor::Cli, then)
+        // Taken on the day, in the evening.
+        let evening = day.with_hms(18, 0, 0).expect("a time").assume_utc();
+        s.record_attendance(&program.program_id, *day, &marks, &Actor::Cli, evening)
             .await
             .expect("attendance");
     }

@@ -67,7 +67,8 @@ pub trait CertificateStore: Send + Sync {
 
     /// Records who was present on `day` of the program (`true`) or absent, for its enrolled
     /// participants; a later mark for the same day replaces the earlier one. Refused
-    /// (`not_a_school_day`) outside the school's weekdays, Refused(`not_enrolled`) when an id is not
+    /// (`not_a_school_day`) outside the school's weekdays, Refused(`future_day`) for a day after
+    /// today in Paris (nobody can have attended it yet), Refused(`not_enrolled`) when an id is not
     /// an enrolled participant of the program (nothing is written then). One audit event per call.
     async fn record_attendance(
         &self,
@@ -495,6 +496,9 @@ macro_rules! certificate_store_impl {
                 now: time::OffsetDateTime,
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::store::StoreError;
+                if day > $crate::domain::calendar::to_paris(now).date() {
+                    return Err(StoreError::Refused("future_day".into()));
+                }
                 let now = $crate::store::types::Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
                 let dates: Option<(time::Date, time::Date)> = sqlx::query_as(

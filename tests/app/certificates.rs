@@ -407,6 +407,13 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
             .application_id;
         let days = school_days(reviewed.starts_on, reviewed.ends_on);
         assert_eq!(days.len(), 10);
+        // Attendance is taken as the days go by: here, recorded once the school is over.
+        let after = days[9]
+            .next_day()
+            .unwrap()
+            .with_hms(12, 0, 0)
+            .unwrap()
+            .assume_utc();
         // Day by day: the first is always there, the second misses two days, the third is there.
         for (i, day) in days.iter().enumerate() {
             let marks = vec![
@@ -414,7 +421,7 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
                 (people[1].clone(), i >= 2),
                 (people[2].clone(), true),
             ];
-            s.record_attendance(&reviewed.program_id, *day, &marks, &Actor::Cli, now)
+            s.record_attendance(&reviewed.program_id, *day, &marks, &Actor::Cli, after)
                 .await
                 .unwrap();
         }
@@ -424,18 +431,29 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
             days[0],
             &[(people[1].clone(), false)],
             &Actor::Cli,
-            now,
+            after,
         )
         .await
         .unwrap();
         let saturday = days[4].next_day().unwrap();
         assert!(matches!(
-            s.record_attendance(&reviewed.program_id, saturday, &[(people[0].clone(), true)], &Actor::Cli, now).await,
+            s.record_attendance(&reviewed.program_id, saturday, &[(people[0].clone(), true)], &Actor::Cli, after).await,
             Err(StoreError::Refused(r)) if r == "not_a_school_day"
         ));
         assert!(matches!(
-            s.record_attendance(&reviewed.program_id, days[0], &[(outsider.clone(), true)], &Actor::Cli, now).await,
+            s.record_attendance(&reviewed.program_id, days[0], &[(outsider.clone(), true)], &Actor::Cli, after).await,
             Err(StoreError::Refused(r)) if r == "not_enrolled"
+        ));
+        // Nobody can have attended a day still to come: the evening before, in Paris, it is refused.
+        let eve = days[9]
+            .previous_day()
+            .unwrap()
+            .with_hms(20, 0, 0)
+            .unwrap()
+            .assume_utc();
+        assert!(matches!(
+            s.record_attendance(&reviewed.program_id, days[9], &[(people[0].clone(), true)], &Actor::Cli, eve).await,
+            Err(StoreError::Refused(r)) if r == "future_day"
         ));
         let passed = ResultEntry {
             passed: true,
@@ -1297,6 +1315,14 @@ async fn badges_carry_a_qr_code_that_checks_the_participant_in_for_the_day() {
         .page(&format!("/organizer/programs/{pid}/participants"))
         .await;
     assert!(cohort.contains(&format!("/organizer/programs/{pid}/badges.pdf")));
+    // The last day is still to come: its boxes are shown and cannot be ticked.
+    let last = *summer_school::domain::completion::school_days(program.starts_on, program.ends_on)
+        .last()
+        .unwrap();
+    let future_box = format!(r#"value="{}|{last}""#, people[0]);
+    let at = cohort.find(&future_box).expect("the last day's box");
+    let input = &cohort[at..at + cohort[at..].find('>').unwrap()];
+    assert!(input.contains("disabled"), "{input}");
     let r = director
         .get(&format!("/organizer/programs/{pid}/badges.pdf"))
         .await;

@@ -226,6 +226,7 @@ async fn render(
                     .map(|d| DayCell {
                         value: format!("{}|{d}", p.application_id),
                         checked: p.days_present.contains(d),
+                        future: *d > today,
                         label: format!("{} — {}", p.certificate_name, format_date(*d, locale)),
                     })
                     .collect(),
@@ -480,7 +481,12 @@ async fn save_attendance(
     let participants = state.store.participants(&program_id).await?;
     let checked: HashSet<String> = values(&pairs, "present").into_iter().collect();
     let now = OffsetDateTime::now_utc();
-    for day in school_days(program.starts_on, program.ends_on) {
+    let today = to_paris(now).date();
+    // Days still to come are shown but cannot be marked (the store refuses them too).
+    for day in school_days(program.starts_on, program.ends_on)
+        .into_iter()
+        .filter(|d| *d <= today)
+    {
         let marks: Vec<(String, bool)> = participants
             .iter()
             .map(|p| {

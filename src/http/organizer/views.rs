@@ -363,6 +363,8 @@ pub struct DayCell {
     /// `{application}|{day}`: sent when checked.
     pub value: String,
     pub checked: bool,
+    /// A day still to come: shown, not yet markable.
+    pub future: bool,
     /// For screen readers: who and which day.
     pub label: String,
 }
