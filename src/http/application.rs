@@ -1614,6 +1614,7 @@ async fn view(
             )
         }
         (ApplicationStatus::Enrolled, _) => tr.t("application-next-enrolled"),
+        (ApplicationStatus::Completed, _) => tr.t("application-next-completed"),
         (ApplicationStatus::Expired, Some(offer)) => tr.t1(
             "application-next-expired",
             "deadline",

@@ -101,7 +101,8 @@ pub trait CertificateStore: Send + Sync {
             .await
     }
 
-    /// The program's enrolled participants with what was recorded of them, by name.
+    /// The program's participants (enrolled, or completed once their attestation of success was
+    /// issued) with what was recorded of them, by name.
     async fn participants(&self, program_id: &str) -> Result<Vec<Participant>, StoreError>;
 
     /// The certificates issued to an application and still standing (not revoked, not superseded),
@@ -123,7 +124,7 @@ pub trait CertificateStore: Send + Sync {
 
 pub use crate::domain::completion::ResultEntry;
 
-/// An enrolled participant, with their attendance and result.
+/// A participant (enrolled or completed), with their attendance and result.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Participant {
     pub application_id: String,
@@ -355,6 +356,22 @@ macro_rules! certificate_store_impl {
                     kind: $crate::domain::job::NoticeKind::CertificatesReady,
                 });
                 Self::insert_job(&mut tx, &notice, 8, now, Some(&first.application_id)).await?;
+                // The attestation of success closes the participant's journey: enrolled → completed.
+                if drafts.iter().any(|d| d.record.kind == $crate::domain::status::CertificateKind::AttestationOfSuccess) {
+                    let moved = sqlx::query(
+                        "update application set status = 'completed', updated_at = $2
+                         where application_id = $1 and status = 'enrolled'",
+                    )
+                    .bind(&first.application_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if moved == 1 {
+                        Self::insert_audit(&mut tx, None, actor, "application.completed",
+                            ("application", &first.application_id), "enrolled → completed (attestation of success issued)", now).await?;
+                    }
+                }
                 tx.commit().await?;
                 Ok(issued_now)
             }
@@ -372,7 +389,7 @@ macro_rules! certificate_store_impl {
             ) -> Result<Vec<$crate::store::certificates::Badge>, $crate::store::StoreError> {
                 let missing: Vec<String> = sqlx::query_scalar(
                     "select application_id from application
-                     where program_id = $1 and status = 'enrolled' and badge_token is null",
+                     where program_id = $1 and status in ('enrolled', 'completed') and badge_token is null",
                 )
                 .bind(program_id)
                 .fetch_all(&self.pool)
@@ -394,7 +411,7 @@ macro_rules! certificate_store_impl {
                 let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, String)> = sqlx::query_as(
                     "select a.application_id, a.program_id, f.certificate_name, f.given_names, f.family_name, a.badge_token
                      from application a left join application_form f on f.application_id = a.application_id
-                     where a.program_id = $1 and a.status = 'enrolled' and a.badge_token is not null",
+                     where a.program_id = $1 and a.status in ('enrolled', 'completed') and a.badge_token is not null",
                 )
                 .bind(program_id)
                 .fetch_all(&self.pool)
@@ -423,7 +440,7 @@ macro_rules! certificate_store_impl {
                 let row: Option<(String, String, Option<String>, Option<String>, Option<String>, String)> = sqlx::query_as(
                     "select a.application_id, a.program_id, f.certificate_name, f.given_names, f.family_name, a.badge_token
                      from application a left join application_form f on f.application_id = a.application_id
-                     where a.badge_token = $1 and a.status = 'enrolled'",
+                     where a.badge_token = $1 and a.status in ('enrolled', 'completed')",
                 )
                 .bind(token)
                 .fetch_optional(&self.pool)
@@ -512,7 +529,7 @@ macro_rules! certificate_store_impl {
                     return Err(StoreError::Refused("not_a_school_day".into()));
                 }
                 let enrolled: Vec<String> = sqlx::query_scalar(
-                    "select application_id from application where program_id = $1 and status = 'enrolled'",
+                    "select application_id from application where program_id = $1 and status in ('enrolled', 'completed')",
                 )
                 .bind(program_id)
                 .fetch_all(&mut *tx)
@@ -558,7 +575,7 @@ macro_rules! certificate_store_impl {
                     .await?;
                 match status.as_deref() {
                     None => return Err($crate::store::StoreError::NotFound),
-                    Some("enrolled") => {}
+                    Some("enrolled" | "completed") => {}
                     Some(_) => return Err($crate::store::StoreError::Refused("not_enrolled".into())),
                 }
                 sqlx::query(
@@ -605,7 +622,7 @@ macro_rules! certificate_store_impl {
                          join applicant p on p.applicant_id = a.applicant_id
                          left join application_form f on f.application_id = a.application_id
                          left join assessment_result r on r.application_id = a.application_id
-                         where a.program_id = $1 and a.status = 'enrolled'",
+                         where a.program_id = $1 and a.status in ('enrolled', 'completed')",
                     )
                     .bind(program_id)
                     .fetch_all(&self.pool)
@@ -613,7 +630,7 @@ macro_rules! certificate_store_impl {
                 let days: Vec<(String, time::Date)> = sqlx::query_as(
                     "select t.application_id, t.day from attendance t
                      join application a on a.application_id = t.application_id
-                     where a.program_id = $1 and a.status = 'enrolled' and t.present
+                     where a.program_id = $1 and a.status in ('enrolled', 'completed') and t.present
                      order by t.day",
                 )
                 .bind(program_id)

@@ -954,6 +954,23 @@ async fn organizers_take_a_cohort_from_attendance_to_certificates_graduates_down
     assert_eq!(held(0).await.len(), 2);
     assert_eq!(held(1).await.len(), 1, "no AFGSU 2 without the validation");
     assert!(held(2).await.is_empty() && held(3).await.is_empty());
+    // Graduates' journeys are complete (once, though the batch ran twice); the others are still
+    // enrolled, and everyone stays on the cohort page.
+    for (i, completed) in [(0, 1), (1, 1), (2, 0), (3, 0)] {
+        let moves = app
+            .store
+            .audit_events("application", &people[i])
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "application.completed")
+            .count();
+        assert_eq!(moves, completed, "participant {i}");
+    }
+    let (_, cohort) = director.page(&page).await;
+    for i in 0..4 {
+        assert!(cohort.contains(&people[i]), "participant {i} is listed");
+    }
 
     // The graduate's email carries both documents.
     app.dispatch_pending_jobs().await;
@@ -974,6 +991,11 @@ async fn organizers_take_a_cohort_from_attendance_to_certificates_graduates_down
 
     // The graduate's page: both, to download and share; nobody else's.
     app.sign_in("cohort.900@example.org").await;
+    let (_, application) = app.page(&format!("/applications/{}", people[0])).await;
+    assert!(
+        application.contains("Completed") && application.contains("You completed the school"),
+        "{application}"
+    );
     let (status, mine) = app.page("/certificates").await;
     assert_eq!(status, 200);
     let success = first

@@ -36,6 +36,7 @@ reject-reason-other = The organizers could not accept your application this year
 application-next-accepted = You have a place. Please pay { $amount } by { $deadline } (Paris time), with the reference { $reference }. If the fee is not paid by then, the place goes to the next person on the waitlist.
 application-offer-fee = How your fee was set: { $explanation }.
 application-next-enrolled = Your place is confirmed. We will email you everything you need before the school starts.
+application-next-completed = You completed the school: your certificates are below, and all of them are on the page Your certificates.
 application-next-expired = The deadline to pay ({ $deadline }, Paris time) passed without payment, and the place has gone to the next person on the waitlist.
 application-next-waitlisted = { $position ->
     [one] You are first on the waitlist. If a place frees up, we will email you an offer with a deadline to pay.

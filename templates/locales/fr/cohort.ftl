@@ -36,6 +36,7 @@ reject-reason-other = Les organisateurs n'ont pas pu retenir votre candidature c
 application-next-accepted = Une place vous est proposée. Merci de régler { $amount } avant le { $deadline } (heure de Paris), avec la référence { $reference }. Sans paiement à cette date, la place sera proposée à la personne suivante sur la liste d'attente.
 application-offer-fee = Calcul de vos frais : { $explanation }.
 application-next-enrolled = Votre place est confirmée. Nous vous enverrons par courriel tout ce qu'il faut savoir avant le début de l'école.
+application-next-completed = Vous avez validé l'école : vos certificats sont ci-dessous, et tous sont sur la page Vos certificats.
 application-next-expired = La date limite de paiement ({ $deadline }, heure de Paris) est passée sans paiement : la place a été proposée à la personne suivante sur la liste d'attente.
 application-next-waitlisted = { $position ->
     [one] Vous êtes premier sur la liste d'attente. Si une place se libère, nous vous enverrons une offre par courriel, avec une date limite de paiement.
