@@ -565,6 +565,13 @@ async fn two_factor_sign_in_with_a_code_computed_here_and_a_code_works_once() {
         html.contains("otpauth://totp/") && html.contains(&format!("secret={secret}&#38;issuer=")),
         "{html}"
     );
+    // The QR code on the page, read back by a decoder, is the same link with the same key.
+    let scanned = read_qr_svg(&html).expect("a QR code on the page");
+    assert!(
+        scanned.starts_with("otpauth://totp/")
+            && scanned.contains(&format!("secret={secret}&issuer=")),
+        "{scanned}"
+    );
     let csrf = csrf_of(&html);
     let now = current_step();
     let wrong = ["000000", "111111", "222222", "333333"]
@@ -1193,4 +1200,43 @@ async fn spawn_app_with_demo() -> TestApp {
         ..Default::default()
     })
     .await
+}
+
+/// Reads the first inline `<svg>` QR code in `html` (drawn as one path of rectangles
+/// `M{left} {top}h{w}v{h}H{left}V{top}`): rasterised, then decoded by rqrr.
+fn read_qr_svg(html: &str) -> Option<String> {
+    let svg = &html[html.find("<svg")?..];
+    let number = |attr: &str| -> Option<usize> {
+        let at = svg.find(&format!(" {attr}=\""))? + attr.len() + 3;
+        svg[at..].split('"').next()?.parse().ok()
+    };
+    let (w, h) = (number("width")?, number("height")?);
+    let d_at = svg.find(" d=\"")? + 4;
+    let d = svg[d_at..].split('"').next()?;
+    let mut dark = vec![false; w * h];
+    for rect in d.split('M').filter(|r| !r.is_empty()) {
+        let mut numbers = rect
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|n| !n.is_empty())
+            .map(|n| n.parse::<usize>().ok());
+        let (left, top, width, height) = (
+            numbers.next()??,
+            numbers.next()??,
+            numbers.next()??,
+            numbers.next()??,
+        );
+        for y in top..(top + height).min(h) {
+            for x in left..(left + width).min(w) {
+                dark[y * w + x] = true;
+            }
+        }
+    }
+    let mut image =
+        rqrr::PreparedImage::prepare_from_greyscale(
+            w,
+            h,
+            |x, y| if dark[y * w + x] { 0 } else { 255 },
+        );
+    let grids = image.detect_grids();
+    grids.first()?.decode().ok().map(|(_, text)| text)
 }

@@ -76,6 +76,7 @@ fn render(
         notice,
         csrf: site_auth::issue_csrf(state, headers).token,
         enabled: organizer.totp_enabled,
+        uri_qr: qr_svg(&secret.uri(&issuer(state), &organizer.email)),
         uri: secret.uri(&issuer(state), &organizer.email),
         secret: base32,
         secret_grouped: grouped,
@@ -200,5 +201,23 @@ async fn two_factor(
         }
         // A stale page (the setting changed in another tab): show the current state.
         _ => Ok(Redirect::to(PATH).into_response()),
+    }
+}
+
+/// `data` as a QR code in an inline `<svg>` element, dark on white with its quiet zone, drawn at
+/// 200 pixels or more. Empty when the data is too long for a QR code (the link and key are shown as
+/// text as well).
+fn qr_svg(data: &str) -> String {
+    let Ok(code) = qrcode::QrCode::new(data.as_bytes()) else {
+        return String::new();
+    };
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(200, 200)
+        .build();
+    // The renderer writes a standalone file; inside a page only the element is wanted.
+    match svg.find("<svg") {
+        Some(start) => svg[start..].to_owned(),
+        None => String::new(),
     }
 }

@@ -95,6 +95,8 @@ pub struct TwoFactorPage {
     /// The same, in groups of four for reading.
     pub secret_grouped: String,
     pub uri: String,
+    /// The same link as a QR code, an inline `<svg>` (the key must not travel in an image URL).
+    pub uri_qr: String,
     pub code_error: Option<String>,
 }
 
