@@ -144,6 +144,8 @@ pub struct OrganizerRecord {
     pub invited: bool,
     /// Locked after failed sign-ins, until then (`None` when the lock is over or was never set).
     pub locked_until: Option<OffsetDateTime>,
+    /// Turned off by an admin, then.
+    pub deactivated_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
 }
 
@@ -284,6 +286,29 @@ pub trait OrganizerStore: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
 
+    /// Turns an account off (`active = false`): it can no longer sign in (it answers like an unknown
+    /// address), its sessions end at once and an invitation it holds no longer works; or back on.
+    /// `NotFound` outside the organization; `Refused("last_admin")` when it would leave no active
+    /// admin. Audited; doing what is already done changes nothing and records nothing.
+    async fn set_organizer_active(
+        &self,
+        organization_id: &str,
+        organizer_id: &str,
+        active: bool,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
+    /// Turns off someone's two-factor sign-in (a lost phone) and ends their sessions: they sign in
+    /// with their password and can enrol a new app. `NotFound` outside the organization. Audited.
+    async fn reset_two_factor(
+        &self,
+        organization_id: &str,
+        organizer_id: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError>;
+
     /// Lifts a lock and resets the failure counter. `NotFound` outside the organization.
     async fn unlock_organizer(
         &self,
@@ -314,6 +339,7 @@ pub(super) struct OrganizerRow {
     pub totp_enabled: bool,
     pub invited: bool,
     pub locked_until: Option<super::types::Timestamp>,
+    pub deactivated_at: Option<super::types::Timestamp>,
     pub created_at: super::types::Timestamp,
 }
 
@@ -381,7 +407,9 @@ macro_rules! organizer_store_impl {
             ) -> Result<String, $crate::store::StoreError> {
                 use $crate::store::types::Timestamp;
                 let row: Option<(String, Timestamp, Option<Timestamp>)> = sqlx::query_as(
-                    "select organizer_id, expires_at, used_at from organizer_invitation where token_hash = $1",
+                    "select i.organizer_id, i.expires_at, i.used_at from organizer_invitation i
+                     join organizer g on g.organizer_id = i.organizer_id
+                     where i.token_hash = $1 and g.deactivated_at is null",
                 )
                 .bind(token_hash)
                 .fetch_optional(&mut *conn)
@@ -421,7 +449,7 @@ macro_rules! organizer_store_impl {
                 let account: Option<(String, String, bool, Option<Timestamp>)> = sqlx::query_as(
                     "select organizer_id, password_hash, totp_secret is not null as totp_enabled, locked_until
                      from organizer
-                     where email = $1
+                     where email = $1 and deactivated_at is null
                      order by created_at
                      limit 1",
                 )
@@ -598,7 +626,7 @@ macro_rules! organizer_store_impl {
                             g.totp_secret is not null as totp_enabled, s.second_factor_pending
                      from organizer_session s
                      join organizer g on g.organizer_id = s.organizer_id
-                     where s.session_hash = $1 and s.expires_at > $2",
+                     where s.session_hash = $1 and s.expires_at > $2 and g.deactivated_at is null",
                 )
                 .bind(session_hash)
                 .bind($crate::store::types::Timestamp::new(now))
@@ -837,7 +865,8 @@ macro_rules! organizer_store_impl {
                 let now = Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
                 let password_hash: Option<String> = sqlx::query_scalar(
-                    "select password_hash from organizer where organizer_id = $1 and organization_id = $2",
+                    "select password_hash from organizer
+                     where organizer_id = $1 and organization_id = $2 and deactivated_at is null",
                 )
                 .bind(organizer_id)
                 .bind(organization_id)
@@ -933,7 +962,7 @@ macro_rules! organizer_store_impl {
                 let mut conn = self.pool.acquire().await?;
                 let rows: Vec<o::OrganizerRow> = sqlx::query_as(
                     "select organizer_id, email, display_name, role, totp_secret is not null as totp_enabled,
-                            password_hash = $2 as invited, locked_until, created_at
+                            password_hash = $2 as invited, locked_until, deactivated_at, created_at
                      from organizer
                      where organization_id = $1
                      order by display_name, email",
@@ -963,6 +992,7 @@ macro_rules! organizer_store_impl {
                             totp_enabled: r.totp_enabled,
                             invited: r.invited,
                             locked_until: r.locked_until.filter(|u| *u > now).map(Into::into),
+                            deactivated_at: r.deactivated_at.map(Into::into),
                             created_at: r.created_at.into(),
                         })
                     })
@@ -998,7 +1028,8 @@ macro_rules! organizer_store_impl {
                 let admin = $crate::domain::status::OrganizerRole::Admin;
                 if before == admin.as_str() && access.role != admin {
                     let others: i64 = sqlx::query_scalar(
-                        "select count(*) from organizer where organization_id = $1 and role = 'admin' and organizer_id <> $2",
+                        "select count(*) from organizer
+                         where organization_id = $1 and role = 'admin' and organizer_id <> $2 and deactivated_at is null",
                     )
                     .bind(organization_id)
                     .bind(organizer_id)
@@ -1018,6 +1049,100 @@ macro_rules! organizer_store_impl {
                 let detail = format!("was {before}; now {}", $crate::store::organizers::access_detail(access));
                 Self::insert_audit(&mut tx, Some(organization_id), actor, "organizer.access_changed", ("organizer", organizer_id), &detail, now)
                     .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_organizer_active(
+                &self,
+                organization_id: &str,
+                organizer_id: &str,
+                active: bool,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                use $crate::store::types::Timestamp;
+                let now = Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                // Queued behind the organization's row like changes of role, so that two admins
+                // turning each other off cannot both pass the last-admin check.
+                sqlx::query("update organization set updated_at = updated_at where organization_id = $1")
+                    .bind(organization_id)
+                    .execute(&mut *tx)
+                    .await?;
+                let row: Option<(String, Option<Timestamp>)> = sqlx::query_as(
+                    "select role, deactivated_at from organizer where organizer_id = $1 and organization_id = $2",
+                )
+                .bind(organizer_id)
+                .bind(organization_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some((role, deactivated_at)) = row else {
+                    return Err($crate::store::StoreError::NotFound);
+                };
+                if active == deactivated_at.is_none() {
+                    return Ok(());
+                }
+                if !active && role == $crate::domain::status::OrganizerRole::Admin.as_str() {
+                    let others: i64 = sqlx::query_scalar(
+                        "select count(*) from organizer
+                         where organization_id = $1 and role = 'admin' and organizer_id <> $2 and deactivated_at is null",
+                    )
+                    .bind(organization_id)
+                    .bind(organizer_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                    if others == 0 {
+                        return Err($crate::store::StoreError::Refused("last_admin".into()));
+                    }
+                }
+                sqlx::query("update organizer set deactivated_at = $2, updated_at = $3 where organizer_id = $1")
+                    .bind(organizer_id)
+                    .bind((!active).then_some(now))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                let (action, detail) = if active {
+                    ("organizer.reactivated", "can sign in again")
+                } else {
+                    sqlx::query("delete from organizer_session where organizer_id = $1")
+                        .bind(organizer_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    ("organizer.deactivated", "cannot sign in; sessions ended")
+                };
+                Self::insert_audit(&mut tx, Some(organization_id), actor, action, ("organizer", organizer_id), detail, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn reset_two_factor(
+                &self,
+                organization_id: &str,
+                organizer_id: &str,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<(), $crate::store::StoreError> {
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let reset = sqlx::query(
+                    "update organizer set totp_secret = null, totp_last_step = null, updated_at = $3
+                     where organizer_id = $1 and organization_id = $2",
+                )
+                .bind(organizer_id)
+                .bind(organization_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                if reset.rows_affected() == 0 {
+                    return Err($crate::store::StoreError::NotFound);
+                }
+                sqlx::query("delete from organizer_session where organizer_id = $1")
+                    .bind(organizer_id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::insert_audit(&mut tx, Some(organization_id), actor, "organizer.two_factor_reset", ("organizer", organizer_id),
+                    "two-factor sign-in turned off by an admin; sessions ended", now).await?;
                 tx.commit().await?;
                 Ok(())
             }

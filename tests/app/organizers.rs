@@ -1240,3 +1240,176 @@ fn read_qr_svg(html: &str) -> Option<String> {
     let grids = image.detect_grids();
     grids.first()?.decode().ok().map(|(_, text)| text)
 }
+
+#[tokio::test]
+async fn an_admin_turns_an_account_off_and_on_and_turns_off_a_lost_phones_two_factor() {
+    let app = spawn_app().await;
+    let admin_password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+    let password = create_organizer(&app, "fin@u-paris.fr", "finance", &[]).await;
+    let admin = Visitor::new(&app);
+    assert_eq!(
+        admin
+            .sign_in("chef@u-paris.fr", &admin_password)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    let member = Visitor::new(&app);
+    assert_eq!(
+        member
+            .sign_in("fin@u-paris.fr", &password)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(member.page("/organizer/finance").await.0, 200);
+    let id = organizer_id(&app, "fin@u-paris.fr").await;
+    let admin_id = organizer_id(&app, "chef@u-paris.fr").await;
+
+    // The member enrols an app; then loses the phone, and an admin turns two-factor off for them.
+    let (_, html) = member.page("/organizer/account/two-factor").await;
+    let at = html.find("name=\"secret\" value=\"").unwrap() + "name=\"secret\" value=\"".len();
+    let secret = html[at..].split('"').next().unwrap().to_owned();
+    let r = member
+        .post(
+            "/organizer/account/two-factor",
+            &[
+                ("csrf", &csrf_of(&html)),
+                ("action", "enable"),
+                ("secret", &secret),
+                ("code", &totp(&secret, current_step())),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, team) = admin.page("/organizer/team").await;
+    let reset = format!("/organizer/team/{id}/two-factor-reset");
+    assert!(
+        team.contains(&reset),
+        "offered for a member with two-factor on"
+    );
+    assert!(
+        !team.contains(&format!("/organizer/team/{admin_id}/deactivate")),
+        "not offered for oneself"
+    );
+    let r = admin.submit("/organizer/team", &reset, &[]).await;
+    assert_eq!(location(&r), "/organizer/team?done=two-factor-reset");
+    // Their session ended; the password alone signs them in again, with no code asked.
+    assert_eq!(
+        member.get("/organizer/finance").await.status().as_u16(),
+        303
+    );
+    let r = member.sign_in("fin@u-paris.fr", &password).await;
+    assert_eq!(location(&r), "/organizer");
+    let (_, page) = member.page("/organizer/account/two-factor").await;
+    assert!(page.contains("Two-factor sign-in is off"));
+
+    // Deactivated: the open session ends at once, and signing in answers like a wrong password.
+    let wrong = Visitor::new(&app)
+        .sign_in("fin@u-paris.fr", "wrong password")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let r = admin
+        .submit(
+            "/organizer/team",
+            &format!("/organizer/team/{id}/deactivate"),
+            &[],
+        )
+        .await;
+    assert_eq!(location(&r), "/organizer/team?done=deactivated");
+    let (_, team) = admin.page("/organizer/team?done=deactivated").await;
+    assert!(team.contains("The account has been deactivated") && team.contains("Deactivated on "));
+    assert!(team.contains(&format!("/organizer/team/{id}/reactivate")));
+    let r = member.get("/organizer/finance").await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(location(&r).starts_with("/organizer/sign-in"));
+    let r = member.sign_in("fin@u-paris.fr", &password).await;
+    assert_eq!(
+        r.status().as_u16(),
+        422,
+        "the right password no longer works"
+    );
+    let without_token = |html: &str| -> String {
+        html.lines()
+            .filter(|l| !l.contains("name=\"csrf\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        without_token(&r.text().await.unwrap()),
+        without_token(&wrong),
+        "the same answer as a wrong password"
+    );
+
+    // An admin cannot turn off their own account, nor the last active admin's; the page says why.
+    let r = admin
+        .submit(
+            "/organizer/team",
+            &format!("/organizer/team/{admin_id}/deactivate"),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("You cannot deactivate your own account")
+    );
+    let now = OffsetDateTime::now_utc();
+    let org = app
+        .store
+        .organizer_session(&sha256_hex(&admin.cookie("ss_organizer").unwrap()), now)
+        .await
+        .unwrap()
+        .unwrap()
+        .organization_id;
+    assert!(matches!(
+        app.store
+            .set_organizer_active(&org, &admin_id, false, &summer_school::domain::audit::Actor::Cli, now)
+            .await,
+        Err(summer_school::store::StoreError::Refused(r)) if r == "last_admin"
+    ));
+
+    // Reactivated: the password works again. Each change is in the audit trail.
+    let r = admin
+        .submit(
+            "/organizer/team",
+            &format!("/organizer/team/{id}/reactivate"),
+            &[],
+        )
+        .await;
+    assert_eq!(location(&r), "/organizer/team?done=reactivated");
+    assert_eq!(
+        member
+            .sign_in("fin@u-paris.fr", &password)
+            .await
+            .status()
+            .as_u16(),
+        303
+    );
+    assert_eq!(member.page("/organizer/finance").await.0, 200);
+    let actions: Vec<String> = app
+        .store
+        .audit_events("organizer", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| a.contains("activated") || a.contains("two_factor"))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "organizer.two_factor_enabled",
+            "organizer.two_factor_reset",
+            "organizer.deactivated",
+            "organizer.reactivated"
+        ]
+    );
+    app.stop().await;
+}

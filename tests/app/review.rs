@@ -506,6 +506,22 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
             format!("/organizer/team/{assigned_id}/invitation"),
             vec![],
         ),
+        // (An unknown member: 404 for admins, who may act.)
+        (
+            "POST",
+            "/organizer/team/no-such-member/deactivate".to_owned(),
+            vec![],
+        ),
+        (
+            "POST",
+            "/organizer/team/no-such-member/reactivate".to_owned(),
+            vec![],
+        ),
+        (
+            "POST",
+            "/organizer/team/no-such-member/two-factor-reset".to_owned(),
+            vec![],
+        ),
         // Discount codes: admins, directors, finance (ending an unknown code: 404 for them).
         ("GET", "/organizer/discount-codes".to_owned(), vec![]),
         (
@@ -537,43 +553,43 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
             vec![],
         ),
     ];
-    // What each role gets (review routes, then every organizer's own pages, the team's, the discount codes', finance's, the cohort's): A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
+    // What each role gets (review routes, then every organizer's own pages, the team's (the last three on an unknown member), the discount codes', finance's, the cohort's): A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
     // N = 404, S = sent to sign in, U = 401 (the API). Columns follow `routes`.
     let matrix: Vec<(&str, &Visitor, &str)> = vec![
         (
             "admin",
             &admin,
-            concat!("AAAAAAAAAAAA", "AAA", "AAAAA", "AAN", "AN", "AA"),
+            concat!("AAAAAAAAAAAA", "AAA", "AAAAANNN", "AAN", "AN", "AA"),
         ),
         (
             "director",
             &director,
-            concat!("AAAAAAAAAAAA", "AAA", "DDDDD", "AAN", "DD", "AA"),
+            concat!("AAAAAAAAAAAA", "AAA", "DDDDDDDD", "AAN", "DD", "AA"),
         ),
         (
             "director of another program",
             &other_director,
-            concat!("NNNNNNNNNNNN", "AAA", "DDDDD", "DDD", "DD", "NN"),
+            concat!("NNNNNNNNNNNN", "AAA", "DDDDDDDD", "DDD", "DD", "NN"),
         ),
         (
             "assigned reviewer",
             &assigned,
-            concat!("AAAAADADDDAA", "AAA", "DDDDD", "DDD", "DD", "DD"),
+            concat!("AAAAADADDDAA", "AAA", "DDDDDDDD", "DDD", "DD", "DD"),
         ),
         (
             "unassigned reviewer",
             &unassigned,
-            concat!("ANNNNNNNNDAN", "AAA", "DDDDD", "DDD", "DD", "DD"),
+            concat!("ANNNNNNNNDAN", "AAA", "DDDDDDDD", "DDD", "DD", "DD"),
         ),
         (
             "finance",
             &finance,
-            concat!("AAADDDDDADAA", "AAA", "DDDDD", "AAN", "AN", "DD"),
+            concat!("AAADDDDDADAA", "AAA", "DDDDDDDD", "AAN", "AN", "DD"),
         ),
         (
             "scolarite",
             &scolarite,
-            concat!("AAADDDDDDDAA", "AAA", "DDDDD", "DDD", "DD", "AA"),
+            concat!("AAADDDDDDDAA", "AAA", "DDDDDDDD", "DDD", "DD", "AA"),
         ),
     ];
     let anonymous = Visitor::new(&app);
@@ -583,12 +599,12 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
         (
             "anonymous",
             &anonymous,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS", "SS", "SS"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSSSSS", "SSS", "SS", "SS"),
         ),
         (
             "applicant",
             &applicant,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSS", "SSS", "SS", "SS"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSSSSS", "SSS", "SS", "SS"),
         ),
     ]) {
         assert_eq!(expected.len(), routes.len(), "{who}: one answer per route");

@@ -42,6 +42,12 @@ pub fn router() -> Router<AppState> {
         .route("/organizer/team/{id}", post(set_access))
         .route("/organizer/team/{id}/unlock", post(unlock))
         .route("/organizer/team/{id}/invitation", post(reinvite))
+        .route("/organizer/team/{id}/deactivate", post(deactivate))
+        .route("/organizer/team/{id}/reactivate", post(reactivate))
+        .route(
+            "/organizer/team/{id}/two-factor-reset",
+            post(reset_two_factor),
+        )
 }
 
 /// A role and programs as submitted, parsed against the programs that exist. Errors: (role, programs).
@@ -155,18 +161,22 @@ async fn render_team(
                 Some(i) => (i.role.clone(), i.programs.clone()),
                 None => (m.role.as_str().to_owned(), m.programs.clone()),
             };
-            let status = match (m.invited, m.locked_until) {
-                (_, Some(until)) => tr.t1("team-status-locked", "time", paris_time(until)),
-                (true, None) => tr.t("team-status-invited"),
-                (false, None) => tr.t("team-status-active"),
+            let status = match (m.deactivated_at, m.invited, m.locked_until) {
+                (Some(at), ..) => tr.t1("team-status-deactivated", "time", paris_time(at)),
+                (None, _, Some(until)) => tr.t1("team-status-locked", "time", paris_time(until)),
+                (None, true, None) => tr.t("team-status-invited"),
+                (None, false, None) => tr.t("team-status-active"),
             };
+            let deactivated = m.deactivated_at.is_some();
             MemberRow {
                 name: m.display_name,
                 email: m.email,
                 status,
                 two_factor: m.totp_enabled,
-                invited: m.invited,
-                locked: m.locked_until.is_some(),
+                invited: m.invited && !deactivated,
+                locked: m.locked_until.is_some() && !deactivated,
+                deactivated,
+                is_self: m.organizer_id == organizer.organizer_id,
                 role_options: role_options(tr, Some(&role)),
                 program_options: program_options(tr, &programs, &given),
                 role_error: refused.and_then(|i| i.role_error.clone()),
@@ -232,6 +242,9 @@ async fn team_page(
         Some("invited") => Some(tr.t("team-invited")),
         Some("saved") => Some(tr.t("team-saved")),
         Some("unlocked") => Some(tr.t("team-unlocked")),
+        Some("deactivated") => Some(tr.t("team-deactivated")),
+        Some("reactivated") => Some(tr.t("team-reactivated")),
+        Some("two-factor-reset") => Some(tr.t("team-two-factor-reset-done")),
         _ => None,
     };
     let view = TeamView {
@@ -477,6 +490,121 @@ async fn unlock(
         )
         .await?;
     Ok(Redirect::to(&format!("{PATH}?done=unlocked")).into_response())
+}
+
+/// Turns a member's account off. Not one's own (the page would lock its only reader out), and not
+/// the last active admin's.
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, member_id = %id))]
+async fn deactivate(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    set_active(
+        &state,
+        Tr(locale),
+        &headers,
+        &organizer,
+        &id,
+        &f.csrf,
+        false,
+    )
+    .await
+}
+
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, member_id = %id))]
+async fn reactivate(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    set_active(&state, Tr(locale), &headers, &organizer, &id, &f.csrf, true).await
+}
+
+async fn set_active(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    organizer: &Organizer,
+    id: &str,
+    csrf: &str,
+    active: bool,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(state, headers, csrf)?;
+    organizer.require_anywhere(Permission::ManageOrganizers)?;
+    let refusal = if !active && id == organizer.organizer_id {
+        Some(tr.t("team-error-deactivate-self"))
+    } else {
+        match state
+            .store
+            .set_organizer_active(
+                &organizer.organization_id,
+                id,
+                active,
+                &organizer.actor(),
+                OffsetDateTime::now_utc(),
+            )
+            .await
+        {
+            Ok(()) => None,
+            Err(StoreError::Refused(_)) => Some(tr.t("team-error-last-admin")),
+            Err(e) => return Err(e.into()),
+        }
+    };
+    match refusal {
+        None => {
+            let done = if active { "reactivated" } else { "deactivated" };
+            Ok(Redirect::to(&format!("{PATH}?done={done}")).into_response())
+        }
+        Some(message) => {
+            let view = TeamView {
+                errors: vec![FieldError {
+                    field: format!("member-{id}"),
+                    message,
+                }],
+                ..TeamView::default()
+            };
+            render_team(
+                state,
+                tr,
+                headers,
+                organizer,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+    }
+}
+
+/// Turns off a member's two-factor sign-in, for someone who lost their phone; they enrol a new app
+/// after signing in with their password.
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, member_id = %id))]
+async fn reset_two_factor(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    site_auth::check_csrf(&state, &headers, &f.csrf)?;
+    organizer.require_anywhere(Permission::ManageOrganizers)?;
+    state
+        .store
+        .reset_two_factor(
+            &organizer.organization_id,
+            &id,
+            &organizer.actor(),
+            OffsetDateTime::now_utc(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("{PATH}?done=two-factor-reset")).into_response())
 }
 
 #[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, member_id = %id))]

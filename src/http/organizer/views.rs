@@ -122,6 +122,10 @@ pub struct MemberRow {
     /// Invited, password not chosen yet: the invitation can be sent again.
     pub invited: bool,
     pub locked: bool,
+    /// Turned off by an admin: offered to be turned back on.
+    pub deactivated: bool,
+    /// The admin looking at the page: they cannot turn off their own account here.
+    pub is_self: bool,
     pub role_options: Vec<OptionView>,
     pub program_options: Vec<OptionView>,
     pub role_error: Option<String>,
