@@ -362,6 +362,40 @@ pub(super) fn access_detail(access: &Access) -> String {
 macro_rules! organizer_store_impl {
     ($store:ty, $db:ty) => {
         impl $store {
+            /// Queues this transaction behind the organization's row (Postgres; SQLite has one
+            /// writer), so that two admins changing each other's role or account cannot both pass
+            /// [`Self::require_another_admin`].
+            async fn lock_organization(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                organization_id: &str,
+            ) -> Result<(), $crate::store::StoreError> {
+                sqlx::query("update organization set updated_at = updated_at where organization_id = $1")
+                    .bind(organization_id)
+                    .execute(&mut **tx)
+                    .await?;
+                Ok(())
+            }
+
+            /// `Refused("last_admin")` unless an active admin other than `organizer_id` remains.
+            async fn require_another_admin(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                organization_id: &str,
+                organizer_id: &str,
+            ) -> Result<(), $crate::store::StoreError> {
+                let others: i64 = sqlx::query_scalar(
+                    "select count(*) from organizer
+                     where organization_id = $1 and role = 'admin' and organizer_id <> $2 and deactivated_at is null",
+                )
+                .bind(organization_id)
+                .bind(organizer_id)
+                .fetch_one(&mut **tx)
+                .await?;
+                if others == 0 {
+                    return Err($crate::store::StoreError::Refused("last_admin".into()));
+                }
+                Ok(())
+            }
+
             /// Gives programs to a director or reviewer (nothing for organization-wide roles).
             async fn put_organizer_programs(
                 tx: &mut sqlx::Transaction<'static, $db>,
@@ -1009,12 +1043,7 @@ macro_rules! organizer_store_impl {
             ) -> Result<(), $crate::store::StoreError> {
                 let now = $crate::store::types::Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
-                // Changes of role in one organization queue behind this row lock (Postgres; SQLite has
-                // one writer), so that two admins demoting each other cannot both pass the check below.
-                sqlx::query("update organization set updated_at = updated_at where organization_id = $1")
-                    .bind(organization_id)
-                    .execute(&mut *tx)
-                    .await?;
+                Self::lock_organization(&mut tx, organization_id).await?;
                 let before: Option<String> = sqlx::query_scalar(
                     "select role from organizer where organizer_id = $1 and organization_id = $2",
                 )
@@ -1027,17 +1056,7 @@ macro_rules! organizer_store_impl {
                 };
                 let admin = $crate::domain::status::OrganizerRole::Admin;
                 if before == admin.as_str() && access.role != admin {
-                    let others: i64 = sqlx::query_scalar(
-                        "select count(*) from organizer
-                         where organization_id = $1 and role = 'admin' and organizer_id <> $2 and deactivated_at is null",
-                    )
-                    .bind(organization_id)
-                    .bind(organizer_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    if others == 0 {
-                        return Err($crate::store::StoreError::Refused("last_admin".into()));
-                    }
+                    Self::require_another_admin(&mut tx, organization_id, organizer_id).await?;
                 }
                 sqlx::query("update organizer set role = $2, updated_at = $3 where organizer_id = $1")
                     .bind(organizer_id)
@@ -1064,12 +1083,7 @@ macro_rules! organizer_store_impl {
                 use $crate::store::types::Timestamp;
                 let now = Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
-                // Queued behind the organization's row like changes of role, so that two admins
-                // turning each other off cannot both pass the last-admin check.
-                sqlx::query("update organization set updated_at = updated_at where organization_id = $1")
-                    .bind(organization_id)
-                    .execute(&mut *tx)
-                    .await?;
+                Self::lock_organization(&mut tx, organization_id).await?;
                 let row: Option<(String, Option<Timestamp>)> = sqlx::query_as(
                     "select role, deactivated_at from organizer where organizer_id = $1 and organization_id = $2",
                 )
@@ -1084,17 +1098,7 @@ macro_rules! organizer_store_impl {
                     return Ok(());
                 }
                 if !active && role == $crate::domain::status::OrganizerRole::Admin.as_str() {
-                    let others: i64 = sqlx::query_scalar(
-                        "select count(*) from organizer
-                         where organization_id = $1 and role = 'admin' and organizer_id <> $2 and deactivated_at is null",
-                    )
-                    .bind(organization_id)
-                    .bind(organizer_id)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                    if others == 0 {
-                        return Err($crate::store::StoreError::Refused("last_admin".into()));
-                    }
+                    Self::require_another_admin(&mut tx, organization_id, organizer_id).await?;
                 }
                 sqlx::query("update organizer set deactivated_at = $2, updated_at = $3 where organizer_id = $1")
                     .bind(organizer_id)
