@@ -148,6 +148,8 @@ pub enum NoticeKind {
     Refunded,
     /// Certificates were issued (or corrected): they are attached, and on the graduate's page.
     CertificatesReady,
+    /// An organizer cancelled the enrollment (the reason is on the application).
+    Cancelled,
 }
 
 impl JobPayload {

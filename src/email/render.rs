@@ -307,6 +307,19 @@ pub fn notice(
                 ],
             )
         }
+        NoticeKind::Cancelled => {
+            let a = args(&[(
+                "reason",
+                ctx.standing.cancel_reason.clone().unwrap_or_default(),
+            )]);
+            (
+                tr.t_args("notice-cancelled-subject", &a),
+                vec![
+                    tr.t_args("notice-cancelled-body", &a),
+                    tr.t_args("notice-cancelled-money", &a),
+                ],
+            )
+        }
         NoticeKind::Expired => {
             let a = offer_args(offer("expired")?);
             (
@@ -466,6 +479,7 @@ mod tests {
                 }),
                 waitlist_position: Some(4),
                 reject_reason: Some(RejectReason::Language),
+                cancel_reason: Some("Visa refused".into()),
             },
             starts_on: time::macros::date!(2026 - 07 - 06),
             ends_on: time::macros::date!(2026 - 07 - 17),
@@ -537,6 +551,7 @@ mod tests {
             NoticeKind::Reminder { days: 1 },
             NoticeKind::Expired,
             NoticeKind::DeadlineExtended,
+            NoticeKind::Cancelled,
         ];
         for locale in [Locale::En, Locale::Fr] {
             for kind in kinds {

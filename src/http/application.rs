@@ -1615,6 +1615,11 @@ async fn view(
         }
         (ApplicationStatus::Enrolled, _) => tr.t("application-next-enrolled"),
         (ApplicationStatus::Completed, _) => tr.t("application-next-completed"),
+        (ApplicationStatus::Cancelled, _) => tr.t1(
+            "application-cancelled-reason",
+            "reason",
+            standing.cancel_reason.clone().unwrap_or_default(),
+        ),
         (ApplicationStatus::Expired, Some(offer)) => tr.t1(
             "application-next-expired",
             "deadline",

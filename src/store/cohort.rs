@@ -74,6 +74,8 @@ pub struct Standing {
     /// 1 for the first in line; only while waitlisted.
     pub waitlist_position: Option<i64>,
     pub reject_reason: Option<RejectReason>,
+    /// Why the enrollment was cancelled; only once cancelled.
+    pub cancel_reason: Option<String>,
 }
 
 /// What an email about an application needs to say.
@@ -764,13 +766,13 @@ macro_rules! cohort_store_impl {
                 conn: &mut <$db as sqlx::Database>::Connection,
                 application_id: &str,
             ) -> Result<$crate::store::cohort::Standing, $crate::store::StoreError> {
-                let row: Option<(String, Option<String>)> = sqlx::query_as(
-                    "select status, reject_reason from application where application_id = $1",
+                let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
+                    "select status, reject_reason, cancel_reason from application where application_id = $1",
                 )
                 .bind(application_id)
                 .fetch_optional(&mut *conn)
                 .await?;
-                let Some((status, reason)) = row else {
+                let Some((status, reason, cancel_reason)) = row else {
                     return Err($crate::store::StoreError::NotFound);
                 };
                 let offer: Option<$crate::store::cohort::OfferRow> = sqlx::query_as($crate::store::cohort::OFFER_SQL)
@@ -794,6 +796,7 @@ macro_rules! cohort_store_impl {
                         .map(|r| r.parse())
                         .transpose()
                         .map_err(|e| $crate::store::StoreError::Corrupt(format!("application.reject_reason: {e}")))?,
+                    cancel_reason: cancel_reason.filter(|_| status == "cancelled"),
                 })
             }
         }

@@ -67,6 +67,20 @@ pub trait PaymentStore: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<String, StoreError>;
 
+    /// Cancels an enrollment (enrolled → cancelled, DESIGN §3): the seat goes down the waitlist,
+    /// the applicant is emailed why, and when `refund_cents` is given that much of the confirmed
+    /// payment is given back as by [`start_refund`](Self::start_refund); all in one transaction.
+    /// Refused(`no_reason`) without a reason, Refused(`not_enrolled`) unless enrolled, and the
+    /// refund's refusals (`not_paid`, `too_much`), nothing changed then. Returns the refund's id.
+    async fn cancel_enrollment(
+        &self,
+        application_id: &str,
+        reason: &str,
+        refund_cents: Option<i64>,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<Option<String>, StoreError>;
+
     /// A refund as the worker sends it to the provider.
     async fn refund_to_send(&self, refund_id: &str) -> Result<RefundToSend, StoreError>;
 
@@ -133,6 +147,8 @@ pub struct FinanceOrder {
     pub applicant_email: String,
     pub program_title: LocalizedText,
     pub order_status: OrderStatus,
+    /// Enrolled ones can be cancelled.
+    pub application_status: crate::domain::status::ApplicationStatus,
     pub attention: Option<crate::domain::payment::Attention>,
     pub total_cents: i64,
     pub paid_cents: i64,
@@ -448,6 +464,7 @@ pub(super) struct FinanceOrderRow {
     pub title_en: String,
     pub title_fr: String,
     pub status: String,
+    pub application_status: String,
     pub attention: Option<String>,
     pub total_cents: i64,
     pub paid_cents: i64,
@@ -489,6 +506,10 @@ impl TryFrom<FinanceOrderRow> for FinanceOrder {
                 .attention
                 .as_deref()
                 .and_then(crate::domain::payment::Attention::parse),
+            application_status: r
+                .application_status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("application.status: {e}")))?,
             order_id: r.order_id,
             application_id: r.application_id,
             applicant_email: r.email,
@@ -507,7 +528,7 @@ impl TryFrom<FinanceOrderRow> for FinanceOrder {
 
 pub(super) const FINANCE_ORDERS_SQL: &str = "
 select o.order_id, o.application_id, f.given_names, f.family_name, ap.email, p.title_en, p.title_fr,
-       o.status, o.attention, o.total_cents,
+       o.status, a.status as application_status, o.attention, o.total_cents,
        cast(coalesce((select sum(y.amount_cents) from payment y
                       where y.order_id = o.order_id and y.status in ('confirmed', 'refunded')), 0) as bigint) as paid_cents,
        cast(coalesce((select sum(r.amount_cents) from refund r
@@ -539,6 +560,61 @@ limit 500";
 macro_rules! payment_store_impl {
     ($store:ty, $db:ty) => {
         impl $store {
+            /// Records a refund of `cents` of the order's confirmed payment, its audit event and the
+            /// job that asks the provider, in the caller's transaction (which holds the program's
+            /// lock). Refused(`not_paid`), Refused(`too_much`).
+            #[allow(clippy::too_many_arguments)]
+            async fn start_refund_in_tx(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                order_id: &str,
+                application_id: &str,
+                cents: i64,
+                reason: &str,
+                actor: &$crate::domain::audit::Actor,
+                now: $crate::store::types::Timestamp,
+            ) -> Result<String, $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let payment: Option<(String, i64, String)> = sqlx::query_as(
+                    "select payment_id, amount_cents, currency from payment
+                     where order_id = $1 and status in ('confirmed', 'refunded')
+                     order by updated_at desc limit 1",
+                )
+                .bind(order_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+                let (payment_id, paid, currency) = payment.ok_or(StoreError::Refused("not_paid".into()))?;
+                let refunded: i64 = sqlx::query_scalar(
+                    "select cast(coalesce(sum(amount_cents), 0) as bigint) from refund
+                     where payment_id = $1 and status in ('created', 'pending', 'done')",
+                )
+                .bind(&payment_id)
+                .fetch_one(&mut **tx)
+                .await?;
+                if cents <= 0 || cents > paid - refunded {
+                    return Err(StoreError::Refused("too_much".into()));
+                }
+                let refund_id = $crate::store::new_id();
+                sqlx::query(
+                    "insert into refund (refund_id, order_id, payment_id, status, amount_cents, currency, reason,
+                                         created_at, updated_at)
+                     values ($1, $2, $3, 'created', $4, $5, $6, $7, $7)",
+                )
+                .bind(&refund_id)
+                .bind(order_id)
+                .bind(&payment_id)
+                .bind(cents)
+                .bind(&currency)
+                .bind(reason)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+                Self::insert_audit(tx, None, actor, "refund.requested", ("application", &application_id),
+                    &format!("{cents} cents: {reason}"), now).await?;
+                Self::insert_job(tx, &$crate::domain::job::JobPayload::StartRefund { refund_id: refund_id.clone() },
+                    8, now, None).await?;
+                Ok(refund_id)
+            }
+
             /// Takes the next number of `kind`'s series for the year of `now` (Paris): the counter
             /// moves in the caller's transaction, so numbers have no gaps and never repeat.
             async fn next_receipt_number(
@@ -1149,44 +1225,64 @@ macro_rules! payment_store_impl {
                 let (application_id, program_id) = order.ok_or(StoreError::NotFound)?;
                 // Payment events take this lock too: a refund and a confirmation never cross.
                 Self::lock_program(&mut tx, &program_id, now).await?;
-                let payment: Option<(String, i64, String)> = sqlx::query_as(
-                    "select payment_id, amount_cents, currency from payment
-                     where order_id = $1 and status in ('confirmed', 'refunded')
-                     order by updated_at desc limit 1",
+                let refund_id = Self::start_refund_in_tx(&mut tx, order_id, &application_id, cents, reason, actor, now).await?;
+                tx.commit().await?;
+                Ok(refund_id)
+            }
+
+            async fn cancel_enrollment(
+                &self,
+                application_id: &str,
+                reason: &str,
+                refund_cents: Option<i64>,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<Option<String>, $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let now = $crate::store::types::Timestamp::new(now);
+                let reason = reason.trim();
+                if reason.is_empty() {
+                    return Err(StoreError::Refused("no_reason".into()));
+                }
+                let mut tx = self.begin_write().await?;
+                let program_id: Option<String> = sqlx::query_scalar(
+                    "select program_id from application where application_id = $1",
                 )
-                .bind(order_id)
+                .bind(application_id)
                 .fetch_optional(&mut *tx)
                 .await?;
-                let (payment_id, paid, currency) = payment.ok_or(StoreError::Refused("not_paid".into()))?;
-                let refunded: i64 = sqlx::query_scalar(
-                    "select cast(coalesce(sum(amount_cents), 0) as bigint) from refund
-                     where payment_id = $1 and status in ('created', 'pending', 'done')",
+                let program_id = program_id.ok_or(StoreError::NotFound)?;
+                // The seat counter and payment events take this lock: read the status after it.
+                let days = Self::lock_program(&mut tx, &program_id, now).await?;
+                let cancelled = sqlx::query(
+                    "update application set status = 'cancelled', cancel_reason = $2, updated_at = $3
+                     where application_id = $1 and status = 'enrolled'",
                 )
-                .bind(&payment_id)
-                .fetch_one(&mut *tx)
-                .await?;
-                if cents <= 0 || cents > paid - refunded {
-                    return Err(StoreError::Refused("too_much".into()));
-                }
-                let refund_id = $crate::store::new_id();
-                sqlx::query(
-                    "insert into refund (refund_id, order_id, payment_id, status, amount_cents, currency, reason,
-                                         created_at, updated_at)
-                     values ($1, $2, $3, 'created', $4, $5, $6, $7, $7)",
-                )
-                .bind(&refund_id)
-                .bind(order_id)
-                .bind(&payment_id)
-                .bind(cents)
-                .bind(&currency)
+                .bind(application_id)
                 .bind(reason)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                Self::insert_audit(&mut tx, None, actor, "refund.requested", ("application", &application_id),
-                    &format!("{cents} cents: {reason}"), now).await?;
-                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::StartRefund { refund_id: refund_id.clone() },
-                    8, now, None).await?;
+                if cancelled.rows_affected() == 0 {
+                    return Err(StoreError::Refused("not_enrolled".into()));
+                }
+                Self::insert_audit(&mut tx, None, actor, "application.cancelled", ("application", application_id),
+                    &format!("enrolled → cancelled: {reason}"), now).await?;
+                let refund_id = match refund_cents {
+                    Some(cents) => {
+                        let order_id: Option<String> = sqlx::query_scalar(
+                            "select order_id from fee_order where application_id = $1 and status = 'paid'",
+                        )
+                        .bind(application_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        let order_id = order_id.ok_or(StoreError::Refused("not_paid".into()))?;
+                        Some(Self::start_refund_in_tx(&mut tx, &order_id, application_id, cents, reason, actor, now).await?)
+                    }
+                    None => None,
+                };
+                Self::insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Cancelled, now).await?;
+                Self::release_seat_in_tx(&mut tx, &program_id, days, now).await?;
                 tx.commit().await?;
                 Ok(refund_id)
             }

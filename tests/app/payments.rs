@@ -1188,3 +1188,174 @@ pub(crate) async fn queued_receipts(store: &dyn Store) -> Vec<String> {
         })
         .collect()
 }
+
+/// The mail to `address` whose subject contains `subject`, waited for.
+async fn mail_with_subject(
+    app: &TestApp,
+    address: &str,
+    subject: &str,
+) -> crate::harness::ReceivedMail {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = app.smtp.messages().into_iter().find(|m| {
+            m.rcpt_to().contains(address)
+                && m.header("Subject").is_some_and(|s| s.contains(subject))
+        });
+        if let Some(m) = found {
+            return m;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no mail to {address} about {subject}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test]
+async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_the_applicant_is_told_why()
+ {
+    let app = demo_app().await;
+    let finance = signed_in(&app, "finance@u-paris.fr", "finance", &[]).await;
+    let (id, _, _) = offered(&app, "visa.refused@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    let r = app
+        .post_form(
+            &format!("/applications/{id}/pay"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    let checkout = location(&r);
+    let (_, html) = app.page(&checkout).await;
+    let r = app
+        .post_form(&checkout, &[("csrf", &csrf_of(&html)), ("outcome", "pay")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    app.dispatch_pending_jobs().await;
+    let program_id = app.store.program_of(&id).await.unwrap().unwrap();
+    let seats = || async {
+        app.store
+            .programs()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.program_id == program_id)
+            .unwrap()
+            .seats_held
+    };
+    let held = seats().await;
+    let order = app
+        .store
+        .standing(&id)
+        .await
+        .unwrap()
+        .offer
+        .unwrap()
+        .order_id;
+    let action = format!("/organizer/finance/orders/{order}/refund");
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(
+        page.contains(&format!("id=\"cancel-{order}\"")),
+        "an enrolled applicant's order offers the cancellation: {page}"
+    );
+
+    // A wrong amount refuses everything and keeps the box ticked.
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[
+                ("amount", "lots"),
+                ("reason", "Visa refused"),
+                ("cancel", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Enter an amount in euros"), "{page}");
+    let at = page.find(&format!("id=\"cancel-{order}\"")).unwrap();
+    assert!(
+        page[at..at + 80].contains("checked"),
+        "{}",
+        &page[at..at + 80]
+    );
+    assert_eq!(
+        app.store.standing(&id).await.unwrap().cancel_reason,
+        None,
+        "nothing changed"
+    );
+
+    // Cancelled with 2,600 € of 3,100 € given back (the policy keeps 500 €).
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[
+                ("amount", "2600"),
+                ("reason", "Visa refused"),
+                ("cancel", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/organizer/finance?done=cancelled");
+    assert_eq!(seats().await, held - 1, "the seat is freed");
+    let trail: Vec<String> = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        trail.contains(&"application.cancelled".to_owned())
+            && trail.contains(&"refund.requested".to_owned()),
+        "{trail:?}"
+    );
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let told = mail_with_subject(&app, "visa.refused@example.org", "Your place is cancelled").await;
+    assert!(
+        told.text_body().contains("Visa refused"),
+        "{}",
+        told.text_body()
+    );
+    let refunded = mail_with_subject(&app, "visa.refused@example.org", "Your refund").await;
+    assert!(
+        refunded.text_body().contains("2,600"),
+        "{}",
+        refunded.text_body()
+    );
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(
+        page.contains("Your enrollment was cancelled. The reason given: Visa refused"),
+        "{page}"
+    );
+
+    // Once cancelled there is nothing left to cancel; what was kept can still be refunded alone.
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[("amount", "0"), ("reason", "Again"), ("cancel", "yes")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("there is no enrollment to cancel")
+    );
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[("amount", "500"), ("reason", "Goodwill")],
+        )
+        .await;
+    assert_eq!(location(&r), "/organizer/finance?done=refund");
+    app.stop().await;
+}

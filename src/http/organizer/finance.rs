@@ -18,7 +18,7 @@ use super::{Pairs, value};
 use crate::domain::access::Permission;
 use crate::domain::calendar::format_paris_datetime;
 use crate::domain::money::{Currency, Money};
-use crate::domain::status::OrderStatus;
+use crate::domain::status::{ApplicationStatus, OrderStatus};
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
@@ -47,8 +47,10 @@ struct Refused {
     order_id: String,
     amount: String,
     reason: String,
+    cancel: bool,
     amount_error: Option<String>,
     reason_error: Option<String>,
+    cancel_error: Option<String>,
 }
 
 fn money(tr: Tr, cents: i64) -> String {
@@ -76,6 +78,7 @@ async fn render(
         .iter()
         .map(|o| {
             let left = o.paid_cents - o.refunded_cents;
+            let cancellable = o.application_status == ApplicationStatus::Enrolled;
             let mine = refused.as_ref().filter(|r| r.order_id == o.order_id);
             let status = match o.order_status {
                 OrderStatus::Pending => "finance-order-pending",
@@ -95,12 +98,16 @@ async fn render(
                 total: money(tr, o.total_cents),
                 paid: money(tr, o.paid_cents),
                 refunded: money(tr, o.refunded_cents),
-                refund_action: (left > 0)
+                refund_action: (left > 0 || cancellable)
                     .then(|| format!("/organizer/finance/orders/{}/refund", o.order_id)),
+                refundable: left > 0,
+                cancellable,
+                cancel_checked: mine.is_some_and(|r| r.cancel),
                 amount: mine.map_or_else(|| decimal(left.max(0)), |r| r.amount.clone()),
                 amount_error: mine.and_then(|r| r.amount_error.clone()),
                 reason: mine.map(|r| r.reason.clone()).unwrap_or_default(),
                 reason_error: mine.and_then(|r| r.reason_error.clone()),
+                cancel_error: mine.and_then(|r| r.cancel_error.clone()),
             }
         })
         .collect();
@@ -117,7 +124,11 @@ async fn render(
         .collect();
     let mut errors = Vec::new();
     if let Some(r) = &refused {
-        for (field, message) in [("amount", &r.amount_error), ("reason", &r.reason_error)] {
+        for (field, message) in [
+            ("amount", &r.amount_error),
+            ("reason", &r.reason_error),
+            ("cancel", &r.cancel_error),
+        ] {
             if let Some(m) = message {
                 errors.push(FieldError {
                     field: format!("{field}-{}", r.order_id),
@@ -159,7 +170,11 @@ async fn overview(
 ) -> Result<Response, AppError> {
     organizer.require_anywhere(Permission::Finance)?;
     let tr = Tr(locale);
-    let notice = (q.done.as_deref() == Some("refund")).then(|| tr.t("finance-refund-started"));
+    let notice = match q.done.as_deref() {
+        Some("refund") => Some(tr.t("finance-refund-started")),
+        Some("cancelled") => Some(tr.t("finance-cancelled")),
+        _ => None,
+    };
     render(&state, tr, &headers, &organizer, None, notice).await
 }
 
@@ -179,14 +194,18 @@ async fn refund(
         order_id: order_id.clone(),
         amount: value(&pairs, "amount").to_owned(),
         reason: value(&pairs, "reason").to_owned(),
+        cancel: value(&pairs, "cancel") == "yes",
         amount_error: None,
         reason_error: None,
+        cancel_error: None,
     };
-    let cents = Money::parse_decimal(&refused.amount.trim().replace(',', "."), Currency::Eur)
+    let parsed = Money::parse_decimal(&refused.amount.trim().replace(',', "."), Currency::Eur)
         .ok()
-        .map(Money::cents)
-        .filter(|c| *c > 0);
-    if cents.is_none() {
+        .map(Money::cents);
+    // Cancelling may give nothing back (an empty or zero amount); a refund alone needs an amount.
+    let nothing = refused.amount.trim().is_empty() || parsed == Some(0);
+    let cents = parsed.filter(|c| *c > 0);
+    if cents.is_none() && !(refused.cancel && nothing) {
         refused.amount_error = Some(tr.t("finance-error-amount"));
     }
     let reason = refused.reason.trim();
@@ -196,7 +215,13 @@ async fn refund(
     {
         refused.reason_error = Some(tr.t("finance-error-reason"));
     }
-    let Some(cents) = cents.filter(|_| refused.reason_error.is_none()) else {
+    if refused.amount_error.is_some() || refused.reason_error.is_some() {
+        return render(&state, tr, &headers, &organizer, Some(refused), None).await;
+    }
+    if refused.cancel {
+        return cancel(&state, tr, &headers, &organizer, refused, cents).await;
+    }
+    let Some(cents) = cents else {
         return render(&state, tr, &headers, &organizer, Some(refused), None).await;
     };
     match state
@@ -220,6 +245,51 @@ async fn refund(
                 _ => "finance-error-too-much",
             }));
             render(&state, tr, &headers, &organizer, Some(refused), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Cancels the order's enrollment, giving back `cents` if any, as the refund form asked.
+async fn cancel(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    organizer: &Organizer,
+    mut refused: Refused,
+    cents: Option<i64>,
+) -> Result<Response, AppError> {
+    let application_id = state
+        .store
+        .finance_overview()
+        .await?
+        .orders
+        .into_iter()
+        .find(|o| o.order_id == refused.order_id)
+        .map(|o| o.application_id)
+        .ok_or(AppError::NotFound)?;
+    match state
+        .store
+        .cancel_enrollment(
+            &application_id,
+            refused.reason.trim(),
+            cents,
+            &organizer.actor(),
+            OffsetDateTime::now_utc(),
+        )
+        .await
+    {
+        Ok(_) => {
+            state.wake_worker.notify_one();
+            Ok(Redirect::to(&format!("{PATH}?done=cancelled")).into_response())
+        }
+        Err(StoreError::Refused(why)) => {
+            match why.as_str() {
+                "not_enrolled" => refused.cancel_error = Some(tr.t("finance-error-not-enrolled")),
+                "not_paid" => refused.amount_error = Some(tr.t("finance-error-not-paid")),
+                _ => refused.amount_error = Some(tr.t("finance-error-too-much")),
+            }
+            render(state, tr, headers, organizer, Some(refused), None).await
         }
         Err(e) => Err(e.into()),
     }

@@ -329,12 +329,19 @@ pub struct FinanceOrderRow {
     pub total: String,
     pub paid: String,
     pub refunded: String,
-    /// The refund form, while something paid is left to give back.
+    /// The refund form, while something paid is left to give back or the enrollment can be
+    /// cancelled.
     pub refund_action: Option<String>,
+    /// Something paid is left to give back: the amount field is shown.
+    pub refundable: bool,
+    /// The applicant is enrolled: the form can cancel the enrollment.
+    pub cancellable: bool,
+    pub cancel_checked: bool,
     pub amount: String,
     pub amount_error: Option<String>,
     pub reason: String,
     pub reason_error: Option<String>,
+    pub cancel_error: Option<String>,
 }
 
 pub struct FinanceRefundRow {

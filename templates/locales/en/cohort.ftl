@@ -23,6 +23,10 @@ notice-reminder-subject = { $days ->
 notice-reminder-body = Your place in { $program } is held for you until { $deadline } (Paris time).
 notice-expired-subject = Your offer has expired: { $program }
 notice-expired-body = The deadline to pay for your place in { $program } passed on { $deadline } without payment, so the place has gone to the next person on the waitlist. If you think this is a mistake, please write to { $contact }.
+notice-cancelled-subject = Your place is cancelled: { $program }
+notice-cancelled-body = Your enrollment in { $program } has been cancelled. The reason given: { $reason }
+notice-cancelled-money = If part of your fee is given back, another email will bring the credit note once the refund is made. For any question, write to { $contact }.
+application-cancelled-reason = Your enrollment was cancelled. The reason given: { $reason }
 notice-extended-subject = New deadline to pay: { $program }
 notice-extended-body = The organizers have given you until { $deadline } (Paris time) to pay for your place in { $program }.
 

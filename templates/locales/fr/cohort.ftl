@@ -23,6 +23,10 @@ notice-reminder-subject = { $days ->
 notice-reminder-body = Votre place dans le programme { $program } vous est réservée jusqu'au { $deadline } (heure de Paris).
 notice-expired-subject = Votre offre a expiré : { $program }
 notice-expired-body = La date limite de paiement de votre place dans le programme { $program } est passée le { $deadline } sans paiement : la place a été proposée à la personne suivante sur la liste d'attente. Si vous pensez qu'il s'agit d'une erreur, écrivez à { $contact }.
+notice-cancelled-subject = Votre inscription est annulée : { $program }
+notice-cancelled-body = Votre inscription au programme { $program } a été annulée. Motif indiqué : { $reason }
+notice-cancelled-money = Si une partie des frais vous est remboursée, un autre courriel vous apportera l'avoir une fois le remboursement effectué. Pour toute question, écrivez à { $contact }.
+application-cancelled-reason = Votre inscription a été annulée. Motif indiqué : { $reason }
 notice-extended-subject = Nouvelle date limite de paiement : { $program }
 notice-extended-body = Les organisateurs vous donnent jusqu'au { $deadline } (heure de Paris) pour régler votre place dans le programme { $program }.
 
