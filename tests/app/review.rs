@@ -692,3 +692,89 @@ async fn bulk_decisions_apply_to_the_checked_applications_of_the_program_only() 
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_queue_sorts_by_a_column_heading_and_keeps_its_filters() {
+    let app = demo_app().await;
+    let first = apply_and_send(&app, "first@example.org").await;
+    let second = apply_and_send(&app, "second@example.org").await;
+    let third = apply_and_send(&app, "third@example.org").await;
+    let program = program_id(&app).await;
+    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
+    let queue = format!("/organizer/programs/{program}");
+    // Scores: the second best, the first worst, the third not scored.
+    for (id, score) in [(&first, "2"), (&second, "5")] {
+        let page = format!("/organizer/applications/{id}");
+        let r = director
+            .submit(
+                &page,
+                &format!("{page}/scores"),
+                &[
+                    ("score-background", score),
+                    ("score-motivation", score),
+                    ("score-english", score),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "{id}");
+    }
+    // Where each application's check box comes in the page: the order of the rows.
+    let order = |html: &str| -> Vec<String> {
+        let mut at: Vec<(usize, String)> = [&first, &second, &third]
+            .into_iter()
+            .map(|id| (html.find(&format!("value=\"{id}\"")).unwrap(), id.clone()))
+            .collect();
+        at.sort();
+        at.into_iter().map(|(_, id)| id).collect()
+    };
+    let (_, html) = director.page(&queue).await;
+    assert_eq!(
+        order(&html),
+        [first.clone(), second.clone(), third.clone()],
+        "oldest first by default"
+    );
+    assert!(
+        html.contains("aria-sort=\"ascending\""),
+        "the date column says so"
+    );
+
+    // The score heading: best first, the unscored last; clicked again, worst first, unscored last.
+    let href = |html: &str, label: &str| -> String {
+        let at = html.find(&format!(">{label}</a>")).unwrap();
+        let start = html[..at].rfind("href=\"").unwrap() + 6;
+        html[start..at - 1]
+            .replace("&#38;", "&")
+            .replace("&amp;", "&")
+    };
+    let by_score = href(&html, "Score");
+    assert!(by_score.contains("sort=score&dir=desc"), "{by_score}");
+    let (_, html) = director.page(&by_score).await;
+    assert_eq!(order(&html), [second.clone(), first.clone(), third.clone()]);
+    assert!(html.contains("aria-sort=\"descending\""));
+    let (_, html) = director.page(&href(&html, "Score")).await;
+    assert_eq!(order(&html), [first.clone(), second.clone(), third.clone()]);
+
+    // A filter is kept by the headings, and the order by the filter form.
+    let (_, html) = director
+        .page(&format!(
+            "{queue}?documents=complete&sort=submitted&dir=desc"
+        ))
+        .await;
+    assert_eq!(
+        order(&html),
+        [third.clone(), second.clone(), first.clone()],
+        "newest first"
+    );
+    assert!(href(&html, "Score").contains("documents=complete"));
+    assert!(
+        html.contains("name=\"sort\" value=\"submitted\"")
+            && html.contains("name=\"dir\" value=\"desc\"")
+    );
+    // Nonsense falls back to the date sent.
+    let (status, html) = director
+        .page(&format!("{queue}?sort=nonsense&dir=sideways"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(order(&html), [first.clone(), second.clone(), third.clone()]);
+    app.stop().await;
+}

@@ -18,7 +18,7 @@ use super::auth::{Organizer, RequireOrganizer};
 use super::dashboard::nav;
 use super::views::{
     ApplicationPage, DecisionForm, DocumentView, ProgramPage, QueueFilterView, QueueRowView,
-    ReviewerView, ScoreRowView, page,
+    ReviewerView, ScoreRowView, SortHeading, page,
 };
 use super::{Pairs, value, values};
 use crate::domain::access::Permission;
@@ -37,7 +37,7 @@ use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout, OptionView};
 use crate::i18n::Tr;
 use crate::store::cohort::{DecisionKind, DecisionOutcome};
-use crate::store::review::ReviewDetail;
+use crate::store::review::{QueueEntry, ReviewDetail};
 use crate::store::{ProgramRecord, StoreError};
 
 pub fn router() -> Router<AppState> {
@@ -112,6 +112,103 @@ struct QueueQuery {
     documents: String,
     #[serde(default)]
     done: String,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    dir: String,
+}
+
+/// What the queue can be sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QueueOrder {
+    Submitted,
+    Name,
+    Status,
+    Documents,
+    Score,
+}
+
+impl QueueOrder {
+    const ALL: [QueueOrder; 5] = [
+        QueueOrder::Submitted,
+        QueueOrder::Name,
+        QueueOrder::Status,
+        QueueOrder::Documents,
+        QueueOrder::Score,
+    ];
+
+    fn key(self) -> &'static str {
+        match self {
+            QueueOrder::Submitted => "submitted",
+            QueueOrder::Name => "name",
+            QueueOrder::Status => "status",
+            QueueOrder::Documents => "documents",
+            QueueOrder::Score => "score",
+        }
+    }
+
+    /// The order a first click gives: the best scores and the missing documents first, else A to Z
+    /// and oldest first.
+    fn descending_first(self) -> bool {
+        matches!(self, QueueOrder::Score)
+    }
+
+    /// The order asked for (unknown values, and names under blind review, fall back to the date
+    /// sent, oldest first) and whether it is descending.
+    fn parse(sort: &str, dir: &str, blind: bool) -> (QueueOrder, bool) {
+        let order = QueueOrder::ALL
+            .into_iter()
+            .find(|o| o.key() == sort)
+            .filter(|o| !(blind && *o == QueueOrder::Name))
+            .unwrap_or(QueueOrder::Submitted);
+        let descending = match dir {
+            "asc" => false,
+            "desc" => true,
+            _ => order.descending_first(),
+        };
+        (order, descending)
+    }
+
+    /// Compares two entries; ties keep the date sent, then the id, so the order is stable. Entries
+    /// without a score come last whichever the direction.
+    fn compare(self, descending: bool, a: &QueueEntry, b: &QueueEntry) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        let name = |e: &QueueEntry| {
+            format!(
+                "{} {}",
+                e.family_name.as_deref().unwrap_or_default(),
+                e.given_names.as_deref().unwrap_or_default()
+            )
+            .to_lowercase()
+        };
+        let status = |e: &QueueEntry| ApplicationStatus::ALL.iter().position(|s| *s == e.status);
+        let primary = match self {
+            QueueOrder::Submitted => Ordering::Equal,
+            QueueOrder::Name => name(a).cmp(&name(b)),
+            QueueOrder::Status => status(a).cmp(&status(b)),
+            QueueOrder::Documents => a.documents_complete.cmp(&b.documents_complete),
+            QueueOrder::Score => match (a.mean_score, b.mean_score) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => return Ordering::Less,
+                (None, Some(_)) => return Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+        };
+        let primary = if descending {
+            primary.reverse()
+        } else {
+            primary
+        };
+        let sent = a.submitted_at.cmp(&b.submitted_at);
+        let sent = if descending && self == QueueOrder::Submitted {
+            sent.reverse()
+        } else {
+            sent
+        };
+        primary
+            .then(sent)
+            .then_with(|| a.application_id.cmp(&b.application_id))
+    }
 }
 
 fn money(cents: i64, locale: Locale) -> String {
@@ -172,7 +269,8 @@ async fn program_page(
             }
         }
     };
-    let rows: Vec<QueueRowView> = queue
+    let (order, descending) = QueueOrder::parse(&q.sort, &q.dir, blind);
+    let mut shown: Vec<&QueueEntry> = queue
         .iter()
         .filter(|e| q.status.is_empty() || e.status.as_str() == q.status)
         .filter(|e| {
@@ -188,6 +286,10 @@ async fn program_page(
             "missing" => !e.documents_complete,
             _ => true,
         })
+        .collect();
+    shown.sort_by(|a, b| order.compare(descending, a, b));
+    let rows: Vec<QueueRowView> = shown
+        .into_iter()
         .map(|e| {
             let name = [e.given_names.as_deref(), e.family_name.as_deref()]
                 .into_iter()
@@ -283,6 +385,47 @@ async fn program_page(
         option("missing", tr.t("queue-documents-missing"), &q.documents),
     ];
     let can_decide = o.access.allows(Permission::Decide, &program_id);
+    // Each heading links to the queue sorted by its column, the filters kept; the current column
+    // links to the other direction.
+    let sort = QueueOrder::ALL
+        .into_iter()
+        .filter(|c| !(blind && *c == QueueOrder::Name))
+        .map(|column| {
+            let current = column == order;
+            let dir = if current {
+                !descending
+            } else {
+                column.descending_first()
+            };
+            let query = serde_urlencoded::to_string([
+                ("status", q.status.as_str()),
+                ("country", q.country.as_str()),
+                ("category", q.category.as_str()),
+                ("min_score", q.min_score.as_str()),
+                ("documents", q.documents.as_str()),
+                ("sort", column.key()),
+                ("dir", if dir { "desc" } else { "asc" }),
+            ])
+            .unwrap_or_default();
+            SortHeading {
+                key: column.key(),
+                label: tr.t(match column {
+                    QueueOrder::Submitted => "queue-submitted",
+                    QueueOrder::Name => "queue-name",
+                    QueueOrder::Status => "application-status",
+                    QueueOrder::Documents => "queue-documents",
+                    QueueOrder::Score => "queue-score",
+                }),
+                href: format!("/organizer/programs/{program_id}?{query}"),
+                aria_sort: current.then_some(if descending {
+                    "descending"
+                } else {
+                    "ascending"
+                }),
+                descending: current && descending,
+            }
+        })
+        .collect();
     let csrf = site_auth::issue_csrf(&state, &headers);
     let title = program.title.get(locale).to_owned();
     let template = ProgramPage {
@@ -320,6 +463,9 @@ async fn program_page(
             documents_options,
             min_score: q.min_score.clone(),
         },
+        sort,
+        sort_key: order.key().to_owned(),
+        sort_dir: if descending { "desc" } else { "asc" }.to_owned(),
         rows,
         can_decide,
         bulk_action: format!("/organizer/programs/{program_id}/decisions"),

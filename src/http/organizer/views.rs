@@ -157,6 +157,24 @@ pub struct TeamPage {
     pub invite: InviteForm,
 }
 
+/// A column heading that sorts the queue: a link that keeps the filters.
+pub struct SortHeading {
+    pub key: &'static str,
+    pub label: String,
+    pub href: String,
+    /// `ascending` or `descending` on the column the queue is sorted by (`aria-sort`).
+    pub aria_sort: Option<&'static str>,
+    /// The queue is sorted by this column, descending.
+    pub descending: bool,
+}
+
+impl ProgramPage {
+    /// The heading of column `key` (the templates ask by key).
+    pub fn heading(&self, key: &str) -> Option<&SortHeading> {
+        self.sort.iter().find(|h| h.key == key)
+    }
+}
+
 /// The queue's filter form.
 pub struct QueueFilterView {
     pub status_options: Vec<OptionView>,
@@ -197,6 +215,11 @@ pub struct ProgramPage {
     pub filter: QueueFilterView,
     /// "12 of 40 applications".
     pub count: String,
+    /// The sortable columns' headings, by key (`submitted`, `name`, `status`, `documents`, `score`).
+    pub sort: Vec<SortHeading>,
+    /// The filters and order as hidden fields, for the filter form to keep the order.
+    pub sort_key: String,
+    pub sort_dir: String,
     pub rows: Vec<QueueRowView>,
     pub can_decide: bool,
     pub bulk_action: String,
