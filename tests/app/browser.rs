@@ -285,6 +285,20 @@ async fn continue_to(c: &Client, what: &str, wanted: impl Fn(&str) -> bool) -> S
     wait_for_path(c, what, wanted).await
 }
 
+/// An organizer page leads to the organizer sign-in page; email and password there lead to the
+/// dashboard.
+async fn organizer_signs_in(c: &Client, app: &TestApp, email: &str, password: &str) {
+    open(c, app, "/organizer").await;
+    wait_for_path(c, "the organizer sign-in page", |p| {
+        p == "/organizer/sign-in"
+    })
+    .await;
+    type_into(c, "email", email).await;
+    type_into(c, "password", password).await;
+    press(c, "Sign in").await;
+    wait_for_path(c, "the dashboard", |p| p == "/organizer").await;
+}
+
 /// Signs in from the sign-in page the browser is on: email, the link from the real SMTP server,
 /// the button. Leaves the browser where the sign-in page said it would go next.
 async fn sign_in_here(c: &Client, app: &TestApp, email: &str) {
@@ -606,15 +620,7 @@ async fn a_director_reviews_scores_and_offers_a_place_in_the_browser() {
     let c = driver.browser().await;
 
     // Any organizer page leads to sign-in, and back.
-    open(&c, &app, "/organizer").await;
-    wait_for_path(&c, "the organizer sign-in page", |p| {
-        p == "/organizer/sign-in"
-    })
-    .await;
-    type_into(&c, "email", "director@u-paris.fr").await;
-    type_into(&c, "password", &password).await;
-    press(&c, "Sign in").await;
-    wait_for_path(&c, "the dashboard", |p| p == "/organizer").await;
+    organizer_signs_in(&c, &app, "director@u-paris.fr", &password).await;
 
     // Dashboard → the school's queue → the application.
     click(&c, Locator::LinkText(HANDS_ON_TITLE)).await;
@@ -737,15 +743,7 @@ async fn organizers_take_a_cohort_to_certificates_and_a_graduate_shares_a_verifi
     .await;
     let driver = Chromedriver::start();
     let c = driver.browser().await;
-    open(&c, &app, "/organizer").await;
-    wait_for_path(&c, "the organizer sign-in page", |p| {
-        p == "/organizer/sign-in"
-    })
-    .await;
-    type_into(&c, "email", "director@u-paris.fr").await;
-    type_into(&c, "password", &password).await;
-    press(&c, "Sign in").await;
-    wait_for_path(&c, "the dashboard", |p| p == "/organizer").await;
+    organizer_signs_in(&c, &app, "director@u-paris.fr", &password).await;
 
     // The queue leads to the cohort page.
     open(&c, &app, &format!("/organizer/programs/{program}")).await;
