@@ -121,6 +121,18 @@ pub fn render(r: &VisaLetterRecord) -> Vec<u8> {
     y -= 5.5;
     page.text(Face::Serif, 10.0, 120.0, y, &r.signatory_title);
 
+    // Where a consulate checks the letter: the address, and the same in a QR code.
+    if !r.verification_url.is_empty() {
+        page.qr(LEFT, 25.0, 24.0, &r.verification_url);
+        page.text(
+            Face::Sans,
+            8.5,
+            LEFT + 27.0,
+            41.0,
+            &tr.t("visa-letter-verify"),
+        );
+        page.text(Face::Sans, 8.5, LEFT + 27.0, 36.5, &r.verification_url);
+    }
     page.rule(LEFT, RIGHT, 22.0, 0.6, 0.3);
     page.paragraph(
         (Face::Sans, 8.0),
@@ -176,6 +188,7 @@ mod tests {
             place: "UFR de Médecine, Université Paris Cité, Paris".into(),
             hours: 60,
             enrolled: true,
+            verification_url: "https://summerschool.example/verify/7KQ2-MX9D-4T8P-ZR3W".into(),
         }
     }
 
@@ -183,6 +196,10 @@ mod tests {
     fn the_same_record_gives_the_same_bytes_in_either_language() {
         for locale in [Locale::En, Locale::Fr] {
             let one = render(&record(locale));
+            // To look at the layout: SHOW_VISA_LETTER=/tmp/v cargo test --lib visa (one file per language).
+            if let Ok(path) = std::env::var("SHOW_VISA_LETTER") {
+                std::fs::write(format!("{path}-{}.pdf", locale.tag()), &one).unwrap();
+            }
             assert_eq!(one, render(&record(locale)));
             assert!(one.starts_with(b"%PDF-"));
             assert!(one.len() < 100 * 1024, "{} bytes", one.len());

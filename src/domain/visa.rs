@@ -9,6 +9,7 @@ use time::{Date, Duration};
 use super::application::{PersonName, Problem, parse_birth_date, parse_date};
 use super::countries::CountryCode;
 use super::locale::Locale;
+use super::status::ApplicationStatus;
 
 /// Months a passport must stay valid after the school ends (the Schengen rule is three months
 /// after leaving the area).
@@ -142,6 +143,39 @@ pub struct VisaLetterRecord {
     pub hours: u16,
     /// Enrolled (fee settled) rather than admitted and yet to pay.
     pub enrolled: bool,
+    /// Where a consulate checks the letter (`…/verify/{code}`), printed and in the QR code.
+    pub verification_url: String,
+}
+
+/// What `/verify` says of a letter, from the application as it stands now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LetterStatus {
+    /// The applicant has a place (admitted or enrolled) and the school is still to come or going on.
+    Valid,
+    /// The place was given up, withdrawn, cancelled or lost: the letter no longer stands.
+    Withdrawn,
+    /// The school is over.
+    Ended,
+}
+
+impl LetterStatus {
+    /// The letter of an application in `status`, for a school ending on `ends_on`, seen `today`.
+    pub fn of(status: ApplicationStatus, ends_on: Date, today: Date) -> LetterStatus {
+        use ApplicationStatus::*;
+        match status {
+            Accepted | Enrolled if today <= ends_on => LetterStatus::Valid,
+            Accepted | Enrolled | Completed | NotCompleted => LetterStatus::Ended,
+            _ => LetterStatus::Withdrawn,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LetterStatus::Valid => "valid",
+            LetterStatus::Withdrawn => "withdrawn",
+            LetterStatus::Ended => "ended",
+        }
+    }
 }
 
 /// The erasure rule: passport data of a school that ended before `today` is erased.
@@ -202,6 +236,31 @@ mod tests {
             passport_valid_until_at_least(date!(2026 - 07 - 17)),
             date!(2026 - 10 - 17)
         );
+    }
+
+    #[test]
+    fn a_letter_stands_while_the_place_does_and_until_the_school_ends() {
+        let ends = date!(2026 - 07 - 17);
+        let before = date!(2026 - 05 - 01);
+        for s in [ApplicationStatus::Accepted, ApplicationStatus::Enrolled] {
+            assert_eq!(LetterStatus::of(s, ends, before), LetterStatus::Valid);
+            assert_eq!(LetterStatus::of(s, ends, ends), LetterStatus::Valid);
+            assert_eq!(
+                LetterStatus::of(s, ends, ends.next_day().unwrap()),
+                LetterStatus::Ended
+            );
+        }
+        assert_eq!(
+            LetterStatus::of(ApplicationStatus::Completed, ends, before),
+            LetterStatus::Ended
+        );
+        for s in [
+            ApplicationStatus::Withdrawn,
+            ApplicationStatus::Cancelled,
+            ApplicationStatus::Expired,
+        ] {
+            assert_eq!(LetterStatus::of(s, ends, before), LetterStatus::Withdrawn);
+        }
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! consulate): `/verify/{code}` (the address in the QR code) shows who issued what to whom (the name
 //! partly masked), when, the credits, and whether it is valid, revoked, superseded or expired, after
 //! checking its signature again. `/certificates/key.json` publishes the public key, so that anyone
-//! can check a certificate file or an Open Badge without us.
+//! can check a certificate file or an Open Badge without us. The same address checks a visa
+//! invitation letter, by the code printed on it: whether it still stands.
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -19,7 +20,9 @@ use super::lang::Lang;
 use super::views::{Layout, VerifyTemplate};
 use crate::domain::calendar::{format_date, format_date_range, to_paris};
 use crate::domain::certificate::{PublicStatus, hex, is_verification_code, masked_name};
+use crate::domain::locale::Locale;
 use crate::domain::status::CertificateKind;
+use crate::domain::visa::LetterStatus;
 use crate::i18n::Tr;
 
 pub fn router() -> Router<AppState> {
@@ -39,11 +42,9 @@ async fn verify(
     if !is_verification_code(&code) {
         return Err(AppError::NotFound);
     }
-    let found = state
-        .store
-        .certificate_by_code(&code)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let Some(found) = state.store.certificate_by_code(&code).await? else {
+        return verify_letter(&state, locale, &code).await;
+    };
     let tr = Tr(locale);
     let r = &found.record;
     let signed = r.verify(&state.signing_key.verifying_key(), &found.signature);
@@ -104,9 +105,70 @@ async fn verify(
             "verify-signature-bad"
         }),
         facts,
+        show_key: true,
     };
+    private_page(template)
+}
+
+/// A visa invitation letter, as a consulate checks it: whose (initials), for which school and
+/// dates, and whether it still stands, from the application as it is now. Unknown: 404.
+async fn verify_letter(state: &AppState, locale: Locale, code: &str) -> Result<Response, AppError> {
+    let letter = state
+        .store
+        .visa_letter_by_code(code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let facts_of = state
+        .store
+        .program_facts(&letter.program_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tr = Tr(locale);
+    let today = to_paris(OffsetDateTime::now_utc()).date();
+    let status = LetterStatus::of(letter.application_status, facts_of.ends_on, today);
+    let mut facts = Vec::new();
+    if let Some(issuer) = &facts_of.issuer {
+        facts.push((
+            tr.t("verify-issuer"),
+            format!("{}, {}", issuer.institution, issuer.faculty.get(locale)),
+        ));
+    }
+    facts.extend([
+        (tr.t("verify-holder"), masked_name(&letter.holder_name)),
+        (
+            tr.t("verify-letter-what"),
+            facts_of.title.get(locale).to_owned(),
+        ),
+        (
+            tr.t("verify-dates"),
+            format_date_range(facts_of.starts_on, facts_of.ends_on, locale),
+        ),
+        (tr.t("verify-issued"), format_date(letter.issued_on, locale)),
+        (tr.t("verify-letter-number"), letter.number),
+    ]);
+    let title = tr.t("verify-letter-title");
+    let template = VerifyTemplate {
+        layout: Layout::new(tr, &format!("/verify/{code}"), &title, &state.config),
+        title,
+        // The page's style: the same colours as a certificate's states.
+        status: match status {
+            LetterStatus::Valid => "valid",
+            LetterStatus::Withdrawn => "revoked",
+            LetterStatus::Ended => "expired",
+        },
+        status_text: tr.t(&format!("verify-letter-status-{}", status.as_str())),
+        detail: None,
+        signature: tr.t("verify-letter-records"),
+        facts,
+        show_key: false,
+    };
+    private_page(template)
+}
+
+/// The page, kept out of shared caches (it is about a person) and its address out of other sites'
+/// logs.
+fn private_page(template: VerifyTemplate) -> Result<Response, AppError> {
     let mut response = html(template, StatusCode::OK, None)?;
-    // Nobody's certificate stays in a shared cache, and the code stays out of other sites' logs.
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

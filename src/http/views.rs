@@ -379,6 +379,8 @@ pub struct VerifyTemplate {
     pub detail: Option<String>,
     pub signature: String,
     pub facts: Vec<(String, String)>,
+    /// A certificate: the public key is offered for checking files; not for a visa letter.
+    pub show_key: bool,
 }
 
 /// One certificate on the graduate's page.

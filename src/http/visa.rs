@@ -307,6 +307,16 @@ async fn download(
         place,
         hours: facts.hours,
         enrolled: record.status == ApplicationStatus::Enrolled,
+        verification_url: letter
+            .verification_code
+            .as_ref()
+            .map(|code| {
+                format!(
+                    "{}/verify/{code}",
+                    state.config.public_url.trim_end_matches('/')
+                )
+            })
+            .unwrap_or_default(),
     };
     Ok(super::pdf_response(
         &format!("{}.pdf", letter.number),

@@ -24,9 +24,24 @@ pub trait VisaStore: Send + Sync {
     /// The letter of an application (the caller checks that the viewer may see it).
     async fn visa_letter(&self, application_id: &str) -> Result<Option<VisaLetter>, StoreError>;
 
+    /// The letter whose verification code is `code`, as `/verify` shows it to anyone: no passport
+    /// data, the holder's name as given on the application.
+    async fn visa_letter_by_code(&self, code: &str) -> Result<Option<LetterCheck>, StoreError>;
+
     /// Erases the passport data of every school that ended before `today` (Paris), each with its
     /// audit event; how many letters were erased.
     async fn erase_visa_data(&self, today: Date, now: OffsetDateTime) -> Result<usize, StoreError>;
+}
+
+/// A letter as a consulate checks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterCheck {
+    pub number: String,
+    pub issued_on: Date,
+    /// The applicant's name as on their application (certificate name, else given and family).
+    pub holder_name: String,
+    pub program_id: String,
+    pub application_status: crate::domain::status::ApplicationStatus,
 }
 
 /// A letter as stored; `passport` is `None` once erased.
@@ -34,6 +49,9 @@ pub trait VisaStore: Send + Sync {
 pub struct VisaLetter {
     pub application_id: String,
     pub number: String,
+    /// Printed on the letter for `/verify`; `None` for a letter asked for before codes existed
+    /// (asking again gives it one).
+    pub verification_code: Option<String>,
     pub issued_on: Date,
     pub passport: Option<PassportData>,
     pub erased_at: Option<OffsetDateTime>,
@@ -50,6 +68,7 @@ pub(super) struct VisaRow {
     pub passport_expires_on: Option<Date>,
     pub issued_on: Date,
     pub purged_at: Option<super::types::Timestamp>,
+    pub verification_code: Option<String>,
 }
 
 impl TryFrom<VisaRow> for VisaLetter {
@@ -79,6 +98,7 @@ impl TryFrom<VisaRow> for VisaLetter {
         Ok(VisaLetter {
             application_id: r.application_id,
             number: r.number,
+            verification_code: r.verification_code,
             issued_on: r.issued_on,
             passport,
             erased_at: r.purged_at.map(|t| t.0),
@@ -88,7 +108,7 @@ impl TryFrom<VisaRow> for VisaLetter {
 
 pub(super) const VISA_SQL: &str = "
 select application_id, number, passport_name, passport_number, nationality, birth_date,
-       passport_expires_on, issued_on, purged_at
+       passport_expires_on, issued_on, purged_at, verification_code
 from visa_letter where application_id = $1";
 
 /// Implements [`VisaStore`] for a store type with `pool`, `begin_write()` and the helpers of
@@ -131,11 +151,15 @@ macro_rules! visa_store_impl {
                         .bind(application_id)
                         .fetch_optional(&mut *tx)
                         .await?;
+                let mut random = [0u8; 10];
+                getrandom::fill(&mut random).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+                let code = $crate::domain::certificate::verification_code(random);
                 let number = match existing {
                     Some(number) => {
                         sqlx::query(
                             "update visa_letter set passport_name = $2, passport_number = $3, nationality = $4,
-                                 birth_date = $5, passport_expires_on = $6, updated_at = $7
+                                 birth_date = $5, passport_expires_on = $6, updated_at = $7,
+                                 verification_code = coalesce(verification_code, $8)
                              where application_id = $1",
                         )
                         .bind(application_id)
@@ -145,6 +169,7 @@ macro_rules! visa_store_impl {
                         .bind(passport.birth_date)
                         .bind(passport.expires_on)
                         .bind(ts)
+                        .bind(&code)
                         .execute(&mut *tx)
                         .await?;
                         number
@@ -161,8 +186,8 @@ macro_rules! visa_store_impl {
                         let number = format!("V-{}-{n:05}", today.year());
                         sqlx::query(
                             "insert into visa_letter (application_id, number, passport_name, passport_number, nationality,
-                                 birth_date, passport_expires_on, issued_on, requested_at, updated_at)
-                             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
+                                 birth_date, passport_expires_on, issued_on, requested_at, updated_at, verification_code)
+                             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
                         )
                         .bind(application_id)
                         .bind(&number)
@@ -173,6 +198,7 @@ macro_rules! visa_store_impl {
                         .bind(passport.expires_on)
                         .bind(today)
                         .bind(ts)
+                        .bind(&code)
                         .execute(&mut *tx)
                         .await?;
                         number
@@ -188,6 +214,41 @@ macro_rules! visa_store_impl {
                     .fetch_one(&self.pool)
                     .await?;
                 row.try_into()
+            }
+
+            async fn visa_letter_by_code(
+                &self,
+                code: &str,
+            ) -> Result<Option<$crate::store::visa::LetterCheck>, $crate::store::StoreError> {
+                #[allow(clippy::type_complexity)]
+                let row: Option<(String, time::Date, String, String, Option<String>, Option<String>, Option<String>)> =
+                    sqlx::query_as(
+                        "select v.number, v.issued_on, a.program_id, a.status, f.certificate_name, f.given_names,
+                                f.family_name
+                         from visa_letter v
+                         join application a on a.application_id = v.application_id
+                         left join application_form f on f.application_id = a.application_id
+                         where v.verification_code = $1",
+                    )
+                    .bind(code)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                let Some((number, issued_on, program_id, status, certificate_name, given, family)) = row else {
+                    return Ok(None);
+                };
+                // Never the email address: the page is public.
+                let holder_name = certificate_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| {
+                    [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
+                });
+                Ok(Some($crate::store::visa::LetterCheck {
+                    number,
+                    issued_on,
+                    holder_name,
+                    program_id,
+                    application_status: status
+                        .parse()
+                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("application.status: {e}")))?,
+                }))
             }
 
             async fn visa_letter(

@@ -1210,9 +1210,32 @@ async fn an_admitted_applicant_gets_a_visa_letter_and_the_passport_data_is_erase
         "6–17 July 2099",
         "is enrolled",
         "Pr Claire Moreau",
+        "Consulates can check this letter",
     ] {
         assert!(text.contains(expected), "{expected}: {text}");
     }
+    // The letter names where a consulate checks it; anyone can, without signing in, and sees no
+    // passport data and only initials.
+    let at = text.find("/verify/").expect("the verification address") + "/verify/".len();
+    let code: String = text[at..].chars().take(19).collect();
+    let check = |code: String| {
+        let base = app.base.clone();
+        async move {
+            let r = reqwest::get(format!("{base}/verify/{code}")).await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+    let (status, verified) = check(code.clone()).await;
+    assert_eq!(status, 200, "{code}");
+    assert!(
+        verified.contains("Invitation letter verification")
+            && verified.contains("Valid: we issued this invitation letter")
+            && verified.contains(&format!("V-{}-00001", now.year()))
+            && verified.contains("Clinical Medicine and Emergencies"),
+        "{verified}"
+    );
+    assert!(!verified.contains("C1234567") && !verified.contains("Minh Khai"));
+    assert!(!verified.contains("cohort.41@example.org"));
     // Nobody else sees the form, the data or the letter.
     let other = TestApp::browser(&app);
     other.sign_in_as(&app, "cohort.40@example.org").await;
@@ -1251,6 +1274,16 @@ async fn an_admitted_applicant_gets_a_visa_letter_and_the_passport_data_is_erase
     assert_eq!(app.get(&format!("{page}/pdf")).await.status().as_u16(), 404);
     let audit = s.audit_events("application", id).await.unwrap();
     assert!(audit.iter().any(|e| e.action == "visa_letter.erased"));
+    // The letter stays checkable; once the place is given up, the check says it no longer stands.
+    assert!(check(code.clone()).await.1.contains("Valid: we issued"));
+    s.cancel_enrollment(id, "Visa refused", None, &Actor::Cli, now)
+        .await
+        .unwrap();
+    let (_, withdrawn) = check(code).await;
+    assert!(
+        withdrawn.contains("No longer valid: the participant no longer has a place"),
+        "{withdrawn}"
+    );
     app.stop().await;
 }
 
