@@ -1357,5 +1357,60 @@ async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_th
         )
         .await;
     assert_eq!(location(&r), "/organizer/finance?done=refund");
+
+    // Everything given back while still enrolled: the form then only cancels, with a reason.
+    let (other, _, _) = offered(&app, "all.back@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{other}")).await;
+    let r = app
+        .post_form(
+            &format!("/applications/{other}/pay"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    let checkout = location(&r);
+    let (_, html) = app.page(&checkout).await;
+    app.post_form(&checkout, &[("csrf", &csrf_of(&html)), ("outcome", "pay")])
+        .await;
+    let order = app
+        .store
+        .standing(&other)
+        .await
+        .unwrap()
+        .offer
+        .unwrap()
+        .order_id;
+    let action = format!("/organizer/finance/orders/{order}/refund");
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[("amount", "3100"), ("reason", "Goodwill")],
+        )
+        .await;
+    assert_eq!(location(&r), "/organizer/finance?done=refund");
+    let (_, page) = finance.page("/organizer/finance").await;
+    let row = &page[page.find(&format!("id=\"order-{order}\"")).unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains("Nothing paid is left to give back") && !row.contains("name=\"amount\""),
+        "{row}"
+    );
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[("reason", "Illness"), ("cancel", "yes")],
+        )
+        .await;
+    assert_eq!(location(&r), "/organizer/finance?done=cancelled");
+    assert_eq!(
+        app.store
+            .standing(&other)
+            .await
+            .unwrap()
+            .cancel_reason
+            .as_deref(),
+        Some("Illness")
+    );
     app.stop().await;
 }

@@ -188,5 +188,6 @@ finance-error-too-much = This is more than what was paid and not yet refunded.
 finance-error-not-enrolled = This applicant is not enrolled (any more): there is no enrollment to cancel.
 finance-cancel = Cancel the enrollment as well: the place goes to the next person on the waitlist, and the applicant is told why by email
 finance-cancel-submit = Cancel the enrollment
+finance-cancel-only = Nothing paid is left to give back. Cancelling gives the place to the next person on the waitlist and tells the applicant why by email.
 finance-amount-hint-cancel = When cancelling, leave it empty or 0 to give nothing back.
 finance-cancelled = The enrollment is cancelled and the applicant has been told. Any refund is sent to the payment provider.

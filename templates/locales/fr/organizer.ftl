@@ -188,5 +188,6 @@ finance-error-too-much = C'est plus que ce qui a été payé et pas encore rembo
 finance-error-not-enrolled = Cette personne n'est pas (ou plus) inscrite : il n'y a pas d'inscription à annuler.
 finance-cancel = Annuler aussi l'inscription : la place revient à la personne suivante sur la liste d'attente, et le motif est envoyé par courriel
 finance-cancel-submit = Annuler l'inscription
+finance-cancel-only = Plus rien de payé n'est à rembourser. L'annulation donne la place à la personne suivante sur la liste d'attente et en indique le motif par courriel.
 finance-amount-hint-cancel = Pour une annulation sans remboursement, laissez vide ou 0.
 finance-cancelled = L'inscription est annulée et la personne a été prévenue. Tout remboursement est envoyé au prestataire de paiement.
