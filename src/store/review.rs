@@ -16,6 +16,10 @@ pub struct QueueEntry {
     pub submitted_at: Option<OffsetDateTime>,
     pub given_names: Option<String>,
     pub family_name: Option<String>,
+    /// The name as it is to appear on certificates.
+    pub certificate_name: Option<String>,
+    /// For the exported list; the queue's table does not show it.
+    pub email: String,
     pub nationality: Option<String>,
     pub residence_country: Option<String>,
     pub category: Option<String>,
@@ -139,6 +143,8 @@ pub(super) struct QueueRow {
     submitted_at: Option<super::types::Timestamp>,
     given_names: Option<String>,
     family_name: Option<String>,
+    certificate_name: Option<String>,
+    email: String,
     nationality: Option<String>,
     residence_country: Option<String>,
     category: Option<String>,
@@ -165,6 +171,8 @@ impl QueueRow {
             submitted_at: self.submitted_at.map(Into::into),
             given_names: self.given_names,
             family_name: self.family_name,
+            certificate_name: self.certificate_name,
+            email: self.email,
             nationality: self.nationality,
             residence_country: self.residence_country,
             category: self.category,
@@ -180,7 +188,8 @@ impl QueueRow {
 
 /// The queue's columns; `$1` is the program, `$2` the reviewer (null: everyone).
 pub(super) const QUEUE_SQL: &str = "select a.application_id, a.status, a.submitted_at,
-        f.given_names, f.family_name, f.nationality, f.residence_country, f.category, f.institution,
+        f.given_names, f.family_name, f.certificate_name, ap.email, f.nationality, f.residence_country,
+        f.category, f.institution,
         f.institution_country,
         (select count(distinct d.kind) from application_document d
           where d.application_id = a.application_id and d.kind in ('cv', 'motivation_letter', 'proof_of_status'))
@@ -191,6 +200,7 @@ pub(super) const QUEUE_SQL: &str = "select a.application_id, a.status, a.submitt
           as scored_by
  from application a
  join application_form f on f.application_id = a.application_id
+ join applicant ap on ap.applicant_id = a.applicant_id
  where a.program_id = $1 and a.status <> 'draft'";
 
 /// Implements [`ReviewStore`] for a store type with `pool`, `begin_write()` and the helpers of

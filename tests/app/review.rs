@@ -552,6 +552,12 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
             format!("/organizer/programs/{program}/certificates"),
             vec![],
         ),
+        // The queue as a CSV file: those who see every application of the program.
+        (
+            "GET",
+            format!("/organizer/programs/{program}/applications.csv"),
+            vec![],
+        ),
     ];
     // What each role gets (review routes, then every organizer's own pages, the team's (the last three on an unknown member), the discount codes', finance's, the cohort's): A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
     // N = 404, S = sent to sign in, U = 401 (the API). Columns follow `routes`.
@@ -559,37 +565,37 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
         (
             "admin",
             &admin,
-            concat!("AAAAAAAAAAAA", "AAA", "AAAAANNN", "AAN", "AN", "AA"),
+            concat!("AAAAAAAAAAAA", "AAA", "AAAAANNN", "AAN", "AN", "AA", "A"),
         ),
         (
             "director",
             &director,
-            concat!("AAAAAAAAAAAA", "AAA", "DDDDDDDD", "AAN", "DD", "AA"),
+            concat!("AAAAAAAAAAAA", "AAA", "DDDDDDDD", "AAN", "DD", "AA", "A"),
         ),
         (
             "director of another program",
             &other_director,
-            concat!("NNNNNNNNNNNN", "AAA", "DDDDDDDD", "DDD", "DD", "NN"),
+            concat!("NNNNNNNNNNNN", "AAA", "DDDDDDDD", "DDD", "DD", "NN", "N"),
         ),
         (
             "assigned reviewer",
             &assigned,
-            concat!("AAAAADADDDAA", "AAA", "DDDDDDDD", "DDD", "DD", "DD"),
+            concat!("AAAAADADDDAA", "AAA", "DDDDDDDD", "DDD", "DD", "DD", "D"),
         ),
         (
             "unassigned reviewer",
             &unassigned,
-            concat!("ANNNNNNNNDAN", "AAA", "DDDDDDDD", "DDD", "DD", "DD"),
+            concat!("ANNNNNNNNDAN", "AAA", "DDDDDDDD", "DDD", "DD", "DD", "D"),
         ),
         (
             "finance",
             &finance,
-            concat!("AAADDDDDADAA", "AAA", "DDDDDDDD", "AAN", "AN", "DD"),
+            concat!("AAADDDDDADAA", "AAA", "DDDDDDDD", "AAN", "AN", "DD", "A"),
         ),
         (
             "scolarite",
             &scolarite,
-            concat!("AAADDDDDDDAA", "AAA", "DDDDDDDD", "DDD", "DD", "AA"),
+            concat!("AAADDDDDDDAA", "AAA", "DDDDDDDD", "DDD", "DD", "AA", "A"),
         ),
     ];
     let anonymous = Visitor::new(&app);
@@ -599,12 +605,12 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
         (
             "anonymous",
             &anonymous,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSSSSS", "SSS", "SS", "SS"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSSSSS", "SSS", "SS", "SS", "S"),
         ),
         (
             "applicant",
             &applicant,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSSSSS", "SSS", "SS", "SS"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSSSSS", "SSS", "SS", "SS", "S"),
         ),
     ]) {
         assert_eq!(expected.len(), routes.len(), "{who}: one answer per route");
@@ -770,6 +776,45 @@ async fn the_queue_sorts_by_a_column_heading_and_keeps_its_filters() {
         html.contains("name=\"sort\" value=\"submitted\"")
             && html.contains("name=\"dir\" value=\"desc\"")
     );
+    // The same list as a file: the filters and the order of the page, with the email addresses.
+    let (_, html) = director.page(&format!("{queue}?sort=score&dir=desc")).await;
+    let at = html.find("applications.csv?").expect("the export link");
+    let start = html[..at].rfind("href=\"").unwrap() + 6;
+    let end = at + html[at..].find('"').unwrap();
+    let link = html[start..end].replace("&#38;", "&").replace("&amp;", "&");
+    let r = director.get(&link).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let body = r.text().await.unwrap();
+    let body = body.trim_start_matches('\u{feff}');
+    let lines: Vec<&str> = body.lines().collect();
+    assert_eq!(lines.len(), 4, "a heading and three applications: {body}");
+    assert!(
+        lines[0].contains("Email address") && lines[0].contains("Score"),
+        "{}",
+        lines[0]
+    );
+    for (line, email) in lines[1..].iter().zip([
+        "second@example.org",
+        "first@example.org",
+        "third@example.org",
+    ]) {
+        assert!(line.contains(email), "{line}");
+    }
+    // A reviewer, who sees only what is assigned to them, gets no list of everyone.
+    let reviewer = organizer(&app, "reviewer@u-paris.fr", "reviewer", true).await;
+    assert_eq!(reviewer.get(&link).await.status().as_u16(), 403);
     // Nonsense falls back to the date sent.
     let (status, html) = director
         .page(&format!("{queue}?sort=nonsense&dir=sideways"))

@@ -44,6 +44,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/organizer/programs/{program_id}", get(program_page))
         .route(
+            "/organizer/programs/{program_id}/applications.csv",
+            get(export),
+        )
+        .route(
             "/organizer/programs/{program_id}/decisions",
             post(bulk_decide),
         )
@@ -232,6 +236,155 @@ fn parse_min_score(raw: &str) -> Option<i32> {
     (100..=500).contains(&v).then_some(v)
 }
 
+/// The query string of the queue with `q`'s filters, sorted by `order`.
+fn queue_query(q: &QueueQuery, order: QueueOrder, descending: bool) -> String {
+    serde_urlencoded::to_string([
+        ("status", q.status.as_str()),
+        ("country", q.country.as_str()),
+        ("category", q.category.as_str()),
+        ("min_score", q.min_score.as_str()),
+        ("documents", q.documents.as_str()),
+        ("sort", order.key()),
+        ("dir", if descending { "desc" } else { "asc" }),
+    ])
+    .unwrap_or_default()
+}
+
+/// The applications the queue's filters keep, in the order asked for.
+fn select<'a>(
+    queue: &'a [QueueEntry],
+    q: &QueueQuery,
+    blind: bool,
+    min_score: Option<i32>,
+) -> Vec<&'a QueueEntry> {
+    let (order, descending) = QueueOrder::parse(&q.sort, &q.dir, blind);
+    let mut shown: Vec<&QueueEntry> = queue
+        .iter()
+        .filter(|e| q.status.is_empty() || e.status.as_str() == q.status)
+        .filter(|e| {
+            q.country.is_empty()
+                || blind
+                || e.nationality.as_deref() == Some(q.country.as_str())
+                || e.residence_country.as_deref() == Some(q.country.as_str())
+        })
+        .filter(|e| q.category.is_empty() || e.category.as_deref() == Some(q.category.as_str()))
+        .filter(|e| min_score.is_none_or(|m| e.mean_score.is_some_and(|s| s >= m)))
+        .filter(|e| match q.documents.as_str() {
+            "complete" => e.documents_complete,
+            "missing" => !e.documents_complete,
+            _ => true,
+        })
+        .collect();
+    shown.sort_by(|a, b| order.compare(descending, a, b));
+    shown
+}
+
+/// A spreadsheet cell: text an applicant typed that starts like a formula (`=`, `+`, `-`, `@`, a
+/// tab or a carriage return) is prefixed with an apostrophe, so that opening the file runs nothing.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The queue as a CSV file, with the same filters and order as the page, for those who see every
+/// application of the program (not reviewers, not under blind review): contact details included.
+#[tracing::instrument(skip_all, fields(organizer_id = %o.organizer_id, program_id = %program_id))]
+async fn export(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    RequireOrganizer(o): RequireOrganizer,
+    Path(program_id): Path<String>,
+    Query(q): Query<QueueQuery>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    let program = program_of(&state, &program_id).await?;
+    o.require(Permission::ViewAllApplications, &program_id)?;
+    if o.access.is_blinded(program.blind_review) {
+        return Err(AppError::Denied);
+    }
+    let queue = state.store.review_queue(&program_id, None).await?;
+    // A minimum score that is not a score filters nothing here; the page explains it.
+    let min_score = parse_min_score(&q.min_score);
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let headings = [
+        "application-reference",
+        "application-status",
+        "field-family_name",
+        "field-given_names",
+        "export-certificate-name",
+        "export-email",
+        "field-nationality",
+        "export-residence",
+        "field-category",
+        "field-institution",
+        "queue-submitted",
+        "queue-documents",
+        "queue-score",
+        "export-scored-by",
+    ]
+    .map(|k| tr.t(k));
+    let write = |out: &mut csv::Writer<Vec<u8>>, row: &[String]| {
+        out.write_record(row)
+            .map_err(|e| AppError::Internal(e.into()))
+    };
+    write(&mut out, &headings)?;
+    for e in select(&queue, &q, false, min_score) {
+        let text = |v: &Option<String>| cell(v.as_deref().unwrap_or_default());
+        write(
+            &mut out,
+            &[
+                reference(&e.application_id),
+                tr.t(&format!("application-status-{}", e.status.as_str())),
+                text(&e.family_name),
+                text(&e.given_names),
+                text(&e.certificate_name),
+                cell(&e.email),
+                e.nationality.clone().unwrap_or_default(),
+                e.residence_country.clone().unwrap_or_default(),
+                e.category
+                    .as_deref()
+                    .map(|c| tr.t(&format!("category-{c}")))
+                    .unwrap_or_default(),
+                text(&e.institution),
+                e.submitted_at
+                    .map(|t| to_paris(t).format(&time::format_description::well_known::Rfc3339))
+                    .transpose()
+                    .map_err(|e| AppError::Internal(e.into()))?
+                    .unwrap_or_default(),
+                tr.t(if e.documents_complete {
+                    "queue-documents-complete"
+                } else {
+                    "queue-documents-missing"
+                }),
+                e.mean_score.map(format_score).unwrap_or_default(),
+                e.scored_by.to_string(),
+            ],
+        )?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.into_error().into()))?;
+    let name = format!("applications-{}.csv", program.slug);
+    let mut response = (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        // A byte-order mark, so that spreadsheet programs read the names as UTF-8.
+        [b"\xEF\xBB\xBF".as_slice(), &bytes].concat(),
+    )
+        .into_response();
+    *response.status_mut() = StatusCode::OK;
+    Ok(response)
+}
+
 #[tracing::instrument(skip_all, fields(organizer_id = %o.organizer_id))]
 async fn program_page(
     State(state): State<AppState>,
@@ -270,24 +423,7 @@ async fn program_page(
         }
     };
     let (order, descending) = QueueOrder::parse(&q.sort, &q.dir, blind);
-    let mut shown: Vec<&QueueEntry> = queue
-        .iter()
-        .filter(|e| q.status.is_empty() || e.status.as_str() == q.status)
-        .filter(|e| {
-            q.country.is_empty()
-                || blind
-                || e.nationality.as_deref() == Some(q.country.as_str())
-                || e.residence_country.as_deref() == Some(q.country.as_str())
-        })
-        .filter(|e| q.category.is_empty() || e.category.as_deref() == Some(q.category.as_str()))
-        .filter(|e| min_score.is_none_or(|m| e.mean_score.is_some_and(|s| s >= m)))
-        .filter(|e| match q.documents.as_str() {
-            "complete" => e.documents_complete,
-            "missing" => !e.documents_complete,
-            _ => true,
-        })
-        .collect();
-    shown.sort_by(|a, b| order.compare(descending, a, b));
+    let shown = select(&queue, &q, blind, min_score);
     let rows: Vec<QueueRowView> = shown
         .into_iter()
         .map(|e| {
@@ -397,16 +533,7 @@ async fn program_page(
             } else {
                 column.descending_first()
             };
-            let query = serde_urlencoded::to_string([
-                ("status", q.status.as_str()),
-                ("country", q.country.as_str()),
-                ("category", q.category.as_str()),
-                ("min_score", q.min_score.as_str()),
-                ("documents", q.documents.as_str()),
-                ("sort", column.key()),
-                ("dir", if dir { "desc" } else { "asc" }),
-            ])
-            .unwrap_or_default();
+            let query = queue_query(&q, column, dir);
             SortHeading {
                 key: column.key(),
                 label: tr.t(match column {
@@ -475,6 +602,10 @@ async fn program_page(
             .access
             .allows(Permission::RecordAttendance, &program_id)
             .then(|| format!("/organizer/programs/{program_id}/participants")),
+        export_href: (assigned_to.is_none() && !blind).then(|| {
+            let query = queue_query(&q, order, descending);
+            format!("/organizer/programs/{program_id}/applications.csv?{query}")
+        }),
     };
     page(template, StatusCode::OK, csrf.set_cookie)
 }
@@ -1260,7 +1391,18 @@ async fn extend(
 
 #[cfg(test)]
 mod tests {
-    use super::parse_min_score;
+    use super::{cell, parse_min_score};
+
+    #[test]
+    fn cells_that_look_like_formulas_are_defused() {
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+33 1 23"), "'+33 1 23");
+        assert_eq!(cell("-1"), "'-1");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("Nguyễn Thị Minh Khai"), "Nguyễn Thị Minh Khai");
+        assert_eq!(cell(""), "");
+    }
 
     #[test]
     fn minimum_scores_are_read_as_people_type_them() {

@@ -227,6 +227,8 @@ pub struct ProgramPage {
     pub csrf: String,
     /// The cohort page (attendance, results, certificates), for those who record them.
     pub cohort_href: Option<String>,
+    /// This list as a CSV file (same filters and order), for those who see every application.
+    pub export_href: Option<String>,
 }
 
 pub struct DocumentView {

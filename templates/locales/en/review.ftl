@@ -3,6 +3,11 @@
 queue-any = Any
 queue-status = Status
 queue-country = Country (nationality or residence)
+queue-export = Download this list (CSV, with email addresses)
+export-certificate-name = Name on certificates
+export-email = Email address
+export-residence = Country of residence
+export-scored-by = Scored by
 queue-min-score = Minimum score (1 to 5)
 queue-min-score-invalid = Enter a score from 1 to 5, like 3.5
 queue-documents = Documents

@@ -3,6 +3,11 @@
 queue-any = Tous
 queue-status = Statut
 queue-country = Pays (nationalité ou résidence)
+queue-export = Télécharger cette liste (CSV, avec les adresses électroniques)
+export-certificate-name = Nom sur les certificats
+export-email = Adresse électronique
+export-residence = Pays de résidence
+export-scored-by = Notée par
 queue-min-score = Note minimale (de 1 à 5)
 queue-min-score-invalid = Saisissez une note de 1 à 5, par exemple 3,5
 queue-documents = Documents
