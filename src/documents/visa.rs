@@ -3,7 +3,7 @@
 
 use fluent_templates::fluent_bundle::FluentValue;
 
-use super::pdf::{self, Face, Meta, PAGE_WIDTH, Page};
+use super::pdf::{self, Face, Meta, PAGE_WIDTH, Page, Picture};
 use crate::domain::calendar::{format_date, format_date_range};
 use crate::domain::visa::VisaLetterRecord;
 use crate::i18n::Tr;
@@ -13,6 +13,11 @@ const RIGHT: f32 = PAGE_WIDTH - 22.0;
 
 /// The PDF of a visa invitation letter.
 pub fn render(r: &VisaLetterRecord) -> Vec<u8> {
+    render_with(r, None)
+}
+
+/// [`render`], with the signatory's signature image above their name.
+pub fn render_with(r: &VisaLetterRecord, signature_image: Option<&Picture>) -> Vec<u8> {
     let tr = Tr(r.locale);
     let locale = r.locale;
     let a = |pairs: &[(&'static str, String)]| -> Vec<(&'static str, FluentValue<'static>)> {
@@ -115,8 +120,13 @@ pub fn render(r: &VisaLetterRecord) -> Vec<u8> {
         y -= 4.0;
     }
 
-    // The signatory.
+    // The signatory, under their signature when there is one.
     y -= 8.0;
+    if let Some(picture) = signature_image {
+        let high = 42.0 * picture.height as f32 / picture.width.max(1) as f32;
+        page.picture(picture, 120.0, y - high + 4.0, 42.0);
+        y -= high;
+    }
     page.text(Face::SerifBold, 11.0, 120.0, y, &r.signatory_name);
     y -= 5.5;
     page.text(Face::Serif, 10.0, 120.0, y, &r.signatory_title);
@@ -205,5 +215,22 @@ mod tests {
             assert!(one.len() < 100 * 1024, "{} bytes", one.len());
         }
         assert_ne!(render(&record(Locale::En)), render(&record(Locale::Fr)));
+        // With the signatory's signature: still the same bytes, and the image in the file.
+        let images = crate::documents::signatures::SignatureImages::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/certificates"
+        ));
+        let picture = images
+            .get("signatory.png")
+            .expect("the shipped placeholder");
+        let signed = render_with(&record(Locale::En), Some(&picture));
+        assert_eq!(signed, render_with(&record(Locale::En), Some(&picture)));
+        assert!(signed.len() < 100 * 1024, "{} bytes", signed.len());
+        let doc = lopdf::Document::load_mem(&signed).unwrap();
+        let page = *doc.get_pages().values().next().unwrap();
+        assert!(String::from_utf8_lossy(&doc.get_page_content(page)).contains("/Signature Do"));
+        if let Ok(path) = std::env::var("SHOW_VISA_LETTER") {
+            std::fs::write(format!("{path}-signed.pdf"), &signed).unwrap();
+        }
     }
 }

@@ -318,8 +318,12 @@ async fn download(
             })
             .unwrap_or_default(),
     };
+    let picture = issuer
+        .signature_image
+        .as_deref()
+        .and_then(|name| state.signatures.get(name));
     Ok(super::pdf_response(
         &format!("{}.pdf", letter.number),
-        crate::documents::visa::render(&letter_record),
+        crate::documents::visa::render_with(&letter_record, picture.as_deref()),
     ))
 }

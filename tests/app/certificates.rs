@@ -930,6 +930,46 @@ async fn organizers_take_a_cohort_from_attendance_to_certificates_graduates_down
         "{html}"
     );
 
+    // The cohort as a file: a line each, every day, the result; it imports back as it is.
+    let export = format!("/organizer/programs/{program}/participants.csv");
+    assert!(html.contains(&export));
+    let r = director.get(&export).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let file = r.bytes().await.unwrap().to_vec();
+    let text = String::from_utf8(file.clone()).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 5, "a heading and four participants: {text}");
+    assert!(
+        lines[0].starts_with("name,email,2026-07-06,")
+            && lines[0].contains(",days_present,result,grade,afgsu,completion,certificates"),
+        "{}",
+        lines[0]
+    );
+    let failed = lines
+        .iter()
+        .find(|l| l.contains("cohort.902@example.org"))
+        .unwrap();
+    assert!(
+        failed.contains(",failed,8/20,") && failed.contains("Assessment not passed."),
+        "{failed}"
+    );
+    let before = app.store.participants(&program).await.unwrap();
+    let r = director
+        .upload(&page, &import, "participants.csv", file)
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "the exported file imports back");
+    let after = app.store.participants(&program).await.unwrap();
+    assert_eq!(
+        before.iter().map(|p| p.result.clone()).collect::<Vec<_>>(),
+        after.iter().map(|p| p.result.clone()).collect::<Vec<_>>()
+    );
+
     // Issue: two graduates, three documents; again: nothing.
     let issue = format!("/organizer/programs/{program}/certificates");
     let r = director.submit(&page, &issue, &[]).await;
@@ -1200,7 +1240,12 @@ async fn an_admitted_applicant_gets_a_visa_letter_and_the_passport_data_is_erase
     );
     let pdf = app.get(&format!("{page}/pdf")).await;
     assert_eq!(pdf.status().as_u16(), 200);
-    let text = pdf_text(&pdf.bytes().await.unwrap()).await;
+    let bytes = pdf.bytes().await.unwrap();
+    // Signed with the signatory's signature image, as the catalog names it.
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let first = *doc.get_pages().values().next().unwrap();
+    assert!(String::from_utf8_lossy(&doc.get_page_content(first)).contains("/Signature Do"));
+    let text = pdf_text(&bytes).await;
     for expected in [
         "LETTER OF INVITATION",
         "NGUYỄN Thị Minh Khai",

@@ -11,6 +11,7 @@ pub mod api;
 pub mod auth;
 pub mod dashboard;
 pub mod discounts;
+pub mod export;
 pub mod finance;
 pub mod invitations;
 pub mod participants;

@@ -18,6 +18,7 @@ use time::OffsetDateTime;
 
 use super::auth::{Organizer, RequireOrganizer};
 use super::dashboard::nav;
+use super::export::{cell, csv_file};
 use super::views::{
     CertificateCell, CheckInPage, CohortPage, CohortRow, DayCell, DayHead, IssuancePanel, page,
 };
@@ -73,6 +74,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/organizer/programs/{program_id}/badges.pdf", get(badges))
         .route(
+            "/organizer/programs/{program_id}/participants.csv",
+            get(export),
+        )
+        .route(
             "/organizer/check-in/{token}",
             get(check_in_page).post(check_in),
         )
@@ -109,6 +114,81 @@ async fn facts(state: &AppState, program_id: &str) -> Result<ProgramFacts, AppEr
         .program_facts(program_id)
         .await?
         .ok_or(AppError::NotFound)
+}
+
+/// The cohort as a CSV file: a line per participant with their days, result and completion. Its
+/// `email`, `result`, `grade` and `afgsu` columns are the results import's, with its values, so a
+/// file filled in by hand (every result given) can be imported back.
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, program_id = %program_id))]
+async fn export(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(program_id): Path<String>,
+) -> Result<Response, AppError> {
+    organizer.require(Permission::RecordAttendance, &program_id)?;
+    let tr = Tr(locale);
+    let program = facts(&state, &program_id).await?;
+    let participants = state.store.participants(&program_id).await?;
+    let days = school_days(program.starts_on, program.ends_on);
+    let gives_afgsu = program.certifications.contains(&CertificateKind::Afgsu2);
+    let mut headings = vec!["name".to_owned(), "email".to_owned()];
+    headings.extend(days.iter().map(ToString::to_string));
+    headings.extend(["days_present", "result", "grade"].map(str::to_owned));
+    if gives_afgsu {
+        headings.push("afgsu".to_owned());
+    }
+    headings.extend(["completion", "certificates"].map(str::to_owned));
+    let mut rows = vec![headings];
+    for p in &participants {
+        let mut row = vec![cell(&p.certificate_name), cell(&p.email)];
+        row.extend(
+            days.iter()
+                .map(|d| if p.days_present.contains(d) { "1" } else { "0" }.to_owned()),
+        );
+        row.push(p.days_present.len().to_string());
+        row.push(
+            p.result
+                .as_ref()
+                .map(|r| if r.passed { "passed" } else { "failed" })
+                .unwrap_or_default()
+                .to_owned(),
+        );
+        row.push(cell(
+            p.result
+                .as_ref()
+                .and_then(|r| r.grade.as_deref())
+                .unwrap_or_default(),
+        ));
+        if gives_afgsu {
+            row.push(
+                p.result
+                    .as_ref()
+                    .and_then(|r| r.afgsu_validated)
+                    .map(|v| if v { "yes" } else { "no" })
+                    .unwrap_or_default()
+                    .to_owned(),
+            );
+        }
+        row.push(
+            match crate::domain::issuance::earned(&program, &p.candidate()) {
+                Ok(_) => tr.t("cohort-completes"),
+                Err(skip) => shortfall_text(tr, &skip),
+            },
+        );
+        row.push(
+            p.certificates
+                .iter()
+                .map(|c| c.serial.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        rows.push(row);
+    }
+    csv_file(
+        &format!("participants-{}.csv", program.code.to_lowercase()),
+        &rows,
+    )
 }
 
 fn shortfall_text(tr: Tr, skip: &Skip) -> String {
@@ -404,6 +484,7 @@ async fn render(
         import_action: format!("/organizer/programs/{program_id}/results/import"),
         import_errors: refused.import_errors,
         badges_href: format!("/organizer/programs/{program_id}/badges.pdf"),
+        export_href: format!("/organizer/programs/{program_id}/participants.csv"),
         rows,
         issuance,
     };

@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 
 use super::auth::{Organizer, RequireOrganizer};
 use super::dashboard::nav;
+use super::export::{cell, csv_file};
 use super::views::{
     ApplicationPage, DecisionForm, DocumentView, ProgramPage, QueueFilterView, QueueRowView,
     ReviewerView, ScoreRowView, SortHeading, page,
@@ -279,16 +280,6 @@ fn select<'a>(
     shown
 }
 
-/// A spreadsheet cell: text an applicant typed that starts like a formula (`=`, `+`, `-`, `@`, a
-/// tab or a carriage return) is prefixed with an apostrophe, so that opening the file runs nothing.
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
 /// The queue as a CSV file, with the same filters and order as the page, for those who see every
 /// application of the program (not reviewers, not under blind review): contact details included.
 #[tracing::instrument(skip_all, fields(organizer_id = %o.organizer_id, program_id = %program_id))]
@@ -308,7 +299,6 @@ async fn export(
     let queue = state.store.review_queue(&program_id, None).await?;
     // A minimum score that is not a score filters nothing here; the page explains it.
     let min_score = parse_min_score(&q.min_score);
-    let mut out = csv::Writer::from_writer(Vec::new());
     let headings = [
         "application-reference",
         "application-status",
@@ -325,64 +315,40 @@ async fn export(
         "queue-score",
         "export-scored-by",
     ]
-    .map(|k| tr.t(k));
-    let write = |out: &mut csv::Writer<Vec<u8>>, row: &[String]| {
-        out.write_record(row)
-            .map_err(|e| AppError::Internal(e.into()))
-    };
-    write(&mut out, &headings)?;
+    .map(|k| tr.t(k))
+    .to_vec();
+    let mut rows = vec![headings];
     for e in select(&queue, &q, false, min_score) {
         let text = |v: &Option<String>| cell(v.as_deref().unwrap_or_default());
-        write(
-            &mut out,
-            &[
-                reference(&e.application_id),
-                tr.t(&format!("application-status-{}", e.status.as_str())),
-                text(&e.family_name),
-                text(&e.given_names),
-                text(&e.certificate_name),
-                cell(&e.email),
-                e.nationality.clone().unwrap_or_default(),
-                e.residence_country.clone().unwrap_or_default(),
-                e.category
-                    .as_deref()
-                    .map(|c| tr.t(&format!("category-{c}")))
-                    .unwrap_or_default(),
-                text(&e.institution),
-                e.submitted_at
-                    .map(|t| to_paris(t).format(&time::format_description::well_known::Rfc3339))
-                    .transpose()
-                    .map_err(|e| AppError::Internal(e.into()))?
-                    .unwrap_or_default(),
-                tr.t(if e.documents_complete {
-                    "queue-documents-complete"
-                } else {
-                    "queue-documents-missing"
-                }),
-                e.mean_score.map(format_score).unwrap_or_default(),
-                e.scored_by.to_string(),
-            ],
-        )?;
+        rows.push(vec![
+            reference(&e.application_id),
+            tr.t(&format!("application-status-{}", e.status.as_str())),
+            text(&e.family_name),
+            text(&e.given_names),
+            text(&e.certificate_name),
+            cell(&e.email),
+            e.nationality.clone().unwrap_or_default(),
+            e.residence_country.clone().unwrap_or_default(),
+            e.category
+                .as_deref()
+                .map(|c| tr.t(&format!("category-{c}")))
+                .unwrap_or_default(),
+            text(&e.institution),
+            e.submitted_at
+                .map(|t| to_paris(t).format(&time::format_description::well_known::Rfc3339))
+                .transpose()
+                .map_err(|e| AppError::Internal(e.into()))?
+                .unwrap_or_default(),
+            tr.t(if e.documents_complete {
+                "queue-documents-complete"
+            } else {
+                "queue-documents-missing"
+            }),
+            e.mean_score.map(format_score).unwrap_or_default(),
+            e.scored_by.to_string(),
+        ]);
     }
-    let bytes = out
-        .into_inner()
-        .map_err(|e| AppError::Internal(e.into_error().into()))?;
-    let name = format!("applications-{}.csv", program.slug);
-    let mut response = (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        // A byte-order mark, so that spreadsheet programs read the names as UTF-8.
-        [b"\xEF\xBB\xBF".as_slice(), &bytes].concat(),
-    )
-        .into_response();
-    *response.status_mut() = StatusCode::OK;
-    Ok(response)
+    csv_file(&format!("applications-{}.csv", program.slug), &rows)
 }
 
 #[tracing::instrument(skip_all, fields(organizer_id = %o.organizer_id))]
@@ -1391,18 +1357,7 @@ async fn extend(
 
 #[cfg(test)]
 mod tests {
-    use super::{cell, parse_min_score};
-
-    #[test]
-    fn cells_that_look_like_formulas_are_defused() {
-        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(cell("+33 1 23"), "'+33 1 23");
-        assert_eq!(cell("-1"), "'-1");
-        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(cell("\tx"), "'\tx");
-        assert_eq!(cell("Nguyễn Thị Minh Khai"), "Nguyễn Thị Minh Khai");
-        assert_eq!(cell(""), "");
-    }
+    use super::parse_min_score;
 
     #[test]
     fn minimum_scores_are_read_as_people_type_them() {

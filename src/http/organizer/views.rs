@@ -472,6 +472,8 @@ pub struct CohortPage {
     pub import_action: String,
     pub import_errors: Vec<String>,
     pub badges_href: String,
+    /// The cohort as a CSV file.
+    pub export_href: String,
     pub rows: Vec<CohortRow>,
     pub issuance: IssuancePanel,
 }
