@@ -33,10 +33,12 @@ pub enum Permission {
     RecordAttendance,
     /// Issue, correct and revoke the program's certificates.
     Certify,
+    /// Write to the program's participants, admitted applicants or waitlist.
+    Message,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::ManageOrganizers,
         Permission::ViewProgram,
         Permission::ViewAllApplications,
@@ -48,6 +50,7 @@ impl Permission {
         Permission::Finance,
         Permission::RecordAttendance,
         Permission::Certify,
+        Permission::Message,
     ];
 
     /// The roles that hold this permission, on the programs they act on.
@@ -65,6 +68,7 @@ impl Permission {
             Permission::Finance => &[Admin, Finance],
             Permission::RecordAttendance => &[Admin, ProgramDirector, Scolarite],
             Permission::Certify => &[Admin, ProgramDirector, Scolarite],
+            Permission::Message => &[Admin, ProgramDirector, Scolarite],
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod fees;
 pub mod issuance;
 pub mod job;
 pub mod locale;
+pub mod message;
 pub mod money;
 pub mod offer;
 pub mod payment;

@@ -96,6 +96,27 @@ pub fn organizer_welcome(
     )
 }
 
+/// A message organizers wrote to a program's people: their subject and paragraphs, in the words
+/// they chose, between a greeting and a sign-off in the recipient's language, with the link to the
+/// recipient's application.
+pub fn program_message(
+    tr: Tr,
+    to: &EmailAddress,
+    given_names: Option<String>,
+    subject: &str,
+    paragraphs: &[String],
+    link: &str,
+) -> OutgoingEmail {
+    compose(
+        tr,
+        to,
+        given_names,
+        subject.to_owned(),
+        paragraphs,
+        Some(link),
+    )
+}
+
 /// Sent by `admin send-test-email`, to check the mail settings.
 pub fn test_message(tr: Tr, to: &EmailAddress, public_url: &str) -> OutgoingEmail {
     compose(

@@ -67,6 +67,15 @@ pub struct OfferRecord {
     pub created_at: OffsetDateTime,
 }
 
+/// Someone a program's message goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub application_id: String,
+    pub email: crate::domain::email::EmailAddress,
+    pub locale: Locale,
+    pub given_names: Option<String>,
+}
+
 /// Where an application stands beyond its status.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Standing {
@@ -119,6 +128,18 @@ pub struct DeadlineReport {
 
 #[async_trait]
 pub trait CohortStore: Send + Sync {
+    /// Queues one email per person of the program whose application is in `statuses` (each written
+    /// by `write` for that person), with the audit event, in one transaction. Returns how many.
+    async fn message_program(
+        &self,
+        program_id: &str,
+        statuses: &[crate::domain::status::ApplicationStatus],
+        write: &(dyn for<'r> Fn(&'r Recipient) -> crate::domain::job::OutgoingEmail + Send + Sync),
+        audit_detail: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<usize, StoreError>;
+
     /// Accept, waitlist or reject one application (submitted, under review, or waitlisted for accept
     /// and reject). Refused(`"full"`) when no seat is left; Refused(`"state"`) when the application is
     /// not in a state the decision applies to.
@@ -803,6 +824,52 @@ macro_rules! cohort_store_impl {
 
         #[async_trait::async_trait]
         impl $crate::store::cohort::CohortStore for $store {
+            async fn message_program(
+                &self,
+                program_id: &str,
+                statuses: &[$crate::domain::status::ApplicationStatus],
+                write: &(dyn for<'r> Fn(&'r $crate::store::cohort::Recipient) -> $crate::domain::job::OutgoingEmail + Send + Sync),
+                audit_detail: &str,
+                actor: &$crate::domain::audit::Actor,
+                now: time::OffsetDateTime,
+            ) -> Result<usize, $crate::store::StoreError> {
+                use $crate::store::StoreError;
+                let now = $crate::store::types::Timestamp::new(now);
+                let mut tx = self.begin_write().await?;
+                let rows: Vec<(String, String, String, Option<String>, String)> = sqlx::query_as(
+                    "select a.application_id, ap.email, ap.locale, f.given_names, a.status
+                     from application a
+                     join applicant ap on ap.applicant_id = a.applicant_id
+                     left join application_form f on f.application_id = a.application_id
+                     where a.program_id = $1
+                     order by a.application_id",
+                )
+                .bind(program_id)
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut sent = 0;
+                for (application_id, email, locale, given_names, status) in rows {
+                    if !statuses.iter().any(|s| s.as_str() == status) {
+                        continue;
+                    }
+                    let recipient = $crate::store::cohort::Recipient {
+                        email: $crate::domain::email::EmailAddress::parse(&email)
+                            .map_err(|e| StoreError::Corrupt(format!("applicant.email: {e}")))?,
+                        locale: $crate::domain::locale::Locale::from_tag(&locale).unwrap_or($crate::domain::locale::Locale::En),
+                        given_names,
+                        application_id,
+                    };
+                    let mail = write(&recipient);
+                    Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(mail), 8, now,
+                        Some(&recipient.application_id)).await?;
+                    sent += 1;
+                }
+                Self::insert_audit(&mut tx, None, actor, "program.message_sent", ("program", program_id),
+                    &format!("{sent} recipients; {audit_detail}"), now).await?;
+                tx.commit().await?;
+                Ok(sent)
+            }
+
             async fn decide(
                 &self,
                 application_id: &str,
@@ -1100,7 +1167,7 @@ macro_rules! cohort_store_impl {
                     credit_note,
                     application_id: application_id.to_owned(),
                     email,
-                    locale: $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default(),
+                    locale: $crate::domain::locale::Locale::from_tag(&locale).unwrap_or($crate::domain::locale::Locale::En),
                     given_names,
                     program_title_en: title_en,
                     program_title_fr: title_fr,

@@ -558,6 +558,12 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
             format!("/organizer/programs/{program}/applications.csv"),
             vec![],
         ),
+        // Writing to the program's people: admins, its directors, scolarité.
+        (
+            "GET",
+            format!("/organizer/programs/{program}/message"),
+            vec![],
+        ),
     ];
     // What each role gets (review routes, then every organizer's own pages, the team's (the last three on an unknown member), the discount codes', finance's, the cohort's): A = allowed (any answer but 403/404 and the sign-in redirect), D = 403,
     // N = 404, S = sent to sign in, U = 401 (the API). Columns follow `routes`.
@@ -565,37 +571,37 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
         (
             "admin",
             &admin,
-            concat!("AAAAAAAAAAAA", "AAA", "AAAAANNN", "AAN", "AN", "AA", "A"),
+            concat!("AAAAAAAAAAAA", "AAA", "AAAAANNN", "AAN", "AN", "AA", "AA"),
         ),
         (
             "director",
             &director,
-            concat!("AAAAAAAAAAAA", "AAA", "DDDDDDDD", "AAN", "DD", "AA", "A"),
+            concat!("AAAAAAAAAAAA", "AAA", "DDDDDDDD", "AAN", "DD", "AA", "AA"),
         ),
         (
             "director of another program",
             &other_director,
-            concat!("NNNNNNNNNNNN", "AAA", "DDDDDDDD", "DDD", "DD", "NN", "N"),
+            concat!("NNNNNNNNNNNN", "AAA", "DDDDDDDD", "DDD", "DD", "NN", "NN"),
         ),
         (
             "assigned reviewer",
             &assigned,
-            concat!("AAAAADADDDAA", "AAA", "DDDDDDDD", "DDD", "DD", "DD", "D"),
+            concat!("AAAAADADDDAA", "AAA", "DDDDDDDD", "DDD", "DD", "DD", "DD"),
         ),
         (
             "unassigned reviewer",
             &unassigned,
-            concat!("ANNNNNNNNDAN", "AAA", "DDDDDDDD", "DDD", "DD", "DD", "D"),
+            concat!("ANNNNNNNNDAN", "AAA", "DDDDDDDD", "DDD", "DD", "DD", "DD"),
         ),
         (
             "finance",
             &finance,
-            concat!("AAADDDDDADAA", "AAA", "DDDDDDDD", "AAN", "AN", "DD", "A"),
+            concat!("AAADDDDDADAA", "AAA", "DDDDDDDD", "AAN", "AN", "DD", "AD"),
         ),
         (
             "scolarite",
             &scolarite,
-            concat!("AAADDDDDDDAA", "AAA", "DDDDDDDD", "DDD", "DD", "AA", "A"),
+            concat!("AAADDDDDDDAA", "AAA", "DDDDDDDD", "DDD", "DD", "AA", "AA"),
         ),
     ];
     let anonymous = Visitor::new(&app);
@@ -605,12 +611,12 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
         (
             "anonymous",
             &anonymous,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSSSSS", "SSS", "SS", "SS", "S"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSSSSS", "SSS", "SS", "SS", "SS"),
         ),
         (
             "applicant",
             &applicant,
-            concat!("SSSSSSSSSSUU", "SSS", "SSSSSSSS", "SSS", "SS", "SS", "S"),
+            concat!("SSSSSSSSSSUU", "SSS", "SSSSSSSS", "SSS", "SS", "SS", "SS"),
         ),
     ]) {
         assert_eq!(expected.len(), routes.len(), "{who}: one answer per route");
@@ -821,5 +827,158 @@ async fn the_queue_sorts_by_a_column_heading_and_keeps_its_filters() {
         .await;
     assert_eq!(status, 200);
     assert_eq!(order(&html), [first.clone(), second.clone(), third.clone()]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_director_writes_to_the_participants_or_the_waitlist_and_each_gets_one_email() {
+    use summer_school::domain::offer::{Adjustment, payment_deadline};
+    use summer_school::store::cohort::DecisionKind;
+
+    let app = demo_app().await;
+    let enrolled = apply_and_send(&app, "enrolled@example.org").await;
+    let waiting = apply_and_send(&app, "waiting@example.org").await;
+    let _sent = apply_and_send(&app, "just.sent@example.org").await;
+    let now = time::OffsetDateTime::now_utc();
+    app.store
+        .decide(
+            &enrolled,
+            &DecisionKind::Accept {
+                tier_code: None,
+                adjustment: Adjustment::FullWaiver {
+                    reason: "Partner university".into(),
+                },
+                deadline: payment_deadline(now, 14),
+            },
+            &Actor::Cli,
+            now,
+        )
+        .await
+        .unwrap();
+    app.store
+        .decide(&waiting, &DecisionKind::Waitlist, &Actor::Cli, now)
+        .await
+        .unwrap();
+    app.dispatch_pending_jobs().await;
+    let program = program_id(&app).await;
+    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
+    let (_, queue) = director
+        .page(&format!("/organizer/programs/{program}"))
+        .await;
+    let page = format!("/organizer/programs/{program}/message");
+    assert!(queue.contains(&page), "the queue links to it");
+
+    // A mistake sends nothing and keeps what was typed.
+    let r = director
+        .submit(
+            &page,
+            &page,
+            &[
+                ("audience", "participants"),
+                ("subject", ""),
+                ("body", "Bring your badge."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Enter a subject") && html.contains("Bring your badge."),
+        "{html}"
+    );
+
+    // To the participants: the enrolled applicant only, with the paragraphs as written.
+    let r = director
+        .submit(
+            &page,
+            &page,
+            &[
+                ("audience", "participants"),
+                ("subject", "Welcome day on Monday"),
+                (
+                    "body",
+                    "We meet at 9:00 in the main hall.\r\n\r\nBring your badge.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{page}?sent=1"));
+    let (_, done) = director.page(&location(&r)).await;
+    assert!(
+        done.contains("The message is on its way to 1 person."),
+        "{done}"
+    );
+    app.dispatch_pending_jobs().await;
+    let mail = app
+        .smtp
+        .wait_for_to("enrolled@example.org", Duration::from_secs(10))
+        .await;
+    assert_eq!(
+        mail.header("subject").as_deref(),
+        Some("Welcome day on Monday")
+    );
+    let text = mail.text_body();
+    assert!(
+        text.contains("We meet at 9:00 in the main hall.") && text.contains("Bring your badge."),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("/applications/{enrolled}")),
+        "{text}"
+    );
+
+    // To the waitlist: the waitlisted applicant only.
+    let r = director
+        .submit(
+            &page,
+            &page,
+            &[
+                ("audience", "waitlisted"),
+                ("subject", "Where you stand"),
+                ("body", "Places may free up until June."),
+            ],
+        )
+        .await;
+    assert_eq!(location(&r), format!("{page}?sent=1"));
+    app.dispatch_pending_jobs().await;
+    app.smtp
+        .wait_for_to("waiting@example.org", Duration::from_secs(10))
+        .await;
+    // One email each, and none to the applicant whose application is only sent.
+    let messages = app.smtp.messages();
+    let count = |to: &str, subject: &str| {
+        messages
+            .iter()
+            .filter(|m| {
+                m.rcpt_to().contains(to) && m.header("subject").is_some_and(|s| s == subject)
+            })
+            .count()
+    };
+    for (to, subject, n) in [
+        ("enrolled@example.org", "Welcome day on Monday", 1),
+        ("waiting@example.org", "Where you stand", 1),
+        ("enrolled@example.org", "Where you stand", 0),
+        ("waiting@example.org", "Welcome day on Monday", 0),
+        ("just.sent@example.org", "Welcome day on Monday", 0),
+        ("just.sent@example.org", "Where you stand", 0),
+    ] {
+        assert_eq!(count(to, subject), n, "{to}: {subject}");
+    }
+    let trail: Vec<String> = app
+        .store
+        .audit_events("program", &program)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "program.message_sent")
+        .map(|e| e.detail)
+        .collect();
+    assert_eq!(
+        trail,
+        [
+            "1 recipients; to participants: Welcome day on Monday",
+            "1 recipients; to waitlisted: Where you stand"
+        ]
+    );
     app.stop().await;
 }

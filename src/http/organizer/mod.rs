@@ -14,6 +14,7 @@ pub mod discounts;
 pub mod export;
 pub mod finance;
 pub mod invitations;
+pub mod message;
 pub mod participants;
 pub mod review;
 pub mod team;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(team::router())
         .merge(review::router())
         .merge(participants::router())
+        .merge(message::router())
         .merge(api::router())
 }
 

@@ -568,6 +568,10 @@ async fn program_page(
             .access
             .allows(Permission::RecordAttendance, &program_id)
             .then(|| format!("/organizer/programs/{program_id}/participants")),
+        message_href: o
+            .access
+            .allows(Permission::Message, &program_id)
+            .then(|| format!("/organizer/programs/{program_id}/message")),
         export_href: (assigned_to.is_none() && !blind).then(|| {
             let query = queue_query(&q, order, descending);
             format!("/organizer/programs/{program_id}/applications.csv?{query}")

@@ -229,6 +229,8 @@ pub struct ProgramPage {
     pub cohort_href: Option<String>,
     /// This list as a CSV file (same filters and order), for those who see every application.
     pub export_href: Option<String>,
+    /// Writing to the program's people, for those who may.
+    pub message_href: Option<String>,
 }
 
 pub struct DocumentView {
@@ -492,4 +494,27 @@ pub struct CheckInPage {
     pub action: Option<String>,
     pub csrf: String,
     pub cohort_href: String,
+}
+
+/// Writing to a program's people.
+#[derive(Template)]
+#[template(path = "organizer/message.html")]
+pub struct MessagePage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub heading: String,
+    pub program_title: String,
+    pub queue_href: String,
+    pub notice: Option<String>,
+    pub errors: Vec<FieldError>,
+    pub audience_options: Vec<OptionView>,
+    pub audience_error: Option<String>,
+    pub subject: String,
+    pub subject_error: Option<String>,
+    pub subject_max: usize,
+    pub body: String,
+    pub body_error: Option<String>,
+    pub body_max: usize,
+    pub action: String,
+    pub csrf: String,
 }

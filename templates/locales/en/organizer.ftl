@@ -191,3 +191,26 @@ finance-cancel-submit = Cancel the enrollment
 finance-cancel-only = Nothing paid is left to give back. Cancelling gives the place to the next person on the waitlist and tells the applicant why by email.
 finance-amount-hint-cancel = When cancelling, leave it empty or 0 to give nothing back.
 finance-cancelled = The enrollment is cancelled and the applicant has been told. Any refund is sent to the payment provider.
+
+# Writing to a program's people.
+message-title = Write to the school's people
+message-lead = One email to each person, in the words you write here, with a greeting and a sign-off in their language and a link to their application. It is recorded in the audit trail.
+message-link = Write to the school's people
+message-audience = Who receives it
+message-audience-participants = The participants (enrolled, and those who completed the school)
+message-audience-admitted = Everyone admitted (offered a place or enrolled)
+message-audience-waitlisted = The waitlist
+message-subject = Subject
+message-body = Message
+message-body-hint = A blank line starts a new paragraph. At most 5,000 characters.
+message-send = Send
+message-sent = { $count ->
+    [0] Nobody is in that group: no email was sent.
+    [one] The message is on its way to 1 person.
+   *[other] The message is on its way to { $count } people.
+}
+message-error-audience = Choose who receives the message
+message-error-subject-empty = Enter a subject
+message-error-subject = The subject is one line of at most 150 characters
+message-error-body-empty = Write the message
+message-error-body-long = The message must be 5,000 characters or fewer

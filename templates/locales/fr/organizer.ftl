@@ -191,3 +191,26 @@ finance-cancel-submit = Annuler l'inscription
 finance-cancel-only = Plus rien de payé n'est à rembourser. L'annulation donne la place à la personne suivante sur la liste d'attente et en indique le motif par courriel.
 finance-amount-hint-cancel = Pour une annulation sans remboursement, laissez vide ou 0.
 finance-cancelled = L'inscription est annulée et la personne a été prévenue. Tout remboursement est envoyé au prestataire de paiement.
+
+# Écrire aux personnes d'un programme.
+message-title = Écrire aux personnes de l'école
+message-lead = Un courriel à chaque personne, avec les mots que vous écrivez ici, une formule d'appel et une formule de politesse dans sa langue et un lien vers sa candidature. L'envoi est consigné dans le journal d'audit.
+message-link = Écrire aux personnes de l'école
+message-audience = Destinataires
+message-audience-participants = Les participants (inscrits, et ceux qui ont validé l'école)
+message-audience-admitted = Toutes les personnes admises (place proposée ou inscrites)
+message-audience-waitlisted = La liste d'attente
+message-subject = Objet
+message-body = Message
+message-body-hint = Une ligne vide commence un nouveau paragraphe. 5 000 caractères au plus.
+message-send = Envoyer
+message-sent = { $count ->
+    [0] Personne dans ce groupe : aucun courriel n'a été envoyé.
+    [one] Le message part vers 1 personne.
+   *[other] Le message part vers { $count } personnes.
+}
+message-error-audience = Choisissez les destinataires
+message-error-subject-empty = Saisissez un objet
+message-error-subject = L'objet tient sur une ligne de 150 caractères au plus
+message-error-body-empty = Écrivez le message
+message-error-body-long = Le message doit faire 5 000 caractères au plus
