@@ -42,6 +42,34 @@ async fn offered(app: &TestApp, email: &str) -> (String, OffsetDateTime, OffsetD
     (id, now, deadline)
 }
 
+/// The id of the application's order.
+async fn order_of(app: &TestApp, application_id: &str) -> String {
+    app.store
+        .standing(application_id)
+        .await
+        .unwrap()
+        .offer
+        .expect("an offer")
+        .order_id
+}
+
+/// The signed-in applicant presses "Pay", then "Pay" on the simulated checkout: enrolled.
+async fn pay_at_the_simulated_checkout(app: &TestApp, application_id: &str) {
+    let (_, page) = app.page(&format!("/applications/{application_id}")).await;
+    let r = app
+        .post_form(
+            &format!("/applications/{application_id}/pay"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    let checkout = location(&r);
+    let (_, html) = app.page(&checkout).await;
+    let r = app
+        .post_form(&checkout, &[("csrf", &csrf_of(&html)), ("outcome", "pay")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "paid");
+}
+
 #[tokio::test]
 async fn an_accepted_applicant_pays_at_the_simulated_checkout_and_is_enrolled_once() {
     let app = demo_app().await;
@@ -535,14 +563,7 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
     })
     .await;
     let (id, now, deadline) = offered(&app, "stripe.payer@example.org").await;
-    let order = app
-        .store
-        .standing(&id)
-        .await
-        .unwrap()
-        .offer
-        .unwrap()
-        .order_id;
+    let order = order_of(&app, &id).await;
 
     // "Pay" opens a Checkout Session with what we owe, and pressing it again reuses it.
     let (_, page) = app.page(&format!("/applications/{id}")).await;
@@ -1076,14 +1097,7 @@ async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_cr
         page.contains("value=\"3100.00\""),
         "the whole payment proposed: {page}"
     );
-    let order = app
-        .store
-        .standing(&id)
-        .await
-        .unwrap()
-        .offer
-        .unwrap()
-        .order_id;
+    let order = order_of(&app, &id).await;
     let refund_path = format!("/organizer/finance/orders/{order}/refund");
     // Bad amounts and a missing reason are refused, with what was typed kept.
     let r = finance
@@ -1218,19 +1232,7 @@ async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_th
     let app = demo_app().await;
     let finance = signed_in(&app, "finance@u-paris.fr", "finance", &[]).await;
     let (id, _, _) = offered(&app, "visa.refused@example.org").await;
-    let (_, page) = app.page(&format!("/applications/{id}")).await;
-    let r = app
-        .post_form(
-            &format!("/applications/{id}/pay"),
-            &[("csrf", &csrf_of(&page))],
-        )
-        .await;
-    let checkout = location(&r);
-    let (_, html) = app.page(&checkout).await;
-    let r = app
-        .post_form(&checkout, &[("csrf", &csrf_of(&html)), ("outcome", "pay")])
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
+    pay_at_the_simulated_checkout(&app, &id).await;
     app.dispatch_pending_jobs().await;
     let program_id = app.store.program_of(&id).await.unwrap().unwrap();
     let seats = || async {
@@ -1244,14 +1246,7 @@ async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_th
             .seats_held
     };
     let held = seats().await;
-    let order = app
-        .store
-        .standing(&id)
-        .await
-        .unwrap()
-        .offer
-        .unwrap()
-        .order_id;
+    let order = order_of(&app, &id).await;
     let action = format!("/organizer/finance/orders/{order}/refund");
     let (_, page) = finance.page("/organizer/finance").await;
     assert!(
@@ -1360,25 +1355,8 @@ async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_th
 
     // Everything given back while still enrolled: the form then only cancels, with a reason.
     let (other, _, _) = offered(&app, "all.back@example.org").await;
-    let (_, page) = app.page(&format!("/applications/{other}")).await;
-    let r = app
-        .post_form(
-            &format!("/applications/{other}/pay"),
-            &[("csrf", &csrf_of(&page))],
-        )
-        .await;
-    let checkout = location(&r);
-    let (_, html) = app.page(&checkout).await;
-    app.post_form(&checkout, &[("csrf", &csrf_of(&html)), ("outcome", "pay")])
-        .await;
-    let order = app
-        .store
-        .standing(&other)
-        .await
-        .unwrap()
-        .offer
-        .unwrap()
-        .order_id;
+    pay_at_the_simulated_checkout(&app, &other).await;
+    let order = order_of(&app, &other).await;
     let action = format!("/organizer/finance/orders/{order}/refund");
     let r = finance
         .submit(

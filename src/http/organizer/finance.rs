@@ -250,7 +250,8 @@ async fn refund(
     }
 }
 
-/// Cancels the order's enrollment, giving back `cents` if any, as the refund form asked.
+/// Cancels the order's enrollment, giving back `cents` if any, as the refund form asked. The order
+/// is looked up among those the finance page lists (the form is only on them).
 async fn cancel(
     state: &AppState,
     tr: Tr,
@@ -287,6 +288,7 @@ async fn cancel(
             match why.as_str() {
                 "not_enrolled" => refused.cancel_error = Some(tr.t("finance-error-not-enrolled")),
                 "not_paid" => refused.amount_error = Some(tr.t("finance-error-not-paid")),
+                "no_reason" => refused.reason_error = Some(tr.t("finance-error-reason")),
                 _ => refused.amount_error = Some(tr.t("finance-error-too-much")),
             }
             render(state, tr, headers, organizer, Some(refused), None).await

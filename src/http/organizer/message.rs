@@ -60,10 +60,8 @@ async fn render_page(
 ) -> Result<Response, AppError> {
     let program = state
         .store
-        .programs()
+        .program_facts(program_id)
         .await?
-        .into_iter()
-        .find(|p| p.program_id == program_id)
         .ok_or(AppError::NotFound)?;
     let status = if typed.errors.is_empty() {
         StatusCode::OK
