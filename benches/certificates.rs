@@ -79,6 +79,7 @@ fn record(n: usize) -> CertificateRecord {
         issued_on: date!(2026 - 07 - 20),
         valid_until: (n % 2 == 1).then_some(date!(2030 - 07 - 20)),
         supersedes: None,
+        demo: false,
     }
 }
 

@@ -113,6 +113,9 @@ pub struct Config {
     /// Behind a reverse proxy: the header that carries the visitor's address (its last entry is
     /// used), for rate limits. `None`: the connection's address.
     pub client_ip_header: Option<String>,
+    /// The demo is on (`serve --demo`, never from the environment): its banner links to `/demo`,
+    /// which signs in as its people. Production refuses it.
+    pub demo: bool,
 }
 
 /// A setting that could not be read.
@@ -348,6 +351,7 @@ impl Config {
                     ));
                 }
             },
+            demo: false,
         })
     }
 

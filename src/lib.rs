@@ -4,6 +4,7 @@
 //! nothing of ours and does no I/O; SQL lives only in `store`.
 
 pub mod config;
+pub mod demo;
 pub mod documents;
 pub mod domain;
 pub mod email;

@@ -23,8 +23,13 @@ use crate::jobs::Worker;
 use crate::store::blobs::LocalBlobStore;
 use crate::store::{self, ConnectOptions, Store};
 
-/// Refuses to run production on a development default, naming each one.
+/// Refuses to run production on a development default, naming each one, or with the demo.
 pub fn check_production(config: &Config) -> anyhow::Result<()> {
+    if config.app_env == AppEnv::Production && config.demo {
+        bail!(
+            "APP_ENV=production refuses --demo: the demo signs in as its people with one click and is only for trying the service"
+        );
+    }
     if config.app_env == AppEnv::Production {
         let problems = config.production_problems();
         if !problems.is_empty() {
@@ -140,7 +145,9 @@ fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     std::fs::write(path, content)
 }
 
-/// Loads the catalog when the database has no edition yet, and the demo edition when asked.
+/// Loads the catalog when the database has no edition yet, and (for tests that need an edition open
+/// today) the demo edition open for applications, empty. `serve --demo` seeds the whole demo with
+/// [`seed_demo`] instead.
 pub async fn seed(store: &dyn Store, catalog: &EditionSpec, demo: bool) -> anyhow::Result<()> {
     let now = OffsetDateTime::now_utc();
     if store.edition_count().await? == 0 {
@@ -153,6 +160,34 @@ pub async fn seed(store: &dyn Store, catalog: &EditionSpec, demo: bool) -> anyho
         tracing::info!("demo edition ready, with its application window open");
     }
     Ok(())
+}
+
+/// Seeds the whole demo once (both demo editions, its organizers and applicants, the past cohort's
+/// certificates): see [`crate::demo`]. A later start changes nothing.
+pub async fn seed_demo(
+    config: &Config,
+    store: &dyn Store,
+    catalog: &EditionSpec,
+) -> anyhow::Result<crate::demo::SeedOutcome> {
+    let blobs = LocalBlobStore::new(config.data_dir.join("uploads"));
+    let key = signing_key(config)?;
+    let seeder = crate::demo::DemoSeeder {
+        store,
+        blobs: &blobs,
+        signing_key: &key,
+        public_url: &config.public_url,
+    };
+    let outcome = seeder.seed(catalog, OffsetDateTime::now_utc()).await?;
+    match &outcome {
+        crate::demo::SeedOutcome::AlreadySeeded => {
+            tracing::info!("demo already seeded: left as it is; open /demo")
+        }
+        crate::demo::SeedOutcome::Seeded {
+            organizers,
+            applicants,
+        } => tracing::info!(organizers, applicants, "demo seeded; open /demo"),
+    }
+    Ok(outcome)
 }
 
 /// The worker as configured.
@@ -279,13 +314,17 @@ pub async fn start(
 }
 
 /// `serve`: everything in one process until SIGTERM or Ctrl-C.
-pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+pub async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
+    config.demo = demo;
     check_production(&config)?;
     let catalog = read_catalog(config.catalog_file.as_deref())?;
     let listener = bind(config.bind).await?;
     let store = open_store(&config).await?;
-    seed(store.as_ref(), &catalog, demo).await?;
+    seed(store.as_ref(), &catalog, false).await?;
+    if demo {
+        seed_demo(&config, store.as_ref(), &catalog).await?;
+    }
     let config = Arc::new(config);
     let grace = config.shutdown_grace;
     let running = start(config.clone(), store, listener, true).await?;

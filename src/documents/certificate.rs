@@ -207,6 +207,9 @@ pub fn render_with(
     }
     page.rule(LEFT, RIGHT, 22.0, 1.2, 0.2);
 
+    if r.demo {
+        page.demo_stamp(&tr.t("document-demo-stamp"));
+    }
     let canonical = String::from_utf8(r.canonical()).expect("canonical JSON is UTF-8");
     pdf::finish_with(
         &Meta {

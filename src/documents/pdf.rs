@@ -335,6 +335,28 @@ impl Page {
         self.ops.push(Op::RestoreGraphicsState);
     }
 
+    /// The mark of a demo's document: `label` in red capitals across the top and the bottom margin
+    /// of the page, where no document prints anything, so that a demo copy can never pass for a real one.
+    pub fn demo_stamp(&mut self, label: &str) {
+        let red = Color::Rgb(Rgb {
+            r: 0.75,
+            g: 0.1,
+            b: 0.1,
+            icc_profile: None,
+        });
+        let black = Color::Rgb(Rgb {
+            r: 0.0,
+            g: 0.0,
+            b: 0.0,
+            icc_profile: None,
+        });
+        self.ops.push(Op::SetFillColor { col: red });
+        for y in [PAGE_HEIGHT - 7.0, 4.0] {
+            self.text_centred(Face::Sans, 10.0, PAGE_WIDTH / 2.0, y, label);
+        }
+        self.ops.push(Op::SetFillColor { col: black });
+    }
+
     /// A horizontal rule from `x1` to `x2` at `y`.
     pub fn rule(&mut self, x1: f32, x2: f32, y: f32, thickness: f32, grey: f32) {
         let point = |x: f32| LinePoint {

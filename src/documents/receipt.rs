@@ -228,6 +228,9 @@ pub fn render(r: &ReceiptRecord) -> Vec<u8> {
         &arg("receipt-contact", "email", &r.issuer.contact_email),
     );
 
+    if r.demo {
+        page.demo_stamp(&tr.t("document-demo-stamp"));
+    }
     pdf::finish(
         &Meta {
             title: &format!("{title} {}", r.number),
@@ -303,6 +306,7 @@ pub(crate) mod tests {
             paid_at: datetime!(2026-04-02 09:30 UTC),
             corrects: None,
             reason: None,
+            demo: false,
         }
     }
 

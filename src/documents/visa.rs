@@ -153,6 +153,9 @@ pub fn render_with(r: &VisaLetterRecord, signature_image: Option<&Picture>) -> V
         &tr.t("visa-letter-footer"),
     );
 
+    if r.demo {
+        page.demo_stamp(&tr.t("document-demo-stamp"));
+    }
     pdf::finish(
         &Meta {
             title: &format!("{} {}", tr.t("visa-letter-title"), r.number),
@@ -199,6 +202,7 @@ mod tests {
             hours: 60,
             enrolled: true,
             verification_url: "https://summerschool.example/verify/7KQ2-MX9D-4T8P-ZR3W".into(),
+            demo: false,
         }
     }
 

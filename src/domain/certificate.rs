@@ -86,6 +86,10 @@ pub struct CertificateRecord {
     pub valid_until: Option<Date>,
     /// The serial of the certificate this one corrects.
     pub supersedes: Option<String>,
+    /// A demo's certificate (`serve --demo`): it says DEMO on the page, on `/verify` and here, in
+    /// what is signed. Absent from real records, so that their canonical form is unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
 }
 
 /// Years an AFGSU 2 attestation is valid.
@@ -332,6 +336,7 @@ pub(crate) mod tests {
             issued_on: date!(2026 - 07 - 20),
             valid_until: None,
             supersedes: None,
+            demo: false,
         }
     }
 

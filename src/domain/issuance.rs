@@ -33,6 +33,8 @@ pub struct ProgramFacts {
     pub rule: CompletionRule,
     /// `None` while the catalog does not say who signs.
     pub issuer: Option<IssuerSpec>,
+    /// A demo edition's program: its certificates say DEMO.
+    pub demo: bool,
 }
 
 /// An enrolled participant, with what organizers recorded and what was already issued to them.
@@ -219,6 +221,7 @@ pub fn record(
         issued_on: today,
         valid_until,
         supersedes: None,
+        demo: program.demo,
     })
 }
 
@@ -270,6 +273,7 @@ mod tests {
                 afgsu_issuer: Some("CESU 75".into()),
                 signature_image: None,
             }),
+            demo: false,
         }
     }
 

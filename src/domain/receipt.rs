@@ -49,6 +49,26 @@ pub fn format_number(kind: ReceiptKind, year: i32, n: i64) -> String {
     format!("{}-{year}-{n:05}", kind.series())
 }
 
+/// The counter a document of `kind` takes its number from: a demo's receipts and credit notes count
+/// in series of their own, so that trying the product never takes a real number.
+pub fn counter_series(kind: ReceiptKind, demo: bool) -> String {
+    if demo {
+        super::demo::demo_number(kind.series())
+    } else {
+        kind.series().to_owned()
+    }
+}
+
+/// The number of the `n`th document of its series: `R-2026-00042`, or `DEMO-R-2026-00001`.
+pub fn number_in_series(kind: ReceiptKind, demo: bool, year: i32, n: i64) -> String {
+    let number = format_number(kind, year, n);
+    if demo {
+        super::demo::demo_number(&number)
+    } else {
+        number
+    }
+}
+
 /// Who issues the receipt: the organization, as its catalog names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Issuer {
@@ -122,6 +142,9 @@ pub struct ReceiptRecord {
     pub corrects: Option<String>,
     /// A credit note's reason.
     pub reason: Option<String>,
+    /// A demo's document: it says DEMO on the page (absent from records of real ones).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
 }
 
 impl ReceiptRecord {
@@ -186,6 +209,21 @@ mod tests {
                 (label, l.cents)
             })
             .collect()
+    }
+
+    #[test]
+    fn demo_documents_count_apart_and_say_so() {
+        assert_eq!(counter_series(ReceiptKind::Receipt, false), "R");
+        assert_eq!(counter_series(ReceiptKind::Receipt, true), "DEMO-R");
+        assert_eq!(counter_series(ReceiptKind::CreditNote, true), "DEMO-A");
+        assert_eq!(
+            number_in_series(ReceiptKind::Receipt, true, 2026, 1),
+            "DEMO-R-2026-00001"
+        );
+        assert_eq!(
+            number_in_series(ReceiptKind::CreditNote, false, 2026, 3),
+            "A-2026-00003"
+        );
     }
 
     #[test]

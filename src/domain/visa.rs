@@ -145,6 +145,18 @@ pub struct VisaLetterRecord {
     pub enrolled: bool,
     /// Where a consulate checks the letter (`…/verify/{code}`), printed and in the QR code.
     pub verification_url: String,
+    /// A demo's letter: it says DEMO on the page.
+    pub demo: bool,
+}
+
+/// A letter's number: `V-2026-00012`, or `DEMO-V-2026-00001` in a demo's own series.
+pub fn letter_number(demo: bool, year: i32, n: i64) -> String {
+    let number = format!("V-{year}-{n:05}");
+    if demo {
+        super::demo::demo_number(&number)
+    } else {
+        number
+    }
 }
 
 /// What `/verify` says of a letter, from the application as it stands now.

@@ -10,6 +10,7 @@ pub mod application;
 pub mod auth;
 pub mod cache;
 pub mod cookies;
+pub mod demo;
 pub mod error;
 pub mod graduates;
 pub mod health;
@@ -138,6 +139,7 @@ pub fn router(state: AppState) -> Router {
         .merge(verify::router())
         .merge(graduates::router())
         .merge(visa::router())
+        .merge(demo::router())
         .merge(applicant_api::router())
         .merge(organizer::router())
         .fallback(not_found)

@@ -34,6 +34,8 @@ pub struct Layout {
     pub switches: Vec<LanguageLink>,
     pub contact_email: String,
     pub stylesheet: &'static str,
+    /// The demo is on: every page shows its banner, linked to `/demo`.
+    pub demo: bool,
 }
 
 pub struct LanguageLink {
@@ -70,6 +72,7 @@ impl Layout {
             switches,
             contact_email,
             stylesheet: stylesheet_href(),
+            demo: config.demo,
         }
     }
 }
@@ -381,6 +384,8 @@ pub struct VerifyTemplate {
     pub facts: Vec<(String, String)>,
     /// A certificate: the public key is offered for checking files; not for a visa letter.
     pub show_key: bool,
+    /// A demo's document: the page says it certifies nothing.
+    pub demo: bool,
 }
 
 /// One certificate on the graduate's page.

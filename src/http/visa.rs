@@ -307,6 +307,7 @@ async fn download(
         place,
         hours: facts.hours,
         enrolled: record.status == ApplicationStatus::Enrolled,
+        demo: record.edition_is_demo,
         verification_url: letter
             .verification_code
             .as_ref()

@@ -259,6 +259,7 @@ pub(super) struct FactsRow {
     pub assessment_required: bool,
     pub certificate_issuer: Option<String>,
     pub year: i32,
+    pub is_demo: bool,
 }
 
 impl FactsRow {
@@ -308,6 +309,7 @@ impl FactsRow {
             ends_on: self.ends_on,
             places,
             certifications,
+            demo: self.is_demo,
         })
     }
 }
@@ -465,7 +467,7 @@ macro_rules! certificate_store_impl {
                 let row: Option<$crate::store::certificates::FactsRow> = sqlx::query_as(
                     "select p.program_id, p.title_en, p.title_fr, p.starts_on, p.ends_on, p.teaching_language,
                             p.hours, p.afgsu_hours, p.ects, p.code, p.learning_outcomes, p.min_days_present,
-                            p.assessment_required, e.certificate_issuer, e.year
+                            p.assessment_required, e.certificate_issuer, e.year, e.is_demo
                      from program p join edition e on e.edition_id = p.edition_id
                      where p.program_id = $1",
                 )

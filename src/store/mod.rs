@@ -8,6 +8,7 @@ pub mod blobs;
 pub mod certificates;
 pub mod cohort;
 mod common;
+pub mod demo;
 pub mod discounts;
 pub mod organizers;
 pub mod payments;
@@ -520,6 +521,7 @@ pub trait Store:
     + discounts::DiscountStore
     + certificates::CertificateStore
     + visa::VisaStore
+    + demo::DemoStore
     + Send
     + Sync
     + 'static

@@ -354,6 +354,7 @@ pub(super) struct ReceiptSourceRow {
     pub provider: String,
     pub provider_reference: Option<String>,
     pub paid_at: Option<super::types::Timestamp>,
+    pub edition_is_demo: bool,
 }
 
 pub(super) const RECEIPT_SOURCE_SQL: &str = "
@@ -363,7 +364,8 @@ select o.order_id, o.application_id, ap.email, ap.locale, f.given_names, f.famil
        o.list_cents, o.total_cents, o.currency, o.waiver_reason, o.discount_code, o.discount_cents,
        o.price_explanation, o.payment_reference,
        org.name as organization, org.contact_email, org.website,
-       y.provider, coalesce(y.provider_intent, y.provider_reference) as provider_reference, o.paid_at
+       y.provider, coalesce(y.provider_intent, y.provider_reference) as provider_reference, o.paid_at,
+       e.is_demo as edition_is_demo
 from payment y
 join fee_order o on o.order_id = y.order_id
 join application a on a.application_id = o.application_id
@@ -450,6 +452,7 @@ impl ReceiptSourceRow {
             corrects: None,
             reason: None,
             number,
+            demo: self.edition_is_demo,
         })
     }
 }
@@ -620,6 +623,7 @@ macro_rules! payment_store_impl {
             async fn next_receipt_number(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 kind: $crate::domain::receipt::ReceiptKind,
+                demo: bool,
                 now: time::OffsetDateTime,
             ) -> Result<String, $crate::store::StoreError> {
                 let year = $crate::domain::calendar::to_paris(now).year();
@@ -628,11 +632,11 @@ macro_rules! payment_store_impl {
                      on conflict (series, year) do update set last_number = receipt_counter.last_number + 1
                      returning last_number",
                 )
-                .bind(kind.series())
+                .bind($crate::domain::receipt::counter_series(kind, demo))
                 .bind(year)
                 .fetch_one(&mut **tx)
                 .await?;
-                Ok($crate::domain::receipt::format_number(kind, year, n))
+                Ok($crate::domain::receipt::number_in_series(kind, demo, year, n))
             }
 
             /// Issues the receipt of a confirmed payment, in the transaction that confirms it.
@@ -646,7 +650,7 @@ macro_rules! payment_store_impl {
                         .bind(payment_id)
                         .fetch_one(&mut **tx)
                         .await?;
-                let number = Self::next_receipt_number(tx, $crate::domain::receipt::ReceiptKind::Receipt, now.0).await?;
+                let number = Self::next_receipt_number(tx, $crate::domain::receipt::ReceiptKind::Receipt, source.edition_is_demo, now.0).await?;
                 let (order_id, application_id) = (source.order_id.clone(), source.application_id.clone());
                 let record = source.into_record(number.clone(), now.0)?;
                 let json = serde_json::to_string(&record)
@@ -788,7 +792,7 @@ macro_rules! payment_store_impl {
                 .bind(&payment_id)
                 .fetch_optional(&mut **tx)
                 .await?;
-                let number = Self::next_receipt_number(tx, ReceiptKind::CreditNote, now.0).await?;
+                let number = Self::next_receipt_number(tx, ReceiptKind::CreditNote, source.edition_is_demo, now.0).await?;
                 let mut record = source.into_record(number.clone(), now.0)?;
                 record.kind = ReceiptKind::CreditNote;
                 record.lines = vec![ReceiptLine { item: LineItem::Refund, cents }];

@@ -42,6 +42,8 @@ pub struct LetterCheck {
     pub holder_name: String,
     pub program_id: String,
     pub application_status: crate::domain::status::ApplicationStatus,
+    /// A demo's letter, labelled DEMO on `/verify`.
+    pub demo: bool,
 }
 
 /// A letter as stored; `passport` is `None` once erased.
@@ -135,8 +137,11 @@ macro_rules! visa_store_impl {
                     "not_admitted",
                 )
                 .await?;
-                let ends_on: time::Date = sqlx::query_scalar(
-                    "select p.ends_on from program p join application a on a.program_id = p.program_id
+                let (ends_on, demo): (time::Date, bool) = sqlx::query_as(
+                    "select p.ends_on, e.is_demo
+                     from program p
+                     join edition e on e.edition_id = p.edition_id
+                     join application a on a.program_id = p.program_id
                      where a.application_id = $1",
                 )
                 .bind(application_id)
@@ -175,15 +180,21 @@ macro_rules! visa_store_impl {
                         number
                     }
                     None => {
-                        let n: i64 = sqlx::query_scalar(
+                        // A demo's letters count apart, so that trying the product takes no real number.
+                        let counter = if demo {
+                            "insert into demo_visa_letter_counter (year, last_number) values ($1, 1)
+                             on conflict (year) do update set last_number = demo_visa_letter_counter.last_number + 1
+                             returning last_number"
+                        } else {
                             "insert into visa_letter_counter (year, last_number) values ($1, 1)
                              on conflict (year) do update set last_number = visa_letter_counter.last_number + 1
-                             returning last_number",
-                        )
-                        .bind(today.year())
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        let number = format!("V-{}-{n:05}", today.year());
+                             returning last_number"
+                        };
+                        let n: i64 = sqlx::query_scalar(counter)
+                            .bind(today.year())
+                            .fetch_one(&mut *tx)
+                            .await?;
+                        let number = $crate::domain::visa::letter_number(demo, today.year(), n);
                         sqlx::query(
                             "insert into visa_letter (application_id, number, passport_name, passport_number, nationality,
                                  birth_date, passport_expires_on, issued_on, requested_at, updated_at, verification_code)
@@ -221,19 +232,21 @@ macro_rules! visa_store_impl {
                 code: &str,
             ) -> Result<Option<$crate::store::visa::LetterCheck>, $crate::store::StoreError> {
                 #[allow(clippy::type_complexity)]
-                let row: Option<(String, time::Date, String, String, Option<String>, Option<String>, Option<String>)> =
+                let row: Option<(String, time::Date, String, String, Option<String>, Option<String>, Option<String>, bool)> =
                     sqlx::query_as(
                         "select v.number, v.issued_on, a.program_id, a.status, f.certificate_name, f.given_names,
-                                f.family_name
+                                f.family_name, e.is_demo
                          from visa_letter v
                          join application a on a.application_id = v.application_id
+                         join program p on p.program_id = a.program_id
+                         join edition e on e.edition_id = p.edition_id
                          left join application_form f on f.application_id = a.application_id
                          where v.verification_code = $1",
                     )
                     .bind(code)
                     .fetch_optional(&self.pool)
                     .await?;
-                let Some((number, issued_on, program_id, status, certificate_name, given, family)) = row else {
+                let Some((number, issued_on, program_id, status, certificate_name, given, family, demo)) = row else {
                     return Ok(None);
                 };
                 // Never the email address: the page is public.
@@ -248,6 +261,7 @@ macro_rules! visa_store_impl {
                     application_status: status
                         .parse()
                         .map_err(|e| $crate::store::StoreError::Corrupt(format!("application.status: {e}")))?,
+                    demo,
                 }))
             }
 

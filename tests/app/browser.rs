@@ -2,12 +2,12 @@
 //! applicant sees and clicks, from the home page to the "Application received" email.
 //!
 //! Each test starts its own chromedriver on a free port and a fresh browser profile. They need the
-//! Debian packages `chromium` and `chromium-driver` (`.ci/run` installs them); without them the
-//! tests fail, they never pass silently.
+//! Debian packages `chromium` and `chromium-driver` (`scripts/test` installs them); without them the
+//! test binary stops at once with one line (the harness's preflight), they never pass silently.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -18,8 +18,8 @@ use serde_json::json;
 
 use crate::harness::{Options, TestApp, free_port, spawn_app_with};
 
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 /// Without these Chromium waits for the network (closed here) or for a first-run dialog.
 const CHROMIUM_ARGS: [&str; 9] = [
     "--headless",
@@ -47,11 +47,8 @@ struct Chromedriver {
 
 impl Chromedriver {
     fn start() -> Chromedriver {
-        assert!(
-            Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists(),
-            "the browser tests need {CHROMEDRIVER} and {CHROMIUM}: install them with \
-             `apt-get install chromium chromium-driver` (or run .ci/run)"
-        );
+        // Both are there (else one line and exit), checked once for the whole test binary.
+        crate::harness::preflight();
         use std::os::unix::process::CommandExt;
         let port = free_port();
         let child = Command::new(CHROMEDRIVER)
@@ -826,6 +823,81 @@ async fn organizers_take_a_cohort_to_certificates_and_a_graduate_shares_a_verifi
     wait_for_text(&c, "Valid: this certificate was issued by us").await;
     wait_for_text(&c, "Its electronic signature checks against our public key").await;
     wait_for_text(&c, &success.record.serial).await;
+    c.close().await.unwrap();
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_newcomer_walks_the_demo_as_director_graduate_and_verifier_in_the_browser() {
+    let app = spawn_app_with(Options {
+        full_demo: true,
+        ..Options::default()
+    })
+    .await;
+    app.dispatch_pending_jobs().await;
+    let driver = Chromedriver::start();
+    let c = driver.browser().await;
+
+    // The banner of any page leads to /demo; one click signs in as the demo's director.
+    open(&c, &app, "/").await;
+    click(&c, Locator::LinkText("Sign in as anyone of the demo")).await;
+    wait_for_path(&c, "the demo page", |p| p == "/demo").await;
+    wait_for_text(&c, "Try the demo").await;
+    press(&c, "Sign in as Pr Amadou Diallo").await;
+    wait_for_path(&c, "the dashboard", |p| p == "/organizer").await;
+    wait_for_text(&c, "Pr Amadou Diallo").await;
+    // The queue of the open demo edition's AI school holds the demo's applicants.
+    let open_ai = app
+        .store
+        .programs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.edition_slug == "demo" && p.slug == "ai-digital-innovation")
+        .unwrap();
+    open(
+        &c,
+        &app,
+        &format!("/organizer/programs/{}", open_ai.program_id),
+    )
+    .await;
+    wait_for_text(&c, "Oluwaseun").await;
+    wait_for_text(&c, "Kowalska").await;
+
+    // Back to /demo, as the graduate: their certificates, and the PDF downloads.
+    open(&c, &app, "/demo").await;
+    let graduate = summer_school::domain::demo::demo_graduate();
+    press(&c, &format!("Sign in as {}", graduate.certificate_name)).await;
+    wait_for_path(&c, "the certificates page", |p| p == "/certificates").await;
+    wait_for_text(&c, "Attestation of success").await;
+    wait_for_text(&c, "DEMO-UPC-SS-").await;
+    let href = find(&c, Locator::LinkText("Download (PDF)"))
+        .await
+        .attr("href")
+        .await
+        .unwrap()
+        .expect("a download link");
+    let fetched = c
+        .execute(
+            "return fetch(arguments[0]).then(r => r.status + ' ' + r.headers.get('content-type'))",
+            vec![json!(href)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fetched, json!("200 application/pdf"));
+
+    // A visitor with nothing but a code: the demo's certificate verifies, labelled as a demo.
+    c.delete_all_cookies().await.unwrap();
+    open(&c, &app, "/demo").await;
+    let code = find(&c, Locator::Css("a.demo-code"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    click(&c, Locator::LinkText(&code)).await;
+    wait_for_path(&c, "the verification page", |p| p.starts_with("/verify/")).await;
+    wait_for_text(&c, "This is a demo document").await;
+    wait_for_text(&c, "DEMO-").await;
     c.close().await.unwrap();
     app.stop().await;
 }

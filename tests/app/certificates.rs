@@ -12,7 +12,7 @@ use summer_school::store::certificates::{CertificateDraft, StoredCertificate};
 use time::macros::date;
 
 use crate::applications::{apply_and_send, demo_app};
-use crate::harness::TestApp;
+use crate::harness::{Options, TestApp, spawn_app_with};
 
 fn record(name: &str, kind: CertificateKind) -> CertificateRecord {
     CertificateRecord {
@@ -50,6 +50,7 @@ fn record(name: &str, kind: CertificateKind) -> CertificateRecord {
         issued_on: date!(2026 - 07 - 20),
         valid_until: None,
         supersedes: None,
+        demo: false,
     }
 }
 
@@ -302,6 +303,168 @@ async fn a_certificate_is_verified_in_public_corrected_and_revoked() {
             .unwrap()
             .starts_with("z6Mk")
     );
+    app.stop().await;
+}
+
+/// Status, `Cache-Control`, `Location` and body of a response.
+async fn answer(request: reqwest::RequestBuilder) -> (u16, String, String, String) {
+    let r = request.send().await.unwrap();
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (cache, location) = (header("cache-control"), header("location"));
+    (
+        r.status().as_u16(),
+        cache,
+        location,
+        r.text().await.unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn a_code_that_matches_nothing_gets_a_page_that_helps_find_the_right_one() {
+    // The site sends its mail from another address than the catalog's: the page names the
+    // catalog's.
+    let app = spawn_app_with(Options {
+        demo: true,
+        env: vec![("MAIL_FROM", "Robot <robot@example.net>".into())],
+        ..Options::default()
+    })
+    .await;
+    let contact = r#"<a href="mailto:summerschool.medicine@u-paris.fr">"#;
+    let anonymous = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let get = |path: &str| anonymous.get(format!("{}{path}", app.base));
+
+    // A well-formed code that is nobody's: a 404 that says so, with the code, where codes are
+    // printed, a box to type it again and whom to write to.
+    let (status, cache, _, html) = answer(get("/verify/2222-2222-2222-2222")).await;
+    assert_eq!(status, 404);
+    assert_eq!(cache, "no-store");
+    for expected in [
+        "<h1>No certificate or letter has this code</h1>",
+        "with the code “2222-2222-2222-2222”",
+        "Where to find the code",
+        "On a certificate: at the bottom of the page",
+        "On an invitation letter:",
+        "It never contains 0, 1, I or O",
+        r#"<form method="get" action="/verify""#,
+        r#"<label for="code">Verification code</label>"#,
+        r#"id="code-hint""#,
+        r#"value="2222-2222-2222-2222""#,
+        contact,
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    assert!(
+        !html.contains("Page not found") && !html.contains("UPC-SS"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("This is not how our codes are written"),
+        "{html}"
+    );
+
+    // Malformed: the same page, escaped and shortened, never an error.
+    let (status, _, _, html) = answer(get("/verify/%3Cscript%3Ealert(1)%3C%2Fscript%3E")).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            && html.contains("This is not how our codes are written"),
+        "{html}"
+    );
+    let long = "Z".repeat(300);
+    let (status, _, _, html) = answer(get(&format!("/verify/{long}"))).await;
+    assert_eq!(status, 404);
+    assert!(html.contains(&format!("“{}…”", "Z".repeat(40))), "{html}");
+    assert!(!html.contains(&"Z".repeat(41)), "{html}");
+    let (status, _, _, html) = answer(get("/verify/%FF%FE%00x")).await;
+    assert_eq!(status, 404);
+    assert!(
+        html.contains("No certificate or letter has this code"),
+        "{html}"
+    );
+
+    // In French.
+    let (status, _, _, html) =
+        answer(get("/verify/2222-2222-2222-2222").header("accept-language", "fr")).await;
+    assert_eq!(status, 404);
+    for expected in [
+        r#"<html lang="fr">"#,
+        "Aucun certificat ni aucune lettre",
+        "portant le code « 2222-2222-2222-2222 »",
+        "Où trouver le code",
+        r#"<label for="code">Code de vérification</label>"#,
+        contact,
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+
+    // The bare form, and the form left empty.
+    let (status, _, _, html) = answer(get("/verify")).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<h1>Check a certificate or an invitation letter</h1>")
+            && html.contains(r#"<label for="code">"#)
+            && html.contains(contact)
+            && !html.contains("There is a problem"),
+        "{html}"
+    );
+    let (status, _, _, html) = answer(get("/verify?code=+")).await;
+    assert_eq!(status, 422);
+    for expected in [
+        "<title>Error: Check a certificate or an invitation letter",
+        "There is a problem",
+        r##"<a href="#code">Enter the verification code printed on the document</a>"##,
+        r#"id="code-error""#,
+        r#"aria-describedby="code-hint code-error""#,
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    // Something that is not a code is shown on its page, as typed.
+    let (status, _, location, _) = answer(get("/verify?code=%3Cb%3E")).await;
+    assert_eq!((status, location.as_str()), (303, "/verify/%3Cb%3E"));
+
+    // A real code typed from paper, in small letters with spaces and no dashes, reaches the
+    // certificate, through the form and at its address.
+    let id = apply_and_send(&app, "graduate@example.org").await;
+    let issued = issue(
+        &app,
+        &id,
+        record("Ana Lima", CertificateKind::AttestationOfSuccess),
+        None,
+    )
+    .await
+    .unwrap();
+    let code = issued.record.verification_code.clone();
+    let typed = format!(" {} ", code.to_lowercase().replace('-', " "));
+    let (status, _, location, _) = answer(
+        anonymous
+            .get(format!("{}/verify", app.base))
+            .query(&[("code", &typed)]),
+    )
+    .await;
+    assert_eq!((status, location.clone()), (303, format!("/verify/{code}")));
+    let (status, _, _, html) = answer(get(&location)).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Valid: this certificate was issued by us"),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<a href="/verify">Check another code</a>"#),
+        "{html}"
+    );
+    let squashed = code.to_lowercase().replace('-', "%20");
+    let (status, _, _, html) = answer(get(&format!("/verify/{squashed}"))).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&issued.record.serial), "{html}");
     app.stop().await;
 }
 

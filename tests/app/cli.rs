@@ -170,6 +170,29 @@ fn production_refuses_every_development_default_and_says_which() {
     assert!(!dir.path().join("data").exists(), "nothing written");
 }
 
+#[test]
+fn production_refuses_the_demo_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // Even with every production setting right, the demo is refused, before anything is written.
+    let err = one_line_error(&run(
+        dir.path(),
+        &[
+            ("APP_ENV", "production"),
+            ("MAIL_TRANSPORT", "smtp"),
+            ("SMTP_URL", "smtp://mail.example.org:587?tls=required"),
+            ("SECRET_KEY", &"ab".repeat(32)),
+            ("CERT_SIGNING_KEY", &"cd".repeat(32)),
+            ("PUBLIC_URL", "https://summerschool.example.org"),
+            ("PAYMENT_PROVIDER", "stripe"),
+            ("STRIPE_SECRET_KEY", "sk_test_x"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_x"),
+        ],
+        &["serve", "--demo"],
+    ));
+    assert!(err.contains("--demo"), "{err}");
+    assert!(!dir.path().join("data").exists(), "nothing written");
+}
+
 #[tokio::test]
 async fn catalog_load_show_and_organizers_from_the_command_line() {
     let db = TestDb::fresh().await;
@@ -399,6 +422,7 @@ fn a_certificate_file_is_checked_offline_against_the_public_key() {
         issued_on: date!(2026 - 07 - 20),
         valid_until: None,
         supersedes: None,
+        demo: false,
     };
     let pdf = summer_school::documents::certificate::render(&record, &record.sign(&key));
     let file = dir.path().join("attestation.pdf");

@@ -1,12 +1,16 @@
 //! The test harness: the real app on port 0 with a fresh database (a temporary SQLite file, or a fresh
 //! Postgres database when `TEST_DATABASE_URL` is set) and a real SMTP server (aiosmtpd) whose mailbox
 //! the tests read back.
+//!
+//! The parts the tests run (aiosmtpd, Chromium and chromedriver, pdftotext and qpdf, and Postgres when
+//! `TEST_DATABASE_URL` is set) are checked once, before the first of them is used: when any is missing
+//! the test binary prints one line naming them all and `scripts/test`, and exits.
 
 use std::collections::HashMap;
 use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
 
 use summer_school::config::Config;
@@ -27,6 +31,124 @@ pub enum TestDb {
     },
 }
 
+/// The Python that runs the tests' SMTP server.
+fn smtp_sink_python() -> String {
+    std::env::var("SMTP_SINK_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".to_owned())
+}
+
+/// Whether `program args…` starts and exits successfully (its output is not shown).
+fn runs(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Whether `path` is a file someone may run.
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// Why the Postgres server at `url` does not answer, if it does not.
+fn postgres_unreachable(url: &str) -> Option<String> {
+    let url = url.to_owned();
+    // Called from inside the tests' runtimes: connect on a thread with its own.
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            use sqlx::Connection;
+            let connect = sqlx::PgConnection::connect(&url);
+            match tokio::time::timeout(Duration::from_secs(10), connect).await {
+                Ok(Ok(conn)) => {
+                    let _ = conn.close().await;
+                    None
+                }
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(_) => Some("no answer within 10 s".to_owned()),
+            }
+        })
+    })
+    .join()
+    .unwrap_or_else(|_| Some("the check panicked".to_owned()))
+}
+
+/// `url` with its password, if any, replaced by `***`, to print it.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((user_info, host)) if user_info.contains(':') => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// What the tests need and this machine lacks, as Debian packages (and Postgres), all at once.
+fn missing_parts() -> Vec<String> {
+    use crate::browser::{CHROMEDRIVER, CHROMIUM};
+    let mut missing = Vec::new();
+    let python = smtp_sink_python();
+    if !runs(&python, &["-c", "import aiosmtpd"]) {
+        missing.push(if python == "/usr/bin/python3" {
+            "python3-aiosmtpd".to_owned()
+        } else {
+            format!("python3-aiosmtpd (for SMTP_SINK_PYTHON={python})")
+        });
+    }
+    if !is_executable(Path::new(CHROMIUM)) {
+        missing.push("chromium".to_owned());
+    }
+    if !runs(CHROMEDRIVER, &["--version"]) {
+        missing.push("chromium-driver".to_owned());
+    }
+    if !runs("pdftotext", &["-v"]) {
+        missing.push("poppler-utils".to_owned());
+    }
+    if !runs("qpdf", &["--version"]) {
+        missing.push("qpdf".to_owned());
+    }
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL")
+        && !url.is_empty()
+        && let Some(why) = postgres_unreachable(&url)
+    {
+        let why = why.split_whitespace().collect::<Vec<_>>().join(" ");
+        let url = without_password(&url);
+        missing.push(format!(
+            "Postgres answering at TEST_DATABASE_URL={url} ({why})"
+        ));
+    }
+    missing
+}
+
+/// Checks once per test binary, before the first part is used, that every part the tests run is
+/// there. Without one, a clear line and exit rather than a panic in every test.
+pub fn preflight() {
+    static CHECKED: Once = Once::new();
+    CHECKED.call_once(|| {
+        let missing = missing_parts();
+        if !missing.is_empty() {
+            use std::io::Write;
+            // Straight to stderr: the test harness captures `eprintln!` from tests.
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "summer-school tests need {}: run scripts/test, which installs and starts them",
+                missing.join(", ")
+            );
+            std::process::exit(2);
+        }
+    });
+}
+
 impl TestDb {
     /// SQLite unless `TEST_DATABASE_URL` names a Postgres server.
     pub async fn fresh() -> TestDb {
@@ -44,6 +166,7 @@ impl TestDb {
 
     pub async fn fresh_postgres(admin_url: &str) -> TestDb {
         use sqlx::Connection;
+        preflight();
         let name = format!("ss_test_{}", uuid::Uuid::new_v4().simple());
         let mut conn = sqlx::PgConnection::connect(admin_url)
             .await
@@ -210,6 +333,7 @@ pub struct SmtpSink {
 
 impl SmtpSink {
     pub fn start() -> SmtpSink {
+        preflight();
         let mut sink = SmtpSink {
             port: free_port(),
             dir: tempfile::tempdir().unwrap(),
@@ -224,8 +348,7 @@ impl SmtpSink {
 
     /// Starts (again) on the same port and mailbox.
     pub fn resume(&mut self) {
-        let python =
-            std::env::var("SMTP_SINK_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".to_owned());
+        let python = smtp_sink_python();
         let child = Command::new(&python)
             .args([
                 "-m",
@@ -363,7 +486,10 @@ pub struct TestApp {
 
 #[derive(Default)]
 pub struct Options {
+    /// The demo edition open for applications, empty: a school anyone can apply to today.
     pub demo: bool,
+    /// The whole demo, as `serve --demo` seeds it (its people, the past cohort, `/demo`).
+    pub full_demo: bool,
     pub env: Vec<(&'static str, String)>,
 }
 
@@ -379,13 +505,19 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     for (k, v) in options.env {
         env.insert(k.to_owned(), v);
     }
-    let config = Config::from_map(&env).expect("test configuration");
+    let mut config = Config::from_map(&env).expect("test configuration");
+    config.demo = options.full_demo;
     let catalog = startup::read_catalog(None).unwrap();
     let listener = startup::bind(config.bind).await.unwrap();
     let store = startup::open_store(&config).await.unwrap();
     startup::seed(store.as_ref(), &catalog, options.demo)
         .await
         .unwrap();
+    if options.full_demo {
+        startup::seed_demo(&config, store.as_ref(), &catalog)
+            .await
+            .unwrap();
+    }
     let config = Arc::new(config);
     let running = startup::start(config.clone(), store.clone(), listener, false)
         .await
@@ -626,6 +758,7 @@ impl Browser {
 /// The text of a PDF as `pdftotext -layout` reads it (poppler-utils), and whether `qpdf --check`
 /// finds the file sound.
 pub async fn pdf_text(pdf: &[u8]) -> String {
+    preflight();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("doc.pdf");
     std::fs::write(&path, pdf).unwrap();

@@ -10,6 +10,7 @@ mod browser;
 mod certificates;
 mod cli;
 mod cohort;
+mod demo;
 mod discounts;
 mod jobs;
 mod organizers;

@@ -165,7 +165,7 @@ async fn an_accepted_applicant_pays_at_the_simulated_checkout_and_is_enrolled_on
     );
     assert!(confirmation.raw.contains("text/calendar"));
     // And the receipt, numbered, saying what was paid, to whom, for what.
-    let number = format!("R-{}-00001", OffsetDateTime::now_utc().year());
+    let number = format!("DEMO-R-{}-00001", OffsetDateTime::now_utc().year());
     let receipt = confirmation
         .attachment(&format!("{number}.pdf"))
         .unwrap_or_else(|| panic!("a receipt attached: {}", confirmation.raw));
@@ -560,6 +560,7 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
     let app = spawn_app_with(Options {
         demo: true,
         env: stripe_env(&base),
+        ..Options::default()
     })
     .await;
     let (id, now, deadline) = offered(&app, "stripe.payer@example.org").await;
@@ -738,7 +739,7 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
         .expect("an .ics");
     let ics = String::from_utf8(ics).unwrap();
     assert!(ics.contains("BEGIN:VEVENT"), "{ics}");
-    let number = format!("R-{}-00001", OffsetDateTime::now_utc().year());
+    let number = format!("DEMO-R-{}-00001", OffsetDateTime::now_utc().year());
     let receipt = confirmation
         .attachment(&format!("{number}.pdf"))
         .expect("a receipt");
@@ -839,7 +840,7 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
                 .is_some_and(|s| s.starts_with("Your refund"))
         })
         .expect("the refund's email");
-    let note = format!("A-{}-00001", OffsetDateTime::now_utc().year());
+    let note = format!("DEMO-A-{}-00001", OffsetDateTime::now_utc().year());
     let pdf = told
         .attachment(&format!("{note}.pdf"))
         .expect("the credit note");
@@ -863,6 +864,7 @@ async fn reconciliation_reports_a_missed_webhook_and_a_session_we_never_opened()
     let app = spawn_app_with(Options {
         demo: true,
         env: stripe_env(&base),
+        ..Options::default()
     })
     .await;
     let (id, _, _) = offered(&app, "reconciled@example.org").await;
@@ -1162,7 +1164,7 @@ async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_cr
         })
         .expect("the applicant is told");
     assert!(told.rcpt_to().contains("late.payer@example.org"));
-    let note = format!("A-{}-00001", OffsetDateTime::now_utc().year());
+    let note = format!("DEMO-A-{}-00001", OffsetDateTime::now_utc().year());
     let text = crate::harness::pdf_text(&told.attachment(&format!("{note}.pdf")).unwrap()).await;
     assert!(
         text.contains("€3,100.00") && text.contains("Paid after the deadline"),

@@ -298,7 +298,7 @@ fn email_key(state: &AppState, email: &str) -> String {
 }
 
 /// Sets the organizer cookie (and drops the anonymous CSRF cookie: forms now bind to the session).
-fn with_session_cookie(
+pub(crate) fn with_session_cookie(
     mut response: Response,
     state: &AppState,
     token: &str,

@@ -28,3 +28,4 @@ credit-note-reason = Reason: { $reason }
 receipt-footer = This document confirms that the amount above was received for the programme named. Keep it for your records; the number identifies it with { $issuer }.
 credit-note-footer = This document records money given back for the programme named. The receipt it corrects stays valid for what remains paid.
 receipt-contact = Questions: { $email }
+document-demo-stamp = DEMO — NOT A REAL DOCUMENT: made to try the service, it certifies nothing

@@ -28,3 +28,4 @@ credit-note-reason = Motif : { $reason }
 receipt-footer = Ce document atteste que le montant ci-dessus a été reçu pour le programme indiqué. Conservez-le ; son numéro l'identifie auprès de { $issuer }.
 credit-note-footer = Ce document atteste d'un remboursement pour le programme indiqué. Le reçu qu'il corrige reste valable pour ce qui demeure payé.
 receipt-contact = Questions : { $email }
+document-demo-stamp = DÉMO — DOCUMENT FICTIF : créé pour essayer le service, il n'atteste rien

@@ -1,0 +1,387 @@
+//! The demo (`serve --demo`): seeded once with people at every stage and in every role, numbered in
+//! series of its own, and a `/demo` page that signs in as its people and nobody else. On SQLite, and
+//! on Postgres when `TEST_DATABASE_URL` is set.
+
+use summer_school::demo::SeedOutcome;
+use summer_school::domain::audit::Actor;
+use summer_school::domain::demo::{DEMO_APPLICANTS, DEMO_ORGANIZERS, Stage, demo_graduate};
+use summer_school::domain::email::EmailAddress;
+use summer_school::domain::status::{
+    ApplicationStatus, CertificateKind, CertificateStatus, OrganizerRole, ReviewMode,
+};
+use summer_school::startup;
+use summer_school::store::NewOrganizer;
+use summer_school::store::demo::DemoDocumentKind;
+use time::OffsetDateTime;
+
+use crate::cohort::{complete_draft, load_cohort_catalog, submit};
+use crate::harness::{Options, TestApp, csrf_of, spawn_app, spawn_app_with};
+
+async fn demo_app() -> TestApp {
+    spawn_app_with(Options {
+        full_demo: true,
+        ..Options::default()
+    })
+    .await
+}
+
+fn year() -> i32 {
+    OffsetDateTime::now_utc().year()
+}
+
+#[tokio::test]
+async fn the_demo_is_seeded_once_and_a_second_start_changes_nothing() {
+    let app = demo_app().await;
+    // What the seeding queued (receipts, emails) is done, as a running server would do it.
+    app.dispatch_pending_jobs().await;
+    let first = app.store.census().await.unwrap();
+    let catalog = startup::read_catalog(None).unwrap();
+    let again = startup::seed_demo(&app.config, app.store.as_ref(), &catalog)
+        .await
+        .unwrap();
+    assert_eq!(again, SeedOutcome::AlreadySeeded);
+    app.dispatch_pending_jobs().await;
+    assert_eq!(app.store.census().await.unwrap(), first, "the same rows");
+
+    // One organizer per role, every applicant of the cast, each at their stage.
+    let accounts = app.store.demo_accounts().await.unwrap();
+    let roles: Vec<OrganizerRole> = accounts.organizers.iter().map(|o| o.role).collect();
+    assert_eq!(roles, OrganizerRole::ALL.to_vec());
+    assert_eq!(accounts.applicants.len(), DEMO_APPLICANTS.len());
+    for person in &DEMO_APPLICANTS {
+        let account = accounts
+            .applicants
+            .iter()
+            .find(|a| a.email == person.email())
+            .unwrap_or_else(|| panic!("{} is seeded", person.email()));
+        assert_eq!(account.applications.len(), 1, "{}", person.email());
+        let (edition, _, status) = &account.applications[0];
+        assert_eq!(edition, person.stage.edition().slug());
+        let expected = match person.stage {
+            Stage::Draft => ApplicationStatus::Draft,
+            Stage::Submitted => ApplicationStatus::Submitted,
+            Stage::UnderReview => ApplicationStatus::UnderReview,
+            Stage::Waitlisted => ApplicationStatus::Waitlisted,
+            Stage::Offered => ApplicationStatus::Accepted,
+            Stage::Enrolled | Stage::Absent => ApplicationStatus::Enrolled,
+            Stage::Rejected => ApplicationStatus::Rejected,
+            Stage::Withdrawn => ApplicationStatus::Withdrawn,
+            Stage::Graduated | Stage::GraduatedWithVisa | Stage::Corrected | Stage::Revoked => {
+                ApplicationStatus::Completed
+            }
+        };
+        assert_eq!(*status, expected, "{}", person.email());
+    }
+
+    // The past cohort's documents: success and AFGSU 2 for four graduates, one replaced by a
+    // correction, one revoked, and two visa letters; every number in the demo's own series.
+    let documents = app.store.demo_documents().await.unwrap();
+    let count = |what: DemoDocumentKind| documents.iter().filter(|d| d.what == what).count();
+    use CertificateKind::{Afgsu2, AttestationOfSuccess as Success};
+    use CertificateStatus::{Issued, Revoked, Superseded};
+    assert_eq!(count(DemoDocumentKind::Certificate(Success, Issued)), 3);
+    assert_eq!(count(DemoDocumentKind::Certificate(Success, Superseded)), 1);
+    assert_eq!(count(DemoDocumentKind::Certificate(Success, Revoked)), 1);
+    assert_eq!(count(DemoDocumentKind::Certificate(Afgsu2, Issued)), 4);
+    assert_eq!(count(DemoDocumentKind::VisaLetter), 2);
+    for d in &documents {
+        assert!(d.number.starts_with("DEMO-"), "{}", d.number);
+    }
+    // The paid ones have receipts, numbered DEMO-R-.
+    let graduate = accounts
+        .applicants
+        .iter()
+        .find(|a| a.email == demo_graduate().email())
+        .unwrap();
+    let applications = app
+        .store
+        .applications_of(&graduate.applicant_id)
+        .await
+        .unwrap();
+    let receipts = app
+        .store
+        .receipts(&applications[0].application_id)
+        .await
+        .unwrap();
+    assert_eq!(receipts.len(), 1);
+    assert!(
+        receipts[0]
+            .number
+            .starts_with(&format!("DEMO-R-{}-", year())),
+        "{}",
+        receipts[0].number
+    );
+}
+
+#[tokio::test]
+async fn a_real_payment_and_letter_after_the_demo_take_the_first_real_numbers() {
+    let app = demo_app().await;
+    app.dispatch_pending_jobs().await;
+    let s = app.store.as_ref();
+    let (first_come, _) = load_cohort_catalog(s).await;
+    let a = complete_draft(s, &first_come, 7).await;
+    submit(s, &a, ReviewMode::FirstCome, 7).await.unwrap();
+    let now = OffsetDateTime::now_utc();
+    let start = s
+        .start_payment(&a.applicant_id, &a.application_id, "simulated", now)
+        .await
+        .unwrap();
+    s.attach_checkout(
+        &start.payment_id,
+        "sim_real",
+        "/checkout",
+        now + time::Duration::hours(1),
+        now,
+    )
+    .await
+    .unwrap();
+    let paid = summer_school::domain::payment::PaymentEvent {
+        provider: "simulated".into(),
+        event_id: "evt_real".into(),
+        session: Some("sim_real".into()),
+        intent: None,
+        refund: None,
+        order_id: None,
+        amount_cents: Some(start.amount_cents),
+        currency: Some(start.currency.clone()),
+        kind: summer_school::domain::payment::PaymentEventKind::Completed { paid: true },
+    };
+    s.apply_payment_event(&paid, now).await.unwrap();
+    app.dispatch_pending_jobs().await;
+    let receipts = s.receipts(&a.application_id).await.unwrap();
+    assert_eq!(receipts[0].number, format!("R-{}-00001", year()));
+
+    let passport = summer_school::domain::visa::PassportData {
+        name: "REAL PERSON".into(),
+        number: "X1234567".into(),
+        nationality: summer_school::domain::countries::CountryCode::parse("BR").unwrap(),
+        birth_date: time::macros::date!(1999 - 01 - 01),
+        expires_on: time::macros::date!(2100 - 01 - 01),
+    };
+    let letter = s
+        .request_visa_letter(&a.applicant_id, &a.application_id, &passport, now)
+        .await
+        .unwrap();
+    assert_eq!(letter.number, format!("V-{}-00001", year()));
+}
+
+#[tokio::test]
+async fn without_the_demo_there_is_no_demo_page_and_no_demo_people() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/demo").await.status(), 404);
+    let refused = app
+        .post_form("/demo/sign-in/organizer/anyone", &[("csrf", "x")])
+        .await;
+    assert_eq!(refused.status(), 404);
+    assert!(
+        app.store
+            .demo_accounts()
+            .await
+            .unwrap()
+            .organizers
+            .is_empty()
+    );
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(!home.contains("href=\"/demo\""), "no banner");
+}
+
+#[tokio::test]
+async fn the_demo_page_signs_in_as_its_people_and_nobody_else() {
+    let app = demo_app().await;
+    let page = app.get("/demo").await;
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let html = page.text().await.unwrap();
+    for o in &DEMO_ORGANIZERS {
+        assert!(html.contains(o.name), "{}", o.name);
+    }
+    for a in &DEMO_APPLICANTS {
+        assert!(html.contains(a.certificate_name), "{}", a.certificate_name);
+    }
+    assert!(html.contains("DEMO-UPC-SS-") && html.contains("DEMO-V-"));
+    let csrf = csrf_of(&html);
+    let accounts = app.store.demo_accounts().await.unwrap();
+    let director = accounts
+        .organizers
+        .iter()
+        .find(|o| o.role == OrganizerRole::ProgramDirector)
+        .unwrap();
+
+    // Without the form's token: refused, nobody signed in.
+    let forged = app
+        .post_form(
+            &format!("/demo/sign-in/organizer/{}", director.organizer_id),
+            &[("csrf", "forged")],
+        )
+        .await;
+    assert_eq!(forged.status(), 403);
+
+    let signed_in = app
+        .post_form(
+            &format!("/demo/sign-in/organizer/{}", director.organizer_id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(signed_in.status(), 303);
+    assert_eq!(signed_in.headers()["location"], "/organizer");
+    let dashboard = app.get("/organizer").await.text().await.unwrap();
+    assert!(dashboard.contains("Pr Amadou Diallo"), "{dashboard}");
+    assert!(dashboard.contains("Demo"), "{dashboard}");
+
+    // A real organizer cannot be signed in as from the demo page.
+    let real = app
+        .store
+        .create_organizer(
+            &NewOrganizer {
+                organization_slug: "upcite-medecine".into(),
+                email: EmailAddress::parse("real.admin@u-paris.fr").unwrap(),
+                display_name: "Real Admin".into(),
+                role: OrganizerRole::Admin,
+                password_hash: "$argon2id$unusable".into(),
+                programs: Vec::new(),
+            },
+            &summer_school::email::render::test_message(
+                summer_school::i18n::Tr(Default::default()),
+                &EmailAddress::parse("real.admin@u-paris.fr").unwrap(),
+                &app.base,
+            ),
+            &Actor::Cli,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let html = app.get("/demo").await.text().await.unwrap();
+    let csrf = csrf_of(&html);
+    let refused = app
+        .post_form(
+            &format!("/demo/sign-in/organizer/{real}"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(refused.status(), 404);
+
+    // Five wrong passwords lock a demo account as any other; the demo page then says so.
+    let reviewer = accounts
+        .organizers
+        .iter()
+        .find(|o| o.role == OrganizerRole::Reviewer)
+        .unwrap();
+    let other = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        let url = format!("{}/organizer/sign-in", app.base);
+        let form = other.get(&url).send().await.unwrap().text().await.unwrap();
+        let token = csrf_of(&form);
+        let fields = [
+            ("csrf", token.as_str()),
+            ("email", reviewer.email.as_str()),
+            ("password", "not the demo password"),
+        ];
+        other.post(&url).form(&fields).send().await.unwrap();
+    }
+    let html = app.get("/demo").await.text().await.unwrap();
+    let csrf = csrf_of(&html);
+    let locked = app
+        .post_form(
+            &format!("/demo/sign-in/organizer/{}", reviewer.organizer_id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(locked.status(), 409);
+    let text = locked.text().await.unwrap();
+    assert!(
+        text.contains("This demo account is locked for now"),
+        "{text}"
+    );
+
+    // The demo graduate lands on their certificates, numbered and labelled as the demo's.
+    let graduate = accounts
+        .applicants
+        .iter()
+        .find(|a| a.email == demo_graduate().email())
+        .unwrap();
+    let to_certificates = app
+        .post_form(
+            &format!("/demo/sign-in/applicant/{}", graduate.applicant_id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(to_certificates.status(), 303);
+    assert_eq!(to_certificates.headers()["location"], "/certificates");
+    let certificates = app.get("/certificates").await.text().await.unwrap();
+    assert!(
+        certificates.contains("DEMO-UPC-SS-") && certificates.contains("AFGSU 2"),
+        "{certificates}"
+    );
+    // An applicant of the draft stage lands on their applications.
+    let drafter = accounts
+        .applicants
+        .iter()
+        .find(|a| a.email == DEMO_APPLICANTS[0].email())
+        .unwrap();
+    let html = app.get("/demo").await.text().await.unwrap();
+    let csrf = csrf_of(&html);
+    let mine = app
+        .post_form(
+            &format!("/demo/sign-in/applicant/{}", drafter.applicant_id),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(mine.headers()["location"], "/my-applications");
+    let list = app.get("/my-applications").await.text().await.unwrap();
+    assert!(list.contains(&DEMO_APPLICANTS[0].email()), "{list}");
+}
+
+#[tokio::test]
+async fn demo_documents_say_demo_on_the_page_and_in_their_signed_record() {
+    let app = demo_app().await;
+    let documents = app.store.demo_documents().await.unwrap();
+    let success = documents
+        .iter()
+        .find(|d| {
+            d.what
+                == DemoDocumentKind::Certificate(
+                    CertificateKind::AttestationOfSuccess,
+                    CertificateStatus::Issued,
+                )
+        })
+        .unwrap();
+    let stored = app
+        .store
+        .certificate_by_code(&success.code)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(stored.record.demo, "the signed record says demo");
+    assert!(
+        String::from_utf8(stored.record.canonical())
+            .unwrap()
+            .contains("\"demo\":true")
+    );
+    let signature: [u8; 64] = stored.signature.clone().try_into().unwrap();
+    let pdf = summer_school::documents::certificate::render(&stored.record, &signature);
+    let text = crate::harness::pdf_text(&pdf).await;
+    assert!(text.contains("DEMO — NOT A REAL DOCUMENT"), "{text}");
+
+    let verify = app.get(&format!("/verify/{}", success.code)).await;
+    assert_eq!(verify.status(), 200);
+    let html = verify.text().await.unwrap();
+    assert!(
+        html.contains("verify-demo") && html.contains("This is a demo document"),
+        "{html}"
+    );
+    let letter = documents
+        .iter()
+        .find(|d| d.what == DemoDocumentKind::VisaLetter)
+        .unwrap();
+    let html = app
+        .get(&format!("/verify/{}", letter.code))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("This is a demo document"), "{html}");
+}
