@@ -102,24 +102,50 @@ impl DemoSeeder<'_> {
         })
     }
 
+    /// The demo edition's program a cast member applied to: the shipped school of that name, or,
+    /// with another catalog, the one giving the AFGSU 2 (else the last) for the Hands-on part of the
+    /// cast and the first other one for the rest, so that the demo plays on any catalog.
     async fn program_id(&self, edition: DemoEdition, school: DemoSchool) -> anyhow::Result<String> {
-        self.store
+        let programs: Vec<_> = self
+            .store
             .programs()
             .await?
             .into_iter()
-            .find(|p| p.edition_slug == edition.slug() && p.slug == school.slug())
-            .map(|p| p.program_id)
-            .ok_or_else(|| anyhow!("the catalog has no program `{}`", school.slug()))
+            .filter(|p| p.edition_slug == edition.slug())
+            .collect();
+        if let Some(p) = programs.iter().find(|p| p.slug == school.slug()) {
+            return Ok(p.program_id.clone());
+        }
+        let hands_on = programs
+            .iter()
+            .find(|p| p.certifications.contains(&CertificateKind::Afgsu2))
+            .or(programs.last());
+        let chosen = match school {
+            DemoSchool::HandsOn => hands_on,
+            DemoSchool::Ai => programs
+                .iter()
+                .find(|p| Some(*p) != hands_on)
+                .or(programs.first()),
+        };
+        chosen
+            .map(|p| p.program_id.clone())
+            .ok_or_else(|| anyhow!("the demo edition `{}` has no program", edition.slug()))
     }
 
+    /// Every program of both demo editions (directors and reviewers are given them all).
     async fn demo_programs(&self) -> anyhow::Result<Vec<String>> {
-        let mut ids = Vec::new();
-        for edition in [DemoEdition::Open, DemoEdition::Past] {
-            for school in [DemoSchool::Ai, DemoSchool::HandsOn] {
-                ids.push(self.program_id(edition, school).await?);
-            }
-        }
-        Ok(ids)
+        Ok(self
+            .store
+            .programs()
+            .await?
+            .into_iter()
+            .filter(|p| {
+                [DemoEdition::Open, DemoEdition::Past]
+                    .iter()
+                    .any(|e| e.slug() == p.edition_slug)
+            })
+            .map(|p| p.program_id)
+            .collect())
     }
 
     async fn organizers(&self, base: &EditionSpec, now: OffsetDateTime) -> anyhow::Result<Staff> {
@@ -233,27 +259,32 @@ impl DemoSeeder<'_> {
                 }
                 _ => {}
             }
-            let (background, motivation) = match a.stage {
-                Stage::Rejected => (2, 2),
-                Stage::Waitlisted => (3, 4),
-                _ => (4, 5),
+            // The program's own rubric, scored to fit the story (1–5 each).
+            let score = match a.stage {
+                Stage::Rejected => [2, 2, 3],
+                Stage::Waitlisted => [3, 4, 4],
+                _ => [4, 5, 4],
             };
-            let scores = [
-                ("background".to_owned(), background),
-                ("motivation".to_owned(), motivation),
-                ("english".to_owned(), 4),
-            ];
-            self.store
-                .save_scores(&application, &staff.reviewer, &scores, day(1))
-                .await?;
-            self.store
-                .save_scores(
-                    &application,
-                    &staff.director,
-                    &scores,
-                    day(1) + Duration::hours(3),
-                )
-                .await?;
+            let scores: Vec<(String, i32)> = program
+                .rubric
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.key.clone(), score[i % score.len()]))
+                .collect();
+            // (A program without a rubric is decided without scores.)
+            if !scores.is_empty() {
+                self.store
+                    .save_scores(&application, &staff.reviewer, &scores, day(1))
+                    .await?;
+                self.store
+                    .save_scores(
+                        &application,
+                        &staff.director,
+                        &scores,
+                        day(1) + Duration::hours(3),
+                    )
+                    .await?;
+            }
             self.store
                 .add_comment(
                     &application,
@@ -263,7 +294,10 @@ impl DemoSeeder<'_> {
                 )
                 .await?;
         }
-        if status().await? == ApplicationStatus::UnderReview {
+        if matches!(
+            status().await?,
+            ApplicationStatus::Submitted | ApplicationStatus::UnderReview
+        ) {
             let decision = match a.stage {
                 Stage::UnderReview => return Ok(()),
                 Stage::Waitlisted => DecisionKind::Waitlist,
@@ -485,6 +519,7 @@ impl DemoSeeder<'_> {
                 .iter()
                 .find(|a| a.certificate_name == p.certificate_name)
         };
+        let afgsu = facts.certifications.contains(&CertificateKind::Afgsu2);
         let days = school_days(facts.starts_on, facts.ends_on);
         for (n, day) in days.iter().enumerate() {
             let marks: Vec<(String, bool)> = participants
@@ -509,7 +544,7 @@ impl DemoSeeder<'_> {
                     ResultEntry {
                         passed: true,
                         grade: Some(if corrected { "12/20" } else { "15/20" }.to_owned()),
-                        afgsu_validated: Some(true),
+                        afgsu_validated: afgsu.then_some(true),
                     },
                 )
             })
@@ -554,7 +589,7 @@ impl DemoSeeder<'_> {
                     let fixed = ResultEntry {
                         passed: true,
                         grade: Some("14/20".to_owned()),
-                        afgsu_validated: Some(true),
+                        afgsu_validated: afgsu.then_some(true),
                     };
                     self.store
                         .record_result(&p.application_id, &fixed, &scolarite, now)

@@ -385,3 +385,32 @@ async fn demo_documents_say_demo_on_the_page_and_in_their_signed_record() {
         .unwrap();
     assert!(html.contains("This is a demo document"), "{html}");
 }
+
+#[tokio::test]
+async fn the_demo_plays_on_a_catalog_whose_schools_have_other_names() {
+    let app = spawn_app().await;
+    let text = summer_school::domain::catalog::SHIPPED_CATALOG
+        .replace("ai-digital-innovation", "digital-medicine")
+        .replace("hands-on-clinical-emergencies", "emergency-skills");
+    let catalog = summer_school::domain::catalog::parse_catalog(&text).unwrap();
+    let seeded = startup::seed_demo(&app.config, app.store.as_ref(), &catalog)
+        .await
+        .unwrap();
+    assert!(matches!(seeded, SeedOutcome::Seeded { applicants: 13, .. }));
+    let accounts = app.store.demo_accounts().await.unwrap();
+    let on = |program: &str| {
+        accounts
+            .applicants
+            .iter()
+            .filter(|a| a.applications.iter().any(|(_, p, _)| p == program))
+            .count()
+    };
+    // The AFGSU 2 school takes the Hands-on part of the cast, the other school the rest.
+    let hands_on = DEMO_APPLICANTS
+        .iter()
+        .filter(|a| a.school == summer_school::domain::demo::DemoSchool::HandsOn)
+        .count();
+    assert_eq!(on("emergency-skills"), hands_on);
+    assert_eq!(on("digital-medicine"), DEMO_APPLICANTS.len() - hands_on);
+    assert!(!app.store.demo_documents().await.unwrap().is_empty());
+}
