@@ -46,12 +46,22 @@ struct Next {
     next: Option<String>,
 }
 
-/// Only paths on this site, so that the switch cannot be used to send people elsewhere.
+/// Only paths on this site, so that nobody can be sent elsewhere through a link of ours: a `/` not
+/// followed by another `/`, then visible ASCII only (percent-encoded beyond that), no backslash.
+/// Browsers drop tabs and line breaks from an address, so `/\t/evil.example` would lead to
+/// `//evil.example`; and a `Location` header cannot carry control characters at all.
 pub fn safe_next(next: Option<String>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
+        Some(n) if is_local_path(&n) => n,
         _ => "/".to_owned(),
     }
+}
+
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 2048
+        && path.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
 }
 
 async fn switch(
@@ -73,6 +83,30 @@ async fn switch(
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed() {
+        for fine in ["/", "/programs/2026/ai", "/sign-in?next=%2Fmy-applications"] {
+            assert_eq!(safe_next(Some(fine.to_owned())), fine);
+        }
+        for elsewhere in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "https://evil.example",
+            "/\0",
+            "/é",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(elsewhere.to_owned())), "/", "{elsewhere:?}");
+            assert!(HeaderValue::from_str(&safe_next(Some(elsewhere.to_owned()))).is_ok());
+        }
+        assert_eq!(safe_next(Some(format!("/{}", "a".repeat(3000)))), "/");
+        assert_eq!(safe_next(None), "/");
+    }
 
     #[test]
     fn the_cookie_wins_over_the_browser_language() {

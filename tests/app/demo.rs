@@ -311,6 +311,23 @@ async fn the_demo_page_signs_in_as_its_people_and_nobody_else() {
         .await;
     assert_eq!(to_certificates.status(), 303);
     assert_eq!(to_certificates.headers()["location"], "/certificates");
+    // Their receipt, as they download it, says DEMO across the page.
+    let application = &app
+        .store
+        .applications_of(&graduate.applicant_id)
+        .await
+        .unwrap()[0];
+    app.dispatch_pending_jobs().await;
+    let receipt = &app
+        .store
+        .receipts(&application.application_id)
+        .await
+        .unwrap()[0];
+    let path = format!(
+        "/applications/{}/receipts/{}.pdf",
+        application.application_id, receipt.number
+    );
+    assert_demo_pdf(&app, &path).await;
     let certificates = app.get("/certificates").await.text().await.unwrap();
     assert!(
         certificates.contains("DEMO-UPC-SS-") && certificates.contains("AFGSU 2"),
@@ -333,6 +350,45 @@ async fn the_demo_page_signs_in_as_its_people_and_nobody_else() {
     assert_eq!(mine.headers()["location"], "/my-applications");
     let list = app.get("/my-applications").await.text().await.unwrap();
     assert!(list.contains(&DEMO_APPLICANTS[0].email()), "{list}");
+
+    // The enrolled applicant's visa letter says DEMO across the page too (the graduate's passport
+    // data is erased, as after any school that is over).
+    let enrolled = DEMO_APPLICANTS
+        .iter()
+        .find(|a| a.stage == Stage::Enrolled)
+        .unwrap();
+    let enrolled = accounts
+        .applicants
+        .iter()
+        .find(|a| a.email == enrolled.email())
+        .unwrap();
+    let html = app.get("/demo").await.text().await.unwrap();
+    let csrf = csrf_of(&html);
+    app.post_form(
+        &format!("/demo/sign-in/applicant/{}", enrolled.applicant_id),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    let application = &app
+        .store
+        .applications_of(&enrolled.applicant_id)
+        .await
+        .unwrap()[0];
+    let path = format!(
+        "/applications/{}/visa-letter/pdf",
+        application.application_id
+    );
+    assert_demo_pdf(&app, &path).await;
+}
+
+async fn assert_demo_pdf(app: &TestApp, path: &str) {
+    let pdf = app.get(path).await;
+    assert_eq!(pdf.status(), 200, "{path}");
+    let text = crate::harness::pdf_text(&pdf.bytes().await.unwrap()).await;
+    assert!(
+        text.contains("DEMO — NOT A REAL DOCUMENT"),
+        "{path}: {text}"
+    );
 }
 
 #[tokio::test]
@@ -413,4 +469,59 @@ async fn the_demo_plays_on_a_catalog_whose_schools_have_other_names() {
     assert_eq!(on("emergency-skills"), hands_on);
     assert_eq!(on("digital-medicine"), DEMO_APPLICANTS.len() - hands_on);
     assert!(!app.store.demo_documents().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn pages_with_personal_data_are_never_cached() {
+    let app = demo_app().await;
+    let accounts = app.store.demo_accounts().await.unwrap();
+    let admin = &accounts.organizers[0];
+    let enrolled = DEMO_APPLICANTS
+        .iter()
+        .find(|a| a.stage == Stage::Enrolled)
+        .unwrap();
+    let enrolled = accounts
+        .applicants
+        .iter()
+        .find(|a| a.email == enrolled.email())
+        .unwrap();
+    for path in [
+        format!("/demo/sign-in/organizer/{}", admin.organizer_id),
+        format!("/demo/sign-in/applicant/{}", enrolled.applicant_id),
+    ] {
+        let html = app.get("/demo").await.text().await.unwrap();
+        let csrf = csrf_of(&html);
+        assert_eq!(app.post_form(&path, &[("csrf", &csrf)]).await.status(), 303);
+    }
+    let application = &app
+        .store
+        .applications_of(&enrolled.applicant_id)
+        .await
+        .unwrap()[0];
+    let id = &application.application_id;
+    let program = &application.program_id;
+    for path in [
+        "/my-applications".to_owned(),
+        format!("/applications/{id}"),
+        format!("/api/v1/applications/{id}"),
+        "/api/v1/me/applications".to_owned(),
+        "/organizer".to_owned(),
+        format!("/organizer/programs/{program}"),
+        format!("/organizer/applications/{id}"),
+        format!("/api/v1/organizer/applications/{id}"),
+        "/organizer/finance".to_owned(),
+    ] {
+        let page = app.get(&path).await;
+        assert!(page.status().is_success(), "{path}: {}", page.status());
+        let cache = page.headers()["cache-control"].to_str().unwrap().to_owned();
+        assert!(cache.contains("no-store"), "{path}: {cache}");
+    }
+    // What is the same for everyone keeps its own rule.
+    let stylesheet = app.get(summer_school::http::views::stylesheet_href()).await;
+    assert!(
+        stylesheet.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
 }

@@ -77,6 +77,29 @@ async fn a_french_browser_reads_the_site_in_french_and_the_switch_is_remembered(
 }
 
 #[tokio::test]
+async fn links_of_ours_never_send_anyone_to_another_site() {
+    let app = spawn_app().await;
+    // Browsers drop tabs and line breaks from an address: `/\t/evil.example` is `//evil.example`.
+    for next in [
+        "/%09/evil.example",
+        "/%0a/evil.example",
+        "/%0d%0a/evil.example",
+        "/%00",
+        "//evil.example",
+        "/%5Cevil.example",
+        "https://evil.example",
+    ] {
+        let switch = app.get(&format!("/language/fr?next={next}")).await;
+        assert_eq!(switch.status().as_u16(), 303, "{next}");
+        assert_eq!(switch.headers()["location"], "/", "{next}");
+        let sign_in = app.get(&format!("/sign-in?next={next}")).await;
+        assert_eq!(sign_in.status().as_u16(), 200, "{next}");
+        let html = sign_in.text().await.unwrap();
+        assert!(!html.contains("evil.example"), "{next}: {html}");
+    }
+}
+
+#[tokio::test]
 async fn a_program_page_has_the_details_and_an_unknown_one_is_a_real_404() {
     let app = spawn_app().await;
     let (status, html) = app
