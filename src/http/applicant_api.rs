@@ -101,6 +101,11 @@ impl From<AppError> for ApiError {
             AppError::Forbidden | AppError::Denied => {
                 problem(StatusCode::FORBIDDEN, "forbidden", "Not allowed.".into())
             }
+            AppError::Unavailable => problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "The service is unavailable for a moment; try again.".into(),
+            ),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "api request failed");
                 problem(

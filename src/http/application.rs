@@ -1215,12 +1215,6 @@ async fn download(
         .get(&d.blob_key)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    let disposition = format!(
-        "attachment; filename=\"{}\"",
-        d.file_name
-            .replace(['"', '\\'], "_")
-            .replace(|c: char| !c.is_ascii(), "_")
-    );
     let mut response = bytes.into_response();
     let h = response.headers_mut();
     h.insert(
@@ -1229,7 +1223,7 @@ async fn download(
     );
     h.insert(
         header::CONTENT_DISPOSITION,
-        HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.into()))?,
+        super::content_disposition("attachment", &d.file_name),
     );
     h.insert(
         header::CACHE_CONTROL,

@@ -22,6 +22,9 @@ pub enum AppError {
     /// A signed-in organizer whose role does not allow this.
     #[error("denied")]
     Denied,
+    /// The database does not answer (down, unreachable, every connection busy): 503, try again.
+    #[error("the database is unavailable")]
+    Unavailable,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -30,9 +33,26 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Database(db) if is_outage(&db) => {
+                tracing::warn!(error = %db, "the database is unavailable");
+                AppError::Unavailable
+            }
             other => AppError::Internal(other.into()),
         }
     }
+}
+
+/// Whether a database error says the database cannot be reached now, rather than that a query is
+/// wrong: the visitor is told to try again (503), not that the service is broken.
+fn is_outage(e: &sqlx::Error) -> bool {
+    matches!(
+        e,
+        sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::WorkerCrashed
+    )
 }
 
 /// The marker the middleware turns into a page.
@@ -41,6 +61,7 @@ pub enum ErrorPage {
     NotFound,
     Forbidden,
     Denied,
+    Unavailable,
     Internal,
 }
 
@@ -50,6 +71,7 @@ impl IntoResponse for AppError {
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound),
             AppError::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden),
             AppError::Denied => (StatusCode::FORBIDDEN, ErrorPage::Denied),
+            AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, ErrorPage::Unavailable),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorPage::Internal)
@@ -80,6 +102,11 @@ pub fn render(page: ErrorPage, locale: Locale, config: &Config) -> Response {
             tr.t("denied-title"),
             tr.t("denied-body"),
         ),
+        ErrorPage::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            tr.t("unavailable-title"),
+            tr.t("unavailable-body"),
+        ),
         ErrorPage::Internal => (
             StatusCode::INTERNAL_SERVER_ERROR,
             tr.t("error-title"),
@@ -90,7 +117,7 @@ pub fn render(page: ErrorPage, locale: Locale, config: &Config) -> Response {
         layout: Layout::new(tr, "/", &title, config),
         heading: &title,
         body: &body,
-        show_home_link: page != ErrorPage::Internal,
+        show_home_link: !matches!(page, ErrorPage::Internal | ErrorPage::Unavailable),
     };
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),

@@ -195,6 +195,35 @@ async fn error_pages(State(state): State<AppState>, req: Request, next: Next) ->
     }
 }
 
+/// `attachment` (or `inline`) with the file's name as RFC 6266 gives it: an ASCII fallback for old
+/// clients, and the name itself in UTF-8 (`filename*`), so that "CV Nguyễn.pdf" downloads as such.
+pub(crate) fn content_disposition(kind: &str, file_name: &str) -> HeaderValue {
+    let fallback: String = file_name
+        .chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = file_name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    HeaderValue::from_str(&format!(
+        "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+}
+
 /// A generated PDF, offered as a download named `file_name` (an ASCII name we made: a number), and
 /// never cached by a shared cache (it holds personal data).
 pub(crate) fn pdf_response(file_name: &str, bytes: Vec<u8>) -> Response {
@@ -227,4 +256,21 @@ pub(crate) fn pdf_response(file_name: &str, bytes: Vec<u8>) -> Response {
         bytes,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_disposition;
+
+    #[test]
+    fn a_download_keeps_its_name_in_any_script_and_an_ascii_fallback() {
+        assert_eq!(
+            content_disposition("attachment", "CV Nguyễn.pdf"),
+            "attachment; filename=\"CV Nguy_n.pdf\"; filename*=UTF-8''CV%20Nguy%E1%BB%85n.pdf"
+        );
+        assert_eq!(
+            content_disposition("attachment", "a\"b\\c.pdf"),
+            "attachment; filename=\"a_b_c.pdf\"; filename*=UTF-8''a%22b%5Cc.pdf"
+        );
+    }
 }

@@ -227,3 +227,50 @@ async fn health_api_and_openapi_answer_in_json() {
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
     app.stop().await;
 }
+
+/// A TCP relay to Postgres that the test can cut, as a network outage would.
+async fn relay_to_postgres(port: u16) -> (u16, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let relay_port = listener.local_addr().unwrap().port();
+    let task = tokio::spawn(async move {
+        // Owned here: aborting the relay drops every connection it carries.
+        let mut connections = tokio::task::JoinSet::new();
+        while let Ok((mut client, _)) = listener.accept().await {
+            let Ok(mut server) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await else {
+                continue;
+            };
+            connections.spawn(async move {
+                let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+            });
+        }
+    });
+    (relay_port, task)
+}
+
+#[tokio::test]
+async fn a_database_outage_answers_503_with_a_page_that_says_to_try_again() {
+    // SQLite is a file of this process: only a networked database can be cut off.
+    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+        eprintln!("runs on Postgres only (TEST_DATABASE_URL)");
+        return;
+    };
+    let db = crate::harness::TestDb::fresh_postgres(&admin_url).await;
+    let (relay, cut) = relay_to_postgres(5432).await;
+    let url = db
+        .url()
+        .replacen("127.0.0.1:5432", &format!("127.0.0.1:{relay}"), 1);
+    assert_ne!(url, db.url(), "the test database is on 127.0.0.1:5432");
+    let app = spawn_app_with(Options {
+        env: vec![("DATABASE_URL", url)],
+        ..Options::default()
+    })
+    .await;
+    let code = "/verify/2345-6789-ABCD-EFGH";
+    assert_eq!(app.get(code).await.status(), 404, "answers while it can");
+    cut.abort();
+    let _ = cut.await;
+    let down = app.get(code).await;
+    assert_eq!(down.status(), 503);
+    let html = down.text().await.unwrap();
+    assert!(html.contains("the service is unavailable"), "{html}");
+}

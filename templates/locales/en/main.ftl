@@ -305,3 +305,5 @@ demo-document-revoked = revoked
 demo-document-superseded = replaced by a correction
 demo-locked-title = This demo account is locked for now
 demo-locked-body = Someone typed a wrong password for it five times on the organizers' sign-in page, so it is locked for 15 minutes, as any account would be. Try another demo person, or come back later.
+unavailable-title = Sorry, the service is unavailable
+unavailable-body = It cannot reach its records for a moment. Please try again in a few minutes: nothing you entered before has been lost.

@@ -305,3 +305,5 @@ demo-document-revoked = révoquée
 demo-document-superseded = remplacée par une correction
 demo-locked-title = Ce compte de démonstration est verrouillé pour le moment
 demo-locked-body = Quelqu'un a saisi cinq fois un mauvais mot de passe pour lui sur la page de connexion des organisateurs : il est donc verrouillé pendant 15 minutes, comme tout compte. Essayez une autre personne de la démo, ou revenez plus tard.
+unavailable-title = Désolés, le service est indisponible
+unavailable-body = Il ne peut pas joindre ses données pour le moment. Veuillez réessayer dans quelques minutes : rien de ce que vous avez saisi auparavant n'a été perdu.
