@@ -10,7 +10,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
@@ -154,7 +154,35 @@ impl FromRequestParts<AppState> for ApiApplicant {
                         session_hash: hash,
                     })
             }
-            None => auth::current_applicant(state, &parts.headers).await?,
+            None => {
+                // With the cookie, a write must carry a type a cross-site form cannot send (JSON, a
+                // document's own type): those take a preflight we never grant, so a body-less or
+                // form POST from another site cannot submit or withdraw on the applicant's behalf.
+                let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD);
+                let preflighted = parts
+                    .headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.split(';').next())
+                    .map(|t| t.trim().to_ascii_lowercase())
+                    .is_some_and(|t| {
+                        !matches!(
+                            t.as_str(),
+                            "" | "application/x-www-form-urlencoded"
+                                | "multipart/form-data"
+                                | "text/plain"
+                        )
+                    });
+                let signed_in = auth::current_applicant(state, &parts.headers).await?;
+                if signed_in.is_some() && unsafe_method && !preflighted {
+                    return Err(problem(
+                        StatusCode::FORBIDDEN,
+                        "csrf",
+                        "With the session cookie, send a JSON body with Content-Type: application/json (or use a bearer token).".into(),
+                    ));
+                }
+                signed_in
+            }
         };
         found.map(ApiApplicant).ok_or_else(|| {
             problem(

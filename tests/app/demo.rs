@@ -525,3 +525,72 @@ async fn pages_with_personal_data_are_never_cached() {
             .contains("immutable")
     );
 }
+
+#[tokio::test]
+async fn a_cross_site_form_cannot_write_through_the_api_with_the_session_cookie() {
+    let app = demo_app().await;
+    let accounts = app.store.demo_accounts().await.unwrap();
+    let submitted = DEMO_APPLICANTS
+        .iter()
+        .find(|a| a.stage == Stage::Submitted)
+        .unwrap();
+    let submitted = accounts
+        .applicants
+        .iter()
+        .find(|a| a.email == submitted.email())
+        .unwrap();
+    let html = app.get("/demo").await.text().await.unwrap();
+    let csrf = csrf_of(&html);
+    app.post_form(
+        &format!("/demo/sign-in/applicant/{}", submitted.applicant_id),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    let id = &app
+        .store
+        .applications_of(&submitted.applicant_id)
+        .await
+        .unwrap()[0]
+        .application_id;
+    let url = format!("{}/api/v1/applications/{id}/withdraw", app.base);
+    // What a form on another site can send: the cookie, no body or a form's type.
+    for forged in [
+        app.client.post(&url),
+        app.client
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("x=1"),
+        app.client.post(&url).header("content-type", "text/plain"),
+    ] {
+        let r = forged.send().await.unwrap();
+        assert_eq!(r.status(), 403);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"], "csrf", "{body}");
+    }
+    let still = app
+        .store
+        .applications_of(&submitted.applicant_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        still[0].status,
+        ApplicationStatus::Submitted,
+        "nothing changed"
+    );
+    // The page's own script (or any client) sends JSON: it works.
+    let r = app
+        .client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let now = app
+        .store
+        .applications_of(&submitted.applicant_id)
+        .await
+        .unwrap();
+    assert_eq!(now[0].status, ApplicationStatus::Withdrawn);
+}
