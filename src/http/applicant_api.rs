@@ -371,7 +371,7 @@ fn to_json(r: &ApplicationRecord, tr: Tr) -> ApplicationJson {
 
 /// The signed-in applicant's applications.
 #[utoipa::path(get, path = "/api/v1/me/applications", tag = "applicants",
-    responses((status = 200, body = [ApplicationJson]), (status = 401, body = ApiProblem)),
+    responses((status = 200, body = [ApplicationJson]), (status = 401, body = ApiProblem), (status = 404, body = ApiProblem)),
     security(("session" = [])))]
 pub async fn list(
     State(state): State<AppState>,
@@ -386,7 +386,7 @@ pub async fn list(
 #[utoipa::path(post, path = "/api/v1/programs/{edition}/{program}/applications", tag = "applicants",
     params(("edition" = String, Path), ("program" = String, Path)),
     responses((status = 201, body = ApplicationJson), (status = 200, body = ApplicationJson),
-        (status = 409, body = ApiProblem), (status = 404, body = ApiProblem)),
+        (status = 409, body = ApiProblem), (status = 404, body = ApiProblem), (status = 401, body = ApiProblem), (status = 403, body = ApiProblem)),
     security(("session" = [])))]
 pub async fn start(
     State(state): State<AppState>,
@@ -432,7 +432,7 @@ pub async fn start(
 
 /// One application of the signed-in applicant (404 for anyone else's).
 #[utoipa::path(get, path = "/api/v1/applications/{id}", tag = "applicants", params(("id" = String, Path)),
-    responses((status = 200, body = ApplicationJson), (status = 404, body = ApiProblem)), security(("session" = [])))]
+    responses((status = 200, body = ApplicationJson), (status = 404, body = ApiProblem), (status = 401, body = ApiProblem)), security(("session" = [])))]
 pub async fn show(
     State(state): State<AppState>,
     Lang(locale): Lang,
@@ -470,7 +470,7 @@ pub struct StandingJson {
 /// Where an application stands: its offer (amount, deadline, payment reference), its place on the
 /// waitlist, or why it was not accepted. To decline an offer, withdraw the application.
 #[utoipa::path(get, path = "/api/v1/applications/{id}/standing", tag = "applicants", params(("id" = String, Path)),
-    responses((status = 200, body = StandingJson), (status = 404, body = ApiProblem)), security(("session" = [])))]
+    responses((status = 200, body = StandingJson), (status = 404, body = ApiProblem), (status = 401, body = ApiProblem)), security(("session" = [])))]
 pub async fn standing(
     State(state): State<AppState>,
     ApiApplicant(a): ApiApplicant,
@@ -498,7 +498,7 @@ pub async fn standing(
 #[utoipa::path(put, path = "/api/v1/applications/{id}/steps/{step}", tag = "applicants",
     params(("id" = String, Path), ("step" = String, Path)),
     request_body(content = HashMap<String, String>, description = "field name → value"),
-    responses((status = 200, body = ApplicationJson), (status = 422, body = ApiProblem), (status = 409, body = ApiProblem)),
+    responses((status = 200, body = ApplicationJson), (status = 422, body = ApiProblem), (status = 409, body = ApiProblem), (status = 401, body = ApiProblem), (status = 404, body = ApiProblem), (status = 403, body = ApiProblem)),
     security(("session" = [])))]
 pub async fn save_step(
     State(state): State<AppState>,
@@ -566,7 +566,7 @@ pub async fn save_step(
 #[utoipa::path(put, path = "/api/v1/applications/{id}/documents/{kind}", tag = "applicants",
     params(("id" = String, Path), ("kind" = String, Path, description = "cv, motivation_letter, proof_of_status")),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
-    responses((status = 201, body = ApplicationJson), (status = 422, body = ApiProblem)), security(("session" = [])))]
+    responses((status = 201, body = ApplicationJson), (status = 422, body = ApiProblem), (status = 401, body = ApiProblem), (status = 404, body = ApiProblem), (status = 403, body = ApiProblem)), security(("session" = [])))]
 pub async fn upload(
     State(state): State<AppState>,
     Lang(locale): Lang,
@@ -640,7 +640,7 @@ pub async fn upload(
 
 /// Sends a complete draft; the "application received" email goes out.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/submit", tag = "applicants", params(("id" = String, Path)),
-    responses((status = 200, body = ApplicationJson), (status = 409, body = ApiProblem)), security(("session" = [])))]
+    responses((status = 200, body = ApplicationJson), (status = 409, body = ApiProblem), (status = 401, body = ApiProblem), (status = 404, body = ApiProblem), (status = 403, body = ApiProblem)), security(("session" = [])))]
 pub async fn submit(
     State(state): State<AppState>,
     Lang(locale): Lang,
@@ -672,7 +672,7 @@ pub async fn submit(
 
 /// Withdraws an application that is still open.
 #[utoipa::path(post, path = "/api/v1/applications/{id}/withdraw", tag = "applicants", params(("id" = String, Path)),
-    responses((status = 200, body = ApplicationJson), (status = 409, body = ApiProblem)), security(("session" = [])))]
+    responses((status = 200, body = ApplicationJson), (status = 409, body = ApiProblem), (status = 401, body = ApiProblem), (status = 404, body = ApiProblem), (status = 403, body = ApiProblem)), security(("session" = [])))]
 pub async fn withdraw(
     State(state): State<AppState>,
     Lang(locale): Lang,
@@ -714,7 +714,7 @@ pub struct TimelineJson {
 
 /// What happened to an application: state changes and emails, oldest first.
 #[utoipa::path(get, path = "/api/v1/applications/{id}/timeline", tag = "applicants", params(("id" = String, Path)),
-    responses((status = 200, body = [TimelineJson]), (status = 404, body = ApiProblem)), security(("session" = [])))]
+    responses((status = 200, body = [TimelineJson]), (status = 404, body = ApiProblem), (status = 401, body = ApiProblem)), security(("session" = [])))]
 pub async fn timeline(
     State(state): State<AppState>,
     ApiApplicant(a): ApiApplicant,

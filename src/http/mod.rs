@@ -149,6 +149,7 @@ pub fn router(state: AppState) -> Router {
         .merge(applicant_api::router())
         .merge(organizer::router())
         .fallback(not_found)
+        .layer(middleware::from_fn(api_rejections))
         .layer(middleware::from_fn_with_state(state.clone(), error_pages))
         .layer(CatchPanicLayer::custom(|_| {
             error::AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
@@ -183,6 +184,63 @@ async fn not_found(req: Request) -> Response {
     } else {
         error::AppError::NotFound.into_response()
     }
+}
+
+/// On the API, what the framework refuses before a handler runs (a body that is not JSON, another
+/// content type, a body too large, a method the route does not take, a timeout) is answered with the
+/// API's JSON problem like every other API error, not with plain text.
+async fn api_rejections(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
+    let response = next.run(req).await;
+    let status = response.status();
+    if !api || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let said = String::from_utf8_lossy(&text).trim().to_owned();
+    let (error, fallback) = match status {
+        StatusCode::BAD_REQUEST => ("bad_request", "The request could not be read."),
+        StatusCode::NOT_FOUND => ("not_found", "There is nothing at this address."),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "This address does not take this method.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "The body is too large."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "Send Content-Type: application/json.",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => {
+            ("invalid", "The body does not have the expected fields.")
+        }
+        s if s.is_server_error() => (
+            "unavailable",
+            "The service is unavailable for a moment; try again.",
+        ),
+        _ => ("invalid", "The request was refused."),
+    };
+    let message = if said.is_empty() {
+        fallback.to_owned()
+    } else {
+        said
+    };
+    let mut answer = applicant_api::problem(status, error, message).into_response();
+    // What the refusal said about itself (`Allow` for a method) stays.
+    for name in [header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = parts.headers.get(&name) {
+            answer.headers_mut().insert(name, v.clone());
+        }
+    }
+    answer
 }
 
 /// Turns an error marked by [`error::AppError`] into a full page in the visitor's language.

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::harness::{Options, TestApp, spawn_app_with};
+use crate::harness::{Options, TestApp, spawn_app, spawn_app_with};
 
 async fn token_for(app: &TestApp, email: &str) -> String {
     let r = app
@@ -283,4 +283,57 @@ async fn the_whole_application_through_the_api() {
     }
     assert!(doc["components"]["securitySchemes"]["session"].is_object());
     app.stop().await;
+}
+
+#[tokio::test]
+async fn what_the_framework_refuses_is_answered_in_the_apis_json() {
+    let app = spawn_app().await;
+    let url = format!("{}/api/v1/sign-in", app.base);
+    let client = reqwest::Client::new();
+    for (request, status, error) in [
+        (
+            client
+                .post(&url)
+                .header("content-type", "text/plain")
+                .body("hello"),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body("{not json"),
+            400,
+            "bad_request",
+        ),
+        (
+            client
+                .post(&url)
+                .header("content-type", "application/json")
+                .body("{\"mail\": 1}"),
+            422,
+            "invalid",
+        ),
+        (
+            client.delete(format!("{}/api/v1/programs", app.base)),
+            405,
+            "method_not_allowed",
+        ),
+    ] {
+        let r = request.send().await.unwrap();
+        assert_eq!(r.status().as_u16(), status);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"], error, "{body}");
+        assert!(
+            body["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{body}"
+        );
+    }
 }

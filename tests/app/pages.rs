@@ -222,6 +222,24 @@ async fn health_api_and_openapi_answer_in_json() {
     assert!(doc["paths"]["/api/v1/programs"]["get"].is_object());
     assert!(doc["paths"]["/healthz"]["get"].is_object());
     assert!(doc["components"]["schemas"]["ProgramJson"].is_object());
+    // Every route behind a session documents the answers of a missing session and an unknown id;
+    // every write, the refusal of a cross-site request.
+    let mut documented = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op["security"].is_null() {
+                continue;
+            }
+            documented += 1;
+            let responses = &op["responses"];
+            assert!(responses["401"].is_object(), "{method} {path}: 401");
+            assert!(responses["404"].is_object(), "{method} {path}: 404");
+            if path.starts_with("/api/v1/applications") && method != "get" {
+                assert!(responses["403"].is_object(), "{method} {path}: 403");
+            }
+        }
+    }
+    assert!(documented >= 9, "{documented} routes behind a session");
 
     let css = app.get("/static/site.css").await;
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
