@@ -71,6 +71,26 @@ pub fn is_secure(state: &AppState) -> bool {
     state.config.public_url.starts_with("https://")
 }
 
+/// Sets the applicant's session cookie on `response` and drops the anonymous CSRF cookie (forms now
+/// bind to the session).
+pub fn with_session_cookie(
+    mut response: axum::response::Response,
+    state: &AppState,
+    token: &str,
+) -> axum::response::Response {
+    let secure = is_secure(state);
+    let headers = response.headers_mut();
+    headers.append(
+        axum::http::header::SET_COOKIE,
+        super::cookies::set(SESSION_COOKIE, token, SESSION_TTL.whole_seconds(), secure),
+    );
+    headers.append(
+        axum::http::header::SET_COOKIE,
+        super::cookies::clear(CSRF_COOKIE, secure),
+    );
+    response
+}
+
 /// The signed-in applicant.
 #[derive(Debug, Clone)]
 pub struct Applicant {

@@ -266,15 +266,9 @@ async fn as_applicant(
     } else {
         "/my-applications"
     };
-    let mut response = Redirect::to(to).into_response();
-    let secure = auth::is_secure(&state);
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::set(SESSION_COOKIE, &token, SESSION_TTL.whole_seconds(), secure),
-    );
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::clear(auth::CSRF_COOKIE, secure),
-    );
-    Ok(response)
+    Ok(auth::with_session_cookie(
+        Redirect::to(to).into_response(),
+        &state,
+        &token,
+    ))
 }

@@ -224,17 +224,10 @@ async fn use_link(
         .await
     {
         Ok(signed_in) => {
-            let mut response = Redirect::to(&safe_next(Some(signed_in.next_path))).into_response();
-            let cookie = cookies::set(
-                SESSION_COOKIE,
+            let response = auth::with_session_cookie(
+                Redirect::to(&safe_next(Some(signed_in.next_path))).into_response(),
+                &state,
                 &session_token,
-                SESSION_TTL.whole_seconds(),
-                auth::is_secure(&state),
-            );
-            response.headers_mut().append(header::SET_COOKIE, cookie);
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                cookies::clear(auth::CSRF_COOKIE, auth::is_secure(&state)),
             );
             Ok(response)
         }

@@ -11,7 +11,7 @@ use summer_school::domain::status::{
 };
 use summer_school::startup;
 use summer_school::store::NewOrganizer;
-use summer_school::store::demo::DemoDocumentKind;
+use summer_school::store::demo::{DemoAccounts, DemoApplicantAccount, DemoDocumentKind};
 use time::OffsetDateTime;
 
 use crate::cohort::{complete_draft, load_cohort_catalog, submit};
@@ -23,6 +23,24 @@ async fn demo_app() -> TestApp {
         ..Options::default()
     })
     .await
+}
+
+/// Presses a *Sign in as …* button of `/demo`: `who` is `organizer/{id}` or `applicant/{id}`.
+async fn sign_in_from_demo(app: &TestApp, who: &str) -> reqwest::Response {
+    let html = app.get("/demo").await.text().await.unwrap();
+    let csrf = csrf_of(&html);
+    app.post_form(&format!("/demo/sign-in/{who}"), &[("csrf", &csrf)])
+        .await
+}
+
+/// The demo applicant whose story stops at `stage`.
+fn applicant_at(accounts: &DemoAccounts, stage: Stage) -> &DemoApplicantAccount {
+    let person = DEMO_APPLICANTS.iter().find(|a| a.stage == stage).unwrap();
+    accounts
+        .applicants
+        .iter()
+        .find(|a| a.email == person.email())
+        .unwrap()
 }
 
 fn year() -> i32 {
@@ -250,14 +268,7 @@ async fn the_demo_page_signs_in_as_its_people_and_nobody_else() {
         )
         .await
         .unwrap();
-    let html = app.get("/demo").await.text().await.unwrap();
-    let csrf = csrf_of(&html);
-    let refused = app
-        .post_form(
-            &format!("/demo/sign-in/organizer/{real}"),
-            &[("csrf", &csrf)],
-        )
-        .await;
+    let refused = sign_in_from_demo(&app, &format!("organizer/{real}")).await;
     assert_eq!(refused.status(), 404);
 
     // Five wrong passwords lock a demo account as any other; the demo page then says so.
@@ -282,14 +293,7 @@ async fn the_demo_page_signs_in_as_its_people_and_nobody_else() {
         ];
         other.post(&url).form(&fields).send().await.unwrap();
     }
-    let html = app.get("/demo").await.text().await.unwrap();
-    let csrf = csrf_of(&html);
-    let locked = app
-        .post_form(
-            &format!("/demo/sign-in/organizer/{}", reviewer.organizer_id),
-            &[("csrf", &csrf)],
-        )
-        .await;
+    let locked = sign_in_from_demo(&app, &format!("organizer/{}", reviewer.organizer_id)).await;
     assert_eq!(locked.status(), 409);
     let text = locked.text().await.unwrap();
     assert!(
@@ -303,12 +307,8 @@ async fn the_demo_page_signs_in_as_its_people_and_nobody_else() {
         .iter()
         .find(|a| a.email == demo_graduate().email())
         .unwrap();
-    let to_certificates = app
-        .post_form(
-            &format!("/demo/sign-in/applicant/{}", graduate.applicant_id),
-            &[("csrf", &csrf)],
-        )
-        .await;
+    let to_certificates =
+        sign_in_from_demo(&app, &format!("applicant/{}", graduate.applicant_id)).await;
     assert_eq!(to_certificates.status(), 303);
     assert_eq!(to_certificates.headers()["location"], "/certificates");
     // Their receipt, as they download it, says DEMO across the page.
@@ -339,36 +339,15 @@ async fn the_demo_page_signs_in_as_its_people_and_nobody_else() {
         .iter()
         .find(|a| a.email == DEMO_APPLICANTS[0].email())
         .unwrap();
-    let html = app.get("/demo").await.text().await.unwrap();
-    let csrf = csrf_of(&html);
-    let mine = app
-        .post_form(
-            &format!("/demo/sign-in/applicant/{}", drafter.applicant_id),
-            &[("csrf", &csrf)],
-        )
-        .await;
+    let mine = sign_in_from_demo(&app, &format!("applicant/{}", drafter.applicant_id)).await;
     assert_eq!(mine.headers()["location"], "/my-applications");
     let list = app.get("/my-applications").await.text().await.unwrap();
     assert!(list.contains(&DEMO_APPLICANTS[0].email()), "{list}");
 
     // The enrolled applicant's visa letter says DEMO across the page too (the graduate's passport
     // data is erased, as after any school that is over).
-    let enrolled = DEMO_APPLICANTS
-        .iter()
-        .find(|a| a.stage == Stage::Enrolled)
-        .unwrap();
-    let enrolled = accounts
-        .applicants
-        .iter()
-        .find(|a| a.email == enrolled.email())
-        .unwrap();
-    let html = app.get("/demo").await.text().await.unwrap();
-    let csrf = csrf_of(&html);
-    app.post_form(
-        &format!("/demo/sign-in/applicant/{}", enrolled.applicant_id),
-        &[("csrf", &csrf)],
-    )
-    .await;
+    let enrolled = applicant_at(&accounts, Stage::Enrolled);
+    sign_in_from_demo(&app, &format!("applicant/{}", enrolled.applicant_id)).await;
     let application = &app
         .store
         .applications_of(&enrolled.applicant_id)
@@ -476,22 +455,12 @@ async fn pages_with_personal_data_are_never_cached() {
     let app = demo_app().await;
     let accounts = app.store.demo_accounts().await.unwrap();
     let admin = &accounts.organizers[0];
-    let enrolled = DEMO_APPLICANTS
-        .iter()
-        .find(|a| a.stage == Stage::Enrolled)
-        .unwrap();
-    let enrolled = accounts
-        .applicants
-        .iter()
-        .find(|a| a.email == enrolled.email())
-        .unwrap();
-    for path in [
-        format!("/demo/sign-in/organizer/{}", admin.organizer_id),
-        format!("/demo/sign-in/applicant/{}", enrolled.applicant_id),
+    let enrolled = applicant_at(&accounts, Stage::Enrolled);
+    for who in [
+        format!("organizer/{}", admin.organizer_id),
+        format!("applicant/{}", enrolled.applicant_id),
     ] {
-        let html = app.get("/demo").await.text().await.unwrap();
-        let csrf = csrf_of(&html);
-        assert_eq!(app.post_form(&path, &[("csrf", &csrf)]).await.status(), 303);
+        assert_eq!(sign_in_from_demo(&app, &who).await.status(), 303);
     }
     let application = &app
         .store
@@ -530,22 +499,8 @@ async fn pages_with_personal_data_are_never_cached() {
 async fn a_cross_site_form_cannot_write_through_the_api_with_the_session_cookie() {
     let app = demo_app().await;
     let accounts = app.store.demo_accounts().await.unwrap();
-    let submitted = DEMO_APPLICANTS
-        .iter()
-        .find(|a| a.stage == Stage::Submitted)
-        .unwrap();
-    let submitted = accounts
-        .applicants
-        .iter()
-        .find(|a| a.email == submitted.email())
-        .unwrap();
-    let html = app.get("/demo").await.text().await.unwrap();
-    let csrf = csrf_of(&html);
-    app.post_form(
-        &format!("/demo/sign-in/applicant/{}", submitted.applicant_id),
-        &[("csrf", &csrf)],
-    )
-    .await;
+    let submitted = applicant_at(&accounts, Stage::Submitted);
+    sign_in_from_demo(&app, &format!("applicant/{}", submitted.applicant_id)).await;
     let id = &app
         .store
         .applications_of(&submitted.applicant_id)
