@@ -555,3 +555,19 @@ pub fn finish_with(meta: &Meta<'_>, pages: Vec<Page>, info_entries: &[(&str, Str
         .expect("writing a PDF into memory cannot fail");
     bytes
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::locale::Locale;
+    use crate::i18n::Tr;
+
+    #[test]
+    fn the_demo_stamp_fits_the_page_in_every_language() {
+        for locale in Locale::ALL {
+            let label = Tr(locale).t("document-demo-stamp");
+            let width = width_mm(Face::Sans, 10.0, &printable(&label));
+            assert!(width < PAGE_WIDTH - 20.0, "{locale:?}: {width} mm");
+        }
+    }
+}
