@@ -105,6 +105,130 @@ mod tests {
         assert!(missing_en.is_empty(), "missing in en: {missing_en:?}");
     }
 
+    /// Every source and template file of the crate.
+    fn sources() -> Vec<std::path::PathBuf> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        let mut stack = vec![root.join("src"), root.join("templates")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a source folder") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
+                    files.push(path);
+                }
+            }
+        }
+        files
+    }
+
+    /// The message keys of one language, without their file.
+    fn bare_keys(lang: &str) -> Vec<String> {
+        keys_of(lang)
+            .into_iter()
+            .map(|k| k.split_once(": ").unwrap().1.to_owned())
+            .collect()
+    }
+
+    /// Every string literal of the code that reads like a message key (words joined by dashes, the
+    /// first word one that starts some key: `cohort-kind-success`), and every key a template
+    /// translates, exists in both languages. Keys made at run
+    /// time from an enum are checked by `every_key_made_from_an_enum_exists`.
+    #[test]
+    fn every_key_written_in_code_and_templates_exists() {
+        // Literals of that shape that are not message keys.
+        const NOT_KEYS: &[&str] = &[
+            "demo-past",           // the past demo edition's slug
+            "demo-summer-school",  // the demo organizers' password
+            "organizer-requester", // the sign-in link cookie's name
+            "two-factor-reset",    // a notice's name in a redirect
+        ];
+        let (en, fr) = (bare_keys("en"), bare_keys("fr"));
+        let first_words: Vec<&str> = en.iter().map(|k| k.split('-').next().unwrap()).collect();
+        let mut missing = Vec::new();
+        let mut seen = 0;
+        for file in sources() {
+            if file.ends_with("src/i18n.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("readable");
+            // In templates only what goes through the translator (HTML has classes of that shape).
+            let literals: Vec<&str> = if file.extension().is_some_and(|e| e == "html") {
+                text.split(".t(\"")
+                    .skip(1)
+                    .chain(text.split(".t1(\"").skip(1))
+                    .chain(text.split(".tn(\"").skip(1))
+                    .filter_map(|rest| rest.split('"').next())
+                    .collect()
+            } else {
+                text.split('"').skip(1).step_by(2).collect()
+            };
+            for literal in literals {
+                let words: Vec<&str> = literal.split('-').collect();
+                let key_like = words.len() > 1
+                    && words[0].chars().all(|c| c.is_ascii_lowercase())
+                    && words[1..].iter().all(|w| {
+                        !w.is_empty()
+                            && w.chars()
+                                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    });
+                if !key_like || !first_words.contains(&words[0]) || NOT_KEYS.contains(&literal) {
+                    continue;
+                }
+                seen += 1;
+                for (lang, keys) in [("en", &en), ("fr", &fr)] {
+                    if !keys.iter().any(|k| k == literal) {
+                        missing.push(format!("{lang}: {literal} ({})", file.display()));
+                    }
+                }
+            }
+        }
+        assert!(seen > 300, "only {seen} keys found: the scan is broken");
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "keys missing: {missing:#?}");
+    }
+
+    /// Keys made from an enum's values (`application-status-under_review`) exist for every value.
+    #[test]
+    fn every_key_made_from_an_enum_exists() {
+        use crate::domain::status::*;
+        let families: Vec<(&str, Vec<&str>)> = vec![
+            ("application-status-", ApplicationStatus::texts()),
+            ("organizer-role-", OrganizerRole::texts()),
+            ("reject-reason-", RejectReason::texts()),
+            ("field-", DocumentKind::texts()),
+        ];
+        let mut missing = Vec::new();
+        for lang in ["en", "fr"] {
+            let keys = bare_keys(lang);
+            for (prefix, values) in &families {
+                for value in values {
+                    let key = format!("{prefix}{value}");
+                    if !keys.contains(&key) {
+                        missing.push(format!("{lang}: {key}"));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys missing: {missing:#?}");
+    }
+
+    #[test]
+    fn every_refusal_has_its_words_in_every_language() {
+        for lang in ["en", "fr"] {
+            let keys = keys_of(lang);
+            for refusal in crate::domain::refusal::Refusal::samples() {
+                let key = refusal.message_key();
+                assert!(
+                    keys.iter().any(|k| k.split_once(": ").unwrap().1 == key),
+                    "{key} is missing in {lang}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn messages_take_arguments_and_plurals() {
         assert_eq!(Tr(Locale::En).tn("seats-left", "count", 1), "1 seat left");

@@ -24,6 +24,7 @@ pub mod money;
 pub mod offer;
 pub mod payment;
 pub mod receipt;
+pub mod refusal;
 pub mod status;
 pub mod totp;
 pub mod visa;

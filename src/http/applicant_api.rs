@@ -25,6 +25,7 @@ use super::lang::{Lang, safe_next};
 use crate::domain::catalog::ApplicationWindow;
 use crate::domain::document::{self, FileProblem};
 use crate::domain::email::EmailAddress;
+use crate::domain::locale::Locale;
 use crate::domain::status::DocumentKind;
 use crate::email::render;
 use crate::i18n::Tr;
@@ -100,6 +101,19 @@ impl From<AppError> for ApiError {
             ),
             AppError::Forbidden | AppError::Denied => {
                 problem(StatusCode::FORBIDDEN, "forbidden", "Not allowed.".into())
+            }
+            AppError::Refused(refusal) => problem(
+                super::error::refusal_status(&refusal),
+                refusal.code(),
+                Tr(Locale::En).t(&refusal.message_key()),
+            ),
+            AppError::Conflict(constraint) => {
+                tracing::warn!(%constraint, "api request lost a race");
+                problem(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    "The same thing was changed at the same moment; try again.".into(),
+                )
             }
             AppError::Unavailable => problem(
                 StatusCode::SERVICE_UNAVAILABLE,

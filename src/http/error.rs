@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use super::views::{ErrorTemplate, Layout};
 use crate::config::Config;
 use crate::domain::locale::Locale;
+use crate::domain::refusal::Refusal;
 use crate::i18n::Tr;
 use crate::store::StoreError;
 
@@ -22,6 +23,13 @@ pub enum AppError {
     /// A signed-in organizer whose role does not allow this.
     #[error("denied")]
     Denied,
+    /// The state does not allow what was asked (a handler that expected it answers better; one that
+    /// did not still gets a page that says why, in the visitor's language).
+    #[error("refused: {0}")]
+    Refused(Refusal),
+    /// Two requests changed the same thing at once and this one lost: try again.
+    #[error("conflict with constraint `{0}`")]
+    Conflict(String),
     /// The database does not answer (down, unreachable, every connection busy): 503, try again.
     #[error("the database is unavailable")]
     Unavailable,
@@ -33,6 +41,8 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Refused(refusal) => AppError::Refused(refusal),
+            StoreError::Conflict { constraint } => AppError::Conflict(constraint),
             StoreError::Database(db) if is_outage(&db) => {
                 tracing::warn!(error = %db, "the database is unavailable");
                 AppError::Unavailable
@@ -56,11 +66,13 @@ fn is_outage(e: &sqlx::Error) -> bool {
 }
 
 /// The marker the middleware turns into a page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErrorPage {
     NotFound,
     Forbidden,
     Denied,
+    Refused(Refusal),
+    Conflict,
     Unavailable,
     Internal,
 }
@@ -71,6 +83,14 @@ impl IntoResponse for AppError {
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound),
             AppError::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden),
             AppError::Denied => (StatusCode::FORBIDDEN, ErrorPage::Denied),
+            AppError::Refused(refusal) => {
+                tracing::info!(refusal = refusal.code(), "request refused");
+                (refusal_status(refusal), ErrorPage::Refused(refusal.clone()))
+            }
+            AppError::Conflict(constraint) => {
+                tracing::warn!(%constraint, "request lost a race");
+                (StatusCode::CONFLICT, ErrorPage::Conflict)
+            }
             AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, ErrorPage::Unavailable),
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "request failed");
@@ -83,10 +103,22 @@ impl IntoResponse for AppError {
     }
 }
 
+/// The status a refusal answers with: 422 when the request lacks something the visitor can add,
+/// 423 for a locked account, else 409 (the state does not allow it now).
+pub fn refusal_status(refusal: &Refusal) -> StatusCode {
+    match refusal {
+        Refusal::NoReason | Refusal::RefundTooLarge | Refusal::Price(_) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Refusal::Locked => StatusCode::LOCKED,
+        _ => StatusCode::CONFLICT,
+    }
+}
+
 /// The full error page.
 pub fn render(page: ErrorPage, locale: Locale, config: &Config) -> Response {
     let tr = Tr(locale);
-    let (status, title, body) = match page {
+    let (status, title, body) = match &page {
         ErrorPage::NotFound => (
             StatusCode::NOT_FOUND,
             tr.t("not-found-title"),
@@ -101,6 +133,16 @@ pub fn render(page: ErrorPage, locale: Locale, config: &Config) -> Response {
             StatusCode::FORBIDDEN,
             tr.t("denied-title"),
             tr.t("denied-body"),
+        ),
+        ErrorPage::Refused(refusal) => (
+            refusal_status(refusal),
+            tr.t("refused-title"),
+            tr.t(&refusal.message_key()),
+        ),
+        ErrorPage::Conflict => (
+            StatusCode::CONFLICT,
+            tr.t("conflict-title"),
+            tr.t("conflict-body"),
         ),
         ErrorPage::Unavailable => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -125,5 +167,48 @@ pub fn render(page: ErrorPage, locale: Locale, config: &Config) -> Response {
             tracing::error!(error = %e, "error page failed to render");
             (status, title).into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// A refusal nobody caught answers with its own status and sentence in the visitor's
+    /// language, never with the 500 page.
+    #[tokio::test]
+    async fn a_refusal_is_a_page_that_says_why() {
+        let config = Config::from_map(&HashMap::new()).expect("the embedded defaults");
+        let error = AppError::from(StoreError::Refused(Refusal::Full));
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::CONFLICT);
+        let page = response
+            .extensions()
+            .get::<ErrorPage>()
+            .cloned()
+            .expect("a marked page");
+        let rendered = render(page, Locale::Fr, &config);
+        assert_eq!(rendered.status(), StatusCode::CONFLICT);
+        let body = axum::body::to_bytes(rendered.into_body(), 1 << 20)
+            .await
+            .expect("the page");
+        let html = String::from_utf8(body.to_vec()).expect("UTF-8");
+        assert!(
+            html.contains("Il ne reste aucune place dans ce programme."),
+            "{html}"
+        );
+
+        let lost = AppError::from(StoreError::Conflict {
+            constraint: "certificate_serial_key".into(),
+        });
+        assert_eq!(lost.into_response().status(), StatusCode::CONFLICT);
+        assert_eq!(
+            AppError::from(StoreError::Refused(Refusal::NoReason))
+                .into_response()
+                .status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
 }

@@ -247,7 +247,7 @@ async fn api_rejections(req: Request, next: Next) -> Response {
 async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let locale = lang::Lang::from_headers(req.headers()).0;
     let response = next.run(req).await;
-    match response.extensions().get::<error::ErrorPage>().copied() {
+    match response.extensions().get::<error::ErrorPage>().cloned() {
         Some(page) => error::render(page, locale, &state.config),
         None => response,
     }

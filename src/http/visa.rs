@@ -19,6 +19,7 @@ use super::views::{FieldError, FieldView, Layout, OptionView, VisaTemplate};
 use crate::domain::application::Problem;
 use crate::domain::calendar::{format_date, to_paris};
 use crate::domain::countries;
+use crate::domain::refusal::Refusal;
 use crate::domain::status::ApplicationStatus;
 use crate::domain::visa::{
     VisaForm, VisaLetterRecord, parse_visa_form, passport_valid_until_at_least,
@@ -244,7 +245,7 @@ async fn request(
     {
         Ok(_) => Ok(Redirect::to(&format!("/applications/{id}/visa-letter")).into_response()),
         Err(StoreError::Refused(why)) => {
-            let closed = tr.t(if why == "school_over" {
+            let closed = tr.t(if why == Refusal::SchoolOver {
                 "visa-school-over"
             } else {
                 "visa-not-admitted"

@@ -21,7 +21,7 @@ pub trait CertificateStore: Send + Sync {
     /// serial for the year of issue and a new verification code, is signed and stored with its audit
     /// event; a draft whose `supersedes` names an issued certificate of the same application and kind
     /// makes that one superseded. One email telling the graduate their certificates are ready is
-    /// queued in the same transaction. Refused(`already_issued`) when the application already has an
+    /// queued in the same transaction. `Refused(AlreadyIssued)` when the application already has an
     /// issued certificate of a kind (and nothing is superseded): nothing is written then. NotFound
     /// for an unknown application or superseded code.
     async fn issue_certificates(
@@ -67,8 +67,8 @@ pub trait CertificateStore: Send + Sync {
 
     /// Records who was present on `day` of the program (`true`) or absent, for its enrolled
     /// participants; a later mark for the same day replaces the earlier one. Refused
-    /// (`not_a_school_day`) outside the school's weekdays, Refused(`future_day`) for a day after
-    /// today in Paris (nobody can have attended it yet), Refused(`not_enrolled`) when an id is not
+    /// (`not_a_school_day`) outside the school's weekdays, `Refused(FutureDay)` for a day after
+    /// today in Paris (nobody can have attended it yet), `Refused(NotEnrolled)` when an id is not
     /// an enrolled participant of the program (nothing is written then). One audit event per call.
     async fn record_attendance(
         &self,
@@ -80,7 +80,7 @@ pub trait CertificateStore: Send + Sync {
     ) -> Result<(), StoreError>;
 
     /// Records enrolled participants' results (each replacing an earlier one, each audited) in one
-    /// transaction: all or nothing. Refused(`not_enrolled`) when one is not enrolled, NotFound when
+    /// transaction: all or nothing. `Refused(NotEnrolled)` when one is not enrolled, NotFound when
     /// one is unknown; nothing is written then.
     async fn record_results(
         &self,
@@ -338,7 +338,7 @@ macro_rules! certificate_store_impl {
                     return Ok(Vec::new());
                 };
                 if drafts.iter().any(|d| d.application_id != first.application_id) {
-                    return Err(StoreError::Refused("one_application_at_a_time".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::OneApplicationAtATime));
                 }
                 let now = $crate::store::types::Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
@@ -516,7 +516,7 @@ macro_rules! certificate_store_impl {
             ) -> Result<(), $crate::store::StoreError> {
                 use $crate::store::StoreError;
                 if day > $crate::domain::calendar::to_paris(now).date() {
-                    return Err(StoreError::Refused("future_day".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::FutureDay));
                 }
                 let now = $crate::store::types::Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
@@ -528,7 +528,7 @@ macro_rules! certificate_store_impl {
                 .await?;
                 let (starts_on, ends_on) = dates.ok_or(StoreError::NotFound)?;
                 if !$crate::domain::completion::school_days(starts_on, ends_on).contains(&day) {
-                    return Err(StoreError::Refused("not_a_school_day".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::NotASchoolDay));
                 }
                 let enrolled: Vec<String> = sqlx::query_scalar(
                     "select application_id from application where program_id = $1 and status in ('enrolled', 'completed')",
@@ -537,7 +537,7 @@ macro_rules! certificate_store_impl {
                 .fetch_all(&mut *tx)
                 .await?;
                 if marks.iter().any(|(id, _)| !enrolled.contains(id)) {
-                    return Err(StoreError::Refused("not_enrolled".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::NotEnrolled));
                 }
                 for (application_id, present) in marks {
                     sqlx::query(
@@ -578,7 +578,7 @@ macro_rules! certificate_store_impl {
                 match status.as_deref() {
                     None => return Err($crate::store::StoreError::NotFound),
                     Some("enrolled" | "completed") => {}
-                    Some(_) => return Err($crate::store::StoreError::Refused("not_enrolled".into())),
+                    Some(_) => return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NotEnrolled)),
                 }
                 sqlx::query(
                     "insert into assessment_result (application_id, passed, grade, afgsu_validated, recorded_by, recorded_at)
@@ -714,7 +714,7 @@ macro_rules! certificate_store_impl {
             ) -> Result<(), $crate::store::StoreError> {
                 let reason = reason.trim();
                 if reason.is_empty() {
-                    return Err($crate::store::StoreError::Refused("no_reason".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NoReason));
                 }
                 let now = $crate::store::types::Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
@@ -790,7 +790,7 @@ macro_rules! certificate_store_impl {
                     .fetch_optional(&mut **tx)
                     .await?;
                     if issued.is_some() {
-                        return Err(StoreError::Refused("already_issued".into()));
+                        return Err(StoreError::Refused($crate::domain::refusal::Refusal::AlreadyIssued));
                     }
                 }
                 let mut random = [0u8; 10];
@@ -948,7 +948,9 @@ pub async fn issue_program<S: CertificateStore + ?Sized>(
                 report.documents += issued.len();
             }
             // Another run issued them meanwhile.
-            Err(StoreError::Refused(r)) if r == "already_issued" => report.up_to_date += 1,
+            Err(StoreError::Refused(crate::domain::refusal::Refusal::AlreadyIssued)) => {
+                report.up_to_date += 1
+            }
             Err(e) => return Err(e.into()),
         }
         progress(done + 1, total);

@@ -141,7 +141,7 @@ pub trait CohortStore: Send + Sync {
     ) -> Result<usize, StoreError>;
 
     /// Accept, waitlist or reject one application (submitted, under review, or waitlisted for accept
-    /// and reject). Refused(`"full"`) when no seat is left; Refused(`"state"`) when the application is
+    /// and reject). `Refused(Full)` when no seat is left; `Refused(WrongState)` when the application is
     /// not in a state the decision applies to.
     async fn decide(
         &self,
@@ -352,12 +352,16 @@ impl PreparedOffer {
             Some(t) => t,
             None => {
                 let terms: Vec<_> = tiers.iter().map(TierRow::terms).collect();
-                let choice = crate::domain::fees::choose(&terms, requested, who)
-                    .ok_or_else(|| StoreError::Refused("no_tier".into()))?;
+                let choice =
+                    crate::domain::fees::choose(&terms, requested, who).ok_or_else(|| {
+                        StoreError::Refused(crate::domain::refusal::Refusal::NoFeeTier)
+                    })?;
                 tiers
                     .iter()
                     .find(|t| t.code == choice.tier.code)
-                    .ok_or_else(|| StoreError::Refused("no_tier".into()))?
+                    .ok_or_else(|| {
+                        StoreError::Refused(crate::domain::refusal::Refusal::NoFeeTier)
+                    })?
             }
         };
         let label = match locale {
@@ -372,7 +376,7 @@ impl PreparedOffer {
             adjustment,
             locale,
         )
-        .map_err(|e| StoreError::Refused(format!("price: {e}")))?;
+        .map_err(|e| StoreError::Refused(e.into()))?;
         Ok(PreparedOffer {
             order_id: super::new_id(),
             waived: price.total_cents == 0,
@@ -443,7 +447,7 @@ macro_rules! cohort_store_impl {
 
             /// Moves `application_id` from one of `from` to accepted, holding a seat, and writes its
             /// order, audit event and notice. The program must already be locked by this transaction.
-            /// `Ok(None)` when the application was not in one of `from`; Refused("full") without a seat.
+            /// `Ok(None)` when the application was not in one of `from`; `Refused(Full)` without a seat.
             #[allow(clippy::too_many_arguments)]
             async fn offer_in_tx(
                 tx: &mut sqlx::Transaction<'static, $db>,
@@ -484,7 +488,7 @@ macro_rules! cohort_store_impl {
                 .execute(&mut **tx)
                 .await?;
                 if seat.rows_affected() == 0 {
-                    return Err($crate::store::StoreError::Refused("full".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::Full));
                 }
                 let tiers: Vec<$crate::store::cohort::TierRow> =
                     sqlx::query_as($crate::store::cohort::OFFER_TIERS_SQL)
@@ -657,7 +661,7 @@ macro_rules! cohort_store_impl {
                             break;
                         }
                         Ok(None) => continue,
-                        Err($crate::store::StoreError::Refused(r)) if r == "full" => break,
+                        Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::Full)) => break,
                         Err(e) => return Err(e),
                     }
                 }
@@ -706,7 +710,7 @@ macro_rules! cohort_store_impl {
                     .await?;
                 let open = ["draft", "submitted", "under_review", "accepted", "waitlisted"];
                 if !open.contains(&from.as_str()) {
-                    return Err($crate::store::StoreError::Refused("not_open".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::OffersNotOpen));
                 }
                 sqlx::query("update application set status = 'withdrawn', updated_at = $2 where application_id = $1")
                     .bind(application_id)
@@ -766,7 +770,7 @@ macro_rules! cohort_store_impl {
                 .await
                 {
                     Ok(_) => Ok(()),
-                    Err($crate::store::StoreError::Refused(r)) if r == "full" => {
+                    Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::Full)) => {
                         sqlx::query(
                             "update application set status = 'waitlisted', decided_at = $2, updated_at = $2
                              where application_id = $1 and status = 'submitted'",
@@ -889,7 +893,7 @@ macro_rules! cohort_store_impl {
                     return Err($crate::store::StoreError::NotFound);
                 };
                 Self::lock_program(&mut tx, &program_id, now).await?;
-                let state = || $crate::store::StoreError::Refused("state".into());
+                let state = || $crate::store::StoreError::Refused($crate::domain::refusal::Refusal::WrongState);
                 let outcome = match decision {
                     DecisionKind::Accept { tier_code, adjustment, deadline } => Self::offer_in_tx(
                         &mut tx,
@@ -1069,10 +1073,10 @@ macro_rules! cohort_store_impl {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(old) = old else {
-                    return Err($crate::store::StoreError::Refused("no_pending_offer".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NoPendingOffer));
                 };
                 if deadline <= old.0 || deadline <= now.0 {
-                    return Err($crate::store::StoreError::Refused("not_later".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::DeadlineNotLater));
                 }
                 let moved = sqlx::query(
                     "update fee_order set deadline_at = $2, reminded_days = null, updated_at = $3
@@ -1085,7 +1089,7 @@ macro_rules! cohort_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 if moved.rows_affected() == 0 {
-                    return Err($crate::store::StoreError::Refused("no_pending_offer".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NoPendingOffer));
                 }
                 let detail = format!("deadline {} → {}", old.fixed_text(), Timestamp::new(deadline).fixed_text());
                 Self::insert_audit(&mut tx, None, actor, "offer.deadline_extended", ("application", application_id), &detail, now).await?;

@@ -697,13 +697,13 @@ macro_rules! shared_store_impl {
             }
 
             /// The application's status if it is the applicant's and in one of `allowed`; otherwise
-            /// NotFound (someone else's) or Refused(`refusal`).
+            /// NotFound (someone else's) or `Refused(refusal)`.
             async fn require_status(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 applicant_id: &str,
                 application_id: &str,
                 allowed: &[&str],
-                refusal: &str,
+                refusal: $crate::domain::refusal::Refusal,
             ) -> Result<String, $crate::store::StoreError> {
                 let status: Option<String> = sqlx::query_scalar(
                     "select status from application where application_id = $1 and applicant_id = $2",
@@ -715,7 +715,7 @@ macro_rules! shared_store_impl {
                 match status {
                     None => Err($crate::store::StoreError::NotFound),
                     Some(s) if allowed.contains(&s.as_str()) => Ok(s),
-                    Some(_) => Err($crate::store::StoreError::Refused(refusal.to_owned())),
+                    Some(_) => Err($crate::store::StoreError::Refused(refusal)),
                 }
             }
 
@@ -1019,11 +1019,12 @@ macro_rules! shared_store_impl {
                     .fetch_all(&mut *tx)
                     .await?;
                 if let Some(missing) = stored.iter().find(|s| !spec.programs.iter().any(|p| p.slug.as_str() == s.as_str())) {
-                    return Err($crate::store::StoreError::Refused(format!(
-                        "program `{missing}` of edition `{}` is in the database but not in the file; \
-                         a reload never deletes a program",
-                        spec.slug
-                    )));
+                    return Err($crate::store::StoreError::Refused(
+                        $crate::domain::refusal::Refusal::ProgramMissingFromFile {
+                            program: missing.clone(),
+                            edition: spec.slug.to_string(),
+                        },
+                    ));
                 }
 
                 let (mut created, mut updated) = (0, 0);
@@ -1087,10 +1088,9 @@ macro_rules! shared_store_impl {
                         .fetch_optional(&mut *tx)
                         .await?;
                 let Some(organization_id) = organization_id else {
-                    return Err($crate::store::StoreError::Refused(format!(
-                        "there is no organization `{}`: load a catalog first",
-                        new.organization_slug
-                    )));
+                    return Err($crate::store::StoreError::Refused(
+                        $crate::domain::refusal::Refusal::NoOrganization(new.organization_slug.to_string()),
+                    ));
                 };
                 let organizer_id = $crate::store::new_id();
                 sqlx::query(
@@ -1173,7 +1173,7 @@ macro_rules! shared_store_impl {
                         .fetch_optional(&mut *tx)
                         .await?;
                 let Some(organization_id) = organization_id else {
-                    return Err($crate::store::StoreError::Refused("no organization yet: load a catalog".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NoCatalog));
                 };
                 let by_email: i64 =
                     sqlx::query_scalar("select count(*) from sign_in_token where email = $1 and created_at > $2")
@@ -1232,10 +1232,10 @@ macro_rules! shared_store_impl {
                     return Err(StoreError::NotFound);
                 };
                 if used_at.is_some() {
-                    return Err(StoreError::Refused("used".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::LinkUsed));
                 }
                 if expires_at <= now {
-                    return Err(StoreError::Refused("expired".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::LinkExpired));
                 }
                 let used = sqlx::query("update sign_in_token set used_at = $2 where token_hash = $1 and used_at is null")
                     .bind(token_hash)
@@ -1243,7 +1243,7 @@ macro_rules! shared_store_impl {
                     .execute(&mut *tx)
                     .await?;
                 if used.rows_affected() != 1 {
-                    return Err(StoreError::Refused("used".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::LinkUsed));
                 }
                 let applicant_id: String = sqlx::query_scalar(
                     "insert into applicant (applicant_id, organization_id, email, locale, created_at, updated_at)
@@ -1376,9 +1376,9 @@ macro_rules! shared_store_impl {
                     None => return Err($crate::store::StoreError::NotFound),
                     Some("dead") => {}
                     Some(other) => {
-                        return Err($crate::store::StoreError::Refused(format!(
-                            "job {job_id} is {other}, not dead: only dead jobs are retried"
-                        )))
+                        return Err($crate::store::StoreError::Refused(
+                            $crate::domain::refusal::Refusal::JobNotDead { job_id, status: other.to_owned() },
+                        ))
                     }
                 }
                 sqlx::query(
@@ -1424,7 +1424,7 @@ macro_rules! shared_store_impl {
                     return Err($crate::store::StoreError::NotFound);
                 };
                 if now < opens || now >= closes {
-                    return Err($crate::store::StoreError::Refused("window".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::WindowClosed));
                 }
                 let application_id = $crate::store::new_id();
                 sqlx::query(
@@ -1474,7 +1474,7 @@ macro_rules! shared_store_impl {
                 use $crate::store::{FormValue, types::Timestamp};
                 let now = Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
-                Self::require_status(&mut tx, applicant_id, application_id, &["draft"], "not_draft").await?;
+                Self::require_status(&mut tx, applicant_id, application_id, &["draft"], $crate::domain::refusal::Refusal::NotDraft).await?;
                 let mut sql = String::from("update application_form set updated_at = $1");
                 for (i, (column, _)) in values.iter().enumerate() {
                     sql.push_str(&format!(", {} = ${}", column.column(), i + 3));
@@ -1510,7 +1510,7 @@ macro_rules! shared_store_impl {
             ) -> Result<(), $crate::store::StoreError> {
                 let now = $crate::store::types::Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
-                Self::require_status(&mut tx, applicant_id, application_id, &["draft"], "not_draft").await?;
+                Self::require_status(&mut tx, applicant_id, application_id, &["draft"], $crate::domain::refusal::Refusal::NotDraft).await?;
                 for (key, value) in answers {
                     sqlx::query(
                         "insert into application_answer (application_id, question_key, value) values ($1, $2, $3)
@@ -1540,7 +1540,7 @@ macro_rules! shared_store_impl {
             ) -> Result<(String, Option<String>), $crate::store::StoreError> {
                 let now = $crate::store::types::Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
-                Self::require_status(&mut tx, applicant_id, application_id, &["draft"], "not_draft").await?;
+                Self::require_status(&mut tx, applicant_id, application_id, &["draft"], $crate::domain::refusal::Refusal::NotDraft).await?;
                 let replaced: Option<String> = sqlx::query_scalar(
                     "delete from application_document where application_id = $1 and kind = $2 returning blob_key",
                 )
@@ -1644,8 +1644,8 @@ macro_rules! shared_store_impl {
                     .await?;
                     return Err(match status {
                         None => $crate::store::StoreError::NotFound,
-                        Some(s) if s != "draft" => $crate::store::StoreError::Refused("not_draft".into()),
-                        Some(_) => $crate::store::StoreError::Refused("window".into()),
+                        Some(s) if s != "draft" => $crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NotDraft),
+                        Some(_) => $crate::store::StoreError::Refused($crate::domain::refusal::Refusal::WindowClosed),
                     });
                 }
                 let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());

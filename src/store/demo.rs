@@ -17,7 +17,7 @@ pub trait DemoStore: Send + Sync {
     /// Records that the demo is seeded (audited), so that later starts leave it alone.
     async fn mark_demo_seeded(&self, detail: &str, now: OffsetDateTime) -> Result<(), StoreError>;
     /// The demo applicant with this address, created (flagged, audited) the first time.
-    /// Refused(`not_demo`) when a real account has the address.
+    /// `Refused(NotDemo)` when a real account has the address.
     async fn demo_applicant(
         &self,
         email: &EmailAddress,
@@ -25,7 +25,7 @@ pub trait DemoStore: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<String, StoreError>;
     /// The demo organizer with this address, created (flagged, with its programs, audited, without
-    /// a welcome email) the first time. Refused(`not_demo`) when a real account has the address.
+    /// a welcome email) the first time. `Refused(NotDemo)` when a real account has the address.
     async fn demo_organizer(
         &self,
         new: &NewOrganizer,
@@ -157,7 +157,7 @@ macro_rules! demo_store_impl {
                 .await?;
                 match existing {
                     Some((id, true)) => return Ok(id),
-                    Some((_, false)) => return Err($crate::store::StoreError::Refused("not_demo".into())),
+                    Some((_, false)) => return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NotDemo)),
                     None => {}
                 }
                 let applicant_id = $crate::store::new_id();
@@ -200,7 +200,7 @@ macro_rules! demo_store_impl {
                 .await?;
                 match existing {
                     Some((id, true)) => return Ok(id),
-                    Some((_, false)) => return Err($crate::store::StoreError::Refused("not_demo".into())),
+                    Some((_, false)) => return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NotDemo)),
                     None => {}
                 }
                 let organizer_id = $crate::store::new_id();

@@ -13,7 +13,7 @@ use crate::domain::fees::{DiscountKind, DiscountTerms};
 
 #[async_trait]
 pub trait DiscountStore: Send + Sync {
-    /// A new code. Refused(`duplicate`) when the edition has it already, NotFound for an unknown
+    /// A new code. `Refused(DuplicateCode)` when the edition has it already, NotFound for an unknown
     /// program or edition.
     async fn create_discount_code(
         &self,
@@ -184,7 +184,7 @@ macro_rules! discount_store_impl {
                     .fetch_optional(&mut *tx)
                     .await?;
                 if taken.is_some() {
-                    return Err($crate::store::StoreError::Refused("duplicate".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::DuplicateCode));
                 }
                 let (kind, amount) = $crate::store::discounts::kind_columns(code.kind);
                 sqlx::query(

@@ -54,7 +54,7 @@ pub enum StoreError {
     Conflict { constraint: String },
     /// The operation is not allowed in the current state (no constraint involved).
     #[error("{0}")]
-    Refused(String),
+    Refused(crate::domain::refusal::Refusal),
     #[error("database error: {0}")]
     Database(#[source] sqlx::Error),
     #[error("stored data could not be read: {0}")]
@@ -606,7 +606,7 @@ pub trait Store:
         now: OffsetDateTime,
     ) -> Result<SignInOutcome, StoreError>;
     /// Uses a sign-in link once: creates the applicant on first sign-in and opens a session (replacing
-    /// `replaces`). `NotFound` for an unknown link, `Refused("used")` or `Refused("expired")`.
+    /// `replaces`). `NotFound` for an unknown link, `Refused(LinkUsed)` or `Refused(LinkExpired)`.
     async fn consume_sign_in(
         &self,
         token_hash: &str,

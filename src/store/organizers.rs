@@ -172,7 +172,7 @@ pub trait OrganizerStore: Send + Sync {
     ) -> Result<Option<OffsetDateTime>, StoreError>;
 
     /// Opens a session after the right password (rotating `replaces` away). Without a pending second
-    /// factor, the failure counter goes back to zero. `Refused("locked")` while the account is locked.
+    /// factor, the failure counter goes back to zero. `Refused(Locked)` while the account is locked.
     async fn open_organizer_session(
         &self,
         organizer_id: &str,
@@ -192,7 +192,7 @@ pub trait OrganizerStore: Send + Sync {
     async fn organizer_totp(&self, organizer_id: &str) -> Result<Option<TotpState>, StoreError>;
 
     /// Completes a pending session with the step of an accepted code: the pending session is replaced
-    /// by `session` and the failure counter reset. `Refused("replayed")` when that step (or a later
+    /// by `session` and the failure counter reset. `Refused(CodeReplayed)` when that step (or a later
     /// one) was already used; `NotFound` when the pending session is gone.
     async fn complete_second_factor(
         &self,
@@ -210,7 +210,7 @@ pub trait OrganizerStore: Send + Sync {
     ) -> Result<(), StoreError>;
 
     /// Turns two-factor sign-in on with a secret confirmed by the code of `confirmed_step` (which
-    /// then cannot be used again). `Refused("already_enabled")` when it is on.
+    /// then cannot be used again). `Refused(TwoFactorAlreadyOn)` when it is on.
     async fn enable_two_factor(
         &self,
         organizer_id: &str,
@@ -219,7 +219,7 @@ pub trait OrganizerStore: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
 
-    /// Turns two-factor sign-in off, confirmed by a fresh code. `Refused("replayed")` for a used step.
+    /// Turns two-factor sign-in off, confirmed by a fresh code. `Refused(CodeReplayed)` for a used step.
     async fn disable_two_factor(
         &self,
         organizer_id: &str,
@@ -238,7 +238,7 @@ pub trait OrganizerStore: Send + Sync {
     ) -> Result<String, StoreError>;
 
     /// Sends a new invitation to an account whose owner has not chosen a password yet; the earlier
-    /// links stop working. `NotFound` outside the organization; `Refused("active")` once the password
+    /// links stop working. `NotFound` outside the organization; `Refused(AccountActive)` once the password
     /// is set.
     #[allow(clippy::too_many_arguments)]
     async fn reinvite_organizer(
@@ -252,7 +252,7 @@ pub trait OrganizerStore: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
 
-    /// Whom a live invitation is for. `NotFound`, `Refused("used")` or `Refused("expired")`.
+    /// Whom a live invitation is for. `NotFound`, `Refused(LinkUsed)` or `Refused(LinkExpired)`.
     async fn invitation(
         &self,
         token_hash: &str,
@@ -276,7 +276,7 @@ pub trait OrganizerStore: Send + Sync {
     ) -> Result<Vec<OrganizerRecord>, StoreError>;
 
     /// Sets an organizer's role and programs (programs kept only for directors and reviewers).
-    /// `NotFound` outside the organization; `Refused("last_admin")` when it would leave no admin.
+    /// `NotFound` outside the organization; `Refused(LastAdmin)` when it would leave no admin.
     async fn set_organizer_access(
         &self,
         organization_id: &str,
@@ -288,7 +288,7 @@ pub trait OrganizerStore: Send + Sync {
 
     /// Turns an account off (`active = false`): it can no longer sign in (it answers like an unknown
     /// address), its sessions end at once and an invitation it holds no longer works; or back on.
-    /// `NotFound` outside the organization; `Refused("last_admin")` when it would leave no active
+    /// `NotFound` outside the organization; `Refused(LastAdmin)` when it would leave no active
     /// admin. Audited; doing what is already done changes nothing and records nothing.
     async fn set_organizer_active(
         &self,
@@ -376,7 +376,7 @@ macro_rules! organizer_store_impl {
                 Ok(())
             }
 
-            /// `Refused("last_admin")` unless an active admin other than `organizer_id` remains.
+            /// `Refused(LastAdmin)` unless an active admin other than `organizer_id` remains.
             async fn require_another_admin(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 organization_id: &str,
@@ -391,7 +391,7 @@ macro_rules! organizer_store_impl {
                 .fetch_one(&mut **tx)
                 .await?;
                 if others == 0 {
-                    return Err($crate::store::StoreError::Refused("last_admin".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::LastAdmin));
                 }
                 Ok(())
             }
@@ -450,9 +450,9 @@ macro_rules! organizer_store_impl {
                 .await?;
                 match row {
                     None => Err($crate::store::StoreError::NotFound),
-                    Some((_, _, Some(_))) => Err($crate::store::StoreError::Refused("used".into())),
+                    Some((_, _, Some(_))) => Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::LinkUsed)),
                     Some((_, expires, None)) if expires <= now => {
-                        Err($crate::store::StoreError::Refused("expired".into()))
+                        Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::LinkExpired))
                     }
                     Some((organizer_id, _, None)) => Ok(organizer_id),
                 }
@@ -613,7 +613,7 @@ macro_rules! organizer_store_impl {
                     .fetch_optional(&mut *tx)
                     .await?;
                 let Some(organization_id) = organization_id else {
-                    return Err($crate::store::StoreError::Refused("locked".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::Locked));
                 };
                 if let Some(old) = session.replaces {
                     sqlx::query("delete from organizer_session where session_hash = $1")
@@ -737,7 +737,7 @@ macro_rules! organizer_store_impl {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(organization_id) = organization_id else {
-                    return Err($crate::store::StoreError::Refused("replayed".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::CodeReplayed));
                 };
                 sqlx::query(
                     "insert into organizer_session (session_hash, organizer_id, second_factor_pending, created_at, expires_at)
@@ -803,7 +803,7 @@ macro_rules! organizer_store_impl {
                 let Some(organization_id) = organization_id else {
                     return match Self::organization_of(&mut tx, organizer_id).await? {
                         None => Err($crate::store::StoreError::NotFound),
-                        Some(_) => Err($crate::store::StoreError::Refused("already_enabled".into())),
+                        Some(_) => Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::TwoFactorAlreadyOn)),
                     };
                 };
                 let actor = $crate::domain::audit::Actor::Organizer(organizer_id.to_owned());
@@ -833,7 +833,7 @@ macro_rules! organizer_store_impl {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some(organization_id) = organization_id else {
-                    return Err($crate::store::StoreError::Refused("replayed".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::CodeReplayed));
                 };
                 let actor = $crate::domain::audit::Actor::Organizer(organizer_id.to_owned());
                 Self::insert_audit(&mut tx, Some(&organization_id), &actor, "organizer.two_factor_disabled", ("organizer", organizer_id),
@@ -909,7 +909,7 @@ macro_rules! organizer_store_impl {
                 match password_hash.as_deref() {
                     None => return Err($crate::store::StoreError::NotFound),
                     Some(h) if h != $crate::store::organizers::UNUSABLE_PASSWORD_HASH => {
-                        return Err($crate::store::StoreError::Refused("active".into()));
+                        return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::AccountActive));
                     }
                     Some(_) => {}
                 }
@@ -967,7 +967,7 @@ macro_rules! organizer_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 if used.rows_affected() == 0 {
-                    return Err($crate::store::StoreError::Refused("used".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::LinkUsed));
                 }
                 let organization_id: String = sqlx::query_scalar(
                     "update organizer set password_hash = $2, failed_sign_ins = 0, locked_until = null, updated_at = $3

@@ -20,7 +20,7 @@ use crate::domain::status::{OrderStatus, PaymentStatus};
 pub trait PaymentStore: Send + Sync {
     /// A new attempt to pay the applicant's pending order with `provider`; or, when an attempt with
     /// an open checkout exists (not expiring within five minutes), that one, to send the applicant back
-    /// to. NotFound when the application is not the applicant's; Refused(`not_payable`) when its order
+    /// to. NotFound when the application is not the applicant's; `Refused(NotPayable)` when its order
     /// is not pending (paid, expired, cancelled, none) or its deadline has passed.
     async fn start_payment(
         &self,
@@ -55,9 +55,9 @@ pub trait PaymentStore: Send + Sync {
     ) -> Result<Vec<crate::domain::payment::RecordedAttempt>, StoreError>;
 
     /// Starts giving back `cents` of an order's confirmed payment: the refund (status `created`), its
-    /// audit event and the job that asks the provider, in one transaction. Refused(`not_paid`) without
-    /// a confirmed payment, Refused(`too_much`) beyond what was paid less what is already being or
-    /// has been refunded, Refused(`no_reason`) without a reason. Returns the refund's id.
+    /// audit event and the job that asks the provider, in one transaction. `Refused(NotPaid)` without
+    /// a confirmed payment, `Refused(RefundTooLarge)` beyond what was paid less what is already being or
+    /// has been refunded, `Refused(NoReason)` without a reason. Returns the refund's id.
     async fn start_refund(
         &self,
         order_id: &str,
@@ -70,7 +70,7 @@ pub trait PaymentStore: Send + Sync {
     /// Cancels an enrollment (enrolled → cancelled, DESIGN §3): the seat goes down the waitlist,
     /// the applicant is emailed why, and when `refund_cents` is given that much of the confirmed
     /// payment is given back as by [`start_refund`](Self::start_refund); all in one transaction.
-    /// Refused(`no_reason`) without a reason, Refused(`not_enrolled`) unless enrolled, and the
+    /// `Refused(NoReason)` without a reason, `Refused(NotEnrolled)` unless enrolled, and the
     /// refund's refusals (`not_paid`, `too_much`), nothing changed then. Returns the refund's id.
     async fn cancel_enrollment(
         &self,
@@ -565,7 +565,7 @@ macro_rules! payment_store_impl {
         impl $store {
             /// Records a refund of `cents` of the order's confirmed payment, its audit event and the
             /// job that asks the provider, in the caller's transaction (which holds the program's
-            /// lock). Refused(`not_paid`), Refused(`too_much`).
+            /// lock). `Refused(NotPaid)`, `Refused(RefundTooLarge)`.
             #[allow(clippy::too_many_arguments)]
             async fn start_refund_in_tx(
                 tx: &mut sqlx::Transaction<'static, $db>,
@@ -585,7 +585,7 @@ macro_rules! payment_store_impl {
                 .bind(order_id)
                 .fetch_optional(&mut **tx)
                 .await?;
-                let (payment_id, paid, currency) = payment.ok_or(StoreError::Refused("not_paid".into()))?;
+                let (payment_id, paid, currency) = payment.ok_or(StoreError::Refused($crate::domain::refusal::Refusal::NotPaid))?;
                 let refunded: i64 = sqlx::query_scalar(
                     "select cast(coalesce(sum(amount_cents), 0) as bigint) from refund
                      where payment_id = $1 and status in ('created', 'pending', 'done')",
@@ -594,7 +594,7 @@ macro_rules! payment_store_impl {
                 .fetch_one(&mut **tx)
                 .await?;
                 if cents <= 0 || cents > paid - refunded {
-                    return Err(StoreError::Refused("too_much".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::RefundTooLarge));
                 }
                 let refund_id = $crate::store::new_id();
                 sqlx::query(
@@ -877,11 +877,11 @@ macro_rules! payment_store_impl {
                 let (Some(order_id), Some(order_status), Some(total), Some(currency), Some(deadline), Some(reference)) =
                     (order_id, order_status, total_cents, currency, deadline_at, payment_reference)
                 else {
-                    return Err($crate::store::StoreError::Refused("not_payable".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NotPayable));
                 };
                 let tier_code = fee_tier_code;
                 if order_status != "pending" || app_status != "accepted" || total <= 0 || deadline <= now_ts {
-                    return Err($crate::store::StoreError::Refused("not_payable".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NotPayable));
                 }
                 let open: Option<(String, String, String)> = sqlx::query_as(
                     "select payment_id, idempotency_key, checkout_url from payment
@@ -970,7 +970,7 @@ macro_rules! payment_store_impl {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let Some((provider, application_id)) = opened else {
-                    return Err($crate::store::StoreError::Refused("not_created".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::CheckoutNotCreated));
                 };
                 Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "payment.checkout_opened",
                     ("application", &application_id),
@@ -1216,7 +1216,7 @@ macro_rules! payment_store_impl {
                 let now = $crate::store::types::Timestamp::new(now);
                 let reason = reason.trim();
                 if reason.is_empty() {
-                    return Err(StoreError::Refused("no_reason".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::NoReason));
                 }
                 let mut tx = self.begin_write().await?;
                 let order: Option<(String, String)> = sqlx::query_as(
@@ -1246,7 +1246,7 @@ macro_rules! payment_store_impl {
                 let now = $crate::store::types::Timestamp::new(now);
                 let reason = reason.trim();
                 if reason.is_empty() {
-                    return Err(StoreError::Refused("no_reason".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::NoReason));
                 }
                 let mut tx = self.begin_write().await?;
                 let program_id: Option<String> = sqlx::query_scalar(
@@ -1268,7 +1268,7 @@ macro_rules! payment_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 if cancelled.rows_affected() == 0 {
-                    return Err(StoreError::Refused("not_enrolled".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::NotEnrolled));
                 }
                 Self::insert_audit(&mut tx, None, actor, "application.cancelled", ("application", application_id),
                     &format!("enrolled → cancelled: {reason}"), now).await?;
@@ -1280,7 +1280,7 @@ macro_rules! payment_store_impl {
                         .bind(application_id)
                         .fetch_optional(&mut *tx)
                         .await?;
-                        let order_id = order_id.ok_or(StoreError::Refused("not_paid".into()))?;
+                        let order_id = order_id.ok_or(StoreError::Refused($crate::domain::refusal::Refusal::NotPaid))?;
                         Some(Self::start_refund_in_tx(&mut tx, &order_id, application_id, cents, reason, actor, now).await?)
                     }
                     None => None,

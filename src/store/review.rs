@@ -118,7 +118,7 @@ pub trait ReviewStore: Send + Sync {
     ) -> Result<(), StoreError>;
 
     /// Saves one reviewer's scores (criterion key, 1–5). The first score moves a submitted
-    /// application to under review. Refused(`"conflict"`) for a conflicted reviewer.
+    /// application to under review. `Refused(ReviewerConflicted)` for a conflicted reviewer.
     async fn save_scores(
         &self,
         application_id: &str,
@@ -469,7 +469,7 @@ macro_rules! review_store_impl {
                 .fetch_optional(&mut *tx)
                 .await?;
                 if conflicted == Some(true) {
-                    return Err($crate::store::StoreError::Refused("conflict".into()));
+                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::ReviewerConflicted));
                 }
                 for (key, score) in scores {
                     sqlx::query(

@@ -11,8 +11,8 @@ use crate::domain::visa::PassportData;
 pub trait VisaStore: Send + Sync {
     /// Records (or replaces) the passport data of the applicant's application and gives it a letter
     /// number the first time (`V-2026-00001`, without gaps per year), audited. NotFound unless the
-    /// application is the applicant's; Refused(`not_admitted`) unless it is accepted or enrolled,
-    /// Refused(`school_over`) once the school has ended.
+    /// application is the applicant's; `Refused(NotAdmitted)` unless it is accepted or enrolled,
+    /// `Refused(SchoolOver)` once the school has ended.
     async fn request_visa_letter(
         &self,
         applicant_id: &str,
@@ -134,7 +134,7 @@ macro_rules! visa_store_impl {
                     applicant_id,
                     application_id,
                     &["accepted", "enrolled"],
-                    "not_admitted",
+                    $crate::domain::refusal::Refusal::NotAdmitted,
                 )
                 .await?;
                 let (ends_on, demo): (time::Date, bool) = sqlx::query_as(
@@ -149,7 +149,7 @@ macro_rules! visa_store_impl {
                 .await?;
                 let today = $crate::domain::calendar::to_paris(now).date();
                 if $crate::domain::visa::due_for_erasure(ends_on, today) {
-                    return Err(StoreError::Refused("school_over".into()));
+                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::SchoolOver));
                 }
                 let existing: Option<String> =
                     sqlx::query_scalar("select number from visa_letter where application_id = $1")

@@ -150,7 +150,9 @@ async fn a_certificate_is_verified_in_public_corrected_and_revoked() {
         None,
     )
     .await;
-    assert!(matches!(again, Err(StoreError::Refused(r)) if r == "already_issued"));
+    assert!(
+        matches!(again, Err(StoreError::Refused(r)) if r == summer_school::domain::refusal::Refusal::AlreadyIssued)
+    );
     let mut corrected = record(
         "Nguyễn Thị Minh Khải",
         CertificateKind::AttestationOfSuccess,
@@ -601,11 +603,11 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
         let saturday = days[4].next_day().unwrap();
         assert!(matches!(
             s.record_attendance(&reviewed.program_id, saturday, &[(people[0].clone(), true)], &Actor::Cli, after).await,
-            Err(StoreError::Refused(r)) if r == "not_a_school_day"
+            Err(StoreError::Refused(r)) if r == summer_school::domain::refusal::Refusal::NotASchoolDay
         ));
         assert!(matches!(
             s.record_attendance(&reviewed.program_id, days[0], &[(outsider.clone(), true)], &Actor::Cli, after).await,
-            Err(StoreError::Refused(r)) if r == "not_enrolled"
+            Err(StoreError::Refused(r)) if r == summer_school::domain::refusal::Refusal::NotEnrolled
         ));
         // Nobody can have attended a day still to come: the evening before, in Paris, it is refused.
         let eve = days[9]
@@ -616,7 +618,7 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
             .assume_utc();
         assert!(matches!(
             s.record_attendance(&reviewed.program_id, days[9], &[(people[0].clone(), true)], &Actor::Cli, eve).await,
-            Err(StoreError::Refused(r)) if r == "future_day"
+            Err(StoreError::Refused(r)) if r == summer_school::domain::refusal::Refusal::FutureDay
         ));
         let passed = ResultEntry {
             passed: true,
@@ -630,7 +632,7 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
         }
         assert!(matches!(
             s.record_result(&outsider, &passed, &Actor::Cli, now).await,
-            Err(StoreError::Refused(r)) if r == "not_enrolled"
+            Err(StoreError::Refused(r)) if r == summer_school::domain::refusal::Refusal::NotEnrolled
         ));
         // Several at once are all or nothing: one outsider and nobody's result changes.
         let other = ResultEntry {
@@ -639,7 +641,7 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
         };
         assert!(matches!(
             s.record_results(&[(people[0].clone(), other.clone()), (outsider.clone(), other)], &Actor::Cli, now).await,
-            Err(StoreError::Refused(r)) if r == "not_enrolled"
+            Err(StoreError::Refused(r)) if r == summer_school::domain::refusal::Refusal::NotEnrolled
         ));
 
         let rule = CompletionRule {

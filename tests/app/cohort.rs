@@ -450,7 +450,9 @@ async fn a_freed_seat_goes_down_the_waitlist_after_a_decline_or_an_expiry() {
             .decide(&people[3].application_id, &accept(deadline), &director, now)
             .await
         {
-            Err(StoreError::Refused(r)) => assert_eq!(r, "full"),
+            Err(StoreError::Refused(r)) => {
+                assert_eq!(r, summer_school::domain::refusal::Refusal::Full)
+            }
             other => panic!("expected a full cohort, got {other:?}"),
         }
         assert_eq!(s.seats(&program.program_id).await.unwrap().held, 3);
@@ -485,7 +487,9 @@ async fn a_freed_seat_goes_down_the_waitlist_after_a_decline_or_an_expiry() {
             )
             .await
         {
-            Err(StoreError::Refused(r)) => assert_eq!(r, "state"),
+            Err(StoreError::Refused(r)) => {
+                assert_eq!(r, summer_school::domain::refusal::Refusal::WrongState)
+            }
             other => panic!("expected a refusal, got {other:?}"),
         }
 
@@ -565,7 +569,9 @@ async fn a_freed_seat_goes_down_the_waitlist_after_a_decline_or_an_expiry() {
             .extend_deadline(&people[1].application_id, deadline, &director, now)
             .await
         {
-            Err(StoreError::Refused(r)) => assert_eq!(r, "not_later"),
+            Err(StoreError::Refused(r)) => {
+                assert_eq!(r, summer_school::domain::refusal::Refusal::DeadlineNotLater)
+            }
             other => panic!("an earlier deadline is refused, got {other:?}"),
         }
         let events = s

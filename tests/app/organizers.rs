@@ -866,7 +866,7 @@ async fn an_invitation_read_back_from_the_mail_server_sets_a_password_once() {
     let hash = sha256_hex(&token);
     assert!(matches!(
         app.store.invitation(&hash, later).await,
-        Err(summer_school::store::StoreError::Refused(reason)) if reason == "used"
+        Err(summer_school::store::StoreError::Refused(reason)) if reason == summer_school::domain::refusal::Refusal::LinkUsed
     ));
 
     let r = invitee
@@ -934,7 +934,7 @@ async fn an_invitation_read_back_from_the_mail_server_sets_a_password_once() {
     assert_eq!(r.status().as_u16(), 410);
     assert!(matches!(
         app.store.accept_invitation(&late_hash, "$argon2id$x", now).await,
-        Err(summer_school::store::StoreError::Refused(reason)) if reason == "expired"
+        Err(summer_school::store::StoreError::Refused(reason)) if reason == summer_school::domain::refusal::Refusal::LinkExpired
     ));
     app.stop().await;
 }
@@ -1372,7 +1372,7 @@ async fn an_admin_turns_an_account_off_and_on_and_turns_off_a_lost_phones_two_fa
         app.store
             .set_organizer_active(&org, &admin_id, false, &summer_school::domain::audit::Actor::Cli, now)
             .await,
-        Err(summer_school::store::StoreError::Refused(r)) if r == "last_admin"
+        Err(summer_school::store::StoreError::Refused(r)) if r == summer_school::domain::refusal::Refusal::LastAdmin
     ));
 
     // Reactivated: the password works again. Each change is in the audit trail.

@@ -82,7 +82,7 @@ async fn catalog_story() {
         shrunk.programs.truncate(1);
         shrunk.programs[0].hours = 99;
         let refused = s.load_edition(&shrunk, &Actor::Cli, now).await;
-        assert!(matches!(refused, Err(StoreError::Refused(ref m)) if m.contains("hands-on-clinical-emergencies")));
+        assert!(matches!(refused, Err(StoreError::Refused(ref m)) if m.to_string().contains("hands-on-clinical-emergencies")));
         assert_eq!(s.programs().await.unwrap()[0].hours, 60, "nothing half-loaded");
 
         let audit = s.audit_events("edition", &first.edition_id).await.unwrap();

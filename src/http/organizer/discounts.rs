@@ -19,6 +19,7 @@ use crate::domain::calendar::format_date;
 use crate::domain::fees::{DiscountKind, normalize_code};
 use crate::domain::money::{Currency, Money};
 use crate::domain::offer::end_of_paris_day;
+use crate::domain::refusal::Refusal;
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
@@ -409,7 +410,7 @@ async fn create(
         .await
     {
         Ok(()) => Ok(Redirect::to(&format!("{PATH}?done=created")).into_response()),
-        Err(StoreError::Refused(r)) if r == "duplicate" => {
+        Err(StoreError::Refused(Refusal::DuplicateCode)) => {
             refused(vec![("code", tr.t("discounts-error-duplicate"))]).await
         }
         Err(e) => Err(e.into()),

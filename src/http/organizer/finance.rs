@@ -18,6 +18,7 @@ use super::{Pairs, value};
 use crate::domain::access::Permission;
 use crate::domain::calendar::format_paris_datetime;
 use crate::domain::money::{Currency, Money};
+use crate::domain::refusal::Refusal;
 use crate::domain::status::{ApplicationStatus, OrderStatus};
 use crate::http::AppState;
 use crate::http::auth as site_auth;
@@ -240,8 +241,8 @@ async fn refund(
             Ok(Redirect::to(&format!("{PATH}?done=refund")).into_response())
         }
         Err(StoreError::Refused(why)) => {
-            refused.amount_error = Some(tr.t(match why.as_str() {
-                "not_paid" => "finance-error-not-paid",
+            refused.amount_error = Some(tr.t(match why {
+                Refusal::NotPaid => "finance-error-not-paid",
                 _ => "finance-error-too-much",
             }));
             render(&state, tr, &headers, &organizer, Some(refused), None).await
@@ -285,10 +286,12 @@ async fn cancel(
             Ok(Redirect::to(&format!("{PATH}?done=cancelled")).into_response())
         }
         Err(StoreError::Refused(why)) => {
-            match why.as_str() {
-                "not_enrolled" => refused.cancel_error = Some(tr.t("finance-error-not-enrolled")),
-                "not_paid" => refused.amount_error = Some(tr.t("finance-error-not-paid")),
-                "no_reason" => refused.reason_error = Some(tr.t("finance-error-reason")),
+            match why {
+                Refusal::NotEnrolled => {
+                    refused.cancel_error = Some(tr.t("finance-error-not-enrolled"))
+                }
+                Refusal::NotPaid => refused.amount_error = Some(tr.t("finance-error-not-paid")),
+                Refusal::NoReason => refused.reason_error = Some(tr.t("finance-error-reason")),
                 _ => refused.amount_error = Some(tr.t("finance-error-too-much")),
             }
             render(state, tr, headers, organizer, Some(refused), None).await

@@ -29,6 +29,7 @@ use crate::domain::countries;
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
 use crate::domain::offer::{self, Adjustment, format_score};
+use crate::domain::refusal::Refusal;
 use crate::domain::status::{ApplicationStatus, OrganizerRole, RejectReason};
 use crate::http::AppState;
 use crate::http::application::{reference, sections};
@@ -1297,10 +1298,9 @@ async fn decide(
             Ok(done(&id, what))
         }
         Err(StoreError::Refused(r)) => {
-            let message = match r.as_str() {
-                "full" => tr.t("decision-full"),
-                "state" => tr.t("decision-state"),
-                r if r.starts_with("price:") => tr.t("decision-price-invalid"),
+            let message = match r {
+                Refusal::Full => tr.t("decision-full"),
+                Refusal::Price(_) => tr.t("decision-price-invalid"),
                 _ => tr.t("decision-state"),
             };
             let ps = refuse(message);
@@ -1338,7 +1338,7 @@ async fn extend(
     let now = OffsetDateTime::now_utc();
     let result = match parse_last_day(value(&pairs, "deadline")) {
         Some(d) => state.store.extend_deadline(&id, d, &o.actor(), now).await,
-        None => Err(StoreError::Refused("not_later".into())),
+        None => Err(StoreError::Refused(Refusal::DeadlineNotLater)),
     };
     match result {
         Ok(()) => {

@@ -1,0 +1,41 @@
+# Why an operation said no (domain::refusal::Refusal), and the page that says it.
+
+refused-title = This cannot be done now
+conflict-title = Someone changed this at the same time
+conflict-body = Your change was not saved because the same thing was changed at the same moment. Go back, reload the page and try again.
+
+refusal-not-draft = This application has been sent already: it can no longer be changed.
+refusal-window-closed = Applications for this program are closed.
+refusal-wrong-state = This application has moved on since the page was shown: reload it to see where it stands.
+refusal-full = No seat is left in this program.
+refusal-no-fee-tier = No fee of this program applies to this applicant.
+refusal-price = This price is not one the fee allows: a waiver or a set price needs a reason and cannot be more than the fee.
+refusal-no-pending-offer = There is no offer waiting for an answer.
+refusal-deadline-not-later = The new deadline must be later than the current one.
+refusal-offers-not-open = Offers cannot be made yet for this program.
+refusal-reviewer-conflicted = You declared a conflict of interest with this applicant, so you cannot review them.
+refusal-not-payable = This fee cannot be paid now: it is paid already, or the offer has expired or been cancelled.
+refusal-checkout-not-created = The payment page could not be opened. Try again in a moment.
+refusal-not-paid = Nothing has been paid for this order.
+refusal-refund-too-large = This is more than what was paid, less what has been refunded already.
+refusal-no-reason = Give a reason for this change.
+refusal-not-enrolled = This participant is not enrolled.
+refusal-already-issued = This document has been issued already.
+refusal-one-application-at-a-time = Issue one application at a time.
+refusal-future-day = That day has not come yet: attendance can only be recorded for days that have passed.
+refusal-not-a-school-day = The school does not meet on that day.
+refusal-not-admitted = A visa letter is only for applicants who have been offered a place.
+refusal-school-over = The school is over: visa letters are no longer issued for it.
+refusal-locked = Too many wrong passwords: this account is locked for a while. Try again later.
+refusal-code-replayed = This code has been used already. Wait for the next one.
+refusal-two-factor-already-on = Two-factor sign-in is on already.
+refusal-account-active = This account has set its password already.
+refusal-link-used = This link has been used already. Ask for a new one.
+refusal-link-expired = This link has expired. Ask for a new one.
+refusal-last-admin = This would leave the organization without an active admin.
+refusal-duplicate-code = A discount code with this name exists already.
+refusal-not-demo = This is not a demo account.
+refusal-program-missing-from-file = A program in the database is missing from the catalog file: a reload never deletes a program.
+refusal-no-organization = There is no such organization: load a catalog first.
+refusal-no-catalog = Nothing is set up yet: load a catalog first.
+refusal-job-not-dead = Only jobs that have given up can be retried.

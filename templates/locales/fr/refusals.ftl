@@ -1,0 +1,41 @@
+# Why an operation said no (domain::refusal::Refusal), and the page that says it.
+
+refused-title = Impossible pour le moment
+conflict-title = Quelqu'un a modifié ceci au même moment
+conflict-body = Votre modification n'a pas été enregistrée car la même chose a été modifiée au même instant. Revenez en arrière, rechargez la page et réessayez.
+
+refusal-not-draft = Cette candidature a déjà été envoyée : elle ne peut plus être modifiée.
+refusal-window-closed = Les candidatures à ce programme sont closes.
+refusal-wrong-state = Cette candidature a changé depuis l'affichage de la page : rechargez-la pour voir où elle en est.
+refusal-full = Il ne reste aucune place dans ce programme.
+refusal-no-fee-tier = Aucun tarif de ce programme ne s'applique à ce candidat.
+refusal-price = Ce prix n'est pas permis par le tarif : une exonération ou un prix fixé demande un motif et ne peut dépasser le tarif.
+refusal-no-pending-offer = Aucune offre n'attend de réponse.
+refusal-deadline-not-later = La nouvelle échéance doit être postérieure à l'actuelle.
+refusal-offers-not-open = Les offres ne peuvent pas encore être faites pour ce programme.
+refusal-reviewer-conflicted = Vous avez déclaré un conflit d'intérêts avec ce candidat : vous ne pouvez pas l'évaluer.
+refusal-not-payable = Ces frais ne peuvent pas être payés maintenant : ils sont déjà payés, ou l'offre a expiré ou a été annulée.
+refusal-checkout-not-created = La page de paiement n'a pas pu s'ouvrir. Réessayez dans un instant.
+refusal-not-paid = Rien n'a été payé pour cette commande.
+refusal-refund-too-large = C'est plus que ce qui a été payé, moins ce qui a déjà été remboursé.
+refusal-no-reason = Indiquez le motif de ce changement.
+refusal-not-enrolled = Ce participant n'est pas inscrit.
+refusal-already-issued = Ce document a déjà été délivré.
+refusal-one-application-at-a-time = Délivrez une candidature à la fois.
+refusal-future-day = Ce jour n'est pas encore arrivé : la présence ne peut être saisie que pour les jours passés.
+refusal-not-a-school-day = L'école n'a pas lieu ce jour-là.
+refusal-not-admitted = Une lettre pour le visa n'est délivrée qu'aux candidats à qui une place a été offerte.
+refusal-school-over = L'école est terminée : les lettres pour le visa ne sont plus délivrées.
+refusal-locked = Trop de mots de passe erronés : ce compte est verrouillé pour un moment. Réessayez plus tard.
+refusal-code-replayed = Ce code a déjà servi. Attendez le suivant.
+refusal-two-factor-already-on = La connexion en deux étapes est déjà activée.
+refusal-account-active = Ce compte a déjà choisi son mot de passe.
+refusal-link-used = Ce lien a déjà servi. Demandez-en un nouveau.
+refusal-link-expired = Ce lien a expiré. Demandez-en un nouveau.
+refusal-last-admin = L'organisation n'aurait plus d'administrateur actif.
+refusal-duplicate-code = Un code de réduction de ce nom existe déjà.
+refusal-not-demo = Ce n'est pas un compte de démonstration.
+refusal-program-missing-from-file = Un programme de la base manque dans le fichier du catalogue : un rechargement ne supprime jamais de programme.
+refusal-no-organization = Cette organisation n'existe pas : chargez d'abord un catalogue.
+refusal-no-catalog = Rien n'est encore configuré : chargez d'abord un catalogue.
+refusal-job-not-dead = Seules les tâches abandonnées peuvent être relancées.
