@@ -305,7 +305,10 @@ impl Config {
                 ));
             }
         };
-        let max_attempts = number("JOB_MAX_ATTEMPTS", 8)?;
+        let max_attempts = number(
+            "JOB_MAX_ATTEMPTS",
+            u64::from(crate::domain::job::DEFAULT_MAX_ATTEMPTS),
+        )?;
         if max_attempts == 0 || max_attempts > 100 {
             return Err(err("JOB_MAX_ATTEMPTS", "must be between 1 and 100"));
         }

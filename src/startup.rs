@@ -46,6 +46,7 @@ pub fn check_production(config: &Config) -> anyhow::Result<()> {
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     let options = ConnectOptions {
         max_connections: config.database_max_connections,
+        job_max_attempts: config.jobs.retry.max_attempts,
         ..ConnectOptions::default()
     };
     Ok(store::connect(config.database_url.expose(), &options).await?)

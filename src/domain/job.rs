@@ -165,6 +165,9 @@ impl JobPayload {
     }
 }
 
+/// How many times a job is tried unless `JOB_MAX_ATTEMPTS` says otherwise.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
+
 /// Retry policy: exponential backoff from `base`, capped at `max`, dead after `max_attempts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {

@@ -357,7 +357,7 @@ macro_rules! certificate_store_impl {
                     application_id: first.application_id.clone(),
                     kind: $crate::domain::job::NoticeKind::CertificatesReady,
                 });
-                Self::insert_job(&mut tx, &notice, 8, now, Some(&first.application_id)).await?;
+                self.insert_job(&mut tx, &notice, now, Some(&first.application_id)).await?;
                 // The attestation of success closes the participant's journey: enrolled → completed.
                 if drafts.iter().any(|d| d.record.kind == $crate::domain::status::CertificateKind::AttestationOfSuccess) {
                     let moved = sqlx::query(

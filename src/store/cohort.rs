@@ -450,6 +450,7 @@ macro_rules! cohort_store_impl {
             /// `Ok(None)` when the application was not in one of `from`; `Refused(Full)` without a seat.
             #[allow(clippy::too_many_arguments)]
             async fn offer_in_tx(
+                &self,
                 tx: &mut sqlx::Transaction<'static, $db>,
                 application_id: &str,
                 program_id: &str,
@@ -573,7 +574,7 @@ macro_rules! cohort_store_impl {
                 .execute(&mut **tx)
                 .await?;
                 Self::insert_audit(tx, None, actor, "application.accepted", ("application", application_id), &offer.audit_detail(&previous), now).await?;
-                Self::insert_notice(tx, application_id, offer.notice(), now).await?;
+                self.insert_notice(tx, application_id, offer.notice(), now).await?;
                 let $crate::store::cohort::PreparedOffer { order_id, waived, price, .. } = offer;
                 Ok(Some(if waived {
                     $crate::store::cohort::DecisionOutcome::Enrolled { order_id }
@@ -603,6 +604,7 @@ macro_rules! cohort_store_impl {
             }
 
             async fn insert_notice(
+                &self,
                 tx: &mut sqlx::Transaction<'static, $db>,
                 application_id: &str,
                 kind: $crate::domain::job::NoticeKind,
@@ -612,13 +614,14 @@ macro_rules! cohort_store_impl {
                     application_id: application_id.to_owned(),
                     kind,
                 });
-                Self::insert_job(tx, &payload, 8, now, Some(application_id)).await?;
+                self.insert_job(tx, &payload, now, Some(application_id)).await?;
                 Ok(())
             }
 
             /// Gives back one seat of a locked program and offers freed seats down the waitlist until a
             /// seat is taken or nobody waits. Returns how many offers it made.
             async fn release_seat_in_tx(
+                &self,
                 tx: &mut sqlx::Transaction<'static, $db>,
                 program_id: &str,
                 deadline_days: i32,
@@ -643,7 +646,7 @@ macro_rules! cohort_store_impl {
                         .fetch_optional(&mut **tx)
                         .await?;
                     let Some(next) = next else { break };
-                    match Self::offer_in_tx(
+                    match self.offer_in_tx(
                         tx,
                         &next,
                         program_id,
@@ -671,6 +674,7 @@ macro_rules! cohort_store_impl {
             /// Withdraws an open application of this applicant; a held seat goes down the waitlist and
             /// a pending order is cancelled.
             async fn withdraw_in_tx(
+                &self,
                 tx: &mut sqlx::Transaction<'static, $db>,
                 applicant_id: &str,
                 application_id: &str,
@@ -737,7 +741,7 @@ macro_rules! cohort_store_impl {
                     if let Some(order_id) = cancelled {
                         Self::give_back_code_in_tx(tx, &order_id).await?;
                     }
-                    Self::release_seat_in_tx(tx, &program_id, days, now).await?;
+                    self.release_seat_in_tx(tx, &program_id, days, now).await?;
                 }
                 Ok(())
             }
@@ -745,6 +749,7 @@ macro_rules! cohort_store_impl {
             /// First come, first served: a submitted application takes a seat if one is left, else a
             /// place on the waitlist. Runs in the submission's transaction, after the program's lock.
             async fn seat_or_waitlist_in_tx(
+                &self,
                 tx: &mut sqlx::Transaction<'static, $db>,
                 application_id: &str,
                 program_id: &str,
@@ -756,7 +761,7 @@ macro_rules! cohort_store_impl {
                     now.0,
                     u16::try_from(deadline_days).unwrap_or(14),
                 );
-                match Self::offer_in_tx(
+                match self.offer_in_tx(
                     tx,
                     application_id,
                     program_id,
@@ -780,7 +785,7 @@ macro_rules! cohort_store_impl {
                         .execute(&mut **tx)
                         .await?;
                         Self::insert_audit(tx, None, actor, "application.waitlisted", ("application", application_id), $crate::store::cohort::NO_SEAT_DETAIL, now).await?;
-                        Self::insert_notice(tx, application_id, $crate::domain::job::NoticeKind::Waitlisted, now).await?;
+                        self.insert_notice(tx, application_id, $crate::domain::job::NoticeKind::Waitlisted, now).await?;
                         Ok(())
                     }
                     Err(e) => Err(e),
@@ -864,7 +869,7 @@ macro_rules! cohort_store_impl {
                         application_id,
                     };
                     let mail = write(&recipient);
-                    Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(mail), 8, now,
+                    self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(mail), now,
                         Some(&recipient.application_id)).await?;
                     sent += 1;
                 }
@@ -895,7 +900,7 @@ macro_rules! cohort_store_impl {
                 Self::lock_program(&mut tx, &program_id, now).await?;
                 let state = || $crate::store::StoreError::Refused($crate::domain::refusal::Refusal::WrongState);
                 let outcome = match decision {
-                    DecisionKind::Accept { tier_code, adjustment, deadline } => Self::offer_in_tx(
+                    DecisionKind::Accept { tier_code, adjustment, deadline } => self.offer_in_tx(
                         &mut tx,
                         application_id,
                         &program_id,
@@ -931,7 +936,7 @@ macro_rules! cohort_store_impl {
                             None => "→ waitlisted; not scored".to_owned(),
                         };
                         Self::insert_audit(&mut tx, None, actor, "application.waitlisted", ("application", application_id), &detail, now).await?;
-                        Self::insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Waitlisted, now).await?;
+                        self.insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Waitlisted, now).await?;
                         let position: i64 = sqlx::query_scalar($crate::store::cohort::WAITLIST_POSITION_SQL)
                             .bind(application_id)
                             .fetch_one(&mut *tx)
@@ -953,7 +958,7 @@ macro_rules! cohort_store_impl {
                         }
                         let detail = format!("→ rejected; reason {}", reason.as_str());
                         Self::insert_audit(&mut tx, None, actor, "application.rejected", ("application", application_id), &detail, now).await?;
-                        Self::insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Rejected, now).await?;
+                        self.insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Rejected, now).await?;
                         DecisionOutcome::Rejected
                     }
                 };
@@ -1010,8 +1015,8 @@ macro_rules! cohort_store_impl {
                         .execute(&mut *tx)
                         .await?;
                         Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "application.expired", ("application", &application_id), "accepted → expired (unpaid at the deadline)", at).await?;
-                        Self::insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Expired, at).await?;
-                        report.cascaded += Self::release_seat_in_tx(&mut tx, &program_id, days, at).await?;
+                        self.insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Expired, at).await?;
+                        report.cascaded += self.release_seat_in_tx(&mut tx, &program_id, days, at).await?;
                         tx.commit().await?;
                         report.expired += 1;
                     }
@@ -1048,7 +1053,7 @@ macro_rules! cohort_store_impl {
                     if marked.rows_affected() == 1 {
                         let detail = format!("reminder {days} day(s) before the deadline");
                         Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "offer.reminded", ("application", &application_id), &detail, at).await?;
-                        Self::insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Reminder { days }, at).await?;
+                        self.insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Reminder { days }, at).await?;
                         tx.commit().await?;
                         report.reminded += 1;
                     }
@@ -1093,7 +1098,7 @@ macro_rules! cohort_store_impl {
                 }
                 let detail = format!("deadline {} → {}", old.fixed_text(), Timestamp::new(deadline).fixed_text());
                 Self::insert_audit(&mut tx, None, actor, "offer.deadline_extended", ("application", application_id), &detail, now).await?;
-                Self::insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::DeadlineExtended, now).await?;
+                self.insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::DeadlineExtended, now).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -1208,7 +1213,7 @@ macro_rules! cohort_store_impl {
                 if done.rows_affected() != 1 {
                     return Ok(false);
                 }
-                Self::insert_job(&mut tx, follow_up, 8, now, application_id).await?;
+                self.insert_job(&mut tx, follow_up, now, application_id).await?;
                 tx.commit().await?;
                 Ok(true)
             }

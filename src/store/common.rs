@@ -673,7 +673,20 @@ macro_rules! shared_store_impl {
                 Ok(())
             }
 
+            /// Queues a job in the transaction of the change that asks for it, retried up to the
+            /// configured number of attempts (`JOB_MAX_ATTEMPTS`).
             async fn insert_job(
+                &self,
+                tx: &mut sqlx::Transaction<'static, $db>,
+                payload: &$crate::domain::job::JobPayload,
+                now: $crate::store::types::Timestamp,
+                application_id: Option<&str>,
+            ) -> Result<i64, $crate::store::StoreError> {
+                Self::insert_job_tried(tx, payload, self.job_max_attempts, now, application_id).await
+            }
+
+            /// Queues a job retried up to `max_attempts`.
+            async fn insert_job_tried(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 payload: &$crate::domain::job::JobPayload,
                 max_attempts: u32,
@@ -1108,7 +1121,7 @@ macro_rules! shared_store_impl {
                 .await?;
                 let access = $crate::domain::access::Access { role: new.role, programs: new.programs.clone() };
                 Self::put_organizer_programs(&mut tx, &organizer_id, &access).await?;
-                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(welcome.clone()), 8, now, None).await?;
+                self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(welcome.clone()), now, None).await?;
                 let detail = $crate::store::organizers::access_detail(&access);
                 Self::insert_audit(&mut tx, Some(&organization_id), actor, "organizer.created", ("organizer", &organizer_id), &detail, now)
                     .await?;
@@ -1123,7 +1136,7 @@ macro_rules! shared_store_impl {
                 now: time::OffsetDateTime,
             ) -> Result<i64, $crate::store::StoreError> {
                 let mut tx = self.begin_write().await?;
-                let id = Self::insert_job(&mut tx, payload, max_attempts, now.into(), None).await?;
+                let id = Self::insert_job_tried(&mut tx, payload, max_attempts, now.into(), None).await?;
                 tx.commit().await?;
                 Ok(id)
             }
@@ -1204,8 +1217,7 @@ macro_rules! shared_store_impl {
                 .bind(Timestamp::new(request.expires_at))
                 .execute(&mut *tx)
                 .await?;
-                let max = 8;
-                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), max, now, None).await?;
+                self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), now, None).await?;
                 tx.commit().await?;
                 Ok($crate::store::SignInOutcome::Sent)
             }
@@ -1650,7 +1662,7 @@ macro_rules! shared_store_impl {
                 }
                 let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
                 Self::insert_audit(&mut tx, None, &actor, "application.submitted", ("application", application_id), "draft → submitted", now).await?;
-                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(received.clone()), 8, now, Some(application_id)).await?;
+                self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(received.clone()), now, Some(application_id)).await?;
                 if let Some((program_id, mode)) = sent
                     && mode == "first_come"
                 {
@@ -1659,7 +1671,7 @@ macro_rules! shared_store_impl {
                         Some((days, _)) => days,
                         None => Self::lock_program(&mut tx, &program_id, now).await?,
                     };
-                    Self::seat_or_waitlist_in_tx(&mut tx, application_id, &program_id, days, &actor, now).await?;
+                    self.seat_or_waitlist_in_tx(&mut tx, application_id, &program_id, days, &actor, now).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -1673,7 +1685,7 @@ macro_rules! shared_store_impl {
             ) -> Result<(), $crate::store::StoreError> {
                 let now = $crate::store::types::Timestamp::new(now);
                 let mut tx = self.begin_write().await?;
-                Self::withdraw_in_tx(&mut tx, applicant_id, application_id, now).await?;
+                self.withdraw_in_tx(&mut tx, applicant_id, application_id, now).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -708,6 +708,8 @@ pub trait Store:
 pub struct ConnectOptions {
     pub max_connections: u32,
     pub connect_timeout: Duration,
+    /// How many times a job queued by a state change is tried (`JOB_MAX_ATTEMPTS`).
+    pub job_max_attempts: u32,
 }
 
 impl Default for ConnectOptions {
@@ -715,6 +717,7 @@ impl Default for ConnectOptions {
         ConnectOptions {
             max_connections: 8,
             connect_timeout: Duration::from_secs(5),
+            job_max_attempts: crate::domain::job::DEFAULT_MAX_ATTEMPTS,
         }
     }
 }

@@ -877,7 +877,7 @@ macro_rules! organizer_store_impl {
                 .bind(Timestamp::new(invitation.expires_at))
                 .execute(&mut *tx)
                 .await?;
-                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), 8, now, None).await?;
+                self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), now, None).await?;
                 let detail = format!("invited; {}", $crate::store::organizers::access_detail(&access));
                 Self::insert_audit(&mut tx, Some(invitation.organization_id), actor, "organizer.invited", ("organizer", &organizer_id), &detail, now)
                     .await?;
@@ -927,7 +927,7 @@ macro_rules! organizer_store_impl {
                 .bind(Timestamp::new(expires_at))
                 .execute(&mut *tx)
                 .await?;
-                Self::insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), 8, now, None).await?;
+                self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), now, None).await?;
                 Self::insert_audit(&mut tx, Some(organization_id), actor, "organizer.reinvited", ("organizer", organizer_id),
                     "a new invitation; earlier links no longer work", now).await?;
                 tx.commit().await?;

@@ -568,6 +568,7 @@ macro_rules! payment_store_impl {
             /// lock). `Refused(NotPaid)`, `Refused(RefundTooLarge)`.
             #[allow(clippy::too_many_arguments)]
             async fn start_refund_in_tx(
+                &self,
                 tx: &mut sqlx::Transaction<'static, $db>,
                 order_id: &str,
                 application_id: &str,
@@ -613,8 +614,7 @@ macro_rules! payment_store_impl {
                 .await?;
                 Self::insert_audit(tx, None, actor, "refund.requested", ("application", &application_id),
                     &format!("{cents} cents: {reason}"), now).await?;
-                Self::insert_job(tx, &$crate::domain::job::JobPayload::StartRefund { refund_id: refund_id.clone() },
-                    8, now, None).await?;
+                self.insert_job(tx, &$crate::domain::job::JobPayload::StartRefund { refund_id: refund_id.clone() }, now, None).await?;
                 Ok(refund_id)
             }
 
@@ -677,6 +677,7 @@ macro_rules! payment_store_impl {
 
             /// Marks an order for finance and says why in the audit trail.
             async fn flag_order_in_tx(
+                &self,
                 tx: &mut sqlx::Transaction<'static, $db>,
                 order_id: &str,
                 application_id: &str,
@@ -700,7 +701,7 @@ macro_rules! payment_store_impl {
                     now,
                 )
                 .await?;
-                Self::notify_finance_in_tx(tx, application_id, attention.as_str(), now).await?;
+                self.notify_finance_in_tx(tx, application_id, attention.as_str(), now).await?;
                 Ok($crate::domain::payment::EventOutcome::Flagged { attention })
             }
 
@@ -708,6 +709,7 @@ macro_rules! payment_store_impl {
             /// organization's finance organizers, else its admins, else the program's contact address.
             /// Not on the application's timeline (the applicant does not see finance's mail).
             async fn notify_finance_in_tx(
+                &self,
                 tx: &mut sqlx::Transaction<'static, $db>,
                 application_id: &str,
                 attention: &str,
@@ -751,7 +753,7 @@ macro_rules! payment_store_impl {
                         to: email,
                         to_name: name,
                     });
-                    Self::insert_job(tx, &payload, 8, now, None).await?;
+                    self.insert_job(tx, &payload, now, None).await?;
                 }
                 Ok(())
             }
@@ -760,6 +762,7 @@ macro_rules! payment_store_impl {
             /// wholly, the order's flag cleared when the money due back is back, the applicant
             /// told. `None` when it was already done.
             async fn complete_refund_in_tx(
+                &self,
                 tx: &mut sqlx::Transaction<'static, $db>,
                 refund_id: &str,
                 reference: Option<&str>,
@@ -847,7 +850,7 @@ macro_rules! payment_store_impl {
                 }
                 Self::insert_audit(tx, None, &$crate::domain::audit::Actor::System, "refund.completed",
                     ("application", &application_id), &format!("{cents} cents; credit note {number}"), now).await?;
-                Self::insert_notice(tx, &application_id, $crate::domain::job::NoticeKind::Refunded, now).await?;
+                self.insert_notice(tx, &application_id, $crate::domain::job::NoticeKind::Refunded, now).await?;
                 Ok(Some(application_id))
             }
         }
@@ -1049,7 +1052,7 @@ macro_rules! payment_store_impl {
                                 event.currency.as_deref().unwrap_or("?"),
                                 event.order_id.as_deref().unwrap_or("?"),
                             );
-                            Self::flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Mismatch, &detail, now).await?
+                            self.flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Mismatch, &detail, now).await?
                         } else {
                             set_payment("confirmed").execute(&mut *tx).await?;
                             if order_status == "pending" {
@@ -1073,11 +1076,11 @@ macro_rules! payment_store_impl {
                                     "accepted → enrolled", now).await?;
                                 // The receipt, then the confirmation that carries it, come from a job.
                                 let receipt = $crate::domain::job::JobPayload::IssueReceipt { payment_id: attempt.payment_id.clone() };
-                                Self::insert_job(&mut tx, &receipt, 8, now, None).await?;
+                                self.insert_job(&mut tx, &receipt, now, None).await?;
                                 EventOutcome::Enrolled { application_id: application_id.to_owned() }
                             } else {
                                 let detail = format!("paid while the order was {order_status}");
-                                Self::flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::RefundDue, &detail, now).await?
+                                self.flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::RefundDue, &detail, now).await?
                             }
                         }
                     }
@@ -1122,7 +1125,7 @@ macro_rules! payment_store_impl {
                         .fetch_one(&mut *tx)
                         .await?;
                         if let Some(refund_id) = ours {
-                            match Self::complete_refund_in_tx(&mut tx, &refund_id, None, now).await? {
+                            match self.complete_refund_in_tx(&mut tx, &refund_id, None, now).await? {
                                 Some(application_id) => EventOutcome::RefundCompleted { application_id },
                                 None => EventOutcome::Unchanged,
                             }
@@ -1132,11 +1135,11 @@ macro_rules! payment_store_impl {
                             if payment_status == "confirmed" {
                                 set_payment("refunded").execute(&mut *tx).await?;
                             }
-                            Self::flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Refunded, "refunded at the provider", now).await?
+                            self.flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Refunded, "refunded at the provider", now).await?
                         }
                     }
                     PaymentEventKind::Disputed => {
-                        Self::flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Disputed, "the charge is disputed", now).await?
+                        self.flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Disputed, "the charge is disputed", now).await?
                     }
                     _ => EventOutcome::Unchanged,
                 };
@@ -1199,7 +1202,7 @@ macro_rules! payment_store_impl {
                     return Ok(None);
                 }
                 let number = Self::issue_receipt_in_tx(&mut tx, payment_id, now).await?;
-                Self::insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Enrolled, now).await?;
+                self.insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Enrolled, now).await?;
                 tx.commit().await?;
                 Ok(Some(number))
             }
@@ -1229,7 +1232,7 @@ macro_rules! payment_store_impl {
                 let (application_id, program_id) = order.ok_or(StoreError::NotFound)?;
                 // Payment events take this lock too: a refund and a confirmation never cross.
                 Self::lock_program(&mut tx, &program_id, now).await?;
-                let refund_id = Self::start_refund_in_tx(&mut tx, order_id, &application_id, cents, reason, actor, now).await?;
+                let refund_id = self.start_refund_in_tx(&mut tx, order_id, &application_id, cents, reason, actor, now).await?;
                 tx.commit().await?;
                 Ok(refund_id)
             }
@@ -1281,12 +1284,12 @@ macro_rules! payment_store_impl {
                         .fetch_optional(&mut *tx)
                         .await?;
                         let order_id = order_id.ok_or(StoreError::Refused($crate::domain::refusal::Refusal::NotPaid))?;
-                        Some(Self::start_refund_in_tx(&mut tx, &order_id, application_id, cents, reason, actor, now).await?)
+                        Some(self.start_refund_in_tx(&mut tx, &order_id, application_id, cents, reason, actor, now).await?)
                     }
                     None => None,
                 };
-                Self::insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Cancelled, now).await?;
-                Self::release_seat_in_tx(&mut tx, &program_id, days, now).await?;
+                self.insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Cancelled, now).await?;
+                self.release_seat_in_tx(&mut tx, &program_id, days, now).await?;
                 tx.commit().await?;
                 Ok(refund_id)
             }
@@ -1337,7 +1340,7 @@ macro_rules! payment_store_impl {
                 let (program_id, application_id) = program.ok_or($crate::store::StoreError::NotFound)?;
                 Self::lock_program(&mut tx, &program_id, now).await?;
                 if done {
-                    Self::complete_refund_in_tx(&mut tx, refund_id, Some(reference), now).await?;
+                    self.complete_refund_in_tx(&mut tx, refund_id, Some(reference), now).await?;
                 } else {
                     let moved = sqlx::query(
                         "update refund set status = 'pending', provider_reference = $2, updated_at = $3

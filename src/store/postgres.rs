@@ -32,9 +32,16 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 pub struct PgStore {
     pool: PgPool,
     parts: PartsCache,
+    /// How many times a job queued by a state change is tried.
+    job_max_attempts: u32,
 }
 
 impl PgStore {
+    /// The number of attempts a queued job gets, as the database column holds it.
+    fn job_attempts(&self) -> i32 {
+        i32::try_from(self.job_max_attempts).unwrap_or(i32::MAX)
+    }
+
     /// Connects and migrates. sqlx's migrator holds an advisory lock while it runs, so several
     /// instances starting at once apply each migration exactly once.
     pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Self, ConnectError> {
@@ -57,6 +64,7 @@ impl PgStore {
         Ok(PgStore {
             pool,
             parts: PartsCache::default(),
+            job_max_attempts: options.job_max_attempts.max(1),
         })
     }
 
@@ -125,7 +133,7 @@ impl PgStore {
                  select null, $4, 'application.submitted', 'application', application_id, 'draft → submitted', $3
                  from sent)
              insert into job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at, application_id)
-             select $5, $6, 'queued', 0, 8, $3, $3, $3, application_id from sent
+             select $5, $6, 'queued', 0, $7, $3, $3, $3, application_id from sent
              returning job_id",
         )
         .bind(application_id)
@@ -134,6 +142,7 @@ impl PgStore {
         .bind(Actor::Applicant(applicant_id.to_owned()).to_string())
         .bind(payload.kind())
         .bind(sqlx::types::Json(&payload))
+        .bind(self.job_attempts())
         .fetch_optional(&self.pool)
         .await?;
         Ok(job.is_some())
@@ -223,7 +232,7 @@ impl PgStore {
              queued as (
                  insert into job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at,
                                   application_id)
-                 select j.kind, j.payload, 'queued', 0, 8, $3, $3, $3, m.application_id
+                 select j.kind, j.payload, 'queued', 0, $22, $3, $3, $3, m.application_id
                  from moved m
                  cross join lateral (values
                      (1, $17, $18::jsonb),
@@ -252,6 +261,7 @@ impl PgStore {
         .bind(seated.kind())
         .bind(sqlx::types::Json(&seated))
         .bind(sqlx::types::Json(&waiting))
+        .bind(self.job_attempts())
         .fetch_optional(&self.pool)
         .await?;
         Ok(status.is_some())

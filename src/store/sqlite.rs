@@ -31,6 +31,8 @@ pub struct SqliteStore {
     writer: SqlitePool,
     /// Programs' questions and fee tiers, per catalog revision.
     parts: PartsCache,
+    /// How many times a job queued by a state change is tried.
+    job_max_attempts: u32,
 }
 
 impl SqliteStore {
@@ -119,6 +121,7 @@ impl SqliteStore {
             pool,
             writer,
             parts: PartsCache::default(),
+            job_max_attempts: options.job_max_attempts.max(1),
         })
     }
 

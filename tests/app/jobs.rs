@@ -16,7 +16,9 @@ use summer_school::jobs::Outcome;
 use summer_school::store::{JobFilter, NewOrganizer, Store};
 use time::OffsetDateTime;
 
-use crate::harness::{SmtpSink, TestDb, base_env, binary, free_port, spawn_app};
+use crate::harness::{
+    Options, SmtpSink, TestDb, base_env, binary, csrf_of, free_port, spawn_app, spawn_app_with,
+};
 
 fn email_to(address: &str, n: usize) -> OutgoingEmail {
     OutgoingEmail {
@@ -190,6 +192,31 @@ fn cli(app: &crate::harness::TestApp, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).unwrap()
+}
+
+/// `JOB_MAX_ATTEMPTS` holds for the emails a state change queues (here a sign-in link), not only
+/// for jobs queued by hand.
+#[tokio::test]
+async fn a_state_change_queues_its_email_with_the_configured_attempts() {
+    for attempts in [2, 5] {
+        let app = spawn_app_with(Options {
+            env: vec![("JOB_MAX_ATTEMPTS", attempts.to_string())],
+            ..Options::default()
+        })
+        .await;
+        let (_, html) = app.page("/sign-in").await;
+        let r = app
+            .post_form(
+                "/sign-in",
+                &[("csrf", &csrf_of(&html)), ("email", "chloe@example.org")],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 200);
+        let jobs = app.store.jobs(JobFilter::Pending, 10).await.unwrap();
+        assert_eq!(jobs.len(), 1, "{jobs:?}");
+        assert_eq!(jobs[0].max_attempts, attempts);
+        app.stop().await;
+    }
 }
 
 #[tokio::test]
