@@ -742,7 +742,7 @@ pub async fn timeline(
                 TimelineEntry::Event { at, action } => TimelineJson {
                     at,
                     kind: "event",
-                    what: action,
+                    what: action.as_str().to_owned(),
                     sent: None,
                 },
                 TimelineEntry::Email { at, subject, sent } => TimelineJson {

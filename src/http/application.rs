@@ -1655,42 +1655,11 @@ async fn view(
     });
     let timeline = timeline
         .into_iter()
-        .map(|e| {
+        .filter_map(|e| {
             let when = format_paris_datetime(e.at(), locale);
             let what = match e {
-                TimelineEntry::Event { action, .. } => {
-                    let known = [
-                        "application.started",
-                        "application.document_added",
-                        "application.submitted",
-                        "application.withdrawn",
-                        "application.accepted",
-                        "application.waitlisted",
-                        "application.rejected",
-                        "application.expired",
-                        "offer.deadline_extended",
-                        "payment.started",
-                        "payment.checkout_opened",
-                        "payment.awaiting",
-                        "payment.failed",
-                        "payment.cancelled",
-                        "order.paid",
-                        "application.enrolled",
-                        "order.flagged",
-                        "receipt.issued",
-                        "refund.requested",
-                        "refund.sent",
-                        "refund.completed",
-                        "certificate.issued",
-                        "certificate.revoked",
-                        "result.recorded",
-                    ];
-                    if known.contains(&action.as_str()) {
-                        tr.t(&format!("timeline-{}", action.replace('.', "-")))
-                    } else {
-                        tr.t1("timeline-other", "action", action)
-                    }
-                }
+                // The store lists only events with a line; one without is left out, not guessed.
+                TimelineEntry::Event { action, .. } => tr.t(action.timeline_key()?),
                 TimelineEntry::Email { subject, sent, .. } => tr.t1(
                     if sent {
                         "timeline-email-sent"
@@ -1701,7 +1670,7 @@ async fn view(
                     subject,
                 ),
             };
-            (when, what)
+            Some((when, what))
         })
         .collect();
     let template = ApplicationTemplate {

@@ -370,7 +370,7 @@ macro_rules! certificate_store_impl {
                     .await?
                     .rows_affected();
                     if moved == 1 {
-                        Self::insert_audit(&mut tx, None, actor, "application.completed",
+                        Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ApplicationCompleted,
                             ("application", &first.application_id), "enrolled → completed (attestation of success issued)", now).await?;
                     }
                 }
@@ -556,7 +556,7 @@ macro_rules! certificate_store_impl {
                     .await?;
                 }
                 let present = marks.iter().filter(|(_, p)| *p).count();
-                Self::insert_audit(&mut tx, None, actor, "attendance.recorded", ("program", program_id),
+                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::AttendanceRecorded, ("program", program_id),
                     &format!("{day}: {present} present, {} absent", marks.len() - present), now).await?;
                 tx.commit().await?;
                 Ok(())
@@ -605,7 +605,7 @@ macro_rules! certificate_store_impl {
                         None => "",
                     },
                 );
-                Self::insert_audit(&mut tx, None, actor, "result.recorded", ("application", application_id), &detail, now).await?;
+                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ResultRecorded, ("application", application_id), &detail, now).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -729,7 +729,7 @@ macro_rules! certificate_store_impl {
                 .fetch_optional(&mut *tx)
                 .await?;
                 let (application_id, serial) = revoked.ok_or($crate::store::StoreError::NotFound)?;
-                Self::insert_audit(&mut tx, None, actor, "certificate.revoked", ("application", &application_id),
+                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::CertificateRevoked, ("application", &application_id),
                     &format!("{serial}: {reason}"), now).await?;
                 tx.commit().await?;
                 Ok(())
@@ -839,7 +839,7 @@ macro_rules! certificate_store_impl {
                     Some(old) => format!("{kind} {} (supersedes {old})", record.serial),
                     None => format!("{kind} {}", record.serial),
                 };
-                Self::insert_audit(tx, None, actor, "certificate.issued", ("application", &draft.application_id), &detail, now).await?;
+                Self::insert_audit(tx, None, actor, $crate::domain::audit::Action::CertificateIssued, ("application", &draft.application_id), &detail, now).await?;
                 Ok($crate::store::certificates::StoredCertificate {
                     application_id: draft.application_id.clone(),
                     record,

@@ -573,7 +573,7 @@ macro_rules! cohort_store_impl {
                 .bind(offer.price.discount.as_ref().map(|d| d.1))
                 .execute(&mut **tx)
                 .await?;
-                Self::insert_audit(tx, None, actor, "application.accepted", ("application", application_id), &offer.audit_detail(&previous), now).await?;
+                Self::insert_audit(tx, None, actor, $crate::domain::audit::Action::ApplicationAccepted, ("application", application_id), &offer.audit_detail(&previous), now).await?;
                 self.insert_notice(tx, application_id, offer.notice(), now).await?;
                 let $crate::store::cohort::PreparedOffer { order_id, waived, price, .. } = offer;
                 Ok(Some(if waived {
@@ -694,7 +694,7 @@ macro_rules! cohort_store_impl {
                 .execute(&mut **tx)
                 .await?;
                 if draft.rows_affected() == 1 {
-                    Self::insert_audit(tx, None, &actor, "application.withdrawn", ("application", application_id), "draft → withdrawn", now).await?;
+                    Self::insert_audit(tx, None, &actor, $crate::domain::audit::Action::ApplicationWithdrawn, ("application", application_id), "draft → withdrawn", now).await?;
                     return Ok(());
                 }
                 let program_id: Option<String> = sqlx::query_scalar(
@@ -727,7 +727,7 @@ macro_rules! cohort_store_impl {
                 } else {
                     format!("{from} → withdrawn")
                 };
-                Self::insert_audit(tx, None, &actor, "application.withdrawn", ("application", application_id), &detail, now).await?;
+                Self::insert_audit(tx, None, &actor, $crate::domain::audit::Action::ApplicationWithdrawn, ("application", application_id), &detail, now).await?;
                 if holds_seat {
                     let cancelled: Option<String> = sqlx::query_scalar(
                         "update fee_order set status = 'cancelled', updated_at = $2
@@ -784,7 +784,7 @@ macro_rules! cohort_store_impl {
                         .bind(now)
                         .execute(&mut **tx)
                         .await?;
-                        Self::insert_audit(tx, None, actor, "application.waitlisted", ("application", application_id), $crate::store::cohort::NO_SEAT_DETAIL, now).await?;
+                        Self::insert_audit(tx, None, actor, $crate::domain::audit::Action::ApplicationWaitlisted, ("application", application_id), $crate::store::cohort::NO_SEAT_DETAIL, now).await?;
                         self.insert_notice(tx, application_id, $crate::domain::job::NoticeKind::Waitlisted, now).await?;
                         Ok(())
                     }
@@ -873,7 +873,7 @@ macro_rules! cohort_store_impl {
                         Some(&recipient.application_id)).await?;
                     sent += 1;
                 }
-                Self::insert_audit(&mut tx, None, actor, "program.message_sent", ("program", program_id),
+                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ProgramMessageSent, ("program", program_id),
                     &format!("{sent} recipients; {audit_detail}"), now).await?;
                 tx.commit().await?;
                 Ok(sent)
@@ -935,7 +935,7 @@ macro_rules! cohort_store_impl {
                             Some(m) => format!("→ waitlisted; mean score {}", $crate::domain::offer::format_score(m)),
                             None => "→ waitlisted; not scored".to_owned(),
                         };
-                        Self::insert_audit(&mut tx, None, actor, "application.waitlisted", ("application", application_id), &detail, now).await?;
+                        Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ApplicationWaitlisted, ("application", application_id), &detail, now).await?;
                         self.insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Waitlisted, now).await?;
                         let position: i64 = sqlx::query_scalar($crate::store::cohort::WAITLIST_POSITION_SQL)
                             .bind(application_id)
@@ -957,7 +957,7 @@ macro_rules! cohort_store_impl {
                             return Err(state());
                         }
                         let detail = format!("→ rejected; reason {}", reason.as_str());
-                        Self::insert_audit(&mut tx, None, actor, "application.rejected", ("application", application_id), &detail, now).await?;
+                        Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ApplicationRejected, ("application", application_id), &detail, now).await?;
                         self.insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Rejected, now).await?;
                         DecisionOutcome::Rejected
                     }
@@ -1014,7 +1014,7 @@ macro_rules! cohort_store_impl {
                         .bind(at)
                         .execute(&mut *tx)
                         .await?;
-                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "application.expired", ("application", &application_id), "accepted → expired (unpaid at the deadline)", at).await?;
+                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::ApplicationExpired, ("application", &application_id), "accepted → expired (unpaid at the deadline)", at).await?;
                         self.insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Expired, at).await?;
                         report.cascaded += self.release_seat_in_tx(&mut tx, &program_id, days, at).await?;
                         tx.commit().await?;
@@ -1052,7 +1052,7 @@ macro_rules! cohort_store_impl {
                     .await?;
                     if marked.rows_affected() == 1 {
                         let detail = format!("reminder {days} day(s) before the deadline");
-                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "offer.reminded", ("application", &application_id), &detail, at).await?;
+                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::OfferReminded, ("application", &application_id), &detail, at).await?;
                         self.insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Reminder { days }, at).await?;
                         tx.commit().await?;
                         report.reminded += 1;
@@ -1097,7 +1097,7 @@ macro_rules! cohort_store_impl {
                     return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NoPendingOffer));
                 }
                 let detail = format!("deadline {} → {}", old.fixed_text(), Timestamp::new(deadline).fixed_text());
-                Self::insert_audit(&mut tx, None, actor, "offer.deadline_extended", ("application", application_id), &detail, now).await?;
+                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::OfferDeadlineExtended, ("application", application_id), &detail, now).await?;
                 self.insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::DeadlineExtended, now).await?;
                 tx.commit().await?;
                 Ok(())

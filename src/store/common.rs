@@ -652,7 +652,7 @@ macro_rules! shared_store_impl {
                 tx: &mut sqlx::Transaction<'static, $db>,
                 organization_id: Option<&str>,
                 actor: &$crate::domain::audit::Actor,
-                action: &str,
+                action: $crate::domain::audit::Action,
                 subject: (&str, &str),
                 detail: &str,
                 now: $crate::store::types::Timestamp,
@@ -663,7 +663,7 @@ macro_rules! shared_store_impl {
                 )
                 .bind(organization_id)
                 .bind(actor.to_string())
-                .bind(action)
+                .bind(action.as_str())
                 .bind(subject.0)
                 .bind(subject.1)
                 .bind(detail)
@@ -1054,7 +1054,7 @@ macro_rules! shared_store_impl {
                     if edition_created { "created" } else { "updated" },
                     spec.slug
                 );
-                Self::insert_audit(&mut tx, Some(&organization_id), actor, "catalog.loaded", ("edition", &edition_id), &detail, now)
+                Self::insert_audit(&mut tx, Some(&organization_id), actor, $crate::domain::audit::Action::CatalogLoaded, ("edition", &edition_id), &detail, now)
                     .await?;
                 tx.commit().await?;
                 Ok($crate::store::LoadOutcome {
@@ -1123,7 +1123,7 @@ macro_rules! shared_store_impl {
                 Self::put_organizer_programs(&mut tx, &organizer_id, &access).await?;
                 self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(welcome.clone()), now, None).await?;
                 let detail = $crate::store::organizers::access_detail(&access);
-                Self::insert_audit(&mut tx, Some(&organization_id), actor, "organizer.created", ("organizer", &organizer_id), &detail, now)
+                Self::insert_audit(&mut tx, Some(&organization_id), actor, $crate::domain::audit::Action::OrganizerCreated, ("organizer", &organizer_id), &detail, now)
                     .await?;
                 tx.commit().await?;
                 Ok(organizer_id)
@@ -1287,7 +1287,7 @@ macro_rules! shared_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 Self::insert_audit(&mut tx, Some(&organization_id), &$crate::domain::audit::Actor::Applicant(applicant_id.clone()),
-                    "applicant.signed_in", ("applicant", &applicant_id), "signed in with an emailed link", now).await?;
+                    $crate::domain::audit::Action::ApplicantSignedIn, ("applicant", &applicant_id), "signed in with an emailed link", now).await?;
                 tx.commit().await?;
                 let locale = $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default();
                 Ok($crate::store::SignedIn { applicant_id, next_path, locale })
@@ -1402,7 +1402,7 @@ macro_rules! shared_store_impl {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                Self::insert_audit(&mut tx, None, actor, "job.retried", ("job", &job_id.to_string()), "dead job queued again", now)
+                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::JobRetried, ("job", &job_id.to_string()), "dead job queued again", now)
                     .await?;
                 tx.commit().await?;
                 Ok(())
@@ -1455,7 +1455,7 @@ macro_rules! shared_store_impl {
                     .execute(&mut *tx)
                     .await?;
                 let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
-                Self::insert_audit(&mut tx, None, &actor, "application.started", ("application", &application_id), "draft", now).await?;
+                Self::insert_audit(&mut tx, None, &actor, $crate::domain::audit::Action::ApplicationStarted, ("application", &application_id), "draft", now).await?;
                 tx.commit().await?;
                 Ok((application_id, true))
             }
@@ -1579,7 +1579,7 @@ macro_rules! shared_store_impl {
                 .await?;
                 let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
                 let detail = format!("{} uploaded", d.kind);
-                Self::insert_audit(&mut tx, None, &actor, "application.document_added", ("application", application_id), &detail, now).await?;
+                Self::insert_audit(&mut tx, None, &actor, $crate::domain::audit::Action::ApplicationDocumentAdded, ("application", application_id), &detail, now).await?;
                 tx.commit().await?;
                 Ok((document_id, replaced))
             }
@@ -1661,7 +1661,7 @@ macro_rules! shared_store_impl {
                     });
                 }
                 let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
-                Self::insert_audit(&mut tx, None, &actor, "application.submitted", ("application", application_id), "draft → submitted", now).await?;
+                Self::insert_audit(&mut tx, None, &actor, $crate::domain::audit::Action::ApplicationSubmitted, ("application", application_id), "draft → submitted", now).await?;
                 self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(received.clone()), now, Some(application_id)).await?;
                 if let Some((program_id, mode)) = sent
                     && mode == "first_come"
@@ -1717,9 +1717,14 @@ macro_rules! shared_store_impl {
                 .bind(application_id)
                 .fetch_all(&self.pool)
                 .await?;
+                // Only what the applicant sees: reviews, attendance and the like stay with organizers.
                 let mut entries: Vec<TimelineEntry> = events
                     .into_iter()
-                    .map(|(at, action)| TimelineEntry::Event { at: at.into(), action })
+                    .filter_map(|(at, action)| {
+                        let action = $crate::domain::audit::Action::parse(&action)?;
+                        action.timeline_key()?;
+                        Some(TimelineEntry::Event { at: at.into(), action })
+                    })
                     .collect();
                 for (at, payload, status) in emails {
                     // A notice shows once it has become its email.

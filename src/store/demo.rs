@@ -109,8 +109,9 @@ macro_rules! demo_store_impl {
         impl $crate::store::demo::DemoStore for $store {
             async fn demo_seeded(&self) -> Result<bool, $crate::store::StoreError> {
                 let found: Option<i64> = sqlx::query_scalar(
-                    "select audit_event_id from audit_event where action = 'demo.seeded' limit 1",
+                    "select audit_event_id from audit_event where action = $1 limit 1",
                 )
+                .bind($crate::domain::audit::Action::DemoSeeded.as_str())
                 .fetch_optional(&self.pool)
                 .await?;
                 Ok(found.is_some())
@@ -129,7 +130,7 @@ macro_rules! demo_store_impl {
                 .fetch_one(&mut *tx)
                 .await?;
                 Self::insert_audit(&mut tx, Some(&organization_id), &$crate::domain::audit::Actor::System,
-                    "demo.seeded", ("organization", &organization_id), detail, now).await?;
+                    $crate::domain::audit::Action::DemoSeeded, ("organization", &organization_id), detail, now).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -174,7 +175,7 @@ macro_rules! demo_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 Self::insert_audit(&mut tx, Some(&organization_id), &$crate::domain::audit::Actor::System,
-                    "applicant.created", ("applicant", &applicant_id), "demo applicant", now).await?;
+                    $crate::domain::audit::Action::ApplicantCreated, ("applicant", &applicant_id), "demo applicant", now).await?;
                 tx.commit().await?;
                 Ok(applicant_id)
             }
@@ -223,7 +224,7 @@ macro_rules! demo_store_impl {
                 Self::put_organizer_programs(&mut tx, &organizer_id, &access).await?;
                 let detail = format!("demo organizer; {}", $crate::store::organizers::access_detail(&access));
                 Self::insert_audit(&mut tx, Some(&organization_id), &$crate::domain::audit::Actor::System,
-                    "organizer.created", ("organizer", &organizer_id), &detail, now).await?;
+                    $crate::domain::audit::Action::OrganizerCreated, ("organizer", &organizer_id), &detail, now).await?;
                 tx.commit().await?;
                 Ok(organizer_id)
             }
@@ -310,7 +311,7 @@ macro_rules! demo_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 Self::insert_audit(&mut tx, Some(&organization_id), &$crate::domain::audit::Actor::Applicant(applicant_id.to_owned()),
-                    "applicant.signed_in", ("applicant", applicant_id), "signed in from the demo page", now).await?;
+                    $crate::domain::audit::Action::ApplicantSignedIn, ("applicant", applicant_id), "signed in from the demo page", now).await?;
                 tx.commit().await?;
                 Ok(())
             }

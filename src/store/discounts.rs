@@ -209,7 +209,7 @@ macro_rules! discount_store_impl {
                     code.max_uses.map_or("unlimited".to_owned(), |m| m.to_string()),
                     program_id.as_deref().unwrap_or("all"),
                 );
-                Self::insert_audit(&mut tx, None, actor, "discount_code.created", ("discount_code", &code.code), &detail, now).await?;
+                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::DiscountCodeCreated, ("discount_code", &code.code), &detail, now).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -246,7 +246,7 @@ macro_rules! discount_store_impl {
                 if ended.rows_affected() == 0 {
                     return Err($crate::store::StoreError::NotFound);
                 }
-                Self::insert_audit(&mut tx, None, actor, "discount_code.ended", ("discount_code", code), edition_slug, now).await?;
+                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::DiscountCodeEnded, ("discount_code", code), edition_slug, now).await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -472,9 +472,10 @@ pub struct ApplicationRecord {
 /// Something that happened to an application, for its timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TimelineEntry {
+    /// An event the applicant sees (its action has a timeline line).
     Event {
         at: OffsetDateTime,
-        action: String,
+        action: crate::domain::audit::Action,
     },
     Email {
         at: OffsetDateTime,

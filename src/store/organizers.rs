@@ -566,11 +566,11 @@ macro_rules! organizer_store_impl {
                         let system = $crate::domain::audit::Actor::System;
                         if locked_until == Some(until) {
                             let detail = format!("{} failed sign-ins in a row; locked until {}", policy.max_failures, until.fixed_text());
-                            Self::insert_audit(&mut tx, Some(&organization_id), &system, "organizer.locked", subject, &detail, now).await?;
+                            Self::insert_audit(&mut tx, Some(&organization_id), &system, $crate::domain::audit::Action::OrganizerLocked, subject, &detail, now).await?;
                             Some(until.0)
                         } else {
                             let detail = format!("failure {failures} of {}", policy.max_failures);
-                            Self::insert_audit(&mut tx, Some(&organization_id), &system, "organizer.sign_in_failed", subject, &detail, now).await?;
+                            Self::insert_audit(&mut tx, Some(&organization_id), &system, $crate::domain::audit::Action::OrganizerSignInFailed, subject, &detail, now).await?;
                             None
                         }
                     }
@@ -638,9 +638,9 @@ macro_rules! organizer_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 let (action, detail) = if session.second_factor_pending {
-                    ("organizer.password_accepted", "password right; code pending")
+                    ($crate::domain::audit::Action::OrganizerPasswordAccepted, "password right; code pending")
                 } else {
-                    ("organizer.signed_in", "signed in with a password")
+                    ($crate::domain::audit::Action::OrganizerSignedIn, "signed in with a password")
                 };
                 let actor = $crate::domain::audit::Actor::Organizer(organizer_id.to_owned());
                 Self::insert_audit(&mut tx, Some(&organization_id), &actor, action, ("organizer", organizer_id), detail, now).await?;
@@ -751,7 +751,7 @@ macro_rules! organizer_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 let actor = $crate::domain::audit::Actor::Organizer(organizer_id.clone());
-                Self::insert_audit(&mut tx, Some(&organization_id), &actor, "organizer.signed_in", ("organizer", &organizer_id),
+                Self::insert_audit(&mut tx, Some(&organization_id), &actor, $crate::domain::audit::Action::OrganizerSignedIn, ("organizer", &organizer_id),
                     "signed in with a password and a code", now).await?;
                 tx.commit().await?;
                 Ok(())
@@ -773,7 +773,7 @@ macro_rules! organizer_store_impl {
                 if let Some(organizer_id) = ended {
                     let organization_id = Self::organization_of(&mut tx, &organizer_id).await?;
                     let actor = $crate::domain::audit::Actor::Organizer(organizer_id.clone());
-                    Self::insert_audit(&mut tx, organization_id.as_deref(), &actor, "organizer.signed_out", ("organizer", &organizer_id),
+                    Self::insert_audit(&mut tx, organization_id.as_deref(), &actor, $crate::domain::audit::Action::OrganizerSignedOut, ("organizer", &organizer_id),
                         "signed out", now).await?;
                 }
                 tx.commit().await?;
@@ -807,7 +807,7 @@ macro_rules! organizer_store_impl {
                     };
                 };
                 let actor = $crate::domain::audit::Actor::Organizer(organizer_id.to_owned());
-                Self::insert_audit(&mut tx, Some(&organization_id), &actor, "organizer.two_factor_enabled", ("organizer", organizer_id),
+                Self::insert_audit(&mut tx, Some(&organization_id), &actor, $crate::domain::audit::Action::OrganizerTwoFactorEnabled, ("organizer", organizer_id),
                     "authenticator app confirmed with a code", now).await?;
                 tx.commit().await?;
                 Ok(())
@@ -836,7 +836,7 @@ macro_rules! organizer_store_impl {
                     return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::CodeReplayed));
                 };
                 let actor = $crate::domain::audit::Actor::Organizer(organizer_id.to_owned());
-                Self::insert_audit(&mut tx, Some(&organization_id), &actor, "organizer.two_factor_disabled", ("organizer", organizer_id),
+                Self::insert_audit(&mut tx, Some(&organization_id), &actor, $crate::domain::audit::Action::OrganizerTwoFactorDisabled, ("organizer", organizer_id),
                     "confirmed with a code", now).await?;
                 tx.commit().await?;
                 Ok(())
@@ -879,7 +879,7 @@ macro_rules! organizer_store_impl {
                 .await?;
                 self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), now, None).await?;
                 let detail = format!("invited; {}", $crate::store::organizers::access_detail(&access));
-                Self::insert_audit(&mut tx, Some(invitation.organization_id), actor, "organizer.invited", ("organizer", &organizer_id), &detail, now)
+                Self::insert_audit(&mut tx, Some(invitation.organization_id), actor, $crate::domain::audit::Action::OrganizerInvited, ("organizer", &organizer_id), &detail, now)
                     .await?;
                 tx.commit().await?;
                 Ok(organizer_id)
@@ -928,7 +928,7 @@ macro_rules! organizer_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), now, None).await?;
-                Self::insert_audit(&mut tx, Some(organization_id), actor, "organizer.reinvited", ("organizer", organizer_id),
+                Self::insert_audit(&mut tx, Some(organization_id), actor, $crate::domain::audit::Action::OrganizerReinvited, ("organizer", organizer_id),
                     "a new invitation; earlier links no longer work", now).await?;
                 tx.commit().await?;
                 Ok(())
@@ -980,7 +980,7 @@ macro_rules! organizer_store_impl {
                 .fetch_one(&mut *tx)
                 .await?;
                 let actor = $crate::domain::audit::Actor::Organizer(organizer_id.clone());
-                Self::insert_audit(&mut tx, Some(&organization_id), &actor, "organizer.invitation_accepted", ("organizer", &organizer_id),
+                Self::insert_audit(&mut tx, Some(&organization_id), &actor, $crate::domain::audit::Action::OrganizerInvitationAccepted, ("organizer", &organizer_id),
                     "password chosen", now).await?;
                 tx.commit().await?;
                 Ok(organizer_id)
@@ -1066,7 +1066,7 @@ macro_rules! organizer_store_impl {
                     .await?;
                 Self::put_organizer_programs(&mut tx, organizer_id, access).await?;
                 let detail = format!("was {before}; now {}", $crate::store::organizers::access_detail(access));
-                Self::insert_audit(&mut tx, Some(organization_id), actor, "organizer.access_changed", ("organizer", organizer_id), &detail, now)
+                Self::insert_audit(&mut tx, Some(organization_id), actor, $crate::domain::audit::Action::OrganizerAccessChanged, ("organizer", organizer_id), &detail, now)
                     .await?;
                 tx.commit().await?;
                 Ok(())
@@ -1107,13 +1107,13 @@ macro_rules! organizer_store_impl {
                     .execute(&mut *tx)
                     .await?;
                 let (action, detail) = if active {
-                    ("organizer.reactivated", "can sign in again")
+                    ($crate::domain::audit::Action::OrganizerReactivated, "can sign in again")
                 } else {
                     sqlx::query("delete from organizer_session where organizer_id = $1")
                         .bind(organizer_id)
                         .execute(&mut *tx)
                         .await?;
-                    ("organizer.deactivated", "cannot sign in; sessions ended")
+                    ($crate::domain::audit::Action::OrganizerDeactivated, "cannot sign in; sessions ended")
                 };
                 Self::insert_audit(&mut tx, Some(organization_id), actor, action, ("organizer", organizer_id), detail, now).await?;
                 tx.commit().await?;
@@ -1145,7 +1145,7 @@ macro_rules! organizer_store_impl {
                     .bind(organizer_id)
                     .execute(&mut *tx)
                     .await?;
-                Self::insert_audit(&mut tx, Some(organization_id), actor, "organizer.two_factor_reset", ("organizer", organizer_id),
+                Self::insert_audit(&mut tx, Some(organization_id), actor, $crate::domain::audit::Action::OrganizerTwoFactorReset, ("organizer", organizer_id),
                     "two-factor sign-in turned off by an admin; sessions ended", now).await?;
                 tx.commit().await?;
                 Ok(())
@@ -1172,7 +1172,7 @@ macro_rules! organizer_store_impl {
                 if unlocked.rows_affected() == 0 {
                     return Err($crate::store::StoreError::NotFound);
                 }
-                Self::insert_audit(&mut tx, Some(organization_id), actor, "organizer.unlocked", ("organizer", organizer_id),
+                Self::insert_audit(&mut tx, Some(organization_id), actor, $crate::domain::audit::Action::OrganizerUnlocked, ("organizer", organizer_id),
                     "lock lifted, failures reset", now).await?;
                 tx.commit().await?;
                 Ok(())

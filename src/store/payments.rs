@@ -612,7 +612,7 @@ macro_rules! payment_store_impl {
                 .bind(now)
                 .execute(&mut **tx)
                 .await?;
-                Self::insert_audit(tx, None, actor, "refund.requested", ("application", &application_id),
+                Self::insert_audit(tx, None, actor, $crate::domain::audit::Action::RefundRequested, ("application", &application_id),
                     &format!("{cents} cents: {reason}"), now).await?;
                 self.insert_job(tx, &$crate::domain::job::JobPayload::StartRefund { refund_id: refund_id.clone() }, now, None).await?;
                 Ok(refund_id)
@@ -670,7 +670,7 @@ macro_rules! payment_store_impl {
                 .bind(json)
                 .execute(&mut **tx)
                 .await?;
-                Self::insert_audit(tx, None, &$crate::domain::audit::Actor::System, "receipt.issued",
+                Self::insert_audit(tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::ReceiptIssued,
                     ("application", &application_id), &number, now).await?;
                 Ok(number)
             }
@@ -695,7 +695,7 @@ macro_rules! payment_store_impl {
                     tx,
                     None,
                     &$crate::domain::audit::Actor::System,
-                    "order.flagged",
+                    $crate::domain::audit::Action::OrderFlagged,
                     ("application", application_id),
                     &format!("{}: {detail}", attention.as_str()),
                     now,
@@ -848,7 +848,7 @@ macro_rules! payment_store_impl {
                     .execute(&mut **tx)
                     .await?;
                 }
-                Self::insert_audit(tx, None, &$crate::domain::audit::Actor::System, "refund.completed",
+                Self::insert_audit(tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::RefundCompleted,
                     ("application", &application_id), &format!("{cents} cents; credit note {number}"), now).await?;
                 self.insert_notice(tx, &application_id, $crate::domain::job::NoticeKind::Refunded, now).await?;
                 Ok(Some(application_id))
@@ -925,7 +925,7 @@ macro_rules! payment_store_impl {
                         .execute(&mut *tx)
                         .await?;
                         Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::Applicant(applicant_id.to_owned()),
-                            "payment.started", ("application", application_id),
+                            $crate::domain::audit::Action::PaymentStarted, ("application", application_id),
                             &format!("{provider}: {total} cents"), now_ts).await?;
                         (id, key, None)
                     }
@@ -975,7 +975,7 @@ macro_rules! payment_store_impl {
                 let Some((provider, application_id)) = opened else {
                     return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::CheckoutNotCreated));
                 };
-                Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "payment.checkout_opened",
+                Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::PaymentCheckoutOpened,
                     ("application", &application_id),
                     &format!("{provider} {session}, open until {}", Timestamp::new(expires_at).fixed_text()), now).await?;
                 tx.commit().await?;
@@ -1070,9 +1070,9 @@ macro_rules! payment_store_impl {
                                 .execute(&mut *tx)
                                 .await?;
                                 let actor = $crate::domain::audit::Actor::System;
-                                Self::insert_audit(&mut tx, None, &actor, "order.paid", ("application", application_id),
+                                Self::insert_audit(&mut tx, None, &actor, $crate::domain::audit::Action::OrderPaid, ("application", application_id),
                                     &format!("{}: {} cents", event.provider, attempt.amount_cents), now).await?;
-                                Self::insert_audit(&mut tx, None, &actor, "application.enrolled", ("application", application_id),
+                                Self::insert_audit(&mut tx, None, &actor, $crate::domain::audit::Action::ApplicationEnrolled, ("application", application_id),
                                     "accepted → enrolled", now).await?;
                                 // The receipt, then the confirmation that carries it, come from a job.
                                 let receipt = $crate::domain::job::JobPayload::IssueReceipt { payment_id: attempt.payment_id.clone() };
@@ -1087,7 +1087,7 @@ macro_rules! payment_store_impl {
                     PaymentEventKind::Completed { paid: false } => {
                         if payment_status == "created" || payment_status == "pending" {
                             set_payment("pending").execute(&mut *tx).await?;
-                            Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "payment.awaiting",
+                            Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::PaymentAwaiting,
                                 ("application", application_id),
                                 &format!("{}: checkout finished, the payment confirms later", event.provider), now).await?;
                             EventOutcome::Pending
@@ -1099,7 +1099,11 @@ macro_rules! payment_store_impl {
                         if payment_status == "created" || payment_status == "pending" {
                             let status = if event.kind == PaymentEventKind::Expired { "cancelled" } else { "failed" };
                             set_payment(status).execute(&mut *tx).await?;
-                            Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, &format!("payment.{status}"),
+                            Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, if event.kind == PaymentEventKind::Expired {
+                                    $crate::domain::audit::Action::PaymentCancelled
+                                } else {
+                                    $crate::domain::audit::Action::PaymentFailed
+                                },
                                 ("application", application_id),
                                 &format!("{}: {}", event.provider, event.kind.as_str()), now).await?;
                             EventOutcome::Closed
@@ -1273,7 +1277,7 @@ macro_rules! payment_store_impl {
                 if cancelled.rows_affected() == 0 {
                     return Err(StoreError::Refused($crate::domain::refusal::Refusal::NotEnrolled));
                 }
-                Self::insert_audit(&mut tx, None, actor, "application.cancelled", ("application", application_id),
+                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ApplicationCancelled, ("application", application_id),
                     &format!("enrolled → cancelled: {reason}"), now).await?;
                 let refund_id = match refund_cents {
                     Some(cents) => {
@@ -1352,7 +1356,7 @@ macro_rules! payment_store_impl {
                     .execute(&mut *tx)
                     .await?;
                     if moved.rows_affected() == 1 {
-                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, "refund.sent",
+                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::RefundSent,
                             ("application", &application_id), reference, now).await?;
                     }
                 }

@@ -20,7 +20,7 @@ use super::visa::visa_store_impl;
 use super::{
     ApplicationRecord, Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError, redact_url,
 };
-use crate::domain::audit::Actor;
+use crate::domain::audit::{Action, Actor};
 use crate::domain::job::{JobPayload, Notice, NoticeKind, OutgoingEmail};
 use crate::domain::offer::{Adjustment, payment_deadline};
 use crate::domain::status::ReviewMode;
@@ -130,7 +130,7 @@ impl PgStore {
                  returning application_id),
              audit as (
                  insert into audit_event (organization_id, actor, action, subject_type, subject_id, detail, created_at)
-                 select null, $4, 'application.submitted', 'application', application_id, 'draft → submitted', $3
+                 select null, $4, $8::text, 'application', application_id, 'draft → submitted', $3
                  from sent)
              insert into job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at, application_id)
              select $5, $6, 'queued', 0, $7, $3, $3, $3, application_id from sent
@@ -143,6 +143,7 @@ impl PgStore {
         .bind(payload.kind())
         .bind(sqlx::types::Json(&payload))
         .bind(self.job_attempts())
+        .bind(Action::ApplicationSubmitted.as_str())
         .fetch_optional(&self.pool)
         .await?;
         Ok(job.is_some())
@@ -225,8 +226,8 @@ impl PgStore {
                  select null, $14, e.action, 'application', m.application_id, e.detail, $3
                  from moved m
                  cross join lateral (values
-                     (1, 'application.submitted', 'draft → submitted'),
-                     (2, case when m.status = 'waitlisted' then 'application.waitlisted' else 'application.accepted' end,
+                     (1, $23::text, 'draft → submitted'),
+                     (2, case when m.status = 'waitlisted' then $24::text else $25::text end,
                          case when m.status = 'waitlisted' then $16 else $15 end)) e(n, action, detail)
                  order by e.n),
              queued as (
@@ -262,6 +263,9 @@ impl PgStore {
         .bind(sqlx::types::Json(&seated))
         .bind(sqlx::types::Json(&waiting))
         .bind(self.job_attempts())
+        .bind(Action::ApplicationSubmitted.as_str())
+        .bind(Action::ApplicationWaitlisted.as_str())
+        .bind(Action::ApplicationAccepted.as_str())
         .fetch_optional(&self.pool)
         .await?;
         Ok(status.is_some())

@@ -212,7 +212,7 @@ macro_rules! review_store_impl {
                 &self,
                 tx: &mut sqlx::Transaction<'static, $db>,
                 actor: &$crate::domain::audit::Actor,
-                action: &str,
+                action: $crate::domain::audit::Action,
                 application_id: &str,
                 detail: &str,
                 now: $crate::store::types::Timestamp,
@@ -382,7 +382,7 @@ macro_rules! review_store_impl {
                 .await?;
                 if added.rows_affected() == 1 {
                     let detail = format!("reviewer organizer:{organizer_id} assigned");
-                    self.audit_review(&mut tx, actor, "review.assigned", application_id, &detail, now).await?;
+                    self.audit_review(&mut tx, actor, $crate::domain::audit::Action::ReviewAssigned, application_id, &detail, now).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -409,7 +409,7 @@ macro_rules! review_store_impl {
                         .execute(&mut *tx)
                         .await?;
                     let detail = format!("reviewer organizer:{organizer_id} unassigned");
-                    self.audit_review(&mut tx, actor, "review.unassigned", application_id, &detail, now).await?;
+                    self.audit_review(&mut tx, actor, $crate::domain::audit::Action::ReviewUnassigned, application_id, &detail, now).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -446,7 +446,7 @@ macro_rules! review_store_impl {
                         "organizer:{organizer_id} {}",
                         if conflict { "declared a conflict of interest" } else { "conflict of interest lifted" }
                     );
-                    self.audit_review(&mut tx, actor, "review.conflict", application_id, &detail, now).await?;
+                    self.audit_review(&mut tx, actor, $crate::domain::audit::Action::ReviewConflict, application_id, &detail, now).await?;
                 }
                 tx.commit().await?;
                 Ok(())
@@ -496,10 +496,10 @@ macro_rules! review_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 if started.rows_affected() == 1 {
-                    self.audit_review(&mut tx, &actor, "application.under_review", application_id, "submitted → under_review", now).await?;
+                    self.audit_review(&mut tx, &actor, $crate::domain::audit::Action::ApplicationUnderReview, application_id, "submitted → under_review", now).await?;
                 }
                 let detail: Vec<String> = scores.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                self.audit_review(&mut tx, &actor, "review.scored", application_id, &detail.join(", "), now).await?;
+                self.audit_review(&mut tx, &actor, $crate::domain::audit::Action::ReviewScored, application_id, &detail.join(", "), now).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -525,7 +525,7 @@ macro_rules! review_store_impl {
                 .execute(&mut *tx)
                 .await?;
                 let actor = $crate::domain::audit::Actor::Organizer(organizer_id.to_owned());
-                self.audit_review(&mut tx, &actor, "review.commented", application_id, "comment added", now).await?;
+                self.audit_review(&mut tx, &actor, $crate::domain::audit::Action::ReviewCommented, application_id, "comment added", now).await?;
                 tx.commit().await?;
                 Ok(())
             }

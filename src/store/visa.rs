@@ -217,7 +217,7 @@ macro_rules! visa_store_impl {
                 };
                 // The audit names the letter, never the passport data.
                 Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::Applicant(applicant_id.to_owned()),
-                    "visa_letter.requested", ("application", application_id),
+                    $crate::domain::audit::Action::VisaLetterRequested, ("application", application_id),
                     &format!("{number} ({status})"), ts).await?;
                 tx.commit().await?;
                 let row: $crate::store::visa::VisaRow = sqlx::query_as($crate::store::visa::VISA_SQL)
@@ -297,7 +297,7 @@ macro_rules! visa_store_impl {
                 .await?;
                 for (application_id, number) in &due {
                     Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System,
-                        "visa_letter.erased", ("application", application_id),
+                        $crate::domain::audit::Action::VisaLetterErased, ("application", application_id),
                         &format!("{number}: passport data erased after the school"), ts).await?;
                 }
                 tx.commit().await?;

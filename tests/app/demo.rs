@@ -549,3 +549,47 @@ async fn a_cross_site_form_cannot_write_through_the_api_with_the_session_cookie(
         .unwrap();
     assert_eq!(now[0].status, ApplicationStatus::Withdrawn);
 }
+
+/// The applicant's timeline tells their own journey in words: no reviewer's score or comment, no
+/// internal action name, no missing message.
+#[tokio::test]
+async fn an_applicants_timeline_shows_their_journey_and_nothing_internal() {
+    let app = demo_app().await;
+    let accounts = app.store.demo_accounts().await.unwrap();
+    for (stage, expected) in [
+        (Stage::UnderReview, "Review of your application began"),
+        (Stage::Offered, "Payment page opened"),
+    ] {
+        let person = applicant_at(&accounts, stage);
+        let who = format!("applicant/{}", person.applicant_id);
+        assert_eq!(sign_in_from_demo(&app, &who).await.status(), 303);
+        let application = &app
+            .store
+            .applications_of(&person.applicant_id)
+            .await
+            .unwrap()[0];
+        let page = app
+            .get(&format!("/applications/{}", application.application_id))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("Application sent"), "{stage:?}");
+        assert!(page.contains(expected), "{stage:?}: {expected}");
+        for internal in ["review.", "timeline-", "application.", "payment."] {
+            assert!(!page.contains(internal), "{stage:?} shows {internal}");
+        }
+        // The organizers' trail keeps everything.
+        let trail: Vec<String> = app
+            .store
+            .audit_events("application", &application.application_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        if stage == Stage::UnderReview {
+            assert!(trail.iter().any(|a| a == "review.scored"), "{trail:?}");
+        }
+    }
+}

@@ -53,7 +53,7 @@ timeline-application-accepted = A place was offered
 timeline-application-waitlisted = Put on the waitlist
 timeline-application-rejected = Application not accepted
 timeline-application-expired = The offer expired unpaid
-timeline-offer-deadline_extended = The deadline to pay was extended
+timeline-offer-deadline-extended = The deadline to pay was extended
 # The kind of a document in the cohort grid, before its serial.
 cohort-kind-success = Attestation of success
 cohort-kind-afgsu = AFGSU 2

@@ -53,7 +53,7 @@ timeline-application-accepted = Une place a été proposée
 timeline-application-waitlisted = Inscription sur la liste d'attente
 timeline-application-rejected = Candidature non retenue
 timeline-application-expired = L'offre a expiré sans paiement
-timeline-offer-deadline_extended = La date limite de paiement a été repoussée
+timeline-offer-deadline-extended = La date limite de paiement a été repoussée
 # The kind of a document in the cohort grid, before its serial.
 cohort-kind-success = Attestation de réussite
 cohort-kind-afgsu = AFGSU 2
