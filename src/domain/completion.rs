@@ -63,6 +63,51 @@ pub fn parse_passed(text: &str) -> Option<bool> {
     }
 }
 
+/// What is wrong with one participant's result as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryProblem {
+    /// Not a result we understand (empty when a grade or AFGSU value came without one).
+    BadResult(String),
+    BadGrade,
+    /// Not an AFGSU 2 validation we understand.
+    BadAfgsu(String),
+}
+
+/// One participant's result as typed, in the cohort grid or on a line of a results file: one rule
+/// for both. `Ok(None)` when nothing is typed; every problem of the entry otherwise.
+pub fn parse_result_entry(
+    result: &str,
+    grade: &str,
+    afgsu: &str,
+) -> Result<Option<ResultEntry>, Vec<EntryProblem>> {
+    let mut problems = Vec::new();
+    let grade = parse_grade(grade).map_err(|_| problems.push(EntryProblem::BadGrade));
+    let afgsu_validated = match afgsu.trim() {
+        "" => Ok(None),
+        text => parse_passed(text)
+            .map(Some)
+            .ok_or_else(|| problems.push(EntryProblem::BadAfgsu(text.to_owned()))),
+    };
+    let passed = match result.trim() {
+        "" if problems.is_empty()
+            && matches!(grade, Ok(None))
+            && matches!(afgsu_validated, Ok(None)) =>
+        {
+            return Ok(None);
+        }
+        text => parse_passed(text)
+            .ok_or_else(|| problems.push(EntryProblem::BadResult(text.to_owned()))),
+    };
+    match (passed, grade, afgsu_validated) {
+        (Ok(passed), Ok(grade), Ok(afgsu_validated)) => Ok(Some(ResultEntry {
+            passed,
+            grade,
+            afgsu_validated,
+        })),
+        _ => Err(problems),
+    }
+}
+
 /// What is wrong with one line of a results file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportProblem {
@@ -157,30 +202,19 @@ pub fn parse_results_csv(
             problem(ImportProblem::Duplicate(email));
             continue;
         }
-        let passed = parse_passed(cell(Some(result_at)));
-        if passed.is_none() {
-            problem(ImportProblem::BadResult(cell(Some(result_at)).to_owned()));
-        }
-        let grade = parse_grade(cell(grade_at));
-        if grade.is_err() {
-            problem(ImportProblem::BadGrade);
-        }
-        let afgsu = match cell(afgsu_at) {
-            "" => Ok(None),
-            text => parse_passed(text).map(Some).ok_or(text),
-        };
-        if let Err(text) = afgsu {
-            problem(ImportProblem::BadAfgsu(text.to_owned()));
-        }
-        if let (Some(passed), Ok(grade), Ok(afgsu_validated)) = (passed, grade, afgsu) {
-            results.push((
-                id.clone(),
-                ResultEntry {
-                    passed,
-                    grade,
-                    afgsu_validated,
-                },
-            ));
+        match parse_result_entry(cell(Some(result_at)), cell(grade_at), cell(afgsu_at)) {
+            Ok(Some(entry)) => results.push((id.clone(), entry)),
+            // A participant named with nothing to record is a mistake in a file.
+            Ok(None) => problem(ImportProblem::BadResult(String::new())),
+            Err(problems) => {
+                for p in problems {
+                    problem(match p {
+                        EntryProblem::BadResult(text) => ImportProblem::BadResult(text),
+                        EntryProblem::BadGrade => ImportProblem::BadGrade,
+                        EntryProblem::BadAfgsu(text) => ImportProblem::BadAfgsu(text),
+                    });
+                }
+            }
         }
     }
     if !errors.is_empty() {
@@ -255,6 +289,35 @@ pub fn school_days(starts_on: Date, ends_on: Date) -> Vec<Date> {
 mod tests {
     use super::*;
     use time::macros::date;
+
+    #[test]
+    fn one_rule_reads_a_typed_result_wherever_it_is_typed() {
+        assert_eq!(parse_result_entry("", "", ""), Ok(None));
+        assert_eq!(
+            parse_result_entry(" admis ", "16/20", "oui"),
+            Ok(Some(ResultEntry {
+                passed: true,
+                grade: Some("16/20".into()),
+                afgsu_validated: Some(true),
+            }))
+        );
+        assert_eq!(
+            parse_result_entry("passed", "", "maybe"),
+            Err(vec![EntryProblem::BadAfgsu("maybe".into())])
+        );
+        assert_eq!(
+            parse_result_entry("", "16/20", ""),
+            Err(vec![EntryProblem::BadResult(String::new())])
+        );
+        assert_eq!(
+            parse_result_entry("perhaps", &"9".repeat(GRADE_MAX + 1), "x"),
+            Err(vec![
+                EntryProblem::BadGrade,
+                EntryProblem::BadAfgsu("x".into()),
+                EntryProblem::BadResult("perhaps".into()),
+            ])
+        );
+    }
 
     fn cohort() -> Vec<(String, String)> {
         vec![

@@ -1045,6 +1045,18 @@ async fn organizers_take_a_cohort_from_attendance_to_certificates_graduates_down
     assert!(html.contains(long), "what was typed is kept");
     let participants = app.store.participants(&program).await.unwrap();
     assert!(participants.iter().all(|p| p.result.is_none()));
+    // An AFGSU value the grid does not offer is refused as the import refuses it, not dropped.
+    let r = director
+        .submit(&page, &results, &[(&r0, "passed"), (&a0, "maybe")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Choose whether the AFGSU 2 practical training was validated"),
+        "{html}"
+    );
+    let participants = app.store.participants(&program).await.unwrap();
+    assert!(participants.iter().all(|p| p.result.is_none()));
     let r = director
         .submit(
             &page,

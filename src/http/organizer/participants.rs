@@ -27,7 +27,7 @@ use crate::domain::access::Permission;
 use crate::domain::calendar::{format_date, format_date_range, to_paris};
 use crate::domain::certificate::CertificateRecord;
 use crate::domain::completion::{
-    ImportError, ImportProblem, ResultEntry, Shortfall, parse_grade, parse_passed,
+    EntryProblem, ImportError, ImportProblem, ResultEntry, Shortfall, parse_result_entry,
     parse_results_csv, school_days,
 };
 use crate::domain::issuance::{PlanError, ProgramFacts, Skip, plan};
@@ -102,6 +102,7 @@ struct Refused {
     /// Per participant id: the message of the result or grade field.
     result_errors: Vec<(String, String)>,
     grade_errors: Vec<(String, String)>,
+    afgsu_errors: Vec<(String, String)>,
     import_errors: Vec<String>,
     /// Per certificate code: the reason typed and its error.
     revoke: Option<(String, String, String)>,
@@ -328,6 +329,7 @@ async fn render(
                 ),
                 result_error: error_of(&refused.result_errors),
                 grade_error: error_of(&refused.grade_errors),
+                afgsu_error: error_of(&refused.afgsu_errors),
                 completes: status.0,
                 status: status.1,
                 certificates: p
@@ -422,6 +424,12 @@ async fn render(
     for (id, m) in refused.grade_errors.iter() {
         errors.push(FieldError {
             field: format!("grade-{id}"),
+            message: m.clone(),
+        });
+    }
+    for (id, m) in refused.afgsu_errors.iter() {
+        errors.push(FieldError {
+            field: format!("afgsu-{id}"),
             message: m.clone(),
         });
     }
@@ -618,45 +626,34 @@ async fn save_results(
         refused
             .results
             .push((id.clone(), result.clone(), grade.clone(), afgsu.clone()));
-        let grade_parsed = parse_grade(&grade);
-        if grade_parsed.is_err() {
-            refused
-                .grade_errors
-                .push((id.clone(), tr.t("cohort-error-grade")));
-        }
-        if result.trim().is_empty() {
-            if !grade.trim().is_empty() || !afgsu.is_empty() {
-                refused
-                    .result_errors
-                    .push((id.clone(), tr.t("cohort-error-result")));
+        let afgsu = if gives_afgsu { afgsu } else { String::new() };
+        let entry = match parse_result_entry(&result, &grade, &afgsu) {
+            Ok(Some(entry)) => entry,
+            Ok(None) => continue,
+            Err(problems) => {
+                for problem in problems {
+                    let (errors, key) = match problem {
+                        EntryProblem::BadResult(_) => {
+                            (&mut refused.result_errors, "cohort-error-result")
+                        }
+                        EntryProblem::BadGrade => (&mut refused.grade_errors, "cohort-error-grade"),
+                        EntryProblem::BadAfgsu(_) => {
+                            (&mut refused.afgsu_errors, "cohort-error-afgsu")
+                        }
+                    };
+                    errors.push((id.clone(), tr.t(key)));
+                }
+                continue;
             }
-            continue;
-        }
-        let Some(passed) = parse_passed(&result) else {
-            refused
-                .result_errors
-                .push((id.clone(), tr.t("cohort-error-result")));
-            continue;
-        };
-        let afgsu_validated = if gives_afgsu {
-            match afgsu.as_str() {
-                "" => None,
-                other => parse_passed(other),
-            }
-        } else {
-            None
-        };
-        let Ok(grade) = grade_parsed else { continue };
-        let entry = ResultEntry {
-            passed,
-            grade,
-            afgsu_validated,
         };
         if p.result.as_ref() != Some(&entry) {
             changes.push((id.clone(), entry));
         }
     }
-    if !refused.result_errors.is_empty() || !refused.grade_errors.is_empty() {
+    if !refused.result_errors.is_empty()
+        || !refused.grade_errors.is_empty()
+        || !refused.afgsu_errors.is_empty()
+    {
         return render(&state, tr, &headers, &organizer, &program_id, refused, None).await;
     }
     let done = if record(&state, &organizer, &program_id, &changes).await? {

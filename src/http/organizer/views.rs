@@ -438,6 +438,7 @@ pub struct CohortRow {
     pub afgsu: String,
     pub result_error: Option<String>,
     pub grade_error: Option<String>,
+    pub afgsu_error: Option<String>,
     pub completes: bool,
     pub status: String,
     pub certificates: Vec<CertificateCell>,

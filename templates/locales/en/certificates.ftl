@@ -104,6 +104,7 @@ cohort-revoke-reason = Reason for revoking
 cohort-error-reason = Give the reason for revoking (at most 500 characters): it is shown on the verification page.
 cohort-error-result = Choose passed or not passed
 cohort-error-grade = A grade has at most 20 characters
+cohort-error-afgsu = Choose whether the AFGSU 2 practical training was validated
 cohort-saved-attendance = Attendance saved.
 cohort-saved-results = Results saved.
 cohort-saved-import = The results file was recorded.

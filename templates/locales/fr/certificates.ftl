@@ -104,6 +104,7 @@ cohort-revoke-reason = Motif de la révocation
 cohort-error-reason = Donnez le motif de la révocation (500 caractères au plus) : il est affiché sur la page de vérification.
 cohort-error-result = Choisissez réussi ou non réussi
 cohort-error-grade = Une note fait au plus 20 caractères
+cohort-error-afgsu = Indiquez si la formation pratique AFGSU 2 a été validée
 cohort-saved-attendance = Présence enregistrée.
 cohort-saved-results = Résultats enregistrés.
 cohort-saved-import = Le fichier de résultats est enregistré.
