@@ -99,6 +99,11 @@ impl From<AppError> for ApiError {
                 "not_found",
                 "There is nothing at this address.".into(),
             ),
+            AppError::BadForm => problem(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                "The request body could not be read.".into(),
+            ),
             AppError::Forbidden | AppError::Denied => {
                 problem(StatusCode::FORBIDDEN, "forbidden", "Not allowed.".into())
             }

@@ -31,6 +31,7 @@ use crate::domain::email::EmailAddress;
 use crate::domain::locale::Locale;
 use crate::domain::status::{ApplicationStatus, DocumentKind};
 use crate::email::render;
+use crate::http::forms::{Button, CsrfForm};
 use crate::i18n::Tr;
 use crate::store::{
     ApplicationRecord, FeeTierRecord, FormColumn, FormValue, NewDocument, QuestionRecord,
@@ -214,20 +215,12 @@ async fn start_page(
     html(template, StatusCode::OK, csrf.set_cookie)
 }
 
-#[derive(serde::Deserialize)]
-pub(super) struct CsrfForm {
-    #[serde(default)]
-    pub csrf: String,
-}
-
 async fn start(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RequireApplicant(applicant): RequireApplicant,
     Path((edition, program)): Path<(String, String)>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    auth::check_csrf(&state, &headers, &f.csrf)?;
     let snapshot = state.catalog.get(&state.config).await?;
     let p = snapshot
         .program(&edition, &program)
@@ -1449,12 +1442,10 @@ async fn check(
 async fn submit(
     State(state): State<AppState>,
     Lang(locale): Lang,
-    headers: HeaderMap,
     RequireApplicant(applicant): RequireApplicant,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    auth::check_csrf(&state, &headers, &f.csrf)?;
     let tr = Tr(locale);
     let record = match draft(&state, &applicant.applicant_id, &id).await? {
         Ok(r) => r,
@@ -1874,12 +1865,10 @@ async fn download_badge(
 
 async fn withdraw(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RequireApplicant(applicant): RequireApplicant,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    auth::check_csrf(&state, &headers, &f.csrf)?;
     match state
         .store
         .withdraw_application(&applicant.applicant_id, &id, OffsetDateTime::now_utc())

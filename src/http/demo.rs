@@ -4,11 +4,10 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::auth::{self, SESSION_COOKIE, SESSION_TTL};
@@ -19,6 +18,7 @@ use super::views::{Layout, MessageTemplate};
 use super::{AppState, cookies};
 use crate::domain::demo::{DEMO_APPLICANTS, DEMO_PASSWORD, DemoApplicant, DemoEdition, Stage};
 use crate::domain::status::{CertificateKind, CertificateStatus};
+use crate::http::forms::{Button, CsrfForm};
 use crate::i18n::Tr;
 use crate::store::demo::DemoDocumentKind;
 use crate::store::organizers::NewOrganizerSession;
@@ -69,11 +69,21 @@ pub struct DemoTemplate {
     pub documents: Vec<DocumentRow>,
 }
 
-fn require_demo(state: &AppState) -> Result<(), AppError> {
-    if state.config.demo {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
+/// Only with `--demo`: otherwise these addresses do not exist (404), whatever is posted to them.
+struct DemoOn;
+
+impl axum::extract::FromRequestParts<AppState> for DemoOn {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        _: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, AppError> {
+        if state.config.demo {
+            Ok(DemoOn)
+        } else {
+            Err(AppError::NotFound)
+        }
     }
 }
 
@@ -83,11 +93,11 @@ fn cast_member(email: &str) -> Option<&'static DemoApplicant> {
 
 #[tracing::instrument(skip_all)]
 async fn page(
+    _: DemoOn,
     State(state): State<AppState>,
     Lang(locale): Lang,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    require_demo(&state)?;
     let tr = Tr(locale);
     let accounts = state.store.demo_accounts().await?;
     let organizers = accounts
@@ -172,22 +182,15 @@ async fn page(
     Ok(response)
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 #[tracing::instrument(skip_all, fields(organizer = %id))]
 async fn as_organizer(
+    _: DemoOn,
     State(state): State<AppState>,
     Lang(locale): Lang,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    require_demo(&state)?;
-    auth::check_csrf(&state, &headers, &f.csrf)?;
     let accounts = state.store.demo_accounts().await?;
     if !accounts.organizers.iter().any(|o| o.organizer_id == id) {
         return Err(AppError::NotFound);
@@ -231,13 +234,12 @@ async fn as_organizer(
 
 #[tracing::instrument(skip_all, fields(applicant = %id))]
 async fn as_applicant(
+    _: DemoOn,
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    require_demo(&state)?;
-    auth::check_csrf(&state, &headers, &f.csrf)?;
     let accounts = state.store.demo_accounts().await?;
     let Some(account) = accounts.applicants.iter().find(|a| a.applicant_id == id) else {
         return Err(AppError::NotFound);

@@ -20,6 +20,9 @@ pub enum AppError {
     /// A form without its CSRF token, or with another visitor's.
     #[error("forbidden")]
     Forbidden,
+    /// A posted body that is not the form the page sends (400).
+    #[error("the form could not be read")]
+    BadForm,
     /// A signed-in organizer whose role does not allow this.
     #[error("denied")]
     Denied,
@@ -71,6 +74,7 @@ pub enum ErrorPage {
     NotFound,
     Forbidden,
     Denied,
+    BadForm,
     Refused(Refusal),
     Conflict,
     Unavailable,
@@ -83,6 +87,7 @@ impl IntoResponse for AppError {
             AppError::NotFound => (StatusCode::NOT_FOUND, ErrorPage::NotFound),
             AppError::Forbidden => (StatusCode::FORBIDDEN, ErrorPage::Forbidden),
             AppError::Denied => (StatusCode::FORBIDDEN, ErrorPage::Denied),
+            AppError::BadForm => (StatusCode::BAD_REQUEST, ErrorPage::BadForm),
             AppError::Refused(refusal) => {
                 tracing::info!(refusal = refusal.code(), "request refused");
                 (refusal_status(refusal), ErrorPage::Refused(refusal.clone()))
@@ -133,6 +138,11 @@ pub fn render(page: ErrorPage, locale: Locale, config: &Config) -> Response {
             StatusCode::FORBIDDEN,
             tr.t("denied-title"),
             tr.t("denied-body"),
+        ),
+        ErrorPage::BadForm => (
+            StatusCode::BAD_REQUEST,
+            tr.t("bad-form-title"),
+            tr.t("bad-form-body"),
         ),
         ErrorPage::Refused(refusal) => (
             refusal_status(refusal),

@@ -12,6 +12,7 @@ pub mod cache;
 pub mod cookies;
 pub mod demo;
 pub mod error;
+pub mod forms;
 pub mod graduates;
 pub mod health;
 pub mod lang;

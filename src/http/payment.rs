@@ -4,14 +4,14 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use time::OffsetDateTime;
 
 use super::AppState;
-use super::application::{CsrfForm, html};
+use super::application::html;
 use super::auth::{self, RequireApplicant};
 use super::error::AppError;
 use super::lang::Lang;
@@ -19,6 +19,7 @@ use super::views::{Layout, MessageTemplate, PostButton};
 use crate::domain::money::{Currency, Money};
 use crate::domain::payment::{PaymentEvent, PaymentEventKind};
 use crate::domain::status::{OrderStatus, PaymentStatus};
+use crate::http::forms::{Button, CsrfForm};
 use crate::i18n::Tr;
 use crate::payments::{CheckoutRequest, checkout_expiry, simulated};
 use crate::store::StoreError;
@@ -43,12 +44,10 @@ fn money(cents: i64, tr: Tr) -> String {
 async fn pay(
     State(state): State<AppState>,
     Lang(locale): Lang,
-    headers: HeaderMap,
     RequireApplicant(applicant): RequireApplicant,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    auth::check_csrf(&state, &headers, &f.csrf)?;
     let tr = Tr(locale);
     let now = OffsetDateTime::now_utc();
     let provider = state.payments.clone();
@@ -233,20 +232,16 @@ async fn simulated_page(
 #[derive(serde::Deserialize)]
 struct OutcomeForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     outcome: String,
 }
 
 /// A button of the simulated checkout: the event a real provider would send, applied the same way.
 async fn simulated_outcome(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RequireApplicant(applicant): RequireApplicant,
     Path(payment): Path<String>,
-    Form(f): Form<OutcomeForm>,
+    CsrfForm(f): CsrfForm<OutcomeForm>,
 ) -> Result<Response, AppError> {
-    auth::check_csrf(&state, &headers, &f.csrf)?;
     // Only while the simulated provider is the configured one: with Stripe in production, an old
     // simulated attempt cannot be "paid" with a button.
     if state.payments.name() != simulated::NAME {

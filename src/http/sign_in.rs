@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -22,6 +22,7 @@ use super::views::{
 use super::{AppState, cookies};
 use crate::domain::email::{EmailAddress, EmailError};
 use crate::email::render;
+use crate::http::forms::{Button, CsrfForm};
 use crate::i18n::Tr;
 use crate::store::{NewSession, SignInLimits, SignInRequest, StoreError};
 
@@ -87,9 +88,8 @@ async fn request_link(
     Lang(locale): Lang,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(f): Form<SignInForm>,
+    CsrfForm(f): CsrfForm<SignInForm>,
 ) -> Result<Response, AppError> {
-    auth::check_csrf(&state, &headers, &f.csrf)?;
     let tr = Tr(locale);
     let next = safe_next(Some(f.next.clone()));
     let email = match EmailAddress::parse(&f.email) {
@@ -193,21 +193,14 @@ async fn confirm(
     Ok(response)
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 #[tracing::instrument(skip_all)]
 async fn use_link(
     State(state): State<AppState>,
     Lang(locale): Lang,
     headers: HeaderMap,
     Path(token): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    auth::check_csrf(&state, &headers, &f.csrf)?;
     let tr = Tr(locale);
     let session_token = auth::random_token();
     let session_hash = auth::sha256_hex(&session_token);
@@ -255,9 +248,8 @@ async fn use_link(
 async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    auth::check_csrf(&state, &headers, &f.csrf)?;
     if let Some(token) = cookies::get(&headers, SESSION_COOKIE) {
         state.store.end_session(&auth::sha256_hex(token)).await?;
     }

@@ -4,7 +4,7 @@
 //! is erased once the school is over (see `store::visa::erase_visa_data`, run by the worker).
 
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -24,6 +24,7 @@ use crate::domain::status::ApplicationStatus;
 use crate::domain::visa::{
     VisaForm, VisaLetterRecord, parse_visa_form, passport_valid_until_at_least,
 };
+use crate::http::forms::CsrfForm;
 use crate::i18n::Tr;
 use crate::store::{ApplicationRecord, StoreError};
 
@@ -217,9 +218,8 @@ async fn request(
     headers: HeaderMap,
     RequireApplicant(applicant): RequireApplicant,
     Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     let tr = Tr(locale);
     let record = state
         .store

@@ -292,3 +292,54 @@ async fn a_database_outage_answers_503_with_a_page_that_says_to_try_again() {
     let html = down.text().await.unwrap();
     assert!(html.contains("the service is unavailable"), "{html}");
 }
+
+/// Every form is read by one extractor: its token first, then its fields. A body that is not the
+/// page's form gets a page that says so, never the framework's plain-text answer.
+#[tokio::test]
+async fn a_form_is_checked_for_its_token_before_its_fields_are_read() {
+    let app = spawn_app().await;
+    let (_, html) = app.page("/sign-in").await;
+    let csrf = crate::harness::csrf_of(&html);
+    let post = |content_type: &'static str, body: String| {
+        app.client
+            .post(format!("{}/sign-in", app.base))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    // Not a form: no token, so the same refusal as a wrong one, as a page.
+    let r = post("application/json", format!("{{\"csrf\":\"{csrf}\"}}"))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(r.text().await.unwrap().contains("This form has expired"));
+    // The right token with a field twice: the form cannot be read.
+    let r = post(
+        "application/x-www-form-urlencoded",
+        format!("csrf={csrf}&email=a%40example.org&email=b%40example.org"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("This form could not be read")
+    );
+    // A wrong token is refused before anything is read or sent.
+    let r = post(
+        "application/x-www-form-urlencoded",
+        "csrf=forged&email=a%40example.org".to_owned(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let queued = app
+        .store
+        .jobs(summer_school::store::JobFilter::All, 10)
+        .await
+        .unwrap();
+    assert!(queued.is_empty(), "no sign-in link was queued: {queued:?}");
+    app.stop().await;
+}

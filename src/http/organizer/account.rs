@@ -2,7 +2,7 @@
 //! secret, turned off with a fresh code.
 
 use axum::Router;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -16,6 +16,7 @@ use crate::domain::totp::{SECRET_BYTES, TotpSecret};
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
+use crate::http::forms::CsrfForm;
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout};
 use crate::i18n::Tr;
@@ -118,8 +119,6 @@ async fn two_factor_page(
 #[derive(Deserialize)]
 struct TwoFactorForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     action: String,
     #[serde(default)]
     secret: String,
@@ -133,9 +132,8 @@ async fn two_factor(
     Lang(locale): Lang,
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
-    Form(f): Form<TwoFactorForm>,
+    CsrfForm(f): CsrfForm<TwoFactorForm>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, &f.csrf)?;
     let tr = Tr(locale);
     let now = OffsetDateTime::now_utc();
     let wrong = |secret: &TotpSecret, key: &str| {

@@ -9,7 +9,7 @@
 use std::net::SocketAddr;
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Form, FromRequestParts, Query, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,6 +25,7 @@ use crate::domain::email::{EmailAddress, EmailError};
 use crate::domain::totp::TotpSecret;
 use crate::http::auth::{self as site_auth, percent_encode};
 use crate::http::error::AppError;
+use crate::http::forms::{Button, CsrfForm};
 use crate::http::lang::{Lang, safe_next};
 use crate::http::views::{FieldError, Layout};
 use crate::http::{AppState, cookies};
@@ -276,8 +277,6 @@ async fn sign_in_form(
 #[derive(Deserialize)]
 struct SignInForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     next: String,
     #[serde(default)]
     email: String,
@@ -323,9 +322,8 @@ async fn sign_in(
     Lang(locale): Lang,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(f): Form<SignInForm>,
+    CsrfForm(f): CsrfForm<SignInForm>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, &f.csrf)?;
     let tr = Tr(locale);
     let next = next_path(Some(f.next));
     let email = EmailAddress::parse(&f.email);
@@ -539,8 +537,6 @@ async fn code_form(
 #[derive(Deserialize)]
 struct CodeForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     next: String,
     #[serde(default)]
     code: String,
@@ -605,9 +601,8 @@ async fn code(
     Lang(locale): Lang,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    Form(f): Form<CodeForm>,
+    CsrfForm(f): CsrfForm<CodeForm>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, &f.csrf)?;
     let tr = Tr(locale);
     let next = next_path(Some(f.next));
     let Some((pending_hash, session)) = current_session(&state, &headers)
@@ -711,18 +706,11 @@ async fn code(
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, &f.csrf)?;
     if let Some(token) = cookies::get(&headers, ORGANIZER_COOKIE) {
         state
             .store

@@ -3,7 +3,7 @@
 //! a code early. Applicants type codes on the form; an offer takes one use (see `store::discounts`).
 
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -23,6 +23,7 @@ use crate::domain::refusal::Refusal;
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
+use crate::http::forms::{Button, CsrfForm};
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout, OptionView};
 use crate::i18n::Tr;
@@ -44,12 +45,6 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct Done {
     done: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// What the form holds, as typed.
@@ -372,9 +367,8 @@ async fn create(
     Lang(locale): Lang,
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     organizer.require_anywhere(Permission::ManageDiscounts)?;
     let tr = Tr(locale);
     let input = Input {
@@ -420,12 +414,10 @@ async fn create(
 #[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
 async fn end(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path((edition, code)): Path<(String, String)>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, &f.csrf)?;
     organizer.require_anywhere(Permission::ManageDiscounts)?;
     // Only a code the organizer reaches; anything else is as if it did not exist.
     let known = state

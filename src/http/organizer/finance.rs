@@ -4,7 +4,7 @@
 //! one transaction; the worker asks the provider (see `store::payments::start_refund`).
 
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -23,6 +23,7 @@ use crate::domain::status::{ApplicationStatus, OrderStatus};
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
+use crate::http::forms::CsrfForm;
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout};
 use crate::i18n::Tr;
@@ -186,9 +187,8 @@ async fn refund(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(order_id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     organizer.require_anywhere(Permission::Finance)?;
     let tr = Tr(locale);
     let mut refused = Refused {

@@ -2,7 +2,7 @@
 //! where the new organizer chooses their password; then they sign in like everyone else.
 
 use axum::Router;
-use axum::extract::{Form, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
@@ -13,6 +13,7 @@ use super::views::{InvitationPage, page};
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
+use crate::http::forms::CsrfForm;
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout, MessageTemplate};
 use crate::i18n::Tr;
@@ -134,8 +135,6 @@ async fn invitation_page(
 #[derive(Deserialize)]
 struct AcceptForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     password: String,
     #[serde(default)]
     confirm: String,
@@ -147,9 +146,8 @@ async fn accept(
     Lang(locale): Lang,
     headers: HeaderMap,
     Path(token): Path<String>,
-    Form(f): Form<AcceptForm>,
+    CsrfForm(f): CsrfForm<AcceptForm>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, &f.csrf)?;
     let tr = Tr(locale);
     let token_hash = site_auth::sha256_hex(&token);
     let now = OffsetDateTime::now_utc();

@@ -3,7 +3,7 @@
 //! one transaction with its audit event; a mistake sends nothing and keeps what was typed.
 
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -20,6 +20,7 @@ use crate::email::render;
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
+use crate::http::forms::CsrfForm;
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout, OptionView};
 use crate::i18n::Tr;
@@ -149,9 +150,8 @@ async fn send(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(program_id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     organizer.require(Permission::Message, &program_id)?;
     let tr = Tr(locale);
     let mut typed = Typed {

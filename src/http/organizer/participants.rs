@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -35,6 +35,7 @@ use crate::domain::status::CertificateKind;
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
+use crate::http::forms::{Button, CsrfForm};
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout};
 use crate::i18n::Tr;
@@ -559,12 +560,10 @@ async fn cohort(
 #[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, program_id = %program_id))]
 async fn save_attendance(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(program_id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     organizer.require(Permission::RecordAttendance, &program_id)?;
     let program = facts(&state, &program_id).await?;
     let participants = state.store.participants(&program_id).await?;
@@ -608,9 +607,8 @@ async fn save_results(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(program_id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     organizer.require(Permission::RecordAttendance, &program_id)?;
     let tr = Tr(locale);
     let program = facts(&state, &program_id).await?;
@@ -781,9 +779,8 @@ async fn issue(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(program_id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     organizer.require(Permission::Certify, &program_id)?;
     let tr = Tr(locale);
     let sign = signer(&state);
@@ -847,9 +844,8 @@ async fn revoke(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path((program_id, code)): Path<(String, String)>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     organizer.require(Permission::Certify, &program_id)?;
     certificate_of_program(&state, &program_id, &code).await?;
     let tr = Tr(locale);
@@ -892,9 +888,8 @@ async fn correct(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path((program_id, code)): Path<(String, String)>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     organizer.require(Permission::Certify, &program_id)?;
     certificate_of_program(&state, &program_id, &code).await?;
     let tr = Tr(locale);
@@ -1021,12 +1016,10 @@ async fn check_in_page(
 #[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
 async fn check_in(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(token): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     let badge = state
         .store
         .badge_holder(&token)

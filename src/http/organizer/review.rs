@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -35,6 +35,7 @@ use crate::http::AppState;
 use crate::http::application::{reference, sections};
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
+use crate::http::forms::CsrfForm;
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout, OptionView};
 use crate::i18n::Tr;
@@ -596,12 +597,10 @@ fn reason_options(tr: Tr, current: &str) -> Vec<OptionView> {
 /// catalog price with the program's usual deadline.
 async fn bulk_decide(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(program_id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     let program = program_of(&state, &program_id).await?;
     o.require(Permission::Decide, &program_id)?;
     let now = OffsetDateTime::now_utc();
@@ -1017,10 +1016,9 @@ async fn save_scores(
     headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     // The page again, with the problem and what was typed.
     let again = async |ps: PageState| {
         render_application(
@@ -1079,10 +1077,9 @@ async fn comment(
     headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     // The page again, with the problem and what was typed.
     let again = async |ps: PageState| {
         render_application(
@@ -1120,12 +1117,10 @@ async fn comment(
 
 async fn reviewers(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     let (detail, _) = open(&state, &o, &id).await?;
     let program_id = detail.application.program_id.clone();
     o.require(Permission::AssignReviewers, &program_id)?;
@@ -1166,12 +1161,10 @@ async fn reviewers(
 /// A reviewer declares their own conflict of interest; a director can set anyone's.
 async fn conflict(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     let (detail, _) = open(&state, &o, &id).await?;
     let program_id = detail.application.program_id.clone();
     let target = match value(&pairs, "organizer") {
@@ -1219,10 +1212,9 @@ async fn decide(
     headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     // The page again, with the problem and what was typed.
     let again = async |ps: PageState| {
         render_application(
@@ -1316,10 +1308,9 @@ async fn extend(
     headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     // The page again, with the problem and what was typed.
     let again = async |ps: PageState| {
         render_application(

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use axum::Router;
-use axum::extract::{Form, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -25,6 +25,7 @@ use crate::email::render;
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
+use crate::http::forms::{Button, CsrfForm};
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout, OptionView};
 use crate::i18n::Tr;
@@ -269,9 +270,8 @@ async fn invite(
     Lang(locale): Lang,
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     organizer.require_anywhere(Permission::ManageOrganizers)?;
     let tr = Tr(locale);
     let known = state.store.programs().await?;
@@ -397,9 +397,8 @@ async fn set_access(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(id): Path<String>,
-    Form(pairs): Form<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, value(&pairs, "csrf"))?;
     organizer.require_anywhere(Permission::ManageOrganizers)?;
     let tr = Tr(locale);
     let known = state.store.programs().await?;
@@ -464,21 +463,13 @@ async fn set_access(
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 #[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, member_id = %id))]
 async fn unlock(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, &f.csrf)?;
     organizer.require_anywhere(Permission::ManageOrganizers)?;
     state
         .store
@@ -501,18 +492,9 @@ async fn deactivate(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    set_active(
-        &state,
-        Tr(locale),
-        &headers,
-        &organizer,
-        &id,
-        &f.csrf,
-        false,
-    )
-    .await
+    set_active(&state, Tr(locale), &headers, &organizer, &id, false).await
 }
 
 #[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, member_id = %id))]
@@ -522,9 +504,9 @@ async fn reactivate(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    set_active(&state, Tr(locale), &headers, &organizer, &id, &f.csrf, true).await
+    set_active(&state, Tr(locale), &headers, &organizer, &id, true).await
 }
 
 async fn set_active(
@@ -533,10 +515,8 @@ async fn set_active(
     headers: &HeaderMap,
     organizer: &Organizer,
     id: &str,
-    csrf: &str,
     active: bool,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(state, headers, csrf)?;
     organizer.require_anywhere(Permission::ManageOrganizers)?;
     let refusal = if !active && id == organizer.organizer_id {
         Some(tr.t("team-error-deactivate-self"))
@@ -588,12 +568,10 @@ async fn set_active(
 #[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, member_id = %id))]
 async fn reset_two_factor(
     State(state): State<AppState>,
-    headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, &f.csrf)?;
     organizer.require_anywhere(Permission::ManageOrganizers)?;
     state
         .store
@@ -611,12 +589,10 @@ async fn reset_two_factor(
 async fn reinvite(
     State(state): State<AppState>,
     Lang(locale): Lang,
-    headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(id): Path<String>,
-    Form(f): Form<CsrfForm>,
+    CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    site_auth::check_csrf(&state, &headers, &f.csrf)?;
     organizer.require_anywhere(Permission::ManageOrganizers)?;
     let now = OffsetDateTime::now_utc();
     let member = state

@@ -3,6 +3,8 @@
 refused-title = This cannot be done now
 conflict-title = Someone changed this at the same time
 conflict-body = Your change was not saved because the same thing was changed at the same moment. Go back, reload the page and try again.
+bad-form-title = This form could not be read
+bad-form-body = What was sent is not the form this page shows. Go back, reload the page and send it again.
 
 refusal-not-draft = This application has been sent already: it can no longer be changed.
 refusal-window-closed = Applications for this program are closed.

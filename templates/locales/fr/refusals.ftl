@@ -3,6 +3,8 @@
 refused-title = Impossible pour le moment
 conflict-title = Quelqu'un a modifié ceci au même moment
 conflict-body = Votre modification n'a pas été enregistrée car la même chose a été modifiée au même instant. Revenez en arrière, rechargez la page et réessayez.
+bad-form-title = Ce formulaire n'a pas pu être lu
+bad-form-body = Ce qui a été envoyé n'est pas le formulaire de cette page. Revenez en arrière, rechargez la page et envoyez-le de nouveau.
 
 refusal-not-draft = Cette candidature a déjà été envoyée : elle ne peut plus être modifiée.
 refusal-window-closed = Les candidatures à ce programme sont closes.
