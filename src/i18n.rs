@@ -242,4 +242,45 @@ mod tests {
         );
         assert_eq!(Tr(Locale::Fr).t("not-found-title"), "Page introuvable");
     }
+
+    /// Counts agree with their noun in both languages: no "1 graduates", no "document(s)".
+    #[test]
+    fn counted_nouns_agree_with_their_number() {
+        let issued = |locale, graduates: i64, documents: i64| {
+            Tr(locale).t_args(
+                "cohort-issued",
+                &[
+                    ("graduates", graduates.into()),
+                    ("documents", documents.into()),
+                ],
+            )
+        };
+        assert_eq!(
+            issued(Locale::En, 1, 2),
+            "1 graduate received 2 documents. Each is told by email."
+        );
+        assert_eq!(
+            issued(Locale::Fr, 1, 1),
+            "1 diplômé a reçu 1 document. Chacun est prévenu par courriel."
+        );
+        assert!(issued(Locale::En, 12, 24).starts_with("12 graduates received 24 documents"));
+        let received = Tr(Locale::En).tn("email-received-summary", "documents", 1);
+        assert!(received.ends_with("and one document."), "{received}");
+        let received = Tr(Locale::Fr).tn("email-received-summary", "documents", 3);
+        assert!(received.ends_with("et 3 documents."), "{received}");
+        let present = Tr(Locale::En).t_args(
+            "cohort-short-attendance",
+            &[("present", 1.into()), ("required", 10.into())],
+        );
+        assert_eq!(present, "Present 1 day, 10 required.");
+        let queue = Tr(Locale::En).t_args("queue-count", &[("shown", 1.into()), ("total", 1.into())]);
+        assert_eq!(queue, "1 of 1 application");
+        for ftl in ["en", "fr"] {
+            for key in keys_of(ftl) {
+                let key = key.split_once(": ").unwrap().1;
+                let text = Tr(if ftl == "en" { Locale::En } else { Locale::Fr }).t(key);
+                assert!(!text.contains("(s)"), "{ftl}: {key} says (s)");
+            }
+        }
+    }
 }

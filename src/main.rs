@@ -389,10 +389,13 @@ async fn issue_certificates(
     for (id, skip) in &report.skipped {
         println!("skipped  {}: {}", name_of(id), why(skip));
     }
+    let count = |n: usize, one: &str, many: &str| {
+        format!("{n} {}", if n == 1 { one } else { many })
+    };
     println!(
-        "{} graduates received {} documents (each is emailed); {} already held theirs; {} do not complete",
-        report.graduates,
-        report.documents,
+        "{} received {} (each is emailed); {} already held theirs; {} do not complete",
+        count(report.graduates, "graduate", "graduates"),
+        count(report.documents, "document", "documents"),
         report.up_to_date,
         report.skipped.len()
     );

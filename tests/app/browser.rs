@@ -623,7 +623,7 @@ async fn a_director_reviews_scores_and_offers_a_place_in_the_browser() {
     click(&c, Locator::LinkText(HANDS_ON_TITLE)).await;
     wait_for_path(&c, "the queue", |p| p.starts_with("/organizer/programs/")).await;
     wait_for_text(&c, "Nguyễn Thị Minh Khai").await;
-    wait_for_text(&c, "1 of 1 applications").await;
+    wait_for_text(&c, "1 of 1 application").await;
     click(&c, Locator::LinkText(&id[..8].to_uppercase())).await;
     let page = format!("/organizer/applications/{id}");
     wait_for_path(&c, "the application", |p| p == page).await;

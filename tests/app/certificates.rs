@@ -1767,7 +1767,7 @@ async fn the_command_line_issues_a_programs_certificates_once_and_says_who_is_sk
     );
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
-        stdout.contains("1 graduates received 2 documents"),
+        stdout.contains("1 graduate received 2 documents"),
         "{stdout}"
     );
     assert_eq!(s.certificates_of(&people[0]).await.unwrap().len(), 2);

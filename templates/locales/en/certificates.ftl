@@ -72,12 +72,24 @@ cohort-rule-attendance = Certified: present at least { $days } of the { $total }
 cohort-certificates = Certificates
 cohort-signed-by = Signed by
 cohort-afgsu-by = AFGSU 2 delivered by
-cohort-issue-summary = Issuing now: { $graduates } graduates would receive { $documents } documents; { $held } already hold theirs; { $short } do not complete yet.
+cohort-issue-summary = Issuing now: { $graduates ->
+    [one] { $graduates } graduate would receive
+    *[other] { $graduates } graduates would receive
+  } { $documents ->
+    [one] { $documents } document
+    *[other] { $documents } documents
+  }; { $held } already hold theirs; { $short } do not complete yet.
 cohort-issue = Issue the certificates
 cohort-issue-not-finished = Certificates can be issued from the school's last day, { $date }.
 cohort-issue-no-issuer = The catalog does not say who signs the certificates: add its [certificates] table.
 cohort-issue-no-cesu = The catalog does not name the CESU that delivers the AFGSU 2 (certificates.afgsu_issuer).
-cohort-issued = { $graduates } graduates received { $documents } documents. Each is told by email.
+cohort-issued = { $graduates ->
+    [one] { $graduates } graduate received
+    *[other] { $graduates } graduates received
+  } { $documents ->
+    [one] { $documents } document
+    *[other] { $documents } documents
+  }. Each is told by email.
 cohort-revoked = The certificate is revoked: its verification page says so, with the reason.
 cohort-corrected = A corrected certificate replaces the old one, and the graduate is told by email.
 cohort-participants = Participants
@@ -92,7 +104,10 @@ cohort-afgsu-validated = Validated
 cohort-afgsu-not-validated = Not validated
 cohort-completes = Completes.
 cohort-no-afgsu = No AFGSU 2 (practical skills not validated).
-cohort-short-attendance = Present { $present } days, { $required } required.
+cohort-short-attendance = Present { $present ->
+    [one] { $present } day
+    *[other] { $present } days
+  }, { $required } required.
 cohort-short-no-result = No result yet.
 cohort-short-failed = Assessment not passed.
 cohort-short-birth-date = No date of birth on file.

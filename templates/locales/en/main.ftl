@@ -42,7 +42,10 @@ seats-left = { $count ->
    *[other] { $count } seats left
 }
 seats-full = Full: new applications go on the waiting list
-seats-capacity = { $count } seats in total
+seats-capacity = { $count ->
+    [one] { $count } seat in total
+    *[other] { $count } seats in total
+  }
 
 not-found-title = Page not found
 not-found-body = If you typed the address, check it is correct. If you followed a link, the page may have moved.
@@ -247,7 +250,10 @@ error-window = Applications for this school are closed
 
 email-received-subject = Application received: { $program }
 email-received-body = We have received your application to { $program } (reference { $reference }).
-email-received-summary = You sent: identity and contact details, your studies and work, your motivation statement and { $documents } document(s).
+email-received-summary = You sent: identity and contact details, your studies and work, your motivation statement and { $documents ->
+    [one] one document
+    *[other] { $documents } documents
+  }.
 email-received-next = The organizers review every application after the deadline and will email you their decision. You can follow your application here:
 field-requested_fee_tier = Which fee do you ask for?
 field-requested_fee_tier-hint = A reduced fee needs a proof (a student card, a partner university's letter…), which you upload with your documents. The organizers confirm the fee when they make you an offer.

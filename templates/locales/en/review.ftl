@@ -14,7 +14,10 @@ queue-documents = Documents
 queue-documents-complete = Complete
 queue-documents-missing = Missing some
 queue-filter = Filter
-queue-count = { $shown } of { $total } applications
+queue-count = { $shown } of { $total ->
+    [one] { $total } application
+    *[other] { $total } applications
+  }
 queue-name = Name
 queue-submitted = Sent
 queue-score = Score

@@ -72,12 +72,24 @@ cohort-rule-attendance = Attestation délivrée : présence à au moins { $days 
 cohort-certificates = Attestations
 cohort-signed-by = Signées par
 cohort-afgsu-by = AFGSU 2 délivrée par
-cohort-issue-summary = En délivrant maintenant : { $graduates } diplômés recevraient { $documents } documents ; { $held } ont déjà les leurs ; { $short } ne remplissent pas encore les conditions.
+cohort-issue-summary = En délivrant maintenant : { $graduates ->
+    [one] { $graduates } diplômé recevrait
+    *[other] { $graduates } diplômés recevraient
+  } { $documents ->
+    [one] { $documents } document
+    *[other] { $documents } documents
+  } ; { $held } ont déjà les leurs ; { $short } ne remplissent pas encore les conditions.
 cohort-issue = Délivrer les attestations
 cohort-issue-not-finished = Les attestations se délivrent à partir du dernier jour de l'école, le { $date }.
 cohort-issue-no-issuer = Le catalogue ne dit pas qui signe les attestations : ajoutez sa table [certificates].
 cohort-issue-no-cesu = Le catalogue ne nomme pas le CESU qui délivre l'AFGSU 2 (certificates.afgsu_issuer).
-cohort-issued = { $graduates } diplômés ont reçu { $documents } documents. Chacun est prévenu par courriel.
+cohort-issued = { $graduates ->
+    [one] { $graduates } diplômé a reçu
+    *[other] { $graduates } diplômés ont reçu
+  } { $documents ->
+    [one] { $documents } document
+    *[other] { $documents } documents
+  }. Chacun est prévenu par courriel.
 cohort-revoked = L'attestation est révoquée : sa page de vérification l'indique, avec le motif.
 cohort-corrected = Une attestation corrigée remplace l'ancienne ; le diplômé est prévenu par courriel.
 cohort-participants = Participants
@@ -92,7 +104,10 @@ cohort-afgsu-validated = Validée
 cohort-afgsu-not-validated = Non validée
 cohort-completes = Conditions remplies.
 cohort-no-afgsu = Pas d'AFGSU 2 (gestes non validés).
-cohort-short-attendance = Présent { $present } jours, { $required } requis.
+cohort-short-attendance = Présent { $present ->
+    [one] { $present } jour
+    *[other] { $present } jours
+  }, { $required } requis.
 cohort-short-no-result = Pas encore de résultat.
 cohort-short-failed = Évaluation non réussie.
 cohort-short-birth-date = Date de naissance inconnue.

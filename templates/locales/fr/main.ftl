@@ -42,7 +42,10 @@ seats-left = { $count ->
    *[other] { $count } places restantes
 }
 seats-full = Complet : les nouvelles candidatures vont sur liste d'attente
-seats-capacity = { $count } places au total
+seats-capacity = { $count ->
+    [one] { $count } place au total
+    *[other] { $count } places au total
+  }
 
 not-found-title = Page introuvable
 not-found-body = Si vous avez saisi l'adresse, vérifiez qu'elle est correcte. Si vous avez suivi un lien, la page a peut-être été déplacée.
@@ -247,7 +250,10 @@ error-window = Les candidatures pour cette école sont closes
 
 email-received-subject = Candidature reçue : { $program }
 email-received-body = Nous avons bien reçu votre candidature à { $program } (référence { $reference }).
-email-received-summary = Vous avez envoyé : identité et coordonnées, vos études et votre activité, votre lettre de motivation et { $documents } document(s).
+email-received-summary = Vous avez envoyé : identité et coordonnées, vos études et votre activité, votre lettre de motivation et { $documents ->
+    [one] { $documents } document
+    *[other] { $documents } documents
+  }.
 email-received-next = Les organisateurs examinent toutes les candidatures après la date limite et vous écriront leur décision. Vous pouvez suivre votre candidature ici :
 field-requested_fee_tier = Quel tarif demandez-vous ?
 field-requested_fee_tier-hint = Un tarif réduit demande un justificatif (carte d'étudiant, lettre d'une université partenaire…), à déposer avec vos documents. Les organisateurs confirment le tarif en vous faisant une offre.

@@ -14,7 +14,10 @@ queue-documents = Documents
 queue-documents-complete = Complets
 queue-documents-missing = Incomplets
 queue-filter = Filtrer
-queue-count = { $shown } candidatures sur { $total }
+queue-count = { $shown ->
+    [one] { $shown } candidature
+    *[other] { $shown } candidatures
+  } sur { $total }
 queue-name = Nom
 queue-submitted = Envoyée le
 queue-score = Note
