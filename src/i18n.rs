@@ -273,7 +273,8 @@ mod tests {
             &[("present", 1.into()), ("required", 10.into())],
         );
         assert_eq!(present, "Present 1 day, 10 required.");
-        let queue = Tr(Locale::En).t_args("queue-count", &[("shown", 1.into()), ("total", 1.into())]);
+        let queue =
+            Tr(Locale::En).t_args("queue-count", &[("shown", 1.into()), ("total", 1.into())]);
         assert_eq!(queue, "1 of 1 application");
         for ftl in ["en", "fr"] {
             for key in keys_of(ftl) {

@@ -389,9 +389,8 @@ async fn issue_certificates(
     for (id, skip) in &report.skipped {
         println!("skipped  {}: {}", name_of(id), why(skip));
     }
-    let count = |n: usize, one: &str, many: &str| {
-        format!("{n} {}", if n == 1 { one } else { many })
-    };
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     println!(
         "{} received {} (each is emailed); {} already held theirs; {} do not complete",
         count(report.graduates, "graduate", "graduates"),

@@ -218,7 +218,7 @@ async fn an_applicant_applies_from_the_program_page_to_the_received_email() {
         "{}",
         mail.text_body()
     );
-    assert!(mail.text_body().contains("3 document(s)"));
+    assert!(mail.text_body().contains("3 documents."));
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     assert!(
         page.contains("Application sent") && page.contains("Email sent: Application received"),

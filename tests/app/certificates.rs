@@ -537,7 +537,7 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
     };
 
     let mut dbs = vec![TestDb::fresh_sqlite()];
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+    if let Some(url) = crate::harness::postgres_url() {
         dbs.push(TestDb::fresh_postgres(&url).await);
     }
     for db in &dbs {

@@ -384,8 +384,7 @@ async fn five_hundred_attempts_take_exactly_sixty_seats_from_two_processes_on_on
 
 #[tokio::test]
 async fn five_hundred_attempts_take_exactly_sixty_seats_on_postgres_also_from_two_instances() {
-    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
-        eprintln!("note: TEST_DATABASE_URL is not set; the Postgres seats test was not run");
+    let Some(url) = crate::harness::postgres_url() else {
         return;
     };
     five_hundred_for_sixty(&TestDb::fresh_postgres(&url).await, 1).await;
@@ -400,7 +399,7 @@ async fn each_backend(story: impl AsyncFn(&Arc<dyn Store>)) {
             .unwrap(),
     )
     .await;
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+    if let Some(url) = crate::harness::postgres_url() {
         let pg = TestDb::fresh_postgres(&url).await;
         story(&store::connect(pg.url(), &Default::default()).await.unwrap()).await;
     }
@@ -687,7 +686,7 @@ async fn a_full_waiver_enrolls_at_once_and_bad_adjustments_are_refused() {
 #[tokio::test]
 async fn an_application_follows_catalog_reloads_made_by_any_instance() {
     let mut dbs = vec![TestDb::fresh_sqlite()];
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+    if let Some(url) = crate::harness::postgres_url() {
         dbs.push(TestDb::fresh_postgres(&url).await);
     }
     for db in &dbs {

@@ -192,7 +192,7 @@ async fn an_organizer_makes_a_code_and_an_applicant_who_types_it_is_offered_the_
 
 async fn each_backend(story: impl AsyncFn(Arc<dyn Store>)) {
     let mut dbs = vec![TestDb::fresh_sqlite()];
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+    if let Some(url) = crate::harness::postgres_url() {
         dbs.push(TestDb::fresh_postgres(&url).await);
     }
     for db in &dbs {

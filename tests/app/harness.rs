@@ -132,6 +132,34 @@ fn missing_parts() -> Vec<String> {
 
 /// Checks once per test binary, before the first part is used, that every part the tests run is
 /// there. Without one, a clear line and exit rather than a panic in every test.
+/// The Postgres to run a test's Postgres part on (`TEST_DATABASE_URL`). Without one the part is
+/// skipped, and says so: to stderr, and as a line in the file `SUMMER_SCHOOL_SKIPPED` names, which
+/// `scripts/test` reads into its summary (a skipped part never passes silently).
+pub fn postgres_url() -> Option<String> {
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL")
+        && !url.is_empty()
+    {
+        return Some(url);
+    }
+    // The test harness names each test's thread after the test.
+    let what = std::thread::current().name().map_or_else(
+        || "a test".to_owned(),
+        |n| format!("{n} (its Postgres part)"),
+    );
+    eprintln!("skipped: {what} (needs Postgres: TEST_DATABASE_URL; scripts/test sets it)");
+    if let Ok(path) = std::env::var("SUMMER_SCHOOL_SKIPPED") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+        {
+            let _ = writeln!(f, "{what}");
+        }
+    }
+    None
+}
+
 pub fn preflight() {
     static CHECKED: Once = Once::new();
     CHECKED.call_once(|| {

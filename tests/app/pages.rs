@@ -268,8 +268,7 @@ async fn relay_to_postgres(port: u16) -> (u16, tokio::task::JoinHandle<()>) {
 #[tokio::test]
 async fn a_database_outage_answers_503_with_a_page_that_says_to_try_again() {
     // SQLite is a file of this process: only a networked database can be cut off.
-    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
-        eprintln!("runs on Postgres only (TEST_DATABASE_URL)");
+    let Some(admin_url) = crate::harness::postgres_url() else {
         return;
     };
     let db = crate::harness::TestDb::fresh_postgres(&admin_url).await;

@@ -280,7 +280,7 @@ async fn status_of(store: &dyn Store, a: &Applicant) -> ApplicationStatus {
 
 async fn each_backend(story: impl AsyncFn(Arc<dyn Store>)) {
     let mut dbs = vec![TestDb::fresh_sqlite()];
-    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+    if let Some(url) = crate::harness::postgres_url() {
         dbs.push(TestDb::fresh_postgres(&url).await);
     }
     for db in &dbs {

@@ -22,16 +22,11 @@ async fn each_backend(story: impl AsyncFn(Arc<dyn Store>)) {
         .unwrap();
     assert_eq!(s.backend(), Backend::Sqlite);
     story(s).await;
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(url) if !url.is_empty() => {
-            let pg = TestDb::fresh_postgres(&url).await;
-            let s = store::connect(pg.url(), &Default::default()).await.unwrap();
-            assert_eq!(s.backend(), Backend::Postgres);
-            story(s).await;
-        }
-        _ => eprintln!(
-            "note: TEST_DATABASE_URL is not set; the Postgres half of the story was not run"
-        ),
+    if let Some(url) = crate::harness::postgres_url() {
+        let pg = TestDb::fresh_postgres(&url).await;
+        let s = store::connect(pg.url(), &Default::default()).await.unwrap();
+        assert_eq!(s.backend(), Backend::Postgres);
+        story(s).await;
     }
 }
 
@@ -246,7 +241,7 @@ async fn constraints_have_the_same_names_on_both_backends() {
 
 #[tokio::test]
 async fn several_instances_can_migrate_one_postgres_at_once() {
-    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+    let Some(url) = crate::harness::postgres_url() else {
         eprintln!("note: TEST_DATABASE_URL is not set; skipped");
         return;
     };
