@@ -6,34 +6,8 @@ use time::OffsetDateTime;
 
 use super::{ApplicationRecord, DocumentRecord, StoreError};
 use crate::domain::audit::Actor;
-use crate::domain::status::ApplicationStatus;
 
-/// One line of a program's review queue.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueEntry {
-    pub application_id: String,
-    pub status: ApplicationStatus,
-    pub submitted_at: Option<OffsetDateTime>,
-    pub given_names: Option<String>,
-    pub family_name: Option<String>,
-    /// The name as it is to appear on certificates.
-    pub certificate_name: Option<String>,
-    /// For the exported list; the queue's table does not show it.
-    pub email: String,
-    pub nationality: Option<String>,
-    pub residence_country: Option<String>,
-    pub category: Option<String>,
-    pub institution: Option<String>,
-    pub institution_country: Option<String>,
-    /// The CV, the motivation letter and the proof of status are all there.
-    pub documents_complete: bool,
-    /// Mean of every score given, in hundredths; `None` before the first.
-    pub mean_score: Option<i32>,
-    /// How many reviewers have scored it.
-    pub scored_by: i64,
-    /// Organizer ids of the reviewers assigned.
-    pub reviewers: Vec<String>,
-}
+pub use crate::domain::queue::QueueEntry;
 
 /// A reviewer assigned to an application.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,6 +29,7 @@ use crate::domain::countries;
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
 use crate::domain::offer::{self, Adjustment, format_score};
+use crate::domain::queue::{QueueFilter, QueueForm, QueueOrder};
 use crate::domain::refusal::Refusal;
 use crate::domain::status::{ApplicationStatus, OrganizerRole, RejectReason};
 use crate::http::AppState;
@@ -40,7 +41,7 @@ use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout, OptionView};
 use crate::i18n::Tr;
 use crate::store::cohort::{DecisionKind, DecisionOutcome};
-use crate::store::review::{QueueEntry, ReviewDetail};
+use crate::store::review::ReviewDetail;
 use crate::store::{ProgramRecord, StoreError};
 
 pub fn router() -> Router<AppState> {
@@ -125,118 +126,24 @@ struct QueueQuery {
     dir: String,
 }
 
-/// What the queue can be sorted by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum QueueOrder {
-    Submitted,
-    Name,
-    Status,
-    Documents,
-    Score,
-}
-
-impl QueueOrder {
-    const ALL: [QueueOrder; 5] = [
-        QueueOrder::Submitted,
-        QueueOrder::Name,
-        QueueOrder::Status,
-        QueueOrder::Documents,
-        QueueOrder::Score,
-    ];
-
-    fn key(self) -> &'static str {
-        match self {
-            QueueOrder::Submitted => "submitted",
-            QueueOrder::Name => "name",
-            QueueOrder::Status => "status",
-            QueueOrder::Documents => "documents",
-            QueueOrder::Score => "score",
-        }
-    }
-
-    /// The order a first click gives: the best scores and the missing documents first, else A to Z
-    /// and oldest first.
-    fn descending_first(self) -> bool {
-        matches!(self, QueueOrder::Score)
-    }
-
-    /// The order asked for (unknown values, and names under blind review, fall back to the date
-    /// sent, oldest first) and whether it is descending.
-    fn parse(sort: &str, dir: &str, blind: bool) -> (QueueOrder, bool) {
-        let order = QueueOrder::ALL
-            .into_iter()
-            .find(|o| o.key() == sort)
-            .filter(|o| !(blind && *o == QueueOrder::Name))
-            .unwrap_or(QueueOrder::Submitted);
-        let descending = match dir {
-            "asc" => false,
-            "desc" => true,
-            _ => order.descending_first(),
-        };
-        (order, descending)
-    }
-
-    /// Compares two entries; ties keep the date sent, then the id, so the order is stable. Entries
-    /// without a score come last whichever the direction.
-    fn compare(self, descending: bool, a: &QueueEntry, b: &QueueEntry) -> std::cmp::Ordering {
-        use std::cmp::Ordering;
-        let name = |e: &QueueEntry| {
-            format!(
-                "{} {}",
-                e.family_name.as_deref().unwrap_or_default(),
-                e.given_names.as_deref().unwrap_or_default()
-            )
-            .to_lowercase()
-        };
-        let status = |e: &QueueEntry| ApplicationStatus::ALL.iter().position(|s| *s == e.status);
-        let primary = match self {
-            QueueOrder::Submitted => Ordering::Equal,
-            QueueOrder::Name => name(a).cmp(&name(b)),
-            QueueOrder::Status => status(a).cmp(&status(b)),
-            QueueOrder::Documents => a.documents_complete.cmp(&b.documents_complete),
-            QueueOrder::Score => match (a.mean_score, b.mean_score) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                (Some(_), None) => return Ordering::Less,
-                (None, Some(_)) => return Ordering::Greater,
-                (None, None) => Ordering::Equal,
-            },
-        };
-        let primary = if descending {
-            primary.reverse()
-        } else {
-            primary
-        };
-        let sent = a.submitted_at.cmp(&b.submitted_at);
-        let sent = if descending && self == QueueOrder::Submitted {
-            sent.reverse()
-        } else {
-            sent
-        };
-        primary
-            .then(sent)
-            .then_with(|| a.application_id.cmp(&b.application_id))
-    }
-}
-
 fn money(cents: i64, locale: Locale) -> String {
     Money::from_cents(cents, Currency::Eur)
         .map(|m| m.display(locale))
         .unwrap_or_default()
 }
 
-/// "3.5" or "3,5" → 350; a score between 1 and 5.
-fn parse_min_score(raw: &str) -> Option<i32> {
-    let raw = raw.trim().replace(',', ".");
-    let (whole, frac) = raw.split_once('.').unwrap_or((&raw, ""));
-    let whole: i32 = whole.parse().ok()?;
-    let frac = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<i32>().ok()? * 10,
-        2 => frac.parse::<i32>().ok()?,
-        _ => return None,
-    };
-    let v = whole * 100 + frac;
-    (100..=500).contains(&v).then_some(v)
+impl QueueQuery {
+    fn form(&self) -> QueueForm<'_> {
+        QueueForm {
+            status: &self.status,
+            country: &self.country,
+            category: &self.category,
+            min_score: &self.min_score,
+            documents: &self.documents,
+            sort: &self.sort,
+            dir: &self.dir,
+        }
+    }
 }
 
 /// The query string of the queue with `q`'s filters, sorted by `order`.
@@ -251,35 +158,6 @@ fn queue_query(q: &QueueQuery, order: QueueOrder, descending: bool) -> String {
         ("dir", if descending { "desc" } else { "asc" }),
     ])
     .unwrap_or_default()
-}
-
-/// The applications the queue's filters keep, in the order asked for.
-fn select<'a>(
-    queue: &'a [QueueEntry],
-    q: &QueueQuery,
-    blind: bool,
-    min_score: Option<i32>,
-) -> Vec<&'a QueueEntry> {
-    let (order, descending) = QueueOrder::parse(&q.sort, &q.dir, blind);
-    let mut shown: Vec<&QueueEntry> = queue
-        .iter()
-        .filter(|e| q.status.is_empty() || e.status.as_str() == q.status)
-        .filter(|e| {
-            q.country.is_empty()
-                || blind
-                || e.nationality.as_deref() == Some(q.country.as_str())
-                || e.residence_country.as_deref() == Some(q.country.as_str())
-        })
-        .filter(|e| q.category.is_empty() || e.category.as_deref() == Some(q.category.as_str()))
-        .filter(|e| min_score.is_none_or(|m| e.mean_score.is_some_and(|s| s >= m)))
-        .filter(|e| match q.documents.as_str() {
-            "complete" => e.documents_complete,
-            "missing" => !e.documents_complete,
-            _ => true,
-        })
-        .collect();
-    shown.sort_by(|a, b| order.compare(descending, a, b));
-    shown
 }
 
 /// The queue as a CSV file, with the same filters and order as the page, for those who see every
@@ -300,7 +178,7 @@ async fn export(
     }
     let queue = state.store.review_queue(&program_id, None).await?;
     // A minimum score that is not a score filters nothing here; the page explains it.
-    let min_score = parse_min_score(&q.min_score);
+    let (filter, _) = QueueFilter::parse(q.form(), false);
     let headings = [
         "application-reference",
         "application-status",
@@ -320,7 +198,7 @@ async fn export(
     .map(|k| tr.t(k))
     .to_vec();
     let mut rows = vec![headings];
-    for e in select(&queue, &q, false, min_score) {
+    for e in filter.select(&queue) {
         let text = |v: &Option<String>| cell(v.as_deref().unwrap_or_default());
         rows.push(vec![
             reference(&e.application_id),
@@ -376,22 +254,15 @@ async fn program_page(
     let seats = state.store.seats(&program_id).await?;
 
     let mut errors = Vec::new();
-    let min_score = if q.min_score.trim().is_empty() {
-        None
-    } else {
-        match parse_min_score(&q.min_score) {
-            Some(v) => Some(v),
-            None => {
-                errors.push(FieldError {
-                    field: "min_score".into(),
-                    message: tr.t("queue-min-score-invalid"),
-                });
-                None
-            }
-        }
-    };
-    let (order, descending) = QueueOrder::parse(&q.sort, &q.dir, blind);
-    let shown = select(&queue, &q, blind, min_score);
+    let (filter, bad_min_score) = QueueFilter::parse(q.form(), blind);
+    if bad_min_score.is_some() {
+        errors.push(FieldError {
+            field: "min_score".into(),
+            message: tr.t("queue-min-score-invalid"),
+        });
+    }
+    let (order, descending) = (filter.order, filter.descending);
+    let shown = filter.select(&queue);
     let rows: Vec<QueueRowView> = shown
         .into_iter()
         .map(|e| {
@@ -1347,20 +1218,5 @@ async fn extend(
             again(ps).await
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_min_score;
-
-    #[test]
-    fn minimum_scores_are_read_as_people_type_them() {
-        assert_eq!(parse_min_score("3"), Some(300));
-        assert_eq!(parse_min_score("3.5"), Some(350));
-        assert_eq!(parse_min_score("3,75"), Some(375));
-        assert_eq!(parse_min_score("0.5"), None);
-        assert_eq!(parse_min_score("6"), None);
-        assert_eq!(parse_min_score("three"), None);
     }
 }
