@@ -4,6 +4,7 @@
 use time::{Date, Month};
 
 use super::catalog::ApplicantCategory;
+use super::status::DocumentKind;
 
 /// One thing to fix: which field, and the Fluent message key (with an optional number argument).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,8 +282,193 @@ pub fn parse_study_year(raw: &str) -> Result<i32, Problem> {
     }
 }
 
+/// What an applicant wrote so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplicationForm {
+    pub given_names: Option<String>,
+    pub family_name: Option<String>,
+    pub certificate_name: Option<String>,
+    pub birth_date: Option<Date>,
+    pub nationality: Option<String>,
+    pub residence_country: Option<String>,
+    pub phone: Option<String>,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub address_city: Option<String>,
+    pub address_postcode: Option<String>,
+    pub address_country: Option<String>,
+    pub category: Option<String>,
+    pub study_year: Option<i32>,
+    pub institution: Option<String>,
+    pub institution_country: Option<String>,
+    pub partner_university: Option<bool>,
+    pub english_level: Option<String>,
+    pub motivation: Option<String>,
+    pub privacy_version: Option<String>,
+    pub terms_version: Option<String>,
+    /// The fee tier asked for, by code (only when the program has several).
+    pub requested_fee_tier: Option<String>,
+    /// A discount code, normalized, checked when typed and again when the offer is made.
+    pub discount_code: Option<String>,
+}
+
+/// The documents every application needs.
+pub const REQUIRED_DOCUMENTS: [DocumentKind; 3] = [
+    DocumentKind::Cv,
+    DocumentKind::MotivationLetter,
+    DocumentKind::ProofOfStatus,
+];
+
+/// What a draft still lacks before it can be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gap {
+    /// A field of the form, by its id (`given_names`, `address`, `consent`…).
+    Answer(&'static str),
+    /// A required question of the program, by its key.
+    Question(String),
+    Document(DocumentKind),
+}
+
+/// What the completeness rule needs to know of the program and the uploads.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftContext<'a> {
+    /// The program offers more than one fee tier, so one must be chosen.
+    pub several_tiers: bool,
+    /// The tier asked for is a reduced one: a proof is needed.
+    pub asks_reduced: bool,
+    /// The program's questions: (key, required).
+    pub questions: &'a [(&'a str, bool)],
+    /// The applicant's answers: (key, value).
+    pub answers: &'a [(String, String)],
+    /// The kinds of the documents uploaded.
+    pub uploaded: &'a [DocumentKind],
+}
+
+/// The documents an application needs: a proof too when it asks for a reduced tier.
+pub fn needed_documents(asks_reduced: bool) -> Vec<DocumentKind> {
+    let mut kinds = REQUIRED_DOCUMENTS.to_vec();
+    if asks_reduced {
+        kinds.push(DocumentKind::FeeProof);
+    }
+    kinds
+}
+
+impl ApplicationForm {
+    /// Everything the draft still lacks, in the order of the steps; empty when it can be sent.
+    pub fn gaps(&self, cx: DraftContext<'_>) -> Vec<Gap> {
+        let text = |v: &Option<String>| v.as_deref().is_some_and(|t| !t.trim().is_empty());
+        let mut gaps: Vec<Gap> = [
+            ("given_names", text(&self.given_names)),
+            ("family_name", text(&self.family_name)),
+            ("certificate_name", text(&self.certificate_name)),
+            ("birth_date", self.birth_date.is_some()),
+            ("nationality", text(&self.nationality)),
+            ("residence_country", text(&self.residence_country)),
+            ("phone", text(&self.phone)),
+            ("address", text(&self.address_line1)),
+            ("category", text(&self.category)),
+            ("institution", text(&self.institution)),
+            ("institution_country", text(&self.institution_country)),
+            ("partner_university", self.partner_university.is_some()),
+            ("english_level", text(&self.english_level)),
+            (
+                "requested_fee_tier",
+                !cx.several_tiers || text(&self.requested_fee_tier),
+            ),
+            ("motivation", text(&self.motivation)),
+        ]
+        .into_iter()
+        .filter(|(_, present)| !present)
+        .map(|(field, _)| Gap::Answer(field))
+        .collect();
+        for (key, required) in cx.questions {
+            let answered = cx
+                .answers
+                .iter()
+                .any(|(k, v)| k == key && (v == "yes" || v == "no"));
+            if *required && !answered {
+                gaps.push(Gap::Question((*key).to_owned()));
+            }
+        }
+        for kind in needed_documents(cx.asks_reduced) {
+            if !cx.uploaded.contains(&kind) {
+                gaps.push(Gap::Document(kind));
+            }
+        }
+        if self.privacy_version.is_none() {
+            gaps.push(Gap::Answer("consent"));
+        }
+        gaps
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    fn complete_form() -> ApplicationForm {
+        let t = |v: &str| Some(v.to_owned());
+        ApplicationForm {
+            given_names: t("Thị Minh Khai"),
+            family_name: t("Nguyễn"),
+            certificate_name: t("Nguyễn Thị Minh Khai"),
+            birth_date: Some(time::macros::date!(2000 - 01 - 31)),
+            nationality: t("VN"),
+            residence_country: t("VN"),
+            phone: t("+84 24 3825 1234"),
+            address_line1: t("1 Phố Huế"),
+            address_city: t("Hà Nội"),
+            address_country: t("VN"),
+            category: t("student"),
+            study_year: Some(5),
+            institution: t("Hanoi Medical University"),
+            institution_country: t("VN"),
+            partner_university: Some(false),
+            english_level: t("c1"),
+            motivation: t(&"I want to learn. ".repeat(20)),
+            privacy_version: t("2026-01"),
+            terms_version: t("2026-01"),
+            ..ApplicationForm::default()
+        }
+    }
+
+    #[test]
+    fn a_draft_can_be_sent_when_nothing_is_missing_and_says_what_is() {
+        let questions = [("health_profession", true), ("dietary", false)];
+        let answered = vec![("health_profession".to_owned(), "yes".to_owned())];
+        let all_documents = REQUIRED_DOCUMENTS.to_vec();
+        let cx = DraftContext {
+            several_tiers: false,
+            asks_reduced: false,
+            questions: &questions,
+            answers: &answered,
+            uploaded: &all_documents,
+        };
+        assert_eq!(complete_form().gaps(cx), vec![]);
+
+        let mut form = complete_form();
+        form.phone = Some("  ".into());
+        form.privacy_version = None;
+        let none: Vec<(String, String)> = Vec::new();
+        let gaps = form.gaps(DraftContext {
+            several_tiers: true,
+            asks_reduced: true,
+            answers: &none,
+            uploaded: &[DocumentKind::Cv],
+            ..cx
+        });
+        assert_eq!(
+            gaps,
+            vec![
+                Gap::Answer("phone"),
+                Gap::Answer("requested_fee_tier"),
+                Gap::Question("health_profession".into()),
+                Gap::Document(DocumentKind::MotivationLetter),
+                Gap::Document(DocumentKind::ProofOfStatus),
+                Gap::Document(DocumentKind::FeeProof),
+                Gap::Answer("consent"),
+            ]
+        );
+    }
+
     use super::*;
     use time::macros::date;
 

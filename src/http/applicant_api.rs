@@ -357,7 +357,7 @@ pub struct ApplicationJson {
     complete: bool,
 }
 
-fn to_json(r: &ApplicationRecord, tr: Tr) -> ApplicationJson {
+fn to_json(r: &ApplicationRecord) -> ApplicationJson {
     let mut answers = pages::values_of(r);
     answers.remove("consent");
     if let Some(v) = &r.form.privacy_version {
@@ -384,7 +384,7 @@ fn to_json(r: &ApplicationRecord, tr: Tr) -> ApplicationJson {
                 sha256: d.sha256.clone(),
             })
             .collect(),
-        complete: pages::is_complete(&pages::sections(tr, r)),
+        complete: pages::gaps(r).is_empty(),
     }
 }
 
@@ -394,11 +394,10 @@ fn to_json(r: &ApplicationRecord, tr: Tr) -> ApplicationJson {
     security(("session" = [])))]
 pub async fn list(
     State(state): State<AppState>,
-    Lang(locale): Lang,
     ApiApplicant(a): ApiApplicant,
 ) -> Result<Json<Vec<ApplicationJson>>, ApiError> {
     let all = state.store.applications_of(&a.applicant_id).await?;
-    Ok(Json(all.iter().map(|r| to_json(r, Tr(locale))).collect()))
+    Ok(Json(all.iter().map(to_json).collect()))
 }
 
 /// Starts an application to a program (or returns the applicant's existing one: one per program).
@@ -446,7 +445,7 @@ pub async fn start(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(to_json(&record, tr))))
+    Ok((status, Json(to_json(&record))))
 }
 
 /// One application of the signed-in applicant (404 for anyone else's).
@@ -454,12 +453,11 @@ pub async fn start(
     responses((status = 200, body = ApplicationJson), (status = 404, body = ApiProblem), (status = 401, body = ApiProblem)), security(("session" = [])))]
 pub async fn show(
     State(state): State<AppState>,
-    Lang(locale): Lang,
     ApiApplicant(a): ApiApplicant,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationJson>, ApiError> {
     let record = state.store.application(&a.applicant_id, &id).await?;
-    Ok(Json(to_json(&record, Tr(locale))))
+    Ok(Json(to_json(&record)))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -577,7 +575,7 @@ pub async fn save_step(
         }
     }
     let record = state.store.application(&a.applicant_id, &id).await?;
-    Ok(Json(to_json(&record, tr)))
+    Ok(Json(to_json(&record)))
 }
 
 /// Uploads a document as the raw request body (PDF, JPEG or PNG, at most 10 MB, recognised by its
@@ -654,7 +652,7 @@ pub async fn upload(
         Err(e) => return Err(e.into()),
     }
     let record = state.store.application(&a.applicant_id, &id).await?;
-    Ok((StatusCode::CREATED, Json(to_json(&record, tr))))
+    Ok((StatusCode::CREATED, Json(to_json(&record))))
 }
 
 /// Sends a complete draft; the "application received" email goes out.
@@ -686,7 +684,7 @@ pub async fn submit(
         }
     }
     let record = state.store.application(&a.applicant_id, &id).await?;
-    Ok(Json(to_json(&record, tr)))
+    Ok(Json(to_json(&record)))
 }
 
 /// Withdraws an application that is still open.
@@ -715,7 +713,7 @@ pub async fn withdraw(
         Err(e) => return Err(e.into()),
     }
     let record = state.store.application(&a.applicant_id, &id).await?;
-    Ok(Json(to_json(&record, tr)))
+    Ok(Json(to_json(&record)))
 }
 
 #[derive(Serialize, ToSchema)]

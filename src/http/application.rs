@@ -959,25 +959,36 @@ async fn save_step(
 
 // ---- documents ---------------------------------------------------------------------------------
 
-pub(super) const REQUIRED_DOCUMENTS: [DocumentKind; 3] = [
-    DocumentKind::Cv,
-    DocumentKind::MotivationLetter,
-    DocumentKind::ProofOfStatus,
-];
-
-/// The documents this application needs: a proof too when it asks for a tier other than the standard.
-pub(super) fn needed_documents(record: &ApplicationRecord) -> Vec<DocumentKind> {
-    let mut kinds = REQUIRED_DOCUMENTS.to_vec();
-    let asks_reduced = record
+/// Whether the application asks for a tier other than the standard one (a proof is then needed).
+fn asks_reduced(record: &ApplicationRecord) -> bool {
+    record
         .form
         .requested_fee_tier
         .as_deref()
         .and_then(|code| record.fee_tiers.iter().find(|t| t.code == code))
-        .is_some_and(|t| !t.is_standard);
-    if asks_reduced {
-        kinds.push(DocumentKind::FeeProof);
-    }
-    kinds
+        .is_some_and(|t| !t.is_standard)
+}
+
+/// The documents this application needs: a proof too when it asks for a reduced tier.
+pub(super) fn needed_documents(record: &ApplicationRecord) -> Vec<DocumentKind> {
+    form::needed_documents(asks_reduced(record))
+}
+
+/// What the draft still lacks before it can be sent (the domain's rule, fed from the record).
+pub(super) fn gaps(record: &ApplicationRecord) -> Vec<form::Gap> {
+    let questions: Vec<(&str, bool)> = record
+        .questions
+        .iter()
+        .map(|q| (q.key.as_str(), q.required))
+        .collect();
+    let uploaded: Vec<DocumentKind> = record.documents.iter().map(|d| d.kind).collect();
+    record.form.gaps(form::DraftContext {
+        several_tiers: record.fee_tiers.len() > 1,
+        asks_reduced: asks_reduced(record),
+        questions: &questions,
+        answers: &record.answers,
+        uploaded: &uploaded,
+    })
 }
 
 fn size_text(bytes: i64, locale: Locale) -> String {
@@ -1401,13 +1412,6 @@ pub(super) fn sections(tr: Tr, r: &ApplicationRecord) -> Vec<CheckSection> {
     ]
 }
 
-pub(super) fn is_complete(sections: &[CheckSection]) -> bool {
-    sections
-        .iter()
-        .flat_map(|s| &s.rows)
-        .all(|(_, v)| !v.is_empty())
-}
-
 async fn check(
     State(state): State<AppState>,
     Lang(locale): Lang,
@@ -1431,7 +1435,7 @@ async fn check(
         ),
         back: step_path(&id, Step::Declaration),
         caption: caption(tr, &record),
-        complete: is_complete(&sections),
+        complete: gaps(&record).is_empty(),
         sections,
         submit_action: format!("/applications/{id}/submit"),
         csrf: csrf.token,
@@ -1477,7 +1481,7 @@ pub(super) async fn send(
     applicant_id: &str,
     record: &ApplicationRecord,
 ) -> Result<Submitted, AppError> {
-    if !is_complete(&sections(tr, record)) {
+    if !gaps(record).is_empty() {
         return Ok(Submitted::Incomplete);
     }
     let id = &record.application_id;

@@ -384,7 +384,67 @@ pub(super) struct ApplicationRow {
     /// Its answers to the program's questions, a JSON array of `[key, value]` pairs.
     answers_json: String,
     #[sqlx(flatten)]
-    form: ApplicationForm,
+    form: FormRow,
+}
+
+/// The form's columns, as the application query reads them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub(super) struct FormRow {
+    pub given_names: Option<String>,
+    pub family_name: Option<String>,
+    pub certificate_name: Option<String>,
+    pub birth_date: Option<Date>,
+    pub nationality: Option<String>,
+    pub residence_country: Option<String>,
+    pub phone: Option<String>,
+    pub address_line1: Option<String>,
+    pub address_line2: Option<String>,
+    pub address_city: Option<String>,
+    pub address_postcode: Option<String>,
+    pub address_country: Option<String>,
+    pub category: Option<String>,
+    pub study_year: Option<i32>,
+    pub institution: Option<String>,
+    pub institution_country: Option<String>,
+    pub partner_university: Option<bool>,
+    pub english_level: Option<String>,
+    pub motivation: Option<String>,
+    pub privacy_version: Option<String>,
+    pub terms_version: Option<String>,
+    /// The fee tier asked for, by code (only when the program has several).
+    pub requested_fee_tier: Option<String>,
+    /// A discount code, normalized, checked when typed and again when the offer is made.
+    pub discount_code: Option<String>,
+}
+
+impl From<FormRow> for ApplicationForm {
+    fn from(r: FormRow) -> Self {
+        ApplicationForm {
+            given_names: r.given_names,
+            family_name: r.family_name,
+            certificate_name: r.certificate_name,
+            birth_date: r.birth_date,
+            nationality: r.nationality,
+            residence_country: r.residence_country,
+            phone: r.phone,
+            address_line1: r.address_line1,
+            address_line2: r.address_line2,
+            address_city: r.address_city,
+            address_postcode: r.address_postcode,
+            address_country: r.address_country,
+            category: r.category,
+            study_year: r.study_year,
+            institution: r.institution,
+            institution_country: r.institution_country,
+            partner_university: r.partner_university,
+            english_level: r.english_level,
+            motivation: r.motivation,
+            privacy_version: r.privacy_version,
+            terms_version: r.terms_version,
+            requested_fee_tier: r.requested_fee_tier,
+            discount_code: r.discount_code,
+        }
+    }
 }
 
 impl ApplicationRow {
@@ -636,7 +696,7 @@ pub(super) fn assemble_applications(
                 submitted_at: r.submitted_at.map(Into::into),
                 created_at: r.created_at.into(),
                 updated_at: r.updated_at.into(),
-                form: r.form,
+                form: r.form.into(),
             })
         })
         .collect()

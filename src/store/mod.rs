@@ -393,35 +393,7 @@ pub enum FormValue {
     Time(Option<OffsetDateTime>),
 }
 
-/// What an applicant wrote so far.
-#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
-pub struct ApplicationForm {
-    pub given_names: Option<String>,
-    pub family_name: Option<String>,
-    pub certificate_name: Option<String>,
-    pub birth_date: Option<Date>,
-    pub nationality: Option<String>,
-    pub residence_country: Option<String>,
-    pub phone: Option<String>,
-    pub address_line1: Option<String>,
-    pub address_line2: Option<String>,
-    pub address_city: Option<String>,
-    pub address_postcode: Option<String>,
-    pub address_country: Option<String>,
-    pub category: Option<String>,
-    pub study_year: Option<i32>,
-    pub institution: Option<String>,
-    pub institution_country: Option<String>,
-    pub partner_university: Option<bool>,
-    pub english_level: Option<String>,
-    pub motivation: Option<String>,
-    pub privacy_version: Option<String>,
-    pub terms_version: Option<String>,
-    /// The fee tier asked for, by code (only when the program has several).
-    pub requested_fee_tier: Option<String>,
-    /// A discount code, normalized, checked when typed and again when the offer is made.
-    pub discount_code: Option<String>,
-}
+pub use crate::domain::application::ApplicationForm;
 
 /// An uploaded document (its bytes are in the blob store under `blob_key`).
 #[derive(Debug, Clone, PartialEq, Eq)]
