@@ -178,10 +178,14 @@ impl ApplicationStatus {
         matches!(
             (self, next),
             (Draft, Submitted)
+                // First come, first served: a submission takes its seat or waitlist place at once.
+                | (Draft, Accepted | Waitlisted)
+                // An offer with nothing to pay (a full waiver) enrolls at once.
+                | (Draft | Submitted | UnderReview | Waitlisted, Enrolled)
                 | (Submitted, UnderReview)
                 | (Submitted | UnderReview, Accepted | Waitlisted | Rejected)
                 | (Accepted, Enrolled | Expired)
-                | (Waitlisted, Accepted)
+                | (Waitlisted, Accepted | Rejected)
                 | (
                     Draft | Submitted | UnderReview | Accepted | Waitlisted,
                     Withdrawn
@@ -225,7 +229,8 @@ mod tests {
         assert!(Draft.can_move_to(Submitted));
         assert!(Waitlisted.can_move_to(Accepted));
         assert!(Accepted.can_move_to(Expired));
-        assert!(!Draft.can_move_to(Enrolled));
+        assert!(!Draft.can_move_to(Completed));
+        assert!(!Expired.can_move_to(Accepted));
         assert!(!Rejected.can_move_to(Accepted));
         assert!(!Enrolled.can_move_to(Withdrawn));
         assert!(!Completed.can_move_to(Cancelled));

@@ -78,6 +78,10 @@ impl From<sqlx::Error> for StoreError {
 /// and, for a `unique`, the columns, from which we rebuild the name Postgres would give.
 fn constraint_of(db: &dyn sqlx::error::DatabaseError) -> Option<String> {
     use sqlx::error::ErrorKind;
+    // SQLite's triggers say no with their own message and no constraint kind.
+    if db.message() == "application_transition" {
+        return Some("application_transition".to_owned());
+    }
     if !matches!(
         db.kind(),
         ErrorKind::UniqueViolation

@@ -321,6 +321,49 @@ fn migrations_keep_the_same_versions_on_both_backends() {
     assert!(!names("sqlite").is_empty());
 }
 
+/// The database's table of application moves is the domain's `can_move_to`, on both backends.
+#[test]
+fn the_databases_transition_table_is_the_domains() {
+    use summer_school::domain::status::ApplicationStatus;
+    let mut expected: Vec<(String, String)> = Vec::new();
+    for from in ApplicationStatus::ALL {
+        for to in ApplicationStatus::ALL {
+            if from.can_move_to(*to) {
+                expected.push((from.as_str().to_owned(), to.as_str().to_owned()));
+            }
+        }
+    }
+    expected.sort();
+    for backend in ["sqlite", "postgres"] {
+        let sql = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(backend)
+                .join("0022_application_transitions.sql"),
+        )
+        .unwrap();
+        let values = sql
+            .split("values")
+            .nth(1)
+            .and_then(|v| v.split(';').next())
+            .unwrap();
+        let mut stored: Vec<(String, String)> = values
+            .split("),")
+            .map(|pair| {
+                let words: Vec<String> = pair
+                    .split('\'')
+                    .skip(1)
+                    .step_by(2)
+                    .map(str::to_owned)
+                    .collect();
+                (words[0].clone(), words[1].clone())
+            })
+            .collect();
+        stored.sort();
+        assert_eq!(stored, expected, "{backend}");
+    }
+}
+
 #[test]
 fn status_enums_match_the_check_constraints() {
     use summer_school::domain::status::*;

@@ -593,3 +593,38 @@ async fn an_applicants_timeline_shows_their_journey_and_nothing_internal() {
         }
     }
 }
+
+/// The database itself refuses a move the journey does not allow, whatever code asks for it.
+#[tokio::test]
+async fn the_database_refuses_a_move_the_journey_does_not_allow() {
+    let app = demo_app().await;
+    let accounts = app.store.demo_accounts().await.unwrap();
+    let rejected = applicant_at(&accounts, Stage::Rejected);
+    let id = app
+        .store
+        .applications_of(&rejected.applicant_id)
+        .await
+        .unwrap()[0]
+        .application_id
+        .clone();
+    let sql = "update application set status = 'accepted' where application_id = $1";
+    let refused = if app.db.is_postgres() {
+        let pool = sqlx::PgPool::connect(app.db.url()).await.unwrap();
+        sqlx::query(sql).bind(&id).execute(&pool).await.map(|_| ())
+    } else {
+        let pool = sqlx::SqlitePool::connect(app.db.url()).await.unwrap();
+        sqlx::query(sql).bind(&id).execute(&pool).await.map(|_| ())
+    };
+    let error = refused.expect_err("rejected → accepted is not a move");
+    assert!(
+        error.to_string().contains("application_transition"),
+        "{error}"
+    );
+    let status = app
+        .store
+        .applications_of(&rejected.applicant_id)
+        .await
+        .unwrap()[0]
+        .status;
+    assert_eq!(status, ApplicationStatus::Rejected);
+}
