@@ -178,6 +178,44 @@ impl Refusal {
 
     /// Every refusal, one of each (with sample data), so a test can check each has its words.
     pub fn samples() -> Vec<Refusal> {
+        // A new variant does not compile here until it is added below too.
+        let _every_variant_is_sampled = |r: &Refusal| match r {
+            Refusal::NotDraft
+            | Refusal::WindowClosed
+            | Refusal::WrongState
+            | Refusal::Full
+            | Refusal::NoFeeTier
+            | Refusal::Price(..)
+            | Refusal::NoPendingOffer
+            | Refusal::DeadlineNotLater
+            | Refusal::OffersNotOpen
+            | Refusal::ReviewerConflicted
+            | Refusal::NotPayable
+            | Refusal::CheckoutNotCreated
+            | Refusal::NotPaid
+            | Refusal::RefundTooLarge
+            | Refusal::NoReason
+            | Refusal::NotEnrolled
+            | Refusal::AlreadyIssued
+            | Refusal::OneApplicationAtATime
+            | Refusal::FutureDay
+            | Refusal::NotASchoolDay
+            | Refusal::NotAdmitted
+            | Refusal::SchoolOver
+            | Refusal::Locked
+            | Refusal::CodeReplayed
+            | Refusal::TwoFactorAlreadyOn
+            | Refusal::AccountActive
+            | Refusal::LinkUsed
+            | Refusal::LinkExpired
+            | Refusal::LastAdmin
+            | Refusal::DuplicateCode
+            | Refusal::NotDemo
+            | Refusal::ProgramMissingFromFile { .. }
+            | Refusal::NoOrganization(..)
+            | Refusal::NoCatalog
+            | Refusal::JobNotDead { .. } => (),
+        };
         vec![
             Refusal::NotDraft,
             Refusal::WindowClosed,
