@@ -5,11 +5,15 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use super::SqlStore;
 use super::StoreError;
-use crate::domain::audit::Actor;
+use super::db::{Tx, query, scalar};
+use super::types::Timestamp;
+use crate::domain::audit::{Action, Actor};
 use crate::domain::certificate::CertificateRecord;
 use crate::domain::issuance::{Candidate, ProgramFacts};
 use crate::domain::locale::Locale;
+use crate::domain::refusal::Refusal;
 use crate::domain::status::CertificateKind;
 
 /// Signs a record (the service's key; the store never sees it).
@@ -320,540 +324,612 @@ select c.application_id, c.record, c.signature, c.status, c.revoked_reason,
 from certificate c
 where c.verification_code = $1";
 
-/// Implements [`CertificateStore`] for a store type with `pool`, `begin_write()` and the helpers of
-/// `shared_store_impl!`.
-macro_rules! certificate_store_impl {
-    ($store:ty, $db:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::certificates::CertificateStore for $store {
-            async fn issue_certificates(
-                &self,
-                drafts: &[$crate::store::certificates::CertificateDraft],
-                sign: $crate::store::certificates::Sign<'_>,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<Vec<$crate::store::certificates::StoredCertificate>, $crate::store::StoreError> {
-                use $crate::store::StoreError;
-                let Some(first) = drafts.first() else {
-                    return Ok(Vec::new());
-                };
-                if drafts.iter().any(|d| d.application_id != first.application_id) {
-                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::OneApplicationAtATime));
-                }
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let program_id: Option<String> = sqlx::query_scalar(
-                    "select program_id from application where application_id = $1",
-                )
+#[async_trait]
+impl CertificateStore for SqlStore {
+    async fn issue_certificates(
+        &self,
+        drafts: &[CertificateDraft],
+        sign: Sign<'_>,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<Vec<StoredCertificate>, StoreError> {
+        let Some(first) = drafts.first() else {
+            return Ok(Vec::new());
+        };
+        if drafts
+            .iter()
+            .any(|d| d.application_id != first.application_id)
+        {
+            return Err(StoreError::Refused(Refusal::OneApplicationAtATime));
+        }
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let program_id: Option<String> =
+            scalar("select program_id from application where application_id = $1")
                 .bind(&first.application_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut tx)
                 .await?;
-                let program_id = program_id.ok_or(StoreError::NotFound)?;
-                let mut issued_now = Vec::with_capacity(drafts.len());
-                for draft in drafts {
-                    issued_now.push(Self::issue_one(&mut tx, &program_id, draft, sign, actor, now).await?);
-                }
-                let notice = $crate::domain::job::JobPayload::Notify($crate::domain::job::Notice {
-                    application_id: first.application_id.clone(),
-                    kind: $crate::domain::job::NoticeKind::CertificatesReady,
-                });
-                self.insert_job(&mut tx, &notice, now, Some(&first.application_id)).await?;
-                // The attestation of success closes the participant's journey: enrolled → completed.
-                if drafts.iter().any(|d| d.record.kind == $crate::domain::status::CertificateKind::AttestationOfSuccess) {
-                    let moved = sqlx::query(
-                        "update application set status = 'completed', updated_at = $2
-                         where application_id = $1 and status = 'enrolled'",
-                    )
-                    .bind(&first.application_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    if moved == 1 {
-                        Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ApplicationCompleted,
-                            ("application", &first.application_id), "enrolled → completed (attestation of success issued)", now).await?;
-                    }
-                }
-                tx.commit().await?;
-                Ok(issued_now)
+        let program_id = program_id.ok_or(StoreError::NotFound)?;
+        let mut issued_now = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            issued_now.push(Self::issue_one(&mut tx, &program_id, draft, sign, actor, now).await?);
+        }
+        let notice = crate::domain::job::JobPayload::Notify(crate::domain::job::Notice {
+            application_id: first.application_id.clone(),
+            kind: crate::domain::job::NoticeKind::CertificatesReady,
+        });
+        self.insert_job(&mut tx, &notice, now, Some(&first.application_id))
+            .await?;
+        // The attestation of success closes the participant's journey: enrolled → completed.
+        if drafts
+            .iter()
+            .any(|d| d.record.kind == crate::domain::status::CertificateKind::AttestationOfSuccess)
+        {
+            let moved = query(
+                "update application set status = 'completed', updated_at = $2
+                 where application_id = $1 and status = 'enrolled'",
+            )
+            .bind(&first.application_id)
+            .bind(now)
+            .execute(&mut tx)
+            .await?
+            .rows_affected();
+            if moved == 1 {
+                Self::insert_audit(
+                    &mut tx,
+                    None,
+                    actor,
+                    Action::ApplicationCompleted,
+                    ("application", &first.application_id),
+                    "enrolled → completed (attestation of success issued)",
+                    now,
+                )
+                .await?;
             }
+        }
+        tx.commit().await?;
+        Ok(issued_now)
+    }
 
-            async fn program_of(&self, application_id: &str) -> Result<Option<String>, $crate::store::StoreError> {
-                Ok(sqlx::query_scalar("select program_id from application where application_id = $1")
-                    .bind(application_id)
-                    .fetch_optional(&self.pool)
-                    .await?)
-            }
-
-            async fn badges(
-                &self,
-                program_id: &str,
-            ) -> Result<Vec<$crate::store::certificates::Badge>, $crate::store::StoreError> {
-                let missing: Vec<String> = sqlx::query_scalar(
-                    "select application_id from application
-                     where program_id = $1 and status in ('enrolled', 'completed') and badge_token is null",
-                )
-                .bind(program_id)
-                .fetch_all(&self.pool)
-                .await?;
-                if !missing.is_empty() {
-                    let mut tx = self.begin_write().await?;
-                    for id in &missing {
-                        let mut random = [0u8; 16];
-                        getrandom::fill(&mut random)
-                            .map_err(|e| $crate::store::StoreError::Corrupt(format!("no randomness: {e}")))?;
-                        sqlx::query("update application set badge_token = $2 where application_id = $1 and badge_token is null")
-                            .bind(id)
-                            .bind($crate::domain::certificate::hex(&random))
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    tx.commit().await?;
-                }
-                let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, String)> = sqlx::query_as(
-                    "select a.application_id, a.program_id, f.certificate_name, f.given_names, f.family_name, a.badge_token
-                     from application a left join application_form f on f.application_id = a.application_id
-                     where a.program_id = $1 and a.status in ('enrolled', 'completed') and a.badge_token is not null",
-                )
-                .bind(program_id)
-                .fetch_all(&self.pool)
-                .await?;
-                let mut badges: Vec<$crate::store::certificates::Badge> = rows
-                    .into_iter()
-                    .map(|(application_id, program_id, certificate_name, given, family, token)| {
-                        $crate::store::certificates::Badge {
-                            name: certificate_name.unwrap_or_else(|| {
-                                [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
-                            }),
-                            application_id,
-                            program_id,
-                            token,
-                        }
-                    })
-                    .collect();
-                badges.sort_by(|a, b| a.name.cmp(&b.name));
-                Ok(badges)
-            }
-
-            async fn badge_holder(
-                &self,
-                token: &str,
-            ) -> Result<Option<$crate::store::certificates::Badge>, $crate::store::StoreError> {
-                let row: Option<(String, String, Option<String>, Option<String>, Option<String>, String)> = sqlx::query_as(
-                    "select a.application_id, a.program_id, f.certificate_name, f.given_names, f.family_name, a.badge_token
-                     from application a left join application_form f on f.application_id = a.application_id
-                     where a.badge_token = $1 and a.status in ('enrolled', 'completed')",
-                )
-                .bind(token)
-                .fetch_optional(&self.pool)
-                .await?;
-                Ok(row.map(|(application_id, program_id, certificate_name, given, family, token)| {
-                    $crate::store::certificates::Badge {
-                        name: certificate_name.unwrap_or_else(|| {
-                            [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
-                        }),
-                        application_id,
-                        program_id,
-                        token,
-                    }
-                }))
-            }
-
-            async fn program_facts(
-                &self,
-                program_id: &str,
-            ) -> Result<Option<$crate::domain::issuance::ProgramFacts>, $crate::store::StoreError> {
-                use $crate::store::StoreError;
-                let row: Option<$crate::store::certificates::FactsRow> = sqlx::query_as(
-                    "select p.program_id, p.title_en, p.title_fr, p.starts_on, p.ends_on, p.teaching_language,
-                            p.hours, p.afgsu_hours, p.ects, p.code, p.learning_outcomes, p.min_days_present,
-                            p.assessment_required, e.certificate_issuer, e.year, e.is_demo
-                     from program p join edition e on e.edition_id = p.edition_id
-                     where p.program_id = $1",
-                )
-                .bind(program_id)
-                .fetch_optional(&self.pool)
-                .await?;
-                let Some(row) = row else { return Ok(None) };
-                let places: Vec<String> = sqlx::query_scalar(
-                    "select name from program_place where program_id = $1 order by position",
-                )
-                .bind(program_id)
-                .fetch_all(&self.pool)
-                .await?;
-                let kinds: Vec<String> = sqlx::query_scalar(
-                    "select kind from program_certification where program_id = $1 order by kind desc",
-                )
-                .bind(program_id)
-                .fetch_all(&self.pool)
-                .await?;
-                let certifications = kinds
-                    .iter()
-                    .map(|k| k.parse().map_err(|e| StoreError::Corrupt(format!("program_certification.kind: {e}"))))
-                    .collect::<Result<Vec<_>, _>>()?;
-                row.into_facts(places, certifications).map(Some)
-            }
-
-            async fn certificate_by_code(
-                &self,
-                code: &str,
-            ) -> Result<Option<$crate::store::certificates::StoredCertificate>, $crate::store::StoreError> {
-                let row: Option<$crate::store::certificates::CertificateRow> =
-                    sqlx::query_as($crate::store::certificates::CERTIFICATE_SQL)
-                        .bind(code)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                row.map(TryInto::try_into).transpose()
-            }
-
-            async fn record_attendance(
-                &self,
-                program_id: &str,
-                day: time::Date,
-                marks: &[(String, bool)],
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                use $crate::store::StoreError;
-                if day > $crate::domain::calendar::to_paris(now).date() {
-                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::FutureDay));
-                }
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let dates: Option<(time::Date, time::Date)> = sqlx::query_as(
-                    "select starts_on, ends_on from program where program_id = $1",
-                )
-                .bind(program_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let (starts_on, ends_on) = dates.ok_or(StoreError::NotFound)?;
-                if !$crate::domain::completion::school_days(starts_on, ends_on).contains(&day) {
-                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::NotASchoolDay));
-                }
-                let enrolled: Vec<String> = sqlx::query_scalar(
-                    "select application_id from application where program_id = $1 and status in ('enrolled', 'completed')",
-                )
-                .bind(program_id)
-                .fetch_all(&mut *tx)
-                .await?;
-                if marks.iter().any(|(id, _)| !enrolled.contains(id)) {
-                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::NotEnrolled));
-                }
-                for (application_id, present) in marks {
-                    sqlx::query(
-                        "insert into attendance (application_id, day, present, recorded_by, recorded_at)
-                         values ($1, $2, $3, $4, $5)
-                         on conflict (application_id, day) do update
-                         set present = excluded.present, recorded_by = excluded.recorded_by,
-                             recorded_at = excluded.recorded_at",
-                    )
-                    .bind(application_id)
-                    .bind(day)
-                    .bind(*present)
-                    .bind(actor.to_string())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                let present = marks.iter().filter(|(_, p)| *p).count();
-                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::AttendanceRecorded, ("program", program_id),
-                    &format!("{day}: {present} present, {} absent", marks.len() - present), now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn record_results(
-                &self,
-                results: &[(String, $crate::store::certificates::ResultEntry)],
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                for (application_id, result) in results {
-                let status: Option<String> = sqlx::query_scalar("select status from application where application_id = $1")
-                    .bind(application_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                match status.as_deref() {
-                    None => return Err($crate::store::StoreError::NotFound),
-                    Some("enrolled" | "completed") => {}
-                    Some(_) => return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NotEnrolled)),
-                }
-                sqlx::query(
-                    "insert into assessment_result (application_id, passed, grade, afgsu_validated, recorded_by, recorded_at)
-                     values ($1, $2, $3, $4, $5, $6)
-                     on conflict (application_id) do update
-                     set passed = excluded.passed, grade = excluded.grade, afgsu_validated = excluded.afgsu_validated,
-                         recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
-                )
+    async fn program_of(&self, application_id: &str) -> Result<Option<String>, StoreError> {
+        Ok(
+            scalar("select program_id from application where application_id = $1")
                 .bind(application_id)
-                .bind(result.passed)
-                .bind(result.grade.as_deref())
-                .bind(result.afgsu_validated)
-                .bind(actor.to_string())
+                .fetch_optional(self.db.read())
+                .await?,
+        )
+    }
+
+    async fn badges(&self, program_id: &str) -> Result<Vec<Badge>, StoreError> {
+        let missing: Vec<String> = scalar(
+            "select application_id from application
+             where program_id = $1 and status in ('enrolled', 'completed') and badge_token is null",
+        )
+        .bind(program_id)
+        .fetch_all(self.db.read())
+        .await?;
+        if !missing.is_empty() {
+            let mut tx = self.db.begin_write().await?;
+            for id in &missing {
+                let mut random = [0u8; 16];
+                getrandom::fill(&mut random)
+                    .map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+                query("update application set badge_token = $2 where application_id = $1 and badge_token is null")
+                    .bind(id)
+                    .bind(crate::domain::certificate::hex(&random))
+                    .execute(&mut tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        }
+        let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, String)> = query(
+            "select a.application_id, a.program_id, f.certificate_name, f.given_names, f.family_name, a.badge_token
+             from application a left join application_form f on f.application_id = a.application_id
+             where a.program_id = $1 and a.status in ('enrolled', 'completed') and a.badge_token is not null",
+        )
+        .bind(program_id)
+        .fetch_all(self.db.read())
+        .await?;
+        let mut badges: Vec<Badge> = rows
+            .into_iter()
+            .map(
+                |(application_id, program_id, certificate_name, given, family, token)| Badge {
+                    name: certificate_name.unwrap_or_else(|| {
+                        [given, family]
+                            .into_iter()
+                            .flatten()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    }),
+                    application_id,
+                    program_id,
+                    token,
+                },
+            )
+            .collect();
+        badges.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(badges)
+    }
+
+    async fn badge_holder(&self, token: &str) -> Result<Option<Badge>, StoreError> {
+        let row: Option<(String, String, Option<String>, Option<String>, Option<String>, String)> = query(
+            "select a.application_id, a.program_id, f.certificate_name, f.given_names, f.family_name, a.badge_token
+             from application a left join application_form f on f.application_id = a.application_id
+             where a.badge_token = $1 and a.status in ('enrolled', 'completed')",
+        )
+        .bind(token)
+        .fetch_optional(self.db.read())
+        .await?;
+        Ok(row.map(
+            |(application_id, program_id, certificate_name, given, family, token)| Badge {
+                name: certificate_name.unwrap_or_else(|| {
+                    [given, family]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }),
+                application_id,
+                program_id,
+                token,
+            },
+        ))
+    }
+
+    async fn program_facts(
+        &self,
+        program_id: &str,
+    ) -> Result<Option<crate::domain::issuance::ProgramFacts>, StoreError> {
+        let row: Option<FactsRow> = query(
+            "select p.program_id, p.title_en, p.title_fr, p.starts_on, p.ends_on, p.teaching_language,
+                    p.hours, p.afgsu_hours, p.ects, p.code, p.learning_outcomes, p.min_days_present,
+                    p.assessment_required, e.certificate_issuer, e.year, e.is_demo
+             from program p join edition e on e.edition_id = p.edition_id
+             where p.program_id = $1",
+        )
+        .bind(program_id)
+        .fetch_optional(self.db.read())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let places: Vec<String> =
+            scalar("select name from program_place where program_id = $1 order by position")
+                .bind(program_id)
+                .fetch_all(self.db.read())
+                .await?;
+        let kinds: Vec<String> = scalar(
+            "select kind from program_certification where program_id = $1 order by kind desc",
+        )
+        .bind(program_id)
+        .fetch_all(self.db.read())
+        .await?;
+        let certifications = kinds
+            .iter()
+            .map(|k| {
+                k.parse()
+                    .map_err(|e| StoreError::Corrupt(format!("program_certification.kind: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        row.into_facts(places, certifications).map(Some)
+    }
+
+    async fn certificate_by_code(
+        &self,
+        code: &str,
+    ) -> Result<Option<StoredCertificate>, StoreError> {
+        let row: Option<CertificateRow> = query(CERTIFICATE_SQL)
+            .bind(code)
+            .fetch_optional(self.db.read())
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn record_attendance(
+        &self,
+        program_id: &str,
+        day: time::Date,
+        marks: &[(String, bool)],
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        if day > crate::domain::calendar::to_paris(now).date() {
+            return Err(StoreError::Refused(Refusal::FutureDay));
+        }
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let dates: Option<(time::Date, time::Date)> =
+            query("select starts_on, ends_on from program where program_id = $1")
+                .bind(program_id)
+                .fetch_optional(&mut tx)
+                .await?;
+        let (starts_on, ends_on) = dates.ok_or(StoreError::NotFound)?;
+        if !crate::domain::completion::school_days(starts_on, ends_on).contains(&day) {
+            return Err(StoreError::Refused(Refusal::NotASchoolDay));
+        }
+        let enrolled: Vec<String> = scalar(
+            "select application_id from application where program_id = $1 and status in ('enrolled', 'completed')",
+        )
+        .bind(program_id)
+        .fetch_all(&mut tx)
+        .await?;
+        if marks.iter().any(|(id, _)| !enrolled.contains(id)) {
+            return Err(StoreError::Refused(Refusal::NotEnrolled));
+        }
+        for (application_id, present) in marks {
+            query(
+                "insert into attendance (application_id, day, present, recorded_by, recorded_at)
+                 values ($1, $2, $3, $4, $5)
+                 on conflict (application_id, day) do update
+                 set present = excluded.present, recorded_by = excluded.recorded_by,
+                     recorded_at = excluded.recorded_at",
+            )
+            .bind(application_id)
+            .bind(day)
+            .bind(*present)
+            .bind(actor.to_string())
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+        }
+        let present = marks.iter().filter(|(_, p)| *p).count();
+        Self::insert_audit(
+            &mut tx,
+            None,
+            actor,
+            Action::AttendanceRecorded,
+            ("program", program_id),
+            &format!("{day}: {present} present, {} absent", marks.len() - present),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_results(
+        &self,
+        results: &[(String, ResultEntry)],
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        for (application_id, result) in results {
+            let status: Option<String> =
+                scalar("select status from application where application_id = $1")
+                    .bind(application_id)
+                    .fetch_optional(&mut tx)
+                    .await?;
+            match status.as_deref() {
+                None => return Err(StoreError::NotFound),
+                Some("enrolled" | "completed") => {}
+                Some(_) => {
+                    return Err(StoreError::Refused(Refusal::NotEnrolled));
+                }
+            }
+            query(
+            "insert into assessment_result (application_id, passed, grade, afgsu_validated, recorded_by, recorded_at)
+             values ($1, $2, $3, $4, $5, $6)
+             on conflict (application_id) do update
+             set passed = excluded.passed, grade = excluded.grade, afgsu_validated = excluded.afgsu_validated,
+                 recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
+        )
+        .bind(application_id)
+        .bind(result.passed)
+        .bind(result.grade.as_deref())
+        .bind(result.afgsu_validated)
+        .bind(actor.to_string())
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+            let detail = format!(
+                "{}{}{}",
+                if result.passed {
+                    "passed"
+                } else {
+                    "not passed"
+                },
+                result
+                    .grade
+                    .as_deref()
+                    .map(|g| format!(", grade {g}"))
+                    .unwrap_or_default(),
+                match result.afgsu_validated {
+                    Some(true) => ", AFGSU 2 validated",
+                    Some(false) => ", AFGSU 2 not validated",
+                    None => "",
+                },
+            );
+            Self::insert_audit(
+                &mut tx,
+                None,
+                actor,
+                Action::ResultRecorded,
+                ("application", application_id),
+                &detail,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn participants(&self, program_id: &str) -> Result<Vec<Participant>, StoreError> {
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(String, Option<String>, Option<String>, Option<String>, Option<time::Date>, Option<bool>, Option<String>, Option<bool>, String, String)> =
+            query(
+                "select a.application_id, f.certificate_name, f.given_names, f.family_name, f.birth_date,
+                        r.passed, r.grade, r.afgsu_validated, p.locale, p.email
+                 from application a
+                 join applicant p on p.applicant_id = a.applicant_id
+                 left join application_form f on f.application_id = a.application_id
+                 left join assessment_result r on r.application_id = a.application_id
+                 where a.program_id = $1 and a.status in ('enrolled', 'completed')",
+            )
+            .bind(program_id)
+            .fetch_all(self.db.read())
+            .await?;
+        let days: Vec<(String, time::Date)> = query(
+            "select t.application_id, t.day from attendance t
+             join application a on a.application_id = t.application_id
+             where a.program_id = $1 and a.status in ('enrolled', 'completed') and t.present
+             order by t.day",
+        )
+        .bind(program_id)
+        .fetch_all(self.db.read())
+        .await?;
+        let issued: Vec<(String, String, String, String)> = query(
+            "select c.application_id, c.kind, c.serial, c.verification_code from certificate c
+             join application a on a.application_id = c.application_id
+             where a.program_id = $1 and c.status = 'issued'
+             order by c.serial",
+        )
+        .bind(program_id)
+        .fetch_all(self.db.read())
+        .await?;
+        let mut days_of: std::collections::HashMap<String, Vec<time::Date>> =
+            std::collections::HashMap::new();
+        for (id, day) in days {
+            days_of.entry(id).or_default().push(day);
+        }
+        let mut issued_of: std::collections::HashMap<String, Vec<IssuedSummary>> =
+            std::collections::HashMap::new();
+        for (id, kind, serial, verification_code) in issued {
+            let kind = kind
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("certificate.kind: {e}")))?;
+            issued_of.entry(id).or_default().push(IssuedSummary {
+                kind,
+                serial,
+                verification_code,
+            });
+        }
+        let mut participants = Vec::with_capacity(rows.len());
+        for (
+            application_id,
+            certificate_name,
+            given,
+            family,
+            birth_date,
+            passed,
+            grade,
+            afgsu,
+            locale,
+            email,
+        ) in rows
+        {
+            let name = certificate_name.unwrap_or_else(|| {
+                [given, family]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            participants.push(Participant {
+                days_present: days_of.remove(&application_id).unwrap_or_default(),
+                certificates: issued_of.remove(&application_id).unwrap_or_default(),
+                locale: crate::domain::locale::Locale::from_tag(&locale)
+                    .ok_or_else(|| StoreError::Corrupt(format!("applicant.locale: {locale}")))?,
+                application_id,
+                email,
+                certificate_name: name,
+                birth_date,
+                result: passed.map(|passed| ResultEntry {
+                    passed,
+                    grade,
+                    afgsu_validated: afgsu,
+                }),
+            });
+        }
+        participants.sort_by(|a, b| a.certificate_name.cmp(&b.certificate_name));
+        Ok(participants)
+    }
+
+    async fn certificates_of(
+        &self,
+        application_id: &str,
+    ) -> Result<Vec<StoredCertificate>, StoreError> {
+        let rows: Vec<CertificateRow> = query(
+            "select c.application_id, c.record, c.signature, c.status, c.revoked_reason,
+                    cast(null as text) as superseded_by
+             from certificate c
+             where c.application_id = $1 and c.status = 'issued'
+             order by c.issued_at, c.serial",
+        )
+        .bind(application_id)
+        .fetch_all(self.db.read())
+        .await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn revoke_certificate(
+        &self,
+        code: &str,
+        reason: &str,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Refused(Refusal::NoReason));
+        }
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let revoked: Option<(String, String)> = query(
+            "update certificate set status = 'revoked', revoked_reason = $2, revoked_at = $3, updated_at = $3
+             where verification_code = $1 and status = 'issued'
+             returning application_id, serial",
+        )
+        .bind(code)
+        .bind(reason)
+        .bind(now)
+        .fetch_optional(&mut tx)
+        .await?;
+        let (application_id, serial) = revoked.ok_or(StoreError::NotFound)?;
+        Self::insert_audit(
+            &mut tx,
+            None,
+            actor,
+            Action::CertificateRevoked,
+            ("application", &application_id),
+            &format!("{serial}: {reason}"),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+impl SqlStore {
+    /// Issues one draft inside `tx` (see `issue_certificates`).
+    pub(super) async fn issue_one(
+        tx: &mut Tx,
+        program_id: &str,
+        draft: &CertificateDraft,
+        sign: Sign<'_>,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<StoredCertificate, StoreError> {
+        let kind = draft.record.kind.as_str();
+        // The program's counter first: its row lock makes concurrent issuances of one program
+        // wait for each other, so the checks below see what the other one committed (and a
+        // refusal rolls the number back: serials stay gap-free).
+        let year = draft.record.issued_on.year();
+        let n: i64 = scalar(
+            "insert into certificate_counter (program_id, year, last_number) values ($1, $2, 1)
+             on conflict (program_id, year) do update set last_number = certificate_counter.last_number + 1
+             returning last_number",
+        )
+        .bind(program_id)
+        .bind(year)
+        .fetch_one(&mut *tx)
+        .await?;
+        let superseded: Option<String> = match &draft.supersedes {
+            Some(code) => scalar(
+                "select certificate_id from certificate
+                 where verification_code = $1 and application_id = $2 and kind = $3 and status = 'issued'",
+            )
+            .bind(code)
+            .bind(&draft.application_id)
+            .bind(kind)
+            .fetch_optional(&mut *tx)
+            .await?,
+            None => None,
+        };
+        if draft.supersedes.is_some() && superseded.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        if let Some(old) = &superseded {
+            query("update certificate set status = 'superseded', updated_at = $2 where certificate_id = $1")
+                .bind(old)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
-                let detail = format!(
-                    "{}{}{}",
-                    if result.passed { "passed" } else { "not passed" },
-                    result.grade.as_deref().map(|g| format!(", grade {g}")).unwrap_or_default(),
-                    match result.afgsu_validated {
-                        Some(true) => ", AFGSU 2 validated",
-                        Some(false) => ", AFGSU 2 not validated",
-                        None => "",
-                    },
-                );
-                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ResultRecorded, ("application", application_id), &detail, now).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn participants(
-                &self,
-                program_id: &str,
-            ) -> Result<Vec<$crate::store::certificates::Participant>, $crate::store::StoreError> {
-                #[allow(clippy::type_complexity)]
-                let rows: Vec<(String, Option<String>, Option<String>, Option<String>, Option<time::Date>, Option<bool>, Option<String>, Option<bool>, String, String)> =
-                    sqlx::query_as(
-                        "select a.application_id, f.certificate_name, f.given_names, f.family_name, f.birth_date,
-                                r.passed, r.grade, r.afgsu_validated, p.locale, p.email
-                         from application a
-                         join applicant p on p.applicant_id = a.applicant_id
-                         left join application_form f on f.application_id = a.application_id
-                         left join assessment_result r on r.application_id = a.application_id
-                         where a.program_id = $1 and a.status in ('enrolled', 'completed')",
-                    )
-                    .bind(program_id)
-                    .fetch_all(&self.pool)
-                    .await?;
-                let days: Vec<(String, time::Date)> = sqlx::query_as(
-                    "select t.application_id, t.day from attendance t
-                     join application a on a.application_id = t.application_id
-                     where a.program_id = $1 and a.status in ('enrolled', 'completed') and t.present
-                     order by t.day",
-                )
-                .bind(program_id)
-                .fetch_all(&self.pool)
-                .await?;
-                let issued: Vec<(String, String, String, String)> = sqlx::query_as(
-                    "select c.application_id, c.kind, c.serial, c.verification_code from certificate c
-                     join application a on a.application_id = c.application_id
-                     where a.program_id = $1 and c.status = 'issued'
-                     order by c.serial",
-                )
-                .bind(program_id)
-                .fetch_all(&self.pool)
-                .await?;
-                let mut days_of: std::collections::HashMap<String, Vec<time::Date>> = std::collections::HashMap::new();
-                for (id, day) in days {
-                    days_of.entry(id).or_default().push(day);
-                }
-                let mut issued_of: std::collections::HashMap<String, Vec<$crate::store::certificates::IssuedSummary>> =
-                    std::collections::HashMap::new();
-                for (id, kind, serial, verification_code) in issued {
-                    let kind = kind
-                        .parse()
-                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("certificate.kind: {e}")))?;
-                    issued_of.entry(id).or_default().push($crate::store::certificates::IssuedSummary {
-                        kind,
-                        serial,
-                        verification_code,
-                    });
-                }
-                let mut participants = Vec::with_capacity(rows.len());
-                for (application_id, certificate_name, given, family, birth_date, passed, grade, afgsu, locale, email) in rows {
-                    let name = certificate_name.unwrap_or_else(|| {
-                        [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
-                    });
-                    participants.push($crate::store::certificates::Participant {
-                        days_present: days_of.remove(&application_id).unwrap_or_default(),
-                        certificates: issued_of.remove(&application_id).unwrap_or_default(),
-                        locale: $crate::domain::locale::Locale::from_tag(&locale)
-                            .ok_or_else(|| $crate::store::StoreError::Corrupt(format!("applicant.locale: {locale}")))?,
-                        application_id,
-                        email,
-                        certificate_name: name,
-                        birth_date,
-                        result: passed.map(|passed| $crate::store::certificates::ResultEntry {
-                            passed,
-                            grade,
-                            afgsu_validated: afgsu,
-                        }),
-                    });
-                }
-                participants.sort_by(|a, b| a.certificate_name.cmp(&b.certificate_name));
-                Ok(participants)
-            }
-
-            async fn certificates_of(
-                &self,
-                application_id: &str,
-            ) -> Result<Vec<$crate::store::certificates::StoredCertificate>, $crate::store::StoreError> {
-                let rows: Vec<$crate::store::certificates::CertificateRow> = sqlx::query_as(
-                    "select c.application_id, c.record, c.signature, c.status, c.revoked_reason,
-                            cast(null as text) as superseded_by
-                     from certificate c
-                     where c.application_id = $1 and c.status = 'issued'
-                     order by c.issued_at, c.serial",
-                )
-                .bind(application_id)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
-            async fn revoke_certificate(
-                &self,
-                code: &str,
-                reason: &str,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let reason = reason.trim();
-                if reason.is_empty() {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NoReason));
-                }
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let revoked: Option<(String, String)> = sqlx::query_as(
-                    "update certificate set status = 'revoked', revoked_reason = $2, revoked_at = $3, updated_at = $3
-                     where verification_code = $1 and status = 'issued'
-                     returning application_id, serial",
-                )
-                .bind(code)
-                .bind(reason)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let (application_id, serial) = revoked.ok_or($crate::store::StoreError::NotFound)?;
-                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::CertificateRevoked, ("application", &application_id),
-                    &format!("{serial}: {reason}"), now).await?;
-                tx.commit().await?;
-                Ok(())
+        } else {
+            let issued: Option<i32> = scalar(
+                "select 1 from certificate where application_id = $1 and kind = $2 and status = 'issued'",
+            )
+            .bind(&draft.application_id)
+            .bind(kind)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if issued.is_some() {
+                return Err(StoreError::Refused(Refusal::AlreadyIssued));
             }
         }
-        impl $store {
-            /// Issues one draft inside `tx` (see `issue_certificates`).
-            async fn issue_one(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                program_id: &str,
-                draft: &$crate::store::certificates::CertificateDraft,
-                sign: $crate::store::certificates::Sign<'_>,
-                actor: &$crate::domain::audit::Actor,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<$crate::store::certificates::StoredCertificate, $crate::store::StoreError> {
-                use $crate::store::StoreError;
-                let kind = draft.record.kind.as_str();
-                // The program's counter first: its row lock makes concurrent issuances of one program
-                // wait for each other, so the checks below see what the other one committed (and a
-                // refusal rolls the number back: serials stay gap-free).
-                let year = draft.record.issued_on.year();
-                let n: i64 = sqlx::query_scalar(
-                    "insert into certificate_counter (program_id, year, last_number) values ($1, $2, 1)
-                     on conflict (program_id, year) do update set last_number = certificate_counter.last_number + 1
-                     returning last_number",
-                )
-                .bind(program_id)
-                .bind(year)
-                .fetch_one(&mut **tx)
-                .await?;
-                let superseded: Option<String> = match &draft.supersedes {
-                    Some(code) => sqlx::query_scalar(
-                        "select certificate_id from certificate
-                         where verification_code = $1 and application_id = $2 and kind = $3 and status = 'issued'",
-                    )
+        let mut random = [0u8; 10];
+        getrandom::fill(&mut random)
+            .map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+        let mut record = draft.record.clone();
+        record.serial = crate::domain::certificate::format_serial(
+            &draft.serial_prefix,
+            year,
+            &draft.program_code,
+            n,
+        );
+        record.verification_code = crate::domain::certificate::verification_code(random);
+        record.verification_url = format!("{}{}", draft.verify_base, record.verification_code);
+        if let Some(code) = &draft.supersedes {
+            let old_serial: Option<String> =
+                scalar("select serial from certificate where verification_code = $1")
                     .bind(code)
-                    .bind(&draft.application_id)
-                    .bind(kind)
-                    .fetch_optional(&mut **tx)
-                    .await?,
-                    None => None,
-                };
-                if draft.supersedes.is_some() && superseded.is_none() {
-                    return Err(StoreError::NotFound);
-                }
-                if let Some(old) = &superseded {
-                    sqlx::query("update certificate set status = 'superseded', updated_at = $2 where certificate_id = $1")
-                        .bind(old)
-                        .bind(now)
-                        .execute(&mut **tx)
-                        .await?;
-                } else {
-                    let issued: Option<i32> = sqlx::query_scalar(
-                        "select 1 from certificate where application_id = $1 and kind = $2 and status = 'issued'",
-                    )
-                    .bind(&draft.application_id)
-                    .bind(kind)
-                    .fetch_optional(&mut **tx)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                    if issued.is_some() {
-                        return Err(StoreError::Refused($crate::domain::refusal::Refusal::AlreadyIssued));
-                    }
-                }
-                let mut random = [0u8; 10];
-                getrandom::fill(&mut random).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
-                let mut record = draft.record.clone();
-                record.serial = $crate::domain::certificate::format_serial(&draft.serial_prefix, year, &draft.program_code, n);
-                record.verification_code = $crate::domain::certificate::verification_code(random);
-                record.verification_url = format!("{}{}", draft.verify_base, record.verification_code);
-                if let Some(code) = &draft.supersedes {
-                    let old_serial: Option<String> = sqlx::query_scalar("select serial from certificate where verification_code = $1")
-                        .bind(code)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                    record.supersedes = old_serial;
-                }
-                let signature = sign(&record);
-                let canonical = String::from_utf8(record.canonical())
-                    .map_err(|e| StoreError::Corrupt(format!("certificate record: {e}")))?;
-                let certificate_id = $crate::store::new_id();
-                sqlx::query(
-                    "insert into certificate (certificate_id, application_id, kind, status, serial, verification_code,
-                                              holder_name, issued_at, expires_at, signature, record, created_at, updated_at)
-                     values ($1, $2, $3, 'issued', $4, $5, $6, $7, $8, $9, $10, $11, $11)",
-                )
-                .bind(&certificate_id)
-                .bind(&draft.application_id)
-                .bind(kind)
-                .bind(&record.serial)
-                .bind(&record.verification_code)
-                .bind(&record.holder.name)
-                .bind($crate::store::types::Timestamp::new(record.issued_on.with_time(time::Time::MIDNIGHT).assume_utc()))
-                .bind(record.valid_until.map(|d| $crate::store::types::Timestamp::new(d.with_time(time::Time::MIDNIGHT).assume_utc())))
-                .bind($crate::domain::certificate::hex(&signature))
-                .bind(&canonical)
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
-                if let Some(old) = &superseded {
-                    sqlx::query("update certificate set superseded_by = $2 where certificate_id = $1")
-                        .bind(old)
-                        .bind(&certificate_id)
-                        .execute(&mut **tx)
-                        .await?;
-                }
-                let detail = match &record.supersedes {
-                    Some(old) => format!("{kind} {} (supersedes {old})", record.serial),
-                    None => format!("{kind} {}", record.serial),
-                };
-                Self::insert_audit(tx, None, actor, $crate::domain::audit::Action::CertificateIssued, ("application", &draft.application_id), &detail, now).await?;
-                Ok($crate::store::certificates::StoredCertificate {
-                    application_id: draft.application_id.clone(),
-                    record,
-                    signature: signature.to_vec(),
-                    status: $crate::domain::status::CertificateStatus::Issued,
-                    revoked_reason: None,
-                    superseded_by: None,
-                })
-            }
+            record.supersedes = old_serial;
         }
-    };
+        let signature = sign(&record);
+        let canonical = String::from_utf8(record.canonical())
+            .map_err(|e| StoreError::Corrupt(format!("certificate record: {e}")))?;
+        let certificate_id = crate::store::new_id();
+        query(
+            "insert into certificate (certificate_id, application_id, kind, status, serial, verification_code,
+                                      holder_name, issued_at, expires_at, signature, record, created_at, updated_at)
+             values ($1, $2, $3, 'issued', $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+        )
+        .bind(&certificate_id)
+        .bind(&draft.application_id)
+        .bind(kind)
+        .bind(&record.serial)
+        .bind(&record.verification_code)
+        .bind(&record.holder.name)
+        .bind(Timestamp::new(record.issued_on.with_time(time::Time::MIDNIGHT).assume_utc()))
+        .bind(record.valid_until.map(|d| Timestamp::new(d.with_time(time::Time::MIDNIGHT).assume_utc())))
+        .bind(crate::domain::certificate::hex(&signature))
+        .bind(&canonical)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if let Some(old) = &superseded {
+            query("update certificate set superseded_by = $2 where certificate_id = $1")
+                .bind(old)
+                .bind(&certificate_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let detail = match &record.supersedes {
+            Some(old) => format!("{kind} {} (supersedes {old})", record.serial),
+            None => format!("{kind} {}", record.serial),
+        };
+        Self::insert_audit(
+            tx,
+            None,
+            actor,
+            Action::CertificateIssued,
+            ("application", &draft.application_id),
+            &detail,
+            now,
+        )
+        .await?;
+        Ok(StoredCertificate {
+            application_id: draft.application_id.clone(),
+            record,
+            signature: signature.to_vec(),
+            status: crate::domain::status::CertificateStatus::Issued,
+            revoked_reason: None,
+            superseded_by: None,
+        })
+    }
 }
-
-pub(super) use certificate_store_impl;
 
 /// How serials and verification addresses are written, for a batch.
 #[derive(Debug, Clone)]
@@ -948,9 +1024,7 @@ pub async fn issue_program<S: CertificateStore + ?Sized>(
                 report.documents += issued.len();
             }
             // Another run issued them meanwhile.
-            Err(StoreError::Refused(crate::domain::refusal::Refusal::AlreadyIssued)) => {
-                report.up_to_date += 1
-            }
+            Err(StoreError::Refused(Refusal::AlreadyIssued)) => report.up_to_date += 1,
             Err(e) => return Err(e.into()),
         }
         progress(done + 1, total);

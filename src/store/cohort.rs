@@ -10,11 +10,15 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use super::SqlStore;
 use super::StoreError;
-use crate::domain::audit::Actor;
+use super::db::{On, Tx, query, scalar};
+use super::types::Timestamp;
+use crate::domain::audit::{Action, Actor};
 use crate::domain::job::JobPayload;
 use crate::domain::locale::Locale;
 use crate::domain::offer::Adjustment;
+use crate::domain::refusal::Refusal;
 use crate::domain::status::{ApplicationStatus, OrderStatus, RejectReason};
 
 /// What an organizer decides about one application.
@@ -352,16 +356,12 @@ impl PreparedOffer {
             Some(t) => t,
             None => {
                 let terms: Vec<_> = tiers.iter().map(TierRow::terms).collect();
-                let choice =
-                    crate::domain::fees::choose(&terms, requested, who).ok_or_else(|| {
-                        StoreError::Refused(crate::domain::refusal::Refusal::NoFeeTier)
-                    })?;
+                let choice = crate::domain::fees::choose(&terms, requested, who)
+                    .ok_or_else(|| StoreError::Refused(Refusal::NoFeeTier))?;
                 tiers
                     .iter()
                     .find(|t| t.code == choice.tier.code)
-                    .ok_or_else(|| {
-                        StoreError::Refused(crate::domain::refusal::Refusal::NoFeeTier)
-                    })?
+                    .ok_or_else(|| StoreError::Refused(Refusal::NoFeeTier))?
             }
         };
         let label = match locale {
@@ -423,802 +423,972 @@ impl PreparedOffer {
 /// The audit detail of a first-come submission that found no seat.
 pub(super) const NO_SEAT_DETAIL: &str = "submitted → waitlisted (no seat left)";
 
-/// Implements [`CohortStore`] (and the seat-taking helpers other operations share) for a store type
-/// with `pool`, `begin_write()` and `write_pool()`, the helpers of `shared_store_impl!`.
-macro_rules! cohort_store_impl {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            /// Takes the program's row lock (every seat-moving transaction starts here) and returns the
-            /// program's payment deadline in days. NotFound if there is no such program.
-            async fn lock_program(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                program_id: &str,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<i32, $crate::store::StoreError> {
-                let days: Option<i32> = sqlx::query_scalar(
-                    "update program set updated_at = $2 where program_id = $1 returning payment_deadline_days",
-                )
+/// The seat-taking steps that decisions, submissions, payments and the cascade share, each in the
+/// caller's transaction.
+impl SqlStore {
+    /// Takes the program's row lock (every seat-moving transaction starts here) and returns the
+    /// program's payment deadline in days. NotFound if there is no such program.
+    pub(super) async fn lock_program(
+        tx: &mut Tx,
+        program_id: &str,
+        now: Timestamp,
+    ) -> Result<i32, StoreError> {
+        let days: Option<i32> = scalar(
+            "update program set updated_at = $2 where program_id = $1 returning payment_deadline_days",
+        )
+        .bind(program_id)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        days.ok_or(StoreError::NotFound)
+    }
+
+    /// Moves `application_id` from one of `from` to accepted, holding a seat, and writes its
+    /// order, audit event and notice. The program must already be locked by this transaction.
+    /// `Ok(None)` when the application was not in one of `from`; `Refused(Full)` without a seat.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn offer_in_tx(
+        &self,
+        tx: &mut Tx,
+        application_id: &str,
+        program_id: &str,
+        from: &[&str],
+        tier_code: Option<&str>,
+        adjustment: &crate::domain::offer::Adjustment,
+        deadline: time::OffsetDateTime,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<Option<DecisionOutcome>, StoreError> {
+        // The status is read under the program's lock, which every seat-moving change takes.
+        #[allow(clippy::type_complexity)]
+        let asked: Option<(Option<String>, String, String, Option<String>, Option<bool>, Option<Timestamp>, Option<String>)> = query(
+            "select f.requested_fee_tier, ap.locale, a.status, f.category, f.partner_university, a.submitted_at,
+                    f.discount_code
+             from application a
+             join applicant ap on ap.applicant_id = a.applicant_id
+             join application_form f on f.application_id = a.application_id
+             where a.application_id = $1 and a.program_id = $2",
+        )
+        .bind(application_id)
+        .bind(program_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((requested, locale, previous, category, partner, sent_at, discount_code)) = asked
+        else {
+            return Err(StoreError::NotFound);
+        };
+        if !from.contains(&previous.as_str()) {
+            return Ok(None);
+        }
+        let seat = query(
+            "update program set seats_held = seats_held + 1
+             where program_id = $1 and seats_held < capacity",
+        )
+        .bind(program_id)
+        .execute(&mut *tx)
+        .await?;
+        if seat.rows_affected() == 0 {
+            return Err(StoreError::Refused(Refusal::Full));
+        }
+        let tiers: Vec<TierRow> = query(OFFER_TIERS_SQL)
+            .bind(program_id)
+            .fetch_all(&mut *tx)
+            .await?;
+        let locale = crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default();
+        let who = eligibility(category.as_deref(), partner, sent_at, now);
+        // The applicant's discount code, if it still holds; its use is taken below, only if the
+        // price keeps it (a set price or a full waiver replaces it).
+        let code = match &discount_code {
+            Some(c) => Self::discount_terms(&mut *tx, program_id, c)
+                .await?
+                .filter(|t| crate::domain::fees::check_code(t, program_id, now.0).is_ok()),
+            None => None,
+        };
+        let prepare = |code: Option<&crate::domain::fees::DiscountTerms>| {
+            PreparedOffer::new(
+                &tiers,
+                tier_code,
+                requested.as_deref(),
+                &who,
+                adjustment,
+                code.map(|t| (t.code.as_str(), t.kind)),
+                locale,
+                deadline,
+            )
+        };
+        let mut offer = prepare(code.as_ref())?;
+        if let Some((code, _)) = &offer.price.discount {
+            let took = query(
+                "update discount_code set uses = uses + 1
+                 where edition_id = (select edition_id from program where program_id = $1) and code = $2
+                   and (max_uses is null or uses < max_uses) and (expires_at is null or expires_at > $3)",
+            )
+            .bind(program_id)
+            .bind(code)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if took.rows_affected() == 0 {
+                // Used up by another offer since it was read: priced without it.
+                offer = prepare(None)?;
+            }
+        }
+        let moved = query(
+            "update application set status = $2, decided_at = $3, updated_at = $3, reject_reason = null
+             where application_id = $1 and status = $4",
+        )
+        .bind(application_id)
+        .bind(offer.status())
+        .bind(now)
+        .bind(&previous)
+        .execute(&mut *tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            query("update program set seats_held = seats_held - 1 where program_id = $1")
                 .bind(program_id)
-                .bind(now)
-                .fetch_optional(&mut **tx)
+                .execute(&mut *tx)
                 .await?;
-                days.ok_or($crate::store::StoreError::NotFound)
+            return Ok(None);
+        }
+        query(
+            "insert into fee_order (order_id, application_id, status, total_cents, currency, price_explanation,
+                                    payment_reference, deadline_at, fee_tier_code, list_cents, waiver_reason,
+                                    created_at, updated_at, discount_code, discount_cents)
+             values ($1, $2, $3, $4, 'EUR', $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)",
+        )
+        .bind(&offer.order_id)
+        .bind(application_id)
+        .bind(offer.order_status())
+        .bind(offer.price.total_cents)
+        .bind(&offer.price.explanation)
+        .bind(&offer.reference)
+        .bind(offer.deadline)
+        .bind(&offer.price.tier_code)
+        .bind(offer.price.list_cents)
+        .bind(&offer.price.waiver_reason)
+        .bind(now)
+        .bind(offer.price.discount.as_ref().map(|d| d.0.as_str()))
+        .bind(offer.price.discount.as_ref().map(|d| d.1))
+        .execute(&mut *tx)
+        .await?;
+        Self::insert_audit(
+            tx,
+            None,
+            actor,
+            Action::ApplicationAccepted,
+            ("application", application_id),
+            &offer.audit_detail(&previous),
+            now,
+        )
+        .await?;
+        self.insert_notice(tx, application_id, offer.notice(), now)
+            .await?;
+        let PreparedOffer {
+            order_id,
+            waived,
+            price,
+            ..
+        } = offer;
+        Ok(Some(if waived {
+            DecisionOutcome::Enrolled { order_id }
+        } else {
+            DecisionOutcome::Offered {
+                order_id,
+                total_cents: price.total_cents,
             }
+        }))
+    }
 
-            /// Moves `application_id` from one of `from` to accepted, holding a seat, and writes its
-            /// order, audit event and notice. The program must already be locked by this transaction.
-            /// `Ok(None)` when the application was not in one of `from`; `Refused(Full)` without a seat.
-            #[allow(clippy::too_many_arguments)]
-            async fn offer_in_tx(
-                &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
-                application_id: &str,
-                program_id: &str,
-                from: &[&str],
-                tier_code: Option<&str>,
-                adjustment: &$crate::domain::offer::Adjustment,
-                deadline: time::OffsetDateTime,
-                actor: &$crate::domain::audit::Actor,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<Option<$crate::store::cohort::DecisionOutcome>, $crate::store::StoreError> {
-                // The status is read under the program's lock, which every seat-moving change takes.
-                #[allow(clippy::type_complexity)]
-                let asked: Option<(Option<String>, String, String, Option<String>, Option<bool>, Option<$crate::store::types::Timestamp>, Option<String>)> = sqlx::query_as(
-                    "select f.requested_fee_tier, ap.locale, a.status, f.category, f.partner_university, a.submitted_at,
-                            f.discount_code
-                     from application a
-                     join applicant ap on ap.applicant_id = a.applicant_id
-                     join application_form f on f.application_id = a.application_id
-                     where a.application_id = $1 and a.program_id = $2",
-                )
-                .bind(application_id)
+    /// An order that will never be paid gives its discount code's use back.
+    pub(super) async fn give_back_code_in_tx(
+        tx: &mut Tx,
+        order_id: &str,
+    ) -> Result<(), StoreError> {
+        query(
+            "update discount_code set uses = uses - 1
+             where uses > 0 and (edition_id, code) in (
+                 select p.edition_id, o.discount_code
+                 from fee_order o
+                 join application a on a.application_id = o.application_id
+                 join program p on p.program_id = a.program_id
+                 where o.order_id = $1 and o.discount_code is not null)",
+        )
+        .bind(order_id)
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn insert_notice(
+        &self,
+        tx: &mut Tx,
+        application_id: &str,
+        kind: crate::domain::job::NoticeKind,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let payload = crate::domain::job::JobPayload::Notify(crate::domain::job::Notice {
+            application_id: application_id.to_owned(),
+            kind,
+        });
+        self.insert_job(tx, &payload, now, Some(application_id))
+            .await?;
+        Ok(())
+    }
+
+    /// Gives back one seat of a locked program and offers freed seats down the waitlist until a
+    /// seat is taken or nobody waits. Returns how many offers it made.
+    pub(super) async fn release_seat_in_tx(
+        &self,
+        tx: &mut Tx,
+        program_id: &str,
+        deadline_days: i32,
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
+        query(
+            "update program set seats_held = seats_held - 1 where program_id = $1 and seats_held > 0",
+        )
+        .bind(program_id)
+        .execute(&mut *tx)
+        .await?;
+        let deadline = crate::domain::offer::payment_deadline(
+            now.0,
+            u16::try_from(deadline_days).unwrap_or(14),
+        );
+        let mut offers = 0;
+        // Each pass offers the freed seat to the first in line; a pass that finds its candidate
+        // gone (decided meanwhile) tries the next one.
+        for _ in 0..64 {
+            let next: Option<String> = scalar(NEXT_WAITLISTED_SQL)
                 .bind(program_id)
-                .fetch_optional(&mut **tx)
+                .fetch_optional(&mut *tx)
                 .await?;
-                let Some((requested, locale, previous, category, partner, sent_at, discount_code)) = asked else {
-                    return Err($crate::store::StoreError::NotFound);
-                };
-                if !from.contains(&previous.as_str()) {
-                    return Ok(None);
-                }
-                let seat = sqlx::query(
-                    "update program set seats_held = seats_held + 1
-                     where program_id = $1 and seats_held < capacity",
-                )
-                .bind(program_id)
-                .execute(&mut **tx)
-                .await?;
-                if seat.rows_affected() == 0 {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::Full));
-                }
-                let tiers: Vec<$crate::store::cohort::TierRow> =
-                    sqlx::query_as($crate::store::cohort::OFFER_TIERS_SQL)
-                        .bind(program_id)
-                        .fetch_all(&mut **tx)
-                        .await?;
-                let locale = $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default();
-                let who = $crate::store::cohort::eligibility(category.as_deref(), partner, sent_at, now);
-                // The applicant's discount code, if it still holds; its use is taken below, only if the
-                // price keeps it (a set price or a full waiver replaces it).
-                let code = match &discount_code {
-                    Some(c) => Self::discount_terms(&mut **tx, program_id, c)
-                        .await?
-                        .filter(|t| $crate::domain::fees::check_code(t, program_id, now.0).is_ok()),
-                    None => None,
-                };
-                let prepare = |code: Option<&$crate::domain::fees::DiscountTerms>| {
-                    $crate::store::cohort::PreparedOffer::new(
-                        &tiers,
-                        tier_code,
-                        requested.as_deref(),
-                        &who,
-                        adjustment,
-                        code.map(|t| (t.code.as_str(), t.kind)),
-                        locale,
-                        deadline,
-                    )
-                };
-                let mut offer = prepare(code.as_ref())?;
-                if let Some((code, _)) = &offer.price.discount {
-                    let took = sqlx::query(
-                        "update discount_code set uses = uses + 1
-                         where edition_id = (select edition_id from program where program_id = $1) and code = $2
-                           and (max_uses is null or uses < max_uses) and (expires_at is null or expires_at > $3)",
-                    )
-                    .bind(program_id)
-                    .bind(code)
-                    .bind(now)
-                    .execute(&mut **tx)
-                    .await?;
-                    if took.rows_affected() == 0 {
-                        // Used up by another offer since it was read: priced without it.
-                        offer = prepare(None)?;
-                    }
-                }
-                let moved = sqlx::query(
-                    "update application set status = $2, decided_at = $3, updated_at = $3, reject_reason = null
-                     where application_id = $1 and status = $4",
-                )
-                .bind(application_id)
-                .bind(offer.status())
-                .bind(now)
-                .bind(&previous)
-                .execute(&mut **tx)
-                .await?;
-                if moved.rows_affected() == 0 {
-                    sqlx::query("update program set seats_held = seats_held - 1 where program_id = $1")
-                        .bind(program_id)
-                        .execute(&mut **tx)
-                        .await?;
-                    return Ok(None);
-                }
-                sqlx::query(
-                    "insert into fee_order (order_id, application_id, status, total_cents, currency, price_explanation,
-                                            payment_reference, deadline_at, fee_tier_code, list_cents, waiver_reason,
-                                            created_at, updated_at, discount_code, discount_cents)
-                     values ($1, $2, $3, $4, 'EUR', $5, $6, $7, $8, $9, $10, $11, $11, $12, $13)",
-                )
-                .bind(&offer.order_id)
-                .bind(application_id)
-                .bind(offer.order_status())
-                .bind(offer.price.total_cents)
-                .bind(&offer.price.explanation)
-                .bind(&offer.reference)
-                .bind(offer.deadline)
-                .bind(&offer.price.tier_code)
-                .bind(offer.price.list_cents)
-                .bind(&offer.price.waiver_reason)
-                .bind(now)
-                .bind(offer.price.discount.as_ref().map(|d| d.0.as_str()))
-                .bind(offer.price.discount.as_ref().map(|d| d.1))
-                .execute(&mut **tx)
-                .await?;
-                Self::insert_audit(tx, None, actor, $crate::domain::audit::Action::ApplicationAccepted, ("application", application_id), &offer.audit_detail(&previous), now).await?;
-                self.insert_notice(tx, application_id, offer.notice(), now).await?;
-                let $crate::store::cohort::PreparedOffer { order_id, waived, price, .. } = offer;
-                Ok(Some(if waived {
-                    $crate::store::cohort::DecisionOutcome::Enrolled { order_id }
-                } else {
-                    $crate::store::cohort::DecisionOutcome::Offered { order_id, total_cents: price.total_cents }
-                }))
-            }
-
-            /// An order that will never be paid gives its discount code's use back.
-            async fn give_back_code_in_tx(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                order_id: &str,
-            ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query(
-                    "update discount_code set uses = uses - 1
-                     where uses > 0 and (edition_id, code) in (
-                         select p.edition_id, o.discount_code
-                         from fee_order o
-                         join application a on a.application_id = o.application_id
-                         join program p on p.program_id = a.program_id
-                         where o.order_id = $1 and o.discount_code is not null)",
-                )
-                .bind(order_id)
-                .execute(&mut **tx)
-                .await?;
-                Ok(())
-            }
-
-            async fn insert_notice(
-                &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
-                application_id: &str,
-                kind: $crate::domain::job::NoticeKind,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<(), $crate::store::StoreError> {
-                let payload = $crate::domain::job::JobPayload::Notify($crate::domain::job::Notice {
-                    application_id: application_id.to_owned(),
-                    kind,
-                });
-                self.insert_job(tx, &payload, now, Some(application_id)).await?;
-                Ok(())
-            }
-
-            /// Gives back one seat of a locked program and offers freed seats down the waitlist until a
-            /// seat is taken or nobody waits. Returns how many offers it made.
-            async fn release_seat_in_tx(
-                &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
-                program_id: &str,
-                deadline_days: i32,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<usize, $crate::store::StoreError> {
-                sqlx::query(
-                    "update program set seats_held = seats_held - 1 where program_id = $1 and seats_held > 0",
-                )
-                .bind(program_id)
-                .execute(&mut **tx)
-                .await?;
-                let deadline = $crate::domain::offer::payment_deadline(
-                    now.0,
-                    u16::try_from(deadline_days).unwrap_or(14),
-                );
-                let mut offers = 0;
-                // Each pass offers the freed seat to the first in line; a pass that finds its candidate
-                // gone (decided meanwhile) tries the next one.
-                for _ in 0..64 {
-                    let next: Option<String> = sqlx::query_scalar($crate::store::cohort::NEXT_WAITLISTED_SQL)
-                        .bind(program_id)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                    let Some(next) = next else { break };
-                    match self.offer_in_tx(
-                        tx,
-                        &next,
-                        program_id,
-                        &["waitlisted"],
-                        None,
-                        &$crate::domain::offer::Adjustment::None,
-                        deadline,
-                        &$crate::domain::audit::Actor::System,
-                        now,
-                    )
-                    .await
-                    {
-                        Ok(Some(_)) => {
-                            offers += 1;
-                            break;
-                        }
-                        Ok(None) => continue,
-                        Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::Full)) => break,
-                        Err(e) => return Err(e),
-                    }
-                }
-                Ok(offers)
-            }
-
-            /// Withdraws an open application of this applicant; a held seat goes down the waitlist and
-            /// a pending order is cancelled.
-            async fn withdraw_in_tx(
-                &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
-                applicant_id: &str,
-                application_id: &str,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<(), $crate::store::StoreError> {
-                let actor = $crate::domain::audit::Actor::Applicant(applicant_id.to_owned());
-                // A draft holds no seat: it is withdrawn without the program's lock. This keeps the one
-                // place that locks a draft's row before its program (Postgres' first-come submission)
-                // from ever waiting on a transaction that waits for it.
-                let draft = sqlx::query(
-                    "update application set status = 'withdrawn', updated_at = $3
-                     where application_id = $1 and applicant_id = $2 and status = 'draft'",
-                )
-                .bind(application_id)
-                .bind(applicant_id)
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
-                if draft.rows_affected() == 1 {
-                    Self::insert_audit(tx, None, &actor, $crate::domain::audit::Action::ApplicationWithdrawn, ("application", application_id), "draft → withdrawn", now).await?;
-                    return Ok(());
-                }
-                let program_id: Option<String> = sqlx::query_scalar(
-                    "select program_id from application where application_id = $1 and applicant_id = $2",
-                )
-                .bind(application_id)
-                .bind(applicant_id)
-                .fetch_optional(&mut **tx)
-                .await?;
-                let Some(program_id) = program_id else {
-                    return Err($crate::store::StoreError::NotFound);
-                };
-                let days = Self::lock_program(tx, &program_id, now).await?;
-                let from: String = sqlx::query_scalar("select status from application where application_id = $1")
-                    .bind(application_id)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                let open = ["draft", "submitted", "under_review", "accepted", "waitlisted"];
-                if !open.contains(&from.as_str()) {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::OffersNotOpen));
-                }
-                sqlx::query("update application set status = 'withdrawn', updated_at = $2 where application_id = $1")
-                    .bind(application_id)
-                    .bind(now)
-                    .execute(&mut **tx)
-                    .await?;
-                let holds_seat = $crate::store::cohort::SEAT_HOLDING.contains(&from.as_str());
-                let detail = if holds_seat {
-                    format!("{from} → withdrawn; the offer is cancelled and its seat freed")
-                } else {
-                    format!("{from} → withdrawn")
-                };
-                Self::insert_audit(tx, None, &actor, $crate::domain::audit::Action::ApplicationWithdrawn, ("application", application_id), &detail, now).await?;
-                if holds_seat {
-                    let cancelled: Option<String> = sqlx::query_scalar(
-                        "update fee_order set status = 'cancelled', updated_at = $2
-                         where application_id = $1 and status = 'pending'
-                         returning order_id",
-                    )
-                    .bind(application_id)
-                    .bind(now)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                    if let Some(order_id) = cancelled {
-                        Self::give_back_code_in_tx(tx, &order_id).await?;
-                    }
-                    self.release_seat_in_tx(tx, &program_id, days, now).await?;
-                }
-                Ok(())
-            }
-
-            /// First come, first served: a submitted application takes a seat if one is left, else a
-            /// place on the waitlist. Runs in the submission's transaction, after the program's lock.
-            async fn seat_or_waitlist_in_tx(
-                &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
-                application_id: &str,
-                program_id: &str,
-                deadline_days: i32,
-                actor: &$crate::domain::audit::Actor,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<(), $crate::store::StoreError> {
-                let deadline = $crate::domain::offer::payment_deadline(
-                    now.0,
-                    u16::try_from(deadline_days).unwrap_or(14),
-                );
-                match self.offer_in_tx(
+            let Some(next) = next else { break };
+            match self
+                .offer_in_tx(
                     tx,
-                    application_id,
+                    &next,
                     program_id,
-                    &["submitted"],
+                    &["waitlisted"],
                     None,
-                    &$crate::domain::offer::Adjustment::None,
+                    &crate::domain::offer::Adjustment::None,
                     deadline,
-                    actor,
+                    &Actor::System,
                     now,
                 )
                 .await
-                {
-                    Ok(_) => Ok(()),
-                    Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::Full)) => {
-                        sqlx::query(
-                            "update application set status = 'waitlisted', decided_at = $2, updated_at = $2
-                             where application_id = $1 and status = 'submitted'",
-                        )
-                        .bind(application_id)
-                        .bind(now)
-                        .execute(&mut **tx)
-                        .await?;
-                        Self::insert_audit(tx, None, actor, $crate::domain::audit::Action::ApplicationWaitlisted, ("application", application_id), $crate::store::cohort::NO_SEAT_DETAIL, now).await?;
-                        self.insert_notice(tx, application_id, $crate::domain::job::NoticeKind::Waitlisted, now).await?;
-                        Ok(())
-                    }
-                    Err(e) => Err(e),
+            {
+                Ok(Some(_)) => {
+                    offers += 1;
+                    break;
                 }
-            }
-
-            async fn standing_of(
-                conn: &mut <$db as sqlx::Database>::Connection,
-                application_id: &str,
-            ) -> Result<$crate::store::cohort::Standing, $crate::store::StoreError> {
-                let row: Option<(String, Option<String>, Option<String>)> = sqlx::query_as(
-                    "select status, reject_reason, cancel_reason from application where application_id = $1",
-                )
-                .bind(application_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-                let Some((status, reason, cancel_reason)) = row else {
-                    return Err($crate::store::StoreError::NotFound);
-                };
-                let offer: Option<$crate::store::cohort::OfferRow> = sqlx::query_as($crate::store::cohort::OFFER_SQL)
-                    .bind(application_id)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                let waitlist_position = if status == "waitlisted" {
-                    Some(
-                        sqlx::query_scalar::<_, i64>($crate::store::cohort::WAITLIST_POSITION_SQL)
-                            .bind(application_id)
-                            .fetch_one(&mut *conn)
-                            .await?,
-                    )
-                } else {
-                    None
-                };
-                Ok($crate::store::cohort::Standing {
-                    offer: offer.map(TryInto::try_into).transpose()?,
-                    waitlist_position,
-                    reject_reason: reason
-                        .map(|r| r.parse())
-                        .transpose()
-                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("application.reject_reason: {e}")))?,
-                    cancel_reason: cancel_reason.filter(|_| status == "cancelled"),
-                })
+                Ok(None) => continue,
+                Err(StoreError::Refused(Refusal::Full)) => {
+                    break;
+                }
+                Err(e) => return Err(e),
             }
         }
+        Ok(offers)
+    }
 
-        #[async_trait::async_trait]
-        impl $crate::store::cohort::CohortStore for $store {
-            async fn message_program(
-                &self,
-                program_id: &str,
-                statuses: &[$crate::domain::status::ApplicationStatus],
-                write: &(dyn for<'r> Fn(&'r $crate::store::cohort::Recipient) -> $crate::domain::job::OutgoingEmail + Send + Sync),
-                audit_detail: &str,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<usize, $crate::store::StoreError> {
-                use $crate::store::StoreError;
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let rows: Vec<(String, String, String, Option<String>, String)> = sqlx::query_as(
-                    "select a.application_id, ap.email, ap.locale, f.given_names, a.status
-                     from application a
-                     join applicant ap on ap.applicant_id = a.applicant_id
-                     left join application_form f on f.application_id = a.application_id
-                     where a.program_id = $1
-                     order by a.application_id",
-                )
-                .bind(program_id)
-                .fetch_all(&mut *tx)
-                .await?;
-                let mut sent = 0;
-                for (application_id, email, locale, given_names, status) in rows {
-                    if !statuses.iter().any(|s| s.as_str() == status) {
-                        continue;
-                    }
-                    let recipient = $crate::store::cohort::Recipient {
-                        email: $crate::domain::email::EmailAddress::parse(&email)
-                            .map_err(|e| StoreError::Corrupt(format!("applicant.email: {e}")))?,
-                        locale: $crate::domain::locale::Locale::from_tag(&locale).unwrap_or($crate::domain::locale::Locale::En),
-                        given_names,
-                        application_id,
-                    };
-                    let mail = write(&recipient);
-                    self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(mail), now,
-                        Some(&recipient.application_id)).await?;
-                    sent += 1;
-                }
-                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ProgramMessageSent, ("program", program_id),
-                    &format!("{sent} recipients; {audit_detail}"), now).await?;
-                tx.commit().await?;
-                Ok(sent)
+    /// Withdraws an open application of this applicant; a held seat goes down the waitlist and
+    /// a pending order is cancelled.
+    pub(super) async fn withdraw_in_tx(
+        &self,
+        tx: &mut Tx,
+        applicant_id: &str,
+        application_id: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let actor = Actor::Applicant(applicant_id.to_owned());
+        // A draft holds no seat: it is withdrawn without the program's lock. This keeps the one
+        // place that locks a draft's row before its program (Postgres' first-come submission)
+        // from ever waiting on a transaction that waits for it.
+        let draft = query(
+            "update application set status = 'withdrawn', updated_at = $3
+             where application_id = $1 and applicant_id = $2 and status = 'draft'",
+        )
+        .bind(application_id)
+        .bind(applicant_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if draft.rows_affected() == 1 {
+            Self::insert_audit(
+                tx,
+                None,
+                &actor,
+                Action::ApplicationWithdrawn,
+                ("application", application_id),
+                "draft → withdrawn",
+                now,
+            )
+            .await?;
+            return Ok(());
+        }
+        let program_id: Option<String> = scalar(
+            "select program_id from application where application_id = $1 and applicant_id = $2",
+        )
+        .bind(application_id)
+        .bind(applicant_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(program_id) = program_id else {
+            return Err(StoreError::NotFound);
+        };
+        let days = Self::lock_program(tx, &program_id, now).await?;
+        let from: String = scalar("select status from application where application_id = $1")
+            .bind(application_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let open = [
+            "draft",
+            "submitted",
+            "under_review",
+            "accepted",
+            "waitlisted",
+        ];
+        if !open.contains(&from.as_str()) {
+            return Err(StoreError::Refused(Refusal::OffersNotOpen));
+        }
+        query("update application set status = 'withdrawn', updated_at = $2 where application_id = $1")
+            .bind(application_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let holds_seat = SEAT_HOLDING.contains(&from.as_str());
+        let detail = if holds_seat {
+            format!("{from} → withdrawn; the offer is cancelled and its seat freed")
+        } else {
+            format!("{from} → withdrawn")
+        };
+        Self::insert_audit(
+            tx,
+            None,
+            &actor,
+            Action::ApplicationWithdrawn,
+            ("application", application_id),
+            &detail,
+            now,
+        )
+        .await?;
+        if holds_seat {
+            let cancelled: Option<String> = scalar(
+                "update fee_order set status = 'cancelled', updated_at = $2
+                 where application_id = $1 and status = 'pending'
+                 returning order_id",
+            )
+            .bind(application_id)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(order_id) = cancelled {
+                Self::give_back_code_in_tx(tx, &order_id).await?;
             }
+            self.release_seat_in_tx(tx, &program_id, days, now).await?;
+        }
+        Ok(())
+    }
 
-            async fn decide(
-                &self,
-                application_id: &str,
-                decision: &$crate::store::cohort::DecisionKind,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<$crate::store::cohort::DecisionOutcome, $crate::store::StoreError> {
-                use $crate::store::cohort::{DecisionKind, DecisionOutcome};
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let program_id: Option<String> =
-                    sqlx::query_scalar("select program_id from application where application_id = $1")
-                        .bind(application_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let Some(program_id) = program_id else {
-                    return Err($crate::store::StoreError::NotFound);
-                };
-                Self::lock_program(&mut tx, &program_id, now).await?;
-                let state = || $crate::store::StoreError::Refused($crate::domain::refusal::Refusal::WrongState);
-                let outcome = match decision {
-                    DecisionKind::Accept { tier_code, adjustment, deadline } => self.offer_in_tx(
-                        &mut tx,
-                        application_id,
-                        &program_id,
-                        &["submitted", "under_review", "waitlisted"],
-                        tier_code.as_deref(),
-                        adjustment,
-                        *deadline,
-                        actor,
-                        now,
-                    )
-                    .await?
-                    .ok_or_else(state)?,
-                    DecisionKind::Waitlist => {
-                        let scores: Vec<i32> = sqlx::query_scalar("select score from review_score where application_id = $1")
-                            .bind(application_id)
-                            .fetch_all(&mut *tx)
-                            .await?;
-                        let mean = $crate::domain::offer::mean_score_hundredths(&scores);
-                        let moved = sqlx::query(
-                            "update application set status = 'waitlisted', waitlist_score = $2, decided_at = $3, updated_at = $3
-                             where application_id = $1 and status in ('submitted', 'under_review')",
-                        )
-                        .bind(application_id)
-                        .bind(mean)
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                        if moved.rows_affected() == 0 {
-                            return Err(state());
-                        }
-                        let detail = match mean {
-                            Some(m) => format!("→ waitlisted; mean score {}", $crate::domain::offer::format_score(m)),
-                            None => "→ waitlisted; not scored".to_owned(),
-                        };
-                        Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ApplicationWaitlisted, ("application", application_id), &detail, now).await?;
-                        self.insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Waitlisted, now).await?;
-                        let position: i64 = sqlx::query_scalar($crate::store::cohort::WAITLIST_POSITION_SQL)
-                            .bind(application_id)
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        DecisionOutcome::Waitlisted { position }
-                    }
-                    DecisionKind::Reject { reason } => {
-                        let moved = sqlx::query(
-                            "update application set status = 'rejected', reject_reason = $2, decided_at = $3, updated_at = $3
-                             where application_id = $1 and status in ('submitted', 'under_review', 'waitlisted')",
-                        )
-                        .bind(application_id)
-                        .bind(reason.as_str())
-                        .bind(now)
-                        .execute(&mut *tx)
-                        .await?;
-                        if moved.rows_affected() == 0 {
-                            return Err(state());
-                        }
-                        let detail = format!("→ rejected; reason {}", reason.as_str());
-                        Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ApplicationRejected, ("application", application_id), &detail, now).await?;
-                        self.insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Rejected, now).await?;
-                        DecisionOutcome::Rejected
-                    }
-                };
-                tx.commit().await?;
-                Ok(outcome)
-            }
-
-            async fn run_deadlines(
-                &self,
-                now: time::OffsetDateTime,
-            ) -> Result<$crate::store::cohort::DeadlineReport, $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
-                let mut report = $crate::store::cohort::DeadlineReport::default();
-                let at = Timestamp::new(now);
-                // Expiry, one offer per transaction so a long list never holds the lock for long.
-                loop {
-                    let due: Vec<(String, String, String)> = sqlx::query_as(
-                        "select o.order_id, o.application_id, a.program_id
-                         from fee_order o join application a on a.application_id = o.application_id
-                         where o.status = 'pending' and o.deadline_at <= $1
-                         order by o.deadline_at, o.order_id
-                         limit 100",
-                    )
-                    .bind(at)
-                    .fetch_all(&self.pool)
-                    .await?;
-                    if due.is_empty() {
-                        break;
-                    }
-                    let mut progressed = false;
-                    for (order_id, application_id, program_id) in due {
-                        let mut tx = self.begin_write().await?;
-                        let days = Self::lock_program(&mut tx, &program_id, at).await?;
-                        let expired = sqlx::query(
-                            "update fee_order set status = 'expired', updated_at = $2
-                             where order_id = $1 and status = 'pending' and deadline_at <= $2",
-                        )
-                        .bind(&order_id)
-                        .bind(at)
-                        .execute(&mut *tx)
-                        .await?;
-                        if expired.rows_affected() == 0 {
-                            // Paid, extended or expired by another instance meanwhile.
-                            continue;
-                        }
-                        progressed = true;
-                        Self::give_back_code_in_tx(&mut tx, &order_id).await?;
-                        sqlx::query(
-                            "update application set status = 'expired', updated_at = $2
-                             where application_id = $1 and status = 'accepted'",
-                        )
-                        .bind(&application_id)
-                        .bind(at)
-                        .execute(&mut *tx)
-                        .await?;
-                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::ApplicationExpired, ("application", &application_id), "accepted → expired (unpaid at the deadline)", at).await?;
-                        self.insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Expired, at).await?;
-                        report.cascaded += self.release_seat_in_tx(&mut tx, &program_id, days, at).await?;
-                        tx.commit().await?;
-                        report.expired += 1;
-                    }
-                    if !progressed {
-                        break;
-                    }
-                }
-                // Reminders: offers whose deadline is within the furthest reminder.
-                let horizon = Timestamp::new(now + time::Duration::days(i64::from($crate::domain::offer::REMINDER_DAYS[0])));
-                let pending: Vec<(String, String, Timestamp, Timestamp, Option<i32>)> = sqlx::query_as(
-                    "select order_id, application_id, created_at, deadline_at, reminded_days from fee_order
-                     where status = 'pending' and deadline_at > $1 and deadline_at <= $2",
-                )
-                .bind(at)
-                .bind(horizon)
-                .fetch_all(&self.pool)
-                .await?;
-                for (order_id, application_id, created, deadline, reminded) in pending {
-                    let Some(days) = $crate::domain::offer::reminder_due(created.0, deadline.0, reminded, now) else {
-                        continue;
-                    };
-                    let mut tx = self.begin_write().await?;
-                    let marked = sqlx::query(
-                        "update fee_order set reminded_days = $2, updated_at = $3
-                         where order_id = $1 and status = 'pending' and deadline_at = $4
-                           and (reminded_days is null or reminded_days > $2)",
-                    )
-                    .bind(&order_id)
-                    .bind(days)
-                    .bind(at)
-                    .bind(deadline)
-                    .execute(&mut *tx)
-                    .await?;
-                    if marked.rows_affected() == 1 {
-                        let detail = format!("reminder {days} day(s) before the deadline");
-                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::OfferReminded, ("application", &application_id), &detail, at).await?;
-                        self.insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Reminder { days }, at).await?;
-                        tx.commit().await?;
-                        report.reminded += 1;
-                    }
-                }
-                Ok(report)
-            }
-
-            async fn extend_deadline(
-                &self,
-                application_id: &str,
-                deadline: time::OffsetDateTime,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
-                let now = Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let old: Option<Timestamp> = sqlx::query_scalar(
-                    "select deadline_at from fee_order where application_id = $1 and status = 'pending'",
+    /// First come, first served: a submitted application takes a seat if one is left, else a
+    /// place on the waitlist. Runs in the submission's transaction, after the program's lock.
+    pub(super) async fn seat_or_waitlist_in_tx(
+        &self,
+        tx: &mut Tx,
+        application_id: &str,
+        program_id: &str,
+        deadline_days: i32,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let deadline = crate::domain::offer::payment_deadline(
+            now.0,
+            u16::try_from(deadline_days).unwrap_or(14),
+        );
+        match self
+            .offer_in_tx(
+                tx,
+                application_id,
+                program_id,
+                &["submitted"],
+                None,
+                &crate::domain::offer::Adjustment::None,
+                deadline,
+                actor,
+                now,
+            )
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(StoreError::Refused(Refusal::Full)) => {
+                query(
+                    "update application set status = 'waitlisted', decided_at = $2, updated_at = $2
+                     where application_id = $1 and status = 'submitted'",
                 )
                 .bind(application_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(old) = old else {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NoPendingOffer));
-                };
-                if deadline <= old.0 || deadline <= now.0 {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::DeadlineNotLater));
-                }
-                let moved = sqlx::query(
-                    "update fee_order set deadline_at = $2, reminded_days = null, updated_at = $3
-                     where application_id = $1 and status = 'pending' and deadline_at = $4",
-                )
-                .bind(application_id)
-                .bind(Timestamp::new(deadline))
                 .bind(now)
-                .bind(old)
                 .execute(&mut *tx)
                 .await?;
-                if moved.rows_affected() == 0 {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NoPendingOffer));
-                }
-                let detail = format!("deadline {} → {}", old.fixed_text(), Timestamp::new(deadline).fixed_text());
-                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::OfferDeadlineExtended, ("application", application_id), &detail, now).await?;
-                self.insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::DeadlineExtended, now).await?;
-                tx.commit().await?;
+                Self::insert_audit(
+                    tx,
+                    None,
+                    actor,
+                    Action::ApplicationWaitlisted,
+                    ("application", application_id),
+                    NO_SEAT_DETAIL,
+                    now,
+                )
+                .await?;
+                self.insert_notice(
+                    tx,
+                    application_id,
+                    crate::domain::job::NoticeKind::Waitlisted,
+                    now,
+                )
+                .await?;
                 Ok(())
             }
-
-            async fn standing(
-                &self,
-                application_id: &str,
-            ) -> Result<$crate::store::cohort::Standing, $crate::store::StoreError> {
-                let mut conn = self.pool.acquire().await?;
-                Self::standing_of(&mut *conn, application_id).await
-            }
-
-            async fn seats(&self, program_id: &str) -> Result<$crate::store::cohort::Seats, $crate::store::StoreError> {
-                let row: Option<(i32, i32, i64)> = sqlx::query_as(
-                    "select p.capacity, p.seats_held,
-                            (select count(*) from application a where a.program_id = p.program_id and a.status = 'waitlisted')
-                     from program p where p.program_id = $1",
-                )
-                .bind(program_id)
-                .fetch_optional(&self.pool)
-                .await?;
-                let (capacity, held, waitlisted) = row.ok_or($crate::store::StoreError::NotFound)?;
-                Ok($crate::store::cohort::Seats { capacity, held, waitlisted })
-            }
-
-            async fn notice_context(
-                &self,
-                application_id: &str,
-            ) -> Result<$crate::store::cohort::NoticeContext, $crate::store::StoreError> {
-                let mut conn = self.pool.acquire().await?;
-                #[allow(clippy::type_complexity)]
-                let row: Option<(String, String, Option<String>, String, String, String, String, time::Date, time::Date, String)> = sqlx::query_as(
-                    "select ap.email, ap.locale, f.given_names, p.title_en, p.title_fr, p.contact_email, a.status,
-                            p.starts_on, p.ends_on, p.program_id
-                     from application a
-                     join applicant ap on ap.applicant_id = a.applicant_id
-                     join program p on p.program_id = a.program_id
-                     left join application_form f on f.application_id = a.application_id
-                     where a.application_id = $1",
-                )
-                .bind(application_id)
-                .fetch_optional(&mut *conn)
-                .await?;
-                let Some((email, locale, given_names, title_en, title_fr, contact_email, status, starts_on, ends_on, program_id)) = row else {
-                    return Err($crate::store::StoreError::NotFound);
-                };
-                let places: Vec<String> = sqlx::query_scalar(
-                    "select name from program_place where program_id = $1 order by position",
-                )
-                .bind(&program_id)
-                .fetch_all(&mut *conn)
-                .await?;
-                let standing = Self::standing_of(&mut *conn, application_id).await?;
-                let mut latest = Vec::new();
-                for kind in ["receipt", "credit_note"] {
-                    let record: Option<String> = sqlx::query_scalar(
-                        "select record from receipt where application_id = $1 and kind = $2
-                         order by issued_at desc, number desc limit 1",
-                    )
-                    .bind(application_id)
-                    .bind(kind)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                    latest.push(
-                        record
-                            .map(|r| serde_json::from_str(&r))
-                            .transpose()
-                            .map_err(|e| $crate::store::StoreError::Corrupt(format!("receipt.record: {e}")))?,
-                    );
-                }
-                let credit_note = latest.pop().flatten();
-                let receipt = latest.pop().flatten();
-                Ok($crate::store::cohort::NoticeContext {
-                    receipt,
-                    credit_note,
-                    application_id: application_id.to_owned(),
-                    email,
-                    locale: $crate::domain::locale::Locale::from_tag(&locale).unwrap_or($crate::domain::locale::Locale::En),
-                    given_names,
-                    program_title_en: title_en,
-                    program_title_fr: title_fr,
-                    contact_email,
-                    status: status
-                        .parse()
-                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("application.status: {e}")))?,
-                    standing,
-                    starts_on,
-                    ends_on,
-                    places,
-                })
-            }
-
-            async fn complete_job_with(
-                &self,
-                job_id: i64,
-                attempt: i32,
-                follow_up: &$crate::domain::job::JobPayload,
-                application_id: Option<&str>,
-                now: time::OffsetDateTime,
-            ) -> Result<bool, $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let done = sqlx::query(
-                    "update job set status = 'done', locked_until = null, finished_at = $3, updated_at = $3
-                     where job_id = $1 and attempts = $2 and status = 'running'",
-                )
-                .bind(job_id)
-                .bind(attempt)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() != 1 {
-                    return Ok(false);
-                }
-                self.insert_job(&mut tx, follow_up, now, application_id).await?;
-                tx.commit().await?;
-                Ok(true)
-            }
+            Err(e) => Err(e),
         }
-    };
+    }
+
+    pub(super) async fn standing_of(
+        conn: impl Into<On<'_>> + Send,
+        application_id: &str,
+    ) -> Result<Standing, StoreError> {
+        let mut conn = conn.into();
+        let row: Option<(String, Option<String>, Option<String>)> = query(
+            "select status, reject_reason, cancel_reason from application where application_id = $1",
+        )
+        .bind(application_id)
+        .fetch_optional(&mut conn)
+        .await?;
+        let Some((status, reason, cancel_reason)) = row else {
+            return Err(StoreError::NotFound);
+        };
+        let offer: Option<OfferRow> = query(OFFER_SQL)
+            .bind(application_id)
+            .fetch_optional(&mut conn)
+            .await?;
+        let waitlist_position = if status == "waitlisted" {
+            Some(
+                scalar(WAITLIST_POSITION_SQL)
+                    .bind(application_id)
+                    .fetch_one(&mut conn)
+                    .await?,
+            )
+        } else {
+            None
+        };
+        Ok(Standing {
+            offer: offer.map(TryInto::try_into).transpose()?,
+            waitlist_position,
+            reject_reason: reason
+                .map(|r| r.parse())
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(format!("application.reject_reason: {e}")))?,
+            cancel_reason: cancel_reason.filter(|_| status == "cancelled"),
+        })
+    }
 }
 
-pub(super) use cohort_store_impl;
+#[async_trait]
+impl CohortStore for SqlStore {
+    async fn message_program(
+        &self,
+        program_id: &str,
+        statuses: &[crate::domain::status::ApplicationStatus],
+        write: &(dyn for<'r> Fn(&'r Recipient) -> crate::domain::job::OutgoingEmail + Send + Sync),
+        audit_detail: &str,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<usize, StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let rows: Vec<(String, String, String, Option<String>, String)> = query(
+            "select a.application_id, ap.email, ap.locale, f.given_names, a.status
+             from application a
+             join applicant ap on ap.applicant_id = a.applicant_id
+             left join application_form f on f.application_id = a.application_id
+             where a.program_id = $1
+             order by a.application_id",
+        )
+        .bind(program_id)
+        .fetch_all(&mut tx)
+        .await?;
+        let mut sent = 0;
+        for (application_id, email, locale, given_names, status) in rows {
+            if !statuses.iter().any(|s| s.as_str() == status) {
+                continue;
+            }
+            let recipient = Recipient {
+                email: crate::domain::email::EmailAddress::parse(&email)
+                    .map_err(|e| StoreError::Corrupt(format!("applicant.email: {e}")))?,
+                locale: crate::domain::locale::Locale::from_tag(&locale)
+                    .unwrap_or(crate::domain::locale::Locale::En),
+                given_names,
+                application_id,
+            };
+            let mail = write(&recipient);
+            self.insert_job(
+                &mut tx,
+                &crate::domain::job::JobPayload::SendEmail(mail),
+                now,
+                Some(&recipient.application_id),
+            )
+            .await?;
+            sent += 1;
+        }
+        Self::insert_audit(
+            &mut tx,
+            None,
+            actor,
+            Action::ProgramMessageSent,
+            ("program", program_id),
+            &format!("{sent} recipients; {audit_detail}"),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(sent)
+    }
+
+    async fn decide(
+        &self,
+        application_id: &str,
+        decision: &DecisionKind,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<DecisionOutcome, StoreError> {
+        use {DecisionKind, DecisionOutcome};
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let program_id: Option<String> =
+            scalar("select program_id from application where application_id = $1")
+                .bind(application_id)
+                .fetch_optional(&mut tx)
+                .await?;
+        let Some(program_id) = program_id else {
+            return Err(StoreError::NotFound);
+        };
+        Self::lock_program(&mut tx, &program_id, now).await?;
+        let state = || StoreError::Refused(Refusal::WrongState);
+        let outcome = match decision {
+            DecisionKind::Accept {
+                tier_code,
+                adjustment,
+                deadline,
+            } => self
+                .offer_in_tx(
+                    &mut tx,
+                    application_id,
+                    &program_id,
+                    &["submitted", "under_review", "waitlisted"],
+                    tier_code.as_deref(),
+                    adjustment,
+                    *deadline,
+                    actor,
+                    now,
+                )
+                .await?
+                .ok_or_else(state)?,
+            DecisionKind::Waitlist => {
+                let scores: Vec<i32> =
+                    scalar("select score from review_score where application_id = $1")
+                        .bind(application_id)
+                        .fetch_all(&mut tx)
+                        .await?;
+                let mean = crate::domain::offer::mean_score_hundredths(&scores);
+                let moved = query(
+                    "update application set status = 'waitlisted', waitlist_score = $2, decided_at = $3, updated_at = $3
+                     where application_id = $1 and status in ('submitted', 'under_review')",
+                )
+                .bind(application_id)
+                .bind(mean)
+                .bind(now)
+                .execute(&mut tx)
+                .await?;
+                if moved.rows_affected() == 0 {
+                    return Err(state());
+                }
+                let detail = match mean {
+                    Some(m) => format!(
+                        "→ waitlisted; mean score {}",
+                        crate::domain::offer::format_score(m)
+                    ),
+                    None => "→ waitlisted; not scored".to_owned(),
+                };
+                Self::insert_audit(
+                    &mut tx,
+                    None,
+                    actor,
+                    Action::ApplicationWaitlisted,
+                    ("application", application_id),
+                    &detail,
+                    now,
+                )
+                .await?;
+                self.insert_notice(
+                    &mut tx,
+                    application_id,
+                    crate::domain::job::NoticeKind::Waitlisted,
+                    now,
+                )
+                .await?;
+                let position: i64 = scalar(WAITLIST_POSITION_SQL)
+                    .bind(application_id)
+                    .fetch_one(&mut tx)
+                    .await?;
+                DecisionOutcome::Waitlisted { position }
+            }
+            DecisionKind::Reject { reason } => {
+                let moved = query(
+                    "update application set status = 'rejected', reject_reason = $2, decided_at = $3, updated_at = $3
+                     where application_id = $1 and status in ('submitted', 'under_review', 'waitlisted')",
+                )
+                .bind(application_id)
+                .bind(reason.as_str())
+                .bind(now)
+                .execute(&mut tx)
+                .await?;
+                if moved.rows_affected() == 0 {
+                    return Err(state());
+                }
+                let detail = format!("→ rejected; reason {}", reason.as_str());
+                Self::insert_audit(
+                    &mut tx,
+                    None,
+                    actor,
+                    Action::ApplicationRejected,
+                    ("application", application_id),
+                    &detail,
+                    now,
+                )
+                .await?;
+                self.insert_notice(
+                    &mut tx,
+                    application_id,
+                    crate::domain::job::NoticeKind::Rejected,
+                    now,
+                )
+                .await?;
+                DecisionOutcome::Rejected
+            }
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn run_deadlines(&self, now: time::OffsetDateTime) -> Result<DeadlineReport, StoreError> {
+        let mut report = DeadlineReport::default();
+        let at = Timestamp::new(now);
+        // Expiry, one offer per transaction so a long list never holds the lock for long.
+        loop {
+            let due: Vec<(String, String, String)> = query(
+                "select o.order_id, o.application_id, a.program_id
+                 from fee_order o join application a on a.application_id = o.application_id
+                 where o.status = 'pending' and o.deadline_at <= $1
+                 order by o.deadline_at, o.order_id
+                 limit 100",
+            )
+            .bind(at)
+            .fetch_all(self.db.read())
+            .await?;
+            if due.is_empty() {
+                break;
+            }
+            let mut progressed = false;
+            for (order_id, application_id, program_id) in due {
+                let mut tx = self.db.begin_write().await?;
+                let days = Self::lock_program(&mut tx, &program_id, at).await?;
+                let expired = query(
+                    "update fee_order set status = 'expired', updated_at = $2
+                     where order_id = $1 and status = 'pending' and deadline_at <= $2",
+                )
+                .bind(&order_id)
+                .bind(at)
+                .execute(&mut tx)
+                .await?;
+                if expired.rows_affected() == 0 {
+                    // Paid, extended or expired by another instance meanwhile.
+                    continue;
+                }
+                progressed = true;
+                Self::give_back_code_in_tx(&mut tx, &order_id).await?;
+                query(
+                    "update application set status = 'expired', updated_at = $2
+                     where application_id = $1 and status = 'accepted'",
+                )
+                .bind(&application_id)
+                .bind(at)
+                .execute(&mut tx)
+                .await?;
+                Self::insert_audit(
+                    &mut tx,
+                    None,
+                    &Actor::System,
+                    Action::ApplicationExpired,
+                    ("application", &application_id),
+                    "accepted → expired (unpaid at the deadline)",
+                    at,
+                )
+                .await?;
+                self.insert_notice(
+                    &mut tx,
+                    &application_id,
+                    crate::domain::job::NoticeKind::Expired,
+                    at,
+                )
+                .await?;
+                report.cascaded += self
+                    .release_seat_in_tx(&mut tx, &program_id, days, at)
+                    .await?;
+                tx.commit().await?;
+                report.expired += 1;
+            }
+            if !progressed {
+                break;
+            }
+        }
+        // Reminders: offers whose deadline is within the furthest reminder.
+        let horizon = Timestamp::new(
+            now + time::Duration::days(i64::from(crate::domain::offer::REMINDER_DAYS[0])),
+        );
+        let pending: Vec<(String, String, Timestamp, Timestamp, Option<i32>)> = query(
+            "select order_id, application_id, created_at, deadline_at, reminded_days from fee_order
+             where status = 'pending' and deadline_at > $1 and deadline_at <= $2",
+        )
+        .bind(at)
+        .bind(horizon)
+        .fetch_all(self.db.read())
+        .await?;
+        for (order_id, application_id, created, deadline, reminded) in pending {
+            let Some(days) =
+                crate::domain::offer::reminder_due(created.0, deadline.0, reminded, now)
+            else {
+                continue;
+            };
+            let mut tx = self.db.begin_write().await?;
+            let marked = query(
+                "update fee_order set reminded_days = $2, updated_at = $3
+                 where order_id = $1 and status = 'pending' and deadline_at = $4
+                   and (reminded_days is null or reminded_days > $2)",
+            )
+            .bind(&order_id)
+            .bind(days)
+            .bind(at)
+            .bind(deadline)
+            .execute(&mut tx)
+            .await?;
+            if marked.rows_affected() == 1 {
+                let detail = format!("reminder {days} day(s) before the deadline");
+                Self::insert_audit(
+                    &mut tx,
+                    None,
+                    &Actor::System,
+                    Action::OfferReminded,
+                    ("application", &application_id),
+                    &detail,
+                    at,
+                )
+                .await?;
+                self.insert_notice(
+                    &mut tx,
+                    &application_id,
+                    crate::domain::job::NoticeKind::Reminder { days },
+                    at,
+                )
+                .await?;
+                tx.commit().await?;
+                report.reminded += 1;
+            }
+        }
+        Ok(report)
+    }
+
+    async fn extend_deadline(
+        &self,
+        application_id: &str,
+        deadline: time::OffsetDateTime,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let old: Option<Timestamp> = scalar(
+            "select deadline_at from fee_order where application_id = $1 and status = 'pending'",
+        )
+        .bind(application_id)
+        .fetch_optional(&mut tx)
+        .await?;
+        let Some(old) = old else {
+            return Err(StoreError::Refused(Refusal::NoPendingOffer));
+        };
+        if deadline <= old.0 || deadline <= now.0 {
+            return Err(StoreError::Refused(Refusal::DeadlineNotLater));
+        }
+        let moved = query(
+            "update fee_order set deadline_at = $2, reminded_days = null, updated_at = $3
+             where application_id = $1 and status = 'pending' and deadline_at = $4",
+        )
+        .bind(application_id)
+        .bind(Timestamp::new(deadline))
+        .bind(now)
+        .bind(old)
+        .execute(&mut tx)
+        .await?;
+        if moved.rows_affected() == 0 {
+            return Err(StoreError::Refused(Refusal::NoPendingOffer));
+        }
+        let detail = format!(
+            "deadline {} → {}",
+            old.fixed_text(),
+            Timestamp::new(deadline).fixed_text()
+        );
+        Self::insert_audit(
+            &mut tx,
+            None,
+            actor,
+            Action::OfferDeadlineExtended,
+            ("application", application_id),
+            &detail,
+            now,
+        )
+        .await?;
+        self.insert_notice(
+            &mut tx,
+            application_id,
+            crate::domain::job::NoticeKind::DeadlineExtended,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn standing(&self, application_id: &str) -> Result<Standing, StoreError> {
+        let mut conn = self.db.acquire().await?;
+        Self::standing_of(&mut conn, application_id).await
+    }
+
+    async fn seats(&self, program_id: &str) -> Result<Seats, StoreError> {
+        let row: Option<(i32, i32, i64)> = query(
+            "select p.capacity, p.seats_held,
+                    (select count(*) from application a where a.program_id = p.program_id and a.status = 'waitlisted')
+             from program p where p.program_id = $1",
+        )
+        .bind(program_id)
+        .fetch_optional(self.db.read())
+        .await?;
+        let (capacity, held, waitlisted) = row.ok_or(StoreError::NotFound)?;
+        Ok(Seats {
+            capacity,
+            held,
+            waitlisted,
+        })
+    }
+
+    async fn notice_context(&self, application_id: &str) -> Result<NoticeContext, StoreError> {
+        let mut conn = self.db.acquire().await?;
+        #[allow(clippy::type_complexity)]
+        let row: Option<(String, String, Option<String>, String, String, String, String, time::Date, time::Date, String)> = query(
+            "select ap.email, ap.locale, f.given_names, p.title_en, p.title_fr, p.contact_email, a.status,
+                    p.starts_on, p.ends_on, p.program_id
+             from application a
+             join applicant ap on ap.applicant_id = a.applicant_id
+             join program p on p.program_id = a.program_id
+             left join application_form f on f.application_id = a.application_id
+             where a.application_id = $1",
+        )
+        .bind(application_id)
+        .fetch_optional(&mut conn)
+        .await?;
+        let Some((
+            email,
+            locale,
+            given_names,
+            title_en,
+            title_fr,
+            contact_email,
+            status,
+            starts_on,
+            ends_on,
+            program_id,
+        )) = row
+        else {
+            return Err(StoreError::NotFound);
+        };
+        let places: Vec<String> =
+            scalar("select name from program_place where program_id = $1 order by position")
+                .bind(&program_id)
+                .fetch_all(&mut conn)
+                .await?;
+        let standing = Self::standing_of(&mut conn, application_id).await?;
+        let mut latest = Vec::new();
+        for kind in ["receipt", "credit_note"] {
+            let record: Option<String> = scalar(
+                "select record from receipt where application_id = $1 and kind = $2
+                 order by issued_at desc, number desc limit 1",
+            )
+            .bind(application_id)
+            .bind(kind)
+            .fetch_optional(&mut conn)
+            .await?;
+            latest.push(
+                record
+                    .map(|r| serde_json::from_str(&r))
+                    .transpose()
+                    .map_err(|e| StoreError::Corrupt(format!("receipt.record: {e}")))?,
+            );
+        }
+        let credit_note = latest.pop().flatten();
+        let receipt = latest.pop().flatten();
+        Ok(NoticeContext {
+            receipt,
+            credit_note,
+            application_id: application_id.to_owned(),
+            email,
+            locale: crate::domain::locale::Locale::from_tag(&locale)
+                .unwrap_or(crate::domain::locale::Locale::En),
+            given_names,
+            program_title_en: title_en,
+            program_title_fr: title_fr,
+            contact_email,
+            status: status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("application.status: {e}")))?,
+            standing,
+            starts_on,
+            ends_on,
+            places,
+        })
+    }
+
+    async fn complete_job_with(
+        &self,
+        job_id: i64,
+        attempt: i32,
+        follow_up: &crate::domain::job::JobPayload,
+        application_id: Option<&str>,
+        now: time::OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let done = query(
+            "update job set status = 'done', locked_until = null, finished_at = $3, updated_at = $3
+             where job_id = $1 and attempts = $2 and status = 'running'",
+        )
+        .bind(job_id)
+        .bind(attempt)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        self.insert_job(&mut tx, follow_up, now, application_id)
+            .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}

@@ -6,10 +6,14 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use super::SqlStore;
 use super::StoreError;
-use crate::domain::audit::Actor;
+use super::db::{On, query, scalar};
+use super::types::Timestamp;
+use crate::domain::audit::{Action, Actor};
 use crate::domain::catalog::LocalizedText;
 use crate::domain::fees::{DiscountKind, DiscountTerms};
+use crate::domain::refusal::Refusal;
 
 #[async_trait]
 pub trait DiscountStore: Send + Sync {
@@ -146,153 +150,163 @@ join edition e on e.edition_id = d.edition_id
 left join program p on p.program_id = d.program_id
 order by d.created_at desc, d.code";
 
-/// Implements [`DiscountStore`] for a store type with `pool`, `begin_write()` and the helpers of
-/// `shared_store_impl!`.
-macro_rules! discount_store_impl {
-    ($store:ty, $db:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::discounts::DiscountStore for $store {
-            async fn create_discount_code(
-                &self,
-                code: &$crate::store::discounts::NewDiscountCode,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                use $crate::store::discounts::DiscountScope;
-                use $crate::store::types::Timestamp;
-                let now = Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let (edition_id, program_id): (String, Option<String>) = match &code.scope {
-                    DiscountScope::Program(p) => {
-                        let e: Option<String> = sqlx::query_scalar("select edition_id from program where program_id = $1")
-                            .bind(p)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        (e.ok_or($crate::store::StoreError::NotFound)?, Some(p.clone()))
-                    }
-                    DiscountScope::Edition(slug) => {
-                        let e: Option<String> = sqlx::query_scalar("select edition_id from edition where slug = $1")
-                            .bind(slug)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                        (e.ok_or($crate::store::StoreError::NotFound)?, None)
-                    }
-                };
-                let taken: Option<i32> = sqlx::query_scalar("select 1 from discount_code where edition_id = $1 and code = $2")
-                    .bind(&edition_id)
-                    .bind(&code.code)
-                    .fetch_optional(&mut *tx)
+#[async_trait]
+impl DiscountStore for SqlStore {
+    async fn create_discount_code(
+        &self,
+        code: &NewDiscountCode,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        use DiscountScope;
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let (edition_id, program_id): (String, Option<String>) = match &code.scope {
+            DiscountScope::Program(p) => {
+                let e: Option<String> =
+                    scalar("select edition_id from program where program_id = $1")
+                        .bind(p)
+                        .fetch_optional(&mut tx)
+                        .await?;
+                (e.ok_or(StoreError::NotFound)?, Some(p.clone()))
+            }
+            DiscountScope::Edition(slug) => {
+                let e: Option<String> = scalar("select edition_id from edition where slug = $1")
+                    .bind(slug)
+                    .fetch_optional(&mut tx)
                     .await?;
-                if taken.is_some() {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::DuplicateCode));
-                }
-                let (kind, amount) = $crate::store::discounts::kind_columns(code.kind);
-                sqlx::query(
-                    "insert into discount_code (edition_id, code, program_id, kind, amount, max_uses, uses, expires_at,
-                                                note, created_by, created_at)
-                     values ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10)",
-                )
+                (e.ok_or(StoreError::NotFound)?, None)
+            }
+        };
+        let taken: Option<i32> =
+            scalar("select 1 from discount_code where edition_id = $1 and code = $2")
                 .bind(&edition_id)
                 .bind(&code.code)
-                .bind(&program_id)
-                .bind(kind)
-                .bind(amount)
-                .bind(code.max_uses.map(|m| i32::try_from(m).unwrap_or(i32::MAX)))
-                .bind(code.expires_at.map(Timestamp::new))
-                .bind(&code.note)
-                .bind(actor.to_string())
-                .bind(now)
-                .execute(&mut *tx)
+                .fetch_optional(&mut tx)
                 .await?;
-                let detail = format!(
-                    "{kind} {amount}, {} use(s), program {}",
-                    code.max_uses.map_or("unlimited".to_owned(), |m| m.to_string()),
-                    program_id.as_deref().unwrap_or("all"),
-                );
-                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::DiscountCodeCreated, ("discount_code", &code.code), &detail, now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn discount_codes(
-                &self,
-            ) -> Result<Vec<$crate::store::discounts::DiscountCodeView>, $crate::store::StoreError> {
-                let rows: Vec<$crate::store::discounts::DiscountRow> =
-                    sqlx::query_as($crate::store::discounts::DISCOUNT_LIST_SQL)
-                        .fetch_all(&self.pool)
-                        .await?;
-                rows.into_iter().map(TryInto::try_into).collect()
-            }
-
-            async fn end_discount_code(
-                &self,
-                edition_slug: &str,
-                code: &str,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let ended = sqlx::query(
-                    "update discount_code set expires_at = $3
-                     where edition_id = (select edition_id from edition where slug = $1) and code = $2
-                       and (expires_at is null or expires_at > $3)",
-                )
-                .bind(edition_slug)
-                .bind(code)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if ended.rows_affected() == 0 {
-                    return Err($crate::store::StoreError::NotFound);
-                }
-                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::DiscountCodeEnded, ("discount_code", code), edition_slug, now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn discount_code_for(
-                &self,
-                program_id: &str,
-                code: &str,
-            ) -> Result<Option<$crate::domain::fees::DiscountTerms>, $crate::store::StoreError> {
-                let mut conn = self.pool.acquire().await?;
-                Self::discount_terms(&mut conn, program_id, code).await
-            }
+        if taken.is_some() {
+            return Err(StoreError::Refused(Refusal::DuplicateCode));
         }
+        let (kind, amount) = kind_columns(code.kind);
+        query(
+            "insert into discount_code (edition_id, code, program_id, kind, amount, max_uses, uses, expires_at,
+                                        note, created_by, created_at)
+             values ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10)",
+        )
+        .bind(&edition_id)
+        .bind(&code.code)
+        .bind(&program_id)
+        .bind(kind)
+        .bind(amount)
+        .bind(code.max_uses.map(|m| i32::try_from(m).unwrap_or(i32::MAX)))
+        .bind(code.expires_at.map(Timestamp::new))
+        .bind(&code.note)
+        .bind(actor.to_string())
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        let detail = format!(
+            "{kind} {amount}, {} use(s), program {}",
+            code.max_uses
+                .map_or("unlimited".to_owned(), |m| m.to_string()),
+            program_id.as_deref().unwrap_or("all"),
+        );
+        Self::insert_audit(
+            &mut tx,
+            None,
+            actor,
+            Action::DiscountCodeCreated,
+            ("discount_code", &code.code),
+            &detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 
-        impl $store {
-            /// The code of `program_id`'s edition, as the fee rules check it.
-            async fn discount_terms(
-                conn: &mut <$db as sqlx::Database>::Connection,
-                program_id: &str,
-                code: &str,
-            ) -> Result<Option<$crate::domain::fees::DiscountTerms>, $crate::store::StoreError> {
-                #[allow(clippy::type_complexity)]
-                let row: Option<(String, Option<String>, String, i64, Option<i32>, i32, Option<$crate::store::types::Timestamp>)> =
-                    sqlx::query_as(
-                        "select d.code, d.program_id, d.kind, d.amount, d.max_uses, d.uses, d.expires_at
-                         from discount_code d
-                         where d.edition_id = (select edition_id from program where program_id = $1) and d.code = $2",
-                    )
-                    .bind(program_id)
-                    .bind(code)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-                row.map(|(code, program_id, kind, amount, max_uses, uses, expires_at)| {
-                    Ok($crate::domain::fees::DiscountTerms {
-                        kind: $crate::store::discounts::kind_of(&kind, amount)?,
-                        code,
-                        program_id,
-                        max_uses: max_uses.map(|m| m.max(0) as u32),
-                        uses: uses.max(0) as u32,
-                        expires_at: expires_at.map(Into::into),
-                    })
-                })
-                .transpose()
-            }
+    async fn discount_codes(&self) -> Result<Vec<DiscountCodeView>, StoreError> {
+        let rows: Vec<DiscountRow> = query(DISCOUNT_LIST_SQL).fetch_all(self.db.read()).await?;
+        rows.into_iter().map(TryInto::try_into).collect()
+    }
+
+    async fn end_discount_code(
+        &self,
+        edition_slug: &str,
+        code: &str,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let ended = query(
+            "update discount_code set expires_at = $3
+             where edition_id = (select edition_id from edition where slug = $1) and code = $2
+               and (expires_at is null or expires_at > $3)",
+        )
+        .bind(edition_slug)
+        .bind(code)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        if ended.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
         }
-    };
+        Self::insert_audit(
+            &mut tx,
+            None,
+            actor,
+            Action::DiscountCodeEnded,
+            ("discount_code", code),
+            edition_slug,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn discount_code_for(
+        &self,
+        program_id: &str,
+        code: &str,
+    ) -> Result<Option<crate::domain::fees::DiscountTerms>, StoreError> {
+        let mut conn = self.db.acquire().await?;
+        Self::discount_terms(&mut conn, program_id, code).await
+    }
 }
 
-pub(super) use discount_store_impl;
+impl SqlStore {
+    /// The code of `program_id`'s edition, as the fee rules check it.
+    pub(super) async fn discount_terms(
+        conn: impl Into<On<'_>> + Send,
+        program_id: &str,
+        code: &str,
+    ) -> Result<Option<crate::domain::fees::DiscountTerms>, StoreError> {
+        let mut conn = conn.into();
+        #[allow(clippy::type_complexity)]
+        let row: Option<(String, Option<String>, String, i64, Option<i32>, i32, Option<Timestamp>)> =
+            query(
+                "select d.code, d.program_id, d.kind, d.amount, d.max_uses, d.uses, d.expires_at
+                 from discount_code d
+                 where d.edition_id = (select edition_id from program where program_id = $1) and d.code = $2",
+            )
+            .bind(program_id)
+            .bind(code)
+            .fetch_optional(&mut conn)
+            .await?;
+        row.map(
+            |(code, program_id, kind, amount, max_uses, uses, expires_at)| {
+                Ok(crate::domain::fees::DiscountTerms {
+                    kind: kind_of(&kind, amount)?,
+                    code,
+                    program_id,
+                    max_uses: max_uses.map(|m| m.max(0) as u32),
+                    uses: uses.max(0) as u32,
+                    expires_at: expires_at.map(Into::into),
+                })
+            },
+        )
+        .transpose()
+    }
+}

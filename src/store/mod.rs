@@ -8,6 +8,7 @@ pub mod blobs;
 pub mod certificates;
 pub mod cohort;
 mod common;
+mod db;
 pub mod demo;
 pub mod discounts;
 pub mod organizers;
@@ -35,8 +36,6 @@ use crate::domain::status::{
 };
 
 pub use organizers::OrganizerStore;
-pub use postgres::PgStore;
-pub use sqlite::SqliteStore;
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -699,6 +698,59 @@ impl Default for ConnectOptions {
     }
 }
 
+/// The store: every operation written once, as plain code over either database. What differs
+/// between SQLite and Postgres (pools, transactions, wire types) is chosen per statement in
+/// [`db`]; the few statements whose text differs are constants in `sqlite.rs` and `postgres.rs`.
+#[derive(Clone)]
+pub struct SqlStore {
+    db: db::Db,
+    /// Programs' questions and fee tiers, per catalog revision.
+    parts: common::PartsCache,
+    /// How many times a job queued by a state change is tried.
+    job_max_attempts: u32,
+}
+
+impl SqlStore {
+    fn new(db: db::Db, options: &ConnectOptions) -> Self {
+        SqlStore {
+            db,
+            parts: common::PartsCache::default(),
+            job_max_attempts: options.job_max_attempts.max(1),
+        }
+    }
+
+    /// The number of attempts a queued job gets, as the database column holds it.
+    fn job_attempts(&self) -> i32 {
+        i32::try_from(self.job_max_attempts).unwrap_or(i32::MAX)
+    }
+
+    /// The application query of this backend: all of an applicant's, or one.
+    fn applications_sql(&self) -> &'static [&'static str; 2] {
+        match self.db.backend() {
+            Backend::Sqlite => &sqlite::APPLICATIONS_SQL,
+            Backend::Postgres => &postgres::APPLICATIONS_SQL,
+        }
+    }
+
+    /// Takes the next job that is due (or whose lease ran out).
+    async fn claim_next_job(
+        &self,
+        now: OffsetDateTime,
+        lease: Duration,
+    ) -> Result<Option<ClaimedJob>, StoreError> {
+        let sql = match self.db.backend() {
+            Backend::Sqlite => sqlite::CLAIM_NEXT_JOB_SQL,
+            Backend::Postgres => postgres::CLAIM_NEXT_JOB_SQL,
+        };
+        let row: Option<common::ClaimRow> = db::query(sql)
+            .bind(types::Timestamp::new(now + lease))
+            .bind(types::Timestamp::new(now))
+            .fetch_optional(self.db.write())
+            .await?;
+        Ok(row.map(Into::into))
+    }
+}
+
 /// Why a store could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
@@ -718,8 +770,8 @@ pub enum ConnectError {
 pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Arc<dyn Store>, ConnectError> {
     let scheme = url.split_once("://").map(|(s, _)| s).unwrap_or("");
     match scheme {
-        "sqlite" => Ok(Arc::new(SqliteStore::connect(url, options).await?)),
-        "postgres" | "postgresql" => Ok(Arc::new(PgStore::connect(url, options).await?)),
+        "sqlite" => Ok(Arc::new(SqlStore::connect_sqlite(url, options).await?)),
+        "postgres" | "postgresql" => Ok(Arc::new(SqlStore::connect_postgres(url, options).await?)),
         "" => Err(ConnectError::Malformed("expected scheme://…".to_owned())),
         other => Err(ConnectError::UnknownScheme(other.to_owned())),
     }

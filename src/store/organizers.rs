@@ -1,5 +1,5 @@
 //! Organizer accounts: sign-in with lockout, sessions with an optional second factor, invitations,
-//! roles and programs. Written once for both backends by [`organizer_store_impl`].
+//! roles and programs.
 //!
 //! Only hashes of session ids and invitation tokens are stored, and only keyed hashes of visitors'
 //! addresses and of typed email addresses; passwords arrive already hashed.
@@ -7,11 +7,15 @@
 use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};
 
+use super::SqlStore;
 use super::StoreError;
+use super::db::{On, Tx, query, scalar};
+use super::types::Timestamp;
 use crate::domain::access::Access;
-use crate::domain::audit::Actor;
+use crate::domain::audit::{Action, Actor};
 use crate::domain::email::EmailAddress;
 use crate::domain::job::OutgoingEmail;
+use crate::domain::refusal::Refusal;
 use crate::domain::status::OrganizerRole;
 
 /// The password hash of an account whose owner has not chosen a password yet (an invitation not
@@ -357,828 +361,973 @@ pub(super) fn access_detail(access: &Access) -> String {
     }
 }
 
-/// Expands [`OrganizerStore`] for a backend type that `shared_store_impl!` has already given
-/// `insert_audit`, `insert_job`, `begin_write()`, `write_pool()` and a `pool` field.
-macro_rules! organizer_store_impl {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            /// Queues this transaction behind the organization's row (Postgres; SQLite has one
-            /// writer), so that two admins changing each other's role or account cannot both pass
-            /// [`Self::require_another_admin`].
-            async fn lock_organization(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                organization_id: &str,
-            ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query("update organization set updated_at = updated_at where organization_id = $1")
-                    .bind(organization_id)
-                    .execute(&mut **tx)
-                    .await?;
-                Ok(())
-            }
+/// The steps of organizer accounts that several operations share.
+impl SqlStore {
+    /// Queues this transaction behind the organization's row (Postgres; SQLite has one
+    /// writer), so that two admins changing each other's role or account cannot both pass
+    /// [`Self::require_another_admin`].
+    pub(super) async fn lock_organization(
+        tx: &mut Tx,
+        organization_id: &str,
+    ) -> Result<(), StoreError> {
+        query("update organization set updated_at = updated_at where organization_id = $1")
+            .bind(organization_id)
+            .execute(&mut *tx)
+            .await?;
+        Ok(())
+    }
 
-            /// `Refused(LastAdmin)` unless an active admin other than `organizer_id` remains.
-            async fn require_another_admin(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                organization_id: &str,
-                organizer_id: &str,
-            ) -> Result<(), $crate::store::StoreError> {
-                let others: i64 = sqlx::query_scalar(
-                    "select count(*) from organizer
-                     where organization_id = $1 and role = 'admin' and organizer_id <> $2 and deactivated_at is null",
-                )
-                .bind(organization_id)
-                .bind(organizer_id)
-                .fetch_one(&mut **tx)
-                .await?;
-                if others == 0 {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::LastAdmin));
-                }
-                Ok(())
-            }
-
-            /// Gives programs to a director or reviewer (nothing for organization-wide roles).
-            async fn put_organizer_programs(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                organizer_id: &str,
-                access: &$crate::domain::access::Access,
-            ) -> Result<(), $crate::store::StoreError> {
-                sqlx::query("delete from organizer_program where organizer_id = $1")
-                    .bind(organizer_id)
-                    .execute(&mut **tx)
-                    .await?;
-                if $crate::domain::access::organization_wide(access.role) {
-                    return Ok(());
-                }
-                for program_id in &access.programs {
-                    sqlx::query(
-                        "insert into organizer_program (organizer_id, program_id) values ($1, $2)
-                         on conflict (organizer_id, program_id) do nothing",
-                    )
-                    .bind(organizer_id)
-                    .bind(program_id)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                Ok(())
-            }
-
-            /// The organization of an organizer (for audit rows).
-            async fn organization_of(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                organizer_id: &str,
-            ) -> Result<Option<String>, $crate::store::StoreError> {
-                Ok(sqlx::query_scalar("select organization_id from organizer where organizer_id = $1")
-                    .bind(organizer_id)
-                    .fetch_optional(&mut **tx)
-                    .await?)
-            }
-
-            /// The state of an invitation: its organizer, or why it no longer works.
-            async fn live_invitation(
-                conn: &mut <$db as sqlx::Database>::Connection,
-                token_hash: &str,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<String, $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
-                let row: Option<(String, Timestamp, Option<Timestamp>)> = sqlx::query_as(
-                    "select i.organizer_id, i.expires_at, i.used_at from organizer_invitation i
-                     join organizer g on g.organizer_id = i.organizer_id
-                     where i.token_hash = $1 and g.deactivated_at is null",
-                )
-                .bind(token_hash)
-                .fetch_optional(&mut *conn)
-                .await?;
-                match row {
-                    None => Err($crate::store::StoreError::NotFound),
-                    Some((_, _, Some(_))) => Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::LinkUsed)),
-                    Some((_, expires, None)) if expires <= now => {
-                        Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::LinkExpired))
-                    }
-                    Some((organizer_id, _, None)) => Ok(organizer_id),
-                }
-            }
+    /// `Refused(LastAdmin)` unless an active admin other than `organizer_id` remains.
+    pub(super) async fn require_another_admin(
+        tx: &mut Tx,
+        organization_id: &str,
+        organizer_id: &str,
+    ) -> Result<(), StoreError> {
+        let others: i64 = scalar(
+            "select count(*) from organizer
+             where organization_id = $1 and role = 'admin' and organizer_id <> $2 and deactivated_at is null",
+        )
+        .bind(organization_id)
+        .bind(organizer_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if others == 0 {
+            return Err(StoreError::Refused(Refusal::LastAdmin));
         }
+        Ok(())
+    }
 
-        #[async_trait::async_trait]
-        impl $crate::store::organizers::OrganizerStore for $store {
-            async fn sign_in_gate(
-                &self,
-                attempt: &$crate::store::organizers::SignInAttempt<'_>,
-                now: time::OffsetDateTime,
-            ) -> Result<$crate::store::organizers::SignInGate, $crate::store::StoreError> {
-                use $crate::store::organizers::{SignInAccount, SignInGate};
-                use $crate::store::types::Timestamp;
-                let policy = attempt.policy;
-                let mut conn = self.pool.acquire().await?;
-                let by_requester: i64 = sqlx::query_scalar(
-                    "select count(*) from organizer_sign_in_attempt where requester = $1 and created_at > $2",
-                )
-                .bind(attempt.requester)
-                .bind(Timestamp::new(now - policy.requester_window))
-                .fetch_one(&mut *conn)
-                .await?;
-                if by_requester >= policy.per_requester {
-                    return Ok(SignInGate::Throttled);
-                }
-                let account: Option<(String, String, bool, Option<Timestamp>)> = sqlx::query_as(
-                    "select organizer_id, password_hash, totp_secret is not null as totp_enabled, locked_until
-                     from organizer
-                     where email = $1 and deactivated_at is null
-                     order by created_at
-                     limit 1",
-                )
-                .bind(attempt.email.as_str())
-                .fetch_optional(&mut *conn)
-                .await?;
-                if let Some((organizer_id, password_hash, totp_enabled, locked_until)) = account {
-                    if let Some(until) = locked_until.filter(|u| u.0 > now) {
-                        return Ok(SignInGate::Locked { until: until.0 });
-                    }
-                    return Ok(SignInGate::Check(Some(SignInAccount { organizer_id, password_hash, totp_enabled })));
-                }
-                // An address without an account locks like one: after as many recent failures, for as
-                // long from the last of them (no failure is counted while it is locked).
-                let recent: Vec<Timestamp> = sqlx::query_scalar(
-                    "select created_at from organizer_sign_in_attempt
-                     where email_key = $1 and created_at > $2
-                     order by created_at desc
-                     limit $3",
-                )
-                .bind(attempt.email_key)
-                .bind(Timestamp::new(now - policy.lock_for))
-                .bind(i64::from(policy.max_failures))
-                .fetch_all(&mut *conn)
-                .await?;
-                match recent.first() {
-                    Some(last) if recent.len() >= usize::try_from(policy.max_failures).unwrap_or(usize::MAX) => {
-                        Ok(SignInGate::Locked { until: last.0 + policy.lock_for })
-                    }
-                    _ => Ok(SignInGate::Check(None)),
-                }
-            }
-
-            async fn record_failed_sign_in(
-                &self,
-                attempt: &$crate::store::organizers::SignInAttempt<'_>,
-                organizer_id: Option<&str>,
-                now: time::OffsetDateTime,
-            ) -> Result<Option<time::OffsetDateTime>, $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
-                let policy = attempt.policy;
-                let now = Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
-                    "insert into organizer_sign_in_attempt (requester, email_key, created_at) values ($1, $2, $3)",
-                )
-                .bind(attempt.requester)
-                .bind(attempt.email_key)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                // Rows older than both windows count for nothing any more.
-                let keep = policy.lock_for.max(policy.requester_window);
-                sqlx::query("delete from organizer_sign_in_attempt where created_at < $1")
-                    .bind(Timestamp::new(now.0 - keep))
-                    .execute(&mut *tx)
-                    .await?;
-                let locked = match organizer_id {
-                    Some(organizer_id) => {
-                        let until = Timestamp::new(now.0 + policy.lock_for);
-                        // One statement counts and locks, so concurrent failures cannot skip the lock.
-                        let row: Option<(i32, Option<Timestamp>, String)> = sqlx::query_as(
-                            "update organizer set
-                                 failed_sign_ins = case when failed_sign_ins + 1 >= $2 then 0 else failed_sign_ins + 1 end,
-                                 locked_until = case when failed_sign_ins + 1 >= $2 then $3 else locked_until end,
-                                 updated_at = $4
-                             where organizer_id = $1
-                             returning failed_sign_ins, locked_until, organization_id",
-                        )
-                        .bind(organizer_id)
-                        .bind(policy.max_failures)
-                        .bind(until)
-                        .bind(now)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                        let Some((failures, locked_until, organization_id)) = row else {
-                            return Err($crate::store::StoreError::NotFound);
-                        };
-                        let subject = ("organizer", organizer_id);
-                        let system = $crate::domain::audit::Actor::System;
-                        if locked_until == Some(until) {
-                            let detail = format!("{} failed sign-ins in a row; locked until {}", policy.max_failures, until.fixed_text());
-                            Self::insert_audit(&mut tx, Some(&organization_id), &system, $crate::domain::audit::Action::OrganizerLocked, subject, &detail, now).await?;
-                            Some(until.0)
-                        } else {
-                            let detail = format!("failure {failures} of {}", policy.max_failures);
-                            Self::insert_audit(&mut tx, Some(&organization_id), &system, $crate::domain::audit::Action::OrganizerSignInFailed, subject, &detail, now).await?;
-                            None
-                        }
-                    }
-                    None => {
-                        let recent: i64 = sqlx::query_scalar(
-                            "select count(*) from organizer_sign_in_attempt where email_key = $1 and created_at > $2",
-                        )
-                        .bind(attempt.email_key)
-                        .bind(Timestamp::new(now.0 - policy.lock_for))
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        (recent >= i64::from(policy.max_failures)).then_some(now.0 + policy.lock_for)
-                    }
-                };
-                tx.commit().await?;
-                Ok(locked)
-            }
-
-            async fn open_organizer_session(
-                &self,
-                organizer_id: &str,
-                session: &$crate::store::organizers::NewOrganizerSession<'_>,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
-                let now = Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let sql = if session.second_factor_pending {
-                    "update organizer set updated_at = updated_at
-                     where organizer_id = $1 and (locked_until is null or locked_until <= $2)
-                     returning organization_id"
-                } else {
-                    "update organizer set failed_sign_ins = 0, locked_until = null, updated_at = $2
-                     where organizer_id = $1 and (locked_until is null or locked_until <= $2)
-                     returning organization_id"
-                };
-                let organization_id: Option<String> = sqlx::query_scalar(sql)
-                    .bind(organizer_id)
-                    .bind(now)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let Some(organization_id) = organization_id else {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::Locked));
-                };
-                if let Some(old) = session.replaces {
-                    sqlx::query("delete from organizer_session where session_hash = $1")
-                        .bind(old)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                sqlx::query("delete from organizer_session where organizer_id = $1 and expires_at <= $2")
-                    .bind(organizer_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "insert into organizer_session (session_hash, organizer_id, second_factor_pending, created_at, expires_at)
-                     values ($1, $2, $3, $4, $5)",
-                )
-                .bind(session.session_hash)
-                .bind(organizer_id)
-                .bind(session.second_factor_pending)
-                .bind(now)
-                .bind(Timestamp::new(session.expires_at))
-                .execute(&mut *tx)
-                .await?;
-                let (action, detail) = if session.second_factor_pending {
-                    ($crate::domain::audit::Action::OrganizerPasswordAccepted, "password right; code pending")
-                } else {
-                    ($crate::domain::audit::Action::OrganizerSignedIn, "signed in with a password")
-                };
-                let actor = $crate::domain::audit::Actor::Organizer(organizer_id.to_owned());
-                Self::insert_audit(&mut tx, Some(&organization_id), &actor, action, ("organizer", organizer_id), detail, now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn organizer_session(
-                &self,
-                session_hash: &str,
-                now: time::OffsetDateTime,
-            ) -> Result<Option<$crate::store::organizers::OrganizerSession>, $crate::store::StoreError> {
-                use $crate::store::organizers as o;
-                let mut conn = self.pool.acquire().await?;
-                let row: Option<o::SessionRow> = sqlx::query_as(
-                    "select g.organizer_id, g.organization_id, g.email, g.display_name, g.role,
-                            g.totp_secret is not null as totp_enabled, s.second_factor_pending
-                     from organizer_session s
-                     join organizer g on g.organizer_id = s.organizer_id
-                     where s.session_hash = $1 and s.expires_at > $2 and g.deactivated_at is null",
-                )
-                .bind(session_hash)
-                .bind($crate::store::types::Timestamp::new(now))
-                .fetch_optional(&mut *conn)
-                .await?;
-                let Some(row) = row else {
-                    return Ok(None);
-                };
-                let programs: Vec<String> = sqlx::query_scalar(
-                    "select program_id from organizer_program where organizer_id = $1 order by program_id",
-                )
-                .bind(&row.organizer_id)
-                .fetch_all(&mut *conn)
-                .await?;
-                Ok(Some(o::OrganizerSession {
-                    access: $crate::domain::access::Access { role: o::parse_role(&row.role)?, programs },
-                    organizer_id: row.organizer_id,
-                    organization_id: row.organization_id,
-                    email: row.email,
-                    display_name: row.display_name,
-                    totp_enabled: row.totp_enabled,
-                    second_factor_pending: row.second_factor_pending,
-                }))
-            }
-
-            async fn organizer_totp(
-                &self,
-                organizer_id: &str,
-            ) -> Result<Option<$crate::store::organizers::TotpState>, $crate::store::StoreError> {
-                let row: Option<(Option<String>, Option<i64>)> =
-                    sqlx::query_as("select totp_secret, totp_last_step from organizer where organizer_id = $1")
-                        .bind(organizer_id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                Ok(row.and_then(|(secret, last_step)| {
-                    secret.map(|secret| $crate::store::organizers::TotpState { secret, last_step })
-                }))
-            }
-
-            async fn complete_second_factor(
-                &self,
-                pending_hash: &str,
-                step: i64,
-                session: &$crate::store::organizers::NewOrganizerSession<'_>,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
-                let now = Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let organizer_id: Option<String> = sqlx::query_scalar(
-                    "delete from organizer_session
-                     where session_hash = $1 and second_factor_pending and expires_at > $2
-                     returning organizer_id",
-                )
-                .bind(pending_hash)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(organizer_id) = organizer_id else {
-                    return Err($crate::store::StoreError::NotFound);
-                };
-                // The step moves forward only: a code (or an older one) cannot be used twice, even by
-                // two requests at once.
-                let organization_id: Option<String> = sqlx::query_scalar(
-                    "update organizer set totp_last_step = $2, failed_sign_ins = 0, locked_until = null, updated_at = $3
-                     where organizer_id = $1 and totp_secret is not null
-                       and (totp_last_step is null or totp_last_step < $2)
-                       and (locked_until is null or locked_until <= $3)
-                     returning organization_id",
-                )
-                .bind(&organizer_id)
-                .bind(step)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(organization_id) = organization_id else {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::CodeReplayed));
-                };
-                sqlx::query(
-                    "insert into organizer_session (session_hash, organizer_id, second_factor_pending, created_at, expires_at)
-                     values ($1, $2, $3, $4, $5)",
-                )
-                .bind(session.session_hash)
-                .bind(&organizer_id)
-                .bind(false)
-                .bind(now)
-                .bind(Timestamp::new(session.expires_at))
-                .execute(&mut *tx)
-                .await?;
-                let actor = $crate::domain::audit::Actor::Organizer(organizer_id.clone());
-                Self::insert_audit(&mut tx, Some(&organization_id), &actor, $crate::domain::audit::Action::OrganizerSignedIn, ("organizer", &organizer_id),
-                    "signed in with a password and a code", now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn end_organizer_session(
-                &self,
-                session_hash: &str,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let ended: Option<String> = sqlx::query_scalar(
-                    "delete from organizer_session where session_hash = $1 returning organizer_id",
-                )
-                .bind(session_hash)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if let Some(organizer_id) = ended {
-                    let organization_id = Self::organization_of(&mut tx, &organizer_id).await?;
-                    let actor = $crate::domain::audit::Actor::Organizer(organizer_id.clone());
-                    Self::insert_audit(&mut tx, organization_id.as_deref(), &actor, $crate::domain::audit::Action::OrganizerSignedOut, ("organizer", &organizer_id),
-                        "signed out", now).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn enable_two_factor(
-                &self,
-                organizer_id: &str,
-                secret: &str,
-                confirmed_step: i64,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let organization_id: Option<String> = sqlx::query_scalar(
-                    "update organizer set totp_secret = $2, totp_last_step = $3, updated_at = $4
-                     where organizer_id = $1 and totp_secret is null
-                     returning organization_id",
-                )
-                .bind(organizer_id)
-                .bind(secret)
-                .bind(confirmed_step)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(organization_id) = organization_id else {
-                    return match Self::organization_of(&mut tx, organizer_id).await? {
-                        None => Err($crate::store::StoreError::NotFound),
-                        Some(_) => Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::TwoFactorAlreadyOn)),
-                    };
-                };
-                let actor = $crate::domain::audit::Actor::Organizer(organizer_id.to_owned());
-                Self::insert_audit(&mut tx, Some(&organization_id), &actor, $crate::domain::audit::Action::OrganizerTwoFactorEnabled, ("organizer", organizer_id),
-                    "authenticator app confirmed with a code", now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn disable_two_factor(
-                &self,
-                organizer_id: &str,
-                confirmed_step: i64,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let organization_id: Option<String> = sqlx::query_scalar(
-                    "update organizer set totp_secret = null, totp_last_step = null, updated_at = $3
-                     where organizer_id = $1 and totp_secret is not null
-                       and (totp_last_step is null or totp_last_step < $2)
-                     returning organization_id",
-                )
-                .bind(organizer_id)
-                .bind(confirmed_step)
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(organization_id) = organization_id else {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::CodeReplayed));
-                };
-                let actor = $crate::domain::audit::Actor::Organizer(organizer_id.to_owned());
-                Self::insert_audit(&mut tx, Some(&organization_id), &actor, $crate::domain::audit::Action::OrganizerTwoFactorDisabled, ("organizer", organizer_id),
-                    "confirmed with a code", now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn invite_organizer(
-                &self,
-                invitation: &$crate::store::organizers::NewInvitation<'_>,
-                email: &$crate::domain::job::OutgoingEmail,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<String, $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
-                let now = Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let organizer_id = $crate::store::new_id();
-                sqlx::query(
-                    "insert into organizer (organizer_id, organization_id, email, display_name, password_hash, role, created_at, updated_at)
-                     values ($1, $2, $3, $4, $5, $6, $7, $7)",
-                )
-                .bind(&organizer_id)
-                .bind(invitation.organization_id)
-                .bind(invitation.email.as_str())
-                .bind(invitation.display_name)
-                .bind($crate::store::organizers::UNUSABLE_PASSWORD_HASH)
-                .bind(invitation.role.as_str())
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                let access = $crate::domain::access::Access { role: invitation.role, programs: invitation.programs.to_vec() };
-                Self::put_organizer_programs(&mut tx, &organizer_id, &access).await?;
-                sqlx::query(
-                    "insert into organizer_invitation (token_hash, organizer_id, created_at, expires_at) values ($1, $2, $3, $4)",
-                )
-                .bind(invitation.token_hash)
-                .bind(&organizer_id)
-                .bind(now)
-                .bind(Timestamp::new(invitation.expires_at))
-                .execute(&mut *tx)
-                .await?;
-                self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), now, None).await?;
-                let detail = format!("invited; {}", $crate::store::organizers::access_detail(&access));
-                Self::insert_audit(&mut tx, Some(invitation.organization_id), actor, $crate::domain::audit::Action::OrganizerInvited, ("organizer", &organizer_id), &detail, now)
-                    .await?;
-                tx.commit().await?;
-                Ok(organizer_id)
-            }
-
-            async fn reinvite_organizer(
-                &self,
-                organization_id: &str,
-                organizer_id: &str,
-                token_hash: &str,
-                expires_at: time::OffsetDateTime,
-                email: &$crate::domain::job::OutgoingEmail,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
-                let now = Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let password_hash: Option<String> = sqlx::query_scalar(
-                    "select password_hash from organizer
-                     where organizer_id = $1 and organization_id = $2 and deactivated_at is null",
-                )
-                .bind(organizer_id)
-                .bind(organization_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                match password_hash.as_deref() {
-                    None => return Err($crate::store::StoreError::NotFound),
-                    Some(h) if h != $crate::store::organizers::UNUSABLE_PASSWORD_HASH => {
-                        return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::AccountActive));
-                    }
-                    Some(_) => {}
-                }
-                sqlx::query("update organizer_invitation set used_at = $2 where organizer_id = $1 and used_at is null")
-                    .bind(organizer_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "insert into organizer_invitation (token_hash, organizer_id, created_at, expires_at) values ($1, $2, $3, $4)",
-                )
-                .bind(token_hash)
-                .bind(organizer_id)
-                .bind(now)
-                .bind(Timestamp::new(expires_at))
-                .execute(&mut *tx)
-                .await?;
-                self.insert_job(&mut tx, &$crate::domain::job::JobPayload::SendEmail(email.clone()), now, None).await?;
-                Self::insert_audit(&mut tx, Some(organization_id), actor, $crate::domain::audit::Action::OrganizerReinvited, ("organizer", organizer_id),
-                    "a new invitation; earlier links no longer work", now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn invitation(
-                &self,
-                token_hash: &str,
-                now: time::OffsetDateTime,
-            ) -> Result<$crate::store::organizers::InvitationInfo, $crate::store::StoreError> {
-                let mut conn = self.pool.acquire().await?;
-                let organizer_id = Self::live_invitation(&mut *conn, token_hash, now.into()).await?;
-                let (email, display_name): (String, String) =
-                    sqlx::query_as("select email, display_name from organizer where organizer_id = $1")
-                        .bind(&organizer_id)
-                        .fetch_one(&mut *conn)
-                        .await?;
-                Ok($crate::store::organizers::InvitationInfo { organizer_id, email, display_name })
-            }
-
-            async fn accept_invitation(
-                &self,
-                token_hash: &str,
-                password_hash: &str,
-                now: time::OffsetDateTime,
-            ) -> Result<String, $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let organizer_id = Self::live_invitation(&mut *tx, token_hash, now).await?;
-                // Every open invitation of the account ends here, this one included.
-                let used = sqlx::query(
-                    "update organizer_invitation set used_at = $2 where organizer_id = $1 and used_at is null",
-                )
-                .bind(&organizer_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if used.rows_affected() == 0 {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::LinkUsed));
-                }
-                let organization_id: String = sqlx::query_scalar(
-                    "update organizer set password_hash = $2, failed_sign_ins = 0, locked_until = null, updated_at = $3
-                     where organizer_id = $1
-                     returning organization_id",
-                )
-                .bind(&organizer_id)
-                .bind(password_hash)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                let actor = $crate::domain::audit::Actor::Organizer(organizer_id.clone());
-                Self::insert_audit(&mut tx, Some(&organization_id), &actor, $crate::domain::audit::Action::OrganizerInvitationAccepted, ("organizer", &organizer_id),
-                    "password chosen", now).await?;
-                tx.commit().await?;
-                Ok(organizer_id)
-            }
-
-            async fn organizers(
-                &self,
-                organization_id: &str,
-                now: time::OffsetDateTime,
-            ) -> Result<Vec<$crate::store::organizers::OrganizerRecord>, $crate::store::StoreError> {
-                use $crate::store::organizers as o;
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut conn = self.pool.acquire().await?;
-                let rows: Vec<o::OrganizerRow> = sqlx::query_as(
-                    "select organizer_id, email, display_name, role, totp_secret is not null as totp_enabled,
-                            password_hash = $2 as invited, locked_until, deactivated_at, created_at
-                     from organizer
-                     where organization_id = $1
-                     order by display_name, email",
-                )
-                .bind(organization_id)
-                .bind(o::UNUSABLE_PASSWORD_HASH)
-                .fetch_all(&mut *conn)
-                .await?;
-                let given: Vec<(String, String)> = sqlx::query_as(
-                    "select p.organizer_id, p.program_id
-                     from organizer_program p
-                     join organizer g on g.organizer_id = p.organizer_id
-                     where g.organization_id = $1
-                     order by p.program_id",
-                )
-                .bind(organization_id)
-                .fetch_all(&mut *conn)
-                .await?;
-                rows.into_iter()
-                    .map(|r| {
-                        Ok(o::OrganizerRecord {
-                            role: o::parse_role(&r.role)?,
-                            programs: given.iter().filter(|(id, _)| *id == r.organizer_id).map(|(_, p)| p.clone()).collect(),
-                            organizer_id: r.organizer_id,
-                            email: r.email,
-                            display_name: r.display_name,
-                            totp_enabled: r.totp_enabled,
-                            invited: r.invited,
-                            locked_until: r.locked_until.filter(|u| *u > now).map(Into::into),
-                            deactivated_at: r.deactivated_at.map(Into::into),
-                            created_at: r.created_at.into(),
-                        })
-                    })
-                    .collect()
-            }
-
-            async fn set_organizer_access(
-                &self,
-                organization_id: &str,
-                organizer_id: &str,
-                access: &$crate::domain::access::Access,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                Self::lock_organization(&mut tx, organization_id).await?;
-                let before: Option<String> = sqlx::query_scalar(
-                    "select role from organizer where organizer_id = $1 and organization_id = $2",
-                )
-                .bind(organizer_id)
-                .bind(organization_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some(before) = before else {
-                    return Err($crate::store::StoreError::NotFound);
-                };
-                let admin = $crate::domain::status::OrganizerRole::Admin;
-                if before == admin.as_str() && access.role != admin {
-                    Self::require_another_admin(&mut tx, organization_id, organizer_id).await?;
-                }
-                sqlx::query("update organizer set role = $2, updated_at = $3 where organizer_id = $1")
-                    .bind(organizer_id)
-                    .bind(access.role.as_str())
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::put_organizer_programs(&mut tx, organizer_id, access).await?;
-                let detail = format!("was {before}; now {}", $crate::store::organizers::access_detail(access));
-                Self::insert_audit(&mut tx, Some(organization_id), actor, $crate::domain::audit::Action::OrganizerAccessChanged, ("organizer", organizer_id), &detail, now)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn set_organizer_active(
-                &self,
-                organization_id: &str,
-                organizer_id: &str,
-                active: bool,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
-                let now = Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                Self::lock_organization(&mut tx, organization_id).await?;
-                let row: Option<(String, Option<Timestamp>)> = sqlx::query_as(
-                    "select role, deactivated_at from organizer where organizer_id = $1 and organization_id = $2",
-                )
-                .bind(organizer_id)
-                .bind(organization_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((role, deactivated_at)) = row else {
-                    return Err($crate::store::StoreError::NotFound);
-                };
-                if active == deactivated_at.is_none() {
-                    return Ok(());
-                }
-                if !active && role == $crate::domain::status::OrganizerRole::Admin.as_str() {
-                    Self::require_another_admin(&mut tx, organization_id, organizer_id).await?;
-                }
-                sqlx::query("update organizer set deactivated_at = $2, updated_at = $3 where organizer_id = $1")
-                    .bind(organizer_id)
-                    .bind((!active).then_some(now))
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                let (action, detail) = if active {
-                    ($crate::domain::audit::Action::OrganizerReactivated, "can sign in again")
-                } else {
-                    sqlx::query("delete from organizer_session where organizer_id = $1")
-                        .bind(organizer_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    ($crate::domain::audit::Action::OrganizerDeactivated, "cannot sign in; sessions ended")
-                };
-                Self::insert_audit(&mut tx, Some(organization_id), actor, action, ("organizer", organizer_id), detail, now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn reset_two_factor(
-                &self,
-                organization_id: &str,
-                organizer_id: &str,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let reset = sqlx::query(
-                    "update organizer set totp_secret = null, totp_last_step = null, updated_at = $3
-                     where organizer_id = $1 and organization_id = $2",
-                )
-                .bind(organizer_id)
-                .bind(organization_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if reset.rows_affected() == 0 {
-                    return Err($crate::store::StoreError::NotFound);
-                }
-                sqlx::query("delete from organizer_session where organizer_id = $1")
-                    .bind(organizer_id)
-                    .execute(&mut *tx)
-                    .await?;
-                Self::insert_audit(&mut tx, Some(organization_id), actor, $crate::domain::audit::Action::OrganizerTwoFactorReset, ("organizer", organizer_id),
-                    "two-factor sign-in turned off by an admin; sessions ended", now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn unlock_organizer(
-                &self,
-                organization_id: &str,
-                organizer_id: &str,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let unlocked = sqlx::query(
-                    "update organizer set locked_until = null, failed_sign_ins = 0, updated_at = $3
-                     where organizer_id = $1 and organization_id = $2",
-                )
-                .bind(organizer_id)
-                .bind(organization_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if unlocked.rows_affected() == 0 {
-                    return Err($crate::store::StoreError::NotFound);
-                }
-                Self::insert_audit(&mut tx, Some(organization_id), actor, $crate::domain::audit::Action::OrganizerUnlocked, ("organizer", organizer_id),
-                    "lock lifted, failures reset", now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
+    /// Gives programs to a director or reviewer (nothing for organization-wide roles).
+    pub(super) async fn put_organizer_programs(
+        tx: &mut Tx,
+        organizer_id: &str,
+        access: &crate::domain::access::Access,
+    ) -> Result<(), StoreError> {
+        query("delete from organizer_program where organizer_id = $1")
+            .bind(organizer_id)
+            .execute(&mut *tx)
+            .await?;
+        if crate::domain::access::organization_wide(access.role) {
+            return Ok(());
         }
-    };
+        for program_id in &access.programs {
+            query(
+                "insert into organizer_program (organizer_id, program_id) values ($1, $2)
+                 on conflict (organizer_id, program_id) do nothing",
+            )
+            .bind(organizer_id)
+            .bind(program_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The organization of an organizer (for audit rows).
+    pub(super) async fn organization_of(
+        tx: &mut Tx,
+        organizer_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(
+            scalar("select organization_id from organizer where organizer_id = $1")
+                .bind(organizer_id)
+                .fetch_optional(&mut *tx)
+                .await?,
+        )
+    }
+
+    /// The state of an invitation: its organizer, or why it no longer works.
+    pub(super) async fn live_invitation(
+        conn: impl Into<On<'_>> + Send,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<String, StoreError> {
+        let mut conn = conn.into();
+        let row: Option<(String, Timestamp, Option<Timestamp>)> = query(
+            "select i.organizer_id, i.expires_at, i.used_at from organizer_invitation i
+             join organizer g on g.organizer_id = i.organizer_id
+             where i.token_hash = $1 and g.deactivated_at is null",
+        )
+        .bind(token_hash)
+        .fetch_optional(&mut conn)
+        .await?;
+        match row {
+            None => Err(StoreError::NotFound),
+            Some((_, _, Some(_))) => Err(StoreError::Refused(Refusal::LinkUsed)),
+            Some((_, expires, None)) if expires <= now => {
+                Err(StoreError::Refused(Refusal::LinkExpired))
+            }
+            Some((organizer_id, _, None)) => Ok(organizer_id),
+        }
+    }
 }
 
-pub(super) use organizer_store_impl;
+#[async_trait]
+impl OrganizerStore for SqlStore {
+    async fn sign_in_gate(
+        &self,
+        attempt: &SignInAttempt<'_>,
+        now: time::OffsetDateTime,
+    ) -> Result<SignInGate, StoreError> {
+        use {SignInAccount, SignInGate};
+        let policy = attempt.policy;
+        let mut conn = self.db.acquire().await?;
+        let by_requester: i64 = scalar(
+            "select count(*) from organizer_sign_in_attempt where requester = $1 and created_at > $2",
+        )
+        .bind(attempt.requester)
+        .bind(Timestamp::new(now - policy.requester_window))
+        .fetch_one(&mut conn)
+        .await?;
+        if by_requester >= policy.per_requester {
+            return Ok(SignInGate::Throttled);
+        }
+        let account: Option<(String, String, bool, Option<Timestamp>)> = query(
+            "select organizer_id, password_hash, totp_secret is not null as totp_enabled, locked_until
+             from organizer
+             where email = $1 and deactivated_at is null
+             order by created_at
+             limit 1",
+        )
+        .bind(attempt.email.as_str())
+        .fetch_optional(&mut conn)
+        .await?;
+        if let Some((organizer_id, password_hash, totp_enabled, locked_until)) = account {
+            if let Some(until) = locked_until.filter(|u| u.0 > now) {
+                return Ok(SignInGate::Locked { until: until.0 });
+            }
+            return Ok(SignInGate::Check(Some(SignInAccount {
+                organizer_id,
+                password_hash,
+                totp_enabled,
+            })));
+        }
+        // An address without an account locks like one: after as many recent failures, for as
+        // long from the last of them (no failure is counted while it is locked).
+        let recent: Vec<Timestamp> = scalar(
+            "select created_at from organizer_sign_in_attempt
+             where email_key = $1 and created_at > $2
+             order by created_at desc
+             limit $3",
+        )
+        .bind(attempt.email_key)
+        .bind(Timestamp::new(now - policy.lock_for))
+        .bind(i64::from(policy.max_failures))
+        .fetch_all(&mut conn)
+        .await?;
+        match recent.first() {
+            Some(last)
+                if recent.len() >= usize::try_from(policy.max_failures).unwrap_or(usize::MAX) =>
+            {
+                Ok(SignInGate::Locked {
+                    until: last.0 + policy.lock_for,
+                })
+            }
+            _ => Ok(SignInGate::Check(None)),
+        }
+    }
+
+    async fn record_failed_sign_in(
+        &self,
+        attempt: &SignInAttempt<'_>,
+        organizer_id: Option<&str>,
+        now: time::OffsetDateTime,
+    ) -> Result<Option<time::OffsetDateTime>, StoreError> {
+        let policy = attempt.policy;
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        query(
+            "insert into organizer_sign_in_attempt (requester, email_key, created_at) values ($1, $2, $3)",
+        )
+        .bind(attempt.requester)
+        .bind(attempt.email_key)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        // Rows older than both windows count for nothing any more.
+        let keep = policy.lock_for.max(policy.requester_window);
+        query("delete from organizer_sign_in_attempt where created_at < $1")
+            .bind(Timestamp::new(now.0 - keep))
+            .execute(&mut tx)
+            .await?;
+        let locked = match organizer_id {
+            Some(organizer_id) => {
+                let until = Timestamp::new(now.0 + policy.lock_for);
+                // One statement counts and locks, so concurrent failures cannot skip the lock.
+                let row: Option<(i32, Option<Timestamp>, String)> = query(
+                    "update organizer set
+                         failed_sign_ins = case when failed_sign_ins + 1 >= $2 then 0 else failed_sign_ins + 1 end,
+                         locked_until = case when failed_sign_ins + 1 >= $2 then $3 else locked_until end,
+                         updated_at = $4
+                     where organizer_id = $1
+                     returning failed_sign_ins, locked_until, organization_id",
+                )
+                .bind(organizer_id)
+                .bind(policy.max_failures)
+                .bind(until)
+                .bind(now)
+                .fetch_optional(&mut tx)
+                .await?;
+                let Some((failures, locked_until, organization_id)) = row else {
+                    return Err(StoreError::NotFound);
+                };
+                let subject = ("organizer", organizer_id);
+                let system = Actor::System;
+                if locked_until == Some(until) {
+                    let detail = format!(
+                        "{} failed sign-ins in a row; locked until {}",
+                        policy.max_failures,
+                        until.fixed_text()
+                    );
+                    Self::insert_audit(
+                        &mut tx,
+                        Some(&organization_id),
+                        &system,
+                        Action::OrganizerLocked,
+                        subject,
+                        &detail,
+                        now,
+                    )
+                    .await?;
+                    Some(until.0)
+                } else {
+                    let detail = format!("failure {failures} of {}", policy.max_failures);
+                    Self::insert_audit(
+                        &mut tx,
+                        Some(&organization_id),
+                        &system,
+                        Action::OrganizerSignInFailed,
+                        subject,
+                        &detail,
+                        now,
+                    )
+                    .await?;
+                    None
+                }
+            }
+            None => {
+                let recent: i64 = scalar(
+                    "select count(*) from organizer_sign_in_attempt where email_key = $1 and created_at > $2",
+                )
+                .bind(attempt.email_key)
+                .bind(Timestamp::new(now.0 - policy.lock_for))
+                .fetch_one(&mut tx)
+                .await?;
+                (recent >= i64::from(policy.max_failures)).then_some(now.0 + policy.lock_for)
+            }
+        };
+        tx.commit().await?;
+        Ok(locked)
+    }
+
+    async fn open_organizer_session(
+        &self,
+        organizer_id: &str,
+        session: &NewOrganizerSession<'_>,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let sql = if session.second_factor_pending {
+            "update organizer set updated_at = updated_at
+             where organizer_id = $1 and (locked_until is null or locked_until <= $2)
+             returning organization_id"
+        } else {
+            "update organizer set failed_sign_ins = 0, locked_until = null, updated_at = $2
+             where organizer_id = $1 and (locked_until is null or locked_until <= $2)
+             returning organization_id"
+        };
+        let organization_id: Option<String> = scalar(sql)
+            .bind(organizer_id)
+            .bind(now)
+            .fetch_optional(&mut tx)
+            .await?;
+        let Some(organization_id) = organization_id else {
+            return Err(StoreError::Refused(Refusal::Locked));
+        };
+        if let Some(old) = session.replaces {
+            query("delete from organizer_session where session_hash = $1")
+                .bind(old)
+                .execute(&mut tx)
+                .await?;
+        }
+        query("delete from organizer_session where organizer_id = $1 and expires_at <= $2")
+            .bind(organizer_id)
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+        query(
+            "insert into organizer_session (session_hash, organizer_id, second_factor_pending, created_at, expires_at)
+             values ($1, $2, $3, $4, $5)",
+        )
+        .bind(session.session_hash)
+        .bind(organizer_id)
+        .bind(session.second_factor_pending)
+        .bind(now)
+        .bind(Timestamp::new(session.expires_at))
+        .execute(&mut tx)
+        .await?;
+        let (action, detail) = if session.second_factor_pending {
+            (
+                Action::OrganizerPasswordAccepted,
+                "password right; code pending",
+            )
+        } else {
+            (Action::OrganizerSignedIn, "signed in with a password")
+        };
+        let actor = Actor::Organizer(organizer_id.to_owned());
+        Self::insert_audit(
+            &mut tx,
+            Some(&organization_id),
+            &actor,
+            action,
+            ("organizer", organizer_id),
+            detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn organizer_session(
+        &self,
+        session_hash: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<Option<OrganizerSession>, StoreError> {
+        use crate::store::organizers as o;
+        let mut conn = self.db.acquire().await?;
+        let row: Option<o::SessionRow> = query(
+            "select g.organizer_id, g.organization_id, g.email, g.display_name, g.role,
+                    g.totp_secret is not null as totp_enabled, s.second_factor_pending
+             from organizer_session s
+             join organizer g on g.organizer_id = s.organizer_id
+             where s.session_hash = $1 and s.expires_at > $2 and g.deactivated_at is null",
+        )
+        .bind(session_hash)
+        .bind(Timestamp::new(now))
+        .fetch_optional(&mut conn)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let programs: Vec<String> = scalar(
+            "select program_id from organizer_program where organizer_id = $1 order by program_id",
+        )
+        .bind(&row.organizer_id)
+        .fetch_all(&mut conn)
+        .await?;
+        Ok(Some(o::OrganizerSession {
+            access: crate::domain::access::Access {
+                role: o::parse_role(&row.role)?,
+                programs,
+            },
+            organizer_id: row.organizer_id,
+            organization_id: row.organization_id,
+            email: row.email,
+            display_name: row.display_name,
+            totp_enabled: row.totp_enabled,
+            second_factor_pending: row.second_factor_pending,
+        }))
+    }
+
+    async fn organizer_totp(&self, organizer_id: &str) -> Result<Option<TotpState>, StoreError> {
+        let row: Option<(Option<String>, Option<i64>)> =
+            query("select totp_secret, totp_last_step from organizer where organizer_id = $1")
+                .bind(organizer_id)
+                .fetch_optional(self.db.read())
+                .await?;
+        Ok(
+            row.and_then(|(secret, last_step)| {
+                secret.map(|secret| TotpState { secret, last_step })
+            }),
+        )
+    }
+
+    async fn complete_second_factor(
+        &self,
+        pending_hash: &str,
+        step: i64,
+        session: &NewOrganizerSession<'_>,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let organizer_id: Option<String> = scalar(
+            "delete from organizer_session
+             where session_hash = $1 and second_factor_pending and expires_at > $2
+             returning organizer_id",
+        )
+        .bind(pending_hash)
+        .bind(now)
+        .fetch_optional(&mut tx)
+        .await?;
+        let Some(organizer_id) = organizer_id else {
+            return Err(StoreError::NotFound);
+        };
+        // The step moves forward only: a code (or an older one) cannot be used twice, even by
+        // two requests at once.
+        let organization_id: Option<String> = scalar(
+            "update organizer set totp_last_step = $2, failed_sign_ins = 0, locked_until = null, updated_at = $3
+             where organizer_id = $1 and totp_secret is not null
+               and (totp_last_step is null or totp_last_step < $2)
+               and (locked_until is null or locked_until <= $3)
+             returning organization_id",
+        )
+        .bind(&organizer_id)
+        .bind(step)
+        .bind(now)
+        .fetch_optional(&mut tx)
+        .await?;
+        let Some(organization_id) = organization_id else {
+            return Err(StoreError::Refused(Refusal::CodeReplayed));
+        };
+        query(
+            "insert into organizer_session (session_hash, organizer_id, second_factor_pending, created_at, expires_at)
+             values ($1, $2, $3, $4, $5)",
+        )
+        .bind(session.session_hash)
+        .bind(&organizer_id)
+        .bind(false)
+        .bind(now)
+        .bind(Timestamp::new(session.expires_at))
+        .execute(&mut tx)
+        .await?;
+        let actor = Actor::Organizer(organizer_id.clone());
+        Self::insert_audit(
+            &mut tx,
+            Some(&organization_id),
+            &actor,
+            Action::OrganizerSignedIn,
+            ("organizer", &organizer_id),
+            "signed in with a password and a code",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn end_organizer_session(
+        &self,
+        session_hash: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let ended: Option<String> =
+            scalar("delete from organizer_session where session_hash = $1 returning organizer_id")
+                .bind(session_hash)
+                .fetch_optional(&mut tx)
+                .await?;
+        if let Some(organizer_id) = ended {
+            let organization_id = Self::organization_of(&mut tx, &organizer_id).await?;
+            let actor = Actor::Organizer(organizer_id.clone());
+            Self::insert_audit(
+                &mut tx,
+                organization_id.as_deref(),
+                &actor,
+                Action::OrganizerSignedOut,
+                ("organizer", &organizer_id),
+                "signed out",
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn enable_two_factor(
+        &self,
+        organizer_id: &str,
+        secret: &str,
+        confirmed_step: i64,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let organization_id: Option<String> = scalar(
+            "update organizer set totp_secret = $2, totp_last_step = $3, updated_at = $4
+             where organizer_id = $1 and totp_secret is null
+             returning organization_id",
+        )
+        .bind(organizer_id)
+        .bind(secret)
+        .bind(confirmed_step)
+        .bind(now)
+        .fetch_optional(&mut tx)
+        .await?;
+        let Some(organization_id) = organization_id else {
+            return match Self::organization_of(&mut tx, organizer_id).await? {
+                None => Err(StoreError::NotFound),
+                Some(_) => Err(StoreError::Refused(Refusal::TwoFactorAlreadyOn)),
+            };
+        };
+        let actor = Actor::Organizer(organizer_id.to_owned());
+        Self::insert_audit(
+            &mut tx,
+            Some(&organization_id),
+            &actor,
+            Action::OrganizerTwoFactorEnabled,
+            ("organizer", organizer_id),
+            "authenticator app confirmed with a code",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn disable_two_factor(
+        &self,
+        organizer_id: &str,
+        confirmed_step: i64,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let organization_id: Option<String> = scalar(
+            "update organizer set totp_secret = null, totp_last_step = null, updated_at = $3
+             where organizer_id = $1 and totp_secret is not null
+               and (totp_last_step is null or totp_last_step < $2)
+             returning organization_id",
+        )
+        .bind(organizer_id)
+        .bind(confirmed_step)
+        .bind(now)
+        .fetch_optional(&mut tx)
+        .await?;
+        let Some(organization_id) = organization_id else {
+            return Err(StoreError::Refused(Refusal::CodeReplayed));
+        };
+        let actor = Actor::Organizer(organizer_id.to_owned());
+        Self::insert_audit(
+            &mut tx,
+            Some(&organization_id),
+            &actor,
+            Action::OrganizerTwoFactorDisabled,
+            ("organizer", organizer_id),
+            "confirmed with a code",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn invite_organizer(
+        &self,
+        invitation: &NewInvitation<'_>,
+        email: &crate::domain::job::OutgoingEmail,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<String, StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let organizer_id = crate::store::new_id();
+        query(
+            "insert into organizer (organizer_id, organization_id, email, display_name, password_hash, role, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(&organizer_id)
+        .bind(invitation.organization_id)
+        .bind(invitation.email.as_str())
+        .bind(invitation.display_name)
+        .bind(UNUSABLE_PASSWORD_HASH)
+        .bind(invitation.role.as_str())
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        let access = crate::domain::access::Access {
+            role: invitation.role,
+            programs: invitation.programs.to_vec(),
+        };
+        Self::put_organizer_programs(&mut tx, &organizer_id, &access).await?;
+        query(
+            "insert into organizer_invitation (token_hash, organizer_id, created_at, expires_at) values ($1, $2, $3, $4)",
+        )
+        .bind(invitation.token_hash)
+        .bind(&organizer_id)
+        .bind(now)
+        .bind(Timestamp::new(invitation.expires_at))
+        .execute(&mut tx)
+        .await?;
+        self.insert_job(
+            &mut tx,
+            &crate::domain::job::JobPayload::SendEmail(email.clone()),
+            now,
+            None,
+        )
+        .await?;
+        let detail = format!("invited; {}", access_detail(&access));
+        Self::insert_audit(
+            &mut tx,
+            Some(invitation.organization_id),
+            actor,
+            Action::OrganizerInvited,
+            ("organizer", &organizer_id),
+            &detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(organizer_id)
+    }
+
+    async fn reinvite_organizer(
+        &self,
+        organization_id: &str,
+        organizer_id: &str,
+        token_hash: &str,
+        expires_at: time::OffsetDateTime,
+        email: &crate::domain::job::OutgoingEmail,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let password_hash: Option<String> = scalar(
+            "select password_hash from organizer
+             where organizer_id = $1 and organization_id = $2 and deactivated_at is null",
+        )
+        .bind(organizer_id)
+        .bind(organization_id)
+        .fetch_optional(&mut tx)
+        .await?;
+        match password_hash.as_deref() {
+            None => return Err(StoreError::NotFound),
+            Some(h) if h != UNUSABLE_PASSWORD_HASH => {
+                return Err(StoreError::Refused(Refusal::AccountActive));
+            }
+            Some(_) => {}
+        }
+        query("update organizer_invitation set used_at = $2 where organizer_id = $1 and used_at is null")
+            .bind(organizer_id)
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+        query(
+            "insert into organizer_invitation (token_hash, organizer_id, created_at, expires_at) values ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(organizer_id)
+        .bind(now)
+        .bind(Timestamp::new(expires_at))
+        .execute(&mut tx)
+        .await?;
+        self.insert_job(
+            &mut tx,
+            &crate::domain::job::JobPayload::SendEmail(email.clone()),
+            now,
+            None,
+        )
+        .await?;
+        Self::insert_audit(
+            &mut tx,
+            Some(organization_id),
+            actor,
+            Action::OrganizerReinvited,
+            ("organizer", organizer_id),
+            "a new invitation; earlier links no longer work",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn invitation(
+        &self,
+        token_hash: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<InvitationInfo, StoreError> {
+        let mut conn = self.db.acquire().await?;
+        let organizer_id = Self::live_invitation(&mut conn, token_hash, now.into()).await?;
+        let (email, display_name): (String, String) =
+            query("select email, display_name from organizer where organizer_id = $1")
+                .bind(&organizer_id)
+                .fetch_one(&mut conn)
+                .await?;
+        Ok(InvitationInfo {
+            organizer_id,
+            email,
+            display_name,
+        })
+    }
+
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<String, StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let organizer_id = Self::live_invitation(&mut tx, token_hash, now).await?;
+        // Every open invitation of the account ends here, this one included.
+        let used = query(
+            "update organizer_invitation set used_at = $2 where organizer_id = $1 and used_at is null",
+        )
+        .bind(&organizer_id)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        if used.rows_affected() == 0 {
+            return Err(StoreError::Refused(Refusal::LinkUsed));
+        }
+        let organization_id: String = scalar(
+            "update organizer set password_hash = $2, failed_sign_ins = 0, locked_until = null, updated_at = $3
+             where organizer_id = $1
+             returning organization_id",
+        )
+        .bind(&organizer_id)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_one(&mut tx)
+        .await?;
+        let actor = Actor::Organizer(organizer_id.clone());
+        Self::insert_audit(
+            &mut tx,
+            Some(&organization_id),
+            &actor,
+            Action::OrganizerInvitationAccepted,
+            ("organizer", &organizer_id),
+            "password chosen",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(organizer_id)
+    }
+
+    async fn organizers(
+        &self,
+        organization_id: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<Vec<OrganizerRecord>, StoreError> {
+        use crate::store::organizers as o;
+        let now = Timestamp::new(now);
+        let mut conn = self.db.acquire().await?;
+        let rows: Vec<o::OrganizerRow> = query(
+            "select organizer_id, email, display_name, role, totp_secret is not null as totp_enabled,
+                    password_hash = $2 as invited, locked_until, deactivated_at, created_at
+             from organizer
+             where organization_id = $1
+             order by display_name, email",
+        )
+        .bind(organization_id)
+        .bind(o::UNUSABLE_PASSWORD_HASH)
+        .fetch_all(&mut conn)
+        .await?;
+        let given: Vec<(String, String)> = query(
+            "select p.organizer_id, p.program_id
+             from organizer_program p
+             join organizer g on g.organizer_id = p.organizer_id
+             where g.organization_id = $1
+             order by p.program_id",
+        )
+        .bind(organization_id)
+        .fetch_all(&mut conn)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(o::OrganizerRecord {
+                    role: o::parse_role(&r.role)?,
+                    programs: given
+                        .iter()
+                        .filter(|(id, _)| *id == r.organizer_id)
+                        .map(|(_, p)| p.clone())
+                        .collect(),
+                    organizer_id: r.organizer_id,
+                    email: r.email,
+                    display_name: r.display_name,
+                    totp_enabled: r.totp_enabled,
+                    invited: r.invited,
+                    locked_until: r.locked_until.filter(|u| *u > now).map(Into::into),
+                    deactivated_at: r.deactivated_at.map(Into::into),
+                    created_at: r.created_at.into(),
+                })
+            })
+            .collect()
+    }
+
+    async fn set_organizer_access(
+        &self,
+        organization_id: &str,
+        organizer_id: &str,
+        access: &crate::domain::access::Access,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        Self::lock_organization(&mut tx, organization_id).await?;
+        let before: Option<String> =
+            scalar("select role from organizer where organizer_id = $1 and organization_id = $2")
+                .bind(organizer_id)
+                .bind(organization_id)
+                .fetch_optional(&mut tx)
+                .await?;
+        let Some(before) = before else {
+            return Err(StoreError::NotFound);
+        };
+        let admin = crate::domain::status::OrganizerRole::Admin;
+        if before == admin.as_str() && access.role != admin {
+            Self::require_another_admin(&mut tx, organization_id, organizer_id).await?;
+        }
+        query("update organizer set role = $2, updated_at = $3 where organizer_id = $1")
+            .bind(organizer_id)
+            .bind(access.role.as_str())
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+        Self::put_organizer_programs(&mut tx, organizer_id, access).await?;
+        let detail = format!("was {before}; now {}", access_detail(access));
+        Self::insert_audit(
+            &mut tx,
+            Some(organization_id),
+            actor,
+            Action::OrganizerAccessChanged,
+            ("organizer", organizer_id),
+            &detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_organizer_active(
+        &self,
+        organization_id: &str,
+        organizer_id: &str,
+        active: bool,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        Self::lock_organization(&mut tx, organization_id).await?;
+        let row: Option<(String, Option<Timestamp>)> = query(
+            "select role, deactivated_at from organizer where organizer_id = $1 and organization_id = $2",
+        )
+        .bind(organizer_id)
+        .bind(organization_id)
+        .fetch_optional(&mut tx)
+        .await?;
+        let Some((role, deactivated_at)) = row else {
+            return Err(StoreError::NotFound);
+        };
+        if active == deactivated_at.is_none() {
+            return Ok(());
+        }
+        if !active && role == crate::domain::status::OrganizerRole::Admin.as_str() {
+            Self::require_another_admin(&mut tx, organization_id, organizer_id).await?;
+        }
+        query("update organizer set deactivated_at = $2, updated_at = $3 where organizer_id = $1")
+            .bind(organizer_id)
+            .bind((!active).then_some(now))
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+        let (action, detail) = if active {
+            (Action::OrganizerReactivated, "can sign in again")
+        } else {
+            query("delete from organizer_session where organizer_id = $1")
+                .bind(organizer_id)
+                .execute(&mut tx)
+                .await?;
+            (
+                Action::OrganizerDeactivated,
+                "cannot sign in; sessions ended",
+            )
+        };
+        Self::insert_audit(
+            &mut tx,
+            Some(organization_id),
+            actor,
+            action,
+            ("organizer", organizer_id),
+            detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn reset_two_factor(
+        &self,
+        organization_id: &str,
+        organizer_id: &str,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let reset = query(
+            "update organizer set totp_secret = null, totp_last_step = null, updated_at = $3
+             where organizer_id = $1 and organization_id = $2",
+        )
+        .bind(organizer_id)
+        .bind(organization_id)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        if reset.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        query("delete from organizer_session where organizer_id = $1")
+            .bind(organizer_id)
+            .execute(&mut tx)
+            .await?;
+        Self::insert_audit(
+            &mut tx,
+            Some(organization_id),
+            actor,
+            Action::OrganizerTwoFactorReset,
+            ("organizer", organizer_id),
+            "two-factor sign-in turned off by an admin; sessions ended",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn unlock_organizer(
+        &self,
+        organization_id: &str,
+        organizer_id: &str,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let unlocked = query(
+            "update organizer set locked_until = null, failed_sign_ins = 0, updated_at = $3
+             where organizer_id = $1 and organization_id = $2",
+        )
+        .bind(organizer_id)
+        .bind(organization_id)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        if unlocked.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::insert_audit(
+            &mut tx,
+            Some(organization_id),
+            actor,
+            Action::OrganizerUnlocked,
+            ("organizer", organizer_id),
+            "lock lifted, failures reset",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

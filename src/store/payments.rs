@@ -9,11 +9,15 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use super::SqlStore;
 use super::StoreError;
-use crate::domain::audit::Actor;
+use super::db::{Tx, query, scalar};
+use super::types::Timestamp;
+use crate::domain::audit::{Action, Actor};
 use crate::domain::catalog::LocalizedText;
 use crate::domain::locale::Locale;
 use crate::domain::payment::{EventOutcome, PaymentEvent};
+use crate::domain::refusal::Refusal;
 use crate::domain::status::{OrderStatus, PaymentStatus};
 
 #[async_trait]
@@ -558,906 +562,1143 @@ left join application_form f on f.application_id = a.application_id
 order by r.created_at desc
 limit 500";
 
-/// Implements [`PaymentStore`] for a store type with `pool`, `begin_write()` and the helpers of
-/// `shared_store_impl!` and `cohort_store_impl!`.
-macro_rules! payment_store_impl {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            /// Records a refund of `cents` of the order's confirmed payment, its audit event and the
-            /// job that asks the provider, in the caller's transaction (which holds the program's
-            /// lock). `Refused(NotPaid)`, `Refused(RefundTooLarge)`.
-            #[allow(clippy::too_many_arguments)]
-            async fn start_refund_in_tx(
-                &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
-                order_id: &str,
-                application_id: &str,
-                cents: i64,
-                reason: &str,
-                actor: &$crate::domain::audit::Actor,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<String, $crate::store::StoreError> {
-                use $crate::store::StoreError;
-                let payment: Option<(String, i64, String)> = sqlx::query_as(
-                    "select payment_id, amount_cents, currency from payment
-                     where order_id = $1 and status in ('confirmed', 'refunded')
-                     order by updated_at desc limit 1",
-                )
-                .bind(order_id)
-                .fetch_optional(&mut **tx)
-                .await?;
-                let (payment_id, paid, currency) = payment.ok_or(StoreError::Refused($crate::domain::refusal::Refusal::NotPaid))?;
-                let refunded: i64 = sqlx::query_scalar(
-                    "select cast(coalesce(sum(amount_cents), 0) as bigint) from refund
-                     where payment_id = $1 and status in ('created', 'pending', 'done')",
-                )
+/// The steps of a payment that other operations share (refunds, finance notices, flags), each in
+/// the caller's transaction.
+impl SqlStore {
+    /// Records a refund of `cents` of the order's confirmed payment, its audit event and the
+    /// job that asks the provider, in the caller's transaction (which holds the program's
+    /// lock). `Refused(NotPaid)`, `Refused(RefundTooLarge)`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) async fn start_refund_in_tx(
+        &self,
+        tx: &mut Tx,
+        order_id: &str,
+        application_id: &str,
+        cents: i64,
+        reason: &str,
+        actor: &Actor,
+        now: Timestamp,
+    ) -> Result<String, StoreError> {
+        let payment: Option<(String, i64, String)> = query(
+            "select payment_id, amount_cents, currency from payment
+             where order_id = $1 and status in ('confirmed', 'refunded')
+             order by updated_at desc limit 1",
+        )
+        .bind(order_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (payment_id, paid, currency) = payment.ok_or(StoreError::Refused(Refusal::NotPaid))?;
+        let refunded: i64 = scalar(
+            "select cast(coalesce(sum(amount_cents), 0) as bigint) from refund
+             where payment_id = $1 and status in ('created', 'pending', 'done')",
+        )
+        .bind(&payment_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if cents <= 0 || cents > paid - refunded {
+            return Err(StoreError::Refused(Refusal::RefundTooLarge));
+        }
+        let refund_id = crate::store::new_id();
+        query(
+            "insert into refund (refund_id, order_id, payment_id, status, amount_cents, currency, reason,
+                                 created_at, updated_at)
+             values ($1, $2, $3, 'created', $4, $5, $6, $7, $7)",
+        )
+        .bind(&refund_id)
+        .bind(order_id)
+        .bind(&payment_id)
+        .bind(cents)
+        .bind(&currency)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        Self::insert_audit(
+            tx,
+            None,
+            actor,
+            Action::RefundRequested,
+            ("application", application_id),
+            &format!("{cents} cents: {reason}"),
+            now,
+        )
+        .await?;
+        self.insert_job(
+            tx,
+            &crate::domain::job::JobPayload::StartRefund {
+                refund_id: refund_id.clone(),
+            },
+            now,
+            None,
+        )
+        .await?;
+        Ok(refund_id)
+    }
+
+    /// Takes the next number of `kind`'s series for the year of `now` (Paris): the counter
+    /// moves in the caller's transaction, so numbers have no gaps and never repeat.
+    pub(super) async fn next_receipt_number(
+        tx: &mut Tx,
+        kind: crate::domain::receipt::ReceiptKind,
+        demo: bool,
+        now: time::OffsetDateTime,
+    ) -> Result<String, StoreError> {
+        let year = crate::domain::calendar::to_paris(now).year();
+        let n: i64 = scalar(
+            "insert into receipt_counter (series, year, last_number) values ($1, $2, 1)
+             on conflict (series, year) do update set last_number = receipt_counter.last_number + 1
+             returning last_number",
+        )
+        .bind(crate::domain::receipt::counter_series(kind, demo))
+        .bind(year)
+        .fetch_one(&mut *tx)
+        .await?;
+        Ok(crate::domain::receipt::number_in_series(
+            kind, demo, year, n,
+        ))
+    }
+
+    /// Issues the receipt of a confirmed payment, in the transaction that confirms it.
+    pub(super) async fn issue_receipt_in_tx(
+        tx: &mut Tx,
+        payment_id: &str,
+        now: Timestamp,
+    ) -> Result<String, StoreError> {
+        let source: ReceiptSourceRow = query(RECEIPT_SOURCE_SQL)
+            .bind(payment_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let number = Self::next_receipt_number(
+            tx,
+            crate::domain::receipt::ReceiptKind::Receipt,
+            source.edition_is_demo,
+            now.0,
+        )
+        .await?;
+        let (order_id, application_id) = (source.order_id.clone(), source.application_id.clone());
+        let record = source.into_record(number.clone(), now.0)?;
+        let json = serde_json::to_string(&record)
+            .map_err(|e| StoreError::Corrupt(format!("receipt record: {e}")))?;
+        query(
+            "insert into receipt (number, kind, order_id, application_id, payment_id, total_cents, currency,
+                                  issued_at, record)
+             values ($1, 'receipt', $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&number)
+        .bind(&order_id)
+        .bind(&application_id)
+        .bind(payment_id)
+        .bind(record.total_cents)
+        .bind(record.currency.code())
+        .bind(now)
+        .bind(json)
+        .execute(&mut *tx)
+        .await?;
+        Self::insert_audit(
+            tx,
+            None,
+            &Actor::System,
+            Action::ReceiptIssued,
+            ("application", &application_id),
+            &number,
+            now,
+        )
+        .await?;
+        Ok(number)
+    }
+
+    /// Marks an order for finance and says why in the audit trail.
+    pub(super) async fn flag_order_in_tx(
+        &self,
+        tx: &mut Tx,
+        order_id: &str,
+        application_id: &str,
+        attention: crate::domain::payment::Attention,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<crate::domain::payment::EventOutcome, StoreError> {
+        query("update fee_order set attention = $2, updated_at = $3 where order_id = $1")
+            .bind(order_id)
+            .bind(attention.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        Self::insert_audit(
+            tx,
+            None,
+            &Actor::System,
+            Action::OrderFlagged,
+            ("application", application_id),
+            &format!("{}: {detail}", attention.as_str()),
+            now,
+        )
+        .await?;
+        self.notify_finance_in_tx(tx, application_id, attention.as_str(), now)
+            .await?;
+        Ok(crate::domain::payment::EventOutcome::Flagged { attention })
+    }
+
+    /// Queues the finance office's email about an application, one per recipient: the
+    /// organization's finance organizers, else its admins, else the program's contact address.
+    /// Not on the application's timeline (the applicant does not see finance's mail).
+    pub(super) async fn notify_finance_in_tx(
+        &self,
+        tx: &mut Tx,
+        application_id: &str,
+        attention: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (organization_id, contact): (String, String) = query(
+            "select e.organization_id, p.contact_email
+             from application a
+             join program p on p.program_id = a.program_id
+             join edition e on e.edition_id = p.edition_id
+             where a.application_id = $1",
+        )
+        .bind(application_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let mut to: Vec<(String, Option<String>)> = Vec::new();
+        for role in ["finance", "admin"] {
+            let found: Vec<(String, String)> = query(
+                "select email, display_name from organizer
+                 where organization_id = $1 and role = $2 order by email",
+            )
+            .bind(&organization_id)
+            .bind(role)
+            .fetch_all(&mut *tx)
+            .await?;
+            if !found.is_empty() {
+                to = found.into_iter().map(|(e, n)| (e, Some(n))).collect();
+                break;
+            }
+        }
+        if to.is_empty() {
+            to.push((contact, None));
+        }
+        for (email, name) in to {
+            let Ok(email) = crate::domain::email::EmailAddress::parse(&email) else {
+                continue;
+            };
+            let payload =
+                crate::domain::job::JobPayload::NotifyFinance(crate::domain::job::FinanceNotice {
+                    application_id: application_id.to_owned(),
+                    attention: attention.to_owned(),
+                    to: email,
+                    to_name: name,
+                });
+            self.insert_job(tx, &payload, now, None).await?;
+        }
+        Ok(())
+    }
+
+    /// Completes one of our refunds: done, its credit note, the payment refunded when
+    /// wholly, the order's flag cleared when the money due back is back, the applicant
+    /// told. `None` when it was already done.
+    pub(super) async fn complete_refund_in_tx(
+        &self,
+        tx: &mut Tx,
+        refund_id: &str,
+        reference: Option<&str>,
+        now: Timestamp,
+    ) -> Result<Option<String>, StoreError> {
+        use crate::domain::receipt::{LineItem, ReceiptKind, ReceiptLine};
+        let done: Option<(String, String, i64, String, Option<String>)> = query(
+            "update refund set status = 'done', provider_reference = coalesce(provider_reference, $2),
+                               updated_at = $3
+             where refund_id = $1 and status in ('created', 'pending')
+             returning order_id, payment_id, amount_cents, reason, provider_reference",
+        )
+        .bind(refund_id)
+        .bind(reference)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((order_id, payment_id, cents, reason, reference)) = done else {
+            return Ok(None);
+        };
+        let source: ReceiptSourceRow = query(RECEIPT_SOURCE_SQL)
+            .bind(&payment_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let application_id = source.application_id.clone();
+        let corrects: Option<String> =
+            scalar("select number from receipt where payment_id = $1 and kind = 'receipt'")
                 .bind(&payment_id)
-                .fetch_one(&mut **tx)
+                .fetch_optional(&mut *tx)
                 .await?;
-                if cents <= 0 || cents > paid - refunded {
-                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::RefundTooLarge));
-                }
-                let refund_id = $crate::store::new_id();
-                sqlx::query(
-                    "insert into refund (refund_id, order_id, payment_id, status, amount_cents, currency, reason,
-                                         created_at, updated_at)
+        let number =
+            Self::next_receipt_number(tx, ReceiptKind::CreditNote, source.edition_is_demo, now.0)
+                .await?;
+        let mut record = source.into_record(number.clone(), now.0)?;
+        record.kind = ReceiptKind::CreditNote;
+        record.lines = vec![ReceiptLine {
+            item: LineItem::Refund,
+            cents,
+        }];
+        record.total_cents = cents;
+        record.provider_reference = reference;
+        record.corrects = corrects;
+        record.reason = Some(reason);
+        // A credit note's date of money is the refund's.
+        record.paid_at = now.0;
+        let json = serde_json::to_string(&record)
+            .map_err(|e| StoreError::Corrupt(format!("credit note record: {e}")))?;
+        query(
+            "insert into receipt (number, kind, order_id, application_id, payment_id, refund_id, total_cents,
+                                  currency, issued_at, record)
+             values ($1, 'credit_note', $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(&number)
+        .bind(&order_id)
+        .bind(&application_id)
+        .bind(&payment_id)
+        .bind(refund_id)
+        .bind(cents)
+        .bind(record.currency.code())
+        .bind(now)
+        .bind(json)
+        .execute(&mut *tx)
+        .await?;
+        let (paid, refunded): (i64, i64) = query(
+            "select y.amount_cents,
+                    cast(coalesce((select sum(r.amount_cents) from refund r
+                                   where r.payment_id = y.payment_id and r.status = 'done'), 0) as bigint)
+             from payment y where y.payment_id = $1",
+        )
+        .bind(&payment_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if refunded >= paid {
+            query("update payment set status = 'refunded', updated_at = $2 where payment_id = $1")
+                .bind(&payment_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            // Money that was due back is back: nothing left for finance on this order.
+            query(
+                "update fee_order set attention = null, updated_at = $2
+                 where order_id = $1 and attention in ('refund_due', 'mismatch')",
+            )
+            .bind(&order_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        Self::insert_audit(
+            tx,
+            None,
+            &Actor::System,
+            Action::RefundCompleted,
+            ("application", &application_id),
+            &format!("{cents} cents; credit note {number}"),
+            now,
+        )
+        .await?;
+        self.insert_notice(
+            tx,
+            &application_id,
+            crate::domain::job::NoticeKind::Refunded,
+            now,
+        )
+        .await?;
+        Ok(Some(application_id))
+    }
+}
+
+#[async_trait]
+impl PaymentStore for SqlStore {
+    async fn start_payment(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+        provider: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<PaymentStart, StoreError> {
+        let now_ts = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let row: PayableRow = query(PAYABLE_SQL)
+            .bind(application_id)
+            .bind(applicant_id)
+            .fetch_optional(&mut tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let PayableRow {
+            order_id,
+            order_status,
+            total_cents,
+            currency,
+            deadline_at,
+            payment_reference,
+            fee_tier_code,
+            status: app_status,
+            email,
+            locale,
+            title_en,
+            title_fr,
+            program_id,
+        } = row;
+        let (
+            Some(order_id),
+            Some(order_status),
+            Some(total),
+            Some(currency),
+            Some(deadline),
+            Some(reference),
+        ) = (
+            order_id,
+            order_status,
+            total_cents,
+            currency,
+            deadline_at,
+            payment_reference,
+        )
+        else {
+            return Err(StoreError::Refused(Refusal::NotPayable));
+        };
+        let tier_code = fee_tier_code;
+        if order_status != "pending" || app_status != "accepted" || total <= 0 || deadline <= now_ts
+        {
+            return Err(StoreError::Refused(Refusal::NotPayable));
+        }
+        let open: Option<(String, String, String)> = query(
+            "select payment_id, idempotency_key, checkout_url from payment
+             where order_id = $1 and provider = $2 and status = 'pending' and checkout_url is not null
+               and expires_at > $3
+             order by created_at desc limit 1",
+        )
+        .bind(&order_id)
+        .bind(provider)
+        .bind(Timestamp::new(now + time::Duration::minutes(5)))
+        .fetch_optional(&mut tx)
+        .await?;
+        let tier_label: Option<(String, String)> = match &tier_code {
+            Some(code) => {
+                query("select label_en, label_fr from fee_tier where program_id = $1 and code = $2")
+                    .bind(&program_id)
+                    .bind(code)
+                    .fetch_optional(&mut tx)
+                    .await?
+            }
+            None => None,
+        };
+        let (payment_id, idempotency_key, open_checkout) = match open {
+            Some((id, key, url)) => (id, key, Some(url)),
+            None => {
+                let id = crate::store::new_id();
+                let key = format!("payment-{id}");
+                query(
+                    "insert into payment (payment_id, order_id, provider, status, amount_cents, currency,
+                                          idempotency_key, created_at, updated_at)
                      values ($1, $2, $3, 'created', $4, $5, $6, $7, $7)",
                 )
-                .bind(&refund_id)
-                .bind(order_id)
-                .bind(&payment_id)
-                .bind(cents)
-                .bind(&currency)
-                .bind(reason)
-                .bind(now)
-                .execute(&mut **tx)
-                .await?;
-                Self::insert_audit(tx, None, actor, $crate::domain::audit::Action::RefundRequested, ("application", &application_id),
-                    &format!("{cents} cents: {reason}"), now).await?;
-                self.insert_job(tx, &$crate::domain::job::JobPayload::StartRefund { refund_id: refund_id.clone() }, now, None).await?;
-                Ok(refund_id)
-            }
-
-            /// Takes the next number of `kind`'s series for the year of `now` (Paris): the counter
-            /// moves in the caller's transaction, so numbers have no gaps and never repeat.
-            async fn next_receipt_number(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                kind: $crate::domain::receipt::ReceiptKind,
-                demo: bool,
-                now: time::OffsetDateTime,
-            ) -> Result<String, $crate::store::StoreError> {
-                let year = $crate::domain::calendar::to_paris(now).year();
-                let n: i64 = sqlx::query_scalar(
-                    "insert into receipt_counter (series, year, last_number) values ($1, $2, 1)
-                     on conflict (series, year) do update set last_number = receipt_counter.last_number + 1
-                     returning last_number",
-                )
-                .bind($crate::domain::receipt::counter_series(kind, demo))
-                .bind(year)
-                .fetch_one(&mut **tx)
-                .await?;
-                Ok($crate::domain::receipt::number_in_series(kind, demo, year, n))
-            }
-
-            /// Issues the receipt of a confirmed payment, in the transaction that confirms it.
-            async fn issue_receipt_in_tx(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                payment_id: &str,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<String, $crate::store::StoreError> {
-                let source: $crate::store::payments::ReceiptSourceRow =
-                    sqlx::query_as($crate::store::payments::RECEIPT_SOURCE_SQL)
-                        .bind(payment_id)
-                        .fetch_one(&mut **tx)
-                        .await?;
-                let number = Self::next_receipt_number(tx, $crate::domain::receipt::ReceiptKind::Receipt, source.edition_is_demo, now.0).await?;
-                let (order_id, application_id) = (source.order_id.clone(), source.application_id.clone());
-                let record = source.into_record(number.clone(), now.0)?;
-                let json = serde_json::to_string(&record)
-                    .map_err(|e| $crate::store::StoreError::Corrupt(format!("receipt record: {e}")))?;
-                sqlx::query(
-                    "insert into receipt (number, kind, order_id, application_id, payment_id, total_cents, currency,
-                                          issued_at, record)
-                     values ($1, 'receipt', $2, $3, $4, $5, $6, $7, $8)",
-                )
-                .bind(&number)
+                .bind(&id)
                 .bind(&order_id)
-                .bind(&application_id)
-                .bind(payment_id)
-                .bind(record.total_cents)
-                .bind(record.currency.code())
-                .bind(now)
-                .bind(json)
-                .execute(&mut **tx)
+                .bind(provider)
+                .bind(total)
+                .bind(&currency)
+                .bind(&key)
+                .bind(now_ts)
+                .execute(&mut tx)
                 .await?;
-                Self::insert_audit(tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::ReceiptIssued,
-                    ("application", &application_id), &number, now).await?;
-                Ok(number)
-            }
-
-            /// Marks an order for finance and says why in the audit trail.
-            async fn flag_order_in_tx(
-                &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
-                order_id: &str,
-                application_id: &str,
-                attention: $crate::domain::payment::Attention,
-                detail: &str,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<$crate::domain::payment::EventOutcome, $crate::store::StoreError> {
-                sqlx::query("update fee_order set attention = $2, updated_at = $3 where order_id = $1")
-                    .bind(order_id)
-                    .bind(attention.as_str())
-                    .bind(now)
-                    .execute(&mut **tx)
-                    .await?;
                 Self::insert_audit(
-                    tx,
+                    &mut tx,
                     None,
-                    &$crate::domain::audit::Actor::System,
-                    $crate::domain::audit::Action::OrderFlagged,
+                    &Actor::Applicant(applicant_id.to_owned()),
+                    Action::PaymentStarted,
                     ("application", application_id),
-                    &format!("{}: {detail}", attention.as_str()),
+                    &format!("{provider}: {total} cents"),
+                    now_ts,
+                )
+                .await?;
+                (id, key, None)
+            }
+        };
+        tx.commit().await?;
+        Ok(PaymentStart {
+            payment_id,
+            order_id,
+            application_id: application_id.to_owned(),
+            amount_cents: total,
+            currency,
+            idempotency_key,
+            program_title: crate::domain::catalog::LocalizedText {
+                en: title_en,
+                fr: title_fr,
+            },
+            tier_label: tier_label.map(|(en, fr)| crate::domain::catalog::LocalizedText { en, fr }),
+            applicant_email: email,
+            locale: crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default(),
+            order_deadline: deadline.into(),
+            payment_reference: reference,
+            open_checkout,
+        })
+    }
+
+    async fn attach_checkout(
+        &self,
+        payment_id: &str,
+        session: &str,
+        url: &str,
+        expires_at: time::OffsetDateTime,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let opened: Option<(String, String)> = query(
+            "update payment set status = 'pending', provider_reference = $2, checkout_url = $3,
+                                expires_at = $4, updated_at = $5
+             where payment_id = $1 and status = 'created'
+             returning provider, (select o.application_id from fee_order o where o.order_id = payment.order_id)",
+        )
+        .bind(payment_id)
+        .bind(session)
+        .bind(url)
+        .bind(Timestamp::new(expires_at))
+        .bind(now)
+        .fetch_optional(&mut tx)
+        .await?;
+        let Some((provider, application_id)) = opened else {
+            return Err(StoreError::Refused(Refusal::CheckoutNotCreated));
+        };
+        Self::insert_audit(
+            &mut tx,
+            None,
+            &Actor::System,
+            Action::PaymentCheckoutOpened,
+            ("application", &application_id),
+            &format!(
+                "{provider} {session}, open until {}",
+                Timestamp::new(expires_at).fixed_text()
+            ),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn apply_payment_event(
+        &self,
+        event: &crate::domain::payment::PaymentEvent,
+        now: time::OffsetDateTime,
+    ) -> Result<crate::domain::payment::EventOutcome, StoreError> {
+        use crate::domain::payment::{Attention, EventOutcome, PaymentEventKind};
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let attempt: Option<AttemptRow> = query(ATTEMPT_SQL)
+            .bind(&event.provider)
+            .bind(event.session.as_deref())
+            .bind(event.intent.as_deref())
+            .fetch_optional(&mut tx)
+            .await?;
+        // The event's id first: a second delivery stops here, whatever the first one did.
+        let fresh = query(
+            "insert into payment_event (provider, event_id, kind, payment_id, received_at)
+             values ($1, $2, $3, $4, $5)
+             on conflict (provider, event_id) do nothing",
+        )
+        .bind(&event.provider)
+        .bind(&event.event_id)
+        .bind(event.kind.as_str())
+        .bind(attempt.as_ref().map(|a| a.payment_id.as_str()))
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        if fresh.rows_affected() == 0 {
+            return Ok(EventOutcome::Duplicate);
+        }
+        let Some(attempt) = attempt else {
+            // A session we never opened (another integration on the same account): kept, ignored.
+            tx.commit().await?;
+            return Ok(EventOutcome::Unchanged);
+        };
+        // Every change of a seat holder takes the program's lock first.
+        Self::lock_program(&mut tx, &attempt.program_id, now).await?;
+        let (payment_status, order_status): (String, String) = query(
+            "select y.status, o.status from payment y join fee_order o on o.order_id = y.order_id
+             where y.payment_id = $1",
+        )
+        .bind(&attempt.payment_id)
+        .fetch_one(&mut tx)
+        .await?;
+        let application_id = attempt.application_id.as_str();
+        if let (Some(_), Some(intent)) = (&event.session, &event.intent) {
+            query("update payment set provider_intent = $2 where payment_id = $1 and provider_intent is null")
+                .bind(&attempt.payment_id)
+                .bind(intent)
+                .execute(&mut tx)
+                .await?;
+        }
+        let set_payment = |status: &'static str| {
+            query("update payment set status = $2, updated_at = $3 where payment_id = $1")
+                .bind(attempt.payment_id.clone())
+                .bind(status)
+                .bind(now)
+        };
+        let outcome = match event.kind {
+            kind if kind.confirms() => {
+                if payment_status == "confirmed" || payment_status == "refunded" {
+                    EventOutcome::Unchanged
+                } else if !crate::domain::payment::matches_attempt(
+                    event,
+                    &attempt.order_id,
+                    attempt.amount_cents,
+                    &attempt.currency,
+                ) {
+                    let detail = format!(
+                        "the provider reported {} {} for order {}",
+                        event.amount_cents.map_or("?".to_owned(), |c| c.to_string()),
+                        event.currency.as_deref().unwrap_or("?"),
+                        event.order_id.as_deref().unwrap_or("?"),
+                    );
+                    self.flag_order_in_tx(
+                        &mut tx,
+                        &attempt.order_id,
+                        application_id,
+                        Attention::Mismatch,
+                        &detail,
+                        now,
+                    )
+                    .await?
+                } else {
+                    set_payment("confirmed").execute(&mut tx).await?;
+                    if order_status == "pending" {
+                        query("update fee_order set status = 'paid', paid_at = $2, updated_at = $2 where order_id = $1")
+                            .bind(&attempt.order_id)
+                            .bind(now)
+                            .execute(&mut tx)
+                            .await?;
+                        query(
+                            "update application set status = 'enrolled', updated_at = $2
+                             where application_id = $1 and status = 'accepted'",
+                        )
+                        .bind(application_id)
+                        .bind(now)
+                        .execute(&mut tx)
+                        .await?;
+                        let actor = Actor::System;
+                        Self::insert_audit(
+                            &mut tx,
+                            None,
+                            &actor,
+                            Action::OrderPaid,
+                            ("application", application_id),
+                            &format!("{}: {} cents", event.provider, attempt.amount_cents),
+                            now,
+                        )
+                        .await?;
+                        Self::insert_audit(
+                            &mut tx,
+                            None,
+                            &actor,
+                            Action::ApplicationEnrolled,
+                            ("application", application_id),
+                            "accepted → enrolled",
+                            now,
+                        )
+                        .await?;
+                        // The receipt, then the confirmation that carries it, come from a job.
+                        let receipt = crate::domain::job::JobPayload::IssueReceipt {
+                            payment_id: attempt.payment_id.clone(),
+                        };
+                        self.insert_job(&mut tx, &receipt, now, None).await?;
+                        EventOutcome::Enrolled {
+                            application_id: application_id.to_owned(),
+                        }
+                    } else {
+                        let detail = format!("paid while the order was {order_status}");
+                        self.flag_order_in_tx(
+                            &mut tx,
+                            &attempt.order_id,
+                            application_id,
+                            Attention::RefundDue,
+                            &detail,
+                            now,
+                        )
+                        .await?
+                    }
+                }
+            }
+            PaymentEventKind::Completed { paid: false } => {
+                if payment_status == "created" || payment_status == "pending" {
+                    set_payment("pending").execute(&mut tx).await?;
+                    Self::insert_audit(
+                        &mut tx,
+                        None,
+                        &Actor::System,
+                        Action::PaymentAwaiting,
+                        ("application", application_id),
+                        &format!(
+                            "{}: checkout finished, the payment confirms later",
+                            event.provider
+                        ),
+                        now,
+                    )
+                    .await?;
+                    EventOutcome::Pending
+                } else {
+                    EventOutcome::Unchanged
+                }
+            }
+            PaymentEventKind::AsyncFailed | PaymentEventKind::Expired => {
+                if payment_status == "created" || payment_status == "pending" {
+                    let status = if event.kind == PaymentEventKind::Expired {
+                        "cancelled"
+                    } else {
+                        "failed"
+                    };
+                    set_payment(status).execute(&mut tx).await?;
+                    Self::insert_audit(
+                        &mut tx,
+                        None,
+                        &Actor::System,
+                        if event.kind == PaymentEventKind::Expired {
+                            Action::PaymentCancelled
+                        } else {
+                            Action::PaymentFailed
+                        },
+                        ("application", application_id),
+                        &format!("{}: {}", event.provider, event.kind.as_str()),
+                        now,
+                    )
+                    .await?;
+                    EventOutcome::Closed
+                } else {
+                    EventOutcome::Unchanged
+                }
+            }
+            PaymentEventKind::Refunded => {
+                // One of ours (the refund names it), or any while ours are under way (the
+                // charge-level event of our own refund): ours complete through the refund.
+                let ours: Option<String> =
+                    match &event.refund {
+                        Some(r) => scalar(
+                            "select refund_id from refund where refund_id = $1 and payment_id = $2",
+                        )
+                        .bind(r)
+                        .bind(&attempt.payment_id)
+                        .fetch_optional(&mut tx)
+                        .await?,
+                        None => None,
+                    };
+                let started: i64 = scalar(
+                    "select count(*) from refund where payment_id = $1 and status in ('created', 'pending', 'done')",
+                )
+                .bind(&attempt.payment_id)
+                .fetch_one(&mut tx)
+                .await?;
+                if let Some(refund_id) = ours {
+                    match self
+                        .complete_refund_in_tx(&mut tx, &refund_id, None, now)
+                        .await?
+                    {
+                        Some(application_id) => EventOutcome::RefundCompleted { application_id },
+                        None => EventOutcome::Unchanged,
+                    }
+                } else if started > 0 && event.refund.is_none() {
+                    EventOutcome::Unchanged
+                } else {
+                    if payment_status == "confirmed" {
+                        set_payment("refunded").execute(&mut tx).await?;
+                    }
+                    self.flag_order_in_tx(
+                        &mut tx,
+                        &attempt.order_id,
+                        application_id,
+                        Attention::Refunded,
+                        "refunded at the provider",
+                        now,
+                    )
+                    .await?
+                }
+            }
+            PaymentEventKind::Disputed => {
+                self.flag_order_in_tx(
+                    &mut tx,
+                    &attempt.order_id,
+                    application_id,
+                    Attention::Disputed,
+                    "the charge is disputed",
+                    now,
+                )
+                .await?
+            }
+            _ => EventOutcome::Unchanged,
+        };
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn attempts_since(
+        &self,
+        provider: &str,
+        since: time::OffsetDateTime,
+    ) -> Result<Vec<crate::domain::payment::RecordedAttempt>, StoreError> {
+        let rows: Vec<(String, String, String, i64, String, String)> = query(
+            "select payment_id, provider_reference, order_id, amount_cents, currency, status
+             from payment
+             where provider = $1 and provider_reference is not null and created_at >= $2
+             order by created_at",
+        )
+        .bind(provider)
+        .bind(Timestamp::new(since))
+        .fetch_all(self.db.read())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(payment_id, session, order_id, amount_cents, currency, status)| {
+                    crate::domain::payment::RecordedAttempt {
+                        confirmed: status == "confirmed" || status == "refunded",
+                        payment_id,
+                        session,
+                        order_id,
+                        amount_cents,
+                        currency,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    async fn issue_receipt(
+        &self,
+        payment_id: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<Option<String>, StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let payment: Option<(String, String)> = query(
+            "select y.status, o.application_id from payment y
+             join fee_order o on o.order_id = y.order_id where y.payment_id = $1",
+        )
+        .bind(payment_id)
+        .fetch_optional(&mut tx)
+        .await?;
+        let (status, application_id) = payment.ok_or(StoreError::NotFound)?;
+        let issued: Option<String> =
+            scalar("select number from receipt where payment_id = $1 and kind = 'receipt'")
+                .bind(payment_id)
+                .fetch_optional(&mut tx)
+                .await?;
+        if issued.is_some() || (status != "confirmed" && status != "refunded") {
+            return Ok(None);
+        }
+        let number = Self::issue_receipt_in_tx(&mut tx, payment_id, now).await?;
+        self.insert_notice(
+            &mut tx,
+            &application_id,
+            crate::domain::job::NoticeKind::Enrolled,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(number))
+    }
+
+    async fn start_refund(
+        &self,
+        order_id: &str,
+        cents: i64,
+        reason: &str,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<String, StoreError> {
+        let now = Timestamp::new(now);
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Refused(Refusal::NoReason));
+        }
+        let mut tx = self.db.begin_write().await?;
+        let order: Option<(String, String)> = query(
+            "select o.application_id, a.program_id from fee_order o
+             join application a on a.application_id = o.application_id where o.order_id = $1",
+        )
+        .bind(order_id)
+        .fetch_optional(&mut tx)
+        .await?;
+        let (application_id, program_id) = order.ok_or(StoreError::NotFound)?;
+        // Payment events take this lock too: a refund and a confirmation never cross.
+        Self::lock_program(&mut tx, &program_id, now).await?;
+        let refund_id = self
+            .start_refund_in_tx(
+                &mut tx,
+                order_id,
+                &application_id,
+                cents,
+                reason,
+                actor,
+                now,
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(refund_id)
+    }
+
+    async fn cancel_enrollment(
+        &self,
+        application_id: &str,
+        reason: &str,
+        refund_cents: Option<i64>,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<Option<String>, StoreError> {
+        let now = Timestamp::new(now);
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Refused(Refusal::NoReason));
+        }
+        let mut tx = self.db.begin_write().await?;
+        let program_id: Option<String> =
+            scalar("select program_id from application where application_id = $1")
+                .bind(application_id)
+                .fetch_optional(&mut tx)
+                .await?;
+        let program_id = program_id.ok_or(StoreError::NotFound)?;
+        // The seat counter and payment events take this lock: read the status after it.
+        let days = Self::lock_program(&mut tx, &program_id, now).await?;
+        let cancelled = query(
+            "update application set status = 'cancelled', cancel_reason = $2, updated_at = $3
+             where application_id = $1 and status = 'enrolled'",
+        )
+        .bind(application_id)
+        .bind(reason)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        if cancelled.rows_affected() == 0 {
+            return Err(StoreError::Refused(Refusal::NotEnrolled));
+        }
+        Self::insert_audit(
+            &mut tx,
+            None,
+            actor,
+            Action::ApplicationCancelled,
+            ("application", application_id),
+            &format!("enrolled → cancelled: {reason}"),
+            now,
+        )
+        .await?;
+        let refund_id = match refund_cents {
+            Some(cents) => {
+                let order_id: Option<String> = scalar(
+                    "select order_id from fee_order where application_id = $1 and status = 'paid'",
+                )
+                .bind(application_id)
+                .fetch_optional(&mut tx)
+                .await?;
+                let order_id = order_id.ok_or(StoreError::Refused(Refusal::NotPaid))?;
+                Some(
+                    self.start_refund_in_tx(
+                        &mut tx,
+                        &order_id,
+                        application_id,
+                        cents,
+                        reason,
+                        actor,
+                        now,
+                    )
+                    .await?,
+                )
+            }
+            None => None,
+        };
+        self.insert_notice(
+            &mut tx,
+            application_id,
+            crate::domain::job::NoticeKind::Cancelled,
+            now,
+        )
+        .await?;
+        self.release_seat_in_tx(&mut tx, &program_id, days, now)
+            .await?;
+        tx.commit().await?;
+        Ok(refund_id)
+    }
+
+    async fn refund_to_send(&self, refund_id: &str) -> Result<RefundToSend, StoreError> {
+        #[allow(clippy::type_complexity)]
+        let row: Option<(String, String, Option<String>, Option<String>, i64, String)> = query(
+            "select r.status, y.provider, y.provider_intent, y.provider_reference, r.amount_cents, r.currency
+             from refund r join payment y on y.payment_id = r.payment_id where r.refund_id = $1",
+        )
+        .bind(refund_id)
+        .fetch_optional(self.db.read())
+        .await?;
+        let (status, provider, intent, session, amount_cents, currency) =
+            row.ok_or(StoreError::NotFound)?;
+        Ok(RefundToSend {
+            refund_id: refund_id.to_owned(),
+            status,
+            provider,
+            intent,
+            session,
+            amount_cents,
+            currency,
+        })
+    }
+
+    async fn refund_sent(
+        &self,
+        refund_id: &str,
+        reference: &str,
+        done: bool,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let program: Option<(String, String)> = query(
+            "select a.program_id, a.application_id from refund r
+             join fee_order o on o.order_id = r.order_id
+             join application a on a.application_id = o.application_id
+             where r.refund_id = $1",
+        )
+        .bind(refund_id)
+        .fetch_optional(&mut tx)
+        .await?;
+        let (program_id, application_id) = program.ok_or(StoreError::NotFound)?;
+        Self::lock_program(&mut tx, &program_id, now).await?;
+        if done {
+            self.complete_refund_in_tx(&mut tx, refund_id, Some(reference), now)
+                .await?;
+        } else {
+            let moved = query(
+                "update refund set status = 'pending', provider_reference = $2, updated_at = $3
+                 where refund_id = $1 and status = 'created'",
+            )
+            .bind(refund_id)
+            .bind(reference)
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+            if moved.rows_affected() == 1 {
+                Self::insert_audit(
+                    &mut tx,
+                    None,
+                    &Actor::System,
+                    Action::RefundSent,
+                    ("application", &application_id),
+                    reference,
                     now,
                 )
                 .await?;
-                self.notify_finance_in_tx(tx, application_id, attention.as_str(), now).await?;
-                Ok($crate::domain::payment::EventOutcome::Flagged { attention })
-            }
-
-            /// Queues the finance office's email about an application, one per recipient: the
-            /// organization's finance organizers, else its admins, else the program's contact address.
-            /// Not on the application's timeline (the applicant does not see finance's mail).
-            async fn notify_finance_in_tx(
-                &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
-                application_id: &str,
-                attention: &str,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<(), $crate::store::StoreError> {
-                let (organization_id, contact): (String, String) = sqlx::query_as(
-                    "select e.organization_id, p.contact_email
-                     from application a
-                     join program p on p.program_id = a.program_id
-                     join edition e on e.edition_id = p.edition_id
-                     where a.application_id = $1",
-                )
-                .bind(application_id)
-                .fetch_one(&mut **tx)
-                .await?;
-                let mut to: Vec<(String, Option<String>)> = Vec::new();
-                for role in ["finance", "admin"] {
-                    let found: Vec<(String, String)> = sqlx::query_as(
-                        "select email, display_name from organizer
-                         where organization_id = $1 and role = $2 order by email",
-                    )
-                    .bind(&organization_id)
-                    .bind(role)
-                    .fetch_all(&mut **tx)
-                    .await?;
-                    if !found.is_empty() {
-                        to = found.into_iter().map(|(e, n)| (e, Some(n))).collect();
-                        break;
-                    }
-                }
-                if to.is_empty() {
-                    to.push((contact, None));
-                }
-                for (email, name) in to {
-                    let Ok(email) = $crate::domain::email::EmailAddress::parse(&email) else {
-                        continue;
-                    };
-                    let payload = $crate::domain::job::JobPayload::NotifyFinance($crate::domain::job::FinanceNotice {
-                        application_id: application_id.to_owned(),
-                        attention: attention.to_owned(),
-                        to: email,
-                        to_name: name,
-                    });
-                    self.insert_job(tx, &payload, now, None).await?;
-                }
-                Ok(())
-            }
-
-            /// Completes one of our refunds: done, its credit note, the payment refunded when
-            /// wholly, the order's flag cleared when the money due back is back, the applicant
-            /// told. `None` when it was already done.
-            async fn complete_refund_in_tx(
-                &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
-                refund_id: &str,
-                reference: Option<&str>,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<Option<String>, $crate::store::StoreError> {
-                use $crate::domain::receipt::{LineItem, ReceiptKind, ReceiptLine};
-                let done: Option<(String, String, i64, String, Option<String>)> = sqlx::query_as(
-                    "update refund set status = 'done', provider_reference = coalesce(provider_reference, $2),
-                                       updated_at = $3
-                     where refund_id = $1 and status in ('created', 'pending')
-                     returning order_id, payment_id, amount_cents, reason, provider_reference",
-                )
-                .bind(refund_id)
-                .bind(reference)
-                .bind(now)
-                .fetch_optional(&mut **tx)
-                .await?;
-                let Some((order_id, payment_id, cents, reason, reference)) = done else {
-                    return Ok(None);
-                };
-                let source: $crate::store::payments::ReceiptSourceRow =
-                    sqlx::query_as($crate::store::payments::RECEIPT_SOURCE_SQL)
-                        .bind(&payment_id)
-                        .fetch_one(&mut **tx)
-                        .await?;
-                let application_id = source.application_id.clone();
-                let corrects: Option<String> = sqlx::query_scalar(
-                    "select number from receipt where payment_id = $1 and kind = 'receipt'",
-                )
-                .bind(&payment_id)
-                .fetch_optional(&mut **tx)
-                .await?;
-                let number = Self::next_receipt_number(tx, ReceiptKind::CreditNote, source.edition_is_demo, now.0).await?;
-                let mut record = source.into_record(number.clone(), now.0)?;
-                record.kind = ReceiptKind::CreditNote;
-                record.lines = vec![ReceiptLine { item: LineItem::Refund, cents }];
-                record.total_cents = cents;
-                record.provider_reference = reference;
-                record.corrects = corrects;
-                record.reason = Some(reason);
-                // A credit note's date of money is the refund's.
-                record.paid_at = now.0;
-                let json = serde_json::to_string(&record)
-                    .map_err(|e| $crate::store::StoreError::Corrupt(format!("credit note record: {e}")))?;
-                sqlx::query(
-                    "insert into receipt (number, kind, order_id, application_id, payment_id, refund_id, total_cents,
-                                          currency, issued_at, record)
-                     values ($1, 'credit_note', $2, $3, $4, $5, $6, $7, $8, $9)",
-                )
-                .bind(&number)
-                .bind(&order_id)
-                .bind(&application_id)
-                .bind(&payment_id)
-                .bind(refund_id)
-                .bind(cents)
-                .bind(record.currency.code())
-                .bind(now)
-                .bind(json)
-                .execute(&mut **tx)
-                .await?;
-                let (paid, refunded): (i64, i64) = sqlx::query_as(
-                    "select y.amount_cents,
-                            cast(coalesce((select sum(r.amount_cents) from refund r
-                                           where r.payment_id = y.payment_id and r.status = 'done'), 0) as bigint)
-                     from payment y where y.payment_id = $1",
-                )
-                .bind(&payment_id)
-                .fetch_one(&mut **tx)
-                .await?;
-                if refunded >= paid {
-                    sqlx::query("update payment set status = 'refunded', updated_at = $2 where payment_id = $1")
-                        .bind(&payment_id)
-                        .bind(now)
-                        .execute(&mut **tx)
-                        .await?;
-                    // Money that was due back is back: nothing left for finance on this order.
-                    sqlx::query(
-                        "update fee_order set attention = null, updated_at = $2
-                         where order_id = $1 and attention in ('refund_due', 'mismatch')",
-                    )
-                    .bind(&order_id)
-                    .bind(now)
-                    .execute(&mut **tx)
-                    .await?;
-                }
-                Self::insert_audit(tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::RefundCompleted,
-                    ("application", &application_id), &format!("{cents} cents; credit note {number}"), now).await?;
-                self.insert_notice(tx, &application_id, $crate::domain::job::NoticeKind::Refunded, now).await?;
-                Ok(Some(application_id))
             }
         }
+        // Done by its event before the provider's answer was recorded: keep the reference.
+        query("update refund set provider_reference = $2 where refund_id = $1 and provider_reference is null")
+            .bind(refund_id)
+            .bind(reference)
+            .execute(&mut tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
 
-        #[async_trait::async_trait]
-        impl $crate::store::payments::PaymentStore for $store {
-            async fn start_payment(
-                &self,
-                applicant_id: &str,
-                application_id: &str,
-                provider: &str,
-                now: time::OffsetDateTime,
-            ) -> Result<$crate::store::payments::PaymentStart, $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
-                let now_ts = Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let row: $crate::store::payments::PayableRow = sqlx::query_as($crate::store::payments::PAYABLE_SQL)
-                    .bind(application_id)
-                    .bind(applicant_id)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or($crate::store::StoreError::NotFound)?;
-                let $crate::store::payments::PayableRow {
-                    order_id, order_status, total_cents, currency, deadline_at, payment_reference, fee_tier_code,
-                    status: app_status, email, locale, title_en, title_fr, program_id,
-                } = row;
-                let (Some(order_id), Some(order_status), Some(total), Some(currency), Some(deadline), Some(reference)) =
-                    (order_id, order_status, total_cents, currency, deadline_at, payment_reference)
-                else {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NotPayable));
-                };
-                let tier_code = fee_tier_code;
-                if order_status != "pending" || app_status != "accepted" || total <= 0 || deadline <= now_ts {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::NotPayable));
-                }
-                let open: Option<(String, String, String)> = sqlx::query_as(
-                    "select payment_id, idempotency_key, checkout_url from payment
-                     where order_id = $1 and provider = $2 and status = 'pending' and checkout_url is not null
-                       and expires_at > $3
-                     order by created_at desc limit 1",
-                )
-                .bind(&order_id)
-                .bind(provider)
-                .bind(Timestamp::new(now + time::Duration::minutes(5)))
-                .fetch_optional(&mut *tx)
-                .await?;
-                let tier_label: Option<(String, String)> = match &tier_code {
-                    Some(code) => sqlx::query_as("select label_en, label_fr from fee_tier where program_id = $1 and code = $2")
-                        .bind(&program_id)
-                        .bind(code)
-                        .fetch_optional(&mut *tx)
-                        .await?,
-                    None => None,
-                };
-                let (payment_id, idempotency_key, open_checkout) = match open {
-                    Some((id, key, url)) => (id, key, Some(url)),
-                    None => {
-                        let id = $crate::store::new_id();
-                        let key = format!("payment-{id}");
-                        sqlx::query(
-                            "insert into payment (payment_id, order_id, provider, status, amount_cents, currency,
-                                                  idempotency_key, created_at, updated_at)
-                             values ($1, $2, $3, 'created', $4, $5, $6, $7, $7)",
-                        )
-                        .bind(&id)
-                        .bind(&order_id)
-                        .bind(provider)
-                        .bind(total)
-                        .bind(&currency)
-                        .bind(&key)
-                        .bind(now_ts)
-                        .execute(&mut *tx)
-                        .await?;
-                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::Applicant(applicant_id.to_owned()),
-                            $crate::domain::audit::Action::PaymentStarted, ("application", application_id),
-                            &format!("{provider}: {total} cents"), now_ts).await?;
-                        (id, key, None)
-                    }
-                };
-                tx.commit().await?;
-                Ok($crate::store::payments::PaymentStart {
-                    payment_id,
-                    order_id,
-                    application_id: application_id.to_owned(),
-                    amount_cents: total,
-                    currency,
-                    idempotency_key,
-                    program_title: $crate::domain::catalog::LocalizedText { en: title_en, fr: title_fr },
-                    tier_label: tier_label.map(|(en, fr)| $crate::domain::catalog::LocalizedText { en, fr }),
-                    applicant_email: email,
-                    locale: $crate::domain::locale::Locale::from_tag(&locale).unwrap_or_default(),
-                    order_deadline: deadline.into(),
-                    payment_reference: reference,
-                    open_checkout,
-                })
-            }
-
-            async fn attach_checkout(
-                &self,
-                payment_id: &str,
-                session: &str,
-                url: &str,
-                expires_at: time::OffsetDateTime,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                use $crate::store::types::Timestamp;
-                let now = Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let opened: Option<(String, String)> = sqlx::query_as(
-                    "update payment set status = 'pending', provider_reference = $2, checkout_url = $3,
-                                        expires_at = $4, updated_at = $5
-                     where payment_id = $1 and status = 'created'
-                     returning provider, (select o.application_id from fee_order o where o.order_id = payment.order_id)",
-                )
-                .bind(payment_id)
-                .bind(session)
-                .bind(url)
-                .bind(Timestamp::new(expires_at))
-                .bind(now)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let Some((provider, application_id)) = opened else {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::CheckoutNotCreated));
-                };
-                Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::PaymentCheckoutOpened,
-                    ("application", &application_id),
-                    &format!("{provider} {session}, open until {}", Timestamp::new(expires_at).fixed_text()), now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn apply_payment_event(
-                &self,
-                event: &$crate::domain::payment::PaymentEvent,
-                now: time::OffsetDateTime,
-            ) -> Result<$crate::domain::payment::EventOutcome, $crate::store::StoreError> {
-                use $crate::domain::payment::{Attention, EventOutcome, PaymentEventKind};
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let attempt: Option<$crate::store::payments::AttemptRow> =
-                    sqlx::query_as($crate::store::payments::ATTEMPT_SQL)
-                        .bind(&event.provider)
-                        .bind(event.session.as_deref())
-                        .bind(event.intent.as_deref())
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                // The event's id first: a second delivery stops here, whatever the first one did.
-                let fresh = sqlx::query(
-                    "insert into payment_event (provider, event_id, kind, payment_id, received_at)
-                     values ($1, $2, $3, $4, $5)
-                     on conflict (provider, event_id) do nothing",
-                )
-                .bind(&event.provider)
-                .bind(&event.event_id)
-                .bind(event.kind.as_str())
-                .bind(attempt.as_ref().map(|a| a.payment_id.as_str()))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if fresh.rows_affected() == 0 {
-                    return Ok(EventOutcome::Duplicate);
-                }
-                let Some(attempt) = attempt else {
-                    // A session we never opened (another integration on the same account): kept, ignored.
-                    tx.commit().await?;
-                    return Ok(EventOutcome::Unchanged);
-                };
-                // Every change of a seat holder takes the program's lock first.
-                Self::lock_program(&mut tx, &attempt.program_id, now).await?;
-                let (payment_status, order_status): (String, String) = sqlx::query_as(
-                    "select y.status, o.status from payment y join fee_order o on o.order_id = y.order_id
-                     where y.payment_id = $1",
-                )
-                .bind(&attempt.payment_id)
-                .fetch_one(&mut *tx)
-                .await?;
-                let application_id = attempt.application_id.as_str();
-                if let (Some(_), Some(intent)) = (&event.session, &event.intent) {
-                    sqlx::query("update payment set provider_intent = $2 where payment_id = $1 and provider_intent is null")
-                        .bind(&attempt.payment_id)
-                        .bind(intent)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                let set_payment = |status: &'static str| {
-                    sqlx::query("update payment set status = $2, updated_at = $3 where payment_id = $1")
-                        .bind(attempt.payment_id.clone())
-                        .bind(status)
-                        .bind(now)
-                };
-                let outcome = match event.kind {
-                    kind if kind.confirms() => {
-                        if payment_status == "confirmed" || payment_status == "refunded" {
-                            EventOutcome::Unchanged
-                        } else if !$crate::domain::payment::matches_attempt(event, &attempt.order_id, attempt.amount_cents, &attempt.currency) {
-                            let detail = format!(
-                                "the provider reported {} {} for order {}",
-                                event.amount_cents.map_or("?".to_owned(), |c| c.to_string()),
-                                event.currency.as_deref().unwrap_or("?"),
-                                event.order_id.as_deref().unwrap_or("?"),
-                            );
-                            self.flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Mismatch, &detail, now).await?
-                        } else {
-                            set_payment("confirmed").execute(&mut *tx).await?;
-                            if order_status == "pending" {
-                                sqlx::query("update fee_order set status = 'paid', paid_at = $2, updated_at = $2 where order_id = $1")
-                                    .bind(&attempt.order_id)
-                                    .bind(now)
-                                    .execute(&mut *tx)
-                                    .await?;
-                                sqlx::query(
-                                    "update application set status = 'enrolled', updated_at = $2
-                                     where application_id = $1 and status = 'accepted'",
-                                )
-                                .bind(application_id)
-                                .bind(now)
-                                .execute(&mut *tx)
-                                .await?;
-                                let actor = $crate::domain::audit::Actor::System;
-                                Self::insert_audit(&mut tx, None, &actor, $crate::domain::audit::Action::OrderPaid, ("application", application_id),
-                                    &format!("{}: {} cents", event.provider, attempt.amount_cents), now).await?;
-                                Self::insert_audit(&mut tx, None, &actor, $crate::domain::audit::Action::ApplicationEnrolled, ("application", application_id),
-                                    "accepted → enrolled", now).await?;
-                                // The receipt, then the confirmation that carries it, come from a job.
-                                let receipt = $crate::domain::job::JobPayload::IssueReceipt { payment_id: attempt.payment_id.clone() };
-                                self.insert_job(&mut tx, &receipt, now, None).await?;
-                                EventOutcome::Enrolled { application_id: application_id.to_owned() }
-                            } else {
-                                let detail = format!("paid while the order was {order_status}");
-                                self.flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::RefundDue, &detail, now).await?
-                            }
-                        }
-                    }
-                    PaymentEventKind::Completed { paid: false } => {
-                        if payment_status == "created" || payment_status == "pending" {
-                            set_payment("pending").execute(&mut *tx).await?;
-                            Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::PaymentAwaiting,
-                                ("application", application_id),
-                                &format!("{}: checkout finished, the payment confirms later", event.provider), now).await?;
-                            EventOutcome::Pending
-                        } else {
-                            EventOutcome::Unchanged
-                        }
-                    }
-                    PaymentEventKind::AsyncFailed | PaymentEventKind::Expired => {
-                        if payment_status == "created" || payment_status == "pending" {
-                            let status = if event.kind == PaymentEventKind::Expired { "cancelled" } else { "failed" };
-                            set_payment(status).execute(&mut *tx).await?;
-                            Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, if event.kind == PaymentEventKind::Expired {
-                                    $crate::domain::audit::Action::PaymentCancelled
-                                } else {
-                                    $crate::domain::audit::Action::PaymentFailed
-                                },
-                                ("application", application_id),
-                                &format!("{}: {}", event.provider, event.kind.as_str()), now).await?;
-                            EventOutcome::Closed
-                        } else {
-                            EventOutcome::Unchanged
-                        }
-                    }
-                    PaymentEventKind::Refunded => {
-                        // One of ours (the refund names it), or any while ours are under way (the
-                        // charge-level event of our own refund): ours complete through the refund.
-                        let ours: Option<String> = match &event.refund {
-                            Some(r) => sqlx::query_scalar("select refund_id from refund where refund_id = $1 and payment_id = $2")
-                                .bind(r)
-                                .bind(&attempt.payment_id)
-                                .fetch_optional(&mut *tx)
-                                .await?,
-                            None => None,
-                        };
-                        let started: i64 = sqlx::query_scalar(
-                            "select count(*) from refund where payment_id = $1 and status in ('created', 'pending', 'done')",
-                        )
-                        .bind(&attempt.payment_id)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                        if let Some(refund_id) = ours {
-                            match self.complete_refund_in_tx(&mut tx, &refund_id, None, now).await? {
-                                Some(application_id) => EventOutcome::RefundCompleted { application_id },
-                                None => EventOutcome::Unchanged,
-                            }
-                        } else if started > 0 && event.refund.is_none() {
-                            EventOutcome::Unchanged
-                        } else {
-                            if payment_status == "confirmed" {
-                                set_payment("refunded").execute(&mut *tx).await?;
-                            }
-                            self.flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Refunded, "refunded at the provider", now).await?
-                        }
-                    }
-                    PaymentEventKind::Disputed => {
-                        self.flag_order_in_tx(&mut tx, &attempt.order_id, application_id, Attention::Disputed, "the charge is disputed", now).await?
-                    }
-                    _ => EventOutcome::Unchanged,
-                };
-                tx.commit().await?;
-                Ok(outcome)
-            }
-
-            async fn attempts_since(
-                &self,
-                provider: &str,
-                since: time::OffsetDateTime,
-            ) -> Result<Vec<$crate::domain::payment::RecordedAttempt>, $crate::store::StoreError> {
-                let rows: Vec<(String, String, String, i64, String, String)> = sqlx::query_as(
-                    "select payment_id, provider_reference, order_id, amount_cents, currency, status
-                     from payment
-                     where provider = $1 and provider_reference is not null and created_at >= $2
-                     order by created_at",
-                )
-                .bind(provider)
-                .bind($crate::store::types::Timestamp::new(since))
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows
-                    .into_iter()
-                    .map(|(payment_id, session, order_id, amount_cents, currency, status)| {
-                        $crate::domain::payment::RecordedAttempt {
-                            confirmed: status == "confirmed" || status == "refunded",
-                            payment_id,
-                            session,
+    async fn finance_overview(&self) -> Result<FinanceOverview, StoreError> {
+        let orders: Vec<FinanceOrderRow> =
+            query(FINANCE_ORDERS_SQL).fetch_all(self.db.read()).await?;
+        #[allow(clippy::type_complexity)]
+        let refunds: Vec<(
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            String,
+            i64,
+            String,
+            String,
+            Timestamp,
+        )> = query(FINANCE_REFUNDS_SQL).fetch_all(self.db.read()).await?;
+        Ok(FinanceOverview {
+            orders: orders
+                .into_iter()
+                .map(TryInto::try_into)
+                .collect::<Result<_, _>>()?,
+            refunds: refunds
+                .into_iter()
+                .map(
+                    |(
+                        refund_id,
+                        order_id,
+                        given,
+                        family,
+                        email,
+                        amount_cents,
+                        status,
+                        reason,
+                        created_at,
+                    )| {
+                        FinanceRefund {
+                            applicant_name: display_name(
+                                given.as_deref(),
+                                family.as_deref(),
+                                &email,
+                            ),
+                            refund_id,
                             order_id,
                             amount_cents,
-                            currency,
+                            status,
+                            reason,
+                            created_at: created_at.into(),
                         }
-                    })
-                    .collect())
-            }
-
-            async fn issue_receipt(
-                &self,
-                payment_id: &str,
-                now: time::OffsetDateTime,
-            ) -> Result<Option<String>, $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let payment: Option<(String, String)> = sqlx::query_as(
-                    "select y.status, o.application_id from payment y
-                     join fee_order o on o.order_id = y.order_id where y.payment_id = $1",
+                    },
                 )
-                .bind(payment_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let (status, application_id) = payment.ok_or($crate::store::StoreError::NotFound)?;
-                let issued: Option<String> = sqlx::query_scalar(
-                    "select number from receipt where payment_id = $1 and kind = 'receipt'",
-                )
-                .bind(payment_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if issued.is_some() || (status != "confirmed" && status != "refunded") {
-                    return Ok(None);
-                }
-                let number = Self::issue_receipt_in_tx(&mut tx, payment_id, now).await?;
-                self.insert_notice(&mut tx, &application_id, $crate::domain::job::NoticeKind::Enrolled, now).await?;
-                tx.commit().await?;
-                Ok(Some(number))
-            }
+                .collect(),
+        })
+    }
 
-            async fn start_refund(
-                &self,
-                order_id: &str,
-                cents: i64,
-                reason: &str,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<String, $crate::store::StoreError> {
-                use $crate::store::StoreError;
-                let now = $crate::store::types::Timestamp::new(now);
-                let reason = reason.trim();
-                if reason.is_empty() {
-                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::NoReason));
-                }
-                let mut tx = self.begin_write().await?;
-                let order: Option<(String, String)> = sqlx::query_as(
-                    "select o.application_id, a.program_id from fee_order o
-                     join application a on a.application_id = o.application_id where o.order_id = $1",
-                )
-                .bind(order_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let (application_id, program_id) = order.ok_or(StoreError::NotFound)?;
-                // Payment events take this lock too: a refund and a confirmation never cross.
-                Self::lock_program(&mut tx, &program_id, now).await?;
-                let refund_id = self.start_refund_in_tx(&mut tx, order_id, &application_id, cents, reason, actor, now).await?;
-                tx.commit().await?;
-                Ok(refund_id)
-            }
+    async fn finance_context(&self, application_id: &str) -> Result<FinanceContext, StoreError> {
+        #[allow(clippy::type_complexity)]
+        let row: Option<(Option<String>, Option<String>, String, String, String, Option<i64>, Option<String>)> = query(
+            "select f.given_names, f.family_name, ap.email, p.title_en, p.title_fr, o.total_cents, o.payment_reference
+             from application a
+             join applicant ap on ap.applicant_id = a.applicant_id
+             join program p on p.program_id = a.program_id
+             left join application_form f on f.application_id = a.application_id
+             left join fee_order o on o.application_id = a.application_id
+             where a.application_id = $1",
+        )
+        .bind(application_id)
+        .fetch_optional(self.db.read())
+        .await?;
+        let (given, family, email, en, fr, total, reference) = row.ok_or(StoreError::NotFound)?;
+        Ok(FinanceContext {
+            applicant_name: display_name(given.as_deref(), family.as_deref(), &email),
+            program_title: crate::domain::catalog::LocalizedText { en, fr },
+            total_cents: total.unwrap_or(0),
+            payment_reference: reference.unwrap_or_default(),
+        })
+    }
 
-            async fn cancel_enrollment(
-                &self,
-                application_id: &str,
-                reason: &str,
-                refund_cents: Option<i64>,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<Option<String>, $crate::store::StoreError> {
-                use $crate::store::StoreError;
-                let now = $crate::store::types::Timestamp::new(now);
-                let reason = reason.trim();
-                if reason.is_empty() {
-                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::NoReason));
-                }
-                let mut tx = self.begin_write().await?;
-                let program_id: Option<String> = sqlx::query_scalar(
-                    "select program_id from application where application_id = $1",
-                )
-                .bind(application_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let program_id = program_id.ok_or(StoreError::NotFound)?;
-                // The seat counter and payment events take this lock: read the status after it.
-                let days = Self::lock_program(&mut tx, &program_id, now).await?;
-                let cancelled = sqlx::query(
-                    "update application set status = 'cancelled', cancel_reason = $2, updated_at = $3
-                     where application_id = $1 and status = 'enrolled'",
-                )
-                .bind(application_id)
-                .bind(reason)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if cancelled.rows_affected() == 0 {
-                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::NotEnrolled));
-                }
-                Self::insert_audit(&mut tx, None, actor, $crate::domain::audit::Action::ApplicationCancelled, ("application", application_id),
-                    &format!("enrolled → cancelled: {reason}"), now).await?;
-                let refund_id = match refund_cents {
-                    Some(cents) => {
-                        let order_id: Option<String> = sqlx::query_scalar(
-                            "select order_id from fee_order where application_id = $1 and status = 'paid'",
-                        )
-                        .bind(application_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                        let order_id = order_id.ok_or(StoreError::Refused($crate::domain::refusal::Refusal::NotPaid))?;
-                        Some(self.start_refund_in_tx(&mut tx, &order_id, application_id, cents, reason, actor, now).await?)
-                    }
-                    None => None,
-                };
-                self.insert_notice(&mut tx, application_id, $crate::domain::job::NoticeKind::Cancelled, now).await?;
-                self.release_seat_in_tx(&mut tx, &program_id, days, now).await?;
-                tx.commit().await?;
-                Ok(refund_id)
-            }
+    async fn receipts(
+        &self,
+        application_id: &str,
+    ) -> Result<Vec<crate::domain::receipt::ReceiptRecord>, StoreError> {
+        let rows: Vec<String> = scalar(
+            "select record from receipt where application_id = $1 order by issued_at, number",
+        )
+        .bind(application_id)
+        .fetch_all(self.db.read())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                serde_json::from_str(r)
+                    .map_err(|e| StoreError::Corrupt(format!("receipt.record: {e}")))
+            })
+            .collect()
+    }
 
-            async fn refund_to_send(
-                &self,
-                refund_id: &str,
-            ) -> Result<$crate::store::payments::RefundToSend, $crate::store::StoreError> {
-                #[allow(clippy::type_complexity)]
-                let row: Option<(String, String, Option<String>, Option<String>, i64, String)> = sqlx::query_as(
-                    "select r.status, y.provider, y.provider_intent, y.provider_reference, r.amount_cents, r.currency
-                     from refund r join payment y on y.payment_id = r.payment_id where r.refund_id = $1",
-                )
-                .bind(refund_id)
-                .fetch_optional(&self.pool)
-                .await?;
-                let (status, provider, intent, session, amount_cents, currency) =
-                    row.ok_or($crate::store::StoreError::NotFound)?;
-                Ok($crate::store::payments::RefundToSend {
-                    refund_id: refund_id.to_owned(),
-                    status,
-                    provider,
-                    intent,
-                    session,
-                    amount_cents,
-                    currency,
-                })
-            }
-
-            async fn refund_sent(
-                &self,
-                refund_id: &str,
-                reference: &str,
-                done: bool,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let program: Option<(String, String)> = sqlx::query_as(
-                    "select a.program_id, a.application_id from refund r
-                     join fee_order o on o.order_id = r.order_id
-                     join application a on a.application_id = o.application_id
-                     where r.refund_id = $1",
-                )
-                .bind(refund_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                let (program_id, application_id) = program.ok_or($crate::store::StoreError::NotFound)?;
-                Self::lock_program(&mut tx, &program_id, now).await?;
-                if done {
-                    self.complete_refund_in_tx(&mut tx, refund_id, Some(reference), now).await?;
-                } else {
-                    let moved = sqlx::query(
-                        "update refund set status = 'pending', provider_reference = $2, updated_at = $3
-                         where refund_id = $1 and status = 'created'",
-                    )
-                    .bind(refund_id)
-                    .bind(reference)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    if moved.rows_affected() == 1 {
-                        Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System, $crate::domain::audit::Action::RefundSent,
-                            ("application", &application_id), reference, now).await?;
-                    }
-                }
-                // Done by its event before the provider's answer was recorded: keep the reference.
-                sqlx::query("update refund set provider_reference = $2 where refund_id = $1 and provider_reference is null")
-                    .bind(refund_id)
-                    .bind(reference)
-                    .execute(&mut *tx)
-                    .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn finance_overview(
-                &self,
-            ) -> Result<$crate::store::payments::FinanceOverview, $crate::store::StoreError> {
-                let orders: Vec<$crate::store::payments::FinanceOrderRow> =
-                    sqlx::query_as($crate::store::payments::FINANCE_ORDERS_SQL)
-                        .fetch_all(&self.pool)
-                        .await?;
-                #[allow(clippy::type_complexity)]
-                let refunds: Vec<(String, String, Option<String>, Option<String>, String, i64, String, String, $crate::store::types::Timestamp)> =
-                    sqlx::query_as($crate::store::payments::FINANCE_REFUNDS_SQL)
-                        .fetch_all(&self.pool)
-                        .await?;
-                Ok($crate::store::payments::FinanceOverview {
-                    orders: orders.into_iter().map(TryInto::try_into).collect::<Result<_, _>>()?,
-                    refunds: refunds
-                        .into_iter()
-                        .map(|(refund_id, order_id, given, family, email, amount_cents, status, reason, created_at)| {
-                            $crate::store::payments::FinanceRefund {
-                                applicant_name: $crate::store::payments::display_name(given.as_deref(), family.as_deref(), &email),
-                                refund_id,
-                                order_id,
-                                amount_cents,
-                                status,
-                                reason,
-                                created_at: created_at.into(),
-                            }
-                        })
-                        .collect(),
-                })
-            }
-
-            async fn finance_context(
-                &self,
-                application_id: &str,
-            ) -> Result<$crate::store::payments::FinanceContext, $crate::store::StoreError> {
-                #[allow(clippy::type_complexity)]
-                let row: Option<(Option<String>, Option<String>, String, String, String, Option<i64>, Option<String>)> = sqlx::query_as(
-                    "select f.given_names, f.family_name, ap.email, p.title_en, p.title_fr, o.total_cents, o.payment_reference
-                     from application a
-                     join applicant ap on ap.applicant_id = a.applicant_id
-                     join program p on p.program_id = a.program_id
-                     left join application_form f on f.application_id = a.application_id
-                     left join fee_order o on o.application_id = a.application_id
-                     where a.application_id = $1",
-                )
-                .bind(application_id)
-                .fetch_optional(&self.pool)
-                .await?;
-                let (given, family, email, en, fr, total, reference) = row.ok_or($crate::store::StoreError::NotFound)?;
-                Ok($crate::store::payments::FinanceContext {
-                    applicant_name: $crate::store::payments::display_name(given.as_deref(), family.as_deref(), &email),
-                    program_title: $crate::domain::catalog::LocalizedText { en, fr },
-                    total_cents: total.unwrap_or(0),
-                    payment_reference: reference.unwrap_or_default(),
-                })
-            }
-
-            async fn receipts(
-                &self,
-                application_id: &str,
-            ) -> Result<Vec<$crate::domain::receipt::ReceiptRecord>, $crate::store::StoreError> {
-                let rows: Vec<String> = sqlx::query_scalar(
-                    "select record from receipt where application_id = $1 order by issued_at, number",
-                )
-                .bind(application_id)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.iter()
-                    .map(|r| serde_json::from_str(r)
-                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("receipt.record: {e}"))))
-                    .collect()
-            }
-
-            async fn payment(
-                &self,
-                applicant_id: &str,
-                payment_id: &str,
-            ) -> Result<$crate::store::payments::PaymentView, $crate::store::StoreError> {
-                let row: Option<$crate::store::payments::PaymentViewRow> =
-                    sqlx::query_as($crate::store::payments::PAYMENT_VIEW_SQL)
-                        .bind(payment_id)
-                        .bind(applicant_id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                row.ok_or($crate::store::StoreError::NotFound)?.try_into()
-            }
-        }
-    };
+    async fn payment(
+        &self,
+        applicant_id: &str,
+        payment_id: &str,
+    ) -> Result<PaymentView, StoreError> {
+        let row: Option<PaymentViewRow> = query(PAYMENT_VIEW_SQL)
+            .bind(payment_id)
+            .bind(applicant_id)
+            .fetch_optional(self.db.read())
+            .await?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
 }
-
-pub(super) use payment_store_impl;

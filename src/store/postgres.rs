@@ -1,25 +1,12 @@
 //! Postgres, for deployments that run several instances on one database.
 
-use std::time::Duration;
-
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Postgres, Transaction};
-use time::OffsetDateTime;
 
-use super::certificates::certificate_store_impl;
-use super::cohort::cohort_store_impl;
 use super::cohort::{NO_SEAT_DETAIL, PreparedOffer, TierRow, eligibility};
-use super::common::{ClaimRow, PartsCache, applications_sql, shared_store_impl};
-use super::demo::demo_store_impl;
-use super::discounts::discount_store_impl;
-use super::organizers::organizer_store_impl;
-use super::payments::payment_store_impl;
-use super::review::review_store_impl;
+use super::common::applications_sql;
+use super::db::{Db, scalar};
 use super::types::Timestamp;
-use super::visa::visa_store_impl;
-use super::{
-    ApplicationRecord, Backend, ClaimedJob, ConnectError, ConnectOptions, StoreError, redact_url,
-};
+use super::{ApplicationRecord, ConnectError, ConnectOptions, SqlStore, StoreError, redact_url};
 use crate::domain::audit::{Action, Actor};
 use crate::domain::job::{JobPayload, Notice, NoticeKind, OutgoingEmail};
 use crate::domain::offer::{Adjustment, payment_deadline};
@@ -27,24 +14,13 @@ use crate::domain::status::ReviewMode;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// A store on a Postgres database.
-#[derive(Clone)]
-pub struct PgStore {
-    pool: PgPool,
-    parts: PartsCache,
-    /// How many times a job queued by a state change is tried.
-    job_max_attempts: u32,
-}
-
-impl PgStore {
-    /// The number of attempts a queued job gets, as the database column holds it.
-    fn job_attempts(&self) -> i32 {
-        i32::try_from(self.job_max_attempts).unwrap_or(i32::MAX)
-    }
-
+impl SqlStore {
     /// Connects and migrates. sqlx's migrator holds an advisory lock while it runs, so several
     /// instances starting at once apply each migration exactly once.
-    pub async fn connect(url: &str, options: &ConnectOptions) -> Result<Self, ConnectError> {
+    pub(super) async fn connect_postgres(
+        url: &str,
+        options: &ConnectOptions,
+    ) -> Result<Self, ConnectError> {
         let connect: PgConnectOptions = url
             .parse()
             .map_err(|e: sqlx::Error| ConnectError::Malformed(e.to_string()))?;
@@ -61,44 +37,25 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| ConnectError::Migration(e.to_string()))?;
-        Ok(PgStore {
-            pool,
-            parts: PartsCache::default(),
-            job_max_attempts: options.job_max_attempts.max(1),
-        })
-    }
-
-    /// Documents and answers aggregated by Postgres' JSON functions.
-    const APPLICATIONS_SQL: [&str; 2] = applications_sql!(
-        "(select coalesce(json_agg(json_build_object('document_id', d.document_id,
-             'application_id', d.application_id, 'kind', d.kind, 'file_name', d.file_name,
-             'content_type', d.content_type, 'size_bytes', d.size_bytes, 'sha256', d.sha256,
-             'blob_key', d.blob_key, 'created_at', d.created_at)), '[]')::text
-          from application_document d where d.application_id = a.application_id)",
-        "(select coalesce(json_agg(json_build_array(r.question_key, r.value)), '[]')::text
-          from application_answer r where r.application_id = a.application_id)"
-    );
-
-    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
-        self.pool.begin().await
-    }
-
-    /// Where single-statement writes go: any connection, Postgres has row locks.
-    fn write_pool(&self) -> &PgPool {
-        &self.pool
+        Ok(SqlStore::new(Db::Postgres(pool), options))
     }
 
     /// A submission in one statement: one round trip instead of a transaction of five (reviewed
     /// programs) or twelve (first come) statements. False when it changed nothing (not a draft, not
     /// the applicant's, the window closed, or the program's mode changed since the caller read it):
     /// the general path then decides and explains.
-    async fn submit_in_one_statement(
+    pub(super) async fn submit_in_one_statement(
         &self,
         applicant_id: &str,
         application: &ApplicationRecord,
         received: &OutgoingEmail,
         now: Timestamp,
     ) -> Result<bool, StoreError> {
+        if !matches!(self.db, Db::Postgres(_)) {
+            // SQLite has no data-modifying `with`; its statements are local calls, so the general
+            // path (one transaction of a few statements) is what it runs.
+            return Ok(false);
+        }
         match application.review_mode {
             ReviewMode::Review => {
                 self.submit_reviewed(applicant_id, &application.application_id, received, now)
@@ -112,7 +69,7 @@ impl PgStore {
     }
 
     /// The status change, its audit event and the email's outbox row, atomic like any statement.
-    async fn submit_reviewed(
+    pub(super) async fn submit_reviewed(
         &self,
         applicant_id: &str,
         application_id: &str,
@@ -120,7 +77,7 @@ impl PgStore {
         now: Timestamp,
     ) -> Result<bool, StoreError> {
         let payload = JobPayload::SendEmail(received.clone());
-        let job: Option<i64> = sqlx::query_scalar(
+        let job: Option<i64> = scalar(
             "with sent as (
                  update application set status = 'submitted', submitted_at = $3, updated_at = $3
                  where application_id = $1 and applicant_id = $2 and status = 'draft'
@@ -144,7 +101,7 @@ impl PgStore {
         .bind(sqlx::types::Json(&payload))
         .bind(self.job_attempts())
         .bind(Action::ApplicationSubmitted.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.db.write())
         .await?;
         Ok(job.is_some())
     }
@@ -158,7 +115,7 @@ impl PgStore {
     /// Lock order: this locks the draft's row, then the program's. No transaction locks a program and
     /// then a draft (withdrawing a draft takes no program lock; decisions, expiry and the cascade only
     /// touch submitted rows), so the two orders never meet.
-    async fn submit_first_come(
+    pub(super) async fn submit_first_come(
         &self,
         applicant_id: &str,
         application: &ApplicationRecord,
@@ -197,7 +154,7 @@ impl PgStore {
         };
         let received = JobPayload::SendEmail(received.clone());
         let (seated, waiting) = (notice(offer.notice()), notice(NoticeKind::Waitlisted));
-        let status: Option<String> = sqlx::query_scalar(
+        let status: Option<String> = scalar(
             "with app as (
                  select a.application_id, a.program_id
                  from application a
@@ -266,20 +223,25 @@ impl PgStore {
         .bind(Action::ApplicationSubmitted.as_str())
         .bind(Action::ApplicationWaitlisted.as_str())
         .bind(Action::ApplicationAccepted.as_str())
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.db.write())
         .await?;
         Ok(status.is_some())
     }
+}
 
-    /// `for update skip locked`: concurrent workers on several instances each take a different job.
-    async fn claim_next_job(
-        &self,
-        now: OffsetDateTime,
-        lease: Duration,
-    ) -> Result<Option<ClaimedJob>, StoreError> {
-        let until = Timestamp::new(now + lease);
-        let row: Option<ClaimRow> = sqlx::query_as(
-            "update job
+/// Documents and answers aggregated by Postgres' JSON functions.
+pub(super) const APPLICATIONS_SQL: [&str; 2] = applications_sql!(
+    "(select coalesce(json_agg(json_build_object('document_id', d.document_id,
+         'application_id', d.application_id, 'kind', d.kind, 'file_name', d.file_name,
+         'content_type', d.content_type, 'size_bytes', d.size_bytes, 'sha256', d.sha256,
+         'blob_key', d.blob_key, 'created_at', d.created_at)), '[]')::text
+      from application_document d where d.application_id = a.application_id)",
+    "(select coalesce(json_agg(json_build_array(r.question_key, r.value)), '[]')::text
+      from application_answer r where r.application_id = a.application_id)"
+);
+
+/// `for update skip locked`: concurrent workers on several instances each take a different job.
+pub(super) const CLAIM_NEXT_JOB_SQL: &str = "update job
              set status = 'running', attempts = attempts + 1, locked_until = $1, updated_at = $2
              where job_id = (
                  select job_id
@@ -288,22 +250,4 @@ impl PgStore {
                  order by run_at, job_id
                  limit 1
                  for update skip locked)
-             returning job_id, kind, payload, attempts, max_attempts, created_at",
-        )
-        .bind(until)
-        .bind(Timestamp::new(now))
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.map(Into::into))
-    }
-}
-
-shared_store_impl!(PgStore, Postgres, Backend::Postgres);
-cohort_store_impl!(PgStore, Postgres);
-review_store_impl!(PgStore, Postgres);
-organizer_store_impl!(PgStore, Postgres);
-payment_store_impl!(PgStore, Postgres);
-discount_store_impl!(PgStore, Postgres);
-certificate_store_impl!(PgStore, Postgres);
-visa_store_impl!(PgStore, Postgres);
-demo_store_impl!(PgStore, Postgres);
+             returning job_id, kind, payload, attempts, max_attempts, created_at";

@@ -4,8 +4,12 @@
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use super::SqlStore;
+use super::db::{Tx, query, scalar};
+use super::types::Timestamp;
 use super::{ApplicationRecord, DocumentRecord, StoreError};
-use crate::domain::audit::Actor;
+use crate::domain::audit::{Action, Actor};
+use crate::domain::refusal::Refusal;
 
 pub use crate::domain::queue::QueueEntry;
 
@@ -177,334 +181,394 @@ pub(super) const QUEUE_SQL: &str = "select a.application_id, a.status, a.submitt
  join applicant ap on ap.applicant_id = a.applicant_id
  where a.program_id = $1 and a.status <> 'draft'";
 
-/// Implements [`ReviewStore`] for a store type with `pool`, `begin_write()` and the helpers of
-/// `shared_store_impl!`.
-macro_rules! review_store_impl {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            async fn audit_review(
-                &self,
-                tx: &mut sqlx::Transaction<'static, $db>,
-                actor: &$crate::domain::audit::Actor,
-                action: $crate::domain::audit::Action,
-                application_id: &str,
-                detail: &str,
-                now: $crate::store::types::Timestamp,
-            ) -> Result<(), $crate::store::StoreError> {
-                Self::insert_audit(tx, None, actor, action, ("application", application_id), detail, now).await
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::store::review::ReviewStore for $store {
-            async fn review_queue(
-                &self,
-                program_id: &str,
-                assigned_to: Option<&str>,
-            ) -> Result<Vec<$crate::store::review::QueueEntry>, $crate::store::StoreError> {
-                let mut conn = self.pool.acquire().await?;
-                let rows: Vec<$crate::store::review::QueueRow> = match assigned_to {
-                    None => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                        "{} order by a.submitted_at, a.application_id",
-                        $crate::store::review::QUEUE_SQL
-                    )))
-                    .bind(program_id)
-                    .fetch_all(&mut *conn)
-                    .await?,
-                    Some(reviewer) => sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                        "{} and exists (select 1 from review_assignment r
-                                        where r.application_id = a.application_id and r.organizer_id = $2)
-                         order by a.submitted_at, a.application_id",
-                        $crate::store::review::QUEUE_SQL
-                    )))
-                    .bind(program_id)
-                    .bind(reviewer)
-                    .fetch_all(&mut *conn)
-                    .await?,
-                };
-                let assigned: Vec<(String, String)> = sqlx::query_as(
-                    "select r.application_id, r.organizer_id from review_assignment r
-                     join application a on a.application_id = r.application_id
-                     where a.program_id = $1 order by r.assigned_at",
-                )
-                .bind(program_id)
-                .fetch_all(&mut *conn)
-                .await?;
-                let mut by: std::collections::HashMap<String, Vec<String>> = Default::default();
-                for (app, org) in assigned {
-                    by.entry(app).or_default().push(org);
-                }
-                rows.into_iter()
-                    .map(|r| {
-                        let reviewers = by.remove(&r.application_id).unwrap_or_default();
-                        r.into_entry(reviewers)
-                    })
-                    .collect()
-            }
-
-            async fn review_detail(
-                &self,
-                application_id: &str,
-            ) -> Result<$crate::store::review::ReviewDetail, $crate::store::StoreError> {
-                use $crate::store::review::{Assignment, CommentRecord, ReviewDetail, ScoreRecord};
-                use $crate::store::types::Timestamp;
-                let owner: Option<String> = sqlx::query_scalar(
-                    "select applicant_id from application where application_id = $1 and status <> 'draft'",
-                )
-                .bind(application_id)
-                .fetch_optional(&self.pool)
-                .await?;
-                let Some(owner) = owner else {
-                    return Err($crate::store::StoreError::NotFound);
-                };
-                let application = self.load_applications(&owner, Some(application_id))
-                    .await?
-                    .pop()
-                    .ok_or($crate::store::StoreError::NotFound)?;
-                let mut conn = self.pool.acquire().await?;
-                let assignments: Vec<(String, String, bool)> = sqlx::query_as(
-                    "select r.organizer_id, o.display_name, r.conflict_of_interest
-                     from review_assignment r join organizer o on o.organizer_id = r.organizer_id
-                     where r.application_id = $1 order by r.assigned_at",
-                )
-                .bind(application_id)
-                .fetch_all(&mut *conn)
-                .await?;
-                let scores: Vec<(String, String, String, i32)> = sqlx::query_as(
-                    "select s.organizer_id, o.display_name, s.criterion_key, s.score
-                     from review_score s join organizer o on o.organizer_id = s.organizer_id
-                     where s.application_id = $1 order by o.display_name, s.criterion_key",
-                )
-                .bind(application_id)
-                .fetch_all(&mut *conn)
-                .await?;
-                let comments: Vec<(String, String, Timestamp)> = sqlx::query_as(
-                    "select o.display_name, c.body, c.created_at
-                     from review_comment c join organizer o on o.organizer_id = c.organizer_id
-                     where c.application_id = $1 order by c.created_at, c.comment_id",
-                )
-                .bind(application_id)
-                .fetch_all(&mut *conn)
-                .await?;
-                Ok(ReviewDetail {
-                    application,
-                    assignments: assignments
-                        .into_iter()
-                        .map(|(organizer_id, display_name, conflict_of_interest)| Assignment {
-                            organizer_id,
-                            display_name,
-                            conflict_of_interest,
-                        })
-                        .collect(),
-                    scores: scores
-                        .into_iter()
-                        .map(|(organizer_id, display_name, criterion_key, score)| ScoreRecord {
-                            organizer_id,
-                            display_name,
-                            criterion_key,
-                            score,
-                        })
-                        .collect(),
-                    comments: comments
-                        .into_iter()
-                        .map(|(display_name, body, at)| CommentRecord {
-                            display_name,
-                            body,
-                            created_at: at.into(),
-                        })
-                        .collect(),
-                })
-            }
-
-            async fn application_document(
-                &self,
-                application_id: &str,
-                document_id: &str,
-            ) -> Result<$crate::store::DocumentRecord, $crate::store::StoreError> {
-                let row: Option<$crate::store::common::DocumentRow> = sqlx::query_as(
-                    "select d.document_id, d.application_id, d.kind, d.file_name, d.content_type, d.size_bytes, d.sha256,
-                            d.blob_key, d.created_at
-                     from application_document d
-                     join application a on a.application_id = d.application_id
-                     where d.application_id = $1 and d.document_id = $2 and a.status <> 'draft'",
-                )
-                .bind(application_id)
-                .bind(document_id)
-                .fetch_optional(&self.pool)
-                .await?;
-                row.ok_or($crate::store::StoreError::NotFound)?.try_into()
-            }
-
-            async fn assign_reviewer(
-                &self,
-                application_id: &str,
-                organizer_id: &str,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let added = sqlx::query(
-                    "insert into review_assignment (application_id, organizer_id, conflict_of_interest, assigned_at)
-                     values ($1, $2, false, $3)
-                     on conflict (application_id, organizer_id) do nothing",
-                )
-                .bind(application_id)
-                .bind(organizer_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if added.rows_affected() == 1 {
-                    let detail = format!("reviewer organizer:{organizer_id} assigned");
-                    self.audit_review(&mut tx, actor, $crate::domain::audit::Action::ReviewAssigned, application_id, &detail, now).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn unassign_reviewer(
-                &self,
-                application_id: &str,
-                organizer_id: &str,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let removed = sqlx::query("delete from review_assignment where application_id = $1 and organizer_id = $2")
-                    .bind(application_id)
-                    .bind(organizer_id)
-                    .execute(&mut *tx)
-                    .await?;
-                if removed.rows_affected() == 1 {
-                    sqlx::query("delete from review_score where application_id = $1 and organizer_id = $2")
-                        .bind(application_id)
-                        .bind(organizer_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    let detail = format!("reviewer organizer:{organizer_id} unassigned");
-                    self.audit_review(&mut tx, actor, $crate::domain::audit::Action::ReviewUnassigned, application_id, &detail, now).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn set_conflict(
-                &self,
-                application_id: &str,
-                organizer_id: &str,
-                conflict: bool,
-                actor: &$crate::domain::audit::Actor,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let changed = sqlx::query(
-                    "update review_assignment set conflict_of_interest = $3
-                     where application_id = $1 and organizer_id = $2 and conflict_of_interest <> $3",
-                )
-                .bind(application_id)
-                .bind(organizer_id)
-                .bind(conflict)
-                .execute(&mut *tx)
-                .await?;
-                if changed.rows_affected() == 1 {
-                    if conflict {
-                        sqlx::query("delete from review_score where application_id = $1 and organizer_id = $2")
-                            .bind(application_id)
-                            .bind(organizer_id)
-                            .execute(&mut *tx)
-                            .await?;
-                    }
-                    let detail = format!(
-                        "organizer:{organizer_id} {}",
-                        if conflict { "declared a conflict of interest" } else { "conflict of interest lifted" }
-                    );
-                    self.audit_review(&mut tx, actor, $crate::domain::audit::Action::ReviewConflict, application_id, &detail, now).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn save_scores(
-                &self,
-                application_id: &str,
-                organizer_id: &str,
-                scores: &[(String, i32)],
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let conflicted: Option<bool> = sqlx::query_scalar(
-                    "select conflict_of_interest from review_assignment where application_id = $1 and organizer_id = $2",
-                )
-                .bind(application_id)
-                .bind(organizer_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-                if conflicted == Some(true) {
-                    return Err($crate::store::StoreError::Refused($crate::domain::refusal::Refusal::ReviewerConflicted));
-                }
-                for (key, score) in scores {
-                    sqlx::query(
-                        "insert into review_score (application_id, organizer_id, criterion_key, score, updated_at)
-                         values ($1, $2, $3, $4, $5)
-                         on conflict (application_id, organizer_id, criterion_key)
-                         do update set score = excluded.score, updated_at = excluded.updated_at",
-                    )
-                    .bind(application_id)
-                    .bind(organizer_id)
-                    .bind(key)
-                    .bind(score)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                let actor = $crate::domain::audit::Actor::Organizer(organizer_id.to_owned());
-                let started = sqlx::query(
-                    "update application set status = 'under_review', updated_at = $2
-                     where application_id = $1 and status = 'submitted'",
-                )
-                .bind(application_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                if started.rows_affected() == 1 {
-                    self.audit_review(&mut tx, &actor, $crate::domain::audit::Action::ApplicationUnderReview, application_id, "submitted → under_review", now).await?;
-                }
-                let detail: Vec<String> = scores.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                self.audit_review(&mut tx, &actor, $crate::domain::audit::Action::ReviewScored, application_id, &detail.join(", "), now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn add_comment(
-                &self,
-                application_id: &str,
-                organizer_id: &str,
-                body: &str,
-                now: time::OffsetDateTime,
-            ) -> Result<(), $crate::store::StoreError> {
-                let now = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                sqlx::query(
-                    "insert into review_comment (comment_id, application_id, organizer_id, body, created_at)
-                     values ($1, $2, $3, $4, $5)",
-                )
-                .bind($crate::store::new_id())
-                .bind(application_id)
-                .bind(organizer_id)
-                .bind(body)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                let actor = $crate::domain::audit::Actor::Organizer(organizer_id.to_owned());
-                self.audit_review(&mut tx, &actor, $crate::domain::audit::Action::ReviewCommented, application_id, "comment added", now).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-        }
-    };
+/// The steps of review that several operations share.
+impl SqlStore {
+    pub(super) async fn audit_review(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        action: Action,
+        application_id: &str,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        Self::insert_audit(
+            tx,
+            None,
+            actor,
+            action,
+            ("application", application_id),
+            detail,
+            now,
+        )
+        .await
+    }
 }
 
-pub(super) use review_store_impl;
+#[async_trait]
+impl ReviewStore for SqlStore {
+    async fn review_queue(
+        &self,
+        program_id: &str,
+        assigned_to: Option<&str>,
+    ) -> Result<Vec<QueueEntry>, StoreError> {
+        let mut conn = self.db.acquire().await?;
+        let rows: Vec<QueueRow> = match assigned_to {
+            None => {
+                query(sqlx::AssertSqlSafe(format!(
+                    "{} order by a.submitted_at, a.application_id",
+                    QUEUE_SQL
+                )))
+                .bind(program_id)
+                .fetch_all(&mut conn)
+                .await?
+            }
+            Some(reviewer) => {
+                query(sqlx::AssertSqlSafe(format!(
+                    "{} and exists (select 1 from review_assignment r
+                                where r.application_id = a.application_id and r.organizer_id = $2)
+                 order by a.submitted_at, a.application_id",
+                    QUEUE_SQL
+                )))
+                .bind(program_id)
+                .bind(reviewer)
+                .fetch_all(&mut conn)
+                .await?
+            }
+        };
+        let assigned: Vec<(String, String)> = query(
+            "select r.application_id, r.organizer_id from review_assignment r
+             join application a on a.application_id = r.application_id
+             where a.program_id = $1 order by r.assigned_at",
+        )
+        .bind(program_id)
+        .fetch_all(&mut conn)
+        .await?;
+        let mut by: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for (app, org) in assigned {
+            by.entry(app).or_default().push(org);
+        }
+        rows.into_iter()
+            .map(|r| {
+                let reviewers = by.remove(&r.application_id).unwrap_or_default();
+                r.into_entry(reviewers)
+            })
+            .collect()
+    }
+
+    async fn review_detail(&self, application_id: &str) -> Result<ReviewDetail, StoreError> {
+        use {Assignment, CommentRecord, ReviewDetail, ScoreRecord};
+        let owner: Option<String> = scalar(
+            "select applicant_id from application where application_id = $1 and status <> 'draft'",
+        )
+        .bind(application_id)
+        .fetch_optional(self.db.read())
+        .await?;
+        let Some(owner) = owner else {
+            return Err(StoreError::NotFound);
+        };
+        let application = self
+            .load_applications(&owner, Some(application_id))
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)?;
+        let mut conn = self.db.acquire().await?;
+        let assignments: Vec<(String, String, bool)> = query(
+            "select r.organizer_id, o.display_name, r.conflict_of_interest
+             from review_assignment r join organizer o on o.organizer_id = r.organizer_id
+             where r.application_id = $1 order by r.assigned_at",
+        )
+        .bind(application_id)
+        .fetch_all(&mut conn)
+        .await?;
+        let scores: Vec<(String, String, String, i32)> = query(
+            "select s.organizer_id, o.display_name, s.criterion_key, s.score
+             from review_score s join organizer o on o.organizer_id = s.organizer_id
+             where s.application_id = $1 order by o.display_name, s.criterion_key",
+        )
+        .bind(application_id)
+        .fetch_all(&mut conn)
+        .await?;
+        let comments: Vec<(String, String, Timestamp)> = query(
+            "select o.display_name, c.body, c.created_at
+             from review_comment c join organizer o on o.organizer_id = c.organizer_id
+             where c.application_id = $1 order by c.created_at, c.comment_id",
+        )
+        .bind(application_id)
+        .fetch_all(&mut conn)
+        .await?;
+        Ok(ReviewDetail {
+            application,
+            assignments: assignments
+                .into_iter()
+                .map(
+                    |(organizer_id, display_name, conflict_of_interest)| Assignment {
+                        organizer_id,
+                        display_name,
+                        conflict_of_interest,
+                    },
+                )
+                .collect(),
+            scores: scores
+                .into_iter()
+                .map(
+                    |(organizer_id, display_name, criterion_key, score)| ScoreRecord {
+                        organizer_id,
+                        display_name,
+                        criterion_key,
+                        score,
+                    },
+                )
+                .collect(),
+            comments: comments
+                .into_iter()
+                .map(|(display_name, body, at)| CommentRecord {
+                    display_name,
+                    body,
+                    created_at: at.into(),
+                })
+                .collect(),
+        })
+    }
+
+    async fn application_document(
+        &self,
+        application_id: &str,
+        document_id: &str,
+    ) -> Result<crate::store::DocumentRecord, StoreError> {
+        let row: Option<crate::store::common::DocumentRow> = query(
+            "select d.document_id, d.application_id, d.kind, d.file_name, d.content_type, d.size_bytes, d.sha256,
+                    d.blob_key, d.created_at
+             from application_document d
+             join application a on a.application_id = d.application_id
+             where d.application_id = $1 and d.document_id = $2 and a.status <> 'draft'",
+        )
+        .bind(application_id)
+        .bind(document_id)
+        .fetch_optional(self.db.read())
+        .await?;
+        row.ok_or(StoreError::NotFound)?.try_into()
+    }
+
+    async fn assign_reviewer(
+        &self,
+        application_id: &str,
+        organizer_id: &str,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let added = query(
+            "insert into review_assignment (application_id, organizer_id, conflict_of_interest, assigned_at)
+             values ($1, $2, false, $3)
+             on conflict (application_id, organizer_id) do nothing",
+        )
+        .bind(application_id)
+        .bind(organizer_id)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        if added.rows_affected() == 1 {
+            let detail = format!("reviewer organizer:{organizer_id} assigned");
+            self.audit_review(
+                &mut tx,
+                actor,
+                Action::ReviewAssigned,
+                application_id,
+                &detail,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn unassign_reviewer(
+        &self,
+        application_id: &str,
+        organizer_id: &str,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let removed =
+            query("delete from review_assignment where application_id = $1 and organizer_id = $2")
+                .bind(application_id)
+                .bind(organizer_id)
+                .execute(&mut tx)
+                .await?;
+        if removed.rows_affected() == 1 {
+            query("delete from review_score where application_id = $1 and organizer_id = $2")
+                .bind(application_id)
+                .bind(organizer_id)
+                .execute(&mut tx)
+                .await?;
+            let detail = format!("reviewer organizer:{organizer_id} unassigned");
+            self.audit_review(
+                &mut tx,
+                actor,
+                Action::ReviewUnassigned,
+                application_id,
+                &detail,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_conflict(
+        &self,
+        application_id: &str,
+        organizer_id: &str,
+        conflict: bool,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let changed = query(
+            "update review_assignment set conflict_of_interest = $3
+             where application_id = $1 and organizer_id = $2 and conflict_of_interest <> $3",
+        )
+        .bind(application_id)
+        .bind(organizer_id)
+        .bind(conflict)
+        .execute(&mut tx)
+        .await?;
+        if changed.rows_affected() == 1 {
+            if conflict {
+                query("delete from review_score where application_id = $1 and organizer_id = $2")
+                    .bind(application_id)
+                    .bind(organizer_id)
+                    .execute(&mut tx)
+                    .await?;
+            }
+            let detail = format!(
+                "organizer:{organizer_id} {}",
+                if conflict {
+                    "declared a conflict of interest"
+                } else {
+                    "conflict of interest lifted"
+                }
+            );
+            self.audit_review(
+                &mut tx,
+                actor,
+                Action::ReviewConflict,
+                application_id,
+                &detail,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn save_scores(
+        &self,
+        application_id: &str,
+        organizer_id: &str,
+        scores: &[(String, i32)],
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let conflicted: Option<bool> = scalar(
+            "select conflict_of_interest from review_assignment where application_id = $1 and organizer_id = $2",
+        )
+        .bind(application_id)
+        .bind(organizer_id)
+        .fetch_optional(&mut tx)
+        .await?;
+        if conflicted == Some(true) {
+            return Err(StoreError::Refused(Refusal::ReviewerConflicted));
+        }
+        for (key, score) in scores {
+            query(
+                "insert into review_score (application_id, organizer_id, criterion_key, score, updated_at)
+                 values ($1, $2, $3, $4, $5)
+                 on conflict (application_id, organizer_id, criterion_key)
+                 do update set score = excluded.score, updated_at = excluded.updated_at",
+            )
+            .bind(application_id)
+            .bind(organizer_id)
+            .bind(key)
+            .bind(score)
+            .bind(now)
+            .execute(&mut tx)
+            .await?;
+        }
+        let actor = Actor::Organizer(organizer_id.to_owned());
+        let started = query(
+            "update application set status = 'under_review', updated_at = $2
+             where application_id = $1 and status = 'submitted'",
+        )
+        .bind(application_id)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        if started.rows_affected() == 1 {
+            self.audit_review(
+                &mut tx,
+                &actor,
+                Action::ApplicationUnderReview,
+                application_id,
+                "submitted → under_review",
+                now,
+            )
+            .await?;
+        }
+        let detail: Vec<String> = scores.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        self.audit_review(
+            &mut tx,
+            &actor,
+            Action::ReviewScored,
+            application_id,
+            &detail.join(", "),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn add_comment(
+        &self,
+        application_id: &str,
+        organizer_id: &str,
+        body: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        query(
+            "insert into review_comment (comment_id, application_id, organizer_id, body, created_at)
+             values ($1, $2, $3, $4, $5)",
+        )
+        .bind(crate::store::new_id())
+        .bind(application_id)
+        .bind(organizer_id)
+        .bind(body)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        let actor = Actor::Organizer(organizer_id.to_owned());
+        self.audit_review(
+            &mut tx,
+            &actor,
+            Action::ReviewCommented,
+            application_id,
+            "comment added",
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -4,7 +4,12 @@
 use async_trait::async_trait;
 use time::{Date, OffsetDateTime};
 
+use super::SqlStore;
 use super::StoreError;
+use super::db::{query, scalar};
+use super::types::Timestamp;
+use crate::domain::audit::{Action, Actor};
+use crate::domain::refusal::Refusal;
 use crate::domain::visa::PassportData;
 
 #[async_trait]
@@ -113,198 +118,206 @@ select application_id, number, passport_name, passport_number, nationality, birt
        passport_expires_on, issued_on, purged_at, verification_code
 from visa_letter where application_id = $1";
 
-/// Implements [`VisaStore`] for a store type with `pool`, `begin_write()` and the helpers of
-/// `shared_store_impl!`.
-macro_rules! visa_store_impl {
-    ($store:ty, $db:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::store::visa::VisaStore for $store {
-            async fn request_visa_letter(
-                &self,
-                applicant_id: &str,
-                application_id: &str,
-                passport: &$crate::domain::visa::PassportData,
-                now: time::OffsetDateTime,
-            ) -> Result<$crate::store::visa::VisaLetter, $crate::store::StoreError> {
-                use $crate::store::StoreError;
-                let ts = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let status = Self::require_status(
-                    &mut tx,
-                    applicant_id,
-                    application_id,
-                    &["accepted", "enrolled"],
-                    $crate::domain::refusal::Refusal::NotAdmitted,
-                )
+#[async_trait]
+impl VisaStore for SqlStore {
+    async fn request_visa_letter(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+        passport: &crate::domain::visa::PassportData,
+        now: time::OffsetDateTime,
+    ) -> Result<VisaLetter, StoreError> {
+        let ts = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let status = Self::require_status(
+            &mut tx,
+            applicant_id,
+            application_id,
+            &["accepted", "enrolled"],
+            Refusal::NotAdmitted,
+        )
+        .await?;
+        let (ends_on, demo): (time::Date, bool) = query(
+            "select p.ends_on, e.is_demo
+             from program p
+             join edition e on e.edition_id = p.edition_id
+             join application a on a.program_id = p.program_id
+             where a.application_id = $1",
+        )
+        .bind(application_id)
+        .fetch_one(&mut tx)
+        .await?;
+        let today = crate::domain::calendar::to_paris(now).date();
+        if crate::domain::visa::due_for_erasure(ends_on, today) {
+            return Err(StoreError::Refused(Refusal::SchoolOver));
+        }
+        let existing: Option<String> =
+            scalar("select number from visa_letter where application_id = $1")
+                .bind(application_id)
+                .fetch_optional(&mut tx)
                 .await?;
-                let (ends_on, demo): (time::Date, bool) = sqlx::query_as(
-                    "select p.ends_on, e.is_demo
-                     from program p
-                     join edition e on e.edition_id = p.edition_id
-                     join application a on a.program_id = p.program_id
-                     where a.application_id = $1",
+        let mut random = [0u8; 10];
+        getrandom::fill(&mut random)
+            .map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+        let code = crate::domain::certificate::verification_code(random);
+        let number = match existing {
+            Some(number) => {
+                query(
+                    "update visa_letter set passport_name = $2, passport_number = $3, nationality = $4,
+                         birth_date = $5, passport_expires_on = $6, updated_at = $7,
+                         verification_code = coalesce(verification_code, $8)
+                     where application_id = $1",
                 )
                 .bind(application_id)
-                .fetch_one(&mut *tx)
+                .bind(&passport.name)
+                .bind(&passport.number)
+                .bind(passport.nationality.as_str())
+                .bind(passport.birth_date)
+                .bind(passport.expires_on)
+                .bind(ts)
+                .bind(&code)
+                .execute(&mut tx)
                 .await?;
-                let today = $crate::domain::calendar::to_paris(now).date();
-                if $crate::domain::visa::due_for_erasure(ends_on, today) {
-                    return Err(StoreError::Refused($crate::domain::refusal::Refusal::SchoolOver));
-                }
-                let existing: Option<String> =
-                    sqlx::query_scalar("select number from visa_letter where application_id = $1")
-                        .bind(application_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                let mut random = [0u8; 10];
-                getrandom::fill(&mut random).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
-                let code = $crate::domain::certificate::verification_code(random);
-                let number = match existing {
-                    Some(number) => {
-                        sqlx::query(
-                            "update visa_letter set passport_name = $2, passport_number = $3, nationality = $4,
-                                 birth_date = $5, passport_expires_on = $6, updated_at = $7,
-                                 verification_code = coalesce(verification_code, $8)
-                             where application_id = $1",
-                        )
-                        .bind(application_id)
-                        .bind(&passport.name)
-                        .bind(&passport.number)
-                        .bind(passport.nationality.as_str())
-                        .bind(passport.birth_date)
-                        .bind(passport.expires_on)
-                        .bind(ts)
-                        .bind(&code)
-                        .execute(&mut *tx)
-                        .await?;
-                        number
-                    }
-                    None => {
-                        // A demo's letters count apart, so that trying the product takes no real number.
-                        let counter = if demo {
-                            "insert into demo_visa_letter_counter (year, last_number) values ($1, 1)
-                             on conflict (year) do update set last_number = demo_visa_letter_counter.last_number + 1
-                             returning last_number"
-                        } else {
-                            "insert into visa_letter_counter (year, last_number) values ($1, 1)
-                             on conflict (year) do update set last_number = visa_letter_counter.last_number + 1
-                             returning last_number"
-                        };
-                        let n: i64 = sqlx::query_scalar(counter)
-                            .bind(today.year())
-                            .fetch_one(&mut *tx)
-                            .await?;
-                        let number = $crate::domain::visa::letter_number(demo, today.year(), n);
-                        sqlx::query(
-                            "insert into visa_letter (application_id, number, passport_name, passport_number, nationality,
-                                 birth_date, passport_expires_on, issued_on, requested_at, updated_at, verification_code)
-                             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
-                        )
-                        .bind(application_id)
-                        .bind(&number)
-                        .bind(&passport.name)
-                        .bind(&passport.number)
-                        .bind(passport.nationality.as_str())
-                        .bind(passport.birth_date)
-                        .bind(passport.expires_on)
-                        .bind(today)
-                        .bind(ts)
-                        .bind(&code)
-                        .execute(&mut *tx)
-                        .await?;
-                        number
-                    }
+                number
+            }
+            None => {
+                // A demo's letters count apart, so that trying the product takes no real number.
+                let counter = if demo {
+                    "insert into demo_visa_letter_counter (year, last_number) values ($1, 1)
+                     on conflict (year) do update set last_number = demo_visa_letter_counter.last_number + 1
+                     returning last_number"
+                } else {
+                    "insert into visa_letter_counter (year, last_number) values ($1, 1)
+                     on conflict (year) do update set last_number = visa_letter_counter.last_number + 1
+                     returning last_number"
                 };
-                // The audit names the letter, never the passport data.
-                Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::Applicant(applicant_id.to_owned()),
-                    $crate::domain::audit::Action::VisaLetterRequested, ("application", application_id),
-                    &format!("{number} ({status})"), ts).await?;
-                tx.commit().await?;
-                let row: $crate::store::visa::VisaRow = sqlx::query_as($crate::store::visa::VISA_SQL)
-                    .bind(application_id)
-                    .fetch_one(&self.pool)
+                let n: i64 = scalar(counter)
+                    .bind(today.year())
+                    .fetch_one(&mut tx)
                     .await?;
-                row.try_into()
-            }
-
-            async fn visa_letter_by_code(
-                &self,
-                code: &str,
-            ) -> Result<Option<$crate::store::visa::LetterCheck>, $crate::store::StoreError> {
-                #[allow(clippy::type_complexity)]
-                let row: Option<(String, time::Date, String, String, Option<String>, Option<String>, Option<String>, bool)> =
-                    sqlx::query_as(
-                        "select v.number, v.issued_on, a.program_id, a.status, f.certificate_name, f.given_names,
-                                f.family_name, e.is_demo
-                         from visa_letter v
-                         join application a on a.application_id = v.application_id
-                         join program p on p.program_id = a.program_id
-                         join edition e on e.edition_id = p.edition_id
-                         left join application_form f on f.application_id = a.application_id
-                         where v.verification_code = $1",
-                    )
-                    .bind(code)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                let Some((number, issued_on, program_id, status, certificate_name, given, family, demo)) = row else {
-                    return Ok(None);
-                };
-                // Never the email address: the page is public.
-                let holder_name = certificate_name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| {
-                    [given, family].into_iter().flatten().collect::<Vec<_>>().join(" ")
-                });
-                Ok(Some($crate::store::visa::LetterCheck {
-                    number,
-                    issued_on,
-                    holder_name,
-                    program_id,
-                    application_status: status
-                        .parse()
-                        .map_err(|e| $crate::store::StoreError::Corrupt(format!("application.status: {e}")))?,
-                    demo,
-                }))
-            }
-
-            async fn visa_letter(
-                &self,
-                application_id: &str,
-            ) -> Result<Option<$crate::store::visa::VisaLetter>, $crate::store::StoreError> {
-                let row: Option<$crate::store::visa::VisaRow> = sqlx::query_as($crate::store::visa::VISA_SQL)
-                    .bind(application_id)
-                    .fetch_optional(&self.pool)
-                    .await?;
-                row.map(TryInto::try_into).transpose()
-            }
-
-            async fn erase_visa_data(
-                &self,
-                today: time::Date,
-                now: time::OffsetDateTime,
-            ) -> Result<usize, $crate::store::StoreError> {
-                let ts = $crate::store::types::Timestamp::new(now);
-                let mut tx = self.begin_write().await?;
-                let due: Vec<(String, String)> = sqlx::query_as(
-                    "update visa_letter set passport_name = null, passport_number = null, nationality = null,
-                         birth_date = null, passport_expires_on = null, purged_at = $2, updated_at = $2
-                     where purged_at is null and application_id in (
-                         select a.application_id from application a join program p on p.program_id = a.program_id
-                         where p.ends_on < $1)
-                     returning application_id, number",
+                let number = crate::domain::visa::letter_number(demo, today.year(), n);
+                query(
+                    "insert into visa_letter (application_id, number, passport_name, passport_number, nationality,
+                         birth_date, passport_expires_on, issued_on, requested_at, updated_at, verification_code)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
                 )
+                .bind(application_id)
+                .bind(&number)
+                .bind(&passport.name)
+                .bind(&passport.number)
+                .bind(passport.nationality.as_str())
+                .bind(passport.birth_date)
+                .bind(passport.expires_on)
                 .bind(today)
                 .bind(ts)
-                .fetch_all(&mut *tx)
+                .bind(&code)
+                .execute(&mut tx)
                 .await?;
-                for (application_id, number) in &due {
-                    Self::insert_audit(&mut tx, None, &$crate::domain::audit::Actor::System,
-                        $crate::domain::audit::Action::VisaLetterErased, ("application", application_id),
-                        &format!("{number}: passport data erased after the school"), ts).await?;
-                }
-                tx.commit().await?;
-                Ok(due.len())
+                number
             }
-        }
-    };
-}
+        };
+        // The audit names the letter, never the passport data.
+        Self::insert_audit(
+            &mut tx,
+            None,
+            &Actor::Applicant(applicant_id.to_owned()),
+            Action::VisaLetterRequested,
+            ("application", application_id),
+            &format!("{number} ({status})"),
+            ts,
+        )
+        .await?;
+        tx.commit().await?;
+        let row: VisaRow = query(VISA_SQL)
+            .bind(application_id)
+            .fetch_one(self.db.read())
+            .await?;
+        row.try_into()
+    }
 
-pub(super) use visa_store_impl;
+    async fn visa_letter_by_code(&self, code: &str) -> Result<Option<LetterCheck>, StoreError> {
+        #[allow(clippy::type_complexity)]
+        let row: Option<(String, time::Date, String, String, Option<String>, Option<String>, Option<String>, bool)> =
+            query(
+                "select v.number, v.issued_on, a.program_id, a.status, f.certificate_name, f.given_names,
+                        f.family_name, e.is_demo
+                 from visa_letter v
+                 join application a on a.application_id = v.application_id
+                 join program p on p.program_id = a.program_id
+                 join edition e on e.edition_id = p.edition_id
+                 left join application_form f on f.application_id = a.application_id
+                 where v.verification_code = $1",
+            )
+            .bind(code)
+            .fetch_optional(self.db.read())
+            .await?;
+        let Some((number, issued_on, program_id, status, certificate_name, given, family, demo)) =
+            row
+        else {
+            return Ok(None);
+        };
+        // Never the email address: the page is public.
+        let holder_name = certificate_name
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| {
+                [given, family]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+        Ok(Some(LetterCheck {
+            number,
+            issued_on,
+            holder_name,
+            program_id,
+            application_status: status
+                .parse()
+                .map_err(|e| StoreError::Corrupt(format!("application.status: {e}")))?,
+            demo,
+        }))
+    }
+
+    async fn visa_letter(&self, application_id: &str) -> Result<Option<VisaLetter>, StoreError> {
+        let row: Option<VisaRow> = query(VISA_SQL)
+            .bind(application_id)
+            .fetch_optional(self.db.read())
+            .await?;
+        row.map(TryInto::try_into).transpose()
+    }
+
+    async fn erase_visa_data(
+        &self,
+        today: time::Date,
+        now: time::OffsetDateTime,
+    ) -> Result<usize, StoreError> {
+        let ts = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let due: Vec<(String, String)> = query(
+            "update visa_letter set passport_name = null, passport_number = null, nationality = null,
+                 birth_date = null, passport_expires_on = null, purged_at = $2, updated_at = $2
+             where purged_at is null and application_id in (
+                 select a.application_id from application a join program p on p.program_id = a.program_id
+                 where p.ends_on < $1)
+             returning application_id, number",
+        )
+        .bind(today)
+        .bind(ts)
+        .fetch_all(&mut tx)
+        .await?;
+        for (application_id, number) in &due {
+            Self::insert_audit(
+                &mut tx,
+                None,
+                &Actor::System,
+                Action::VisaLetterErased,
+                ("application", application_id),
+                &format!("{number}: passport data erased after the school"),
+                ts,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(due.len())
+    }
+}
