@@ -8,9 +8,9 @@ use async_trait::async_trait;
 use time::{Duration, OffsetDateTime};
 
 use super::SqlStore;
-use super::StoreError;
 use super::db::{On, Tx, query, scalar};
 use super::types::Timestamp;
+use super::{NewOrganizer, StoreError};
 use crate::domain::access::Access;
 use crate::domain::audit::{Action, Actor};
 use crate::domain::email::EmailAddress;
@@ -157,6 +157,15 @@ pub struct OrganizerRecord {
 /// in the same transaction.
 #[async_trait]
 pub trait OrganizerStore: Send + Sync {
+    /// Creates an organizer and queues their welcome email.
+    async fn create_organizer(
+        &self,
+        new: &NewOrganizer,
+        welcome: &OutgoingEmail,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<String, StoreError>;
+
     /// Before any password is checked: the visitor's recent failures, then the account's lock (or,
     /// for an address without an account, the address's recent failures, so that it answers alike).
     async fn sign_in_gate(
@@ -464,6 +473,66 @@ impl SqlStore {
 
 #[async_trait]
 impl OrganizerStore for SqlStore {
+    async fn create_organizer(
+        &self,
+        new: &crate::store::NewOrganizer,
+        welcome: &crate::domain::job::OutgoingEmail,
+        actor: &Actor,
+        now: time::OffsetDateTime,
+    ) -> Result<String, StoreError> {
+        let now = Timestamp::new(now);
+        let mut tx = self.db.begin_write().await?;
+        let organization_id: Option<String> =
+            scalar("select organization_id from organization where slug = $1")
+                .bind(&new.organization_slug)
+                .fetch_optional(&mut tx)
+                .await?;
+        let Some(organization_id) = organization_id else {
+            return Err(StoreError::Refused(Refusal::NoOrganization(
+                new.organization_slug.to_string(),
+            )));
+        };
+        let organizer_id = crate::store::new_id();
+        query(
+            "insert into organizer (organizer_id, organization_id, email, display_name, password_hash, role, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind(&organizer_id)
+        .bind(&organization_id)
+        .bind(new.email.as_str())
+        .bind(&new.display_name)
+        .bind(&new.password_hash)
+        .bind(new.role.as_str())
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
+        let access = crate::domain::access::Access {
+            role: new.role,
+            programs: new.programs.clone(),
+        };
+        Self::put_organizer_programs(&mut tx, &organizer_id, &access).await?;
+        self.insert_job(
+            &mut tx,
+            &crate::domain::job::JobPayload::SendEmail(welcome.clone()),
+            now,
+            None,
+        )
+        .await?;
+        let detail = crate::store::organizers::access_detail(&access);
+        Self::insert_audit(
+            &mut tx,
+            Some(&organization_id),
+            actor,
+            Action::OrganizerCreated,
+            ("organizer", &organizer_id),
+            &detail,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(organizer_id)
+    }
+
     async fn sign_in_gate(
         &self,
         attempt: &SignInAttempt<'_>,

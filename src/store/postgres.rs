@@ -2,8 +2,8 @@
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
+use super::applications::applications_sql;
 use super::cohort::{NO_SEAT_DETAIL, PreparedOffer, TierRow, eligibility};
-use super::common::applications_sql;
 use super::db::{Db, scalar};
 use super::types::Timestamp;
 use super::{ApplicationRecord, ConnectError, ConnectOptions, SqlStore, StoreError, redact_url};

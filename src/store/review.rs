@@ -336,7 +336,7 @@ impl ReviewStore for SqlStore {
         application_id: &str,
         document_id: &str,
     ) -> Result<crate::store::DocumentRecord, StoreError> {
-        let row: Option<crate::store::common::DocumentRow> = query(
+        let row: Option<crate::store::applications::DocumentRow> = query(
             "select d.document_id, d.application_id, d.kind, d.file_name, d.content_type, d.size_bytes, d.sha256,
                     d.blob_key, d.created_at
              from application_document d

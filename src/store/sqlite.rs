@@ -5,7 +5,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::str::FromStr;
 use std::time::Duration;
 
-use super::common::applications_sql;
+use super::applications::applications_sql;
 use super::db::Db;
 use super::{ConnectError, ConnectOptions, SqlStore};
 
