@@ -1,0 +1,337 @@
+//! An application as its applicant sees it afterwards: its state, timeline and documents of
+//! record, and withdrawal.
+
+use super::*;
+
+#[derive(serde::Deserialize)]
+pub(super) struct ViewQuery {
+    sent: Option<String>,
+}
+
+pub(super) async fn view(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<ViewQuery>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    let record = state
+        .store
+        .application(&applicant.applicant_id, &id)
+        .await?;
+    let timeline = state.store.timeline(&applicant.applicant_id, &id).await?;
+    let standing = state.store.standing(&id).await?;
+    let receipts = state.store.receipts(&id).await?;
+    let certificates = state.store.certificates_of(&id).await?;
+    let csrf = auth::issue_csrf(&state, &headers);
+    let program = record.program_title.get(locale);
+    let status = record.status;
+    let money = |cents: i64| {
+        crate::domain::money::Money::eur(cents)
+            .map(|m| m.display(locale))
+            .unwrap_or_default()
+    };
+    let mut next_details = Vec::new();
+    let next_action = match (status, &standing.offer) {
+        (ApplicationStatus::Accepted, Some(offer)) => {
+            next_details.push(tr.t1(
+                "application-offer-fee",
+                "explanation",
+                offer.explanation.clone(),
+            ));
+            tr.t_args(
+                "application-next-accepted",
+                &[
+                    ("amount", money(offer.total_cents).into()),
+                    (
+                        "deadline",
+                        format_paris_datetime(offer.deadline_at, locale).into(),
+                    ),
+                    ("reference", offer.payment_reference.clone().into()),
+                ],
+            )
+        }
+        (ApplicationStatus::Enrolled, _) => tr.t("application-next-enrolled"),
+        (ApplicationStatus::Completed, _) => tr.t("application-next-completed"),
+        (ApplicationStatus::Cancelled, _) => tr.t1(
+            "application-cancelled-reason",
+            "reason",
+            standing.cancel_reason.clone().unwrap_or_default(),
+        ),
+        (ApplicationStatus::Expired, Some(offer)) => tr.t1(
+            "application-next-expired",
+            "deadline",
+            format_paris_datetime(offer.deadline_at, locale),
+        ),
+        (ApplicationStatus::Waitlisted, _) => tr.tn(
+            "application-next-waitlisted",
+            "position",
+            standing.waitlist_position.unwrap_or(1),
+        ),
+        (ApplicationStatus::Rejected, _) => {
+            let reason = standing
+                .reject_reason
+                .unwrap_or(crate::domain::status::RejectReason::Other);
+            next_details.push(tr.t(&format!("reject-reason-{}", reason.as_str())));
+            tr.t("application-next-rejected")
+        }
+        _ => match status {
+            ApplicationStatus::Draft => tr.t1(
+                "application-next-draft",
+                "date",
+                format_paris_datetime(record.application_closes_at, locale),
+            ),
+            ApplicationStatus::Submitted | ApplicationStatus::UnderReview => {
+                tr.t("application-next-submitted")
+            }
+            _ => tr.t("application-next-none"),
+        },
+    };
+    let banner = (q.sent.is_some() && status == ApplicationStatus::Submitted).then(|| {
+        (
+            tr.t("submitted-title"),
+            vec![
+                tr.t1("submitted-reference", "reference", reference(&id)),
+                tr.t1("submitted-body", "email", record.applicant_email.clone()),
+                tr.t("submitted-next"),
+            ],
+        )
+    });
+    let timeline = timeline
+        .into_iter()
+        .filter_map(|e| {
+            let when = format_paris_datetime(e.at(), locale);
+            let what = match e {
+                // The store lists only events with a line; one without is left out, not guessed.
+                TimelineEntry::Event { action, .. } => tr.t(action.timeline_key()?),
+                TimelineEntry::Email { subject, sent, .. } => tr.t1(
+                    if sent {
+                        "timeline-email-sent"
+                    } else {
+                        "timeline-email-queued"
+                    },
+                    "subject",
+                    subject,
+                ),
+            };
+            Some((when, what))
+        })
+        .collect();
+    let template = ApplicationTemplate {
+        layout: Layout::new(
+            tr,
+            &format!("/applications/{id}"),
+            &tr.t1("application-title", "program", program),
+            &state.config,
+        ),
+        banner,
+        title: tr.t1("application-title", "program", program),
+        reference: reference(&id),
+        status: tr.t(&format!("application-status-{}", status.as_str())),
+        next_action,
+        next_details,
+        declines_offer: status == ApplicationStatus::Accepted,
+        pay: match (status, &standing.offer) {
+            (ApplicationStatus::Accepted, Some(offer))
+                if offer.status == crate::domain::status::OrderStatus::Pending
+                    && offer.total_cents > 0 =>
+            {
+                Some((
+                    format!("/applications/{id}/pay"),
+                    tr.t1("application-pay", "amount", money(offer.total_cents)),
+                ))
+            }
+            _ => None,
+        },
+        continue_href: (status == ApplicationStatus::Draft)
+            .then(|| format!("/applications/{id}/check")),
+        documents: record
+            .documents
+            .iter()
+            .map(|d| {
+                (
+                    format!("/applications/{id}/documents/{}", d.document_id),
+                    format!(
+                        "{}: {}",
+                        tr.t(&format!("field-{}", d.kind.as_str())),
+                        d.file_name
+                    ),
+                    size_text(d.size_bytes, locale),
+                )
+            })
+            .collect(),
+        receipts: receipts
+            .iter()
+            .map(|r| {
+                let kind = match r.kind {
+                    crate::domain::receipt::ReceiptKind::Receipt => "receipt-title",
+                    crate::domain::receipt::ReceiptKind::CreditNote => "credit-note-title",
+                };
+                (
+                    format!("/applications/{id}/receipts/{}", r.file_name()),
+                    format!(
+                        "{} {} ({})",
+                        tr.t(kind),
+                        r.number,
+                        crate::domain::money::Money::eur(r.total_cents)
+                            .map(|m| m.display(locale))
+                            .unwrap_or_default()
+                    ),
+                )
+            })
+            .collect(),
+        certificates: certificates
+            .iter()
+            .map(|c| {
+                let r = &c.record;
+                let title = tr.t(match r.kind {
+                    crate::domain::status::CertificateKind::AttestationOfSuccess => {
+                        "certificate-success-title"
+                    }
+                    crate::domain::status::CertificateKind::Afgsu2 => "certificate-afgsu-title",
+                });
+                let base = format!("/applications/{id}/certificates/{}", r.verification_code);
+                (
+                    format!("{title} {}", r.serial),
+                    format!("{base}/pdf"),
+                    format!("{base}/badge"),
+                    r.verification_url.clone(),
+                )
+            })
+            .collect(),
+        visa_href: matches!(
+            status,
+            ApplicationStatus::Accepted | ApplicationStatus::Enrolled
+        )
+        .then(|| format!("/applications/{id}/visa-letter")),
+        timeline,
+        can_withdraw: status.can_withdraw(),
+        withdraw_action: format!("/applications/{id}/withdraw"),
+        csrf: csrf.token,
+    };
+    html(template, StatusCode::OK, csrf.set_cookie)
+}
+
+/// A receipt or credit note of the applicant's own application, printed again from its record.
+pub(super) async fn download_receipt(
+    State(state): State<AppState>,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    // NotFound unless the application is the applicant's.
+    state
+        .store
+        .application(&applicant.applicant_id, &id)
+        .await?;
+    let receipt = state
+        .store
+        .receipts(&id)
+        .await?
+        .into_iter()
+        .find(|r| r.file_name() == file)
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::http::pdf_response(
+        &receipt.file_name(),
+        crate::documents::receipt::render(&receipt),
+    ))
+}
+
+/// One of the graduate's standing certificates (NotFound for anyone else's).
+pub(super) async fn own_certificate(
+    state: &AppState,
+    applicant_id: &str,
+    id: &str,
+    code: &str,
+) -> Result<crate::store::certificates::StoredCertificate, AppError> {
+    state.store.application(applicant_id, id).await?;
+    state
+        .store
+        .certificates_of(id)
+        .await?
+        .into_iter()
+        .find(|c| c.record.verification_code == code)
+        .ok_or(AppError::NotFound)
+}
+
+/// The certificate's PDF, printed again from its signed record.
+pub(super) async fn download_certificate(
+    State(state): State<AppState>,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let c = own_certificate(&state, &applicant.applicant_id, &id, &code).await?;
+    let signature: [u8; 64] =
+        c.signature.as_slice().try_into().map_err(|_| {
+            AppError::Internal(anyhow::anyhow!("a stored signature is not 64 bytes"))
+        })?;
+    Ok(crate::http::pdf_response(
+        &format!("{}.pdf", c.record.serial),
+        crate::documents::certificate::render_with(
+            &c.record,
+            &signature,
+            state.signatures.for_record(&c.record).as_deref(),
+        ),
+    ))
+}
+
+/// The certificate as an Open Badges 3.0 credential with its `eddsa-jcs-2022` proof.
+pub(super) async fn download_badge(
+    State(state): State<AppState>,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((id, code)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let c = own_certificate(&state, &applicant.applicant_id, &id, &code).await?;
+    let base = state.config.public_url.trim_end_matches('/');
+    let key = &state.signing_key;
+    let multikey = crate::domain::badge::multikey(&key.verifying_key());
+    let r = &c.record;
+    let badge = crate::domain::badge::open_badge(
+        r,
+        &format!("{base}/certificates/key.json"),
+        &format!("{}#achievement", r.verification_url),
+        &format!(
+            "{} — {}, {} h, {} ECTS",
+            r.course.title, r.course.place, r.course.hours, r.course.ects
+        ),
+    );
+    let secured = crate::domain::badge::add_proof(
+        &badge,
+        &crate::domain::badge::ProofOptions {
+            created: format!("{}T00:00:00Z", r.issued_on),
+            verification_method: format!("{base}/certificates/key.json#{multikey}"),
+        },
+        key,
+    )
+    .map_err(|e| AppError::Internal(e.into()))?;
+    let mut response = axum::Json(secured).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"{}.json\"", r.serial))
+            .map_err(|e| AppError::Internal(e.into()))?,
+    );
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+pub(super) async fn withdraw(
+    State(state): State<AppState>,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Button>,
+) -> Result<Response, AppError> {
+    match state
+        .store
+        .withdraw_application(&applicant.applicant_id, &id, OffsetDateTime::now_utc())
+        .await
+    {
+        Ok(()) | Err(StoreError::Refused(_)) => {
+            Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
