@@ -201,13 +201,19 @@ fn location(r: &reqwest::Response) -> String {
 
 /// The time of a lock as the page words it, replaced so that two pages can be compared.
 fn without_time(html: &str) -> String {
-    match html.find("Try again after ") {
-        Some(at) => {
-            let from = at + "Try again after ".len();
-            format!("{}HH:MM{}", &html[..from], &html[from + 5..])
-        }
-        None => html.to_owned(),
+    // The sentence is on the page twice (the summary and the field); both times are masked, so that
+    // two pages a minute apart compare equal.
+    const BEFORE: &str = "Try again after ";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(BEFORE) {
+        let from = at + BEFORE.len();
+        out.push_str(&rest[..from]);
+        out.push_str("HH:MM");
+        rest = rest.get(from + 5..).unwrap_or("");
     }
+    out.push_str(rest);
+    out
 }
 
 // ---- TOTP, computed here from RFC 6238 (independently of the service's own code)
