@@ -13,6 +13,7 @@ mod cohort;
 mod demo;
 mod discounts;
 mod jobs;
+mod layout;
 mod organizers;
 mod pages;
 mod payments;
