@@ -6,6 +6,7 @@
 //! never with a 500.
 
 use super::offer::PriceError;
+use super::status::JobStatus;
 
 /// A refusal: the request was understood, and the current state does not allow it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -125,7 +126,7 @@ pub enum Refusal {
     NoCatalog,
     /// Only dead jobs are retried.
     #[error("job {job_id} is {status}, not dead: only dead jobs are retried")]
-    JobNotDead { job_id: i64, status: String },
+    JobNotDead { job_id: i64, status: JobStatus },
 }
 
 impl Refusal {
@@ -256,7 +257,7 @@ impl Refusal {
             Refusal::NoCatalog,
             Refusal::JobNotDead {
                 job_id: 1,
-                status: "pending".into(),
+                status: JobStatus::Queued,
             },
         ]
     }

@@ -199,13 +199,53 @@ impl ApplicationStatus {
         self.can_move_to(ApplicationStatus::Withdrawn)
     }
 
+    /// The states that hold a seat: an offer or an enrollment.
+    pub const SEAT_HOLDING: [ApplicationStatus; 2] =
+        [ApplicationStatus::Accepted, ApplicationStatus::Enrolled];
+
+    /// The states of a cohort's participants: enrolled, and those whose attestation of success has
+    /// closed their journey.
+    pub const IN_COHORT: [ApplicationStatus; 2] =
+        [ApplicationStatus::Enrolled, ApplicationStatus::Completed];
+
+    /// The states an applicant may still leave by withdrawing (offers included).
+    pub const OPEN: [ApplicationStatus; 5] = [
+        ApplicationStatus::Draft,
+        ApplicationStatus::Submitted,
+        ApplicationStatus::UnderReview,
+        ApplicationStatus::Accepted,
+        ApplicationStatus::Waitlisted,
+    ];
+
     /// Whether an application in this state holds a seat (an offer or an enrollment).
     pub fn holds_seat(self) -> bool {
-        matches!(
-            self,
-            ApplicationStatus::Accepted | ApplicationStatus::Enrolled
-        )
+        Self::SEAT_HOLDING.contains(&self)
     }
+}
+
+impl PaymentStatus {
+    /// The states of an attempt whose money arrived (some of it may have gone back since).
+    pub const RECEIVED: [PaymentStatus; 2] = [PaymentStatus::Confirmed, PaymentStatus::Refunded];
+
+    /// Whether the money of this attempt arrived.
+    pub fn received(self) -> bool {
+        Self::RECEIVED.contains(&self)
+    }
+
+    /// Whether the attempt is still open: a checkout made or awaiting its result.
+    pub fn open(self) -> bool {
+        matches!(self, PaymentStatus::Created | PaymentStatus::Pending)
+    }
+}
+
+impl RefundStatus {
+    /// The states of a refund that counts against what can still be given back: asked for, on
+    /// its way, or done.
+    pub const COUNTED: [RefundStatus; 3] = [
+        RefundStatus::Created,
+        RefundStatus::Pending,
+        RefundStatus::Done,
+    ];
 }
 
 #[cfg(test)]
@@ -234,5 +274,12 @@ mod tests {
         assert!(!Rejected.can_move_to(Accepted));
         assert!(!Enrolled.can_move_to(Withdrawn));
         assert!(!Completed.can_move_to(Cancelled));
+    }
+
+    #[test]
+    fn the_open_states_are_those_that_can_withdraw() {
+        for s in ApplicationStatus::ALL {
+            assert_eq!(ApplicationStatus::OPEN.contains(s), s.can_withdraw(), "{s}");
+        }
     }
 }

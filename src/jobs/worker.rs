@@ -428,7 +428,7 @@ impl Worker {
                         StoreError::NotFound => JobError::Permanent("no such refund".into()),
                         e => JobError::Transient(e.to_string()),
                     })?;
-                if refund.status != "created" {
+                if refund.status != crate::domain::status::RefundStatus::Created {
                     // Sent already (a retry after the answer was recorded): nothing to do.
                     return Ok(Performed::Done { scrubbed: None });
                 }

@@ -15,7 +15,7 @@ use crate::domain::catalog::LocalizedText;
 use crate::domain::job::OutgoingEmail;
 use crate::domain::locale::Locale;
 use crate::domain::refusal::Refusal;
-use crate::domain::status::{ApplicationStatus, DocumentKind, ReviewMode};
+use crate::domain::status::{ApplicationStatus, DocumentKind, JobStatus, ReviewMode};
 
 /// A column of the application form, as the steps fill it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -256,10 +256,10 @@ pub(super) struct ApplicationRow {
     title_fr: String,
     edition_is_demo: bool,
     application_closes_at: Timestamp,
-    review_mode: String,
+    review_mode: ReviewMode,
     payment_deadline_days: i32,
     applicant_locale: String,
-    status: String,
+    status: ApplicationStatus,
     submitted_at: Option<Timestamp>,
     created_at: Timestamp,
     updated_at: Timestamp,
@@ -551,14 +551,8 @@ pub(super) fn assemble_applications(
             answers.sort();
             let program = parts.get(&r.program_id);
             Ok(ApplicationRecord {
-                status: r
-                    .status
-                    .parse()
-                    .map_err(|e| corrupt("application.status", e))?,
-                review_mode: r
-                    .review_mode
-                    .parse()
-                    .map_err(|e| corrupt("program.review_mode", e))?,
+                status: r.status,
+                review_mode: r.review_mode,
                 payment_deadline_days: u16::try_from(r.payment_deadline_days)
                     .map_err(|e| corrupt("program.payment_deadline_days", e))?,
                 applicant_locale: Locale::from_tag(&r.applicant_locale).unwrap_or_default(),
@@ -594,10 +588,10 @@ impl SqlStore {
         tx: &mut Tx,
         applicant_id: &str,
         application_id: &str,
-        allowed: &[&str],
+        allowed: &[ApplicationStatus],
         refusal: Refusal,
-    ) -> Result<String, StoreError> {
-        let status: Option<String> = scalar(
+    ) -> Result<ApplicationStatus, StoreError> {
+        let status: Option<ApplicationStatus> = scalar(
             "select status from application where application_id = $1 and applicant_id = $2",
         )
         .bind(application_id)
@@ -606,7 +600,7 @@ impl SqlStore {
         .await?;
         match status {
             None => Err(StoreError::NotFound),
-            Some(s) if allowed.contains(&s.as_str()) => Ok(s),
+            Some(s) if allowed.contains(&s) => Ok(s),
             Some(_) => Err(StoreError::Refused(refusal)),
         }
     }
@@ -695,12 +689,13 @@ impl ApplicationStore for SqlStore {
         let application_id = crate::store::new_id();
         query(
             "insert into application (application_id, program_id, applicant_id, status, created_at, updated_at)
-             values ($1, $2, $3, 'draft', $4, $4)",
+             values ($1, $2, $3, $5, $4, $4)",
         )
         .bind(&application_id)
         .bind(program_id)
         .bind(applicant_id)
         .bind(now)
+        .bind(ApplicationStatus::Draft)
         .execute(&mut tx)
         .await?;
         query("insert into application_form (application_id, updated_at) values ($1, $2)")
@@ -755,7 +750,7 @@ impl ApplicationStore for SqlStore {
             &mut tx,
             applicant_id,
             application_id,
-            &["draft"],
+            &[ApplicationStatus::Draft],
             Refusal::NotDraft,
         )
         .await?;
@@ -800,7 +795,7 @@ impl ApplicationStore for SqlStore {
             &mut tx,
             applicant_id,
             application_id,
-            &["draft"],
+            &[ApplicationStatus::Draft],
             Refusal::NotDraft,
         )
         .await?;
@@ -837,7 +832,7 @@ impl ApplicationStore for SqlStore {
             &mut tx,
             applicant_id,
             application_id,
-            &["draft"],
+            &[ApplicationStatus::Draft],
             Refusal::NotDraft,
         )
         .await?;
@@ -845,7 +840,7 @@ impl ApplicationStore for SqlStore {
             "delete from application_document where application_id = $1 and kind = $2 returning blob_key",
         )
         .bind(application_id)
-        .bind(d.kind.as_str())
+        .bind(d.kind)
         .fetch_optional(&mut tx)
         .await?;
         let document_id = crate::store::new_id();
@@ -856,7 +851,7 @@ impl ApplicationStore for SqlStore {
         )
         .bind(&document_id)
         .bind(application_id)
-        .bind(d.kind.as_str())
+        .bind(d.kind)
         .bind(d.file_name)
         .bind(d.content_type)
         .bind(d.size_bytes)
@@ -919,7 +914,7 @@ impl ApplicationStore for SqlStore {
         let mut tx = self.db.begin_write().await?;
         // First come, first served takes a seat in this transaction: the program's lock comes
         // first, as in every transaction that moves seats. Reviewed programs never touch it.
-        let first_come = review_mode == crate::domain::status::ReviewMode::FirstCome;
+        let first_come = review_mode == ReviewMode::FirstCome;
         let mut deadline_days = None;
         if first_come {
             let program_id: Option<String> = scalar(
@@ -938,19 +933,21 @@ impl ApplicationStore for SqlStore {
         }
         // The owner, the state and the window checked by the update itself: one statement on
         // the hot path, and the reason looked up only when it refuses.
-        let sent: Option<(String, String)> = query(
-            "update application set status = 'submitted', submitted_at = $3, updated_at = $3
-             where application_id = $1 and applicant_id = $2 and status = 'draft'
+        let sent: Option<(String, ReviewMode)> = query(
+            "update application set status = $4, submitted_at = $3, updated_at = $3
+             where application_id = $1 and applicant_id = $2 and status = $5
                and $3 < (select p.application_closes_at from program p where p.program_id = application.program_id)
              returning program_id, (select p.review_mode from program p where p.program_id = application.program_id)",
         )
         .bind(application_id)
         .bind(applicant_id)
         .bind(now)
+        .bind(ApplicationStatus::Submitted)
+        .bind(ApplicationStatus::Draft)
         .fetch_optional(&mut tx)
         .await?;
         if sent.is_none() {
-            let status: Option<String> = scalar(
+            let status: Option<ApplicationStatus> = scalar(
                 "select status from application where application_id = $1 and applicant_id = $2",
             )
             .bind(application_id)
@@ -959,7 +956,7 @@ impl ApplicationStore for SqlStore {
             .await?;
             return Err(match status {
                 None => StoreError::NotFound,
-                Some(s) if s != "draft" => StoreError::Refused(Refusal::NotDraft),
+                Some(s) if s != ApplicationStatus::Draft => StoreError::Refused(Refusal::NotDraft),
                 Some(_) => StoreError::Refused(Refusal::WindowClosed),
             });
         }
@@ -982,7 +979,7 @@ impl ApplicationStore for SqlStore {
         )
         .await?;
         if let Some((program_id, mode)) = sent
-            && mode == "first_come"
+            && mode == ReviewMode::FirstCome
         {
             // The catalog may have switched the program to first come since the caller read it.
             let days = match deadline_days {
@@ -1035,7 +1032,7 @@ impl ApplicationStore for SqlStore {
         let emails: Vec<(
             Timestamp,
             sqlx::types::Json<crate::domain::job::JobPayload>,
-            String,
+            JobStatus,
         )> = query(
             "select created_at, payload, status from job where application_id = $1 order by job_id",
         )
@@ -1060,7 +1057,7 @@ impl ApplicationStore for SqlStore {
                 entries.push(TimelineEntry::Email {
                     at: at.into(),
                     subject: mail.subject,
-                    sent: status == "done",
+                    sent: status == JobStatus::Done,
                 });
             }
         }

@@ -14,7 +14,7 @@ use crate::domain::certificate::CertificateRecord;
 use crate::domain::issuance::{Candidate, ProgramFacts};
 use crate::domain::locale::Locale;
 use crate::domain::refusal::Refusal;
-use crate::domain::status::CertificateKind;
+use crate::domain::status::{ApplicationStatus, CertificateKind, CertificateStatus};
 
 /// Signs a record (the service's key; the store never sees it).
 pub type Sign<'a> = &'a (dyn Fn(&CertificateRecord) -> [u8; 64] + Send + Sync);
@@ -208,7 +208,7 @@ pub struct StoredCertificate {
     pub application_id: String,
     pub record: CertificateRecord,
     pub signature: Vec<u8>,
-    pub status: crate::domain::status::CertificateStatus,
+    pub status: CertificateStatus,
     pub revoked_reason: Option<String>,
     /// The serial of the certificate that replaced it.
     pub superseded_by: Option<String>,
@@ -219,7 +219,7 @@ pub(super) struct CertificateRow {
     pub application_id: String,
     pub record: Option<String>,
     pub signature: String,
-    pub status: String,
+    pub status: CertificateStatus,
     pub revoked_reason: Option<String>,
     pub superseded_by: Option<String>,
 }
@@ -235,10 +235,7 @@ impl TryFrom<CertificateRow> for StoredCertificate {
                 .map_err(|e| StoreError::Corrupt(format!("certificate.record: {e}")))?,
             signature: crate::domain::certificate::from_hex(&r.signature)
                 .ok_or_else(|| StoreError::Corrupt("certificate.signature".into()))?,
-            status: r
-                .status
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("certificate.status: {e}")))?,
+            status: r.status,
             application_id: r.application_id,
             revoked_reason: r.revoked_reason,
             superseded_by: r.superseded_by,
@@ -366,11 +363,13 @@ impl CertificateStore for SqlStore {
             .any(|d| d.record.kind == crate::domain::status::CertificateKind::AttestationOfSuccess)
         {
             let moved = query(
-                "update application set status = 'completed', updated_at = $2
-                 where application_id = $1 and status = 'enrolled'",
+                "update application set status = $3, updated_at = $2
+                 where application_id = $1 and status = $4",
             )
             .bind(&first.application_id)
             .bind(now)
+            .bind(ApplicationStatus::Completed)
+            .bind(ApplicationStatus::Enrolled)
             .execute(&mut tx)
             .await?
             .rows_affected();
@@ -403,9 +402,10 @@ impl CertificateStore for SqlStore {
     async fn badges(&self, program_id: &str) -> Result<Vec<Badge>, StoreError> {
         let missing: Vec<String> = scalar(
             "select application_id from application
-             where program_id = $1 and status in ('enrolled', 'completed') and badge_token is null",
+             where program_id = $1 and status in ($2, $3) and badge_token is null",
         )
         .bind(program_id)
+        .bind_each(ApplicationStatus::IN_COHORT)
         .fetch_all(self.db.read())
         .await?;
         if !missing.is_empty() {
@@ -425,9 +425,10 @@ impl CertificateStore for SqlStore {
         let rows: Vec<(String, String, Option<String>, Option<String>, Option<String>, String)> = query(
             "select a.application_id, a.program_id, f.certificate_name, f.given_names, f.family_name, a.badge_token
              from application a left join application_form f on f.application_id = a.application_id
-             where a.program_id = $1 and a.status in ('enrolled', 'completed') and a.badge_token is not null",
+             where a.program_id = $1 and a.status in ($2, $3) and a.badge_token is not null",
         )
         .bind(program_id)
+        .bind_each(ApplicationStatus::IN_COHORT)
         .fetch_all(self.db.read())
         .await?;
         let mut badges: Vec<Badge> = rows
@@ -455,9 +456,10 @@ impl CertificateStore for SqlStore {
         let row: Option<(String, String, Option<String>, Option<String>, Option<String>, String)> = query(
             "select a.application_id, a.program_id, f.certificate_name, f.given_names, f.family_name, a.badge_token
              from application a left join application_form f on f.application_id = a.application_id
-             where a.badge_token = $1 and a.status in ('enrolled', 'completed')",
+             where a.badge_token = $1 and a.status in ($2, $3)",
         )
         .bind(token)
+        .bind_each(ApplicationStatus::IN_COHORT)
         .fetch_optional(self.db.read())
         .await?;
         Ok(row.map(
@@ -546,9 +548,10 @@ impl CertificateStore for SqlStore {
             return Err(StoreError::Refused(Refusal::NotASchoolDay));
         }
         let enrolled: Vec<String> = scalar(
-            "select application_id from application where program_id = $1 and status in ('enrolled', 'completed')",
+            "select application_id from application where program_id = $1 and status in ($2, $3)",
         )
         .bind(program_id)
+        .bind_each(ApplicationStatus::IN_COHORT)
         .fetch_all(&mut tx)
         .await?;
         if marks.iter().any(|(id, _)| !enrolled.contains(id)) {
@@ -594,14 +597,14 @@ impl CertificateStore for SqlStore {
         let now = Timestamp::new(now);
         let mut tx = self.db.begin_write().await?;
         for (application_id, result) in results {
-            let status: Option<String> =
+            let status: Option<ApplicationStatus> =
                 scalar("select status from application where application_id = $1")
                     .bind(application_id)
                     .fetch_optional(&mut tx)
                     .await?;
-            match status.as_deref() {
+            match status {
                 None => return Err(StoreError::NotFound),
-                Some("enrolled" | "completed") => {}
+                Some(s) if ApplicationStatus::IN_COHORT.contains(&s) => {}
                 Some(_) => {
                     return Err(StoreError::Refused(Refusal::NotEnrolled));
                 }
@@ -664,27 +667,30 @@ impl CertificateStore for SqlStore {
                  join applicant p on p.applicant_id = a.applicant_id
                  left join application_form f on f.application_id = a.application_id
                  left join assessment_result r on r.application_id = a.application_id
-                 where a.program_id = $1 and a.status in ('enrolled', 'completed')",
+                 where a.program_id = $1 and a.status in ($2, $3)",
             )
             .bind(program_id)
+            .bind_each(ApplicationStatus::IN_COHORT)
             .fetch_all(self.db.read())
             .await?;
         let days: Vec<(String, time::Date)> = query(
             "select t.application_id, t.day from attendance t
              join application a on a.application_id = t.application_id
-             where a.program_id = $1 and a.status in ('enrolled', 'completed') and t.present
+             where a.program_id = $1 and a.status in ($2, $3) and t.present
              order by t.day",
         )
         .bind(program_id)
+        .bind_each(ApplicationStatus::IN_COHORT)
         .fetch_all(self.db.read())
         .await?;
         let issued: Vec<(String, String, String, String)> = query(
             "select c.application_id, c.kind, c.serial, c.verification_code from certificate c
              join application a on a.application_id = c.application_id
-             where a.program_id = $1 and c.status = 'issued'
+             where a.program_id = $1 and c.status = $2
              order by c.serial",
         )
         .bind(program_id)
+        .bind(CertificateStatus::Issued)
         .fetch_all(self.db.read())
         .await?;
         let mut days_of: std::collections::HashMap<String, Vec<time::Date>> =
@@ -753,10 +759,11 @@ impl CertificateStore for SqlStore {
             "select c.application_id, c.record, c.signature, c.status, c.revoked_reason,
                     cast(null as text) as superseded_by
              from certificate c
-             where c.application_id = $1 and c.status = 'issued'
+             where c.application_id = $1 and c.status = $2
              order by c.issued_at, c.serial",
         )
         .bind(application_id)
+        .bind(CertificateStatus::Issued)
         .fetch_all(self.db.read())
         .await?;
         rows.into_iter().map(TryInto::try_into).collect()
@@ -776,13 +783,15 @@ impl CertificateStore for SqlStore {
         let now = Timestamp::new(now);
         let mut tx = self.db.begin_write().await?;
         let revoked: Option<(String, String)> = query(
-            "update certificate set status = 'revoked', revoked_reason = $2, revoked_at = $3, updated_at = $3
-             where verification_code = $1 and status = 'issued'
+            "update certificate set status = $4, revoked_reason = $2, revoked_at = $3, updated_at = $3
+             where verification_code = $1 and status = $5
              returning application_id, serial",
         )
         .bind(code)
         .bind(reason)
         .bind(now)
+        .bind(CertificateStatus::Revoked)
+        .bind(CertificateStatus::Issued)
         .fetch_optional(&mut tx)
         .await?;
         let (application_id, serial) = revoked.ok_or(StoreError::NotFound)?;
@@ -827,11 +836,12 @@ impl SqlStore {
         let superseded: Option<String> = match &draft.supersedes {
             Some(code) => scalar(
                 "select certificate_id from certificate
-                 where verification_code = $1 and application_id = $2 and kind = $3 and status = 'issued'",
+                 where verification_code = $1 and application_id = $2 and kind = $3 and status = $4",
             )
             .bind(code)
             .bind(&draft.application_id)
             .bind(kind)
+            .bind(CertificateStatus::Issued)
             .fetch_optional(&mut *tx)
             .await?,
             None => None,
@@ -840,17 +850,19 @@ impl SqlStore {
             return Err(StoreError::NotFound);
         }
         if let Some(old) = &superseded {
-            query("update certificate set status = 'superseded', updated_at = $2 where certificate_id = $1")
+            query("update certificate set status = $3, updated_at = $2 where certificate_id = $1")
                 .bind(old)
                 .bind(now)
+                .bind(CertificateStatus::Superseded)
                 .execute(&mut *tx)
                 .await?;
         } else {
             let issued: Option<i32> = scalar(
-                "select 1 from certificate where application_id = $1 and kind = $2 and status = 'issued'",
+                "select 1 from certificate where application_id = $1 and kind = $2 and status = $3",
             )
             .bind(&draft.application_id)
             .bind(kind)
+            .bind(CertificateStatus::Issued)
             .fetch_optional(&mut *tx)
             .await?;
             if issued.is_some() {
@@ -884,7 +896,7 @@ impl SqlStore {
         query(
             "insert into certificate (certificate_id, application_id, kind, status, serial, verification_code,
                                       holder_name, issued_at, expires_at, signature, record, created_at, updated_at)
-             values ($1, $2, $3, 'issued', $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+             values ($1, $2, $3, $12, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
         )
         .bind(&certificate_id)
         .bind(&draft.application_id)
@@ -897,6 +909,7 @@ impl SqlStore {
         .bind(crate::domain::certificate::hex(&signature))
         .bind(&canonical)
         .bind(now)
+        .bind(CertificateStatus::Issued)
         .execute(&mut *tx)
         .await?;
         if let Some(old) = &superseded {
@@ -924,7 +937,7 @@ impl SqlStore {
             application_id: draft.application_id.clone(),
             record,
             signature: signature.to_vec(),
-            status: crate::domain::status::CertificateStatus::Issued,
+            status: CertificateStatus::Issued,
             revoked_reason: None,
             superseded_by: None,
         })
@@ -1045,7 +1058,7 @@ pub async fn correct_certificate<S: CertificateStore + ?Sized>(
     let old = store
         .certificate_by_code(code)
         .await?
-        .filter(|c| c.status == crate::domain::status::CertificateStatus::Issued)
+        .filter(|c| c.status == CertificateStatus::Issued)
         .ok_or(BatchError::NotFound)?;
     let program_id = store
         .program_of(&old.application_id)

@@ -19,7 +19,7 @@ use crate::domain::job::JobPayload;
 use crate::domain::locale::Locale;
 use crate::domain::offer::Adjustment;
 use crate::domain::refusal::Refusal;
-use crate::domain::status::{ApplicationStatus, OrderStatus, RejectReason};
+use crate::domain::status::{ApplicationStatus, JobStatus, OrderStatus, RejectReason};
 
 /// What an organizer decides about one application.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,7 +137,7 @@ pub trait CohortStore: Send + Sync {
     async fn message_program(
         &self,
         program_id: &str,
-        statuses: &[crate::domain::status::ApplicationStatus],
+        statuses: &[ApplicationStatus],
         write: &(dyn for<'r> Fn(&'r Recipient) -> crate::domain::job::OutgoingEmail + Send + Sync),
         audit_detail: &str,
         actor: &Actor,
@@ -192,7 +192,7 @@ pub trait CohortStore: Send + Sync {
 #[derive(sqlx::FromRow)]
 pub(super) struct OfferRow {
     order_id: String,
-    status: String,
+    status: OrderStatus,
     total_cents: i64,
     list_cents: Option<i64>,
     fee_tier_code: Option<String>,
@@ -207,10 +207,7 @@ impl TryFrom<OfferRow> for OfferRecord {
     type Error = StoreError;
     fn try_from(r: OfferRow) -> Result<Self, StoreError> {
         Ok(OfferRecord {
-            status: r
-                .status
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("fee_order.status: {e}")))?,
+            status: r.status,
             order_id: r.order_id,
             total_cents: r.total_cents,
             list_cents: r.list_cents,
@@ -229,24 +226,22 @@ pub(super) const OFFER_SQL: &str =
         price_explanation, payment_reference, deadline_at, created_at
  from fee_order where application_id = $1";
 
-/// The applications ahead of `$1` on its program's waitlist, plus one: its position.
+/// The applications ahead of `$1` on its program's waitlist, plus one: its position. `$2` is
+/// [`ApplicationStatus::Waitlisted`].
 pub(super) const WAITLIST_POSITION_SQL: &str = "select 1 + count(*)
  from application a
- join application b on b.program_id = a.program_id and b.status = 'waitlisted'
+ join application b on b.program_id = a.program_id and b.status = $2
  where a.application_id = $1
    and (coalesce(b.waitlist_score, -1) > coalesce(a.waitlist_score, -1)
         or (coalesce(b.waitlist_score, -1) = coalesce(a.waitlist_score, -1)
             and (b.submitted_at < a.submitted_at
                  or (b.submitted_at = a.submitted_at and b.application_id < a.application_id))))";
 
-/// The first in line on a program's waitlist.
+/// The first in line on a program's waitlist. `$2` is [`ApplicationStatus::Waitlisted`].
 pub(super) const NEXT_WAITLISTED_SQL: &str = "select application_id from application
- where program_id = $1 and status = 'waitlisted'
+ where program_id = $1 and status = $2
  order by coalesce(waitlist_score, -1) desc, submitted_at, application_id
  limit 1";
-
-/// The statuses an application holds a seat in.
-pub(super) const SEAT_HOLDING: [&str; 2] = ["accepted", "enrolled"];
 
 fn random_reference() -> String {
     let mut bytes = [0u8; 8];
@@ -387,12 +382,20 @@ impl PreparedOffer {
     }
 
     /// The application's status once the offer is made.
-    pub(super) fn status(&self) -> &'static str {
-        if self.waived { "enrolled" } else { "accepted" }
+    pub(super) fn status(&self) -> ApplicationStatus {
+        if self.waived {
+            ApplicationStatus::Enrolled
+        } else {
+            ApplicationStatus::Accepted
+        }
     }
 
-    pub(super) fn order_status(&self) -> &'static str {
-        if self.waived { "paid" } else { "pending" }
+    pub(super) fn order_status(&self) -> OrderStatus {
+        if self.waived {
+            OrderStatus::Paid
+        } else {
+            OrderStatus::Pending
+        }
     }
 
     pub(super) fn notice(&self) -> crate::domain::job::NoticeKind {
@@ -404,7 +407,7 @@ impl PreparedOffer {
     }
 
     /// The audit event's detail for an offer made from `previous`.
-    pub(super) fn audit_detail(&self, previous: &str) -> String {
+    pub(super) fn audit_detail(&self, previous: ApplicationStatus) -> String {
         let code = self
             .price
             .discount
@@ -452,7 +455,7 @@ impl SqlStore {
         tx: &mut Tx,
         application_id: &str,
         program_id: &str,
-        from: &[&str],
+        from: &[ApplicationStatus],
         tier_code: Option<&str>,
         adjustment: &crate::domain::offer::Adjustment,
         deadline: time::OffsetDateTime,
@@ -461,7 +464,7 @@ impl SqlStore {
     ) -> Result<Option<DecisionOutcome>, StoreError> {
         // The status is read under the program's lock, which every seat-moving change takes.
         #[allow(clippy::type_complexity)]
-        let asked: Option<(Option<String>, String, String, Option<String>, Option<bool>, Option<Timestamp>, Option<String>)> = query(
+        let asked: Option<(Option<String>, String, ApplicationStatus, Option<String>, Option<bool>, Option<Timestamp>, Option<String>)> = query(
             "select f.requested_fee_tier, ap.locale, a.status, f.category, f.partner_university, a.submitted_at,
                     f.discount_code
              from application a
@@ -477,7 +480,7 @@ impl SqlStore {
         else {
             return Err(StoreError::NotFound);
         };
-        if !from.contains(&previous.as_str()) {
+        if !from.contains(&previous) {
             return Ok(None);
         }
         let seat = query(
@@ -540,7 +543,7 @@ impl SqlStore {
         .bind(application_id)
         .bind(offer.status())
         .bind(now)
-        .bind(&previous)
+        .bind(previous)
         .execute(&mut *tx)
         .await?;
         if moved.rows_affected() == 0 {
@@ -577,7 +580,7 @@ impl SqlStore {
             actor,
             Action::ApplicationAccepted,
             ("application", application_id),
-            &offer.audit_detail(&previous),
+            &offer.audit_detail(previous),
             now,
         )
         .await?;
@@ -660,6 +663,7 @@ impl SqlStore {
         for _ in 0..64 {
             let next: Option<String> = scalar(NEXT_WAITLISTED_SQL)
                 .bind(program_id)
+                .bind(ApplicationStatus::Waitlisted)
                 .fetch_optional(&mut *tx)
                 .await?;
             let Some(next) = next else { break };
@@ -668,7 +672,7 @@ impl SqlStore {
                     tx,
                     &next,
                     program_id,
-                    &["waitlisted"],
+                    &[ApplicationStatus::Waitlisted],
                     None,
                     &crate::domain::offer::Adjustment::None,
                     deadline,
@@ -705,12 +709,14 @@ impl SqlStore {
         // place that locks a draft's row before its program (Postgres' first-come submission)
         // from ever waiting on a transaction that waits for it.
         let draft = query(
-            "update application set status = 'withdrawn', updated_at = $3
-             where application_id = $1 and applicant_id = $2 and status = 'draft'",
+            "update application set status = $4, updated_at = $3
+             where application_id = $1 and applicant_id = $2 and status = $5",
         )
         .bind(application_id)
         .bind(applicant_id)
         .bind(now)
+        .bind(ApplicationStatus::Withdrawn)
+        .bind(ApplicationStatus::Draft)
         .execute(&mut *tx)
         .await?;
         if draft.rows_affected() == 1 {
@@ -737,26 +743,21 @@ impl SqlStore {
             return Err(StoreError::NotFound);
         };
         let days = Self::lock_program(tx, &program_id, now).await?;
-        let from: String = scalar("select status from application where application_id = $1")
-            .bind(application_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        let open = [
-            "draft",
-            "submitted",
-            "under_review",
-            "accepted",
-            "waitlisted",
-        ];
-        if !open.contains(&from.as_str()) {
+        let from: ApplicationStatus =
+            scalar("select status from application where application_id = $1")
+                .bind(application_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if !from.can_withdraw() {
             return Err(StoreError::Refused(Refusal::OffersNotOpen));
         }
-        query("update application set status = 'withdrawn', updated_at = $2 where application_id = $1")
+        query("update application set status = $3, updated_at = $2 where application_id = $1")
             .bind(application_id)
             .bind(now)
+            .bind(ApplicationStatus::Withdrawn)
             .execute(&mut *tx)
             .await?;
-        let holds_seat = SEAT_HOLDING.contains(&from.as_str());
+        let holds_seat = from.holds_seat();
         let detail = if holds_seat {
             format!("{from} → withdrawn; the offer is cancelled and its seat freed")
         } else {
@@ -774,12 +775,14 @@ impl SqlStore {
         .await?;
         if holds_seat {
             let cancelled: Option<String> = scalar(
-                "update fee_order set status = 'cancelled', updated_at = $2
-                 where application_id = $1 and status = 'pending'
+                "update fee_order set status = $3, updated_at = $2
+                 where application_id = $1 and status = $4
                  returning order_id",
             )
             .bind(application_id)
             .bind(now)
+            .bind(OrderStatus::Cancelled)
+            .bind(OrderStatus::Pending)
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(order_id) = cancelled {
@@ -810,7 +813,7 @@ impl SqlStore {
                 tx,
                 application_id,
                 program_id,
-                &["submitted"],
+                &[ApplicationStatus::Submitted],
                 None,
                 &crate::domain::offer::Adjustment::None,
                 deadline,
@@ -822,11 +825,13 @@ impl SqlStore {
             Ok(_) => Ok(()),
             Err(StoreError::Refused(Refusal::Full)) => {
                 query(
-                    "update application set status = 'waitlisted', decided_at = $2, updated_at = $2
-                     where application_id = $1 and status = 'submitted'",
+                    "update application set status = $3, decided_at = $2, updated_at = $2
+                     where application_id = $1 and status = $4",
                 )
                 .bind(application_id)
                 .bind(now)
+                .bind(ApplicationStatus::Waitlisted)
+                .bind(ApplicationStatus::Submitted)
                 .execute(&mut *tx)
                 .await?;
                 Self::insert_audit(
@@ -857,7 +862,7 @@ impl SqlStore {
         application_id: &str,
     ) -> Result<Standing, StoreError> {
         let mut conn = conn.into();
-        let row: Option<(String, Option<String>, Option<String>)> = query(
+        let row: Option<(ApplicationStatus, Option<RejectReason>, Option<String>)> = query(
             "select status, reject_reason, cancel_reason from application where application_id = $1",
         )
         .bind(application_id)
@@ -870,10 +875,11 @@ impl SqlStore {
             .bind(application_id)
             .fetch_optional(&mut conn)
             .await?;
-        let waitlist_position = if status == "waitlisted" {
+        let waitlist_position = if status == ApplicationStatus::Waitlisted {
             Some(
                 scalar(WAITLIST_POSITION_SQL)
                     .bind(application_id)
+                    .bind(ApplicationStatus::Waitlisted)
                     .fetch_one(&mut conn)
                     .await?,
             )
@@ -883,11 +889,8 @@ impl SqlStore {
         Ok(Standing {
             offer: offer.map(TryInto::try_into).transpose()?,
             waitlist_position,
-            reject_reason: reason
-                .map(|r| r.parse())
-                .transpose()
-                .map_err(|e| StoreError::Corrupt(format!("application.reject_reason: {e}")))?,
-            cancel_reason: cancel_reason.filter(|_| status == "cancelled"),
+            reject_reason: reason,
+            cancel_reason: cancel_reason.filter(|_| status == ApplicationStatus::Cancelled),
         })
     }
 }
@@ -897,7 +900,7 @@ impl CohortStore for SqlStore {
     async fn message_program(
         &self,
         program_id: &str,
-        statuses: &[crate::domain::status::ApplicationStatus],
+        statuses: &[ApplicationStatus],
         write: &(dyn for<'r> Fn(&'r Recipient) -> crate::domain::job::OutgoingEmail + Send + Sync),
         audit_detail: &str,
         actor: &Actor,
@@ -905,7 +908,7 @@ impl CohortStore for SqlStore {
     ) -> Result<usize, StoreError> {
         let now = Timestamp::new(now);
         let mut tx = self.db.begin_write().await?;
-        let rows: Vec<(String, String, String, Option<String>, String)> = query(
+        let rows: Vec<(String, String, String, Option<String>, ApplicationStatus)> = query(
             "select a.application_id, ap.email, ap.locale, f.given_names, a.status
              from application a
              join applicant ap on ap.applicant_id = a.applicant_id
@@ -918,7 +921,7 @@ impl CohortStore for SqlStore {
         .await?;
         let mut sent = 0;
         for (application_id, email, locale, given_names, status) in rows {
-            if !statuses.iter().any(|s| s.as_str() == status) {
+            if !statuses.contains(&status) {
                 continue;
             }
             let recipient = Recipient {
@@ -983,7 +986,11 @@ impl CohortStore for SqlStore {
                     &mut tx,
                     application_id,
                     &program_id,
-                    &["submitted", "under_review", "waitlisted"],
+                    &[
+                        ApplicationStatus::Submitted,
+                        ApplicationStatus::UnderReview,
+                        ApplicationStatus::Waitlisted,
+                    ],
                     tier_code.as_deref(),
                     adjustment,
                     *deadline,
@@ -1000,12 +1007,15 @@ impl CohortStore for SqlStore {
                         .await?;
                 let mean = crate::domain::offer::mean_score_hundredths(&scores);
                 let moved = query(
-                    "update application set status = 'waitlisted', waitlist_score = $2, decided_at = $3, updated_at = $3
-                     where application_id = $1 and status in ('submitted', 'under_review')",
+                    "update application set status = $4, waitlist_score = $2, decided_at = $3, updated_at = $3
+                     where application_id = $1 and status in ($5, $6)",
                 )
                 .bind(application_id)
                 .bind(mean)
                 .bind(now)
+                .bind(ApplicationStatus::Waitlisted)
+                .bind(ApplicationStatus::Submitted)
+                .bind(ApplicationStatus::UnderReview)
                 .execute(&mut tx)
                 .await?;
                 if moved.rows_affected() == 0 {
@@ -1037,18 +1047,23 @@ impl CohortStore for SqlStore {
                 .await?;
                 let position: i64 = scalar(WAITLIST_POSITION_SQL)
                     .bind(application_id)
+                    .bind(ApplicationStatus::Waitlisted)
                     .fetch_one(&mut tx)
                     .await?;
                 DecisionOutcome::Waitlisted { position }
             }
             DecisionKind::Reject { reason } => {
                 let moved = query(
-                    "update application set status = 'rejected', reject_reason = $2, decided_at = $3, updated_at = $3
-                     where application_id = $1 and status in ('submitted', 'under_review', 'waitlisted')",
+                    "update application set status = $4, reject_reason = $2, decided_at = $3, updated_at = $3
+                     where application_id = $1 and status in ($5, $6, $7)",
                 )
                 .bind(application_id)
-                .bind(reason.as_str())
+                .bind(*reason)
                 .bind(now)
+                .bind(ApplicationStatus::Rejected)
+                .bind(ApplicationStatus::Submitted)
+                .bind(ApplicationStatus::UnderReview)
+                .bind(ApplicationStatus::Waitlisted)
                 .execute(&mut tx)
                 .await?;
                 if moved.rows_affected() == 0 {
@@ -1087,11 +1102,12 @@ impl CohortStore for SqlStore {
             let due: Vec<(String, String, String)> = query(
                 "select o.order_id, o.application_id, a.program_id
                  from fee_order o join application a on a.application_id = o.application_id
-                 where o.status = 'pending' and o.deadline_at <= $1
+                 where o.status = $2 and o.deadline_at <= $1
                  order by o.deadline_at, o.order_id
                  limit 100",
             )
             .bind(at)
+            .bind(OrderStatus::Pending)
             .fetch_all(self.db.read())
             .await?;
             if due.is_empty() {
@@ -1102,11 +1118,13 @@ impl CohortStore for SqlStore {
                 let mut tx = self.db.begin_write().await?;
                 let days = Self::lock_program(&mut tx, &program_id, at).await?;
                 let expired = query(
-                    "update fee_order set status = 'expired', updated_at = $2
-                     where order_id = $1 and status = 'pending' and deadline_at <= $2",
+                    "update fee_order set status = $3, updated_at = $2
+                     where order_id = $1 and status = $4 and deadline_at <= $2",
                 )
                 .bind(&order_id)
                 .bind(at)
+                .bind(OrderStatus::Expired)
+                .bind(OrderStatus::Pending)
                 .execute(&mut tx)
                 .await?;
                 if expired.rows_affected() == 0 {
@@ -1116,11 +1134,13 @@ impl CohortStore for SqlStore {
                 progressed = true;
                 Self::give_back_code_in_tx(&mut tx, &order_id).await?;
                 query(
-                    "update application set status = 'expired', updated_at = $2
-                     where application_id = $1 and status = 'accepted'",
+                    "update application set status = $3, updated_at = $2
+                     where application_id = $1 and status = $4",
                 )
                 .bind(&application_id)
                 .bind(at)
+                .bind(ApplicationStatus::Expired)
+                .bind(ApplicationStatus::Accepted)
                 .execute(&mut tx)
                 .await?;
                 Self::insert_audit(
@@ -1156,10 +1176,11 @@ impl CohortStore for SqlStore {
         );
         let pending: Vec<(String, String, Timestamp, Timestamp, Option<i32>)> = query(
             "select order_id, application_id, created_at, deadline_at, reminded_days from fee_order
-             where status = 'pending' and deadline_at > $1 and deadline_at <= $2",
+             where status = $3 and deadline_at > $1 and deadline_at <= $2",
         )
         .bind(at)
         .bind(horizon)
+        .bind(OrderStatus::Pending)
         .fetch_all(self.db.read())
         .await?;
         for (order_id, application_id, created, deadline, reminded) in pending {
@@ -1171,13 +1192,14 @@ impl CohortStore for SqlStore {
             let mut tx = self.db.begin_write().await?;
             let marked = query(
                 "update fee_order set reminded_days = $2, updated_at = $3
-                 where order_id = $1 and status = 'pending' and deadline_at = $4
+                 where order_id = $1 and status = $5 and deadline_at = $4
                    and (reminded_days is null or reminded_days > $2)",
             )
             .bind(&order_id)
             .bind(days)
             .bind(at)
             .bind(deadline)
+            .bind(OrderStatus::Pending)
             .execute(&mut tx)
             .await?;
             if marked.rows_affected() == 1 {
@@ -1215,12 +1237,12 @@ impl CohortStore for SqlStore {
     ) -> Result<(), StoreError> {
         let now = Timestamp::new(now);
         let mut tx = self.db.begin_write().await?;
-        let old: Option<Timestamp> = scalar(
-            "select deadline_at from fee_order where application_id = $1 and status = 'pending'",
-        )
-        .bind(application_id)
-        .fetch_optional(&mut tx)
-        .await?;
+        let old: Option<Timestamp> =
+            scalar("select deadline_at from fee_order where application_id = $1 and status = $2")
+                .bind(application_id)
+                .bind(OrderStatus::Pending)
+                .fetch_optional(&mut tx)
+                .await?;
         let Some(old) = old else {
             return Err(StoreError::Refused(Refusal::NoPendingOffer));
         };
@@ -1229,12 +1251,13 @@ impl CohortStore for SqlStore {
         }
         let moved = query(
             "update fee_order set deadline_at = $2, reminded_days = null, updated_at = $3
-             where application_id = $1 and status = 'pending' and deadline_at = $4",
+             where application_id = $1 and status = $5 and deadline_at = $4",
         )
         .bind(application_id)
         .bind(Timestamp::new(deadline))
         .bind(now)
         .bind(old)
+        .bind(OrderStatus::Pending)
         .execute(&mut tx)
         .await?;
         if moved.rows_affected() == 0 {
@@ -1274,10 +1297,11 @@ impl CohortStore for SqlStore {
     async fn seats(&self, program_id: &str) -> Result<Seats, StoreError> {
         let row: Option<(i32, i32, i64)> = query(
             "select p.capacity, p.seats_held,
-                    (select count(*) from application a where a.program_id = p.program_id and a.status = 'waitlisted')
+                    (select count(*) from application a where a.program_id = p.program_id and a.status = $2)
              from program p where p.program_id = $1",
         )
         .bind(program_id)
+        .bind(ApplicationStatus::Waitlisted)
         .fetch_optional(self.db.read())
         .await?;
         let (capacity, held, waitlisted) = row.ok_or(StoreError::NotFound)?;
@@ -1375,12 +1399,14 @@ impl CohortStore for SqlStore {
         let now = Timestamp::new(now);
         let mut tx = self.db.begin_write().await?;
         let done = query(
-            "update job set status = 'done', locked_until = null, finished_at = $3, updated_at = $3
-             where job_id = $1 and attempts = $2 and status = 'running'",
+            "update job set status = $4, locked_until = null, finished_at = $3, updated_at = $3
+             where job_id = $1 and attempts = $2 and status = $5",
         )
         .bind(job_id)
         .bind(attempt)
         .bind(now)
+        .bind(JobStatus::Done)
+        .bind(JobStatus::Running)
         .execute(&mut tx)
         .await?;
         if done.rows_affected() != 1 {

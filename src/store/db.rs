@@ -207,6 +207,17 @@ impl Query {
         self
     }
 
+    /// Binds each value in turn: the statuses of a `status in ($n, $n+1, …)`.
+    pub(super) fn bind_each<T>(self, values: impl IntoIterator<Item = T>) -> Self
+    where
+        T: for<'t> Encode<'t, Sqlite>
+            + Type<Sqlite>
+            + for<'t> Encode<'t, Postgres>
+            + Type<Postgres>,
+    {
+        values.into_iter().fold(self, |q, v| q.bind(v))
+    }
+
     fn checked(&mut self) -> Result<(), sqlx::Error> {
         match self.error.take() {
             Some(e) => Err(sqlx::Error::Encode(e)),
@@ -335,6 +346,16 @@ impl ScalarQuery {
         T: Encode<'t, Sqlite> + Type<Sqlite> + Encode<'t, Postgres> + Type<Postgres>,
     {
         ScalarQuery(self.0.bind(value))
+    }
+
+    pub(super) fn bind_each<T>(self, values: impl IntoIterator<Item = T>) -> Self
+    where
+        T: for<'t> Encode<'t, Sqlite>
+            + Type<Sqlite>
+            + for<'t> Encode<'t, Postgres>
+            + Type<Postgres>,
+    {
+        ScalarQuery(self.0.bind_each(values))
     }
 
     pub(super) async fn fetch_one<'e, T: Scalar>(

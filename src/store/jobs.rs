@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use super::db::{Tx, query, scalar};
 use super::types::Timestamp;
-use super::{Backend, SqlStore, StoreError, corrupt, postgres, sqlite};
+use super::{Backend, SqlStore, StoreError, postgres, sqlite};
 use crate::domain::audit::{Action, Actor};
 use crate::domain::job::JobPayload;
 use crate::domain::refusal::Refusal;
@@ -100,7 +100,7 @@ pub(super) struct JobRow {
     job_id: i64,
     kind: String,
     payload: sqlx::types::Json<serde_json::Value>,
-    status: String,
+    status: JobStatus,
     attempts: i32,
     max_attempts: i32,
     run_at: Timestamp,
@@ -116,7 +116,7 @@ impl TryFrom<JobRow> for JobSummary {
             job_id: r.job_id,
             kind: r.kind,
             payload: r.payload.0,
-            status: r.status.parse().map_err(|e| corrupt("job.status", e))?,
+            status: r.status,
             attempts: r.attempts,
             max_attempts: r.max_attempts,
             run_at: r.run_at.into(),
@@ -165,6 +165,8 @@ impl SqlStore {
         let row: Option<ClaimRow> = query(sql)
             .bind(Timestamp::new(now + lease))
             .bind(Timestamp::new(now))
+            .bind(JobStatus::Running)
+            .bind(JobStatus::Queued)
             .fetch_optional(self.db.write())
             .await?;
         Ok(row.map(Into::into))
@@ -193,7 +195,7 @@ impl SqlStore {
         let max_attempts = i32::try_from(max_attempts.max(1)).unwrap_or(i32::MAX);
         let id: i64 = scalar(
             "insert into job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at, application_id)
-             values ($1, $2, 'queued', 0, $3, $4, $4, $4, $5)
+             values ($1, $2, $6, 0, $3, $4, $4, $4, $5)
              returning job_id",
         )
         .bind(payload.kind())
@@ -201,6 +203,7 @@ impl SqlStore {
         .bind(max_attempts)
         .bind(now)
         .bind(application_id)
+        .bind(JobStatus::Queued)
         .fetch_one(&mut *tx)
         .await?;
         Ok(id)
@@ -238,14 +241,16 @@ impl JobStore for SqlStore {
     ) -> Result<bool, StoreError> {
         let done = query(
             "update job
-             set status = 'done', locked_until = null, finished_at = $3, updated_at = $3,
+             set status = $5, locked_until = null, finished_at = $3, updated_at = $3,
                  payload = coalesce($4, payload)
-             where job_id = $1 and attempts = $2 and status = 'running'",
+             where job_id = $1 and attempts = $2 and status = $6",
         )
         .bind(job_id)
         .bind(attempt)
         .bind(Timestamp::new(now))
         .bind(scrubbed.map(sqlx::types::Json))
+        .bind(JobStatus::Done)
+        .bind(JobStatus::Running)
         .execute(self.db.write())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -262,13 +267,13 @@ impl JobStore for SqlStore {
         let now = Timestamp::new(now);
         let error: String = error.chars().take(1000).collect();
         let (status, run_at, finished_at) = match retry_at {
-            Some(at) => ("queued", Timestamp::new(at), None),
-            None => ("dead", now, Some(now)),
+            Some(at) => (JobStatus::Queued, Timestamp::new(at), None),
+            None => (JobStatus::Dead, now, Some(now)),
         };
         let done = query(
             "update job
              set status = $3, run_at = $4, last_error = $5, locked_until = null, finished_at = $6, updated_at = $7
-             where job_id = $1 and attempts = $2 and status = 'running'",
+             where job_id = $1 and attempts = $2 and status = $8",
         )
         .bind(job_id)
         .bind(attempt)
@@ -277,6 +282,7 @@ impl JobStore for SqlStore {
         .bind(error)
         .bind(finished_at)
         .bind(now)
+        .bind(JobStatus::Running)
         .execute(self.db.write())
         .await?;
         Ok(done.rows_affected() == 1)
@@ -288,15 +294,24 @@ impl JobStore for SqlStore {
         limit: i64,
     ) -> Result<Vec<crate::store::JobSummary>, StoreError> {
         use crate::store::JobFilter;
-        let sql = match filter {
-            JobFilter::All => "select job_id, kind, payload, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
-                 from job order by job_id desc limit $1",
-            JobFilter::Dead => "select job_id, kind, payload, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
-                 from job where status = 'dead' order by job_id desc limit $1",
-            JobFilter::Pending => "select job_id, kind, payload, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
-                 from job where status in ('queued', 'running') order by job_id desc limit $1",
+        // The statuses listed, or every one.
+        let statuses: &[JobStatus] = match filter {
+            JobFilter::All => JobStatus::ALL,
+            JobFilter::Dead => &[JobStatus::Dead],
+            JobFilter::Pending => &[JobStatus::Queued, JobStatus::Running],
         };
-        let rows: Vec<JobRow> = query(sql).bind(limit).fetch_all(self.db.read()).await?;
+        let listed = |s: JobStatus| statuses.contains(&s).then_some(s);
+        let rows: Vec<JobRow> = query(
+            "select job_id, kind, payload, status, attempts, max_attempts, run_at, last_error, created_at, finished_at
+             from job where status in ($2, $3, $4, $5) order by job_id desc limit $1",
+        )
+        .bind(limit)
+        .bind(listed(JobStatus::Queued))
+        .bind(listed(JobStatus::Running))
+        .bind(listed(JobStatus::Done))
+        .bind(listed(JobStatus::Dead))
+        .fetch_all(self.db.read())
+        .await?;
         rows.into_iter().map(TryInto::try_into).collect()
     }
 
@@ -308,27 +323,29 @@ impl JobStore for SqlStore {
     ) -> Result<(), StoreError> {
         let now = Timestamp::new(now);
         let mut tx = self.db.begin_write().await?;
-        let status: Option<String> = scalar("select status from job where job_id = $1")
+        let status: Option<JobStatus> = scalar("select status from job where job_id = $1")
             .bind(job_id)
             .fetch_optional(&mut tx)
             .await?;
-        match status.as_deref() {
+        match status {
             None => return Err(StoreError::NotFound),
-            Some("dead") => {}
+            Some(JobStatus::Dead) => {}
             Some(other) => {
                 return Err(StoreError::Refused(Refusal::JobNotDead {
                     job_id,
-                    status: other.to_owned(),
+                    status: other,
                 }));
             }
         }
         query(
             "update job
-             set status = 'queued', attempts = 0, run_at = $2, locked_until = null, finished_at = null, updated_at = $2
-             where job_id = $1 and status = 'dead'",
+             set status = $3, attempts = 0, run_at = $2, locked_until = null, finished_at = null, updated_at = $2
+             where job_id = $1 and status = $4",
         )
         .bind(job_id)
         .bind(now)
+        .bind(JobStatus::Queued)
+        .bind(JobStatus::Dead)
         .execute(&mut tx)
         .await?;
         Self::insert_audit(

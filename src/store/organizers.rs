@@ -394,10 +394,11 @@ impl SqlStore {
     ) -> Result<(), StoreError> {
         let others: i64 = scalar(
             "select count(*) from organizer
-             where organization_id = $1 and role = 'admin' and organizer_id <> $2 and deactivated_at is null",
+             where organization_id = $1 and role = $3 and organizer_id <> $2 and deactivated_at is null",
         )
         .bind(organization_id)
         .bind(organizer_id)
+        .bind(OrganizerRole::Admin)
         .fetch_one(&mut *tx)
         .await?;
         if others == 0 {

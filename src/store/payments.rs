@@ -18,7 +18,7 @@ use crate::domain::catalog::LocalizedText;
 use crate::domain::locale::Locale;
 use crate::domain::payment::{EventOutcome, PaymentEvent};
 use crate::domain::refusal::Refusal;
-use crate::domain::status::{OrderStatus, PaymentStatus};
+use crate::domain::status::{ApplicationStatus, OrderStatus, PaymentStatus, RefundStatus};
 
 #[async_trait]
 pub trait PaymentStore: Send + Sync {
@@ -133,8 +133,8 @@ pub trait PaymentStore: Send + Sync {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundToSend {
     pub refund_id: String,
-    /// `created` until the provider has it.
-    pub status: String,
+    /// `Created` until the provider has it.
+    pub status: RefundStatus,
     pub provider: String,
     pub intent: Option<String>,
     pub session: Option<String>,
@@ -152,7 +152,7 @@ pub struct FinanceOrder {
     pub program_title: LocalizedText,
     pub order_status: OrderStatus,
     /// Enrolled ones can be cancelled.
-    pub application_status: crate::domain::status::ApplicationStatus,
+    pub application_status: ApplicationStatus,
     pub attention: Option<crate::domain::payment::Attention>,
     pub total_cents: i64,
     pub paid_cents: i64,
@@ -169,7 +169,7 @@ pub struct FinanceRefund {
     pub order_id: String,
     pub applicant_name: String,
     pub amount_cents: i64,
-    pub status: String,
+    pub status: RefundStatus,
     pub reason: String,
     pub created_at: OffsetDateTime,
 }
@@ -231,11 +231,11 @@ pub(super) struct PaymentViewRow {
     pub payment_id: String,
     pub application_id: String,
     pub provider: String,
-    pub status: String,
+    pub status: PaymentStatus,
     pub amount_cents: i64,
     pub currency: String,
     pub provider_reference: Option<String>,
-    pub order_status: String,
+    pub order_status: OrderStatus,
     pub title_en: String,
     pub title_fr: String,
     pub expires_at: Option<super::types::Timestamp>,
@@ -245,14 +245,8 @@ impl TryFrom<PaymentViewRow> for PaymentView {
     type Error = StoreError;
     fn try_from(r: PaymentViewRow) -> Result<Self, StoreError> {
         Ok(PaymentView {
-            status: r
-                .status
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("payment.status: {e}")))?,
-            order_status: r
-                .order_status
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("fee_order.status: {e}")))?,
+            status: r.status,
+            order_status: r.order_status,
             payment_id: r.payment_id,
             application_id: r.application_id,
             provider: r.provider,
@@ -281,13 +275,13 @@ where y.payment_id = $1 and a.applicant_id = $2";
 #[derive(sqlx::FromRow)]
 pub(super) struct PayableRow {
     pub order_id: Option<String>,
-    pub order_status: Option<String>,
+    pub order_status: Option<OrderStatus>,
     pub total_cents: Option<i64>,
     pub currency: Option<String>,
     pub deadline_at: Option<super::types::Timestamp>,
     pub payment_reference: Option<String>,
     pub fee_tier_code: Option<String>,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub email: String,
     pub locale: String,
     pub title_en: String,
@@ -470,8 +464,8 @@ pub(super) struct FinanceOrderRow {
     pub email: String,
     pub title_en: String,
     pub title_fr: String,
-    pub status: String,
-    pub application_status: String,
+    pub status: OrderStatus,
+    pub application_status: ApplicationStatus,
     pub attention: Option<String>,
     pub total_cents: i64,
     pub paid_cents: i64,
@@ -505,18 +499,12 @@ impl TryFrom<FinanceOrderRow> for FinanceOrder {
                 r.family_name.as_deref(),
                 &r.email,
             ),
-            order_status: r
-                .status
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("fee_order.status: {e}")))?,
+            order_status: r.status,
             attention: r
                 .attention
                 .as_deref()
                 .and_then(crate::domain::payment::Attention::parse),
-            application_status: r
-                .application_status
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("application.status: {e}")))?,
+            application_status: r.application_status,
             order_id: r.order_id,
             application_id: r.application_id,
             applicant_email: r.email,
@@ -533,13 +521,15 @@ impl TryFrom<FinanceOrderRow> for FinanceOrder {
     }
 }
 
+/// `$1`, `$2`: [`PaymentStatus::RECEIVED`]; `$3`–`$5`: [`RefundStatus::COUNTED`]; `$6`:
+/// [`OrderStatus::Paid`].
 pub(super) const FINANCE_ORDERS_SQL: &str = "
 select o.order_id, o.application_id, f.given_names, f.family_name, ap.email, p.title_en, p.title_fr,
        o.status, a.status as application_status, o.attention, o.total_cents,
        cast(coalesce((select sum(y.amount_cents) from payment y
-                      where y.order_id = o.order_id and y.status in ('confirmed', 'refunded')), 0) as bigint) as paid_cents,
+                      where y.order_id = o.order_id and y.status in ($1, $2)), 0) as bigint) as paid_cents,
        cast(coalesce((select sum(r.amount_cents) from refund r
-                      where r.order_id = o.order_id and r.status in ('created', 'pending', 'done')), 0) as bigint)
+                      where r.order_id = o.order_id and r.status in ($3, $4, $5)), 0) as bigint)
            as refunded_cents,
        o.payment_reference, o.updated_at
 from fee_order o
@@ -547,7 +537,7 @@ join application a on a.application_id = o.application_id
 join applicant ap on ap.applicant_id = a.applicant_id
 join program p on p.program_id = a.program_id
 left join application_form f on f.application_id = a.application_id
-where o.attention is not null or o.status = 'paid' or exists (select 1 from refund r where r.order_id = o.order_id)
+where o.attention is not null or o.status = $6 or exists (select 1 from refund r where r.order_id = o.order_id)
 order by case when o.attention is null then 1 else 0 end, o.updated_at desc
 limit 500";
 
@@ -581,18 +571,20 @@ impl SqlStore {
     ) -> Result<String, StoreError> {
         let payment: Option<(String, i64, String)> = query(
             "select payment_id, amount_cents, currency from payment
-             where order_id = $1 and status in ('confirmed', 'refunded')
+             where order_id = $1 and status in ($2, $3)
              order by updated_at desc limit 1",
         )
         .bind(order_id)
+        .bind_each(PaymentStatus::RECEIVED)
         .fetch_optional(&mut *tx)
         .await?;
         let (payment_id, paid, currency) = payment.ok_or(StoreError::Refused(Refusal::NotPaid))?;
         let refunded: i64 = scalar(
             "select cast(coalesce(sum(amount_cents), 0) as bigint) from refund
-             where payment_id = $1 and status in ('created', 'pending', 'done')",
+             where payment_id = $1 and status in ($2, $3, $4)",
         )
         .bind(&payment_id)
+        .bind_each(RefundStatus::COUNTED)
         .fetch_one(&mut *tx)
         .await?;
         if cents <= 0 || cents > paid - refunded {
@@ -602,7 +594,7 @@ impl SqlStore {
         query(
             "insert into refund (refund_id, order_id, payment_id, status, amount_cents, currency, reason,
                                  created_at, updated_at)
-             values ($1, $2, $3, 'created', $4, $5, $6, $7, $7)",
+             values ($1, $2, $3, $8, $4, $5, $6, $7, $7)",
         )
         .bind(&refund_id)
         .bind(order_id)
@@ -611,6 +603,7 @@ impl SqlStore {
         .bind(&currency)
         .bind(reason)
         .bind(now)
+        .bind(RefundStatus::Created)
         .execute(&mut *tx)
         .await?;
         Self::insert_audit(
@@ -804,14 +797,17 @@ impl SqlStore {
     ) -> Result<Option<String>, StoreError> {
         use crate::domain::receipt::{LineItem, ReceiptKind, ReceiptLine};
         let done: Option<(String, String, i64, String, Option<String>)> = query(
-            "update refund set status = 'done', provider_reference = coalesce(provider_reference, $2),
+            "update refund set status = $4, provider_reference = coalesce(provider_reference, $2),
                                updated_at = $3
-             where refund_id = $1 and status in ('created', 'pending')
+             where refund_id = $1 and status in ($5, $6)
              returning order_id, payment_id, amount_cents, reason, provider_reference",
         )
         .bind(refund_id)
         .bind(reference)
         .bind(now)
+        .bind(RefundStatus::Done)
+        .bind(RefundStatus::Created)
+        .bind(RefundStatus::Pending)
         .fetch_optional(&mut *tx)
         .await?;
         let Some((order_id, payment_id, cents, reason, reference)) = done else {
@@ -863,16 +859,18 @@ impl SqlStore {
         let (paid, refunded): (i64, i64) = query(
             "select y.amount_cents,
                     cast(coalesce((select sum(r.amount_cents) from refund r
-                                   where r.payment_id = y.payment_id and r.status = 'done'), 0) as bigint)
+                                   where r.payment_id = y.payment_id and r.status = $2), 0) as bigint)
              from payment y where y.payment_id = $1",
         )
         .bind(&payment_id)
+        .bind(RefundStatus::Done)
         .fetch_one(&mut *tx)
         .await?;
         if refunded >= paid {
-            query("update payment set status = 'refunded', updated_at = $2 where payment_id = $1")
+            query("update payment set status = $3, updated_at = $2 where payment_id = $1")
                 .bind(&payment_id)
                 .bind(now)
+                .bind(PaymentStatus::Refunded)
                 .execute(&mut *tx)
                 .await?;
             // Money that was due back is back: nothing left for finance on this order.
@@ -957,19 +955,23 @@ impl PaymentStore for SqlStore {
             return Err(StoreError::Refused(Refusal::NotPayable));
         };
         let tier_code = fee_tier_code;
-        if order_status != "pending" || app_status != "accepted" || total <= 0 || deadline <= now_ts
+        if order_status != OrderStatus::Pending
+            || app_status != ApplicationStatus::Accepted
+            || total <= 0
+            || deadline <= now_ts
         {
             return Err(StoreError::Refused(Refusal::NotPayable));
         }
         let open: Option<(String, String, String)> = query(
             "select payment_id, idempotency_key, checkout_url from payment
-             where order_id = $1 and provider = $2 and status = 'pending' and checkout_url is not null
+             where order_id = $1 and provider = $2 and status = $4 and checkout_url is not null
                and expires_at > $3
              order by created_at desc limit 1",
         )
         .bind(&order_id)
         .bind(provider)
         .bind(Timestamp::new(now + time::Duration::minutes(5)))
+        .bind(PaymentStatus::Pending)
         .fetch_optional(&mut tx)
         .await?;
         let tier_label: Option<(String, String)> = match &tier_code {
@@ -990,7 +992,7 @@ impl PaymentStore for SqlStore {
                 query(
                     "insert into payment (payment_id, order_id, provider, status, amount_cents, currency,
                                           idempotency_key, created_at, updated_at)
-                     values ($1, $2, $3, 'created', $4, $5, $6, $7, $7)",
+                     values ($1, $2, $3, $8, $4, $5, $6, $7, $7)",
                 )
                 .bind(&id)
                 .bind(&order_id)
@@ -999,6 +1001,7 @@ impl PaymentStore for SqlStore {
                 .bind(&currency)
                 .bind(&key)
                 .bind(now_ts)
+                .bind(PaymentStatus::Created)
                 .execute(&mut tx)
                 .await?;
                 Self::insert_audit(
@@ -1046,9 +1049,9 @@ impl PaymentStore for SqlStore {
         let now = Timestamp::new(now);
         let mut tx = self.db.begin_write().await?;
         let opened: Option<(String, String)> = query(
-            "update payment set status = 'pending', provider_reference = $2, checkout_url = $3,
+            "update payment set status = $6, provider_reference = $2, checkout_url = $3,
                                 expires_at = $4, updated_at = $5
-             where payment_id = $1 and status = 'created'
+             where payment_id = $1 and status = $7
              returning provider, (select o.application_id from fee_order o where o.order_id = payment.order_id)",
         )
         .bind(payment_id)
@@ -1056,6 +1059,8 @@ impl PaymentStore for SqlStore {
         .bind(url)
         .bind(Timestamp::new(expires_at))
         .bind(now)
+        .bind(PaymentStatus::Pending)
+        .bind(PaymentStatus::Created)
         .fetch_optional(&mut tx)
         .await?;
         let Some((provider, application_id)) = opened else {
@@ -1115,7 +1120,7 @@ impl PaymentStore for SqlStore {
         };
         // Every change of a seat holder takes the program's lock first.
         Self::lock_program(&mut tx, &attempt.program_id, now).await?;
-        let (payment_status, order_status): (String, String) = query(
+        let (payment_status, order_status): (PaymentStatus, OrderStatus) = query(
             "select y.status, o.status from payment y join fee_order o on o.order_id = y.order_id
              where y.payment_id = $1",
         )
@@ -1130,7 +1135,7 @@ impl PaymentStore for SqlStore {
                 .execute(&mut tx)
                 .await?;
         }
-        let set_payment = |status: &'static str| {
+        let set_payment = |status: PaymentStatus| {
             query("update payment set status = $2, updated_at = $3 where payment_id = $1")
                 .bind(attempt.payment_id.clone())
                 .bind(status)
@@ -1138,7 +1143,7 @@ impl PaymentStore for SqlStore {
         };
         let outcome = match event.kind {
             kind if kind.confirms() => {
-                if payment_status == "confirmed" || payment_status == "refunded" {
+                if payment_status.received() {
                     EventOutcome::Unchanged
                 } else if !crate::domain::payment::matches_attempt(
                     event,
@@ -1162,19 +1167,24 @@ impl PaymentStore for SqlStore {
                     )
                     .await?
                 } else {
-                    set_payment("confirmed").execute(&mut tx).await?;
-                    if order_status == "pending" {
-                        query("update fee_order set status = 'paid', paid_at = $2, updated_at = $2 where order_id = $1")
+                    set_payment(PaymentStatus::Confirmed)
+                        .execute(&mut tx)
+                        .await?;
+                    if order_status == OrderStatus::Pending {
+                        query("update fee_order set status = $3, paid_at = $2, updated_at = $2 where order_id = $1")
                             .bind(&attempt.order_id)
                             .bind(now)
+                            .bind(OrderStatus::Paid)
                             .execute(&mut tx)
                             .await?;
                         query(
-                            "update application set status = 'enrolled', updated_at = $2
-                             where application_id = $1 and status = 'accepted'",
+                            "update application set status = $3, updated_at = $2
+                             where application_id = $1 and status = $4",
                         )
                         .bind(application_id)
                         .bind(now)
+                        .bind(ApplicationStatus::Enrolled)
+                        .bind(ApplicationStatus::Accepted)
                         .execute(&mut tx)
                         .await?;
                         let actor = Actor::System;
@@ -1221,8 +1231,8 @@ impl PaymentStore for SqlStore {
                 }
             }
             PaymentEventKind::Completed { paid: false } => {
-                if payment_status == "created" || payment_status == "pending" {
-                    set_payment("pending").execute(&mut tx).await?;
+                if payment_status.open() {
+                    set_payment(PaymentStatus::Pending).execute(&mut tx).await?;
                     Self::insert_audit(
                         &mut tx,
                         None,
@@ -1242,11 +1252,11 @@ impl PaymentStore for SqlStore {
                 }
             }
             PaymentEventKind::AsyncFailed | PaymentEventKind::Expired => {
-                if payment_status == "created" || payment_status == "pending" {
+                if payment_status.open() {
                     let status = if event.kind == PaymentEventKind::Expired {
-                        "cancelled"
+                        PaymentStatus::Cancelled
                     } else {
-                        "failed"
+                        PaymentStatus::Failed
                     };
                     set_payment(status).execute(&mut tx).await?;
                     Self::insert_audit(
@@ -1283,9 +1293,10 @@ impl PaymentStore for SqlStore {
                         None => None,
                     };
                 let started: i64 = scalar(
-                    "select count(*) from refund where payment_id = $1 and status in ('created', 'pending', 'done')",
+                    "select count(*) from refund where payment_id = $1 and status in ($2, $3, $4)",
                 )
                 .bind(&attempt.payment_id)
+                .bind_each(RefundStatus::COUNTED)
                 .fetch_one(&mut tx)
                 .await?;
                 if let Some(refund_id) = ours {
@@ -1299,8 +1310,10 @@ impl PaymentStore for SqlStore {
                 } else if started > 0 && event.refund.is_none() {
                     EventOutcome::Unchanged
                 } else {
-                    if payment_status == "confirmed" {
-                        set_payment("refunded").execute(&mut tx).await?;
+                    if payment_status == PaymentStatus::Confirmed {
+                        set_payment(PaymentStatus::Refunded)
+                            .execute(&mut tx)
+                            .await?;
                     }
                     self.flag_order_in_tx(
                         &mut tx,
@@ -1335,7 +1348,7 @@ impl PaymentStore for SqlStore {
         provider: &str,
         since: time::OffsetDateTime,
     ) -> Result<Vec<crate::domain::payment::RecordedAttempt>, StoreError> {
-        let rows: Vec<(String, String, String, i64, String, String)> = query(
+        let rows: Vec<(String, String, String, i64, String, PaymentStatus)> = query(
             "select payment_id, provider_reference, order_id, amount_cents, currency, status
              from payment
              where provider = $1 and provider_reference is not null and created_at >= $2
@@ -1350,7 +1363,7 @@ impl PaymentStore for SqlStore {
             .map(
                 |(payment_id, session, order_id, amount_cents, currency, status)| {
                     crate::domain::payment::RecordedAttempt {
-                        confirmed: status == "confirmed" || status == "refunded",
+                        confirmed: status.received(),
                         payment_id,
                         session,
                         order_id,
@@ -1369,7 +1382,7 @@ impl PaymentStore for SqlStore {
     ) -> Result<Option<String>, StoreError> {
         let now = Timestamp::new(now);
         let mut tx = self.db.begin_write().await?;
-        let payment: Option<(String, String)> = query(
+        let payment: Option<(PaymentStatus, String)> = query(
             "select y.status, o.application_id from payment y
              join fee_order o on o.order_id = y.order_id where y.payment_id = $1",
         )
@@ -1382,7 +1395,7 @@ impl PaymentStore for SqlStore {
                 .bind(payment_id)
                 .fetch_optional(&mut tx)
                 .await?;
-        if issued.is_some() || (status != "confirmed" && status != "refunded") {
+        if issued.is_some() || !status.received() {
             return Ok(None);
         }
         let number = Self::issue_receipt_in_tx(&mut tx, payment_id, now).await?;
@@ -1459,12 +1472,14 @@ impl PaymentStore for SqlStore {
         // The seat counter and payment events take this lock: read the status after it.
         let days = Self::lock_program(&mut tx, &program_id, now).await?;
         let cancelled = query(
-            "update application set status = 'cancelled', cancel_reason = $2, updated_at = $3
-             where application_id = $1 and status = 'enrolled'",
+            "update application set status = $4, cancel_reason = $2, updated_at = $3
+             where application_id = $1 and status = $5",
         )
         .bind(application_id)
         .bind(reason)
         .bind(now)
+        .bind(ApplicationStatus::Cancelled)
+        .bind(ApplicationStatus::Enrolled)
         .execute(&mut tx)
         .await?;
         if cancelled.rows_affected() == 0 {
@@ -1483,9 +1498,10 @@ impl PaymentStore for SqlStore {
         let refund_id = match refund_cents {
             Some(cents) => {
                 let order_id: Option<String> = scalar(
-                    "select order_id from fee_order where application_id = $1 and status = 'paid'",
+                    "select order_id from fee_order where application_id = $1 and status = $2",
                 )
                 .bind(application_id)
+                .bind(OrderStatus::Paid)
                 .fetch_optional(&mut tx)
                 .await?;
                 let order_id = order_id.ok_or(StoreError::Refused(Refusal::NotPaid))?;
@@ -1519,7 +1535,7 @@ impl PaymentStore for SqlStore {
 
     async fn refund_to_send(&self, refund_id: &str) -> Result<RefundToSend, StoreError> {
         #[allow(clippy::type_complexity)]
-        let row: Option<(String, String, Option<String>, Option<String>, i64, String)> = query(
+        let row: Option<(RefundStatus, String, Option<String>, Option<String>, i64, String)> = query(
             "select r.status, y.provider, y.provider_intent, y.provider_reference, r.amount_cents, r.currency
              from refund r join payment y on y.payment_id = r.payment_id where r.refund_id = $1",
         )
@@ -1564,12 +1580,14 @@ impl PaymentStore for SqlStore {
                 .await?;
         } else {
             let moved = query(
-                "update refund set status = 'pending', provider_reference = $2, updated_at = $3
-                 where refund_id = $1 and status = 'created'",
+                "update refund set status = $4, provider_reference = $2, updated_at = $3
+                 where refund_id = $1 and status = $5",
             )
             .bind(refund_id)
             .bind(reference)
             .bind(now)
+            .bind(RefundStatus::Pending)
+            .bind(RefundStatus::Created)
             .execute(&mut tx)
             .await?;
             if moved.rows_affected() == 1 {
@@ -1596,8 +1614,12 @@ impl PaymentStore for SqlStore {
     }
 
     async fn finance_overview(&self) -> Result<FinanceOverview, StoreError> {
-        let orders: Vec<FinanceOrderRow> =
-            query(FINANCE_ORDERS_SQL).fetch_all(self.db.read()).await?;
+        let orders: Vec<FinanceOrderRow> = query(FINANCE_ORDERS_SQL)
+            .bind_each(PaymentStatus::RECEIVED)
+            .bind_each(RefundStatus::COUNTED)
+            .bind(OrderStatus::Paid)
+            .fetch_all(self.db.read())
+            .await?;
         #[allow(clippy::type_complexity)]
         let refunds: Vec<(
             String,
@@ -1606,7 +1628,7 @@ impl PaymentStore for SqlStore {
             Option<String>,
             String,
             i64,
-            String,
+            RefundStatus,
             String,
             Timestamp,
         )> = query(FINANCE_REFUNDS_SQL).fetch_all(self.db.read()).await?;

@@ -10,7 +10,7 @@ use super::{ApplicationRecord, ConnectError, ConnectOptions, SqlStore, StoreErro
 use crate::domain::audit::{Action, Actor};
 use crate::domain::job::{JobPayload, Notice, NoticeKind, OutgoingEmail};
 use crate::domain::offer::{Adjustment, payment_deadline};
-use crate::domain::status::ReviewMode;
+use crate::domain::status::{ApplicationStatus, JobStatus, ReviewMode};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -79,18 +79,18 @@ impl SqlStore {
         let payload = JobPayload::SendEmail(received.clone());
         let job: Option<i64> = scalar(
             "with sent as (
-                 update application set status = 'submitted', submitted_at = $3, updated_at = $3
-                 where application_id = $1 and applicant_id = $2 and status = 'draft'
+                 update application set status = $9, submitted_at = $3, updated_at = $3
+                 where application_id = $1 and applicant_id = $2 and status = $10
                    and exists (select 1 from program p
                                where p.program_id = application.program_id
-                                 and p.review_mode = 'review' and $3 < p.application_closes_at)
+                                 and p.review_mode = $11 and $3 < p.application_closes_at)
                  returning application_id),
              audit as (
                  insert into audit_event (organization_id, actor, action, subject_type, subject_id, detail, created_at)
                  select null, $4, $8::text, 'application', application_id, 'draft → submitted', $3
                  from sent)
              insert into job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at, application_id)
-             select $5, $6, 'queued', 0, $7, $3, $3, $3, application_id from sent
+             select $5, $6, $12, 0, $7, $3, $3, $3, application_id from sent
              returning job_id",
         )
         .bind(application_id)
@@ -101,6 +101,10 @@ impl SqlStore {
         .bind(sqlx::types::Json(&payload))
         .bind(self.job_attempts())
         .bind(Action::ApplicationSubmitted.as_str())
+        .bind(ApplicationStatus::Submitted)
+        .bind(ApplicationStatus::Draft)
+        .bind(ReviewMode::Review)
+        .bind(JobStatus::Queued)
         .fetch_optional(self.db.write())
         .await?;
         Ok(job.is_some())
@@ -154,13 +158,13 @@ impl SqlStore {
         };
         let received = JobPayload::SendEmail(received.clone());
         let (seated, waiting) = (notice(offer.notice()), notice(NoticeKind::Waitlisted));
-        let status: Option<String> = scalar(
+        let status: Option<ApplicationStatus> = scalar(
             "with app as (
                  select a.application_id, a.program_id
                  from application a
                  join program p on p.program_id = a.program_id
-                 where a.application_id = $1 and a.applicant_id = $2 and a.status = 'draft'
-                   and p.review_mode = 'first_come' and $3 < p.application_closes_at
+                 where a.application_id = $1 and a.applicant_id = $2 and a.status = $26
+                   and p.review_mode = $27 and $3 < p.application_closes_at
                  for update of a),
              seat as (
                  update program set seats_held = seats_held + 1
@@ -168,7 +172,7 @@ impl SqlStore {
                  returning program_id),
              moved as (
                  update application
-                 set status = case when exists (select 1 from seat) then $4 else 'waitlisted' end,
+                 set status = case when exists (select 1 from seat) then $4 else $28 end,
                      submitted_at = $3, decided_at = $3, updated_at = $3, reject_reason = null
                  where application_id = (select application_id from app)
                  returning application_id, status),
@@ -177,24 +181,24 @@ impl SqlStore {
                                         payment_reference, deadline_at, fee_tier_code, list_cents, waiver_reason,
                                         created_at, updated_at)
                  select $5, application_id, $6, $7, 'EUR', $8, $9, $10, $11, $12, $13, $3, $3
-                 from moved where status <> 'waitlisted'),
+                 from moved where status <> $28),
              audited as (
                  insert into audit_event (organization_id, actor, action, subject_type, subject_id, detail, created_at)
                  select null, $14, e.action, 'application', m.application_id, e.detail, $3
                  from moved m
                  cross join lateral (values
                      (1, $23::text, 'draft → submitted'),
-                     (2, case when m.status = 'waitlisted' then $24::text else $25::text end,
-                         case when m.status = 'waitlisted' then $16 else $15 end)) e(n, action, detail)
+                     (2, case when m.status = $28 then $24::text else $25::text end,
+                         case when m.status = $28 then $16 else $15 end)) e(n, action, detail)
                  order by e.n),
              queued as (
                  insert into job (kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at,
                                   application_id)
-                 select j.kind, j.payload, 'queued', 0, $22, $3, $3, $3, m.application_id
+                 select j.kind, j.payload, $29, 0, $22, $3, $3, $3, m.application_id
                  from moved m
                  cross join lateral (values
                      (1, $17, $18::jsonb),
-                     (2, $19, case when m.status = 'waitlisted' then $21::jsonb else $20::jsonb end)) j(n, kind, payload)
+                     (2, $19, case when m.status = $28 then $21::jsonb else $20::jsonb end)) j(n, kind, payload)
                  order by j.n)
              select status from moved",
         )
@@ -212,7 +216,7 @@ impl SqlStore {
         .bind(offer.price.list_cents)
         .bind(&offer.price.waiver_reason)
         .bind(Actor::Applicant(applicant_id.to_owned()).to_string())
-        .bind(offer.audit_detail("submitted"))
+        .bind(offer.audit_detail(ApplicationStatus::Submitted))
         .bind(NO_SEAT_DETAIL)
         .bind(received.kind())
         .bind(sqlx::types::Json(&received))
@@ -223,6 +227,10 @@ impl SqlStore {
         .bind(Action::ApplicationSubmitted.as_str())
         .bind(Action::ApplicationWaitlisted.as_str())
         .bind(Action::ApplicationAccepted.as_str())
+        .bind(ApplicationStatus::Draft)
+        .bind(ReviewMode::FirstCome)
+        .bind(ApplicationStatus::Waitlisted)
+        .bind(JobStatus::Queued)
         .fetch_optional(self.db.write())
         .await?;
         Ok(status.is_some())
@@ -242,11 +250,11 @@ pub(super) const APPLICATIONS_SQL: [&str; 2] = applications_sql!(
 
 /// `for update skip locked`: concurrent workers on several instances each take a different job.
 pub(super) const CLAIM_NEXT_JOB_SQL: &str = "update job
-             set status = 'running', attempts = attempts + 1, locked_until = $1, updated_at = $2
+             set status = $3, attempts = attempts + 1, locked_until = $1, updated_at = $2
              where job_id = (
                  select job_id
                  from job
-                 where (status = 'queued' and run_at <= $2) or (status = 'running' and locked_until < $2)
+                 where (status = $4 and run_at <= $2) or (status = $3 and locked_until < $2)
                  order by run_at, job_id
                  limit 1
                  for update skip locked)

@@ -8,8 +8,10 @@ use super::SqlStore;
 use super::db::{Tx, query, scalar};
 use super::types::Timestamp;
 use super::{ApplicationRecord, DocumentRecord, StoreError};
+use crate::domain::application::REQUIRED_DOCUMENTS;
 use crate::domain::audit::{Action, Actor};
 use crate::domain::refusal::Refusal;
+use crate::domain::status::ApplicationStatus;
 
 pub use crate::domain::queue::QueueEntry;
 
@@ -117,7 +119,7 @@ pub trait ReviewStore: Send + Sync {
 #[derive(sqlx::FromRow)]
 pub(super) struct QueueRow {
     pub(super) application_id: String,
-    status: String,
+    status: ApplicationStatus,
     submitted_at: Option<super::types::Timestamp>,
     given_names: Option<String>,
     family_name: Option<String>,
@@ -141,10 +143,7 @@ impl QueueRow {
             ((self.score_sum.unwrap_or(0) * 200 + n) / (2 * n)) as i32
         });
         Ok(QueueEntry {
-            status: self
-                .status
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("application.status: {e}")))?,
+            status: self.status,
             application_id: self.application_id,
             submitted_at: self.submitted_at.map(Into::into),
             given_names: self.given_names,
@@ -170,7 +169,7 @@ pub(super) const QUEUE_SQL: &str = "select a.application_id, a.status, a.submitt
         f.category, f.institution,
         f.institution_country,
         (select count(distinct d.kind) from application_document d
-          where d.application_id = a.application_id and d.kind in ('cv', 'motivation_letter', 'proof_of_status'))
+          where d.application_id = a.application_id and d.kind in ($3, $4, $5))
           as required_documents,
         (select sum(s.score) from review_score s where s.application_id = a.application_id) as score_sum,
         (select count(*) from review_score s where s.application_id = a.application_id) as score_count,
@@ -179,7 +178,18 @@ pub(super) const QUEUE_SQL: &str = "select a.application_id, a.status, a.submitt
  from application a
  join application_form f on f.application_id = a.application_id
  join applicant ap on ap.applicant_id = a.applicant_id
- where a.program_id = $1 and a.status <> 'draft'";
+ where a.program_id = $1 and a.status <> $2";
+
+/// Binds [`QUEUE_SQL`]'s parameters after the program's.
+fn queue_query(sql: String, program_id: &str) -> super::db::Query {
+    let [a, b, c] = REQUIRED_DOCUMENTS;
+    query(sqlx::AssertSqlSafe(sql))
+        .bind(program_id)
+        .bind(ApplicationStatus::Draft)
+        .bind(a)
+        .bind(b)
+        .bind(c)
+}
 
 /// The steps of review that several operations share.
 impl SqlStore {
@@ -215,22 +225,22 @@ impl ReviewStore for SqlStore {
         let mut conn = self.db.acquire().await?;
         let rows: Vec<QueueRow> = match assigned_to {
             None => {
-                query(sqlx::AssertSqlSafe(format!(
-                    "{} order by a.submitted_at, a.application_id",
-                    QUEUE_SQL
-                )))
-                .bind(program_id)
+                queue_query(
+                    format!("{QUEUE_SQL} order by a.submitted_at, a.application_id"),
+                    program_id,
+                )
                 .fetch_all(&mut conn)
                 .await?
             }
             Some(reviewer) => {
-                query(sqlx::AssertSqlSafe(format!(
-                    "{} and exists (select 1 from review_assignment r
-                                where r.application_id = a.application_id and r.organizer_id = $2)
-                 order by a.submitted_at, a.application_id",
-                    QUEUE_SQL
-                )))
-                .bind(program_id)
+                queue_query(
+                    format!(
+                        "{QUEUE_SQL} and exists (select 1 from review_assignment r
+                                where r.application_id = a.application_id and r.organizer_id = $6)
+                 order by a.submitted_at, a.application_id"
+                    ),
+                    program_id,
+                )
                 .bind(reviewer)
                 .fetch_all(&mut conn)
                 .await?
@@ -259,9 +269,10 @@ impl ReviewStore for SqlStore {
     async fn review_detail(&self, application_id: &str) -> Result<ReviewDetail, StoreError> {
         use {Assignment, CommentRecord, ReviewDetail, ScoreRecord};
         let owner: Option<String> = scalar(
-            "select applicant_id from application where application_id = $1 and status <> 'draft'",
+            "select applicant_id from application where application_id = $1 and status <> $2",
         )
         .bind(application_id)
+        .bind(ApplicationStatus::Draft)
         .fetch_optional(self.db.read())
         .await?;
         let Some(owner) = owner else {
@@ -341,10 +352,11 @@ impl ReviewStore for SqlStore {
                     d.blob_key, d.created_at
              from application_document d
              join application a on a.application_id = d.application_id
-             where d.application_id = $1 and d.document_id = $2 and a.status <> 'draft'",
+             where d.application_id = $1 and d.document_id = $2 and a.status <> $3",
         )
         .bind(application_id)
         .bind(document_id)
+        .bind(ApplicationStatus::Draft)
         .fetch_optional(self.db.read())
         .await?;
         row.ok_or(StoreError::NotFound)?.try_into()
@@ -506,11 +518,13 @@ impl ReviewStore for SqlStore {
         }
         let actor = Actor::Organizer(organizer_id.to_owned());
         let started = query(
-            "update application set status = 'under_review', updated_at = $2
-             where application_id = $1 and status = 'submitted'",
+            "update application set status = $3, updated_at = $2
+             where application_id = $1 and status = $4",
         )
         .bind(application_id)
         .bind(now)
+        .bind(ApplicationStatus::UnderReview)
+        .bind(ApplicationStatus::Submitted)
         .execute(&mut tx)
         .await?;
         if started.rows_affected() == 1 {

@@ -138,11 +138,11 @@ pub(super) const APPLICATIONS_SQL: [&str; 2] = applications_sql!(
 
 /// One statement is atomic on SQLite, so the select-and-update cannot hand one job to two workers.
 pub(super) const CLAIM_NEXT_JOB_SQL: &str = "update job
-             set status = 'running', attempts = attempts + 1, locked_until = $1, updated_at = $2
+             set status = $3, attempts = attempts + 1, locked_until = $1, updated_at = $2
              where job_id = (
                  select job_id
                  from job
-                 where (status = 'queued' and run_at <= $2) or (status = 'running' and locked_until < $2)
+                 where (status = $4 and run_at <= $2) or (status = $3 and locked_until < $2)
                  order by run_at, job_id
                  limit 1)
              returning job_id, kind, payload, attempts, max_attempts, created_at";

@@ -6,6 +6,11 @@ use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef};
 use sqlx::sqlite::{SqliteArgumentsBuffer, SqliteTypeInfo, SqliteValueRef};
 use sqlx::{Decode, Encode, Postgres, Sqlite, Type};
 use time::OffsetDateTime;
+
+use crate::domain::status::{
+    ApplicationStatus, CertificateKind, CertificateStatus, DocumentKind, JobStatus, OrderStatus,
+    OrganizerRole, PaymentStatus, RefundStatus, RejectReason, ReviewMode,
+};
 use time::format_description::BorrowedFormatItem;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
@@ -101,6 +106,69 @@ impl<'r> Decode<'r, Postgres> for Timestamp {
         ))
     }
 }
+
+/// The domain's status enums (`domain::status`) are text columns on both backends, each with a
+/// `check` constraint listing exactly its values: they are bound and read as themselves, so a status in
+/// a statement is a typed value, never a string literal.
+macro_rules! text_column {
+    ($($name:ident),+ $(,)?) => {$(
+        impl Type<Sqlite> for $name {
+            fn type_info() -> SqliteTypeInfo {
+                <String as Type<Sqlite>>::type_info()
+            }
+            fn compatible(ty: &SqliteTypeInfo) -> bool {
+                <String as Type<Sqlite>>::compatible(ty)
+            }
+        }
+
+        impl Encode<'_, Sqlite> for $name {
+            fn encode_by_ref(&self, buf: &mut SqliteArgumentsBuffer) -> Result<IsNull, BoxDynError> {
+                Encode::<Sqlite>::encode(self.as_str(), buf)
+            }
+        }
+
+        impl<'r> Decode<'r, Sqlite> for $name {
+            fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxDynError> {
+                Ok(<&str as Decode<Sqlite>>::decode(value)?.parse()?)
+            }
+        }
+
+        impl Type<Postgres> for $name {
+            fn type_info() -> PgTypeInfo {
+                <String as Type<Postgres>>::type_info()
+            }
+            fn compatible(ty: &PgTypeInfo) -> bool {
+                <String as Type<Postgres>>::compatible(ty)
+            }
+        }
+
+        impl Encode<'_, Postgres> for $name {
+            fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<IsNull, BoxDynError> {
+                <&str as Encode<Postgres>>::encode(self.as_str(), buf)
+            }
+        }
+
+        impl<'r> Decode<'r, Postgres> for $name {
+            fn decode(value: PgValueRef<'r>) -> Result<Self, BoxDynError> {
+                Ok(<&str as Decode<Postgres>>::decode(value)?.parse()?)
+            }
+        }
+    )+};
+}
+
+text_column!(
+    ApplicationStatus,
+    OrderStatus,
+    PaymentStatus,
+    RefundStatus,
+    CertificateStatus,
+    JobStatus,
+    ReviewMode,
+    OrganizerRole,
+    RejectReason,
+    CertificateKind,
+    DocumentKind,
+);
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ use super::db::{query, scalar};
 use super::types::Timestamp;
 use crate::domain::audit::{Action, Actor};
 use crate::domain::refusal::Refusal;
+use crate::domain::status::ApplicationStatus;
 use crate::domain::visa::PassportData;
 
 #[async_trait]
@@ -46,7 +47,7 @@ pub struct LetterCheck {
     /// The applicant's name as on their application (certificate name, else given and family).
     pub holder_name: String,
     pub program_id: String,
-    pub application_status: crate::domain::status::ApplicationStatus,
+    pub application_status: ApplicationStatus,
     /// A demo's letter, labelled DEMO on `/verify`.
     pub demo: bool,
 }
@@ -133,7 +134,7 @@ impl VisaStore for SqlStore {
             &mut tx,
             applicant_id,
             application_id,
-            &["accepted", "enrolled"],
+            &[ApplicationStatus::Accepted, ApplicationStatus::Enrolled],
             Refusal::NotAdmitted,
         )
         .await?;
@@ -237,7 +238,7 @@ impl VisaStore for SqlStore {
 
     async fn visa_letter_by_code(&self, code: &str) -> Result<Option<LetterCheck>, StoreError> {
         #[allow(clippy::type_complexity)]
-        let row: Option<(String, time::Date, String, String, Option<String>, Option<String>, Option<String>, bool)> =
+        let row: Option<(String, time::Date, String, ApplicationStatus, Option<String>, Option<String>, Option<String>, bool)> =
             query(
                 "select v.number, v.issued_on, a.program_id, a.status, f.certificate_name, f.given_names,
                         f.family_name, e.is_demo
@@ -271,9 +272,7 @@ impl VisaStore for SqlStore {
             issued_on,
             holder_name,
             program_id,
-            application_status: status
-                .parse()
-                .map_err(|e| StoreError::Corrupt(format!("application.status: {e}")))?,
+            application_status: status,
             demo,
         }))
     }

@@ -769,7 +769,7 @@ async fn render_application(
         && standing
             .offer
             .as_ref()
-            .is_some_and(|of| of.status.as_str() == "pending");
+            .is_some_and(|of| of.status == crate::domain::status::OrderStatus::Pending);
     let csrf = site_auth::issue_csrf(state, headers);
     let title = if blind {
         tr.t1("review-title-blind", "reference", reference(id))
