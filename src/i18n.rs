@@ -59,6 +59,14 @@ impl Tr {
     pub fn tn(&self, key: &str, name: &'static str, value: i64) -> String {
         self.t_args(key, &[(name, FluentValue::from(value))])
     }
+
+    /// What to fix, in this language: a problem's message, with its number when it has one.
+    pub fn problem(&self, problem: &crate::domain::problem::Problem) -> String {
+        match problem.count {
+            Some(n) => self.tn(problem.key, "count", n),
+            None => self.t(problem.key),
+        }
+    }
 }
 
 #[cfg(test)]

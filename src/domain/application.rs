@@ -6,20 +6,10 @@ use time::{Date, Month};
 use super::catalog::ApplicantCategory;
 use super::status::DocumentKind;
 
-/// One thing to fix: which field, and the Fluent message key (with an optional number argument).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub field: &'static str,
-    pub key: &'static str,
-    pub count: Option<i64>,
-}
+pub use super::problem::Problem;
 
 fn problem(field: &'static str, key: &'static str) -> Problem {
-    Problem {
-        field,
-        key,
-        count: None,
-    }
+    Problem::new(field, key)
 }
 
 /// A person's name as they write it, in any script: trimmed, inner spaces collapsed.

@@ -59,8 +59,7 @@ pub struct CohortMessage {
     pub paragraphs: Vec<String>,
 }
 
-/// A field and the message key of its problem.
-pub type Problem = (&'static str, &'static str);
+pub use super::problem::Problem;
 
 /// Checks a message as typed: an audience, a subject of one line (at most [`SUBJECT_MAX`]
 /// characters) and a text (at most [`BODY_MAX`]). Every problem at once.
@@ -72,20 +71,20 @@ pub fn parse_message(
     let mut problems = Vec::new();
     let audience = Audience::parse(audience);
     if audience.is_none() {
-        problems.push(("audience", "message-error-audience"));
+        problems.push(Problem::new("audience", "message-error-audience"));
     }
     let subject = subject.trim();
     if subject.is_empty() {
-        problems.push(("subject", "message-error-subject-empty"));
+        problems.push(Problem::new("subject", "message-error-subject-empty"));
     } else if subject.chars().count() > SUBJECT_MAX || subject.chars().any(char::is_control) {
-        problems.push(("subject", "message-error-subject"));
+        problems.push(Problem::new("subject", "message-error-subject"));
     }
     let body = body.replace("\r\n", "\n");
     let body = body.trim();
     if body.is_empty() {
-        problems.push(("body", "message-error-body-empty"));
+        problems.push(Problem::new("body", "message-error-body-empty"));
     } else if body.chars().count() > BODY_MAX {
-        problems.push(("body", "message-error-body-long"));
+        problems.push(Problem::new("body", "message-error-body-long"));
     }
     match audience {
         Some(audience) if problems.is_empty() => Ok(CohortMessage {
@@ -130,17 +129,17 @@ mod tests {
         assert_eq!(
             parse_message("everyone", "", " ").unwrap_err(),
             [
-                ("audience", "message-error-audience"),
-                ("subject", "message-error-subject-empty"),
-                ("body", "message-error-body-empty"),
+                Problem::new("audience", "message-error-audience"),
+                Problem::new("subject", "message-error-subject-empty"),
+                Problem::new("body", "message-error-body-empty"),
             ]
         );
         let long = "x".repeat(BODY_MAX + 1);
         assert_eq!(
             parse_message("waitlisted", "Two\nlines", &long).unwrap_err(),
             [
-                ("subject", "message-error-subject"),
-                ("body", "message-error-body-long"),
+                Problem::new("subject", "message-error-subject"),
+                Problem::new("body", "message-error-body-long"),
             ]
         );
     }

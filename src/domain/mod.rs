@@ -23,6 +23,7 @@ pub mod message;
 pub mod money;
 pub mod offer;
 pub mod payment;
+pub mod problem;
 pub mod queue;
 pub mod receipt;
 pub mod refusal;

@@ -561,7 +561,7 @@ pub async fn save_step(
                 .map(|p| FieldProblem {
                     field: p.field.to_owned(),
                     code: p.key.to_owned(),
-                    message: pages::message(tr, p),
+                    message: tr.problem(p),
                 })
                 .collect();
             return Err(ApiError(

@@ -55,3 +55,86 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .map_err(|_| AppError::BadForm)
     }
 }
+
+/// One part of a multipart form: a field, or a file with the name the browser gave it.
+#[derive(Debug)]
+pub struct Part {
+    pub name: String,
+    /// The file's name as the browser sent it (never trusted: see `document::clean_file_name`).
+    pub file_name: Option<String>,
+    pub bytes: Bytes,
+}
+
+/// A multipart form (uploads) whose `csrf` field matched the visitor's token: every part read into
+/// memory within the route's body limit, then the token checked, before the handler sees a byte.
+/// A body cut short (over the limit, or the connection lost) still yields the parts read before
+/// it, with `cut_short` naming where it stopped, so the form can say what to fix; the token must
+/// still have arrived (it comes first in our forms).
+#[derive(Debug)]
+pub struct CsrfMultipart {
+    pub parts: Vec<Part>,
+    pub cut_short: Option<CutShort>,
+}
+
+/// Where a multipart body stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CutShort {
+    /// Inside the part of this name: its file was too large.
+    In(String),
+    /// Between parts.
+    Between,
+}
+
+impl CsrfMultipart {
+    /// The first part of this name.
+    pub fn part(&self, name: &str) -> Option<&Part> {
+        self.parts.iter().find(|p| p.name == name)
+    }
+}
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let headers = req.headers().clone();
+        // Not multipart at all: no token either, the same refusal as a wrong one.
+        let Ok(mut multipart) = axum::extract::Multipart::from_request(req, state).await else {
+            auth::check_csrf(state, &headers, "")?;
+            return Err(AppError::BadForm);
+        };
+        let mut parts = Vec::new();
+        let mut cut_short = None;
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(f)) => f,
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::info!(error = %e, "multipart body cut short");
+                    cut_short = Some(CutShort::Between);
+                    break;
+                }
+            };
+            let name = field.name().unwrap_or("").to_owned();
+            let file_name = field.file_name().map(str::to_owned);
+            match field.bytes().await {
+                Ok(bytes) => parts.push(Part {
+                    name,
+                    file_name,
+                    bytes,
+                }),
+                Err(e) => {
+                    tracing::info!(error = %e, "multipart part cut short");
+                    cut_short = Some(CutShort::In(name));
+                    break;
+                }
+            }
+        }
+        let token = parts
+            .iter()
+            .find(|p| p.name == "csrf")
+            .and_then(|p| std::str::from_utf8(&p.bytes).ok())
+            .unwrap_or("");
+        auth::check_csrf(state, &headers, token)?;
+        Ok(CsrfMultipart { parts, cut_short })
+    }
+}

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::domain::calendar::{format_date_range, format_paris_datetime};
 use crate::domain::catalog::ApplicationWindow;
 use crate::domain::locale::Locale;
+use crate::domain::problem::Problem;
 use crate::i18n::Tr;
 use crate::store::ProgramRecord;
 
@@ -221,10 +222,30 @@ pub struct ErrorTemplate<'a> {
     pub show_home_link: bool,
 }
 
-/// One problem with what a visitor typed: the field's id and what to do about it.
+/// One problem with what a visitor typed, as the page shows it: the field's id and what to do
+/// about it, in the visitor's language. Rules report a [`Problem`]; pages show a `FieldError`.
 pub struct FieldError {
     pub field: String,
     pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: String) -> Self {
+        FieldError {
+            field: field.into(),
+            message,
+        }
+    }
+
+    /// A rule's problem, translated.
+    pub fn of(tr: Tr, problem: &Problem) -> Self {
+        FieldError::new(problem.field, tr.problem(problem))
+    }
+
+    /// Every problem, translated, in order.
+    pub fn all(tr: Tr, problems: &[Problem]) -> Vec<Self> {
+        problems.iter().map(|p| FieldError::of(tr, p)).collect()
+    }
 }
 
 #[derive(Template)]

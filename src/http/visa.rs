@@ -96,10 +96,7 @@ async fn render(
         problems
             .iter()
             .find(|p| p.field == field)
-            .map(|p| match p.count {
-                Some(n) => tr.tn(p.key, "count", n),
-                None => tr.t(p.key),
-            })
+            .map(|p| tr.problem(p))
     };
     let mut name = FieldView::new("passport_name", "text", tr.t("visa-passport-name"));
     name.hint = Some(tr.t("visa-passport-name-hint"));

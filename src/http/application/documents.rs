@@ -70,7 +70,7 @@ pub(super) fn render_documents(
             f.error = problems
                 .iter()
                 .find(|p| p.field == field)
-                .map(|p| message(tr, p));
+                .map(|p| tr.problem(p));
             f.uploaded = record.documents.iter().find(|d| d.kind == *kind).map(|d| {
                 tr.t_args(
                     "document-uploaded",
@@ -121,61 +121,39 @@ pub(super) async fn upload(
     headers: HeaderMap,
     RequireApplicant(applicant): RequireApplicant,
     Path(id): Path<String>,
-    mut multipart: Multipart,
+    form: CsrfMultipart,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
     let record = match draft(&state, &applicant.applicant_id, &id).await? {
         Ok(r) => r,
         Err(redirect) => return Ok(redirect),
     };
-    let mut csrf = String::new();
-    let mut files: Vec<(DocumentKind, String, Bytes)> = Vec::new();
+    let needed = needed_documents(&record);
     let mut problems = Vec::new();
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) => {
-                // The body was cut short or is over the limit: say so on the form, store nothing.
-                tracing::info!(error = %e, "upload refused while reading");
-                problems.push(Problem {
-                    field: "cv",
-                    key: "error-file-too-large",
-                    count: None,
-                });
-                break;
-            }
+    // The body was cut short or is over the limit: say so on the form (on the document it
+    // stopped in, if it is one), store nothing.
+    if let Some(cut) = &form.cut_short {
+        let field = match cut {
+            CutShort::In(name) => needed.iter().find(|k| k.as_str() == name),
+            CutShort::Between => None,
         };
-        let name = field.name().unwrap_or("").to_owned();
-        if name == "csrf" {
-            csrf = field.text().await.unwrap_or_default();
-            continue;
-        }
-        let Some(kind) = needed_documents(&record)
-            .iter()
-            .find(|k| k.as_str() == name)
-            .copied()
-        else {
-            continue;
-        };
-        let file_name = field.file_name().unwrap_or("").to_owned();
-        let bytes = match field.bytes().await {
-            Ok(b) => b,
-            Err(_) => {
-                problems.push(Problem {
-                    field: kind.as_str(),
-                    key: "error-file-too-large",
-                    count: None,
-                });
-                break;
-            }
-        };
-        if bytes.is_empty() && file_name.is_empty() {
-            continue; // no file chosen for this document
-        }
-        files.push((kind, file_name, bytes));
+        problems.push(Problem {
+            field: field.map_or(DocumentKind::Cv.as_str(), |k| k.as_str()),
+            key: "error-file-too-large",
+            count: None,
+        });
     }
-    auth::check_csrf(&state, &headers, &csrf)?;
+    let files: Vec<(DocumentKind, String, Bytes)> = form
+        .parts
+        .into_iter()
+        .filter_map(|part| {
+            let kind = needed.iter().find(|k| k.as_str() == part.name).copied()?;
+            let file_name = part.file_name.unwrap_or_default();
+            // No file chosen for this document.
+            (!(part.bytes.is_empty() && file_name.is_empty()))
+                .then_some((kind, file_name, part.bytes))
+        })
+        .collect();
     let mut accepted = Vec::new();
     for (kind, file_name, bytes) in files {
         match document::check_file(&bytes) {

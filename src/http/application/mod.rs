@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -40,7 +40,7 @@ use crate::domain::email::EmailAddress;
 use crate::domain::locale::Locale;
 use crate::domain::status::{ApplicationStatus, DocumentKind};
 use crate::email::render;
-use crate::http::forms::{Button, CsrfForm};
+use crate::http::forms::{Button, CsrfForm, CsrfMultipart, CutShort};
 use crate::i18n::Tr;
 use crate::store::{
     ApplicationRecord, FeeTierRecord, FormColumn, FormValue, NewDocument, QuestionRecord,
@@ -167,13 +167,6 @@ pub(super) fn html(
         response.headers_mut().append(header::SET_COOKIE, c);
     }
     Ok(response)
-}
-
-pub(super) fn message(tr: Tr, problem: &Problem) -> String {
-    match problem.count {
-        Some(n) => tr.tn(problem.key, "count", n),
-        None => tr.t(problem.key),
-    }
 }
 
 fn caption(tr: Tr, record: &ApplicationRecord) -> String {

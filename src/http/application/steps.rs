@@ -223,7 +223,7 @@ pub(super) fn fields_for(
         problems
             .iter()
             .find(|p| p.field == id)
-            .map(|p| message(tr, p))
+            .map(|p| tr.problem(p))
     };
     let label = |id: &str| tr.t(&format!("field-{id}"));
     let hint = |id: &str| Some(tr.t(&format!("field-{id}-hint")));
@@ -593,13 +593,7 @@ pub(super) fn render_form(
     };
     let template = FormTemplate {
         layout: Layout::new(tr, &page.path, &title, &state.config),
-        errors: problems
-            .iter()
-            .map(|p| FieldError {
-                field: p.field.to_owned(),
-                message: message(tr, p),
-            })
-            .collect(),
+        errors: problems.iter().map(|p| FieldError::of(tr, p)).collect(),
         back: Some(page.back),
         caption: caption(tr, record),
         heading: page.heading,
@@ -674,13 +668,8 @@ pub(super) async fn save_step(
     headers: HeaderMap,
     RequireApplicant(applicant): RequireApplicant,
     Path((id, step)): Path<(String, String)>,
-    Form(raw): Form<HashMap<String, String>>,
+    CsrfForm(raw): CsrfForm<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    auth::check_csrf(
-        &state,
-        &headers,
-        raw.get("csrf").map(String::as_str).unwrap_or(""),
-    )?;
     let step = Step::parse(&step).ok_or(AppError::NotFound)?;
     let record = match draft(&state, &applicant.applicant_id, &id).await? {
         Ok(r) => r,

@@ -19,6 +19,7 @@ use crate::domain::calendar::format_date;
 use crate::domain::fees::{DiscountKind, normalize_code};
 use crate::domain::money::{Currency, Money};
 use crate::domain::offer::end_of_paris_day;
+use crate::domain::problem::Problem;
 use crate::domain::refusal::Refusal;
 use crate::http::AppState;
 use crate::http::auth as site_auth;
@@ -135,7 +136,7 @@ async fn render(
     headers: &HeaderMap,
     organizer: &Organizer,
     input: &Input,
-    problems: Vec<(&'static str, String)>,
+    problems: Vec<Problem>,
     notice: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
@@ -183,8 +184,8 @@ async fn render(
     let error = |field: &str| {
         problems
             .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.clone())
+            .find(|p| p.field == field)
+            .map(|p| tr.problem(p))
     };
     let kind = if input.kind == "amount" {
         "amount"
@@ -222,13 +223,7 @@ async fn render(
     let template = DiscountsPage {
         layout: Layout::new(tr, PATH, &title, &state.config),
         nav: nav(state, headers, organizer),
-        errors: problems
-            .into_iter()
-            .map(|(field, message)| FieldError {
-                field: field.into(),
-                message,
-            })
-            .collect(),
+        errors: FieldError::all(tr, &problems),
         notice,
         csrf: csrf.token,
         rows,
@@ -267,15 +262,14 @@ async fn list(
 
 /// The form parsed into a new code, or every problem with it.
 fn parse(
-    tr: Tr,
     organizer: &Organizer,
     programs: &[ProgramRecord],
     input: &Input,
     now: OffsetDateTime,
-) -> Result<NewDiscountCode, Vec<(&'static str, String)>> {
+) -> Result<NewDiscountCode, Vec<Problem>> {
     let mut problems = Vec::new();
     let code = normalize_code(&input.code)
-        .map_err(|r| problems.push(("code", tr.t(r.key()))))
+        .map_err(|r| problems.push(Problem::new("code", r.key())))
         .ok();
     let scope = match input.scope.split_once(':') {
         Some(("program", id)) if programs.iter().any(|p| p.program_id == id) => {
@@ -288,7 +282,7 @@ fn parse(
             Some(DiscountScope::Edition(slug.to_owned()))
         }
         _ => {
-            problems.push(("scope", tr.t("discounts-error-scope")));
+            problems.push(Problem::new("scope", "discounts-error-scope"));
             None
         }
     };
@@ -309,13 +303,13 @@ fn parse(
             .map(DiscountKind::Percent)
     };
     if kind.is_none() {
-        problems.push((
+        problems.push(Problem::new(
             "amount",
-            tr.t(if input.kind == "amount" {
+            if input.kind == "amount" {
                 "discounts-error-amount"
             } else {
                 "discounts-error-percent"
-            }),
+            },
         ));
     }
     let max_uses = match input.max_uses.trim() {
@@ -327,7 +321,7 @@ fn parse(
             .map(Some),
     };
     if max_uses.is_none() {
-        problems.push(("max_uses", tr.t("discounts-error-max-uses")));
+        problems.push(Problem::new("max_uses", "discounts-error-max-uses"));
     }
     let expires_at = match input.expires_on.trim() {
         "" => Some(None),
@@ -338,11 +332,11 @@ fn parse(
             .map(Some),
     };
     if expires_at.is_none() {
-        problems.push(("expires_on", tr.t("discounts-error-expires")));
+        problems.push(Problem::new("expires_on", "discounts-error-expires"));
     }
     let note = input.note.trim();
     if note.is_empty() || note.chars().count() > NOTE_MAX || note.chars().any(char::is_control) {
-        problems.push(("note", tr.t("discounts-error-note")));
+        problems.push(Problem::new("note", "discounts-error-note"));
     }
     match (code, scope, kind, max_uses, expires_at) {
         (Some(code), Some(scope), Some(kind), Some(max_uses), Some(expires_at))
@@ -394,7 +388,7 @@ async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
-    let code = match parse(tr, &organizer, &programs, &input, now) {
+    let code = match parse(&organizer, &programs, &input, now) {
         Ok(code) => code,
         Err(problems) => return refused(problems).await,
     };
@@ -405,7 +399,7 @@ async fn create(
     {
         Ok(()) => Ok(Redirect::to(&format!("{PATH}?done=created")).into_response()),
         Err(StoreError::Refused(Refusal::DuplicateCode)) => {
-            refused(vec![("code", tr.t("discounts-error-duplicate"))]).await
+            refused(vec![Problem::new("code", "discounts-error-duplicate")]).await
         }
         Err(e) => Err(e.into()),
     }

@@ -163,13 +163,7 @@ async fn send(
     let message = match parse_message(&typed.audience, &typed.subject, &typed.body) {
         Ok(m) => m,
         Err(problems) => {
-            typed.errors = problems
-                .into_iter()
-                .map(|(field, key)| FieldError {
-                    field: field.to_owned(),
-                    message: tr.t(key),
-                })
-                .collect();
+            typed.errors = FieldError::all(tr, &problems);
             return render_page(&state, tr, &headers, &organizer, &program_id, typed, None).await;
         }
     };

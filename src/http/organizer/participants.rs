@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -35,7 +35,7 @@ use crate::domain::status::CertificateKind;
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
-use crate::http::forms::{Button, CsrfForm};
+use crate::http::forms::{Button, CsrfForm, CsrfMultipart};
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout};
 use crate::i18n::Tr;
@@ -700,33 +700,14 @@ async fn import_results(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(program_id): Path<String>,
-    mut multipart: Multipart,
+    form: CsrfMultipart,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    let mut csrf = String::new();
-    let mut file: Option<Vec<u8>> = None;
-    let mut too_large = false;
-    loop {
-        match multipart.next_field().await {
-            Ok(Some(field)) => {
-                let name = field.name().unwrap_or("").to_owned();
-                if name == "csrf" {
-                    csrf = field.text().await.unwrap_or_default();
-                } else if name == "file" {
-                    match field.bytes().await {
-                        Ok(b) if b.len() <= IMPORT_MAX_BYTES => file = Some(b.to_vec()),
-                        _ => too_large = true,
-                    }
-                }
-            }
-            Ok(None) => break,
-            Err(_) => {
-                too_large = true;
-                break;
-            }
-        }
-    }
-    site_auth::check_csrf(&state, &headers, &csrf)?;
+    let too_large = form.cut_short.is_some()
+        || form
+            .part("file")
+            .is_some_and(|f| f.bytes.len() > IMPORT_MAX_BYTES);
+    let file: Option<Vec<u8>> = form.part("file").map(|f| f.bytes.to_vec());
     organizer.require(Permission::RecordAttendance, &program_id)?;
     let participants = state.store.participants(&program_id).await?;
     let known: Vec<(String, String)> = participants
