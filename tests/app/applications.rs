@@ -15,35 +15,41 @@ pub(crate) async fn demo_app() -> TestApp {
 }
 
 /// Starts an application as the signed-in applicant; returns its id.
-pub(crate) async fn start(app: &TestApp) -> String {
-    let (status, page) = app.page(&format!("{PROGRAM}/apply")).await;
-    assert_eq!(status, 200);
-    let r = app
-        .post_form(&format!("{PROGRAM}/apply"), &[("csrf", &csrf_of(&page))])
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let location = r.headers()["location"].to_str().unwrap().to_owned();
-    location
-        .trim_start_matches("/applications/")
-        .split('/')
-        .next()
-        .unwrap()
-        .to_owned()
+impl TestApp {
+    pub(crate) async fn start_application(&self) -> String {
+        let app = self;
+        let (status, page) = app.page(&format!("{PROGRAM}/apply")).await;
+        assert_eq!(status, 200);
+        let r = app
+            .post_form(&format!("{PROGRAM}/apply"), &[("csrf", &csrf_of(&page))])
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let location = r.headers()["location"].to_str().unwrap().to_owned();
+        location
+            .trim_start_matches("/applications/")
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
 }
 
-pub(crate) async fn post_step(
-    app: &TestApp,
-    id: &str,
-    step: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let (status, page) = app.page(&format!("/applications/{id}/step/{step}")).await;
-    assert_eq!(status, 200, "step {step}");
-    let mut all = vec![("csrf", csrf_of(&page))];
-    all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
-    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    app.post_form(&format!("/applications/{id}/step/{step}"), &pairs)
-        .await
+impl TestApp {
+    pub(crate) async fn post_step(
+        &self,
+        id: &str,
+        step: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let app = self;
+        let (status, page) = app.page(&format!("/applications/{id}/step/{step}")).await;
+        assert_eq!(status, 200, "step {step}");
+        let mut all = vec![("csrf", csrf_of(&page))];
+        all.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+        let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        app.post_form(&format!("/applications/{id}/step/{step}"), &pairs)
+            .await
+    }
 }
 
 fn identity(name: &str) -> Vec<(&'static str, String)> {
@@ -84,86 +90,91 @@ fn pdf(text: &str) -> Vec<u8> {
     format!("%PDF-1.4\n% {text}\n%%EOF\n").into_bytes()
 }
 
-pub(crate) async fn fill_everything(app: &TestApp, id: &str) {
-    let fields = identity("Nguyễn Thị Minh Khai");
-    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(
-        post_step(app, id, "identity", &pairs)
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
-    let r = post_step(
-        app,
-        id,
-        "contact",
-        &[
-            ("phone", "+33 6 12 34 56 78"),
-            ("address_line1", "12 rue de l'École-de-Médecine"),
-            ("address_city", "Paris"),
-            ("address_postcode", "75006"),
-            ("address_country", "FR"),
-        ],
-    )
-    .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let r = post_step(
-        app,
-        id,
-        "background",
-        &[
-            ("category", "medical_student"),
-            ("study_year", "5"),
-            ("institution", "Hanoi Medical University"),
-            ("institution_country", "VN"),
-            ("partner_university", "no"),
-            ("english_level", "c1"),
-        ],
-    )
-    .await;
-    assert_eq!(r.status().as_u16(), 303);
-    let motivation = "I want to learn emergency medicine hands-on. ".repeat(6);
-    // The Hands-on school's own question (from the catalog) decides AFGSU 2 eligibility: it is required.
-    let r = post_step(app, id, "motivation", &[("motivation", &motivation)]).await;
-    assert_eq!(r.status().as_u16(), 422);
-    let page = r.text().await.unwrap();
-    assert!(
-        page.contains("Are you a health professional")
-            && page.contains("href=\"#q_health_professional\"")
-    );
-    assert!(
-        page.contains("I want to learn emergency medicine hands-on."),
-        "the motivation typed is kept"
-    );
-    let answered = [
-        ("motivation", motivation.as_str()),
-        ("q_health_professional", "yes"),
-    ];
-    let r = post_step(app, id, "motivation", &answered).await;
-    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
-    let r = upload(
-        app,
-        id,
-        vec![
-            ("cv", "CV Nguyễn.pdf", pdf("cv")),
-            ("motivation_letter", "letter.pdf", pdf("letter")),
-            (
-                "proof_of_status",
-                "transcript.png",
-                b"\x89PNG\r\n\x1a\n0000".to_vec(),
-            ),
-        ],
-    )
-    .await;
-    assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
-    assert_eq!(
-        post_step(app, id, "declaration", &[("consent", "yes")])
-            .await
-            .status()
-            .as_u16(),
-        303
-    );
+impl TestApp {
+    pub(crate) async fn fill_everything(&self, id: &str) {
+        let app = self;
+        let fields = identity("Nguyễn Thị Minh Khai");
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(
+            app.post_step(id, "identity", &pairs)
+                .await
+                .status()
+                .as_u16(),
+            303
+        );
+        let r = app
+            .post_step(
+                id,
+                "contact",
+                &[
+                    ("phone", "+33 6 12 34 56 78"),
+                    ("address_line1", "12 rue de l'École-de-Médecine"),
+                    ("address_city", "Paris"),
+                    ("address_postcode", "75006"),
+                    ("address_country", "FR"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let r = app
+            .post_step(
+                id,
+                "background",
+                &[
+                    ("category", "medical_student"),
+                    ("study_year", "5"),
+                    ("institution", "Hanoi Medical University"),
+                    ("institution_country", "VN"),
+                    ("partner_university", "no"),
+                    ("english_level", "c1"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        let motivation = "I want to learn emergency medicine hands-on. ".repeat(6);
+        // The Hands-on school's own question (from the catalog) decides AFGSU 2 eligibility: it is required.
+        let r = app
+            .post_step(id, "motivation", &[("motivation", &motivation)])
+            .await;
+        assert_eq!(r.status().as_u16(), 422);
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("Are you a health professional")
+                && page.contains("href=\"#q_health_professional\"")
+        );
+        assert!(
+            page.contains("I want to learn emergency medicine hands-on."),
+            "the motivation typed is kept"
+        );
+        let answered = [
+            ("motivation", motivation.as_str()),
+            ("q_health_professional", "yes"),
+        ];
+        let r = app.post_step(id, "motivation", &answered).await;
+        assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+        let r = upload(
+            app,
+            id,
+            vec![
+                ("cv", "CV Nguyễn.pdf", pdf("cv")),
+                ("motivation_letter", "letter.pdf", pdf("letter")),
+                (
+                    "proof_of_status",
+                    "transcript.png",
+                    b"\x89PNG\r\n\x1a\n0000".to_vec(),
+                ),
+            ],
+        )
+        .await;
+        assert_eq!(r.status().as_u16(), 303, "{}", r.text().await.unwrap());
+        assert_eq!(
+            app.post_step(id, "declaration", &[("consent", "yes")])
+                .await
+                .status()
+                .as_u16(),
+            303
+        );
+    }
 }
 
 #[tokio::test]
@@ -178,8 +189,8 @@ async fn an_applicant_applies_from_the_program_page_to_the_received_email() {
     let r = app.get(&format!("{PROGRAM}/apply")).await;
     assert_eq!(r.status().as_u16(), 303);
     app.sign_in("minh.khai@example.org").await;
-    let id = start(&app).await;
-    fill_everything(&app, &id).await;
+    let id = app.start_application().await;
+    app.fill_everything(&id).await;
 
     let (status, check) = app.page(&format!("/applications/{id}/check")).await;
     assert_eq!(status, 200);
@@ -256,8 +267,8 @@ async fn an_applicant_applies_from_the_program_page_to_the_received_email() {
 async fn another_applicant_gets_404_for_an_application_its_documents_and_timeline() {
     let app = demo_app().await;
     app.sign_in("owner@example.org").await;
-    let id = start(&app).await;
-    fill_everything(&app, &id).await;
+    let id = app.start_application().await;
+    app.fill_everything(&id).await;
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     let doc_link = page
         .split("href=\"")
@@ -289,7 +300,7 @@ async fn another_applicant_gets_404_for_an_application_its_documents_and_timelin
 async fn errors_are_shown_in_the_applicants_language_with_what_they_typed() {
     let app = demo_app().await;
     app.sign_in("erreurs@example.org").await;
-    let id = start(&app).await;
+    let id = app.start_application().await;
     let (_, page) = app.page(&format!("/applications/{id}/step/identity")).await;
     let r = app
         .client
@@ -351,7 +362,7 @@ async fn applicant_id(app: &TestApp, application_id: &str) -> String {
 async fn names_from_every_script_the_certificates_can_print_are_stored_exactly() {
     let app = demo_app().await;
     app.sign_in("names@example.org").await;
-    let id = start(&app).await;
+    let id = app.start_application().await;
     let owner = applicant_id(&app, &id).await;
     for name in [
         "Hélène Dupont-Moreau",
@@ -364,7 +375,7 @@ async fn names_from_every_script_the_certificates_can_print_are_stored_exactly()
     ] {
         let fields = identity(name);
         let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let r = post_step(&app, &id, "identity", &pairs).await;
+        let r = app.post_step(&id, "identity", &pairs).await;
         assert_eq!(r.status().as_u16(), 303, "{name} refused");
         let stored = app.store.application(&owner, &id).await.unwrap();
         assert_eq!(stored.form.certificate_name.as_deref(), Some(name));
@@ -374,7 +385,7 @@ async fn names_from_every_script_the_certificates_can_print_are_stored_exactly()
         let mut fields = identity("Valid Name");
         fields[2].1 = unprintable.to_owned();
         let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let r = post_step(&app, &id, "identity", &pairs).await;
+        let r = app.post_step(&id, "identity", &pairs).await;
         assert_eq!(r.status().as_u16(), 422, "{unprintable}");
         assert!(
             r.text()
@@ -390,7 +401,7 @@ async fn names_from_every_script_the_certificates_can_print_are_stored_exactly()
 async fn a_disguised_executable_and_an_11_mb_file_are_refused_and_nothing_is_stored() {
     let app = demo_app().await;
     app.sign_in("files@example.org").await;
-    let id = start(&app).await;
+    let id = app.start_application().await;
     let owner = applicant_id(&app, &id).await;
     let exe = b"MZ\x90\x00\x03\x00\x00\x00this program cannot be run in DOS mode".to_vec();
     let r = upload(&app, &id, vec![("cv", "cv.pdf", exe)]).await;
@@ -433,7 +444,7 @@ async fn a_disguised_executable_and_an_11_mb_file_are_refused_and_nothing_is_sto
 async fn one_application_per_program_and_only_while_applications_are_open() {
     let app = demo_app().await;
     app.sign_in("once@example.org").await;
-    let first = start(&app).await;
+    let first = app.start_application().await;
     let (_, page) = app.page(&format!("{PROGRAM}/apply")).await;
     let r = app
         .post_form(&format!("{PROGRAM}/apply"), &[("csrf", &csrf_of(&page))])
@@ -521,7 +532,7 @@ async fn an_applicant_can_ask_for_a_reduced_fee_with_its_proof() {
         ("partner_university", "yes"),
         ("english_level", "b2"),
     ];
-    let r = post_step(&app, &id, "background", &background).await;
+    let r = app.post_step(&id, "background", &background).await;
     assert_eq!(
         r.status().as_u16(),
         422,
@@ -535,7 +546,7 @@ async fn an_applicant_can_ask_for_a_reduced_fee_with_its_proof() {
     let mut with_tier = background.to_vec();
     with_tier.push(("requested_fee_tier", "medical-student"));
     assert_eq!(
-        post_step(&app, &id, "background", &with_tier)
+        app.post_step(&id, "background", &with_tier)
             .await
             .status()
             .as_u16(),
@@ -572,47 +583,53 @@ async fn an_applicant_can_ask_for_a_reduced_fee_with_its_proof() {
 }
 
 /// Makes the demo Hands-on school first come, first served, with one seat.
-pub(crate) async fn one_seat_first_come(app: &TestApp) {
-    use summer_school::domain::audit::Actor;
-    use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
-    use summer_school::domain::demo::demo_edition;
-    use summer_school::domain::status::ReviewMode;
-    let now = time::OffsetDateTime::now_utc();
-    let mut spec = demo_edition(&parse_catalog(SHIPPED_CATALOG).unwrap(), now.date());
-    let hands_on = spec
-        .programs
-        .iter_mut()
-        .find(|p| p.slug.as_str() == "hands-on-clinical-emergencies")
-        .unwrap();
-    hands_on.review_mode = ReviewMode::FirstCome;
-    hands_on.capacity = 1;
-    app.store
-        .load_edition(&spec, &Actor::Cli, now)
-        .await
-        .unwrap();
-    app.invalidate_catalog();
+impl TestApp {
+    pub(crate) async fn one_seat_first_come(&self) {
+        let app = self;
+        use summer_school::domain::audit::Actor;
+        use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
+        use summer_school::domain::demo::demo_edition;
+        use summer_school::domain::status::ReviewMode;
+        let now = time::OffsetDateTime::now_utc();
+        let mut spec = demo_edition(&parse_catalog(SHIPPED_CATALOG).unwrap(), now.date());
+        let hands_on = spec
+            .programs
+            .iter_mut()
+            .find(|p| p.slug.as_str() == "hands-on-clinical-emergencies")
+            .unwrap();
+        hands_on.review_mode = ReviewMode::FirstCome;
+        hands_on.capacity = 1;
+        app.store
+            .load_edition(&spec, &Actor::Cli, now)
+            .await
+            .unwrap();
+        app.invalidate_catalog();
+    }
 }
 
-pub(crate) async fn apply_and_send(app: &TestApp, email: &str) -> String {
-    app.sign_in(email).await;
-    let id = start(app).await;
-    fill_everything(app, &id).await;
-    let (_, check) = app.page(&format!("/applications/{id}/check")).await;
-    let r = app
-        .post_form(
-            &format!("/applications/{id}/submit"),
-            &[("csrf", &csrf_of(&check))],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 303);
-    id
+impl TestApp {
+    pub(crate) async fn apply_and_send(&self, email: &str) -> String {
+        let app = self;
+        app.sign_in(email).await;
+        let id = app.start_application().await;
+        app.fill_everything(&id).await;
+        let (_, check) = app.page(&format!("/applications/{id}/check")).await;
+        let r = app
+            .post_form(
+                &format!("/applications/{id}/submit"),
+                &[("csrf", &csrf_of(&check))],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        id
+    }
 }
 
 #[tokio::test]
 async fn first_come_takes_the_seat_at_once_and_a_decline_passes_it_down_the_waitlist() {
     let app = demo_app().await;
-    one_seat_first_come(&app).await;
-    let first = apply_and_send(&app, "first@example.org").await;
+    app.one_seat_first_come().await;
+    let first = app.apply_and_send("first@example.org").await;
     let (_, page) = app.page(&format!("/applications/{first}")).await;
     assert!(
         page.contains("Accepted: pay to confirm your place"),
@@ -621,7 +638,7 @@ async fn first_come_takes_the_seat_at_once_and_a_decline_passes_it_down_the_wait
     assert!(page.contains("Please pay €3,100 by"), "{page}");
     assert!(page.contains("Decline the offer"), "{page}");
 
-    let second = apply_and_send(&app, "second@example.org").await;
+    let second = app.apply_and_send("second@example.org").await;
     let (_, page) = app.page(&format!("/applications/{second}")).await;
     assert!(page.contains("You are first on the waitlist"), "{page}");
     let standing: serde_json::Value = app
@@ -690,5 +707,55 @@ async fn first_come_takes_the_seat_at_once_and_a_decline_passes_it_down_the_wait
             == 1,
         "{subjects:?}"
     );
+    app.stop().await;
+}
+
+/// Uploads are read by one extractor too: every part, then the token, before the handler looks at
+/// a file. A forged or missing token stores nothing; the right one stores the file.
+#[tokio::test]
+async fn an_upload_is_checked_for_its_token_before_its_files_are_kept() {
+    let app = demo_app().await;
+    app.sign_in("uploader@example.org").await;
+    let id = app.start_application().await;
+    let send = |token: Option<&str>| {
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(t) = token {
+            form = form.text("csrf", t.to_owned());
+        }
+        let form = form.part(
+            "cv",
+            reqwest::multipart::Part::bytes(pdf("cv")).file_name("cv.pdf"),
+        );
+        app.client
+            .post(format!("{}/applications/{id}/documents", app.base))
+            .multipart(form)
+            .send()
+    };
+    for token in [None, Some("forged")] {
+        let r = send(token).await.unwrap();
+        assert_eq!(r.status().as_u16(), 403, "token {token:?}");
+        assert!(r.text().await.unwrap().contains("This form has expired"));
+    }
+    // Not multipart at all: no token either.
+    let r = app
+        .client
+        .post(format!("{}/applications/{id}/documents", app.base))
+        .header("content-type", "text/plain")
+        .body("cv.pdf")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    let (_, page) = app.page(&format!("/applications/{id}/documents")).await;
+    assert!(!page.contains("cv.pdf"), "nothing was kept: {page}");
+
+    let r = send(Some(&csrf_of(&page))).await.unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        422,
+        "kept, and the other documents still asked for"
+    );
+    let (_, page) = app.page(&format!("/applications/{id}/documents")).await;
+    assert!(page.contains("cv.pdf"), "the file is kept: {page}");
     app.stop().await;
 }

@@ -605,14 +605,14 @@ async fn errors_show_a_summary_that_links_to_the_field() {
 #[tokio::test]
 async fn a_director_reviews_scores_and_offers_a_place_in_the_browser() {
     let app = demo_app().await;
-    let id = crate::applications::apply_and_send(&app, "minh.khai@example.org").await;
-    let password = crate::organizers::create_organizer(
-        &app,
-        "director@u-paris.fr",
-        "program_director",
-        &["demo/hands-on-clinical-emergencies"],
-    )
-    .await;
+    let id = app.apply_and_send("minh.khai@example.org").await;
+    let password = app
+        .create_organizer(
+            "director@u-paris.fr",
+            "program_director",
+            &["demo/hands-on-clinical-emergencies"],
+        )
+        .await;
     let driver = Chromedriver::start();
     let c = driver.browser().await;
 
@@ -685,7 +685,7 @@ async fn an_accepted_applicant_pays_at_the_simulated_checkout_in_the_browser() {
     // application sent and accepted.
     open(&c, &app, "/sign-in").await;
     sign_in_here(&c, &app, "payer.browser@example.org").await;
-    let id = crate::applications::apply_and_send(&app, "payer.browser@example.org").await;
+    let id = app.apply_and_send("payer.browser@example.org").await;
     let now = time::OffsetDateTime::now_utc();
     app.store
         .decide(
@@ -727,17 +727,17 @@ async fn organizers_take_a_cohort_to_certificates_and_a_graduate_shares_a_verifi
     use time::macros::date;
 
     let app = crate::harness::spawn_app().await;
-    let (program, people) = crate::certificates::past_cohort(&app, 2).await;
+    let (program, people) = app.past_cohort(2).await;
     // The setup's emails go out before anyone signs in.
     app.dispatch_pending_jobs().await;
     app.smtp.wait_for(2, Duration::from_secs(5)).await;
-    let password = crate::organizers::create_organizer(
-        &app,
-        "director@u-paris.fr",
-        "program_director",
-        &["2026/hands-on-clinical-emergencies"],
-    )
-    .await;
+    let password = app
+        .create_organizer(
+            "director@u-paris.fr",
+            "program_director",
+            &["2026/hands-on-clinical-emergencies"],
+        )
+        .await;
     let driver = Chromedriver::start();
     let c = driver.browser().await;
     organizer_signs_in(&c, &app, "director@u-paris.fr", &password).await;

@@ -11,7 +11,7 @@ use summer_school::store::StoreError;
 use summer_school::store::certificates::{CertificateDraft, StoredCertificate};
 use time::macros::date;
 
-use crate::applications::{apply_and_send, demo_app};
+use crate::applications::demo_app;
 use crate::harness::{Options, TestApp, spawn_app_with};
 
 fn record(name: &str, kind: CertificateKind) -> CertificateRecord {
@@ -82,7 +82,7 @@ async fn issue(
 #[tokio::test]
 async fn a_certificate_is_verified_in_public_corrected_and_revoked() {
     let app = demo_app().await;
-    let id = apply_and_send(&app, "graduate@example.org").await;
+    let id = app.apply_and_send("graduate@example.org").await;
     let first = issue(
         &app,
         &id,
@@ -435,7 +435,7 @@ async fn a_code_that_matches_nothing_gets_a_page_that_helps_find_the_right_one()
 
     // A real code typed from paper, in small letters with spaces and no dashes, reaches the
     // certificate, through the form and at its address.
-    let id = apply_and_send(&app, "graduate@example.org").await;
+    let id = app.apply_and_send("graduate@example.org").await;
     let issued = issue(
         &app,
         &id,
@@ -887,62 +887,64 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
 
 /// A past school (the shipped Hands-on school of July 2026) with `n` participants enrolled with a
 /// full waiver while its window was open; their application ids, in order.
-pub(crate) async fn past_cohort(app: &TestApp, n: usize) -> (String, Vec<String>) {
-    use summer_school::domain::offer::{Adjustment, payment_deadline};
-    use summer_school::domain::status::ReviewMode;
-    use summer_school::store::cohort::DecisionKind;
+impl TestApp {
+    pub(crate) async fn past_cohort(&self, n: usize) -> (String, Vec<String>) {
+        let app = self;
+        use summer_school::domain::offer::{Adjustment, payment_deadline};
+        use summer_school::domain::status::ReviewMode;
+        use summer_school::store::cohort::DecisionKind;
 
-    use crate::cohort::{complete_draft_at, submit_at};
+        use crate::cohort::{complete_draft_at, submit_at};
 
-    let s = app.store.as_ref();
-    let program = s
-        .programs()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.edition_slug == "2026" && p.slug == "hands-on-clinical-emergencies")
-        .unwrap();
-    let then = time::macros::datetime!(2026-03-02 10:00 UTC);
-    let mut ids = Vec::new();
-    for i in 0..n {
-        let a = complete_draft_at(s, &program, 900 + i, then).await;
-        submit_at(s, &a, ReviewMode::Review, 900 + i, then)
+        let s = app.store.as_ref();
+        let program = s
+            .programs()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.edition_slug == "2026" && p.slug == "hands-on-clinical-emergencies")
+            .unwrap();
+        let then = time::macros::datetime!(2026-03-02 10:00 UTC);
+        let mut ids = Vec::new();
+        for i in 0..n {
+            let a = complete_draft_at(s, &program, 900 + i, then).await;
+            submit_at(s, &a, ReviewMode::Review, 900 + i, then)
+                .await
+                .unwrap();
+            s.decide(
+                &a.application_id,
+                &DecisionKind::Accept {
+                    tier_code: None,
+                    adjustment: Adjustment::FullWaiver {
+                        reason: "Faculty scholarship".into(),
+                    },
+                    deadline: payment_deadline(then, 14),
+                },
+                &Actor::Cli,
+                then,
+            )
             .await
             .unwrap();
-        s.decide(
-            &a.application_id,
-            &DecisionKind::Accept {
-                tier_code: None,
-                adjustment: Adjustment::FullWaiver {
-                    reason: "Faculty scholarship".into(),
-                },
-                deadline: payment_deadline(then, 14),
-            },
-            &Actor::Cli,
-            then,
-        )
-        .await
-        .unwrap();
-        ids.push(a.application_id);
+            ids.push(a.application_id);
+        }
+        (program.program_id, ids)
     }
-    (program.program_id, ids)
 }
 
 #[tokio::test]
 async fn organizers_take_a_cohort_from_attendance_to_certificates_graduates_download_and_share() {
     use crate::harness::pdf_text;
-    use crate::organizers::signed_in;
     use summer_school::domain::completion::school_days;
 
     let app = crate::harness::spawn_app().await;
-    let (program, people) = past_cohort(&app, 4).await;
-    let director = signed_in(
-        &app,
-        "director@u-paris.fr",
-        "program_director",
-        &["2026/hands-on-clinical-emergencies"],
-    )
-    .await;
+    let (program, people) = app.past_cohort(4).await;
+    let director = app
+        .signed_in(
+            "director@u-paris.fr",
+            "program_director",
+            &["2026/hands-on-clinical-emergencies"],
+        )
+        .await;
     let page = format!("/organizer/programs/{program}/participants");
     let (status, html) = director.page(&page).await;
     assert_eq!(status, 200);
@@ -1520,7 +1522,6 @@ async fn badges_carry_a_qr_code_that_checks_the_participant_in_for_the_day() {
 
     use crate::cohort::{complete_draft_at, submit_at};
     use crate::harness::pdf_text;
-    use crate::organizers::signed_in;
 
     let app = crate::harness::spawn_app().await;
     let s = app.store.as_ref();
@@ -1580,13 +1581,13 @@ async fn badges_carry_a_qr_code_that_checks_the_participant_in_for_the_day() {
         .unwrap();
         people.push(a.application_id);
     }
-    let director = signed_in(
-        &app,
-        "director@u-paris.fr",
-        "program_director",
-        &["2026/hands-on-clinical-emergencies"],
-    )
-    .await;
+    let director = app
+        .signed_in(
+            "director@u-paris.fr",
+            "program_director",
+            &["2026/hands-on-clinical-emergencies"],
+        )
+        .await;
     let pid = &program.program_id;
     let (_, cohort) = director
         .page(&format!("/organizer/programs/{pid}/participants"))
@@ -1665,13 +1666,13 @@ async fn badges_carry_a_qr_code_that_checks_the_participant_in_for_the_day() {
             .as_u16(),
         404
     );
-    let reviewer = signed_in(
-        &app,
-        "reviewer@u-paris.fr",
-        "reviewer",
-        &["2026/hands-on-clinical-emergencies"],
-    )
-    .await;
+    let reviewer = app
+        .signed_in(
+            "reviewer@u-paris.fr",
+            "reviewer",
+            &["2026/hands-on-clinical-emergencies"],
+        )
+        .await;
     assert_eq!(reviewer.get(&check_in).await.status().as_u16(), 403);
     let anonymous = crate::organizers::Visitor::new(&app);
     let r = anonymous.get(&check_in).await;
@@ -1685,7 +1686,7 @@ async fn the_command_line_issues_a_programs_certificates_once_and_says_who_is_sk
     use summer_school::store::certificates::ResultEntry;
 
     let app = crate::harness::spawn_app().await;
-    let (program, people) = past_cohort(&app, 2).await;
+    let (program, people) = app.past_cohort(2).await;
     let s = app.store.as_ref();
     for day in school_days(date!(2026 - 07 - 06), date!(2026 - 07 - 17)) {
         let marks: Vec<(String, bool)> = people.iter().map(|p| (p.clone(), true)).collect();

@@ -13,15 +13,14 @@ use summer_school::store::discounts::{DiscountScope, NewDiscountCode};
 use summer_school::store::{self, FormColumn, FormValue, Store};
 use time::OffsetDateTime;
 
-use crate::applications::{demo_app, fill_everything, one_seat_first_come, post_step, start};
+use crate::applications::demo_app;
 use crate::cohort::{complete_draft, load_cohort_catalog, submit};
 use crate::harness::{TestDb, csrf_of};
-use crate::organizers::signed_in;
 
 #[tokio::test]
 async fn an_organizer_makes_a_code_and_an_applicant_who_types_it_is_offered_the_lower_fee() {
     let app = demo_app().await;
-    one_seat_first_come(&app).await;
+    app.one_seat_first_come().await;
     let program = app
         .store
         .programs()
@@ -31,7 +30,7 @@ async fn an_organizer_makes_a_code_and_an_applicant_who_types_it_is_offered_the_
         .find(|p| p.edition_is_demo && p.slug == "hands-on-clinical-emergencies")
         .unwrap()
         .program_id;
-    let finance = signed_in(&app, "finance@u-paris.fr", "finance", &[]).await;
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
     let (status, list) = finance.page("/organizer/discount-codes").await;
     assert_eq!(status, 200);
     assert!(list.contains("No discount code yet."), "{list}");
@@ -112,8 +111,8 @@ async fn an_organizer_makes_a_code_and_an_applicant_who_types_it_is_offered_the_
 
     // The applicant types a code that does not exist, then the right one (in lower case).
     app.sign_in("coded@example.org").await;
-    let id = start(&app).await;
-    fill_everything(&app, &id).await;
+    let id = app.start_application().await;
+    app.fill_everything(&id).await;
     let background = |code: &'static str| {
         vec![
             ("category", "medical_student"),
@@ -125,7 +124,9 @@ async fn an_organizer_makes_a_code_and_an_applicant_who_types_it_is_offered_the_
             ("discount_code", code),
         ]
     };
-    let r = post_step(&app, &id, "background", &background("NOPE-2026")).await;
+    let r = app
+        .post_step(&id, "background", &background("NOPE-2026"))
+        .await;
     assert_eq!(r.status().as_u16(), 422);
     let page = r.text().await.unwrap();
     assert!(
@@ -133,7 +134,9 @@ async fn an_organizer_makes_a_code_and_an_applicant_who_types_it_is_offered_the_
         "{page}"
     );
     assert!(page.contains("value=\"NOPE-2026\""));
-    let r = post_step(&app, &id, "background", &background(" partner-2026 ")).await;
+    let r = app
+        .post_step(&id, "background", &background(" partner-2026 "))
+        .await;
     assert_eq!(r.status().as_u16(), 303);
     let (_, check) = app.page(&format!("/applications/{id}/check")).await;
     assert!(check.contains("PARTNER-2026"), "{check}");
@@ -154,9 +157,11 @@ async fn an_organizer_makes_a_code_and_an_applicant_who_types_it_is_offered_the_
 
     // Used up: the next applicant hears it on the form.
     app.sign_in("late@example.org").await;
-    let late = start(&app).await;
-    fill_everything(&app, &late).await;
-    let r = post_step(&app, &late, "background", &background("PARTNER-2026")).await;
+    let late = app.start_application().await;
+    app.fill_everything(&late).await;
+    let r = app
+        .post_step(&late, "background", &background("PARTNER-2026"))
+        .await;
     assert_eq!(r.status().as_u16(), 422);
     assert!(
         r.text()

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use summer_school::config::Config;
 use summer_school::jobs::{RunReport, Worker};
 use summer_school::startup::{self, Running};
-use summer_school::store::Store;
+use summer_school::store::{JobFilter, Store};
 
 /// A fresh database for one test, removed afterwards.
 pub enum TestDb {
@@ -510,6 +510,8 @@ pub struct TestApp {
     pub smtp: SmtpSink,
     pub data_dir: tempfile::TempDir,
     pub db: TestDb,
+    /// Set by [`TestApp::leaves_jobs`]: the test means to end with jobs not done.
+    leaves_jobs: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Default)]
@@ -566,6 +568,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         smtp,
         data_dir,
         db,
+        leaves_jobs: Default::default(),
     }
 }
 
@@ -682,6 +685,61 @@ impl TestApp {
         if let Some(r) = self.running.take() {
             r.shutdown(Duration::from_secs(5)).await;
         }
+    }
+
+    /// Says that this test ends with jobs queued, running or dead on purpose (a retry scheduled
+    /// for later, a job meant to fail, a database cut off). Without it, when its app is dropped a
+    /// test finishes the queue as `serve`'s worker would, and fails if any job then died or is
+    /// still waiting: an email nobody could send is a defect a test must see.
+    pub fn leaves_jobs(&self) {
+        self.leaves_jobs
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Runs every due job with a worker of its own, then every job not done, as `kind status`.
+    fn finish_jobs(&self) -> Vec<String> {
+        let config = self.config.clone();
+        // Drop runs inside the test's runtime, which it must not block on: a thread and a runtime
+        // of its own, with its own connections to the app's database.
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let store = startup::open_store(&config)
+                    .await
+                    .expect("the app's database");
+                let worker =
+                    startup::worker(&config, store.clone(), Default::default()).expect("worker");
+                worker.run_until_idle().await.expect("worker");
+                let mut left = Vec::new();
+                for filter in [JobFilter::Pending, JobFilter::Dead] {
+                    for job in store.jobs(filter, 1000).await.expect("jobs") {
+                        let error = job.last_error.unwrap_or_default();
+                        left.push(format!("{} {} {error}", job.kind, job.status));
+                    }
+                }
+                left
+            })
+        })
+        .join()
+        .expect("finishing the job queue")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() || self.leaves_jobs.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        let left = self.finish_jobs();
+        assert!(
+            left.is_empty(),
+            "jobs not done at the end of the test, after running every due one: {} (call \
+             leaves_jobs() if that is the point)",
+            left.join("; ")
+        );
     }
 }
 

@@ -20,68 +20,69 @@ const HANDS_ON: &str = "Hands-on Training in Clinical Medicine and Emergencies";
 const WRONG: &str = "The email address or the password is wrong";
 
 /// A new organizer of this role (given these programs), signed in.
-pub(crate) async fn signed_in(
-    app: &TestApp,
-    email: &str,
-    role: &str,
-    programs: &[&str],
-) -> Visitor {
-    let password = create_organizer(app, email, role, programs).await;
-    let visitor = Visitor::new(app);
-    let r = visitor.sign_in(email, &password).await;
-    assert_eq!(r.status().as_u16(), 303, "{role} signs in");
-    visitor
+impl TestApp {
+    pub(crate) async fn signed_in(&self, email: &str, role: &str, programs: &[&str]) -> Visitor {
+        let app = self;
+        let password = app.create_organizer(email, role, programs).await;
+        let visitor = Visitor::new(app);
+        let r = visitor.sign_in(email, &password).await;
+        assert_eq!(r.status().as_u16(), 303, "{role} signs in");
+        visitor
+    }
 }
 
 /// Creates an organizer with the CLI against the app's database; returns the one-time password.
-pub(crate) async fn create_organizer(
-    app: &TestApp,
-    email: &str,
-    role: &str,
-    programs: &[&str],
-) -> String {
-    let dir = app.data_dir.path().join("cli");
-    std::fs::create_dir_all(&dir).unwrap();
-    let env = base_env(&app.db, &app.smtp, &dir);
-    let mut args = vec![
-        "admin".to_owned(),
-        "create-organizer".to_owned(),
-        "--email".to_owned(),
-        email.to_owned(),
-        "--name".to_owned(),
-        format!("Dr {role}"),
-        "--role".to_owned(),
-        role.to_owned(),
-    ];
-    for p in programs {
-        args.push("--program".to_owned());
-        args.push((*p).to_owned());
-    }
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(binary())
-            .args(&args)
-            .current_dir(&dir)
-            .env_clear()
-            .envs(env)
-            .output()
+impl TestApp {
+    pub(crate) async fn create_organizer(
+        &self,
+        email: &str,
+        role: &str,
+        programs: &[&str],
+    ) -> String {
+        let app = self;
+        let dir = app.data_dir.path().join("cli");
+        std::fs::create_dir_all(&dir).unwrap();
+        let env = base_env(&app.db, &app.smtp, &dir);
+        let mut args = vec![
+            "admin".to_owned(),
+            "create-organizer".to_owned(),
+            "--email".to_owned(),
+            email.to_owned(),
+            "--name".to_owned(),
+            format!("Dr {role}"),
+            "--role".to_owned(),
+            role.to_owned(),
+        ];
+        for p in programs {
+            args.push("--program".to_owned());
+            args.push((*p).to_owned());
+        }
+        let out = tokio::task::spawn_blocking(move || {
+            Command::new(binary())
+                .args(&args)
+                .current_dir(&dir)
+                .env_clear()
+                .envs(env)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        stdout
+            .lines()
+            .last()
             .unwrap()
-    })
-    .await
-    .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    stdout
-        .lines()
-        .last()
-        .unwrap()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .to_owned()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .to_owned()
+    }
 }
 
 /// A browser of its own (cookies kept, redirects not followed) whose cookies the test can read.
@@ -271,7 +272,7 @@ async fn organizer_id(app: &TestApp, email: &str) -> String {
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_address_get_the_same_answer_then_the_right_one_signs_in() {
     let app = spawn_app().await;
-    let password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+    let password = app.create_organizer("chef@u-paris.fr", "admin", &[]).await;
 
     // Not signed in: organizer pages send to the organizers' sign-in, and remember where to return.
     let visitor = Visitor::new(&app);
@@ -409,14 +410,14 @@ async fn a_wrong_password_and_an_unknown_address_get_the_same_answer_then_the_ri
 #[tokio::test]
 async fn five_failures_lock_an_account_until_the_lock_expires_or_an_admin_lifts_it() {
     let app = spawn_app().await;
-    let admin_password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
-    let password = create_organizer(
-        &app,
-        "dir@u-paris.fr",
-        "program_director",
-        &["ai-digital-innovation"],
-    )
-    .await;
+    let admin_password = app.create_organizer("chef@u-paris.fr", "admin", &[]).await;
+    let password = app
+        .create_organizer(
+            "dir@u-paris.fr",
+            "program_director",
+            &["ai-digital-innovation"],
+        )
+        .await;
 
     let visitor = Visitor::new(&app);
     for n in 1..=4 {
@@ -526,7 +527,7 @@ async fn five_failures_lock_an_account_until_the_lock_expires_or_an_admin_lifts_
 #[tokio::test]
 async fn one_visitor_failing_too_often_is_held_off_whatever_the_address() {
     let app = spawn_app().await;
-    let password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+    let password = app.create_organizer("chef@u-paris.fr", "admin", &[]).await;
     let visitor = Visitor::new(&app);
     let limit = LockoutPolicy::default().per_requester;
     for n in 0..limit {
@@ -549,7 +550,7 @@ async fn one_visitor_failing_too_often_is_held_off_whatever_the_address() {
 #[tokio::test]
 async fn two_factor_sign_in_with_a_code_computed_here_and_a_code_works_once() {
     let app = spawn_app().await;
-    let password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+    let password = app.create_organizer("chef@u-paris.fr", "admin", &[]).await;
     let visitor = Visitor::new(&app);
     assert_eq!(
         visitor
@@ -685,7 +686,7 @@ async fn two_factor_sign_in_with_a_code_computed_here_and_a_code_works_once() {
 #[tokio::test]
 async fn an_invitation_read_back_from_the_mail_server_sets_a_password_once() {
     let app = spawn_app().await;
-    let password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+    let password = app.create_organizer("chef@u-paris.fr", "admin", &[]).await;
     let admin = Visitor::new(&app);
     admin.sign_in("chef@u-paris.fr", &password).await;
     let programs = app.store.programs().await.unwrap();
@@ -948,7 +949,7 @@ async fn an_invitation_read_back_from_the_mail_server_sets_a_password_once() {
 #[tokio::test]
 async fn the_team_pages_are_for_admins_only_and_everyone_else_is_refused_or_sent_to_sign_in() {
     let app = spawn_app().await;
-    let admin_password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
+    let admin_password = app.create_organizer("chef@u-paris.fr", "admin", &[]).await;
     let admin_id = organizer_id(&app, "chef@u-paris.fr").await;
     let mut others = Vec::new();
     for (email, role, programs) in [
@@ -965,7 +966,7 @@ async fn the_team_pages_are_for_admins_only_and_everyone_else_is_refused_or_sent
         ("money@u-paris.fr", "finance", vec![]),
         ("scol@u-paris.fr", "scolarite", vec![]),
     ] {
-        let password = create_organizer(&app, email, role, &programs).await;
+        let password = app.create_organizer(email, role, &programs).await;
         others.push((email, role, password));
     }
 
@@ -1250,8 +1251,8 @@ fn read_qr_svg(html: &str) -> Option<String> {
 #[tokio::test]
 async fn an_admin_turns_an_account_off_and_on_and_turns_off_a_lost_phones_two_factor() {
     let app = spawn_app().await;
-    let admin_password = create_organizer(&app, "chef@u-paris.fr", "admin", &[]).await;
-    let password = create_organizer(&app, "fin@u-paris.fr", "finance", &[]).await;
+    let admin_password = app.create_organizer("chef@u-paris.fr", "admin", &[]).await;
+    let password = app.create_organizer("fin@u-paris.fr", "finance", &[]).await;
     let admin = Visitor::new(&app);
     assert_eq!(
         admin

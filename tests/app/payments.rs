@@ -13,12 +13,11 @@ use summer_school::domain::status::{ApplicationStatus, ReviewMode};
 use summer_school::store::{self, Store};
 use time::OffsetDateTime;
 
-use crate::applications::{apply_and_send, demo_app};
+use crate::applications::demo_app;
 use crate::cohort::{
     Applicant, accept, complete_draft, load_cohort_catalog, pending_notices, submit,
 };
 use crate::harness::{Options, TestApp, TestDb, csrf_of, spawn_app_with};
-use crate::organizers::signed_in;
 use crate::stripe_stand_in::StandIn;
 use summer_school::domain::payment::Difference;
 use summer_school::jobs::reconcile;
@@ -32,7 +31,7 @@ fn location(r: &reqwest::Response) -> String {
 /// An applicant who sent their application through the pages and was offered a place at the
 /// catalog price; returns the application id, the moment of the offer and its deadline.
 async fn offered(app: &TestApp, email: &str) -> (String, OffsetDateTime, OffsetDateTime) {
-    let id = apply_and_send(app, email).await;
+    let id = app.apply_and_send(email).await;
     let now = OffsetDateTime::now_utc();
     let deadline = payment_deadline(now, 14);
     app.store
@@ -748,7 +747,7 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
     assert!(text.contains(&format!("No. {number}")), "{text}");
 
     // Finance gives €500 back: the refund goes to Stripe on the payment intent, once.
-    let finance = signed_in(&app, "finance@u-paris.fr", "finance", &[]).await;
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
     let (_, page) = finance.page("/organizer/finance").await;
     assert!(
         page.contains("Stripe Payer") || page.contains("stripe.payer@example.org"),
@@ -1031,7 +1030,7 @@ fn paid_cents(r: &summer_school::domain::receipt::ReceiptRecord) -> i64 {
 #[tokio::test]
 async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_credit_note() {
     let app = demo_app().await;
-    let finance = signed_in(&app, "finance@u-paris.fr", "finance", &[]).await;
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
     let (id, _, deadline) = offered(&app, "late.payer@example.org").await;
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     let r = app
@@ -1043,6 +1042,8 @@ async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_cr
     let checkout = location(&r);
     let (_, html) = app.page(&checkout).await;
     // The deadline passes while the applicant hesitates on the checkout page; then they pay.
+    // The expiry's notice is queued at that instant, still to come on the real clock.
+    app.leaves_jobs();
     app.store
         .run_deadlines(deadline + time::Duration::seconds(1))
         .await
@@ -1232,7 +1233,7 @@ async fn mail_with_subject(
 async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_the_applicant_is_told_why()
  {
     let app = demo_app().await;
-    let finance = signed_in(&app, "finance@u-paris.fr", "finance", &[]).await;
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
     let (id, _, _) = offered(&app, "visa.refused@example.org").await;
     pay_at_the_simulated_checkout(&app, &id).await;
     app.dispatch_pending_jobs().await;

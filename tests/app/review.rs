@@ -7,9 +7,9 @@ use summer_school::domain::audit::Actor;
 use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
 use summer_school::domain::demo::demo_edition;
 
-use crate::applications::{apply_and_send, demo_app};
+use crate::applications::demo_app;
 use crate::harness::TestApp;
-use crate::organizers::{Visitor, create_organizer};
+use crate::organizers::Visitor;
 
 const PROGRAM_SLUG: &str = "demo/hands-on-clinical-emergencies";
 const NAME: &str = "Nguyễn Thị Minh Khai";
@@ -29,7 +29,7 @@ async fn program_id(app: &TestApp) -> String {
 /// Signs in a new organizer of this role (given the demo Hands-on school when it is per program).
 async fn organizer(app: &TestApp, email: &str, role: &str, with_program: bool) -> Visitor {
     let programs: &[&str] = if with_program { &[PROGRAM_SLUG] } else { &[] };
-    let password = create_organizer(app, email, role, programs).await;
+    let password = app.create_organizer(email, role, programs).await;
     let v = Visitor::new(app);
     let r = v.sign_in(email, &password).await;
     assert_eq!(r.status().as_u16(), 303, "{role} signs in");
@@ -50,7 +50,7 @@ fn location(r: &reqwest::Response) -> String {
 #[tokio::test]
 async fn a_director_and_a_reviewer_review_score_and_decide_and_the_applicant_hears_of_it() {
     let app = demo_app().await;
-    let id = apply_and_send(&app, "minh.khai@example.org").await;
+    let id = app.apply_and_send("minh.khai@example.org").await;
     let program = program_id(&app).await;
     let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
     let reviewer = organizer(&app, "reviewer@u-paris.fr", "reviewer", true).await;
@@ -298,7 +298,7 @@ async fn blind_review_hides_who_the_applicant_is_from_reviewers_only() {
         .load_edition(&spec, &Actor::Cli, now)
         .await
         .unwrap();
-    let id = apply_and_send(&app, "minh.khai@example.org").await;
+    let id = app.apply_and_send("minh.khai@example.org").await;
     let program = program_id(&app).await;
     let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
     let reviewer = organizer(&app, "reviewer@u-paris.fr", "reviewer", true).await;
@@ -368,7 +368,7 @@ async fn blind_review_hides_who_the_applicant_is_from_reviewers_only() {
 #[tokio::test]
 async fn every_review_route_answers_each_role_as_its_permissions_say() {
     let app = demo_app().await;
-    let id = apply_and_send(&app, "minh.khai@example.org").await;
+    let id = app.apply_and_send("minh.khai@example.org").await;
     let program = program_id(&app).await;
     let admin = organizer(&app, "admin@u-paris.fr", "admin", false).await;
     let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
@@ -658,9 +658,9 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
 #[tokio::test]
 async fn bulk_decisions_apply_to_the_checked_applications_of_the_program_only() {
     let app = demo_app().await;
-    let first = apply_and_send(&app, "first@example.org").await;
-    let second = apply_and_send(&app, "second@example.org").await;
-    let third = apply_and_send(&app, "third@example.org").await;
+    let first = app.apply_and_send("first@example.org").await;
+    let second = app.apply_and_send("second@example.org").await;
+    let third = app.apply_and_send("third@example.org").await;
     let program = program_id(&app).await;
     let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
     let queue = format!("/organizer/programs/{program}");
@@ -711,9 +711,9 @@ async fn bulk_decisions_apply_to_the_checked_applications_of_the_program_only() 
 #[tokio::test]
 async fn the_queue_sorts_by_a_column_heading_and_keeps_its_filters() {
     let app = demo_app().await;
-    let first = apply_and_send(&app, "first@example.org").await;
-    let second = apply_and_send(&app, "second@example.org").await;
-    let third = apply_and_send(&app, "third@example.org").await;
+    let first = app.apply_and_send("first@example.org").await;
+    let second = app.apply_and_send("second@example.org").await;
+    let third = app.apply_and_send("third@example.org").await;
     let program = program_id(&app).await;
     let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
     let queue = format!("/organizer/programs/{program}");
@@ -839,9 +839,9 @@ async fn a_director_writes_to_the_participants_or_the_waitlist_and_each_gets_one
     use summer_school::store::cohort::DecisionKind;
 
     let app = demo_app().await;
-    let enrolled = apply_and_send(&app, "enrolled@example.org").await;
-    let waiting = apply_and_send(&app, "waiting@example.org").await;
-    let _sent = apply_and_send(&app, "just.sent@example.org").await;
+    let enrolled = app.apply_and_send("enrolled@example.org").await;
+    let waiting = app.apply_and_send("waiting@example.org").await;
+    let _sent = app.apply_and_send("just.sent@example.org").await;
     let now = time::OffsetDateTime::now_utc();
     app.store
         .decide(
