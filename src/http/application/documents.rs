@@ -204,11 +204,7 @@ pub(super) async fn upload(
     let missing: Vec<Problem> = needed_documents(&record)
         .iter()
         .filter(|k| !record.documents.iter().any(|d| d.kind == **k))
-        .map(|k| Problem {
-            field: k.as_str(),
-            key: "error-file-required",
-            count: None,
-        })
+        .map(|k| Problem::new(k.as_str(), "error-file-required"))
         .collect();
     if missing.is_empty() {
         Ok(Redirect::to(&step_path(&id, Step::Declaration)).into_response())

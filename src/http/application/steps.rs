@@ -139,11 +139,7 @@ pub(in crate::http) fn parse_all(
                     FormValue::Text(Some(t.code.clone())),
                 )
             })
-            .ok_or(Problem {
-                field: "requested_fee_tier",
-                key: "error-choose-one",
-                count: None,
-            });
+            .ok_or(Problem::new("requested_fee_tier", "error-choose-one"));
         columns = match (columns, tier) {
             (Ok(mut c), Ok(t)) => {
                 c.push(t);
@@ -202,11 +198,7 @@ pub(in crate::http) async fn parse_and_check(
     };
     Ok(match refusal {
         None => parsed,
-        Some(refusal) => Err(vec![Problem {
-            field: "discount_code",
-            key: refusal.key(),
-            count: None,
-        }]),
+        Some(refusal) => Err(vec![Problem::new("discount_code", refusal.key())]),
     })
 }
 
@@ -508,11 +500,7 @@ pub(in crate::http) fn parse_step(
                     "" => Ok(FormValue::Text(None)),
                     typed => crate::domain::fees::normalize_code(typed)
                         .map(&text)
-                        .map_err(|refusal| Problem {
-                            field: "discount_code",
-                            key: refusal.key(),
-                            count: None,
-                        }),
+                        .map_err(|refusal| Problem::new("discount_code", refusal.key())),
                 },
             );
         }
@@ -536,11 +524,7 @@ pub(in crate::http) fn parse_step(
             } else {
                 take(
                     FormColumn::PrivacyVersion,
-                    Err(Problem {
-                        field: "consent",
-                        key: "error-consent",
-                        count: None,
-                    }),
+                    Err(Problem::new("consent", "error-consent")),
                 );
             }
         }
