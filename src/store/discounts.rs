@@ -46,25 +46,7 @@ pub trait DiscountStore: Send + Sync {
     ) -> Result<Option<DiscountTerms>, StoreError>;
 }
 
-/// Where a new code applies.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DiscountScope {
-    Program(String),
-    /// Every program of the edition with this slug.
-    Edition(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewDiscountCode {
-    /// Normalized (see `domain::fees::normalize_code`).
-    pub code: String,
-    pub scope: DiscountScope,
-    pub kind: DiscountKind,
-    pub max_uses: Option<u32>,
-    pub expires_at: Option<OffsetDateTime>,
-    /// What it is for (a partner, an agreement), for the team.
-    pub note: String,
-}
+pub use crate::domain::discount::{DiscountScope, NewDiscountCode};
 
 /// A code as the organizers' page lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]

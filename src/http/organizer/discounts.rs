@@ -13,12 +13,11 @@ use time::OffsetDateTime;
 use super::auth::{Organizer, RequireOrganizer};
 use super::dashboard::nav;
 use super::views::{DiscountForm, DiscountRowView, DiscountsPage, page};
-use super::{Pairs, value};
 use crate::domain::access::{Permission, organization_wide};
 use crate::domain::calendar::format_date;
-use crate::domain::fees::{DiscountKind, normalize_code};
+use crate::domain::discount::{DiscountDraft, DiscountScope, parse_discount};
+use crate::domain::fees::DiscountKind;
 use crate::domain::money::{Currency, Money};
-use crate::domain::offer::end_of_paris_day;
 use crate::domain::problem::Problem;
 use crate::domain::refusal::Refusal;
 use crate::http::AppState;
@@ -28,15 +27,10 @@ use crate::http::forms::{Button, CsrfForm};
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout, OptionView};
 use crate::i18n::Tr;
-use crate::store::discounts::{DiscountCodeView, DiscountScope, NewDiscountCode};
+use crate::store::discounts::DiscountCodeView;
 use crate::store::{ProgramRecord, StoreError};
 
 const PATH: &str = "/organizer/discount-codes";
-/// Most characters in a code's note.
-const NOTE_MAX: usize = 200;
-/// Most uses a limited code may allow.
-const USES_MAX: u32 = 100_000;
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(PATH, get(list).post(create))
@@ -46,18 +40,6 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize)]
 struct Done {
     done: Option<String>,
-}
-
-/// What the form holds, as typed.
-#[derive(Default)]
-struct Input {
-    code: String,
-    scope: String,
-    kind: String,
-    amount: String,
-    max_uses: String,
-    expires_on: String,
-    note: String,
 }
 
 /// The programs this organizer may make codes for.
@@ -84,40 +66,35 @@ fn reaches(organizer: &Organizer, code: &DiscountCodeView) -> bool {
     }
 }
 
+/// The scope field's choices: exactly the scopes [`parse_discount`] will accept.
 fn scope_options(
     tr: Tr,
     organizer: &Organizer,
     programs: &[ProgramRecord],
     selected: &str,
 ) -> Vec<OptionView> {
-    let mut options: Vec<OptionView> = programs
-        .iter()
-        .map(|p| {
-            let value = format!("program:{}", p.program_id);
-            OptionView {
+    scopes(organizer, programs)
+        .into_iter()
+        .filter_map(|scope| {
+            let label = match &scope {
+                DiscountScope::Program(id) => {
+                    let p = programs.iter().find(|p| &p.program_id == id)?;
+                    format!("{} ({})", p.title.get(tr.locale()), p.edition_year)
+                }
+                DiscountScope::Edition(slug) => {
+                    let p = programs.iter().find(|p| &p.edition_slug == slug)?;
+                    let title = p.edition_title.get(tr.locale()).to_owned();
+                    tr.t1("discounts-scope-edition", "edition", title)
+                }
+            };
+            let value = scope.value();
+            Some(OptionView {
                 selected: value == selected,
-                label: format!("{} ({})", p.title.get(tr.locale()), p.edition_year),
+                label,
                 value,
-            }
+            })
         })
-        .collect();
-    if organization_wide(organizer.access.role) {
-        let mut editions: Vec<(&str, String)> = Vec::new();
-        for p in programs {
-            if !editions.iter().any(|(slug, _)| *slug == p.edition_slug) {
-                editions.push((&p.edition_slug, p.edition_title.get(tr.locale()).to_owned()));
-            }
-        }
-        for (slug, title) in editions {
-            let value = format!("edition:{slug}");
-            options.push(OptionView {
-                selected: value == selected,
-                label: tr.t1("discounts-scope-edition", "edition", title),
-                value,
-            });
-        }
-    }
-    options
+        .collect()
 }
 
 fn describe(tr: Tr, kind: DiscountKind) -> String {
@@ -135,7 +112,7 @@ async fn render(
     tr: Tr,
     headers: &HeaderMap,
     organizer: &Organizer,
-    input: &Input,
+    input: &DiscountDraft,
     problems: Vec<Problem>,
     notice: Option<String>,
     status: StatusCode,
@@ -211,7 +188,7 @@ async fn render(
         max_uses_error: error("max_uses"),
         expires_on: input.expires_on.clone(),
         expires_on_error: error("expires_on"),
-        note: input.note.clone(),
+        note: input.note.clone().unwrap_or_default(),
         note_error: error("note"),
     };
     let title = if problems.is_empty() {
@@ -252,7 +229,7 @@ async fn list(
         tr,
         &headers,
         &organizer,
-        &Input::default(),
+        &DiscountDraft::default(),
         Vec::new(),
         notice,
         StatusCode::OK,
@@ -260,99 +237,22 @@ async fn list(
     .await
 }
 
-/// The form parsed into a new code, or every problem with it.
-fn parse(
-    organizer: &Organizer,
-    programs: &[ProgramRecord],
-    input: &Input,
-    now: OffsetDateTime,
-) -> Result<NewDiscountCode, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let code = normalize_code(&input.code)
-        .map_err(|r| problems.push(Problem::new("code", r.key())))
-        .ok();
-    let scope = match input.scope.split_once(':') {
-        Some(("program", id)) if programs.iter().any(|p| p.program_id == id) => {
-            Some(DiscountScope::Program(id.to_owned()))
+/// The scopes this organizer may give a code: each of their programs, and whole editions for
+/// organization-wide roles.
+fn scopes(organizer: &Organizer, programs: &[ProgramRecord]) -> Vec<DiscountScope> {
+    let mut scopes: Vec<DiscountScope> = programs
+        .iter()
+        .map(|p| DiscountScope::Program(p.program_id.clone()))
+        .collect();
+    if organization_wide(organizer.access.role) {
+        for p in programs {
+            let edition = DiscountScope::Edition(p.edition_slug.clone());
+            if !scopes.contains(&edition) {
+                scopes.push(edition);
+            }
         }
-        Some(("edition", slug))
-            if organization_wide(organizer.access.role)
-                && programs.iter().any(|p| p.edition_slug == slug) =>
-        {
-            Some(DiscountScope::Edition(slug.to_owned()))
-        }
-        _ => {
-            problems.push(Problem::new("scope", "discounts-error-scope"));
-            None
-        }
-    };
-    let amount = input.amount.trim().replace(',', ".");
-    let amount = amount.as_str();
-    let kind = if input.kind == "amount" {
-        Money::parse_decimal(amount, Currency::Eur)
-            .ok()
-            .filter(|m| m.cents() > 0)
-            .map(|m| DiscountKind::Amount(m.cents()))
-    } else {
-        amount
-            .trim_end_matches('%')
-            .trim()
-            .parse::<u8>()
-            .ok()
-            .filter(|p| (1..=100).contains(p))
-            .map(DiscountKind::Percent)
-    };
-    if kind.is_none() {
-        problems.push(Problem::new(
-            "amount",
-            if input.kind == "amount" {
-                "discounts-error-amount"
-            } else {
-                "discounts-error-percent"
-            },
-        ));
     }
-    let max_uses = match input.max_uses.trim() {
-        "" => Some(None),
-        n => n
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=USES_MAX).contains(n))
-            .map(Some),
-    };
-    if max_uses.is_none() {
-        problems.push(Problem::new("max_uses", "discounts-error-max-uses"));
-    }
-    let expires_at = match input.expires_on.trim() {
-        "" => Some(None),
-        d => time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]"))
-            .ok()
-            .map(end_of_paris_day)
-            .filter(|e| *e > now)
-            .map(Some),
-    };
-    if expires_at.is_none() {
-        problems.push(Problem::new("expires_on", "discounts-error-expires"));
-    }
-    let note = input.note.trim();
-    if note.is_empty() || note.chars().count() > NOTE_MAX || note.chars().any(char::is_control) {
-        problems.push(Problem::new("note", "discounts-error-note"));
-    }
-    match (code, scope, kind, max_uses, expires_at) {
-        (Some(code), Some(scope), Some(kind), Some(max_uses), Some(expires_at))
-            if problems.is_empty() =>
-        {
-            Ok(NewDiscountCode {
-                code,
-                scope,
-                kind,
-                max_uses,
-                expires_at,
-                note: note.to_owned(),
-            })
-        }
-        _ => Err(problems),
-    }
+    scopes
 }
 
 #[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
@@ -361,19 +261,10 @@ async fn create(
     Lang(locale): Lang,
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(input): CsrfForm<DiscountDraft>,
 ) -> Result<Response, AppError> {
     organizer.require_anywhere(Permission::ManageDiscounts)?;
     let tr = Tr(locale);
-    let input = Input {
-        code: value(&pairs, "code").to_owned(),
-        scope: value(&pairs, "scope").to_owned(),
-        kind: value(&pairs, "kind").to_owned(),
-        amount: value(&pairs, "amount").to_owned(),
-        max_uses: value(&pairs, "max_uses").to_owned(),
-        expires_on: value(&pairs, "expires_on").to_owned(),
-        note: value(&pairs, "note").to_owned(),
-    };
     let now = OffsetDateTime::now_utc();
     let programs = programs(&state, &organizer).await?;
     let refused = |problems| {
@@ -388,7 +279,7 @@ async fn create(
             StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
-    let code = match parse(&organizer, &programs, &input, now) {
+    let code = match parse_discount(&input, &scopes(&organizer, &programs), now) {
         Ok(code) => code,
         Err(problems) => return refused(problems).await,
     };

@@ -14,10 +14,11 @@ use time::OffsetDateTime;
 use super::auth::{Organizer, RequireOrganizer};
 use super::dashboard::nav;
 use super::views::{FinanceOrderRow, FinancePage, FinanceRefundRow, page};
-use super::{Pairs, value};
 use crate::domain::access::Permission;
 use crate::domain::calendar::format_paris_datetime;
 use crate::domain::money::{Currency, Money};
+use crate::domain::problem::Problem;
+use crate::domain::refund::{RefundAsked, RefundDraft, parse_refund};
 use crate::domain::refusal::Refusal;
 use crate::domain::status::{ApplicationStatus, OrderStatus};
 use crate::http::AppState;
@@ -30,8 +31,6 @@ use crate::i18n::Tr;
 use crate::store::StoreError;
 
 const PATH: &str = "/organizer/finance";
-/// Most characters in a refund's reason.
-const REASON_MAX: usize = 500;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,12 +46,27 @@ struct Done {
 /// A refund form that was refused: for which order, what was typed, what is wrong.
 struct Refused {
     order_id: String,
-    amount: String,
-    reason: String,
-    cancel: bool,
-    amount_error: Option<String>,
-    reason_error: Option<String>,
-    cancel_error: Option<String>,
+    draft: RefundDraft,
+    problems: Vec<Problem>,
+}
+
+impl Refused {
+    fn error(&self, tr: Tr, field: &str) -> Option<String> {
+        self.problems
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| tr.problem(p))
+    }
+}
+
+/// Why the store would not refund or cancel, next to the field to fix.
+fn refusal_problem(why: Refusal) -> Problem {
+    match why {
+        Refusal::NotEnrolled => Problem::new("cancel", "finance-error-not-enrolled"),
+        Refusal::NotPaid => Problem::new("amount", "finance-error-not-paid"),
+        Refusal::NoReason => Problem::new("reason", "finance-error-reason"),
+        _ => Problem::new("amount", "finance-error-too-much"),
+    }
 }
 
 fn money(tr: Tr, cents: i64) -> String {
@@ -104,12 +118,14 @@ async fn render(
                     .then(|| format!("/organizer/finance/orders/{}/refund", o.order_id)),
                 refundable: left > 0,
                 cancellable,
-                cancel_checked: mine.is_some_and(|r| r.cancel),
-                amount: mine.map_or_else(|| decimal(left.max(0)), |r| r.amount.clone()),
-                amount_error: mine.and_then(|r| r.amount_error.clone()),
-                reason: mine.map(|r| r.reason.clone()).unwrap_or_default(),
-                reason_error: mine.and_then(|r| r.reason_error.clone()),
-                cancel_error: mine.and_then(|r| r.cancel_error.clone()),
+                cancel_checked: mine.is_some_and(|r| r.draft.cancels()),
+                amount: mine.map_or_else(|| decimal(left.max(0)), |r| r.draft.amount.clone()),
+                amount_error: mine.and_then(|r| r.error(tr, "amount")),
+                reason: mine
+                    .and_then(|r| r.draft.reason.clone())
+                    .unwrap_or_default(),
+                reason_error: mine.and_then(|r| r.error(tr, "reason")),
+                cancel_error: mine.and_then(|r| r.error(tr, "cancel")),
             }
         })
         .collect();
@@ -124,21 +140,15 @@ async fn render(
             when: format_paris_datetime(r.created_at, tr.locale()),
         })
         .collect();
-    let mut errors = Vec::new();
-    if let Some(r) = &refused {
-        for (field, message) in [
-            ("amount", &r.amount_error),
-            ("reason", &r.reason_error),
-            ("cancel", &r.cancel_error),
-        ] {
-            if let Some(m) = message {
-                errors.push(FieldError {
-                    field: format!("{field}-{}", r.order_id),
-                    message: m.clone(),
-                });
-            }
-        }
-    }
+    // The fields are numbered by order on this page of many forms.
+    let errors: Vec<FieldError> = refused
+        .iter()
+        .flat_map(|r| {
+            r.problems
+                .iter()
+                .map(|p| FieldError::new(format!("{}-{}", p.field, r.order_id), tr.problem(p)))
+        })
+        .collect();
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -187,50 +197,34 @@ async fn refund(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(order_id): Path<String>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(draft): CsrfForm<RefundDraft>,
 ) -> Result<Response, AppError> {
     organizer.require_anywhere(Permission::Finance)?;
     let tr = Tr(locale);
     let mut refused = Refused {
         order_id: order_id.clone(),
-        amount: value(&pairs, "amount").to_owned(),
-        reason: value(&pairs, "reason").to_owned(),
-        cancel: value(&pairs, "cancel") == "yes",
-        amount_error: None,
-        reason_error: None,
-        cancel_error: None,
+        draft,
+        problems: Vec::new(),
     };
-    let parsed = Money::parse_decimal(&refused.amount.trim().replace(',', "."), Currency::Eur)
-        .ok()
-        .map(Money::cents);
-    // Cancelling may give nothing back (an empty or zero amount); a refund alone needs an amount.
-    let nothing = refused.amount.trim().is_empty() || parsed == Some(0);
-    let cents = parsed.filter(|c| *c > 0);
-    if cents.is_none() && !(refused.cancel && nothing) {
-        refused.amount_error = Some(tr.t("finance-error-amount"));
-    }
-    let reason = refused.reason.trim();
-    if reason.is_empty()
-        || reason.chars().count() > REASON_MAX
-        || reason.chars().any(char::is_control)
-    {
-        refused.reason_error = Some(tr.t("finance-error-reason"));
-    }
-    if refused.amount_error.is_some() || refused.reason_error.is_some() {
-        return render(&state, tr, &headers, &organizer, Some(refused), None).await;
-    }
-    if refused.cancel {
-        return cancel(&state, tr, &headers, &organizer, refused, cents).await;
-    }
-    let Some(cents) = cents else {
-        return render(&state, tr, &headers, &organizer, Some(refused), None).await;
+    let asked = match parse_refund(&refused.draft) {
+        Ok(asked) => asked,
+        Err(problems) => {
+            refused.problems = problems;
+            return render(&state, tr, &headers, &organizer, Some(refused), None).await;
+        }
+    };
+    let (cents, reason) = match asked {
+        RefundAsked::Refund { cents, reason } => (cents, reason),
+        RefundAsked::Cancel { cents, reason } => {
+            return cancel(&state, tr, &headers, &organizer, refused, cents, &reason).await;
+        }
     };
     match state
         .store
         .start_refund(
             &order_id,
             cents,
-            reason,
+            &reason,
             &organizer.actor(),
             OffsetDateTime::now_utc(),
         )
@@ -241,10 +235,7 @@ async fn refund(
             Ok(Redirect::to(&format!("{PATH}?done=refund")).into_response())
         }
         Err(StoreError::Refused(why)) => {
-            refused.amount_error = Some(tr.t(match why {
-                Refusal::NotPaid => "finance-error-not-paid",
-                _ => "finance-error-too-much",
-            }));
+            refused.problems = vec![refusal_problem(why)];
             render(&state, tr, &headers, &organizer, Some(refused), None).await
         }
         Err(e) => Err(e.into()),
@@ -260,6 +251,7 @@ async fn cancel(
     organizer: &Organizer,
     mut refused: Refused,
     cents: Option<i64>,
+    reason: &str,
 ) -> Result<Response, AppError> {
     let application_id = state
         .store
@@ -274,7 +266,7 @@ async fn cancel(
         .store
         .cancel_enrollment(
             &application_id,
-            refused.reason.trim(),
+            reason,
             cents,
             &organizer.actor(),
             OffsetDateTime::now_utc(),
@@ -286,14 +278,7 @@ async fn cancel(
             Ok(Redirect::to(&format!("{PATH}?done=cancelled")).into_response())
         }
         Err(StoreError::Refused(why)) => {
-            match why {
-                Refusal::NotEnrolled => {
-                    refused.cancel_error = Some(tr.t("finance-error-not-enrolled"))
-                }
-                Refusal::NotPaid => refused.amount_error = Some(tr.t("finance-error-not-paid")),
-                Refusal::NoReason => refused.reason_error = Some(tr.t("finance-error-reason")),
-                _ => refused.amount_error = Some(tr.t("finance-error-too-much")),
-            }
+            refused.problems = vec![refusal_problem(why)];
             render(state, tr, headers, organizer, Some(refused), None).await
         }
         Err(e) => Err(e.into()),

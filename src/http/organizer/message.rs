@@ -13,9 +13,8 @@ use time::OffsetDateTime;
 use super::auth::{Organizer, RequireOrganizer};
 use super::dashboard::nav;
 use super::views::{MessagePage, page};
-use super::{Pairs, value};
 use crate::domain::access::Permission;
-use crate::domain::message::{Audience, BODY_MAX, SUBJECT_MAX, parse_message};
+use crate::domain::message::{Audience, BODY_MAX, MessageDraft, SUBJECT_MAX, parse_message};
 use crate::email::render;
 use crate::http::AppState;
 use crate::http::auth as site_auth;
@@ -39,9 +38,7 @@ fn path(program_id: &str) -> String {
 /// What was typed, and its problems.
 #[derive(Default)]
 struct Typed {
-    audience: String,
-    subject: String,
-    body: String,
+    draft: MessageDraft,
     errors: Vec<FieldError>,
 }
 
@@ -75,10 +72,10 @@ async fn render_page(
     } else {
         format!("{} {heading}", tr.t("error-title-prefix"))
     };
-    let selected = if typed.audience.is_empty() {
+    let selected = if typed.draft.audience.is_empty() {
         Audience::Participants.as_str().to_owned()
     } else {
-        typed.audience.clone()
+        typed.draft.audience.clone()
     };
     let error_of = |field: &str| {
         typed
@@ -106,8 +103,8 @@ async fn render_page(
         audience_error: error_of("audience"),
         subject_error: error_of("subject"),
         body_error: error_of("body"),
-        subject: typed.subject,
-        body: typed.body,
+        subject: typed.draft.subject.unwrap_or_default(),
+        body: typed.draft.body.unwrap_or_default(),
         subject_max: SUBJECT_MAX,
         body_max: BODY_MAX,
         errors: typed.errors,
@@ -150,20 +147,15 @@ async fn send(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path(program_id): Path<String>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(draft): CsrfForm<MessageDraft>,
 ) -> Result<Response, AppError> {
     organizer.require(Permission::Message, &program_id)?;
     let tr = Tr(locale);
-    let mut typed = Typed {
-        audience: value(&pairs, "audience").to_owned(),
-        subject: value(&pairs, "subject").to_owned(),
-        body: value(&pairs, "body").to_owned(),
-        errors: Vec::new(),
-    };
-    let message = match parse_message(&typed.audience, &typed.subject, &typed.body) {
+    let message = match parse_message(&draft) {
         Ok(m) => m,
         Err(problems) => {
-            typed.errors = FieldError::all(tr, &problems);
+            let errors = FieldError::all(tr, &problems);
+            let typed = Typed { draft, errors };
             return render_page(&state, tr, &headers, &organizer, &program_id, typed, None).await;
         }
     };

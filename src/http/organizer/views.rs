@@ -512,10 +512,10 @@ pub struct MessagePage {
     pub audience_error: Option<String>,
     pub subject: String,
     pub subject_error: Option<String>,
-    pub subject_max: usize,
+    pub subject_max: u64,
     pub body: String,
     pub body_error: Option<String>,
-    pub body_max: usize,
+    pub body_max: u64,
     pub action: String,
     pub csrf: String,
 }
