@@ -32,6 +32,25 @@ pub enum PasswordProblem {
     TooLong,
 }
 
+impl PasswordProblem {
+    /// The message key that says what to fix (organizer.ftl).
+    pub fn key(self) -> &'static str {
+        match self {
+            PasswordProblem::Empty => "invitation-error-password-empty",
+            PasswordProblem::TooShort => "invitation-error-password-short",
+            PasswordProblem::TooLong => "invitation-error-password-long",
+        }
+    }
+}
+
+/// For `#[validate(custom(function = "acceptable"))]` on a new password field: the rule of
+/// [`NewPassword::parse`], its problem's key as the code.
+pub fn acceptable(raw: &str) -> Result<(), validator::ValidationError> {
+    NewPassword::parse(raw)
+        .map(drop)
+        .map_err(|p| validator::ValidationError::new(p.key()))
+}
+
 impl NewPassword {
     pub fn parse(raw: &str) -> Result<NewPassword, PasswordProblem> {
         let chars = raw.chars().count();

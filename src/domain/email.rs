@@ -17,6 +17,25 @@ pub enum EmailError {
     TooLong,
 }
 
+impl EmailError {
+    /// The message key that says what to fix (main.ftl).
+    pub fn key(&self) -> &'static str {
+        match self {
+            EmailError::Empty => "error-email-empty",
+            EmailError::Malformed => "error-email-malformed",
+            EmailError::TooLong => "error-email-too-long",
+        }
+    }
+}
+
+/// For `#[validate(custom(function = "well_formed"))]` on a form's email field: the same rule as
+/// [`EmailAddress::parse`], its problem's key as the code.
+pub fn well_formed(raw: &str) -> Result<(), validator::ValidationError> {
+    EmailAddress::parse(raw)
+        .map(drop)
+        .map_err(|e| validator::ValidationError::new(e.key()))
+}
+
 impl EmailAddress {
     pub fn parse(raw: &str) -> Result<Self, EmailError> {
         let t = raw.trim();

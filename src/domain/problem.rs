@@ -63,7 +63,8 @@ pub fn sort_in(fields: &[&'static str], problems: &mut [Problem]) {
 }
 
 /// `validator`'s findings as problems: per field its first broken rule (with the rule's bound as
-/// the message's count), ordered as `fields` lists them.
+/// the message's count), ordered as `fields` lists them. The findings' params also hold what was
+/// typed (a password, say): they are dropped here, never logged or shown.
 pub fn problems_of(errors: &validator::ValidationErrors, fields: &[&'static str]) -> Vec<Problem> {
     use std::borrow::Cow;
     let mut problems: Vec<Problem> = errors

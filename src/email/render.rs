@@ -426,7 +426,7 @@ pub fn organizer_invitation(
 /// works in French and English, and the choice of a language is not kept per organizer.
 pub fn finance_notice(
     notice: &crate::domain::job::FinanceNotice,
-    ctx: &crate::store::payments::FinanceContext,
+    ctx: &crate::store::finance::FinanceContext,
     link: &str,
 ) -> OutgoingEmail {
     let paragraphs_in = |tr: Tr| {
@@ -537,7 +537,7 @@ mod tests {
                 to: EmailAddress::parse("finance@u-paris.fr").unwrap(),
                 to_name: Some("Finance".into()),
             },
-            &crate::store::payments::FinanceContext {
+            &crate::store::finance::FinanceContext {
                 applicant_name: "Zofia Łukasiewicz".into(),
                 program_title: crate::domain::catalog::LocalizedText {
                     en: "Hands-on Training".into(),

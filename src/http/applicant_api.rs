@@ -16,6 +16,7 @@ use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
+use validator::Validate;
 
 use super::AppState;
 use super::application::{self as pages, Step, Submitted};
@@ -24,8 +25,9 @@ use super::error::AppError;
 use super::lang::{Lang, safe_next};
 use crate::domain::catalog::ApplicationWindow;
 use crate::domain::document::{self, FileProblem};
-use crate::domain::email::EmailAddress;
+use crate::domain::email::{EmailAddress, well_formed};
 use crate::domain::locale::Locale;
+use crate::domain::problem::{Checked, Problem};
 use crate::domain::status::DocumentKind;
 use crate::email::render;
 use crate::i18n::Tr;
@@ -89,6 +91,31 @@ pub(crate) fn problem(status: StatusCode, error: &'static str, message: String) 
             fields: Vec::new(),
         },
     )
+}
+
+impl ApiError {
+    /// A 422 naming every field to fix, with its stable code and its message in the caller's
+    /// language.
+    pub(crate) fn invalid(tr: Tr, problems: &[Problem]) -> ApiError {
+        ApiError(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ApiProblem {
+                error: "invalid",
+                message: match problems {
+                    [one] => tr.problem(one),
+                    _ => tr.t("error-summary-title"),
+                },
+                fields: problems
+                    .iter()
+                    .map(|p| FieldProblem {
+                        field: p.field.to_owned(),
+                        code: p.key.to_owned(),
+                        message: tr.problem(p),
+                    })
+                    .collect(),
+            },
+        )
+    }
 }
 
 impl From<AppError> for ApiError {
@@ -215,11 +242,16 @@ impl FromRequestParts<AppState> for ApiApplicant {
 
 // ---- sign-in -------------------------------------------------------------------------------------
 
-#[derive(Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema, Validate)]
 pub struct SignInBody {
+    #[validate(custom(function = "well_formed"))]
     email: String,
     /// Where the emailed link leads in the browser after sign-in.
     next: Option<String>,
+}
+
+impl Checked for SignInBody {
+    const FIELDS: &'static [&'static str] = &["email"];
 }
 
 #[derive(Serialize, ToSchema)]
@@ -239,21 +271,11 @@ pub async fn request_link(
     Json(body): Json<SignInBody>,
 ) -> Result<(StatusCode, Json<Accepted>), ApiError> {
     let tr = Tr(locale);
-    let email = EmailAddress::parse(&body.email).map_err(|_| {
-        let message = tr.t("error-email-malformed");
-        ApiError(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ApiProblem {
-                error: "invalid",
-                message: message.clone(),
-                fields: vec![FieldProblem {
-                    field: "email".into(),
-                    code: "error-email-malformed".into(),
-                    message,
-                }],
-            },
-        )
-    })?;
+    let problems = body.problems();
+    let email = match EmailAddress::parse(&body.email) {
+        Ok(email) if problems.is_empty() => email,
+        _ => return Err(ApiError::invalid(tr, &problems)),
+    };
     let token = auth::random_token();
     let link = format!("{}/sign-in/link/{token}", state.config.public_url);
     let now = OffsetDateTime::now_utc();
@@ -555,24 +577,7 @@ pub async fn save_step(
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(problems) => {
-            let fields = problems
-                .iter()
-                .map(|p| FieldProblem {
-                    field: p.field.to_owned(),
-                    code: p.key.to_owned(),
-                    message: tr.problem(p),
-                })
-                .collect();
-            return Err(ApiError(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ApiProblem {
-                    error: "invalid",
-                    message: tr.t("error-summary-title"),
-                    fields,
-                },
-            ));
-        }
+        Err(problems) => return Err(ApiError::invalid(tr, &problems)),
     }
     let record = state.store.application(&a.applicant_id, &id).await?;
     Ok(Json(to_json(&record)))
@@ -598,21 +603,7 @@ pub async fn upload(
     if !pages::needed_documents(&record).contains(&kind) {
         return Err(AppError::NotFound.into());
     }
-    let invalid = |key: &'static str| {
-        let message = tr.t(key);
-        ApiError(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ApiProblem {
-                error: "invalid",
-                message: message.clone(),
-                fields: vec![FieldProblem {
-                    field: kind.as_str().to_owned(),
-                    code: key.to_owned(),
-                    message,
-                }],
-            },
-        )
-    };
+    let invalid = |key: &'static str| ApiError::invalid(tr, &[Problem::new(kind.as_str(), key)]);
     let bytes = body.map_err(|_| invalid("error-file-too-large"))?;
     let file_type = document::check_file(&bytes).map_err(|p| {
         invalid(match p {

@@ -12,6 +12,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use time::OffsetDateTime;
+use validator::Validate;
 
 use super::auth::{self, LINK_TTL, RequireApplicant, SESSION_COOKIE, SESSION_TTL};
 use super::error::AppError;
@@ -20,7 +21,8 @@ use super::views::{
     FieldError, Layout, MessageTemplate, MyApplicationsTemplate, PostButton, SignInTemplate,
 };
 use super::{AppState, cookies};
-use crate::domain::email::{EmailAddress, EmailError};
+use crate::domain::email::{EmailAddress, well_formed};
+use crate::domain::problem::Checked;
 use crate::email::render;
 use crate::http::forms::{Button, CsrfForm};
 use crate::i18n::Tr;
@@ -72,14 +74,19 @@ async fn form(
     page(template, csrf.set_cookie)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 struct SignInForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
     next: String,
     #[serde(default)]
+    #[validate(custom(function = "well_formed"))]
     email: String,
+}
+
+impl Checked for SignInForm {
+    const FIELDS: &'static [&'static str] = &["email"];
 }
 
 #[tracing::instrument(skip_all)]
@@ -92,25 +99,19 @@ async fn request_link(
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
     let next = safe_next(Some(f.next.clone()));
+    let problems = f.problems();
     let email = match EmailAddress::parse(&f.email) {
-        Ok(e) => e,
-        Err(e) => {
-            let message = tr.t(match e {
-                EmailError::Empty => "error-email-empty",
-                EmailError::Malformed => "error-email-malformed",
-                EmailError::TooLong => "error-email-too-long",
-            });
+        Ok(e) if problems.is_empty() => e,
+        _ => {
+            let errors = FieldError::all(tr, &problems);
             let title = format!("{} {}", tr.t("error-title-prefix"), tr.t("sign-in-title"));
             let template = SignInTemplate {
                 layout: Layout::new(tr, "/sign-in", &title, &state.config),
-                errors: vec![FieldError {
-                    field: "email".into(),
-                    message: message.clone(),
-                }],
+                email_error: errors.first().map(|e| e.message.clone()),
+                errors,
                 csrf: f.csrf,
                 next,
                 email: f.email,
-                email_error: Some(message),
             };
             let mut response = page(template, None)?;
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

@@ -17,10 +17,12 @@ pub mod cohort;
 mod db;
 pub mod demo;
 pub mod discounts;
+pub mod finance;
 pub mod jobs;
 pub mod organizers;
 pub mod payments;
 pub mod postgres;
+pub mod receipts;
 pub mod review;
 pub mod sqlite;
 pub mod types;
@@ -155,6 +157,8 @@ pub trait Store:
     + cohort::CohortStore
     + review::ReviewStore
     + payments::PaymentStore
+    + finance::FinanceStore
+    + receipts::ReceiptStore
     + discounts::DiscountStore
     + certificates::CertificateStore
     + visa::VisaStore

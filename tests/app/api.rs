@@ -337,3 +337,45 @@ async fn what_the_framework_refuses_is_answered_in_the_apis_json() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_bad_sign_in_address_is_named_with_its_code_in_the_callers_language() {
+    let app = spawn_app().await;
+    let url = format!("{}/api/v1/sign-in", app.base);
+    let client = reqwest::Client::new();
+    for (email, language, code, words) in [
+        ("   ", "en", "error-email-empty", "Enter"),
+        (
+            "nobody-at-example.org",
+            "fr",
+            "error-email-malformed",
+            "adresse",
+        ),
+        (
+            &format!("{}@example.org", "a".repeat(250)),
+            "en",
+            "error-email-too-long",
+            "254",
+        ),
+    ] {
+        let r = client
+            .post(&url)
+            .header("accept-language", language)
+            .json(&json!({ "email": email }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 422);
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["error"], "invalid", "{body}");
+        assert_eq!(body["fields"][0]["field"], "email", "{body}");
+        assert_eq!(body["fields"][0]["code"], code, "{body}");
+        let message = body["fields"][0]["message"].as_str().unwrap();
+        assert!(message.contains(words), "{language}: {message}");
+        assert_eq!(body["message"], message, "{body}");
+    }
+    // No link was queued for any of them.
+    assert_eq!(app.dispatch_pending_jobs().await.done, 0);
+    assert!(app.smtp.messages().is_empty());
+    app.stop().await;
+}

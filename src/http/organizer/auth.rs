@@ -16,12 +16,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
+use validator::Validate;
 
 use super::views::{CodePage, SignInPage, page};
 use crate::domain::access::{Access, Permission};
 use crate::domain::audit::Actor;
 use crate::domain::calendar::to_paris;
-use crate::domain::email::{EmailAddress, EmailError};
+use crate::domain::email::{EmailAddress, well_formed};
+use crate::domain::problem::{Checked, trimmed};
 use crate::domain::totp::TotpSecret;
 use crate::http::auth::{self as site_auth, percent_encode};
 use crate::http::error::AppError;
@@ -274,14 +276,21 @@ async fn sign_in_form(
     render_sign_in(&state, tr, &headers, next, view, StatusCode::OK)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 struct SignInForm {
     #[serde(default)]
     next: String,
     #[serde(default)]
+    #[validate(custom(function = "well_formed"))]
     email: String,
+    /// As typed: spaces count.
     #[serde(default)]
+    #[validate(length(min = 1, code = "organizer-error-password-empty"))]
     password: String,
+}
+
+impl Checked for SignInForm {
+    const FIELDS: &'static [&'static str] = &["email", "password"];
 }
 
 fn requester(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
@@ -325,46 +334,34 @@ async fn sign_in(
     CsrfForm(f): CsrfForm<SignInForm>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    let next = next_path(Some(f.next));
-    let email = EmailAddress::parse(&f.email);
-    if email.is_err() || f.password.is_empty() {
-        let mut view = SignInView {
-            errors: Vec::new(),
-            notice: None,
-            email: f.email,
-            email_error: None,
-            password_error: None,
-        };
-        if let Err(e) = &email {
-            let message = tr.t(match e {
-                EmailError::Empty => "error-email-empty",
-                EmailError::Malformed => "error-email-malformed",
-                EmailError::TooLong => "error-email-too-long",
-            });
-            view.errors.push(FieldError {
-                field: "email".into(),
-                message: message.clone(),
-            });
-            view.email_error = Some(message);
+    let next = next_path(Some(f.next.clone()));
+    let problems = f.problems();
+    let email = match EmailAddress::parse(&f.email) {
+        Ok(email) if problems.is_empty() => email,
+        _ => {
+            let error = |field: &str| {
+                problems
+                    .iter()
+                    .find(|p| p.field == field)
+                    .map(|p| tr.problem(p))
+            };
+            let view = SignInView {
+                errors: FieldError::all(tr, &problems),
+                notice: None,
+                email: f.email,
+                email_error: error("email"),
+                password_error: error("password"),
+            };
+            return render_sign_in(
+                &state,
+                tr,
+                &headers,
+                next,
+                view,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
         }
-        if f.password.is_empty() {
-            let message = tr.t("organizer-error-password-empty");
-            view.errors.push(FieldError {
-                field: "password".into(),
-                message: message.clone(),
-            });
-            view.password_error = Some(message);
-        }
-        return render_sign_in(
-            &state,
-            tr,
-            &headers,
-            next,
-            view,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
-    let email = email.expect("checked above");
+    };
     let requester = requester(&state, &headers, peer);
     let email_key = email_key(&state, email.as_str());
     let attempt = SignInAttempt {
@@ -534,12 +531,18 @@ async fn code_form(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Validate)]
 struct CodeForm {
     #[serde(default)]
     next: String,
-    #[serde(default)]
-    code: String,
+    /// The six digits of the authenticator app, trimmed.
+    #[serde(default, deserialize_with = "trimmed")]
+    #[validate(required(code = "organizer-error-code-empty"))]
+    code: Option<String>,
+}
+
+impl Checked for CodeForm {
+    const FIELDS: &'static [&'static str] = &["code"];
 }
 
 /// Ends a pending session after its account locked, and answers with the sign-in page.
@@ -604,7 +607,7 @@ async fn code(
     CsrfForm(f): CsrfForm<CodeForm>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    let next = next_path(Some(f.next));
+    let next = next_path(Some(f.next.clone()));
     let Some((pending_hash, session)) = current_session(&state, &headers)
         .await?
         .filter(|(_, s)| s.second_factor_pending)
@@ -638,22 +641,25 @@ async fn code(
         }
         SignInGate::Check(_) => {}
     }
-    if f.code.trim().is_empty() {
-        let message = tr.t("organizer-error-code-empty");
-        return render_code(
-            &state,
-            tr,
-            &headers,
-            next,
-            Some(message),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
-    }
+    let code = match (&f.code, f.problems().first()) {
+        (Some(code), None) => code,
+        (_, problem) => {
+            let message = problem.map(|p| tr.problem(p));
+            return render_code(
+                &state,
+                tr,
+                &headers,
+                next,
+                message,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
     let totp = state.store.organizer_totp(&session.organizer_id).await?;
     let step = totp.as_ref().and_then(|t| {
         TotpSecret::parse_base32(&t.secret)
             .ok()?
-            .verify(&f.code, now, t.last_step)
+            .verify(code, now, t.last_step)
     });
     if let Some(step) = step {
         let token = site_auth::random_token();

@@ -1,7 +1,7 @@
 //! The finance office's page (`Permission::Finance`): the orders flagged for them (paid after the
 //! deadline, a mismatch, a dispute, money given back elsewhere) and the orders with refunds, each
 //! with a refund form; and every refund with its state. A refund is recorded, audited and queued in
-//! one transaction; the worker asks the provider (see `store::payments::start_refund`).
+//! one transaction; the worker asks the provider (see `store::finance::start_refund`).
 
 use axum::Router;
 use axum::extract::{Path, Query, State};

@@ -8,8 +8,10 @@ use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
+use validator::Validate;
 
 use super::views::{InvitationPage, page};
+use crate::domain::problem::{Checked, Problem};
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
@@ -17,7 +19,7 @@ use crate::http::forms::CsrfForm;
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout, MessageTemplate};
 use crate::i18n::Tr;
-use crate::password::{self, NewPassword, PasswordProblem};
+use crate::password::{self, NewPassword};
 use crate::store::StoreError;
 use crate::store::organizers::InvitationInfo;
 
@@ -67,23 +69,16 @@ fn render(
     headers: &HeaderMap,
     token: &str,
     info: &InvitationInfo,
-    password_error: Option<String>,
-    confirm_error: Option<String>,
+    problems: &[Problem],
 ) -> Result<Response, AppError> {
     let csrf = site_auth::issue_csrf(state, headers);
-    let mut errors = Vec::new();
-    if let Some(m) = &password_error {
-        errors.push(FieldError {
-            field: "password".into(),
-            message: m.clone(),
-        });
-    }
-    if let Some(m) = &confirm_error {
-        errors.push(FieldError {
-            field: "confirm".into(),
-            message: m.clone(),
-        });
-    }
+    let errors = FieldError::all(tr, problems);
+    let error = |field: &str| {
+        problems
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| tr.problem(p))
+    };
     let heading = tr.t("invitation-title");
     let title = if errors.is_empty() {
         heading
@@ -108,8 +103,8 @@ fn render(
                 ("email", info.email.clone().into()),
             ],
         ),
-        password_error,
-        confirm_error,
+        password_error: error("password"),
+        confirm_error: error("confirm"),
     };
     Ok(no_referrer(page(template, status, csrf.set_cookie)?))
 }
@@ -126,18 +121,25 @@ async fn invitation_page(
         .invitation(&site_auth::sha256_hex(&token), OffsetDateTime::now_utc())
         .await
     {
-        Ok(info) => render(&state, tr, &headers, &token, &info, None, None),
+        Ok(info) => render(&state, tr, &headers, &token, &info, &[]),
         Err(StoreError::NotFound | StoreError::Refused(_)) => Ok(no_referrer(invalid(&state, tr)?)),
         Err(e) => Err(e.into()),
     }
 }
 
-#[derive(Deserialize)]
+/// A new password, typed twice. Neither is ever shown again or logged.
+#[derive(Deserialize, Validate)]
 struct AcceptForm {
     #[serde(default)]
+    #[validate(custom(function = "password::acceptable"))]
     password: String,
     #[serde(default)]
+    #[validate(must_match(other = "password", code = "invitation-error-mismatch"))]
     confirm: String,
+}
+
+impl Checked for AcceptForm {
+    const FIELDS: &'static [&'static str] = &["password", "confirm"];
 }
 
 #[tracing::instrument(skip_all)]
@@ -158,21 +160,11 @@ async fn accept(
         }
         Err(e) => return Err(e.into()),
     };
+    let problems = f.problems();
     let password = match NewPassword::parse(&f.password) {
-        Ok(p) => p,
-        Err(problem) => {
-            let key = match problem {
-                PasswordProblem::Empty => "invitation-error-password-empty",
-                PasswordProblem::TooShort => "invitation-error-password-short",
-                PasswordProblem::TooLong => "invitation-error-password-long",
-            };
-            return render(&state, tr, &headers, &token, &info, Some(tr.t(key)), None);
-        }
+        Ok(p) if problems.is_empty() => p,
+        _ => return render(&state, tr, &headers, &token, &info, &problems),
     };
-    if f.confirm != password.expose() {
-        let message = tr.t("invitation-error-mismatch");
-        return render(&state, tr, &headers, &token, &info, None, Some(message));
-    }
     let hash = password::hash_async(password)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;

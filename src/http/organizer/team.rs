@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use time::OffsetDateTime;
+use validator::Validate;
 
 use super::auth::{Organizer, RequireOrganizer, paris_time};
 use super::dashboard::nav;
@@ -18,8 +19,9 @@ use super::invitations::INVITATION_TTL;
 use super::views::{InviteForm, MemberRow, TeamPage, page};
 use super::{Pairs, value, values};
 use crate::domain::access::{Access, Permission, organization_wide};
-use crate::domain::email::{EmailAddress, EmailError};
+use crate::domain::email::{EmailAddress, well_formed};
 use crate::domain::locale::Locale;
+use crate::domain::problem::Checked;
 use crate::domain::status::OrganizerRole;
 use crate::email::render;
 use crate::http::AppState;
@@ -34,7 +36,7 @@ use crate::store::{ProgramRecord, StoreError};
 
 const PATH: &str = "/organizer/team";
 /// Most characters in a display name.
-const NAME_MAX: usize = 200;
+const NAME_MAX: u64 = 200;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -107,10 +109,16 @@ fn program_options(tr: Tr, programs: &[ProgramRecord], selected: &[String]) -> V
 }
 
 /// What the invitation form holds (typed values and their problems).
-#[derive(Default)]
+#[derive(Default, Validate)]
 struct InviteInput {
+    #[validate(custom(function = "well_formed"))]
     email: String,
-    name: String,
+    /// Trimmed; `None` when left blank.
+    #[validate(
+        required(code = "team-error-name-empty"),
+        length(max = NAME_MAX, code = "team-error-name-long")
+    )]
+    name: Option<String>,
     role: Option<String>,
     programs: Vec<String>,
     lang: Option<String>,
@@ -118,6 +126,10 @@ struct InviteInput {
     name_error: Option<String>,
     role_error: Option<String>,
     programs_error: Option<String>,
+}
+
+impl Checked for InviteInput {
+    const FIELDS: &'static [&'static str] = &["email", "name"];
 }
 
 /// A member's form that was refused, with what was submitted.
@@ -190,7 +202,7 @@ async fn render_team(
     let lang = i.lang.unwrap_or_else(|| tr.locale().tag().to_owned());
     let invite = InviteForm {
         email: i.email,
-        name: i.name,
+        name: i.name.unwrap_or_default(),
         email_error: i.email_error,
         name_error: i.name_error,
         role_error: i.role_error,
@@ -277,27 +289,21 @@ async fn invite(
     let known = state.store.programs().await?;
     let mut input = InviteInput {
         email: value(&pairs, "email").to_owned(),
-        name: value(&pairs, "name").trim().to_owned(),
+        name: Some(value(&pairs, "name").trim().to_owned()).filter(|n| !n.is_empty()),
         role: Some(value(&pairs, "role").to_owned()).filter(|r| !r.is_empty()),
         programs: values(&pairs, "program"),
         lang: Locale::from_tag(value(&pairs, "lang")).map(|l| l.tag().to_owned()),
         ..InviteInput::default()
     };
-    let email = EmailAddress::parse(&input.email).map_err(|e| {
-        tr.t(match e {
-            EmailError::Empty => "error-email-empty",
-            EmailError::Malformed => "error-email-malformed",
-            EmailError::TooLong => "error-email-too-long",
-        })
-    });
-    if let Err(m) = &email {
-        input.email_error = Some(m.clone());
-    }
-    if input.name.is_empty() {
-        input.name_error = Some(tr.t("team-error-name-empty"));
-    } else if input.name.chars().count() > NAME_MAX {
-        input.name_error = Some(tr.t("team-error-name-long"));
-    }
+    let problems = input.problems();
+    let error = |field: &str| {
+        problems
+            .iter()
+            .find(|p| p.field == field)
+            .map(|p| tr.problem(p))
+    };
+    input.email_error = error("email");
+    input.name_error = error("name");
     let access = parse_access(
         tr,
         input.role.as_deref().unwrap_or(""),
@@ -308,7 +314,10 @@ async fn invite(
         input.role_error = role_error.clone();
         input.programs_error = programs_error.clone();
     }
-    let (Ok(email), true, Ok(access)) = (email, input.name_error.is_none(), access) else {
+    let email = EmailAddress::parse(&input.email);
+    let (Ok(email), Some(name), true, Ok(access)) =
+        (email, input.name.clone(), problems.is_empty(), access)
+    else {
         let mut errors = Vec::new();
         push_error(&mut errors, "email", &input.email_error);
         push_error(&mut errors, "name", &input.name_error);
@@ -341,7 +350,7 @@ async fn invite(
     let mail = render::organizer_invitation(
         Tr(mail_locale),
         &email,
-        &input.name,
+        &name,
         access.role,
         &organizer.display_name,
         &link,
@@ -349,7 +358,7 @@ async fn invite(
     let invitation = NewInvitation {
         organization_id: &organizer.organization_id,
         email: &email,
-        display_name: &input.name,
+        display_name: &name,
         role: access.role,
         programs: &access.programs,
         token_hash: &token_hash,
