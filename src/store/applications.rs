@@ -6,13 +6,15 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use time::{Date, OffsetDateTime};
 
-use super::catalog::{FeeTierRow, QuestionRow, group_questions, group_tiers};
+use super::catalog::{FeeTierRow, QuestionRow};
 use super::db::{Tx, query, scalar};
+use super::program_parts::{
+    PROGRAM_FEE_TIERS_SQL, PROGRAM_QUESTIONS_SQL, ProgramParts, program_parts,
+};
 use super::types::Timestamp;
 use super::{ApplicationForm, FeeTierRecord, QuestionRecord, SqlStore, StoreError, corrupt};
 use crate::domain::audit::{Action, Actor};
 use crate::domain::catalog::LocalizedText;
-use crate::domain::job::OutgoingEmail;
 use crate::domain::locale::Locale;
 use crate::domain::refusal::Refusal;
 use crate::domain::status::{ApplicationStatus, DocumentKind, JobStatus, ReviewMode};
@@ -203,39 +205,6 @@ pub trait ApplicationStore: Send + Sync {
         answers: &[(String, String)],
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
-    /// Attaches a document to a draft, replacing one of the same kind (returns the replaced blob key).
-    async fn put_document(
-        &self,
-        applicant_id: &str,
-        application_id: &str,
-        document: &NewDocument<'_>,
-        now: OffsetDateTime,
-    ) -> Result<(String, Option<String>), StoreError>;
-    async fn document(
-        &self,
-        applicant_id: &str,
-        document_id: &str,
-    ) -> Result<DocumentRecord, StoreError>;
-    /// draft → submitted, with its audit event and the "application received" email; on a first-come
-    /// program, on to a seat (with its order, priced from `application`'s tiers) or a waitlist place.
-    /// `application` is the draft as the caller has just read it; the owner, the state, the program's
-    /// mode and the window are checked again as the change is written. Refused (`window`) when the
-    /// window has closed, (`not_draft`) when already submitted.
-    async fn submit_application(
-        &self,
-        applicant_id: &str,
-        application: &ApplicationRecord,
-        received: &OutgoingEmail,
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError>;
-    /// Any open state → withdrawn, audited. Refused (`not_open`) otherwise. A held seat (an offer
-    /// declined) goes to the first on the waitlist, in the same transaction.
-    async fn withdraw_application(
-        &self,
-        applicant_id: &str,
-        application_id: &str,
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError>;
     /// State changes and emails, oldest first.
     async fn timeline(
         &self,
@@ -387,79 +356,6 @@ join application_form f on f.application_id = a.application_id"
 }
 
 pub(super) use applications_sql;
-
-/// One program's questions, in catalog order.
-pub(super) const PROGRAM_QUESTIONS_SQL: &str = "
-select program_id, question_key, label_en, label_fr, hint_en, hint_fr, required
-from program_question
-where program_id = $1
-order by position";
-
-/// One program's fee tiers, in catalog order.
-pub(super) const PROGRAM_FEE_TIERS_SQL: &str = "
-select program_id, code, label_en, label_fr, amount_cents, currency, is_standard,
-       applicant_category, partner_only, available_until
-from fee_tier
-where program_id = $1
-order by position";
-
-/// What the catalog says about a program that an application shows: its questions and fee tiers.
-pub(super) struct ProgramParts {
-    pub questions: Vec<QuestionRecord>,
-    pub fee_tiers: Vec<FeeTierRecord>,
-}
-
-/// Program id → (catalog revision, parts read at it).
-type PartsByProgram = HashMap<String, (i64, std::sync::Arc<ProgramParts>)>;
-
-/// Each program's [`ProgramParts`] as last read, with the catalog revision they were read at. Only a
-/// catalog load changes them, and it bumps `program.catalog_revision` in the same transaction; the
-/// application query returns the revision, so an instance reads the parts again only when it moved
-/// (whichever instance loaded the catalog). Parts read after the revision was seen are at least as
-/// new as it, never older. One request at a time reads them: after a catalog load, the requests that
-/// arrive together wait for the first one's read instead of all reading the same rows.
-#[derive(Clone, Default)]
-pub(super) struct PartsCache {
-    map: std::sync::Arc<std::sync::RwLock<PartsByProgram>>,
-    reading: std::sync::Arc<tokio::sync::Mutex<()>>,
-}
-
-impl PartsCache {
-    /// Held while reading parts from the database; look again once it is held.
-    pub(super) async fn reading(&self) -> tokio::sync::MutexGuard<'_, ()> {
-        self.reading.lock().await
-    }
-
-    pub(super) fn get(
-        &self,
-        program_id: &str,
-        revision: i64,
-    ) -> Option<std::sync::Arc<ProgramParts>> {
-        let map = self.map.read().unwrap_or_else(|e| e.into_inner());
-        map.get(program_id)
-            .filter(|(r, _)| *r == revision)
-            .map(|(_, parts)| parts.clone())
-    }
-
-    pub(super) fn put(&self, program_id: &str, revision: i64, parts: std::sync::Arc<ProgramParts>) {
-        let mut map = self.map.write().unwrap_or_else(|e| e.into_inner());
-        map.insert(program_id.to_owned(), (revision, parts));
-    }
-}
-
-/// Builds one program's parts from its question and tier rows.
-pub(super) fn program_parts(
-    program_id: &str,
-    questions: Vec<QuestionRow>,
-    tiers: Vec<FeeTierRow>,
-) -> Result<ProgramParts, StoreError> {
-    Ok(ProgramParts {
-        questions: group_questions(questions)
-            .remove(program_id)
-            .unwrap_or_default(),
-        fee_tiers: group_tiers(tiers)?.remove(program_id).unwrap_or_default(),
-    })
-}
 
 /// A document as the application query aggregates it.
 #[derive(serde::Deserialize)]
@@ -814,194 +710,6 @@ impl ApplicationStore for SqlStore {
             .bind(application_id)
             .bind(now)
             .execute(&mut tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn put_document(
-        &self,
-        applicant_id: &str,
-        application_id: &str,
-        d: &crate::store::NewDocument<'_>,
-        now: time::OffsetDateTime,
-    ) -> Result<(String, Option<String>), StoreError> {
-        let now = Timestamp::new(now);
-        let mut tx = self.db.begin_write().await?;
-        Self::require_status(
-            &mut tx,
-            applicant_id,
-            application_id,
-            &[ApplicationStatus::Draft],
-            Refusal::NotDraft,
-        )
-        .await?;
-        let replaced: Option<String> = scalar(
-            "delete from application_document where application_id = $1 and kind = $2 returning blob_key",
-        )
-        .bind(application_id)
-        .bind(d.kind)
-        .fetch_optional(&mut tx)
-        .await?;
-        let document_id = crate::store::new_id();
-        query(
-            "insert into application_document (document_id, application_id, kind, file_name, content_type,
-                 size_bytes, sha256, blob_key, created_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&document_id)
-        .bind(application_id)
-        .bind(d.kind)
-        .bind(d.file_name)
-        .bind(d.content_type)
-        .bind(d.size_bytes)
-        .bind(d.sha256)
-        .bind(d.blob_key)
-        .bind(now)
-        .execute(&mut tx)
-        .await?;
-        let actor = Actor::Applicant(applicant_id.to_owned());
-        let detail = format!("{} uploaded", d.kind);
-        Self::insert_audit(
-            &mut tx,
-            None,
-            &actor,
-            Action::ApplicationDocumentAdded,
-            ("application", application_id),
-            &detail,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok((document_id, replaced))
-    }
-
-    async fn document(
-        &self,
-        applicant_id: &str,
-        document_id: &str,
-    ) -> Result<crate::store::DocumentRecord, StoreError> {
-        let row: Option<DocumentRow> = query(
-            "select d.document_id, d.application_id, d.kind, d.file_name, d.content_type, d.size_bytes, d.sha256,
-                    d.blob_key, d.created_at
-             from application_document d
-             join application a on a.application_id = d.application_id
-             where d.document_id = $1 and a.applicant_id = $2",
-        )
-        .bind(document_id)
-        .bind(applicant_id)
-        .fetch_optional(self.db.read())
-        .await?;
-        row.ok_or(StoreError::NotFound)?.try_into()
-    }
-
-    async fn submit_application(
-        &self,
-        applicant_id: &str,
-        application: &crate::store::ApplicationRecord,
-        received: &crate::domain::job::OutgoingEmail,
-        now: time::OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        let now = Timestamp::new(now);
-        if self
-            .submit_in_one_statement(applicant_id, application, received, now)
-            .await?
-        {
-            return Ok(());
-        }
-        let (application_id, review_mode) =
-            (application.application_id.as_str(), application.review_mode);
-        let mut tx = self.db.begin_write().await?;
-        // First come, first served takes a seat in this transaction: the program's lock comes
-        // first, as in every transaction that moves seats. Reviewed programs never touch it.
-        let first_come = review_mode == ReviewMode::FirstCome;
-        let mut deadline_days = None;
-        if first_come {
-            let program_id: Option<String> = scalar(
-                "select program_id from application where application_id = $1 and applicant_id = $2",
-            )
-            .bind(application_id)
-            .bind(applicant_id)
-            .fetch_optional(&mut tx)
-            .await?;
-            if let Some(program_id) = program_id {
-                deadline_days = Some((
-                    Self::lock_program(&mut tx, &program_id, now).await?,
-                    program_id,
-                ));
-            }
-        }
-        // The owner, the state and the window checked by the update itself: one statement on
-        // the hot path, and the reason looked up only when it refuses.
-        let sent: Option<(String, ReviewMode)> = query(
-            "update application set status = $4, submitted_at = $3, updated_at = $3
-             where application_id = $1 and applicant_id = $2 and status = $5
-               and $3 < (select p.application_closes_at from program p where p.program_id = application.program_id)
-             returning program_id, (select p.review_mode from program p where p.program_id = application.program_id)",
-        )
-        .bind(application_id)
-        .bind(applicant_id)
-        .bind(now)
-        .bind(ApplicationStatus::Submitted)
-        .bind(ApplicationStatus::Draft)
-        .fetch_optional(&mut tx)
-        .await?;
-        if sent.is_none() {
-            let status: Option<ApplicationStatus> = scalar(
-                "select status from application where application_id = $1 and applicant_id = $2",
-            )
-            .bind(application_id)
-            .bind(applicant_id)
-            .fetch_optional(&mut tx)
-            .await?;
-            return Err(match status {
-                None => StoreError::NotFound,
-                Some(s) if s != ApplicationStatus::Draft => StoreError::Refused(Refusal::NotDraft),
-                Some(_) => StoreError::Refused(Refusal::WindowClosed),
-            });
-        }
-        let actor = Actor::Applicant(applicant_id.to_owned());
-        Self::insert_audit(
-            &mut tx,
-            None,
-            &actor,
-            Action::ApplicationSubmitted,
-            ("application", application_id),
-            "draft → submitted",
-            now,
-        )
-        .await?;
-        self.insert_job(
-            &mut tx,
-            &crate::domain::job::JobPayload::SendEmail(received.clone()),
-            now,
-            Some(application_id),
-        )
-        .await?;
-        if let Some((program_id, mode)) = sent
-            && mode == ReviewMode::FirstCome
-        {
-            // The catalog may have switched the program to first come since the caller read it.
-            let days = match deadline_days {
-                Some((days, _)) => days,
-                None => Self::lock_program(&mut tx, &program_id, now).await?,
-            };
-            self.seat_or_waitlist_in_tx(&mut tx, application_id, &program_id, days, &actor, now)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn withdraw_application(
-        &self,
-        applicant_id: &str,
-        application_id: &str,
-        now: time::OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        let now = Timestamp::new(now);
-        let mut tx = self.db.begin_write().await?;
-        self.withdraw_in_tx(&mut tx, applicant_id, application_id, now)
             .await?;
         tx.commit().await?;
         Ok(())

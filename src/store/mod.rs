@@ -14,17 +14,25 @@ pub mod blobs;
 pub mod catalog;
 pub mod certificates;
 pub mod cohort;
+pub mod completion;
 mod db;
 pub mod demo;
 pub mod discounts;
+pub mod documents;
 pub mod finance;
+pub mod invitations;
 pub mod jobs;
+pub mod notices;
+pub mod organizer_sessions;
 pub mod organizers;
 pub mod payments;
 pub mod postgres;
+pub mod program_parts;
 pub mod receipts;
 pub mod review;
+pub mod seats;
 pub mod sqlite;
+pub mod submission;
 pub mod types;
 pub mod visa;
 
@@ -151,16 +159,22 @@ pub trait Store:
     CatalogStore
     + ApplicantStore
     + ApplicationStore
+    + documents::DocumentStore
+    + submission::SubmissionStore
     + JobStore
     + AuditStore
     + OrganizerStore
+    + organizer_sessions::OrganizerSessionStore
+    + invitations::InvitationStore
     + cohort::CohortStore
+    + notices::NoticeStore
     + review::ReviewStore
     + payments::PaymentStore
     + finance::FinanceStore
     + receipts::ReceiptStore
     + discounts::DiscountStore
     + certificates::CertificateStore
+    + completion::CompletionStore
     + visa::VisaStore
     + demo::DemoStore
     + Send
@@ -216,7 +230,7 @@ impl Store for SqlStore {
 pub struct SqlStore {
     db: db::Db,
     /// Programs' questions and fee tiers, per catalog revision.
-    parts: applications::PartsCache,
+    parts: program_parts::PartsCache,
     /// How many times a job queued by a state change is tried.
     job_max_attempts: u32,
 }
@@ -225,7 +239,7 @@ impl SqlStore {
     fn new(db: db::Db, options: &ConnectOptions) -> Self {
         SqlStore {
             db,
-            parts: applications::PartsCache::default(),
+            parts: program_parts::PartsCache::default(),
             job_max_attempts: options.job_max_attempts.max(1),
         }
     }
