@@ -19,13 +19,10 @@ use time::OffsetDateTime;
 use super::auth::{Organizer, RequireOrganizer};
 use super::dashboard::nav;
 use super::export::{cell, csv_file};
-use super::views::{
-    CertificateCell, CheckInPage, CohortPage, CohortRow, DayCell, DayHead, IssuancePanel, page,
-};
+use super::views::{CertificateCell, CohortPage, CohortRow, DayCell, DayHead, IssuancePanel, page};
 use super::{Pairs, value, values};
 use crate::domain::access::Permission;
 use crate::domain::calendar::{format_date, format_date_range, to_paris};
-use crate::domain::certificate::CertificateRecord;
 use crate::domain::completion::{
     EntryProblem, ImportError, ImportProblem, ResultEntry, Shortfall, parse_result_entry,
     parse_results_csv, school_days,
@@ -35,19 +32,23 @@ use crate::domain::status::CertificateKind;
 use crate::http::AppState;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
-use crate::http::forms::{Button, CsrfForm, CsrfMultipart};
+use crate::http::forms::{CsrfForm, CsrfMultipart};
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout};
 use crate::i18n::Tr;
 use crate::store::StoreError;
-use crate::store::certificates::{
-    BatchError, IssueSettings, Participant, correct_certificate, issue_program,
-};
+use crate::store::certificates::Participant;
 
 /// Largest results file accepted (a cohort's results are a few kilobytes).
 const IMPORT_MAX_BYTES: usize = 256 * 1024;
 /// Most characters in a revocation's reason.
 const REASON_MAX: usize = 500;
+
+mod badges;
+mod certificates;
+
+use badges::{badges, check_in, check_in_page};
+use certificates::{correct, issue, revoke};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -745,288 +746,4 @@ async fn import_results(
         ""
     };
     Ok(Redirect::to(&format!("{}{done}", page_path(&program_id))).into_response())
-}
-
-fn signer(state: &AppState) -> impl Fn(&CertificateRecord) -> [u8; 64] + Send + Sync + use<> {
-    let key = state.signing_key.clone();
-    move |r: &CertificateRecord| r.sign(&key)
-}
-
-/// The batch: every participant who completes receives what they earned and lacks, and an email.
-#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, program_id = %program_id))]
-async fn issue(
-    State(state): State<AppState>,
-    Lang(locale): Lang,
-    headers: HeaderMap,
-    RequireOrganizer(organizer): RequireOrganizer,
-    Path(program_id): Path<String>,
-    CsrfForm(_): CsrfForm<Button>,
-) -> Result<Response, AppError> {
-    organizer.require(Permission::Certify, &program_id)?;
-    let tr = Tr(locale);
-    let sign = signer(&state);
-    let settings = IssueSettings::for_public_url(&state.config.public_url);
-    let result = issue_program(
-        state.store.as_ref(),
-        &program_id,
-        &settings,
-        &sign,
-        &organizer.actor(),
-        OffsetDateTime::now_utc(),
-        &mut |_, _| {},
-    )
-    .await;
-    match result {
-        Ok(report) => {
-            state.wake_worker.notify_one();
-            Ok(Redirect::to(&format!(
-                "{}?done=issued&graduates={}&documents={}",
-                page_path(&program_id),
-                report.graduates,
-                report.documents
-            ))
-            .into_response())
-        }
-        Err(BatchError::NotFound) => Err(AppError::NotFound),
-        Err(BatchError::Plan(e)) => {
-            let refused = Refused {
-                issue_error: Some(plan_error(tr, &e)),
-                ..Refused::default()
-            };
-            render(&state, tr, &headers, &organizer, &program_id, refused, None).await
-        }
-        Err(BatchError::Store(e)) => Err(e.into()),
-    }
-}
-
-/// The certificate `code` if it belongs to a participant of `program_id` (404 otherwise).
-async fn certificate_of_program(
-    state: &AppState,
-    program_id: &str,
-    code: &str,
-) -> Result<(), AppError> {
-    let found = state
-        .store
-        .certificate_by_code(code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let program = state.store.program_of(&found.application_id).await?;
-    if program.as_deref() == Some(program_id) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, program_id = %program_id))]
-async fn revoke(
-    State(state): State<AppState>,
-    Lang(locale): Lang,
-    headers: HeaderMap,
-    RequireOrganizer(organizer): RequireOrganizer,
-    Path((program_id, code)): Path<(String, String)>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
-) -> Result<Response, AppError> {
-    organizer.require(Permission::Certify, &program_id)?;
-    certificate_of_program(&state, &program_id, &code).await?;
-    let tr = Tr(locale);
-    let reason = value(&pairs, "reason").to_owned();
-    let trimmed = reason.trim();
-    if trimmed.is_empty()
-        || trimmed.chars().count() > REASON_MAX
-        || trimmed.chars().any(char::is_control)
-    {
-        let refused = Refused {
-            revoke: Some((code, reason, tr.t("cohort-error-reason"))),
-            ..Refused::default()
-        };
-        return render(&state, tr, &headers, &organizer, &program_id, refused, None).await;
-    }
-    match state
-        .store
-        .revoke_certificate(
-            &code,
-            trimmed,
-            &organizer.actor(),
-            OffsetDateTime::now_utc(),
-        )
-        .await
-    {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("{}?done=revoked", page_path(&program_id))).into_response())
-        }
-        // Revoked or replaced meanwhile: the page shows it.
-        Err(StoreError::NotFound) => Ok(Redirect::to(&page_path(&program_id)).into_response()),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// A correction: a new certificate, from what is recorded now, replaces this one.
-#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, program_id = %program_id))]
-async fn correct(
-    State(state): State<AppState>,
-    Lang(locale): Lang,
-    headers: HeaderMap,
-    RequireOrganizer(organizer): RequireOrganizer,
-    Path((program_id, code)): Path<(String, String)>,
-    CsrfForm(_): CsrfForm<Button>,
-) -> Result<Response, AppError> {
-    organizer.require(Permission::Certify, &program_id)?;
-    certificate_of_program(&state, &program_id, &code).await?;
-    let tr = Tr(locale);
-    let sign = signer(&state);
-    let settings = IssueSettings::for_public_url(&state.config.public_url);
-    match correct_certificate(
-        state.store.as_ref(),
-        &code,
-        &settings,
-        &sign,
-        &organizer.actor(),
-        OffsetDateTime::now_utc(),
-    )
-    .await
-    {
-        Ok(_) => {
-            state.wake_worker.notify_one();
-            Ok(Redirect::to(&format!("{}?done=corrected", page_path(&program_id))).into_response())
-        }
-        Err(BatchError::NotFound) => Ok(Redirect::to(&page_path(&program_id)).into_response()),
-        Err(BatchError::Plan(e)) => {
-            let refused = Refused {
-                issue_error: Some(plan_error(tr, &e)),
-                ..Refused::default()
-            };
-            render(&state, tr, &headers, &organizer, &program_id, refused, None).await
-        }
-        Err(BatchError::Store(e)) => Err(e.into()),
-    }
-}
-
-/// The cohort's badges, to print: each QR code opens [`check_in_page`] for its participant.
-#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, program_id = %program_id))]
-async fn badges(
-    State(state): State<AppState>,
-    Lang(locale): Lang,
-    RequireOrganizer(organizer): RequireOrganizer,
-    Path(program_id): Path<String>,
-) -> Result<Response, AppError> {
-    organizer.require(Permission::RecordAttendance, &program_id)?;
-    let tr = Tr(locale);
-    let program = facts(&state, &program_id).await?;
-    let base = state.config.public_url.trim_end_matches('/');
-    let badges: Vec<crate::documents::badges::BadgeRecord> = state
-        .store
-        .badges(&program_id)
-        .await?
-        .into_iter()
-        .map(|b| crate::documents::badges::BadgeRecord {
-            name: b.name,
-            check_in_url: format!("{base}/organizer/check-in/{}", b.token),
-        })
-        .collect();
-    let sheet = crate::documents::badges::BadgeSheet {
-        institution: program
-            .issuer
-            .as_ref()
-            .map(|i| i.institution.clone())
-            .unwrap_or_default(),
-        program_title: program.title.get(locale).to_owned(),
-        dates: format_date_range(program.starts_on, program.ends_on, locale),
-        role: tr.t("badge-role"),
-        scan_hint: tr.t("badge-scan"),
-    };
-    let pdf = crate::documents::badges::render(&sheet, &badges, OffsetDateTime::now_utc());
-    Ok(crate::http::pdf_response(
-        &format!("badges-{}.pdf", program.code),
-        pdf,
-    ))
-}
-
-/// What an organizer sees after scanning a badge: who, and whether they are marked present today.
-#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
-async fn check_in_page(
-    State(state): State<AppState>,
-    Lang(locale): Lang,
-    headers: HeaderMap,
-    RequireOrganizer(organizer): RequireOrganizer,
-    Path(token): Path<String>,
-    Query(q): Query<Done>,
-) -> Result<Response, AppError> {
-    let tr = Tr(locale);
-    let badge = state
-        .store
-        .badge_holder(&token)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    organizer.require(Permission::RecordAttendance, &badge.program_id)?;
-    let program = facts(&state, &badge.program_id).await?;
-    let today = to_paris(OffsetDateTime::now_utc()).date();
-    let school_day = school_days(program.starts_on, program.ends_on).contains(&today);
-    let present = state
-        .store
-        .participants(&badge.program_id)
-        .await?
-        .into_iter()
-        .find(|p| p.application_id == badge.application_id)
-        .is_some_and(|p| p.days_present.contains(&today));
-    let status = if !school_day {
-        tr.t("check-in-not-a-school-day")
-    } else if present {
-        tr.t("check-in-present")
-    } else {
-        tr.t("check-in-not-yet")
-    };
-    let path = format!("/organizer/check-in/{token}");
-    let csrf = site_auth::issue_csrf(&state, &headers);
-    let template = CheckInPage {
-        layout: Layout::new(tr, &path, &tr.t("check-in-title"), &state.config),
-        nav: nav(&state, &headers, &organizer),
-        notice: (q.done.as_deref() == Some("present")).then(|| tr.t("check-in-done")),
-        name: badge.name,
-        program_title: program.title.get(locale).to_owned(),
-        today: format_date(today, locale),
-        status,
-        action: (school_day && !present).then_some(path),
-        csrf: csrf.token,
-        cohort_href: page_path(&badge.program_id),
-    };
-    page(template, StatusCode::OK, csrf.set_cookie)
-}
-
-/// Marks the badge's holder present today (a school day), audited like the grid.
-#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
-async fn check_in(
-    State(state): State<AppState>,
-    RequireOrganizer(organizer): RequireOrganizer,
-    Path(token): Path<String>,
-    CsrfForm(_): CsrfForm<Button>,
-) -> Result<Response, AppError> {
-    let badge = state
-        .store
-        .badge_holder(&token)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    organizer.require(Permission::RecordAttendance, &badge.program_id)?;
-    let now = OffsetDateTime::now_utc();
-    let today = to_paris(now).date();
-    match state
-        .store
-        .record_attendance(
-            &badge.program_id,
-            today,
-            &[(badge.application_id.clone(), true)],
-            &organizer.actor(),
-            now,
-        )
-        .await
-    {
-        Ok(()) => {
-            Ok(Redirect::to(&format!("/organizer/check-in/{token}?done=present")).into_response())
-        }
-        // Not a school day (or no longer enrolled): the page says what stands.
-        Err(StoreError::Refused(_)) => {
-            Ok(Redirect::to(&format!("/organizer/check-in/{token}")).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
 }

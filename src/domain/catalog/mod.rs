@@ -1,0 +1,481 @@
+//! The catalog: one TOML file per edition, written by organizers, parsed here into checked values.
+//!
+//! A bad file is refused as a whole with the field and the reason; nothing is half-loaded because the
+//! store only ever receives a fully parsed [`EditionSpec`].
+
+use std::fmt;
+
+use serde::Deserialize;
+use time::{Date, OffsetDateTime};
+
+use super::email::EmailAddress;
+use super::locale::Locale;
+use super::money::Money;
+use super::status::{CertificateKind, ReviewMode};
+
+mod parse;
+
+pub use parse::parse_catalog;
+
+/// The catalog that ships with the product (the 2026 edition from the brochure).
+pub const SHIPPED_CATALOG: &str = include_str!("../../../catalog/2026.toml");
+
+/// Why a catalog file was refused: where, and what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{0}")]
+    Syntax(String),
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+}
+
+fn invalid(field: impl Into<String>, reason: impl Into<String>) -> CatalogError {
+    CatalogError::Invalid {
+        field: field.into(),
+        reason: reason.into(),
+    }
+}
+
+/// A short lowercase identifier used in URLs (`ai-digital-innovation`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(field: &str, raw: &str) -> Result<Slug, CatalogError> {
+        let ok = !raw.is_empty()
+            && raw.len() <= 64
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !raw.starts_with('-')
+            && !raw.ends_with('-');
+        if ok {
+            Ok(Slug(raw.to_owned()))
+        } else {
+            Err(invalid(
+                field,
+                format!("`{raw}` must be 1–64 characters of a–z, 0–9 and inner hyphens"),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A text in every interface language.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalizedText {
+    pub en: String,
+    pub fr: String,
+}
+
+impl LocalizedText {
+    pub fn get(&self, locale: Locale) -> &str {
+        match locale {
+            Locale::En => &self.en,
+            Locale::Fr => &self.fr,
+        }
+    }
+
+    fn check(&self, field: &str, max: usize) -> Result<(), CatalogError> {
+        for (lang, text) in [("en", &self.en), ("fr", &self.fr)] {
+            let len = text.trim().chars().count();
+            if len == 0 {
+                return Err(invalid(format!("{field}.{lang}"), "must not be empty"));
+            }
+            if len > max {
+                return Err(invalid(
+                    format!("{field}.{lang}"),
+                    format!("must be at most {max} characters"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Who an applicant is, which decides some fee tiers (and, later, eligibility).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicantCategory {
+    MedicalStudent,
+    Resident,
+    Physician,
+    NurseOrHealthProfessional,
+    EngineerOrDataScientist,
+    Other,
+}
+
+impl ApplicantCategory {
+    pub const ALL: [ApplicantCategory; 6] = [
+        ApplicantCategory::MedicalStudent,
+        ApplicantCategory::Resident,
+        ApplicantCategory::Physician,
+        ApplicantCategory::NurseOrHealthProfessional,
+        ApplicantCategory::EngineerOrDataScientist,
+        ApplicantCategory::Other,
+    ];
+
+    /// The category a stored text names, if any.
+    pub fn from_text(text: &str) -> Option<ApplicantCategory> {
+        ApplicantCategory::ALL
+            .into_iter()
+            .find(|c| c.as_str() == text)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplicantCategory::MedicalStudent => "medical_student",
+            ApplicantCategory::Resident => "resident",
+            ApplicantCategory::Physician => "physician",
+            ApplicantCategory::NurseOrHealthProfessional => "nurse_or_health_professional",
+            ApplicantCategory::EngineerOrDataScientist => "engineer_or_data_scientist",
+            ApplicantCategory::Other => "other",
+        }
+    }
+}
+
+/// The faculty that runs the schools.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationSpec {
+    pub slug: Slug,
+    pub name: String,
+    pub contact_email: EmailAddress,
+    pub website: Option<String>,
+}
+
+/// One edition (a year's schools) with its programs, ready to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionSpec {
+    pub organization: OrganizationSpec,
+    pub slug: Slug,
+    pub year: i32,
+    pub title: LocalizedText,
+    /// A demo edition is labelled as such on every page and never mixed with real applicants.
+    pub is_demo: bool,
+    pub programs: Vec<ProgramSpec>,
+    /// Who issues and signs the edition's certificates; `None` until the catalog says (issuance is
+    /// refused until then).
+    pub certificates: Option<IssuerSpec>,
+}
+
+/// Who issues and signs an edition's certificates, as printed on them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+pub struct IssuerSpec {
+    /// `UPC-SS`: the first part of every serial number.
+    pub serial_prefix: String,
+    pub institution: String,
+    pub faculty: LocalizedText,
+    pub signatory_name: String,
+    pub signatory_title: LocalizedText,
+    pub place_of_issue: String,
+    /// The CESU that delivers the AFGSU 2 attestations (required when a program gives them).
+    pub afgsu_issuer: Option<String>,
+    /// A PNG of the signatory's signature under `certificates/signatures/`, printed above the name.
+    pub signature_image: Option<String>,
+}
+
+/// A list in every interface language (same length in each).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocalizedList {
+    pub en: Vec<String>,
+    pub fr: Vec<String>,
+}
+
+impl LocalizedList {
+    pub fn get(&self, locale: Locale) -> &[String] {
+        match locale {
+            Locale::En => &self.en,
+            Locale::Fr => &self.fr,
+        }
+    }
+}
+
+/// Hours of an AFGSU 2 training (arrêté du 30 décembre 2014).
+pub const AFGSU_HOURS: u16 = 21;
+
+/// Who completes a program and earns its certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompletionSpec {
+    /// Days present, at least; `None`: every school day.
+    pub min_days_present: Option<u16>,
+    /// A passed assessment is required.
+    pub assessment: bool,
+}
+
+impl CompletionSpec {
+    /// The rule for a school held from `starts_on` to `ends_on`.
+    pub fn rule(&self, starts_on: Date, ends_on: Date) -> super::completion::CompletionRule {
+        let every_day = super::completion::CompletionRule::every_day(starts_on, ends_on);
+        super::completion::CompletionRule {
+            min_days_present: self.min_days_present.unwrap_or(every_day.min_days_present),
+            assessment_required: self.assessment,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramSpec {
+    pub slug: Slug,
+    pub title: LocalizedText,
+    pub summary: LocalizedText,
+    pub audience: LocalizedText,
+    /// The language the school is taught in (`en`).
+    pub teaching_language: Locale,
+    pub starts_on: Date,
+    pub ends_on: Date,
+    pub places: Vec<String>,
+    pub ects: u16,
+    pub hours: u16,
+    pub certifications: Vec<CertificateKind>,
+    pub capacity: u32,
+    pub application_opens_at: OffsetDateTime,
+    pub application_closes_at: OffsetDateTime,
+    pub review_mode: ReviewMode,
+    pub payment_deadline_days: u16,
+    pub contact_email: EmailAddress,
+    pub fee_tiers: Vec<FeeTierSpec>,
+    /// The program's own questions, asked with the motivation.
+    pub questions: Vec<QuestionSpec>,
+    /// What reviewers score, each criterion from 1 to 5.
+    pub rubric: Vec<CriterionSpec>,
+    /// Reviewers do not see the applicant's name, nationality or institution.
+    pub blind_review: bool,
+    /// `HO`: the program's part of its certificates' serial numbers.
+    pub code: String,
+    /// What a graduate is able to do, printed on the attestation of success.
+    pub learning_outcomes: LocalizedList,
+    pub completion: CompletionSpec,
+    /// Hours of the AFGSU 2 training within the school (the regulation sets 21).
+    pub afgsu_hours: u16,
+}
+
+/// One criterion of a program's scoring rubric.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CriterionSpec {
+    /// Stable identifier, stored with each score (`motivation`).
+    pub key: Slug,
+    pub label: LocalizedText,
+}
+
+/// A question a program asks its applicants (a yes/no answer today).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionSpec {
+    /// Stable identifier, stored with each answer (`health_professional`).
+    pub key: Slug,
+    pub label: LocalizedText,
+    pub hint: Option<LocalizedText>,
+    pub required: bool,
+}
+
+impl ProgramSpec {
+    /// The tier everyone pays unless another applies.
+    pub fn standard_fee(&self) -> &FeeTierSpec {
+        self.fee_tiers
+            .iter()
+            .find(|t| t.standard)
+            .expect("a parsed program has exactly one standard tier")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeTierSpec {
+    pub code: Slug,
+    pub label: LocalizedText,
+    pub amount: Money,
+    pub standard: bool,
+    pub category: Option<ApplicantCategory>,
+    pub partner_only: bool,
+    /// Early-bird style tiers end at this instant.
+    pub available_until: Option<OffsetDateTime>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_catalog_holds_the_brochure_facts() {
+        let e = parse_catalog(SHIPPED_CATALOG).unwrap();
+        assert_eq!(e.year, 2026);
+        assert_eq!(e.programs.len(), 2);
+        let ai = &e.programs[0];
+        assert_eq!(
+            ai.title.en,
+            "Artificial Intelligence and Digital Innovation in Medicine"
+        );
+        assert_eq!(ai.standard_fee().amount.cents(), 250_000);
+        assert_eq!(ai.starts_on, time::macros::date!(2026 - 07 - 06));
+        assert_eq!(ai.ends_on, time::macros::date!(2026 - 07 - 17));
+        assert_eq!(ai.ects, 5);
+        let hands_on = &e.programs[1];
+        assert_eq!(hands_on.standard_fee().amount.cents(), 310_000);
+        assert!(hands_on.certifications.contains(&CertificateKind::Afgsu2));
+        assert!(!ai.certifications.contains(&CertificateKind::Afgsu2));
+        assert!(ai.questions.is_empty());
+        assert_eq!(hands_on.questions.len(), 1);
+        assert_eq!(hands_on.questions[0].key.as_str(), "health_professional");
+    }
+
+    fn with(find: &str, replace: &str) -> Result<EditionSpec, CatalogError> {
+        assert!(
+            SHIPPED_CATALOG.contains(find),
+            "fixture text `{find}` not in catalog"
+        );
+        parse_catalog(&SHIPPED_CATALOG.replacen(find, replace, 1))
+    }
+
+    #[test]
+    fn a_bad_catalog_names_the_field_and_the_reason() {
+        let err = with("amount = \"2500.00\"", "amount = \"2500.001\"").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "programs[0].fee_tiers[0].amount: `2500.001` has more than two decimals"
+        );
+        let err = with("ends_on = 2026-07-17", "ends_on = 2026-07-01").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "programs[0].ends_on: must not be before starts_on"
+        );
+        let err = with("capacity = 40", "capacity = 0").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "programs[0].capacity: 0 is out of range (1–10000)"
+        );
+        let err = with("standard = true", "standard = false").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("programs[0].fee_tiers: exactly one tier"),
+            "{err}"
+        );
+        let err = with("slug = \"ai-digital-innovation\"", "slug = \"AI Digital\"").unwrap_err();
+        assert!(err.to_string().starts_with("programs[0].slug:"), "{err}");
+        let err = with("review = \"review\"", "review = \"maybe\"").unwrap_err();
+        assert!(
+            matches!(err, CatalogError::Syntax(ref m) if m.contains("maybe")),
+            "{err}"
+        );
+        let err = with("[edition]", "[edition]\ncolour = \"blue\"").unwrap_err();
+        assert!(
+            matches!(err, CatalogError::Syntax(ref m) if m.contains("colour")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_certificate_settings_are_checked_and_have_defaults() {
+        let e = parse_catalog(SHIPPED_CATALOG).unwrap();
+        let issuer = e.certificates.as_ref().unwrap();
+        assert_eq!(issuer.serial_prefix, "UPC-SS");
+        assert!(issuer.afgsu_issuer.as_deref().unwrap().starts_with("CESU"));
+        let (ai, ho) = (&e.programs[0], &e.programs[1]);
+        assert_eq!((ai.code.as_str(), ho.code.as_str()), ("AI", "HO"));
+        assert_eq!(ai.learning_outcomes.en.len(), 3);
+        assert_eq!(
+            ai.completion
+                .rule(ai.starts_on, ai.ends_on)
+                .min_days_present,
+            9
+        );
+        assert_eq!(
+            ho.completion
+                .rule(ho.starts_on, ho.ends_on)
+                .min_days_present,
+            10
+        );
+        assert_eq!(ho.afgsu_hours, AFGSU_HOURS);
+
+        // Without a code or a rule: the slug's initials, every school day and a passed assessment.
+        let bare = with("code = \"AI\"\n", "")
+            .map(|e| e.programs[0].clone())
+            .unwrap();
+        assert_eq!(bare.code, "ADI");
+        let bare = with(
+            "completion = { min_days_present = 9, assessment = true }\n",
+            "",
+        )
+        .map(|e| e.programs[0].clone())
+        .unwrap();
+        assert_eq!(bare.completion.min_days_present, None);
+        assert_eq!(
+            bare.completion
+                .rule(bare.starts_on, bare.ends_on)
+                .min_days_present,
+            10
+        );
+
+        let err = with("code = \"AI\"", "code = \"HO\"").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "programs[1].code: `HO` is used twice: serial numbers would collide"
+        );
+        let err = with("code = \"AI\"", "code = \"ai\"").unwrap_err();
+        assert!(err.to_string().starts_with("programs[0].code:"), "{err}");
+        let err = with("min_days_present = 9", "min_days_present = 11").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "programs[0].completion.min_days_present: 11 is out of range (0–10)"
+        );
+        let err = with(
+            "  \"Work with clinicians, engineers and data scientists on a digital innovation project\",\n",
+            "",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("programs[0].learning_outcomes:"),
+            "{err}"
+        );
+        let err = with("afgsu_issuer = ", "# afgsu_issuer = ").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("certificates.afgsu_issuer: programs[1] gives the AFGSU 2"),
+            "{err}"
+        );
+        let err = with("serial_prefix = \"UPC-SS\"", "serial_prefix = \"upc ss\"").unwrap_err();
+        assert!(
+            err.to_string().starts_with("certificates.serial_prefix:"),
+            "{err}"
+        );
+        let err = with(
+            "signature_image = \"signatory.png\"",
+            "signature_image = \"../keys/signing.key\"",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("certificates.signature_image:"),
+            "{err}"
+        );
+    }
+}
+
+/// Where a program's application window stands at a given instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplicationWindow {
+    NotYetOpen,
+    Open,
+    Closed,
+}
+
+impl ApplicationWindow {
+    pub fn at(opens: OffsetDateTime, closes: OffsetDateTime, now: OffsetDateTime) -> Self {
+        if now < opens {
+            ApplicationWindow::NotYetOpen
+        } else if now < closes {
+            ApplicationWindow::Open
+        } else {
+            ApplicationWindow::Closed
+        }
+    }
+}
