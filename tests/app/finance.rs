@@ -1,0 +1,364 @@
+//! The finance office: money that came too late is flagged and given back with a credit note, and
+//! a paid enrollment is cancelled with part of the fee given back, the seat freed and the
+//! applicant told why.
+
+use std::time::Duration;
+
+use time::OffsetDateTime;
+
+use crate::applications::demo_app;
+use crate::harness::{TestApp, csrf_of};
+use crate::payments::{location, offered, order_of, pay_at_the_simulated_checkout};
+
+#[tokio::test]
+async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_credit_note() {
+    let app = demo_app().await;
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
+    let (id, _, deadline) = offered(&app, "late.payer@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    let r = app
+        .post_form(
+            &format!("/applications/{id}/pay"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    let checkout = location(&r);
+    let (_, html) = app.page(&checkout).await;
+    // The deadline passes while the applicant hesitates on the checkout page; then they pay.
+    // The expiry's notice is queued at that instant, still to come on the real clock.
+    app.leaves_jobs();
+    app.store
+        .run_deadlines(deadline + time::Duration::seconds(1))
+        .await
+        .unwrap();
+    let r = app
+        .post_form(&checkout, &[("csrf", &csrf_of(&html)), ("outcome", "pay")])
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(
+        !page.contains("Enrolled"),
+        "never enrolled after expiry: {page}"
+    );
+
+    // Finance hears of it by email, with where to act.
+    app.dispatch_pending_jobs().await;
+    // Finance's alert (the organizer's welcome went to the same address before).
+    let alert = {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = app.smtp.messages().into_iter().find(|m| {
+                m.rcpt_to().contains("finance@u-paris.fr")
+                    && m.header("Subject")
+                        .is_some_and(|s| s.contains("A payment needs the finance office"))
+            });
+            if let Some(m) = found {
+                break m;
+            }
+            assert!(std::time::Instant::now() < deadline, "finance is told");
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    };
+    let body = alert.text_body();
+    assert!(
+        body.contains("The money arrived after the offer had expired"),
+        "{body}"
+    );
+    assert!(body.contains("/organizer/finance"), "{body}");
+    assert!(
+        body.contains("Hands-on Training in Clinical Medicine"),
+        "{body}"
+    );
+    // The applicant's timeline does not show finance's mail.
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(!page.contains("needs the finance office"), "{page}");
+
+    let (status, page) = finance.page("/organizer/finance").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("The money arrived after the offer had expired"),
+        "{page}"
+    );
+    assert!(
+        page.contains("value=\"3100.00\""),
+        "the whole payment proposed: {page}"
+    );
+    let order = order_of(&app, &id).await;
+    let refund_path = format!("/organizer/finance/orders/{order}/refund");
+    // Bad amounts and a missing reason are refused, with what was typed kept.
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &refund_path,
+            &[("amount", "4000"), ("reason", "Late")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("more than what was paid"), "{page}");
+    assert!(page.contains("value=\"4000\""));
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &refund_path,
+            &[("amount", "abc"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Enter an amount in euros greater than zero"),
+        "{page}"
+    );
+    assert!(page.contains("why the money is given back"), "{page}");
+
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &refund_path,
+            &[("amount", "3100,00"), ("reason", "Paid after the deadline")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // The simulated provider refunds at once: done, a credit note, the flag cleared.
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(page.contains("Done"), "{page}");
+    assert!(
+        !page.contains("The money arrived after the offer had expired"),
+        "{page}"
+    );
+    // Nothing is left to give back.
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &refund_path,
+            &[("amount", "1"), ("reason", "Again")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    // Welcome, received, offer, expiry, alert, refund.
+    let mails = app.smtp.wait_for(6, Duration::from_secs(10)).await;
+    let told = mails
+        .iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Your refund"))
+        })
+        .expect("the applicant is told");
+    assert!(told.rcpt_to().contains("late.payer@example.org"));
+    let note = format!("DEMO-A-{}-00001", OffsetDateTime::now_utc().year());
+    let text = crate::harness::pdf_text(&told.attachment(&format!("{note}.pdf")).unwrap()).await;
+    assert!(
+        text.contains("€3,100.00") && text.contains("Paid after the deadline"),
+        "{text}"
+    );
+    // And can download it again.
+    let r = app
+        .get(&format!("/applications/{id}/receipts/{note}.pdf"))
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    let trail: Vec<String> = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in ["order.flagged", "refund.requested", "refund.completed"] {
+        assert!(trail.iter().any(|a| a == action), "{action} in {trail:?}");
+    }
+    app.stop().await;
+}
+
+/// The mail to `address` whose subject contains `subject`, waited for.
+async fn mail_with_subject(
+    app: &TestApp,
+    address: &str,
+    subject: &str,
+) -> crate::harness::ReceivedMail {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let found = app.smtp.messages().into_iter().find(|m| {
+            m.rcpt_to().contains(address)
+                && m.header("Subject").is_some_and(|s| s.contains(subject))
+        });
+        if let Some(m) = found {
+            return m;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no mail to {address} about {subject}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+#[tokio::test]
+async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_the_applicant_is_told_why()
+ {
+    let app = demo_app().await;
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
+    let (id, _, _) = offered(&app, "visa.refused@example.org").await;
+    pay_at_the_simulated_checkout(&app, &id).await;
+    app.dispatch_pending_jobs().await;
+    let program_id = app.store.program_of(&id).await.unwrap().unwrap();
+    let seats = || async {
+        app.store
+            .programs()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.program_id == program_id)
+            .unwrap()
+            .seats_held
+    };
+    let held = seats().await;
+    let order = order_of(&app, &id).await;
+    let action = format!("/organizer/finance/orders/{order}/refund");
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(
+        page.contains(&format!("id=\"cancel-{order}\"")),
+        "an enrolled applicant's order offers the cancellation: {page}"
+    );
+
+    // A wrong amount refuses everything and keeps the box ticked.
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[
+                ("amount", "lots"),
+                ("reason", "Visa refused"),
+                ("cancel", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Enter an amount in euros"), "{page}");
+    let at = page.find(&format!("id=\"cancel-{order}\"")).unwrap();
+    assert!(
+        page[at..at + 80].contains("checked"),
+        "{}",
+        &page[at..at + 80]
+    );
+    assert_eq!(
+        app.store.standing(&id).await.unwrap().cancel_reason,
+        None,
+        "nothing changed"
+    );
+
+    // Cancelled with 2,600 € of 3,100 € given back (the policy keeps 500 €).
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[
+                ("amount", "2600"),
+                ("reason", "Visa refused"),
+                ("cancel", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert_eq!(location(&r), "/organizer/finance?done=cancelled");
+    assert_eq!(seats().await, held - 1, "the seat is freed");
+    let trail: Vec<String> = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(
+        trail.contains(&"application.cancelled".to_owned())
+            && trail.contains(&"refund.requested".to_owned()),
+        "{trail:?}"
+    );
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let told = mail_with_subject(&app, "visa.refused@example.org", "Your place is cancelled").await;
+    assert!(
+        told.text_body().contains("Visa refused"),
+        "{}",
+        told.text_body()
+    );
+    let refunded = mail_with_subject(&app, "visa.refused@example.org", "Your refund").await;
+    assert!(
+        refunded.text_body().contains("2,600"),
+        "{}",
+        refunded.text_body()
+    );
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(
+        page.contains("Your enrollment was cancelled. The reason given: Visa refused"),
+        "{page}"
+    );
+
+    // Once cancelled there is nothing left to cancel; what was kept can still be refunded alone.
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[("amount", "0"), ("reason", "Again"), ("cancel", "yes")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("there is no enrollment to cancel")
+    );
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[("amount", "500"), ("reason", "Goodwill")],
+        )
+        .await;
+    assert_eq!(location(&r), "/organizer/finance?done=refund");
+
+    // Everything given back while still enrolled: the form then only cancels, with a reason.
+    let (other, _, _) = offered(&app, "all.back@example.org").await;
+    pay_at_the_simulated_checkout(&app, &other).await;
+    let order = order_of(&app, &other).await;
+    let action = format!("/organizer/finance/orders/{order}/refund");
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[("amount", "3100"), ("reason", "Goodwill")],
+        )
+        .await;
+    assert_eq!(location(&r), "/organizer/finance?done=refund");
+    let (_, page) = finance.page("/organizer/finance").await;
+    let row = &page[page.find(&format!("id=\"order-{order}\"")).unwrap()..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains("Nothing paid is left to give back") && !row.contains("name=\"amount\""),
+        "{row}"
+    );
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[("reason", "Illness"), ("cancel", "yes")],
+        )
+        .await;
+    assert_eq!(location(&r), "/organizer/finance?done=cancelled");
+    assert_eq!(
+        app.store
+            .standing(&other)
+            .await
+            .unwrap()
+            .cancel_reason
+            .as_deref(),
+        Some("Illness")
+    );
+    app.stop().await;
+}

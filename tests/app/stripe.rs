@@ -1,0 +1,437 @@
+//! Paying through Stripe Checkout against the stand-in: enrolled once from the signed webhook,
+//! and reconciliation finding a missed webhook and a session we never opened.
+
+use std::time::Duration;
+
+use summer_school::domain::payment::Difference;
+use summer_school::jobs::reconcile;
+use summer_school::payments::signature;
+use summer_school::payments::stripe::StripeProvider;
+use time::OffsetDateTime;
+
+use crate::harness::{Options, TestApp, csrf_of, spawn_app_with};
+use crate::payments::{location, offered, order_of};
+use crate::stripe_stand_in::StandIn;
+
+const WEBHOOK_SECRET: &str = "whsec_stand_in_secret";
+
+/// Posts a raw webhook body with this `Stripe-Signature` header (none when `None`).
+async fn deliver(app: &TestApp, body: &[u8], signature: Option<String>) -> u16 {
+    let mut request = app
+        .client
+        .post(format!("{}/webhooks/stripe", app.base))
+        .header("content-type", "application/json")
+        .body(body.to_vec());
+    if let Some(s) = signature {
+        request = request.header("stripe-signature", s);
+    }
+    request.send().await.unwrap().status().as_u16()
+}
+
+fn stripe_event(id: &str, kind: &str, object: serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "id": id, "object": "event", "type": kind, "api_version": "2026-09-30.endive",
+        "created": OffsetDateTime::now_utc().unix_timestamp(), "livemode": false,
+        "data": { "object": object }
+    }))
+    .unwrap()
+}
+
+/// The Stripe settings of an app that talks to the stand-in at `base`.
+fn stripe_env(base: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("PAYMENT_PROVIDER", "stripe".to_owned()),
+        ("STRIPE_SECRET_KEY", "sk_test_stand_in".to_owned()),
+        ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET.to_owned()),
+        ("STRIPE_API_BASE", base.to_owned()),
+    ]
+}
+
+#[tokio::test]
+async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
+    let (stand_in, base) = StandIn::start().await;
+    let app = spawn_app_with(Options {
+        demo: true,
+        env: stripe_env(&base),
+        ..Options::default()
+    })
+    .await;
+    let (id, now, deadline) = offered(&app, "stripe.payer@example.org").await;
+    let order = order_of(&app, &id).await;
+
+    // "Pay" opens a Checkout Session with what we owe, and pressing it again reuses it.
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    let pay = || async {
+        let r = app
+            .post_form(
+                &format!("/applications/{id}/pay"),
+                &[("csrf", &csrf_of(&page))],
+            )
+            .await;
+        assert_eq!(r.status().as_u16(), 303);
+        location(&r)
+    };
+    let checkout = pay().await;
+    assert_eq!(checkout, "https://checkout.stripe.test/c/pay/cs_test_0001");
+    assert_eq!(pay().await, checkout);
+    let created = stand_in.created();
+    assert_eq!(created.len(), 1, "one session for one attempt");
+    let sent = &created[0];
+    assert_eq!(sent.session, "cs_test_0001");
+    let field = |k: &str| sent.form.get(k).map(String::as_str);
+    assert_eq!(field("mode"), Some("payment"));
+    assert_eq!(
+        field("line_items[0][price_data][unit_amount]"),
+        Some("310000")
+    );
+    assert_eq!(field("line_items[0][price_data][currency]"), Some("eur"));
+    assert_eq!(field("line_items[0][quantity]"), Some("1"));
+    assert!(
+        field("line_items[0][price_data][product_data][name]")
+            .is_some_and(|n| n.starts_with("Hands-on Training in Clinical Medicine")),
+        "{:?}",
+        sent.form
+    );
+    assert_eq!(field("client_reference_id"), Some(order.as_str()));
+    assert_eq!(field("metadata[order_id]"), Some(order.as_str()));
+    assert_eq!(field("customer_email"), Some("stripe.payer@example.org"));
+    assert_eq!(field("locale"), Some("en"));
+    let expires: i64 = field("expires_at").unwrap().parse().unwrap();
+    assert!(expires <= deadline.unix_timestamp() && expires >= now.unix_timestamp() + 1800);
+    assert!(
+        sent.idempotency_key
+            .as_deref()
+            .is_some_and(|k| k.starts_with("payment-"))
+    );
+    assert_eq!(
+        sent.authorization.as_deref(),
+        Some("Bearer sk_test_stand_in")
+    );
+
+    // With Stripe configured, the simulated checkout does not exist, not even for a simulated attempt
+    // left from before (one is made here through the store).
+    let applicant = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "application.submitted")
+        .and_then(|e| e.actor.strip_prefix("applicant:").map(str::to_owned))
+        .unwrap();
+    let old = app
+        .store
+        .start_payment(&applicant, &id, "simulated", now)
+        .await
+        .unwrap();
+    app.store
+        .attach_checkout(
+            &old.payment_id,
+            "sim_old",
+            "/x",
+            now + time::Duration::hours(1),
+            now,
+        )
+        .await
+        .unwrap();
+    let simulated = format!("/checkout/simulated/{}", old.payment_id);
+    assert_eq!(app.get(&simulated).await.status().as_u16(), 404);
+
+    // The customer pays; Stripe's webhook says so, signed. Delivered five times at once.
+    let session = stand_in.pay("cs_test_0001");
+    let body = stripe_event("evt_paid_1", "checkout.session.completed", session.clone());
+    let t = OffsetDateTime::now_utc().unix_timestamp();
+    let signed = signature::sign(&body, WEBHOOK_SECRET, t);
+    let once = || deliver(&app, &body, Some(signed.clone()));
+    let answers = tokio::join!(once(), once(), once(), once(), once());
+    assert_eq!(answers, (200, 200, 200, 200, 200));
+    let enrolled = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "application.enrolled")
+        .count();
+    assert_eq!(enrolled, 1);
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(page.contains("Enrolled"), "{page}");
+
+    // What is refused before anything reads the body.
+    let expired = stripe_event("evt_exp", "checkout.session.expired", session);
+    let mut changed = expired.clone();
+    let at = changed.len() - 3;
+    changed[at] ^= 1;
+    let wrong = "0".repeat(64);
+    let good = signature::sign(&expired, WEBHOOK_SECRET, t);
+    let v1 = good.split("v1=").nth(1).unwrap().to_owned();
+    assert_eq!(deliver(&app, &expired, None).await, 400, "no header");
+    assert_eq!(
+        deliver(&app, &changed, Some(good.clone())).await,
+        400,
+        "a changed byte"
+    );
+    assert_eq!(
+        deliver(
+            &app,
+            &expired,
+            Some(signature::sign(&expired, "whsec_other", t))
+        )
+        .await,
+        400,
+        "another secret"
+    );
+    assert_eq!(
+        deliver(
+            &app,
+            &expired,
+            Some(signature::sign(&expired, WEBHOOK_SECRET, t - 301))
+        )
+        .await,
+        400,
+        "older than 300 s"
+    );
+    assert_eq!(
+        deliver(&app, &expired, Some(format!("t={t},v0={v1}"))).await,
+        400,
+        "v0 only"
+    );
+    assert_eq!(
+        deliver(&app, &expired, Some(format!("t={t},v1={wrong},v1={v1}"))).await,
+        200,
+        "the second v1 matches"
+    );
+    // Unknown types are acknowledged and ignored.
+    let other = stripe_event(
+        "evt_other",
+        "customer.created",
+        serde_json::json!({ "id": "cus_1" }),
+    );
+    let signed = signature::sign(&other, WEBHOOK_SECRET, t);
+    assert_eq!(deliver(&app, &other, Some(signed)).await, 200);
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(
+        page.contains("Enrolled"),
+        "completed then expired: still enrolled"
+    );
+
+    app.dispatch_pending_jobs().await;
+    let mails = app.smtp.wait_for(3, Duration::from_secs(10)).await;
+    let confirmations: Vec<_> = mails
+        .iter()
+        .filter(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("You are enrolled"))
+        })
+        .collect();
+    assert_eq!(confirmations.len(), 1);
+    // With the calendar invitation and the receipt of the card payment.
+    let confirmation = confirmations[0];
+    let ics = confirmation
+        .attachment("summer-school.ics")
+        .expect("an .ics");
+    let ics = String::from_utf8(ics).unwrap();
+    assert!(ics.contains("BEGIN:VEVENT"), "{ics}");
+    let number = format!("DEMO-R-{}-00001", OffsetDateTime::now_utc().year());
+    let receipt = confirmation
+        .attachment(&format!("{number}.pdf"))
+        .expect("a receipt");
+    let text = crate::harness::pdf_text(&receipt).await;
+    assert!(text.contains("Card payment (Stripe)"), "{text}");
+    assert!(text.contains(&format!("No. {number}")), "{text}");
+
+    // Finance gives €500 back: the refund goes to Stripe on the payment intent, once.
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(
+        page.contains("Stripe Payer") || page.contains("stripe.payer@example.org"),
+        "{page}"
+    );
+    let refund_path = format!("/organizer/finance/orders/{order}/refund");
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &refund_path,
+            &[
+                ("amount", "500"),
+                ("reason", "Arrives a week late: agreed partial refund"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let refunds = stand_in.refunds();
+    assert_eq!(refunds.len(), 1, "{refunds:?}");
+    let asked = &refunds[0];
+    assert_eq!(asked.form.get("amount").map(String::as_str), Some("50000"));
+    assert_eq!(
+        asked.form.get("payment_intent").map(String::as_str),
+        Some("pi_test_0001")
+    );
+    assert!(
+        asked
+            .idempotency_key
+            .as_deref()
+            .is_some_and(|k| k.starts_with("refund-"))
+    );
+    let our_refund = asked.form["metadata[refund_id]"].clone();
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(page.contains("Sent, waiting for the provider"), "{page}");
+    // Stripe says it went through (twice, and the charge-level event too): one credit note, and
+    // the order is not taken for money given back elsewhere.
+    let refund_object = serde_json::json!({
+        "id": asked.session, "object": "refund", "status": "succeeded", "amount": 50000,
+        "currency": "eur", "payment_intent": "pi_test_0001", "metadata": { "refund_id": our_refund },
+    });
+    let t = OffsetDateTime::now_utc().unix_timestamp();
+    for id in ["evt_refund_ok", "evt_refund_ok"] {
+        let body = stripe_event(id, "refund.updated", refund_object.clone());
+        assert_eq!(
+            deliver(&app, &body, Some(signature::sign(&body, WEBHOOK_SECRET, t))).await,
+            200
+        );
+    }
+    let charge = stripe_event(
+        "evt_charge_refunded",
+        "charge.refunded",
+        serde_json::json!({ "id": "ch_1", "object": "charge", "payment_intent": "pi_test_0001" }),
+    );
+    assert_eq!(
+        deliver(
+            &app,
+            &charge,
+            Some(signature::sign(&charge, WEBHOOK_SECRET, t))
+        )
+        .await,
+        200
+    );
+    let trail: Vec<String> = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        trail.iter().filter(|a| *a == "refund.completed").count(),
+        1,
+        "{trail:?}"
+    );
+    assert!(!trail.iter().any(|a| a == "order.flagged"), "{trail:?}");
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(page.contains("Done") && page.contains("€500"), "{page}");
+    // The applicant is told, with the credit note that names the receipt it corrects.
+    app.dispatch_pending_jobs().await;
+    // Received, offer, enrolled, finance's welcome, and the refund.
+    let mails = app.smtp.wait_for(5, Duration::from_secs(10)).await;
+    let told = mails
+        .iter()
+        .find(|m| {
+            m.header("Subject")
+                .is_some_and(|s| s.starts_with("Your refund"))
+        })
+        .expect("the refund's email");
+    let note = format!("DEMO-A-{}-00001", OffsetDateTime::now_utc().year());
+    let pdf = told
+        .attachment(&format!("{note}.pdf"))
+        .expect("the credit note");
+    let text = crate::harness::pdf_text(&pdf).await;
+    for expected in [
+        "CREDIT NOTE".to_owned(),
+        format!("No. {note}"),
+        "Total refunded".to_owned(),
+        "€500.00".to_owned(),
+        format!("corrects receipt {number}"),
+        "agreed partial refund".to_owned(),
+    ] {
+        assert!(text.contains(&expected), "{expected} in {text}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn reconciliation_reports_a_missed_webhook_and_a_session_we_never_opened() {
+    let (stand_in, base) = StandIn::start().await;
+    let app = spawn_app_with(Options {
+        demo: true,
+        env: stripe_env(&base),
+        ..Options::default()
+    })
+    .await;
+    let (id, _, _) = offered(&app, "reconciled@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    let r = app
+        .post_form(
+            &format!("/applications/{id}/pay"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    // Paid at Stripe, but the webhook never came; and a session of another integration.
+    let session = stand_in.pay("cs_test_0001");
+    let foreign = reqwest::Client::new()
+        .post(format!("{base}v1/checkout/sessions"))
+        .form(&[("mode", "payment"), ("client_reference_id", "elsewhere")])
+        .send()
+        .await
+        .unwrap();
+    assert!(foreign.status().is_success());
+    let stripe = StripeProvider::new("sk_test_stand_in", Some(&base)).unwrap();
+    let found = reconcile::differences(app.store.as_ref(), &stripe, 7, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("cs_test_0001: paid at the provider, not confirmed here"))
+    );
+    assert!(lines.contains(&"cs_test_0002: at the provider, unknown here".to_owned()));
+
+    // The worker's periodic run finds the same two.
+    assert_eq!(app.worker.reconcile().await.unwrap(), 2);
+
+    // The command says the same, and fails so that a scheduler notices.
+    // Asynchronously: the stand-in answers on this test's own runtime.
+    let out = tokio::process::Command::new(crate::harness::binary())
+        .args(["payments", "reconcile", "--days", "2"])
+        .env_clear()
+        .envs(crate::harness::base_env(
+            &app.db,
+            &app.smtp,
+            app.data_dir.path(),
+        ))
+        .envs(stripe_env(&base))
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!out.status.success());
+    assert!(
+        stdout.contains("cs_test_0001: paid at the provider, not confirmed here"),
+        "{stdout}"
+    );
+
+    // Once the webhook arrives, only the stranger is left.
+    let body = stripe_event("evt_late_hook", "checkout.session.completed", session);
+    let signed = signature::sign(
+        &body,
+        WEBHOOK_SECRET,
+        OffsetDateTime::now_utc().unix_timestamp(),
+    );
+    assert_eq!(deliver(&app, &body, Some(signed)).await, 200);
+    let found = reconcile::differences(app.store.as_ref(), &stripe, 7, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    assert_eq!(
+        found,
+        [Difference::UnknownSession {
+            session: "cs_test_0002".into()
+        }]
+    );
+    assert_eq!(app.worker.reconcile().await.unwrap(), 1);
+    app.stop().await;
+}
