@@ -31,6 +31,7 @@ use crate::store::discounts::DiscountCodeView;
 use crate::store::{ProgramRecord, StoreError};
 
 const PATH: &str = "/organizer/discount-codes";
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route(PATH, get(list).post(create))
