@@ -1,4 +1,4 @@
-//! Organizers review a cohort in their pages: the queue, scores and comments, reviewers and their
+//! Organizers review a cohort in their pages: scores and comments, reviewers and their
 //! conflicts, blind review, decisions with their emails, and the role matrix over every review route.
 
 use std::time::Duration;
@@ -15,7 +15,7 @@ const PROGRAM_SLUG: &str = "demo/hands-on-clinical-emergencies";
 const NAME: &str = "Nguyễn Thị Minh Khai";
 const INSTITUTION: &str = "Hanoi Medical University";
 
-async fn program_id(app: &TestApp) -> String {
+pub(crate) async fn program_id(app: &TestApp) -> String {
     app.store
         .programs()
         .await
@@ -27,7 +27,12 @@ async fn program_id(app: &TestApp) -> String {
 }
 
 /// Signs in a new organizer of this role (given the demo Hands-on school when it is per program).
-async fn organizer(app: &TestApp, email: &str, role: &str, with_program: bool) -> Visitor {
+pub(crate) async fn organizer(
+    app: &TestApp,
+    email: &str,
+    role: &str,
+    with_program: bool,
+) -> Visitor {
     let programs: &[&str] = if with_program { &[PROGRAM_SLUG] } else { &[] };
     let password = app.create_organizer(email, role, programs).await;
     let v = Visitor::new(app);
@@ -39,11 +44,11 @@ async fn organizer(app: &TestApp, email: &str, role: &str, with_program: bool) -
 /// A review route: method, path, and the form it is posted with.
 type Route<'a> = (&'a str, String, Vec<(&'a str, &'a str)>);
 
-fn reference_of(id: &str) -> String {
+pub(crate) fn reference_of(id: &str) -> String {
     id[..8].to_uppercase()
 }
 
-fn location(r: &reqwest::Response) -> String {
+pub(crate) fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_owned()
 }
 
@@ -652,336 +657,5 @@ async fn every_review_route_answers_each_role_as_its_permissions_say() {
             assert!(ok, "{who} {method} {path}: got {status}, wanted {want}");
         }
     }
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn bulk_decisions_apply_to_the_checked_applications_of_the_program_only() {
-    let app = demo_app().await;
-    let first = app.apply_and_send("first@example.org").await;
-    let second = app.apply_and_send("second@example.org").await;
-    let third = app.apply_and_send("third@example.org").await;
-    let program = program_id(&app).await;
-    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
-    let queue = format!("/organizer/programs/{program}");
-    let (_, html) = director.page(&queue).await;
-    assert!(
-        html.contains(&format!("value=\"{first}\"")),
-        "a check box per application"
-    );
-    let r = director
-        .submit(
-            &queue,
-            &format!("{queue}/decisions"),
-            &[
-                ("decision", "reject"),
-                ("reason", "incomplete"),
-                ("application", &first),
-                ("application", &second),
-                // Not an application of this program: skipped.
-                ("application", "0123456789abcdef0123456789abcdef"),
-            ],
-        )
-        .await;
-    assert_eq!(location(&r), format!("{queue}?done=2"));
-    let (_, html) = director.page(&location(&r)).await;
-    assert!(html.contains("2 applications decided."), "{html}");
-    for (id, status) in [
-        (&first, "rejected"),
-        (&second, "rejected"),
-        (&third, "submitted"),
-    ] {
-        let standing = app.store.review_detail(id).await.unwrap();
-        assert_eq!(standing.application.status.as_str(), status);
-    }
-    app.dispatch_pending_jobs().await;
-    app.dispatch_pending_jobs().await;
-    let mail = app
-        .smtp
-        .wait_for_to("second@example.org", Duration::from_secs(5))
-        .await;
-    assert!(
-        mail.text_body().contains("missing documents or answers"),
-        "{}",
-        mail.text_body()
-    );
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn the_queue_sorts_by_a_column_heading_and_keeps_its_filters() {
-    let app = demo_app().await;
-    let first = app.apply_and_send("first@example.org").await;
-    let second = app.apply_and_send("second@example.org").await;
-    let third = app.apply_and_send("third@example.org").await;
-    let program = program_id(&app).await;
-    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
-    let queue = format!("/organizer/programs/{program}");
-    // Scores: the second best, the first worst, the third not scored.
-    for (id, score) in [(&first, "2"), (&second, "5")] {
-        let page = format!("/organizer/applications/{id}");
-        let r = director
-            .submit(
-                &page,
-                &format!("{page}/scores"),
-                &[
-                    ("score-background", score),
-                    ("score-motivation", score),
-                    ("score-english", score),
-                ],
-            )
-            .await;
-        assert_eq!(r.status().as_u16(), 303, "{id}");
-    }
-    // Where each application's check box comes in the page: the order of the rows.
-    let order = |html: &str| -> Vec<String> {
-        let mut at: Vec<(usize, String)> = [&first, &second, &third]
-            .into_iter()
-            .map(|id| (html.find(&format!("value=\"{id}\"")).unwrap(), id.clone()))
-            .collect();
-        at.sort();
-        at.into_iter().map(|(_, id)| id).collect()
-    };
-    let (_, html) = director.page(&queue).await;
-    assert_eq!(
-        order(&html),
-        [first.clone(), second.clone(), third.clone()],
-        "oldest first by default"
-    );
-    assert!(
-        html.contains("aria-sort=\"ascending\""),
-        "the date column says so"
-    );
-
-    // The score heading: best first, the unscored last; clicked again, worst first, unscored last.
-    let href = |html: &str, label: &str| -> String {
-        let at = html.find(&format!(">{label}</a>")).unwrap();
-        let start = html[..at].rfind("href=\"").unwrap() + 6;
-        html[start..at - 1]
-            .replace("&#38;", "&")
-            .replace("&amp;", "&")
-    };
-    let by_score = href(&html, "Score");
-    assert!(by_score.contains("sort=score&dir=desc"), "{by_score}");
-    let (_, html) = director.page(&by_score).await;
-    assert_eq!(order(&html), [second.clone(), first.clone(), third.clone()]);
-    assert!(html.contains("aria-sort=\"descending\""));
-    let (_, html) = director.page(&href(&html, "Score")).await;
-    assert_eq!(order(&html), [first.clone(), second.clone(), third.clone()]);
-
-    // A filter is kept by the headings, and the order by the filter form.
-    let (_, html) = director
-        .page(&format!(
-            "{queue}?documents=complete&sort=submitted&dir=desc"
-        ))
-        .await;
-    assert_eq!(
-        order(&html),
-        [third.clone(), second.clone(), first.clone()],
-        "newest first"
-    );
-    assert!(href(&html, "Score").contains("documents=complete"));
-    assert!(
-        html.contains("name=\"sort\" value=\"submitted\"")
-            && html.contains("name=\"dir\" value=\"desc\"")
-    );
-    // The same list as a file: the filters and the order of the page, with the email addresses.
-    let (_, html) = director.page(&format!("{queue}?sort=score&dir=desc")).await;
-    let at = html.find("applications.csv?").expect("the export link");
-    let start = html[..at].rfind("href=\"").unwrap() + 6;
-    let end = at + html[at..].find('"').unwrap();
-    let link = html[start..end].replace("&#38;", "&").replace("&amp;", "&");
-    let r = director.get(&link).await;
-    assert_eq!(r.status().as_u16(), 200);
-    assert!(
-        r.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/csv")
-    );
-    assert!(
-        r.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .starts_with("attachment")
-    );
-    let body = r.text().await.unwrap();
-    let body = body.trim_start_matches('\u{feff}');
-    let lines: Vec<&str> = body.lines().collect();
-    assert_eq!(lines.len(), 4, "a heading and three applications: {body}");
-    assert!(
-        lines[0].contains("Email address") && lines[0].contains("Score"),
-        "{}",
-        lines[0]
-    );
-    for (line, email) in lines[1..].iter().zip([
-        "second@example.org",
-        "first@example.org",
-        "third@example.org",
-    ]) {
-        assert!(line.contains(email), "{line}");
-    }
-    // A reviewer, who sees only what is assigned to them, gets no list of everyone.
-    let reviewer = organizer(&app, "reviewer@u-paris.fr", "reviewer", true).await;
-    assert_eq!(reviewer.get(&link).await.status().as_u16(), 403);
-    // Nonsense falls back to the date sent.
-    let (status, html) = director
-        .page(&format!("{queue}?sort=nonsense&dir=sideways"))
-        .await;
-    assert_eq!(status, 200);
-    assert_eq!(order(&html), [first.clone(), second.clone(), third.clone()]);
-    app.stop().await;
-}
-
-#[tokio::test]
-async fn a_director_writes_to_the_participants_or_the_waitlist_and_each_gets_one_email() {
-    use summer_school::domain::offer::{Adjustment, payment_deadline};
-    use summer_school::store::cohort::DecisionKind;
-
-    let app = demo_app().await;
-    let enrolled = app.apply_and_send("enrolled@example.org").await;
-    let waiting = app.apply_and_send("waiting@example.org").await;
-    let _sent = app.apply_and_send("just.sent@example.org").await;
-    let now = time::OffsetDateTime::now_utc();
-    app.store
-        .decide(
-            &enrolled,
-            &DecisionKind::Accept {
-                tier_code: None,
-                adjustment: Adjustment::FullWaiver {
-                    reason: "Partner university".into(),
-                },
-                deadline: payment_deadline(now, 14),
-            },
-            &Actor::Cli,
-            now,
-        )
-        .await
-        .unwrap();
-    app.store
-        .decide(&waiting, &DecisionKind::Waitlist, &Actor::Cli, now)
-        .await
-        .unwrap();
-    app.dispatch_pending_jobs().await;
-    let program = program_id(&app).await;
-    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
-    let (_, queue) = director
-        .page(&format!("/organizer/programs/{program}"))
-        .await;
-    let page = format!("/organizer/programs/{program}/message");
-    assert!(queue.contains(&page), "the queue links to it");
-
-    // A mistake sends nothing and keeps what was typed.
-    let r = director
-        .submit(
-            &page,
-            &page,
-            &[
-                ("audience", "participants"),
-                ("subject", ""),
-                ("body", "Bring your badge."),
-            ],
-        )
-        .await;
-    assert_eq!(r.status().as_u16(), 422);
-    let html = r.text().await.unwrap();
-    assert!(
-        html.contains("Enter a subject") && html.contains("Bring your badge."),
-        "{html}"
-    );
-
-    // To the participants: the enrolled applicant only, with the paragraphs as written.
-    let r = director
-        .submit(
-            &page,
-            &page,
-            &[
-                ("audience", "participants"),
-                ("subject", "Welcome day on Monday"),
-                (
-                    "body",
-                    "We meet at 9:00 in the main hall.\r\n\r\nBring your badge.",
-                ),
-            ],
-        )
-        .await;
-    assert_eq!(location(&r), format!("{page}?sent=1"));
-    let (_, done) = director.page(&location(&r)).await;
-    assert!(
-        done.contains("The message is on its way to 1 person."),
-        "{done}"
-    );
-    app.dispatch_pending_jobs().await;
-    let mail = app
-        .smtp
-        .wait_for_to("enrolled@example.org", Duration::from_secs(10))
-        .await;
-    assert_eq!(
-        mail.header("subject").as_deref(),
-        Some("Welcome day on Monday")
-    );
-    let text = mail.text_body();
-    assert!(
-        text.contains("We meet at 9:00 in the main hall.") && text.contains("Bring your badge."),
-        "{text}"
-    );
-    assert!(
-        text.contains(&format!("/applications/{enrolled}")),
-        "{text}"
-    );
-
-    // To the waitlist: the waitlisted applicant only.
-    let r = director
-        .submit(
-            &page,
-            &page,
-            &[
-                ("audience", "waitlisted"),
-                ("subject", "Where you stand"),
-                ("body", "Places may free up until June."),
-            ],
-        )
-        .await;
-    assert_eq!(location(&r), format!("{page}?sent=1"));
-    app.dispatch_pending_jobs().await;
-    app.smtp
-        .wait_for_to("waiting@example.org", Duration::from_secs(10))
-        .await;
-    // One email each, and none to the applicant whose application is only sent.
-    let messages = app.smtp.messages();
-    let count = |to: &str, subject: &str| {
-        messages
-            .iter()
-            .filter(|m| {
-                m.rcpt_to().contains(to) && m.header("subject").is_some_and(|s| s == subject)
-            })
-            .count()
-    };
-    for (to, subject, n) in [
-        ("enrolled@example.org", "Welcome day on Monday", 1),
-        ("waiting@example.org", "Where you stand", 1),
-        ("enrolled@example.org", "Where you stand", 0),
-        ("waiting@example.org", "Welcome day on Monday", 0),
-        ("just.sent@example.org", "Welcome day on Monday", 0),
-        ("just.sent@example.org", "Where you stand", 0),
-    ] {
-        assert_eq!(count(to, subject), n, "{to}: {subject}");
-    }
-    let trail: Vec<String> = app
-        .store
-        .audit_events("program", &program)
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|e| e.action == "program.message_sent")
-        .map(|e| e.detail)
-        .collect();
-    assert_eq!(
-        trail,
-        [
-            "1 recipients; to participants: Welcome day on Monday",
-            "1 recipients; to waitlisted: Where you stand"
-        ]
-    );
     app.stop().await;
 }
