@@ -193,8 +193,8 @@ async fn batch() {
     use summer_school::domain::email::EmailAddress;
     use summer_school::domain::job::OutgoingEmail;
     use summer_school::domain::offer::{Adjustment, payment_deadline};
-    use summer_school::store::certificates::{IssueSettings, issue_program};
     use summer_school::store::cohort::DecisionKind;
+    use summer_school::store::issuing::{IssueSettings, issue_program};
     use summer_school::store::{
         FormColumn, FormValue, NewSession, SignInLimits, SignInRequest, Store,
     };

@@ -29,8 +29,8 @@ use crate::email::render;
 use crate::i18n::Tr;
 use crate::payments::{CheckoutRequest, PaymentProvider, checkout_expiry, simulated};
 use crate::store::blobs::BlobStore;
-use crate::store::certificates::{IssueSettings, correct_certificate, issue_program};
 use crate::store::cohort::DecisionKind;
+use crate::store::issuing::{IssueSettings, correct_certificate, issue_program};
 use crate::store::{FormColumn, FormValue, NewDocument, NewOrganizer, Store};
 
 /// What the demo needs to play its cast.

@@ -295,7 +295,7 @@ async fn issue_certificates(
     use std::io::{IsTerminal, Write};
     use summer_school::domain::certificate::CertificateRecord;
     use summer_school::domain::issuance::{Skip, plan};
-    use summer_school::store::certificates::{BatchError, IssueSettings, issue_program};
+    use summer_school::store::issuing::{BatchError, IssueSettings, issue_program};
 
     let key = startup::signing_key(config)?;
     let store = startup::open_store(config).await?;

@@ -5,6 +5,7 @@
 //! also sees only the applications assigned to them (checked where an application is opened, since it
 //! depends on the assignment, not on the role alone).
 
+use super::problem::Problem;
 use super::status::OrganizerRole;
 
 /// Something an organizer route does. Every organizer route names exactly one.
@@ -117,6 +118,29 @@ impl Access {
     }
 }
 
+/// A role and its programs as an administrator chose them, checked against the organization's
+/// `known` programs: programs that do not exist are dropped, an organization-wide role keeps none,
+/// and a role given per program needs at least one. The problem names the `role` or `programs`
+/// field.
+pub fn parse_access(role: &str, programs: &[String], known: &[&str]) -> Result<Access, Problem> {
+    let role = role
+        .parse::<OrganizerRole>()
+        .map_err(|_| Problem::new("role", "team-error-role"))?;
+    let mut programs: Vec<String> = programs
+        .iter()
+        .filter(|p| known.contains(&p.as_str()))
+        .cloned()
+        .collect();
+    programs.sort();
+    programs.dedup();
+    if organization_wide(role) {
+        programs.clear();
+    } else if programs.is_empty() {
+        return Err(Problem::new("programs", "team-error-programs"));
+    }
+    Ok(Access { role, programs })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +196,31 @@ mod tests {
         for p in Permission::ALL {
             assert!(!d.allows_somewhere(p), "{p:?}");
         }
+    }
+
+    #[test]
+    fn access_is_given_per_program_except_to_organization_wide_roles() {
+        let known = ["ai", "hands-on"];
+        let chosen = |p: &[&str]| p.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            parse_access(
+                "reviewer",
+                &chosen(&["hands-on", "ai", "ai", "gone"]),
+                &known
+            ),
+            Ok(access(OrganizerRole::Reviewer, &["ai", "hands-on"]))
+        );
+        assert_eq!(
+            parse_access("finance", &chosen(&["ai"]), &known),
+            Ok(access(OrganizerRole::Finance, &[]))
+        );
+        assert_eq!(
+            parse_access("program_director", &chosen(&["gone"]), &known),
+            Err(Problem::new("programs", "team-error-programs"))
+        );
+        assert_eq!(
+            parse_access("owner", &chosen(&["ai"]), &known),
+            Err(Problem::new("role", "team-error-role"))
+        );
     }
 }

@@ -14,6 +14,7 @@ use serde_json::Value;
 use time::Date;
 
 use super::locale::Locale;
+use super::problem::{Checked, trimmed};
 use super::status::CertificateKind;
 
 // Dates as `2026-07-06` in the signed form: what a person reading the data expects.
@@ -295,6 +296,25 @@ pub fn from_hex(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// Most characters in the reason a certificate was revoked (shown on its verification page).
+pub const REVOKE_REASON_MAX: u64 = 500;
+
+/// Why a certificate is revoked, as the organizer typed it.
+#[derive(Debug, Clone, Default, Deserialize, validator::Validate)]
+pub struct RevokeDraft {
+    #[serde(default, deserialize_with = "trimmed")]
+    #[validate(
+        required(code = "cohort-error-reason"),
+        length(max = REVOKE_REASON_MAX, code = "cohort-error-reason"),
+        non_control_character(code = "cohort-error-reason")
+    )]
+    pub reason: Option<String>,
+}
+
+impl Checked for RevokeDraft {
+    const FIELDS: &'static [&'static str] = &["reason"];
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -482,5 +502,17 @@ pub(crate) mod tests {
         assert_eq!(from_hex("00ff10"), Some(vec![0, 255, 16]));
         assert_eq!(from_hex("0g"), None);
         assert_eq!(from_hex("abc"), None);
+    }
+
+    #[test]
+    fn a_revocation_says_why_in_one_line_of_at_most_500_characters() {
+        let draft = |reason: &str| RevokeDraft {
+            reason: Some(reason.to_owned()),
+        };
+        assert!(draft("Issued to the wrong person").problems().is_empty());
+        assert!(!RevokeDraft { reason: None }.problems().is_empty());
+        assert!(!draft("two\nlines").problems().is_empty());
+        assert!(!draft(&"x".repeat(501)).problems().is_empty());
+        assert!(draft(&"x".repeat(500)).problems().is_empty());
     }
 }

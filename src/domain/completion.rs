@@ -285,6 +285,53 @@ pub fn school_days(starts_on: Date, ends_on: Date) -> Vec<Date> {
     days
 }
 
+/// The value of the attendance grid's box for one participant on one day (`{application}|{day}`).
+pub fn attendance_box(application_id: &str, day: Date) -> String {
+    format!("{application_id}|{day}")
+}
+
+/// One participant's row of the attendance grid: the days recorded present so far.
+#[derive(Debug, Clone, Copy)]
+pub struct AttendanceRow<'a> {
+    pub application_id: &'a str,
+    pub days_present: &'a [Date],
+}
+
+/// One school day's attendance to record: every participant, present or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayMarks {
+    pub day: Date,
+    pub marks: Vec<(String, bool)>,
+}
+
+/// What the posted grid changes: for each school day up to `today` (days to come cannot be
+/// marked), the whole day's marks, when at least one box differs from what is recorded. `checked`
+/// holds the boxes ticked, as [`attendance_box`] names them.
+pub fn attendance_changes(
+    days: &[Date],
+    today: Date,
+    rows: &[AttendanceRow<'_>],
+    checked: &std::collections::HashSet<String>,
+) -> Vec<DayMarks> {
+    days.iter()
+        .filter(|d| **d <= today)
+        .filter_map(|&day| {
+            let marks: Vec<(String, bool)> = rows
+                .iter()
+                .map(|r| {
+                    let present = checked.contains(&attendance_box(r.application_id, day));
+                    (r.application_id.to_owned(), present)
+                })
+                .collect();
+            let changed = rows
+                .iter()
+                .zip(&marks)
+                .any(|(r, (_, present))| r.days_present.contains(&day) != *present);
+            changed.then_some(DayMarks { day, marks })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -442,5 +489,42 @@ mod tests {
                 .min_days_present,
             10
         );
+    }
+
+    #[test]
+    fn only_past_days_whose_boxes_changed_are_recorded() {
+        let days = school_days(date!(2026 - 07 - 06), date!(2026 - 07 - 10));
+        let ana = [date!(2026 - 07 - 06)];
+        let rows = [
+            AttendanceRow {
+                application_id: "ana",
+                days_present: &ana,
+            },
+            AttendanceRow {
+                application_id: "ben",
+                days_present: &[],
+            },
+        ];
+        let checked: std::collections::HashSet<String> = [
+            attendance_box("ana", date!(2026 - 07 - 06)),
+            attendance_box("ben", date!(2026 - 07 - 07)),
+            // A day to come: ignored.
+            attendance_box("ben", date!(2026 - 07 - 09)),
+        ]
+        .into_iter()
+        .collect();
+        let changes = attendance_changes(&days, date!(2026 - 07 - 08), &rows, &checked);
+        assert_eq!(
+            changes,
+            vec![DayMarks {
+                day: date!(2026 - 07 - 07),
+                marks: vec![("ana".into(), false), ("ben".into(), true)],
+            }]
+        );
+        // Unticking a recorded day records that day.
+        let none = std::collections::HashSet::new();
+        let changes = attendance_changes(&days, date!(2026 - 07 - 08), &rows, &none);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].day, date!(2026 - 07 - 06));
     }
 }

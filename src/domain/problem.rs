@@ -102,3 +102,20 @@ pub fn text_block<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
         .map(|s| s.replace("\r\n", "\n").trim().to_owned())
         .filter(|s| !s.is_empty()))
 }
+
+/// For serde: one of a fixed set of values (an enum of unit variants, as a radio button or a
+/// hidden field sends it); `None` when the field is absent or holds none of them (a stale page, a
+/// hand-made form), for the handler to treat after it has checked who is asking.
+pub fn choice<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::IntoDeserializer;
+    let typed = <Option<String> as serde::Deserialize>::deserialize(d)?;
+    Ok(typed.and_then(|s| {
+        let value: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+            s.as_str().into_deserializer();
+        T::deserialize(value).ok()
+    }))
+}

@@ -15,17 +15,25 @@ use super::status::ApplicationStatus;
 /// after leaving the area).
 pub const PASSPORT_MARGIN_DAYS: i64 = 92;
 
-/// What the applicant typed, field by field (kept as typed when the form is refused).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the applicant typed, field by field (kept as typed when the form is refused), under the
+/// page's field names (a date is three fields: `birth_date-day`, `-month`, `-year`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
 pub struct VisaForm {
     pub passport_name: String,
     pub passport_number: String,
     pub nationality: String,
+    #[serde(rename = "birth_date-day")]
     pub birth_day: String,
+    #[serde(rename = "birth_date-month")]
     pub birth_month: String,
+    #[serde(rename = "birth_date-year")]
     pub birth_year: String,
+    #[serde(rename = "passport_expiry-day")]
     pub expiry_day: String,
+    #[serde(rename = "passport_expiry-month")]
     pub expiry_month: String,
+    #[serde(rename = "passport_expiry-year")]
     pub expiry_year: String,
 }
 

@@ -11,7 +11,6 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -19,6 +18,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::AppState;
+use super::api_error::{ApiError, ApiProblem, problem};
 use super::application::{self as pages, Step, Submitted};
 use super::auth::{self, LINK_TTL, SESSION_TTL};
 use super::error::AppError;
@@ -26,7 +26,6 @@ use super::lang::{Lang, safe_next};
 use crate::domain::catalog::ApplicationWindow;
 use crate::domain::document::{self, FileProblem};
 use crate::domain::email::{EmailAddress, well_formed};
-use crate::domain::locale::Locale;
 use crate::domain::problem::{Checked, Problem};
 use crate::domain::status::DocumentKind;
 use crate::email::render;
@@ -56,120 +55,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/applications/{id}/timeline", get(timeline))
 }
 
-/// An API error: a stable code, a message in the caller's language, and field problems when relevant.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ApiProblem {
-    /// `unauthenticated`, `not_found`, `invalid`, `incomplete`, `closed`, `not_draft`, `unavailable`.
-    error: &'static str,
-    message: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    fields: Vec<FieldProblem>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct FieldProblem {
-    field: String,
-    /// The message key, stable across languages (`error-date-real`).
-    code: String,
-    message: String,
-}
-
-pub struct ApiError(StatusCode, ApiProblem);
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.0, Json(self.1)).into_response()
-    }
-}
-
-pub(crate) fn problem(status: StatusCode, error: &'static str, message: String) -> ApiError {
-    ApiError(
-        status,
-        ApiProblem {
-            error,
-            message,
-            fields: Vec::new(),
-        },
-    )
-}
-
-impl ApiError {
-    /// A 422 naming every field to fix, with its stable code and its message in the caller's
-    /// language.
-    pub(crate) fn invalid(tr: Tr, problems: &[Problem]) -> ApiError {
-        ApiError(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ApiProblem {
-                error: "invalid",
-                message: match problems {
-                    [one] => tr.problem(one),
-                    _ => tr.t("error-summary-title"),
-                },
-                fields: problems
-                    .iter()
-                    .map(|p| FieldProblem {
-                        field: p.field.to_owned(),
-                        code: p.key.to_owned(),
-                        message: tr.problem(p),
-                    })
-                    .collect(),
-            },
-        )
-    }
-}
-
-impl From<AppError> for ApiError {
-    fn from(e: AppError) -> Self {
-        match e {
-            AppError::NotFound => problem(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "There is nothing at this address.".into(),
-            ),
-            AppError::BadForm => problem(
-                StatusCode::BAD_REQUEST,
-                "invalid",
-                "The request body could not be read.".into(),
-            ),
-            AppError::Forbidden | AppError::Denied => {
-                problem(StatusCode::FORBIDDEN, "forbidden", "Not allowed.".into())
-            }
-            AppError::Refused(refusal) => problem(
-                super::error::refusal_status(&refusal),
-                refusal.code(),
-                Tr(Locale::En).t(&refusal.message_key()),
-            ),
-            AppError::Conflict(constraint) => {
-                tracing::warn!(%constraint, "api request lost a race");
-                problem(
-                    StatusCode::CONFLICT,
-                    "conflict",
-                    "The same thing was changed at the same moment; try again.".into(),
-                )
-            }
-            AppError::Unavailable => problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "The service is unavailable for a moment; try again.".into(),
-            ),
-            AppError::Internal(e) => {
-                tracing::error!(error = ?e, "api request failed");
-                problem(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "unavailable",
-                    "The service failed; try again.".into(),
-                )
-            }
-        }
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
-        AppError::from(e).into()
-    }
-}
-
 /// The applicant behind a bearer token or the session cookie.
 pub struct ApiApplicant(pub auth::Applicant);
 
@@ -191,6 +76,7 @@ impl FromRequestParts<AppState> for ApiApplicant {
                 let hash = auth::sha256_hex(token);
                 state
                     .store
+                    .applicants()
                     .session(&hash, OffsetDateTime::now_utc())
                     .await?
                     .map(|i| auth::Applicant {
@@ -297,6 +183,7 @@ pub async fn request_link(
     };
     state
         .store
+        .applicants()
         .request_sign_in(&request, &render::sign_in_link(tr, &email, &link), now)
         .await?;
     state.wake_worker.notify_one();
@@ -331,6 +218,7 @@ pub async fn use_link(
     };
     match state
         .store
+        .applicants()
         .consume_sign_in(&auth::sha256_hex(&token), &session, now)
         .await
     {
@@ -418,7 +306,11 @@ pub async fn list(
     State(state): State<AppState>,
     ApiApplicant(a): ApiApplicant,
 ) -> Result<Json<Vec<ApplicationJson>>, ApiError> {
-    let all = state.store.applications_of(&a.applicant_id).await?;
+    let all = state
+        .store
+        .applications()
+        .applications_of(&a.applicant_id)
+        .await?;
     Ok(Json(all.iter().map(to_json).collect()))
 }
 
@@ -448,6 +340,7 @@ pub async fn start(
     }
     let (id, created) = match state
         .store
+        .applications()
         .start_application(&a.applicant_id, &p.program_id, OffsetDateTime::now_utc())
         .await
     {
@@ -461,7 +354,11 @@ pub async fn start(
         }
         Err(e) => return Err(e.into()),
     };
-    let record = state.store.application(&a.applicant_id, &id).await?;
+    let record = state
+        .store
+        .applications()
+        .application(&a.applicant_id, &id)
+        .await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -478,7 +375,11 @@ pub async fn show(
     ApiApplicant(a): ApiApplicant,
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationJson>, ApiError> {
-    let record = state.store.application(&a.applicant_id, &id).await?;
+    let record = state
+        .store
+        .applications()
+        .application(&a.applicant_id, &id)
+        .await?;
     Ok(Json(to_json(&record)))
 }
 
@@ -516,8 +417,12 @@ pub async fn standing(
     Path(id): Path<String>,
 ) -> Result<Json<StandingJson>, ApiError> {
     // Ownership first: someone else's application is a 404.
-    state.store.application(&a.applicant_id, &id).await?;
-    let s = state.store.standing(&id).await?;
+    state
+        .store
+        .applications()
+        .application(&a.applicant_id, &id)
+        .await?;
+    let s = state.store.cohort().standing(&id).await?;
     Ok(Json(StandingJson {
         offer: s.offer.map(|o| OfferJson {
             status: o.status.as_str().to_owned(),
@@ -549,17 +454,23 @@ pub async fn save_step(
     let tr = Tr(locale);
     let step = Step::parse(&step).ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc();
-    let record = state.store.application(&a.applicant_id, &id).await?;
+    let record = state
+        .store
+        .applications()
+        .application(&a.applicant_id, &id)
+        .await?;
     match pages::parse_and_check(&state, step, &values, now, &record).await? {
         Ok((columns, answers)) => {
             let saved = match state
                 .store
+                .applications()
                 .save_form(&a.applicant_id, &id, &columns, now)
                 .await
             {
                 Ok(()) if !answers.is_empty() => {
                     state
                         .store
+                        .applications()
                         .save_answers(&a.applicant_id, &id, &answers, now)
                         .await
                 }
@@ -579,7 +490,11 @@ pub async fn save_step(
         }
         Err(problems) => return Err(ApiError::invalid(tr, &problems)),
     }
-    let record = state.store.application(&a.applicant_id, &id).await?;
+    let record = state
+        .store
+        .applications()
+        .application(&a.applicant_id, &id)
+        .await?;
     Ok(Json(to_json(&record)))
 }
 
@@ -599,7 +514,11 @@ pub async fn upload(
 ) -> Result<(StatusCode, Json<ApplicationJson>), ApiError> {
     let tr = Tr(locale);
     let kind: DocumentKind = kind.parse().map_err(|_| AppError::NotFound)?;
-    let record = state.store.application(&a.applicant_id, &id).await?;
+    let record = state
+        .store
+        .applications()
+        .application(&a.applicant_id, &id)
+        .await?;
     if !pages::needed_documents(&record).contains(&kind) {
         return Err(AppError::NotFound.into());
     }
@@ -642,7 +561,11 @@ pub async fn upload(
         }
         Err(e) => return Err(e.into()),
     }
-    let record = state.store.application(&a.applicant_id, &id).await?;
+    let record = state
+        .store
+        .applications()
+        .application(&a.applicant_id, &id)
+        .await?;
     Ok((StatusCode::CREATED, Json(to_json(&record))))
 }
 
@@ -656,7 +579,11 @@ pub async fn submit(
     Path(id): Path<String>,
 ) -> Result<Json<ApplicationJson>, ApiError> {
     let tr = Tr(locale);
-    let record = state.store.application(&a.applicant_id, &id).await?;
+    let record = state
+        .store
+        .applications()
+        .application(&a.applicant_id, &id)
+        .await?;
     match pages::send(&state, tr, &a.applicant_id, &record).await? {
         Submitted::Sent => {}
         Submitted::Incomplete => {
@@ -674,7 +601,11 @@ pub async fn submit(
             ));
         }
     }
-    let record = state.store.application(&a.applicant_id, &id).await?;
+    let record = state
+        .store
+        .applications()
+        .application(&a.applicant_id, &id)
+        .await?;
     Ok(Json(to_json(&record)))
 }
 
@@ -690,6 +621,7 @@ pub async fn withdraw(
     let tr = Tr(locale);
     match state
         .store
+        .submission()
         .withdraw_application(&a.applicant_id, &id, OffsetDateTime::now_utc())
         .await
     {
@@ -703,7 +635,11 @@ pub async fn withdraw(
         }
         Err(e) => return Err(e.into()),
     }
-    let record = state.store.application(&a.applicant_id, &id).await?;
+    let record = state
+        .store
+        .applications()
+        .application(&a.applicant_id, &id)
+        .await?;
     Ok(Json(to_json(&record)))
 }
 
@@ -728,7 +664,11 @@ pub async fn timeline(
     ApiApplicant(a): ApiApplicant,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<TimelineJson>>, ApiError> {
-    let entries = state.store.timeline(&a.applicant_id, &id).await?;
+    let entries = state
+        .store
+        .applications()
+        .timeline(&a.applicant_id, &id)
+        .await?;
     Ok(Json(
         entries
             .into_iter()

@@ -111,6 +111,7 @@ pub async fn current_applicant(
     let session_hash = sha256_hex(token);
     let info = state
         .store
+        .applicants()
         .session(&session_hash, OffsetDateTime::now_utc())
         .await?;
     Ok(info.map(|i| Applicant {

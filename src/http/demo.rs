@@ -99,7 +99,7 @@ async fn page(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    let accounts = state.store.demo_accounts().await?;
+    let accounts = state.store.demo().demo_accounts().await?;
     let organizers = accounts
         .organizers
         .into_iter()
@@ -134,6 +134,7 @@ async fn page(
         .collect();
     let documents = state
         .store
+        .demo()
         .demo_documents()
         .await?
         .into_iter()
@@ -191,7 +192,7 @@ async fn as_organizer(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    let accounts = state.store.demo_accounts().await?;
+    let accounts = state.store.demo().demo_accounts().await?;
     if !accounts.organizers.iter().any(|o| o.organizer_id == id) {
         return Err(AppError::NotFound);
     }
@@ -205,7 +206,12 @@ async fn as_organizer(
         second_factor_pending: false,
         replaces: old.as_deref(),
     };
-    match state.store.open_organizer_session(&id, &session, now).await {
+    match state
+        .store
+        .organizer_sessions()
+        .open_organizer_session(&id, &session, now)
+        .await
+    {
         Ok(()) => {}
         // Locked by too many wrong passwords typed on the sign-in page: the demo says so.
         Err(StoreError::Refused(_)) => {
@@ -240,7 +246,7 @@ async fn as_applicant(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
-    let accounts = state.store.demo_accounts().await?;
+    let accounts = state.store.demo().demo_accounts().await?;
     let Some(account) = accounts.applicants.iter().find(|a| a.applicant_id == id) else {
         return Err(AppError::NotFound);
     };
@@ -261,6 +267,7 @@ async fn as_applicant(
     };
     state
         .store
+        .demo()
         .open_demo_applicant_session(&id, &session, now)
         .await?;
     let to = if graduate {

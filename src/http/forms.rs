@@ -138,3 +138,11 @@ impl FromRequest<AppState> for CsrfMultipart {
         Ok(CsrfMultipart { parts, cut_short })
     }
 }
+
+/// The named fields of a form read as raw pairs, as `T`: for a form that also repeats a field
+/// (one checkbox per application) beside fields of fixed names. Fields `T` does not name are left
+/// alone; a named field that does not fit is a 400 page.
+pub fn fields<T: DeserializeOwned>(pairs: &[(String, String)]) -> Result<T, AppError> {
+    let named = serde_urlencoded::to_string(pairs).map_err(|_| AppError::BadForm)?;
+    serde_urlencoded::from_str(&named).map_err(|_| AppError::BadForm)
+}

@@ -34,8 +34,17 @@ async fn certificates(
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
     let mut schools = Vec::new();
-    for a in state.store.applications_of(&applicant.applicant_id).await? {
-        let standing = state.store.certificates_of(&a.application_id).await?;
+    for a in state
+        .store
+        .applications()
+        .applications_of(&applicant.applicant_id)
+        .await?
+    {
+        let standing = state
+            .store
+            .certificates()
+            .certificates_of(&a.application_id)
+            .await?;
         let Some(first) = standing.first() else {
             continue;
         };

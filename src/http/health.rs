@@ -31,11 +31,11 @@ pub struct Health {
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, body = Health), (status = 503, body = Health)))]
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Health>) {
-    let backend = match state.store.backend() {
+    let backend = match state.store.all().backend() {
         Backend::Sqlite => "sqlite",
         Backend::Postgres => "postgres",
     };
-    match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
+    match tokio::time::timeout(Duration::from_secs(2), state.store.all().ping()).await {
         Ok(Ok(())) => (
             StatusCode::OK,
             Json(Health {

@@ -5,6 +5,7 @@
 //! the `error_pages` middleware); API handlers return [`api::ApiError`] (JSON).
 
 pub mod api;
+pub mod api_error;
 pub mod applicant_api;
 pub mod application;
 pub mod auth;
@@ -43,6 +44,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::{Config, Secret};
 use crate::store::Store;
+use crate::store::areas::Stores;
 use crate::store::blobs::BlobStore;
 
 /// What every handler can reach.
@@ -50,8 +52,8 @@ use crate::store::blobs::BlobStore;
 pub struct AppState(Arc<AppInner>);
 
 pub struct AppInner {
-    /// The database, behind the storage trait.
-    pub store: Arc<dyn Store>,
+    /// The database, handed out by area (`state.store.review()`).
+    pub store: Stores,
     /// Settings read at start.
     pub config: Arc<Config>,
     /// The public catalog and its pre-rendered pages, refreshed from the store at most once a second.
@@ -93,7 +95,7 @@ impl AppState {
         ));
         AppState(Arc::new(AppInner {
             signatures,
-            store,
+            store: Stores::new(store),
             config,
             catalog,
             wake_worker,
@@ -234,7 +236,7 @@ async fn api_rejections(req: Request, next: Next) -> Response {
     } else {
         said
     };
-    let mut answer = applicant_api::problem(status, error, message).into_response();
+    let mut answer = api_error::problem(status, error, message).into_response();
     // What the refusal said about itself (`Allow` for a method) stays.
     for name in [header::ALLOW, header::RETRY_AFTER] {
         if let Some(v) = parts.headers.get(&name) {

@@ -53,6 +53,7 @@ async fn pay(
     let provider = state.payments.clone();
     let start = match state
         .store
+        .payments()
         .start_payment(&applicant.applicant_id, &id, provider.name(), now)
         .await
     {
@@ -91,6 +92,7 @@ async fn pay(
     };
     state
         .store
+        .payments()
         .attach_checkout(
             &start.payment_id,
             &checkout.session,
@@ -132,6 +134,7 @@ async fn returned(
     let tr = Tr(locale);
     let view = state
         .store
+        .payments()
         .payment(&applicant.applicant_id, &payment)
         .await?;
     if view.application_id != id {
@@ -197,6 +200,7 @@ async fn simulated_page(
     }
     let view = state
         .store
+        .payments()
         .payment(&applicant.applicant_id, &payment)
         .await?;
     if view.provider != simulated::NAME {
@@ -249,6 +253,7 @@ async fn simulated_outcome(
     }
     let view = state
         .store
+        .payments()
         .payment(&applicant.applicant_id, &payment)
         .await?;
     if view.provider != simulated::NAME {
@@ -283,6 +288,7 @@ async fn simulated_outcome(
     };
     state
         .store
+        .payments()
         .apply_payment_event(&event, OffsetDateTime::now_utc())
         .await?;
     state.wake_worker.notify_one();

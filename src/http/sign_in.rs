@@ -138,6 +138,7 @@ async fn request_link(
     };
     let outcome = state
         .store
+        .applicants()
         .request_sign_in(&request, &render::sign_in_link(tr, &email, &link), now)
         .await?;
     tracing::info!(?outcome, "sign-in link requested");
@@ -214,6 +215,7 @@ async fn use_link(
     };
     match state
         .store
+        .applicants()
         .consume_sign_in(&auth::sha256_hex(&token), &session, now)
         .await
     {
@@ -252,7 +254,11 @@ async fn sign_out(
     CsrfForm(_): CsrfForm<Button>,
 ) -> Result<Response, AppError> {
     if let Some(token) = cookies::get(&headers, SESSION_COOKIE) {
-        state.store.end_session(&auth::sha256_hex(token)).await?;
+        state
+            .store
+            .applicants()
+            .end_session(&auth::sha256_hex(token))
+            .await?;
     }
     let mut response = Redirect::to("/").into_response();
     response.headers_mut().append(
@@ -272,6 +278,7 @@ async fn my_applications(
     let csrf = auth::issue_csrf(&state, &headers);
     let rows = state
         .store
+        .applications()
         .applications_of(&applicant.applicant_id)
         .await?
         .into_iter()

@@ -58,7 +58,12 @@ async fn verify(
     let Some(code) = normalize_code(&typed) else {
         return not_found(&state, locale, &typed).await;
     };
-    let Some(found) = state.store.certificate_by_code(&code).await? else {
+    let Some(found) = state
+        .store
+        .certificates()
+        .certificate_by_code(&code)
+        .await?
+    else {
         return verify_letter(&state, locale, &code, &typed).await;
     };
     let tr = Tr(locale);
@@ -136,11 +141,12 @@ async fn verify_letter(
     code: &str,
     typed: &str,
 ) -> Result<Response, AppError> {
-    let Some(letter) = state.store.visa_letter_by_code(code).await? else {
+    let Some(letter) = state.store.visa().visa_letter_by_code(code).await? else {
         return not_found(state, locale, typed).await;
     };
     let facts_of = state
         .store
+        .certificates()
         .program_facts(&letter.program_id)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -14,7 +14,6 @@ use super::AppState;
 use super::auth::{self, RequireApplicant};
 use super::error::AppError;
 use super::lang::Lang;
-use super::organizer::{Pairs, value};
 use super::views::{FieldError, FieldView, Layout, OptionView, VisaTemplate};
 use crate::domain::application::Problem;
 use crate::domain::calendar::{format_date, to_paris};
@@ -44,21 +43,6 @@ fn admitted(record: &ApplicationRecord) -> bool {
     )
 }
 
-fn form_of(pairs: &Pairs) -> VisaForm {
-    let v = |name: &str| value(pairs, name).to_owned();
-    VisaForm {
-        passport_name: v("passport_name"),
-        passport_number: v("passport_number"),
-        nationality: v("nationality"),
-        birth_day: v("birth_date-day"),
-        birth_month: v("birth_date-month"),
-        birth_year: v("birth_date-year"),
-        expiry_day: v("passport_expiry-day"),
-        expiry_month: v("passport_expiry-month"),
-        expiry_year: v("passport_expiry-year"),
-    }
-}
-
 async fn render(
     state: &AppState,
     tr: Tr,
@@ -70,8 +54,12 @@ async fn render(
 ) -> Result<Response, AppError> {
     let locale = tr.locale();
     let id = &record.application_id;
-    let letter = state.store.visa_letter(id).await?;
-    let facts = state.store.program_facts(&record.program_id).await?;
+    let letter = state.store.visa().visa_letter(id).await?;
+    let facts = state
+        .store
+        .certificates()
+        .program_facts(&record.program_id)
+        .await?;
     let closed = closed.or_else(|| match &letter {
         Some(l) if l.passport.is_none() => Some(tr.t1("visa-erased", "number", l.number.clone())),
         None if !admitted(record) => Some(tr.t("visa-not-admitted")),
@@ -204,6 +192,7 @@ async fn form_page(
 ) -> Result<Response, AppError> {
     let record = state
         .store
+        .applications()
         .application(&applicant.applicant_id, &id)
         .await?;
     render(&state, Tr(locale), &headers, &record, None, &[], None).await
@@ -215,19 +204,20 @@ async fn request(
     headers: HeaderMap,
     RequireApplicant(applicant): RequireApplicant,
     Path(id): Path<String>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(form): CsrfForm<VisaForm>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
     let record = state
         .store
+        .applications()
         .application(&applicant.applicant_id, &id)
         .await?;
     let facts = state
         .store
+        .certificates()
         .program_facts(&record.program_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let form = form_of(&pairs);
     let now = OffsetDateTime::now_utc();
     let passport = match parse_visa_form(&form, facts.ends_on, to_paris(now).date()) {
         Ok(p) => p,
@@ -237,6 +227,7 @@ async fn request(
     };
     match state
         .store
+        .visa()
         .request_visa_letter(&applicant.applicant_id, &id, &passport, now)
         .await
     {
@@ -262,22 +253,26 @@ async fn download(
 ) -> Result<Response, AppError> {
     let record = state
         .store
+        .applications()
         .application(&applicant.applicant_id, &id)
         .await?;
     let letter = state
         .store
+        .visa()
         .visa_letter(&id)
         .await?
         .ok_or(AppError::NotFound)?;
     let passport = letter.passport.ok_or(AppError::NotFound)?;
     let facts = state
         .store
+        .certificates()
         .program_facts(&record.program_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let issuer = facts.issuer.as_ref().ok_or(AppError::NotFound)?;
     let program = state
         .store
+        .catalog()
         .programs()
         .await?
         .into_iter()

@@ -50,7 +50,12 @@ async fn stripe_webhook(
             return (StatusCode::BAD_REQUEST, "unreadable event").into_response();
         }
     };
-    match state.store.apply_payment_event(&event, now).await {
+    match state
+        .store
+        .payments()
+        .apply_payment_event(&event, now)
+        .await
+    {
         Ok(outcome) => {
             tracing::info!(event = %event.event_id, kind = event.kind.as_str(), outcome = ?outcome, "webhook applied");
             if matches!(outcome, EventOutcome::Enrolled { .. }) {

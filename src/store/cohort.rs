@@ -20,22 +20,7 @@ use crate::domain::offer::Adjustment;
 use crate::domain::refusal::Refusal;
 use crate::domain::status::{ApplicationStatus, OrderStatus, RejectReason};
 
-/// What an organizer decides about one application.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DecisionKind {
-    /// Offer a seat: the tier (default: the one the applicant asked for, else the standard one), an
-    /// optional adjustment, and the payment deadline.
-    Accept {
-        tier_code: Option<String>,
-        adjustment: Adjustment,
-        deadline: OffsetDateTime,
-    },
-    /// Put on the waitlist, ranked by the mean score at this moment, then by submission.
-    Waitlist,
-    Reject {
-        reason: RejectReason,
-    },
-}
+pub use crate::domain::decision::DecisionKind;
 
 /// What a decision did.
 #[derive(Debug, Clone, PartialEq, Eq)]

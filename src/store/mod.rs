@@ -9,6 +9,7 @@
 
 pub mod applicants;
 pub mod applications;
+pub mod areas;
 pub mod audit;
 pub mod blobs;
 pub mod catalog;
@@ -21,6 +22,7 @@ pub mod discounts;
 pub mod documents;
 pub mod finance;
 pub mod invitations;
+pub mod issuing;
 pub mod jobs;
 pub mod notices;
 pub mod organizer_sessions;

@@ -22,8 +22,9 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
     use crate::harness::TestDb;
     use summer_school::domain::issuance::{PlanError, Skip};
     use summer_school::store::JobFilter;
-    use summer_school::store::certificates::{
-        BatchError, IssueSettings, ResultEntry, correct_certificate, issue_program,
+    use summer_school::store::certificates::ResultEntry;
+    use summer_school::store::issuing::{
+        BatchError, IssueSettings, correct_certificate, issue_program,
     };
 
     let mut dbs = vec![TestDb::fresh_sqlite()];

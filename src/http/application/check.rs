@@ -263,6 +263,7 @@ pub(in crate::http) async fn send(
     );
     match state
         .store
+        .submission()
         .submit_application(applicant_id, record, &email, OffsetDateTime::now_utc())
         .await
     {

@@ -199,6 +199,7 @@ pub(super) async fn upload(
     }
     let record = state
         .store
+        .applications()
         .application(&applicant.applicant_id, &id)
         .await?;
     let missing: Vec<Problem> = needed_documents(&record)
@@ -226,6 +227,7 @@ pub(super) async fn download(
 ) -> Result<Response, AppError> {
     let d = state
         .store
+        .documents()
         .document(&applicant.applicant_id, &document_id)
         .await?;
     if d.application_id != id {
@@ -281,7 +283,12 @@ pub(in crate::http) async fn store_document(
         sha256: &sha,
         blob_key: &blob_key,
     };
-    match state.store.put_document(applicant_id, id, &new, now).await {
+    match state
+        .store
+        .documents()
+        .put_document(applicant_id, id, &new, now)
+        .await
+    {
         Ok((document_id, replaced)) => {
             if let Some(old) = replaced {
                 let _ = state.blobs.delete(&old).await;

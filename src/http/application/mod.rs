@@ -229,6 +229,7 @@ async fn start(
         .ok_or(AppError::NotFound)?;
     match state
         .store
+        .applications()
         .start_application(
             &applicant.applicant_id,
             &p.program_id,

@@ -190,6 +190,7 @@ pub(in crate::http) async fn parse_and_check(
     };
     let refusal = match state
         .store
+        .discounts()
         .discount_code_for(&record.program_id, &code)
         .await?
     {
@@ -542,7 +543,11 @@ pub(super) async fn draft(
     applicant_id: &str,
     id: &str,
 ) -> Result<Result<ApplicationRecord, Response>, AppError> {
-    let record = state.store.application(applicant_id, id).await?;
+    let record = state
+        .store
+        .applications()
+        .application(applicant_id, id)
+        .await?;
     if record.status != ApplicationStatus::Draft {
         return Ok(Err(
             Redirect::to(&format!("/applications/{id}")).into_response()
@@ -664,11 +669,13 @@ pub(super) async fn save_step(
         Ok((values, answers)) => {
             state
                 .store
+                .applications()
                 .save_form(&applicant.applicant_id, &id, &values, now)
                 .await?;
             if !answers.is_empty() {
                 state
                     .store
+                    .applications()
                     .save_answers(&applicant.applicant_id, &id, &answers, now)
                     .await?;
             }

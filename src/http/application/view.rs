@@ -19,12 +19,17 @@ pub(super) async fn view(
     let tr = Tr(locale);
     let record = state
         .store
+        .applications()
         .application(&applicant.applicant_id, &id)
         .await?;
-    let timeline = state.store.timeline(&applicant.applicant_id, &id).await?;
-    let standing = state.store.standing(&id).await?;
-    let receipts = state.store.receipts(&id).await?;
-    let certificates = state.store.certificates_of(&id).await?;
+    let timeline = state
+        .store
+        .applications()
+        .timeline(&applicant.applicant_id, &id)
+        .await?;
+    let standing = state.store.cohort().standing(&id).await?;
+    let receipts = state.store.receipts().receipts(&id).await?;
+    let certificates = state.store.certificates().certificates_of(&id).await?;
     let csrf = auth::issue_csrf(&state, &headers);
     let program = record.program_title.get(locale);
     let status = record.status;
@@ -223,10 +228,12 @@ pub(super) async fn download_receipt(
     // NotFound unless the application is the applicant's.
     state
         .store
+        .applications()
         .application(&applicant.applicant_id, &id)
         .await?;
     let receipt = state
         .store
+        .receipts()
         .receipts(&id)
         .await?
         .into_iter()
@@ -245,9 +252,14 @@ pub(super) async fn own_certificate(
     id: &str,
     code: &str,
 ) -> Result<crate::store::certificates::StoredCertificate, AppError> {
-    state.store.application(applicant_id, id).await?;
     state
         .store
+        .applications()
+        .application(applicant_id, id)
+        .await?;
+    state
+        .store
+        .certificates()
         .certificates_of(id)
         .await?
         .into_iter()
@@ -326,6 +338,7 @@ pub(super) async fn withdraw(
 ) -> Result<Response, AppError> {
     match state
         .store
+        .submission()
         .withdraw_application(&applicant.applicant_id, &id, OffsetDateTime::now_utc())
         .await
     {

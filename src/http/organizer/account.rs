@@ -8,10 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use time::OffsetDateTime;
+use validator::Validate;
 
 use super::auth::{Organizer, RequireOrganizer};
 use super::dashboard::nav;
 use super::views::{TwoFactorPage, page};
+use crate::domain::problem::{Checked, choice, trimmed};
 use crate::domain::totp::{SECRET_BYTES, TotpSecret};
 use crate::http::AppState;
 use crate::http::auth as site_auth;
@@ -116,14 +118,30 @@ async fn two_factor_page(
     )
 }
 
-#[derive(Deserialize)]
+/// Turn two-factor sign-in on (with the secret the page showed) or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum TwoFactorAction {
+    Enable,
+    Disable,
+}
+
+#[derive(Deserialize, Validate)]
 struct TwoFactorForm {
-    #[serde(default)]
-    action: String,
+    /// `None` for an action the page does not send.
+    #[serde(default, deserialize_with = "choice")]
+    action: Option<TwoFactorAction>,
+    /// Only when enabling: the secret shown on the page, in base32.
     #[serde(default)]
     secret: String,
-    #[serde(default)]
-    code: String,
+    /// The six digits of the authenticator app, trimmed.
+    #[serde(default, deserialize_with = "trimmed")]
+    #[validate(required(code = "organizer-error-code-empty"))]
+    code: Option<String>,
+}
+
+impl Checked for TwoFactorForm {
+    const FIELDS: &'static [&'static str] = &["code"];
 }
 
 #[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id))]
@@ -147,20 +165,24 @@ async fn two_factor(
             Some(tr.t(key)),
         )
     };
-    match (f.action.as_str(), organizer.totp_enabled) {
-        ("enable", false) => {
+    // The code's declared rule (left blank), before it is checked against the secret.
+    let blank = f.problems().first().map(|p| p.key);
+    let code = f.code.as_deref().unwrap_or_default();
+    match (f.action, organizer.totp_enabled) {
+        (Some(TwoFactorAction::Enable), false) => {
             // The secret comes back from the page that showed it; a tampered one only harms its sender.
             let Ok(secret) = TotpSecret::parse_base32(&f.secret) else {
                 return Ok(Redirect::to(PATH).into_response());
             };
-            if f.code.trim().is_empty() {
-                return wrong(&secret, "organizer-error-code-empty");
+            if let Some(key) = blank {
+                return wrong(&secret, key);
             }
-            let Some(step) = secret.verify(&f.code, now, None) else {
+            let Some(step) = secret.verify(code, now, None) else {
                 return wrong(&secret, "organizer-error-code-wrong");
             };
             match state
                 .store
+                .organizer_sessions()
                 .enable_two_factor(&organizer.organizer_id, &secret.to_base32(), step, now)
                 .await
             {
@@ -170,21 +192,26 @@ async fn two_factor(
             tracing::info!("two-factor sign-in enabled");
             Ok(Redirect::to(&format!("{PATH}?done=enabled")).into_response())
         }
-        ("disable", true) => {
-            let stored = state.store.organizer_totp(&organizer.organizer_id).await?;
+        (Some(TwoFactorAction::Disable), true) => {
+            let stored = state
+                .store
+                .organizer_sessions()
+                .organizer_totp(&organizer.organizer_id)
+                .await?;
             let Some(stored) = stored else {
                 return Ok(Redirect::to(PATH).into_response());
             };
             let secret = TotpSecret::parse_base32(&stored.secret)
                 .map_err(|e| AppError::Internal(e.into()))?;
-            if f.code.trim().is_empty() {
-                return wrong(&secret, "organizer-error-code-empty");
+            if let Some(key) = blank {
+                return wrong(&secret, key);
             }
-            let Some(step) = secret.verify(&f.code, now, stored.last_step) else {
+            let Some(step) = secret.verify(code, now, stored.last_step) else {
                 return wrong(&secret, "organizer-error-code-wrong");
             };
             match state
                 .store
+                .organizer_sessions()
                 .disable_two_factor(&organizer.organizer_id, step, now)
                 .await
             {

@@ -13,7 +13,7 @@ use super::auth::{Organizer, current_organizer};
 use crate::domain::access::Permission;
 use crate::domain::offer::format_score;
 use crate::http::AppState;
-use crate::http::applicant_api::{ApiError, problem};
+use crate::http::api_error::{ApiError, problem};
 use crate::http::application::reference;
 use crate::http::error::AppError;
 
@@ -60,8 +60,8 @@ pub struct QueueItemJson {
 /// A program's applications past the draft stage (a reviewer's: those assigned to them).
 #[utoipa::path(get, path = "/api/v1/organizer/programs/{program_id}/applications", tag = "organizers",
     params(("program_id" = String, Path)),
-    responses((status = 200, body = [QueueItemJson]), (status = 401, body = super::super::applicant_api::ApiProblem),
-        (status = 403, body = super::super::applicant_api::ApiProblem), (status = 404, body = super::super::applicant_api::ApiProblem)),
+    responses((status = 200, body = [QueueItemJson]), (status = 401, body = super::super::api_error::ApiProblem),
+        (status = 403, body = super::super::api_error::ApiProblem), (status = 404, body = super::super::api_error::ApiProblem)),
     security(("organizer_session" = [])))]
 pub async fn queue(
     State(state): State<AppState>,
@@ -71,6 +71,7 @@ pub async fn queue(
     let o = organizer(&state, &headers).await?;
     let program = state
         .store
+        .catalog()
         .programs()
         .await?
         .into_iter()
@@ -84,7 +85,11 @@ pub async fn queue(
         None
     };
     let blind = o.access.is_blinded(program.blind_review);
-    let entries = state.store.review_queue(&program_id, assigned_to).await?;
+    let entries = state
+        .store
+        .review()
+        .review_queue(&program_id, assigned_to)
+        .await?;
     Ok(Json(
         entries
             .into_iter()
@@ -143,8 +148,8 @@ pub struct ReviewJson {
 
 /// One application, as the review page shows it to this organizer.
 #[utoipa::path(get, path = "/api/v1/organizer/applications/{id}", tag = "organizers", params(("id" = String, Path)),
-    responses((status = 200, body = ReviewJson), (status = 401, body = super::super::applicant_api::ApiProblem),
-        (status = 404, body = super::super::applicant_api::ApiProblem)),
+    responses((status = 200, body = ReviewJson), (status = 401, body = super::super::api_error::ApiProblem),
+        (status = 404, body = super::super::api_error::ApiProblem)),
     security(("organizer_session" = [])))]
 pub async fn application(
     State(state): State<AppState>,

@@ -46,6 +46,7 @@ async fn dashboard(
     let tr = Tr(locale);
     let rows = state
         .store
+        .catalog()
         .programs()
         .await?
         .into_iter()

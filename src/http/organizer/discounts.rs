@@ -47,6 +47,7 @@ struct Done {
 async fn programs(state: &AppState, organizer: &Organizer) -> Result<Vec<ProgramRecord>, AppError> {
     Ok(state
         .store
+        .catalog()
         .programs()
         .await?
         .into_iter()
@@ -122,6 +123,7 @@ async fn render(
     let programs = programs(state, organizer).await?;
     let rows = state
         .store
+        .discounts()
         .discount_codes()
         .await?
         .into_iter()
@@ -286,6 +288,7 @@ async fn create(
     };
     match state
         .store
+        .discounts()
         .create_discount_code(&code, &organizer.actor(), now)
         .await
     {
@@ -308,6 +311,7 @@ async fn end(
     // Only a code the organizer reaches; anything else is as if it did not exist.
     let known = state
         .store
+        .discounts()
         .discount_codes()
         .await?
         .into_iter()
@@ -316,6 +320,7 @@ async fn end(
         .ok_or(AppError::NotFound)?;
     state
         .store
+        .discounts()
         .end_discount_code(
             &known.edition_slug,
             &known.code,

@@ -88,7 +88,7 @@ async fn render(
     refused: Option<Refused>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
-    let overview = state.store.finance_overview().await?;
+    let overview = state.store.finance().finance_overview().await?;
     let orders = overview
         .orders
         .iter()
@@ -221,6 +221,7 @@ async fn refund(
     };
     match state
         .store
+        .finance()
         .start_refund(
             &order_id,
             cents,
@@ -255,6 +256,7 @@ async fn cancel(
 ) -> Result<Response, AppError> {
     let application_id = state
         .store
+        .finance()
         .finance_overview()
         .await?
         .orders
@@ -264,6 +266,7 @@ async fn cancel(
         .ok_or(AppError::NotFound)?;
     match state
         .store
+        .finance()
         .cancel_enrollment(
             &application_id,
             reason,

@@ -118,6 +118,7 @@ async fn invitation_page(
     let tr = Tr(locale);
     match state
         .store
+        .invitations()
         .invitation(&site_auth::sha256_hex(&token), OffsetDateTime::now_utc())
         .await
     {
@@ -153,7 +154,7 @@ async fn accept(
     let tr = Tr(locale);
     let token_hash = site_auth::sha256_hex(&token);
     let now = OffsetDateTime::now_utc();
-    let info = match state.store.invitation(&token_hash, now).await {
+    let info = match state.store.invitations().invitation(&token_hash, now).await {
         Ok(info) => info,
         Err(StoreError::NotFound | StoreError::Refused(_)) => {
             return Ok(no_referrer(invalid(&state, tr)?));
@@ -168,7 +169,12 @@ async fn accept(
     let hash = password::hash_async(password)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    match state.store.accept_invitation(&token_hash, &hash, now).await {
+    match state
+        .store
+        .invitations()
+        .accept_invitation(&token_hash, &hash, now)
+        .await
+    {
         Ok(organizer_id) => {
             tracing::info!(%organizer_id, "invitation accepted");
             let template = MessageTemplate {

@@ -58,6 +58,7 @@ async fn render_page(
 ) -> Result<Response, AppError> {
     let program = state
         .store
+        .certificates()
         .program_facts(program_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -172,6 +173,7 @@ async fn send(
     };
     let sent = state
         .store
+        .notices()
         .message_program(
             &program_id,
             message.audience.statuses(),

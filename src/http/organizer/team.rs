@@ -2,8 +2,6 @@
 //! their role, programs, two-factor and lock; inviting someone; changing a role and programs;
 //! unlocking an account.
 
-use std::collections::HashSet;
-
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -18,7 +16,7 @@ use super::dashboard::nav;
 use super::invitations::INVITATION_TTL;
 use super::views::{InviteForm, MemberRow, TeamPage, page};
 use super::{Pairs, value, values};
-use crate::domain::access::{Access, Permission, organization_wide};
+use crate::domain::access::{self, Access, Permission};
 use crate::domain::email::{EmailAddress, well_formed};
 use crate::domain::locale::Locale;
 use crate::domain::problem::Checked;
@@ -53,30 +51,23 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-/// A role and programs as submitted, parsed against the programs that exist. Errors: (role, programs).
+/// A role and programs as submitted, checked against the programs that exist; the problem
+/// translated, as (role, programs).
 fn parse_access(
     tr: Tr,
     role: &str,
     programs: &[String],
     known: &[ProgramRecord],
 ) -> Result<Access, (Option<String>, Option<String>)> {
-    let Ok(role) = role.parse::<OrganizerRole>() else {
-        return Err((Some(tr.t("team-error-role")), None));
-    };
-    let known: HashSet<&str> = known.iter().map(|p| p.program_id.as_str()).collect();
-    let mut programs: Vec<String> = programs
-        .iter()
-        .filter(|p| known.contains(p.as_str()))
-        .cloned()
-        .collect();
-    programs.sort();
-    programs.dedup();
-    if organization_wide(role) {
-        programs.clear();
-    } else if programs.is_empty() {
-        return Err((None, Some(tr.t("team-error-programs"))));
-    }
-    Ok(Access { role, programs })
+    let known: Vec<&str> = known.iter().map(|p| p.program_id.as_str()).collect();
+    access::parse_access(role, programs, &known).map_err(|problem| {
+        let message = Some(tr.problem(&problem));
+        if problem.field == "role" {
+            (message, None)
+        } else {
+            (None, message)
+        }
+    })
 }
 
 fn role_options(tr: Tr, selected: Option<&str>) -> Vec<OptionView> {
@@ -158,9 +149,10 @@ async fn render_team(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let now = OffsetDateTime::now_utc();
-    let programs = state.store.programs().await?;
+    let programs = state.store.catalog().programs().await?;
     let people = state
         .store
+        .organizers()
         .organizers(&organizer.organization_id, now)
         .await?;
     let members = people
@@ -286,7 +278,7 @@ async fn invite(
 ) -> Result<Response, AppError> {
     organizer.require_anywhere(Permission::ManageOrganizers)?;
     let tr = Tr(locale);
-    let known = state.store.programs().await?;
+    let known = state.store.catalog().programs().await?;
     let mut input = InviteInput {
         email: value(&pairs, "email").to_owned(),
         name: Some(value(&pairs, "name").trim().to_owned()).filter(|n| !n.is_empty()),
@@ -366,6 +358,7 @@ async fn invite(
     };
     match state
         .store
+        .invitations()
         .invite_organizer(&invitation, &mail, &organizer.actor(), now)
         .await
     {
@@ -410,7 +403,7 @@ async fn set_access(
 ) -> Result<Response, AppError> {
     organizer.require_anywhere(Permission::ManageOrganizers)?;
     let tr = Tr(locale);
-    let known = state.store.programs().await?;
+    let known = state.store.catalog().programs().await?;
     let role = value(&pairs, "role").to_owned();
     let programs = values(&pairs, "program");
     let refused = |role_error: Option<String>, programs_error: Option<String>| {
@@ -446,6 +439,7 @@ async fn set_access(
     };
     match state
         .store
+        .organizers()
         .set_organizer_access(
             &organizer.organization_id,
             &id,
@@ -482,6 +476,7 @@ async fn unlock(
     organizer.require_anywhere(Permission::ManageOrganizers)?;
     state
         .store
+        .organizers()
         .unlock_organizer(
             &organizer.organization_id,
             &id,
@@ -532,6 +527,7 @@ async fn set_active(
     } else {
         match state
             .store
+            .organizers()
             .set_organizer_active(
                 &organizer.organization_id,
                 id,
@@ -584,6 +580,7 @@ async fn reset_two_factor(
     organizer.require_anywhere(Permission::ManageOrganizers)?;
     state
         .store
+        .organizers()
         .reset_two_factor(
             &organizer.organization_id,
             &id,
@@ -606,6 +603,7 @@ async fn reinvite(
     let now = OffsetDateTime::now_utc();
     let member = state
         .store
+        .organizers()
         .organizers(&organizer.organization_id, now)
         .await?
         .into_iter()
@@ -624,6 +622,7 @@ async fn reinvite(
     );
     match state
         .store
+        .invitations()
         .reinvite_organizer(
             &organizer.organization_id,
             &id,

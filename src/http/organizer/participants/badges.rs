@@ -36,6 +36,7 @@ pub(super) async fn badges(
     let base = state.config.public_url.trim_end_matches('/');
     let badges: Vec<crate::documents::badges::BadgeRecord> = state
         .store
+        .certificates()
         .badges(&program_id)
         .await?
         .into_iter()
@@ -75,6 +76,7 @@ pub(super) async fn check_in_page(
     let tr = Tr(locale);
     let badge = state
         .store
+        .certificates()
         .badge_holder(&token)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -84,6 +86,7 @@ pub(super) async fn check_in_page(
     let school_day = school_days(program.starts_on, program.ends_on).contains(&today);
     let present = state
         .store
+        .completion()
         .participants(&badge.program_id)
         .await?
         .into_iter()
@@ -123,6 +126,7 @@ pub(super) async fn check_in(
 ) -> Result<Response, AppError> {
     let badge = state
         .store
+        .certificates()
         .badge_holder(&token)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -131,6 +135,7 @@ pub(super) async fn check_in(
     let today = to_paris(now).date();
     match state
         .store
+        .completion()
         .record_attendance(
             &badge.program_id,
             today,

@@ -7,18 +7,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use time::OffsetDateTime;
 
 use crate::domain::access::Permission;
-use crate::domain::certificate::CertificateRecord;
+use crate::domain::certificate::{CertificateRecord, RevokeDraft};
+use crate::domain::problem::Checked;
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::http::forms::{Button, CsrfForm};
 use crate::http::lang::Lang;
 use crate::http::organizer::auth::RequireOrganizer;
-use crate::http::organizer::{Pairs, value};
 use crate::i18n::Tr;
 use crate::store::StoreError;
-use crate::store::certificates::{BatchError, IssueSettings, correct_certificate, issue_program};
+use crate::store::issuing::{BatchError, IssueSettings, correct_certificate, issue_program};
 
-use super::{REASON_MAX, Refused, page_path, plan_error, render};
+use super::{Refused, page_path, plan_error, render};
 
 fn signer(state: &AppState) -> impl Fn(&CertificateRecord) -> [u8; 64] + Send + Sync + use<> {
     let key = state.signing_key.clone();
@@ -40,7 +40,7 @@ pub(super) async fn issue(
     let sign = signer(&state);
     let settings = IssueSettings::for_public_url(&state.config.public_url);
     let result = issue_program(
-        state.store.as_ref(),
+        state.store.all(),
         &program_id,
         &settings,
         &sign,
@@ -80,10 +80,15 @@ async fn certificate_of_program(
 ) -> Result<(), AppError> {
     let found = state
         .store
+        .certificates()
         .certificate_by_code(code)
         .await?
         .ok_or(AppError::NotFound)?;
-    let program = state.store.program_of(&found.application_id).await?;
+    let program = state
+        .store
+        .certificates()
+        .program_of(&found.application_id)
+        .await?;
     if program.as_deref() == Some(program_id) {
         Ok(())
     } else {
@@ -98,28 +103,28 @@ pub(super) async fn revoke(
     headers: HeaderMap,
     RequireOrganizer(organizer): RequireOrganizer,
     Path((program_id, code)): Path<(String, String)>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(draft): CsrfForm<RevokeDraft>,
 ) -> Result<Response, AppError> {
     organizer.require(Permission::Certify, &program_id)?;
     certificate_of_program(&state, &program_id, &code).await?;
     let tr = Tr(locale);
-    let reason = value(&pairs, "reason").to_owned();
-    let trimmed = reason.trim();
-    if trimmed.is_empty()
-        || trimmed.chars().count() > REASON_MAX
-        || trimmed.chars().any(char::is_control)
-    {
-        let refused = Refused {
-            revoke: Some((code, reason, tr.t("cohort-error-reason"))),
-            ..Refused::default()
-        };
-        return render(&state, tr, &headers, &organizer, &program_id, refused, None).await;
-    }
+    let problems = draft.problems();
+    let reason = match draft.reason {
+        Some(reason) if problems.is_empty() => reason,
+        typed => {
+            let refused = Refused {
+                revoke: Some((code, typed.unwrap_or_default(), tr.t("cohort-error-reason"))),
+                ..Refused::default()
+            };
+            return render(&state, tr, &headers, &organizer, &program_id, refused, None).await;
+        }
+    };
     match state
         .store
+        .certificates()
         .revoke_certificate(
             &code,
-            trimmed,
+            &reason,
             &organizer.actor(),
             OffsetDateTime::now_utc(),
         )
@@ -150,7 +155,7 @@ pub(super) async fn correct(
     let sign = signer(&state);
     let settings = IssueSettings::for_public_url(&state.config.public_url);
     match correct_certificate(
-        state.store.as_ref(),
+        state.store.all(),
         &code,
         &settings,
         &sign,

@@ -24,8 +24,8 @@ use super::{Pairs, value, values};
 use crate::domain::access::Permission;
 use crate::domain::calendar::{format_date, format_date_range, to_paris};
 use crate::domain::completion::{
-    EntryProblem, ImportError, ImportProblem, ResultEntry, Shortfall, parse_result_entry,
-    parse_results_csv, school_days,
+    AttendanceRow, EntryProblem, ImportError, ImportProblem, ResultEntry, Shortfall,
+    attendance_box, attendance_changes, parse_result_entry, parse_results_csv, school_days,
 };
 use crate::domain::issuance::{PlanError, ProgramFacts, Skip, plan};
 use crate::domain::status::CertificateKind;
@@ -41,8 +41,6 @@ use crate::store::certificates::Participant;
 
 /// Largest results file accepted (a cohort's results are a few kilobytes).
 const IMPORT_MAX_BYTES: usize = 256 * 1024;
-/// Most characters in a revocation's reason.
-const REASON_MAX: usize = 500;
 
 mod badges;
 mod certificates;
@@ -114,6 +112,7 @@ struct Refused {
 async fn facts(state: &AppState, program_id: &str) -> Result<ProgramFacts, AppError> {
     state
         .store
+        .certificates()
         .program_facts(program_id)
         .await?
         .ok_or(AppError::NotFound)
@@ -132,7 +131,7 @@ async fn export(
     organizer.require(Permission::RecordAttendance, &program_id)?;
     let tr = Tr(locale);
     let program = facts(&state, &program_id).await?;
-    let participants = state.store.participants(&program_id).await?;
+    let participants = state.store.completion().participants(&program_id).await?;
     let days = school_days(program.starts_on, program.ends_on);
     let gives_afgsu = program.certifications.contains(&CertificateKind::Afgsu2);
     let mut headings = vec!["name".to_owned(), "email".to_owned()];
@@ -265,7 +264,7 @@ async fn render(
 ) -> Result<Response, AppError> {
     let locale = tr.locale();
     let program = facts(state, program_id).await?;
-    let participants = state.store.participants(program_id).await?;
+    let participants = state.store.completion().participants(program_id).await?;
     let days = school_days(program.starts_on, program.ends_on);
     let gives_afgsu = program.certifications.contains(&CertificateKind::Afgsu2);
     let candidates: Vec<_> = participants.iter().map(Participant::candidate).collect();
@@ -307,7 +306,7 @@ async fn render(
                 days: days
                     .iter()
                     .map(|d| DayCell {
-                        value: format!("{}|{d}", p.application_id),
+                        value: attendance_box(&p.application_id, *d),
                         checked: p.days_present.contains(d),
                         future: *d > today,
                         label: format!("{} — {}", p.certificate_name, format_date(*d, locale)),
@@ -567,34 +566,30 @@ async fn save_attendance(
 ) -> Result<Response, AppError> {
     organizer.require(Permission::RecordAttendance, &program_id)?;
     let program = facts(&state, &program_id).await?;
-    let participants = state.store.participants(&program_id).await?;
+    let participants = state.store.completion().participants(&program_id).await?;
     let checked: HashSet<String> = values(&pairs, "present").into_iter().collect();
     let now = OffsetDateTime::now_utc();
-    let today = to_paris(now).date();
+    let rows: Vec<AttendanceRow<'_>> = participants
+        .iter()
+        .map(|p| AttendanceRow {
+            application_id: &p.application_id,
+            days_present: &p.days_present,
+        })
+        .collect();
+    let days = school_days(program.starts_on, program.ends_on);
     // Days still to come are shown but cannot be marked (the store refuses them too).
-    for day in school_days(program.starts_on, program.ends_on)
-        .into_iter()
-        .filter(|d| *d <= today)
-    {
-        let marks: Vec<(String, bool)> = participants
-            .iter()
-            .map(|p| {
-                (
-                    p.application_id.clone(),
-                    checked.contains(&format!("{}|{day}", p.application_id)),
-                )
-            })
-            .collect();
-        let changed = participants
-            .iter()
-            .zip(&marks)
-            .any(|(p, (_, present))| p.days_present.contains(&day) != *present);
-        if changed {
-            state
-                .store
-                .record_attendance(&program_id, day, &marks, &organizer.actor(), now)
-                .await?;
-        }
+    for change in attendance_changes(&days, to_paris(now).date(), &rows, &checked) {
+        state
+            .store
+            .completion()
+            .record_attendance(
+                &program_id,
+                change.day,
+                &change.marks,
+                &organizer.actor(),
+                now,
+            )
+            .await?;
     }
     Ok(Redirect::to(&format!("{}?done=attendance", page_path(&program_id))).into_response())
 }
@@ -614,7 +609,7 @@ async fn save_results(
     let tr = Tr(locale);
     let program = facts(&state, &program_id).await?;
     let gives_afgsu = program.certifications.contains(&CertificateKind::Afgsu2);
-    let participants = state.store.participants(&program_id).await?;
+    let participants = state.store.completion().participants(&program_id).await?;
     let mut refused = Refused::default();
     let mut changes = Vec::new();
     for p in &participants {
@@ -677,6 +672,7 @@ async fn record(
     }
     match state
         .store
+        .completion()
         .record_results(changes, &organizer.actor(), OffsetDateTime::now_utc())
         .await
     {
@@ -710,7 +706,7 @@ async fn import_results(
             .is_some_and(|f| f.bytes.len() > IMPORT_MAX_BYTES);
     let file: Option<Vec<u8>> = form.part("file").map(|f| f.bytes.to_vec());
     organizer.require(Permission::RecordAttendance, &program_id)?;
-    let participants = state.store.participants(&program_id).await?;
+    let participants = state.store.completion().participants(&program_id).await?;
     let known: Vec<(String, String)> = participants
         .iter()
         .map(|p| (p.email.clone(), p.application_id.clone()))

@@ -11,10 +11,12 @@ use time::OffsetDateTime;
 
 use crate::domain::access::Permission;
 use crate::domain::calendar::{format_paris_datetime, to_paris};
-use crate::domain::money::{Currency, Money};
-use crate::domain::offer::{self, Adjustment, format_score};
+use crate::domain::decision::{self, DecisionDraft, ExtendDraft};
+use crate::domain::offer::{self, format_score};
+use crate::domain::problem::{Checked, Problem};
 use crate::domain::refusal::Refusal;
-use crate::domain::status::{ApplicationStatus, OrganizerRole, RejectReason};
+use crate::domain::review::{self, CommentDraft, ConflictDraft, ReviewerAction, ReviewerChange};
+use crate::domain::status::{ApplicationStatus, OrganizerRole};
 use crate::http::AppState;
 use crate::http::application::{reference, sections};
 use crate::http::auth as site_auth;
@@ -30,7 +32,7 @@ use crate::http::organizer::{Pairs, value};
 use crate::http::views::{FieldError, Layout, OptionView};
 use crate::i18n::Tr;
 use crate::store::StoreError;
-use crate::store::cohort::{DecisionKind, DecisionOutcome};
+use crate::store::cohort::DecisionOutcome;
 
 use super::{blinded_labels, money, open, reason_options};
 
@@ -39,7 +41,7 @@ struct PageState {
     errors: Vec<FieldError>,
     notice: Option<String>,
     /// What the decision form held when it was refused.
-    decision: HashMap<String, String>,
+    decision: Option<DecisionDraft>,
     scores: HashMap<String, String>,
     comment: String,
 }
@@ -167,7 +169,7 @@ async fn render_application(
             error: ps
                 .errors
                 .iter()
-                .find(|e| e.field == format!("score-{}", c.key))
+                .find(|e| e.field == review::score_field(&c.key))
                 .map(|e| e.message.clone()),
         })
         .collect();
@@ -190,6 +192,7 @@ async fn render_application(
     let team = if can_assign {
         state
             .store
+            .organizers()
             .organizers(&o.organization_id, OffsetDateTime::now_utc())
             .await?
     } else {
@@ -222,7 +225,7 @@ async fn render_application(
             selected: false,
         })
         .collect();
-    let standing = state.store.standing(id).await?;
+    let standing = state.store.cohort().standing(id).await?;
     let can_decide = o.access.allows(Permission::Decide, &program_id)
         && matches!(
             a.status,
@@ -233,9 +236,11 @@ async fn render_application(
     let days = u16::try_from(program.payment_deadline_days).unwrap_or(14);
     let default_deadline =
         to_paris(offer::payment_deadline(OffsetDateTime::now_utc(), days)).date();
-    let field = |k: &str, default: String| ps.decision.get(k).cloned().unwrap_or(default);
+    let typed = ps.decision.unwrap_or_default();
     let requested = a.form.requested_fee_tier.clone().unwrap_or_default();
-    let tier_current = field("tier", requested);
+    let tier_current = Some(typed.tier)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(requested);
     let decision = DecisionForm {
         tier_options: program
             .fee_tiers
@@ -246,11 +251,13 @@ async fn render_application(
                 selected: t.code == tier_current || (tier_current.is_empty() && t.is_standard),
             })
             .collect(),
-        adjustment: field("adjustment", "none".into()),
-        amount: field("amount", String::new()),
-        reason: field("reason", String::new()),
-        deadline: field("deadline", default_deadline.to_string()),
-        reject_options: reason_options(tr, &field("reject_reason", String::new())),
+        adjustment: typed.adjustment.unwrap_or_default().as_str().to_owned(),
+        amount: typed.amount,
+        reason: typed.reason,
+        deadline: Some(typed.deadline)
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| default_deadline.to_string()),
+        reject_options: reason_options(tr, &typed.reject_reason),
         error: ps
             .errors
             .iter()
@@ -354,7 +361,11 @@ pub(super) async fn document(
     Path((id, document_id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     open(&state, &o, &id).await?;
-    let d = state.store.application_document(&id, &document_id).await?;
+    let d = state
+        .store
+        .review()
+        .application_document(&id, &document_id)
+        .await?;
     let bytes = state
         .blobs
         .get(&d.blob_key)
@@ -387,54 +398,75 @@ pub(super) async fn document(
     Ok(response)
 }
 
+/// The page shown again after a refused form: with its problem and what was typed.
+async fn again(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    o: &Organizer,
+    id: &str,
+    ps: PageState,
+) -> Result<Response, AppError> {
+    render_application(
+        state,
+        tr,
+        headers,
+        o,
+        id,
+        ps,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+fn done(id: &str, what: &str) -> Response {
+    Redirect::to(&format!("/organizer/applications/{id}?done={what}")).into_response()
+}
+
 pub(super) async fn save_scores(
     State(state): State<AppState>,
     Lang(locale): Lang,
     headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
+    // One field per criterion of the program's rubric.
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    // The page again, with the problem and what was typed.
-    let again = async |ps: PageState| {
-        render_application(
-            &state,
-            tr,
-            &headers,
-            &o,
-            &id,
-            ps,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await
-    };
     let (detail, program) = open(&state, &o, &id).await?;
     o.require(Permission::Review, &detail.application.program_id)?;
-    let mut errors = Vec::new();
-    let mut scores = Vec::new();
-    let mut typed = HashMap::new();
-    for c in &program.rubric {
-        let raw = value(&pairs, &format!("score-{}", c.key)).trim().to_owned();
-        typed.insert(c.key.clone(), raw.clone());
-        match raw.parse::<i32>() {
-            Ok(v) if (1..=5).contains(&v) => scores.push((c.key.clone(), v)),
-            _ => errors.push(FieldError {
-                field: format!("score-{}", c.key),
-                message: tr.t1("review-score-invalid", "criterion", c.label.get(locale)),
-            }),
+    let criteria = program.rubric.iter().map(|c| c.key.as_str());
+    let typed = |key: &str| value(&pairs, &review::score_field(key));
+    let scores = match review::parse_scores(criteria, typed) {
+        Ok(scores) => scores,
+        Err(wrong) => {
+            let errors = program
+                .rubric
+                .iter()
+                .filter(|c| wrong.contains(&c.key.as_str()))
+                .map(|c| {
+                    FieldError::new(
+                        review::score_field(&c.key),
+                        tr.t1("review-score-invalid", "criterion", c.label.get(locale)),
+                    )
+                })
+                .collect();
+            let scores = program
+                .rubric
+                .iter()
+                .map(|c| (c.key.clone(), typed(&c.key).trim().to_owned()))
+                .collect();
+            let ps = PageState {
+                errors,
+                scores,
+                ..PageState::default()
+            };
+            return again(&state, tr, &headers, &o, &id, ps).await;
         }
-    }
-    if !errors.is_empty() {
-        let ps = PageState {
-            errors,
-            scores: typed,
-            ..PageState::default()
-        };
-        return again(ps).await;
-    }
+    };
     match state
         .store
+        .review()
         .save_scores(&id, &o.organizer_id, &scores, OffsetDateTime::now_utc())
         .await
     {
@@ -444,49 +476,32 @@ pub(super) async fn save_scores(
     }
 }
 
-fn done(id: &str, what: &str) -> Response {
-    Redirect::to(&format!("/organizer/applications/{id}?done={what}")).into_response()
-}
-
 pub(super) async fn comment(
     State(state): State<AppState>,
     Lang(locale): Lang,
     headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(draft): CsrfForm<CommentDraft>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    // The page again, with the problem and what was typed.
-    let again = async |ps: PageState| {
-        render_application(
-            &state,
-            tr,
-            &headers,
-            &o,
-            &id,
-            ps,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await
-    };
     let (detail, _) = open(&state, &o, &id).await?;
     o.require(Permission::Review, &detail.application.program_id)?;
-    let body = value(&pairs, "comment").trim().to_owned();
-    let length = body.chars().count();
-    if length == 0 || length > 5000 {
-        let ps = PageState {
-            errors: vec![FieldError {
-                field: "comment".into(),
-                message: tr.t("review-comment-invalid"),
-            }],
-            comment: body,
-            ..PageState::default()
-        };
-        return again(ps).await;
-    }
+    let problems = draft.problems();
+    let body = match draft.comment {
+        Some(body) if problems.is_empty() => body,
+        typed => {
+            let ps = PageState {
+                errors: FieldError::all(tr, &problems),
+                comment: typed.unwrap_or_default(),
+                ..PageState::default()
+            };
+            return again(&state, tr, &headers, &o, &id, ps).await;
+        }
+    };
     state
         .store
+        .review()
         .add_comment(&id, &o.organizer_id, &body, OffsetDateTime::now_utc())
         .await?;
     Ok(done(&id, "commented"))
@@ -496,17 +511,22 @@ pub(super) async fn reviewers(
     State(state): State<AppState>,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(change): CsrfForm<ReviewerChange>,
 ) -> Result<Response, AppError> {
     let (detail, _) = open(&state, &o, &id).await?;
     let program_id = detail.application.program_id.clone();
     o.require(Permission::AssignReviewers, &program_id)?;
     let now = OffsetDateTime::now_utc();
-    let target = value(&pairs, "organizer");
-    match value(&pairs, "action") {
-        "assign" => {
+    let target = change.organizer.as_str();
+    match change.action {
+        None => Ok(done(&id, "nobody")),
+        Some(ReviewerAction::Assign) => {
             // Only someone who reviews this program can be assigned.
-            let team = state.store.organizers(&o.organization_id, now).await?;
+            let team = state
+                .store
+                .organizers()
+                .organizers(&o.organization_id, now)
+                .await?;
             let fits = team.iter().any(|m| {
                 m.organizer_id == target
                     && matches!(
@@ -520,18 +540,19 @@ pub(super) async fn reviewers(
             }
             state
                 .store
+                .review()
                 .assign_reviewer(&id, target, &o.actor(), now)
                 .await?;
             Ok(done(&id, "assigned"))
         }
-        "unassign" => {
+        Some(ReviewerAction::Unassign) => {
             state
                 .store
+                .review()
                 .unassign_reviewer(&id, target, &o.actor(), now)
                 .await?;
             Ok(done(&id, "unassigned"))
         }
-        _ => Ok(done(&id, "nobody")),
     }
 }
 
@@ -540,47 +561,23 @@ pub(super) async fn conflict(
     State(state): State<AppState>,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(draft): CsrfForm<ConflictDraft>,
 ) -> Result<Response, AppError> {
     let (detail, _) = open(&state, &o, &id).await?;
     let program_id = detail.application.program_id.clone();
-    let target = match value(&pairs, "organizer") {
-        "" => o.organizer_id.clone(),
-        other => other.to_owned(),
-    };
+    let target = draft.whose(&o.organizer_id);
     if target != o.organizer_id {
         o.require(Permission::AssignReviewers, &program_id)?;
     } else {
         o.require(Permission::Review, &program_id)?;
     }
-    let conflict = value(&pairs, "conflict") == "yes";
+    let conflict = draft.declares();
     state
         .store
-        .set_conflict(
-            &id,
-            &target,
-            conflict,
-            &o.actor(),
-            OffsetDateTime::now_utc(),
-        )
+        .review()
+        .set_conflict(&id, target, conflict, &o.actor(), OffsetDateTime::now_utc())
         .await?;
     Ok(done(&id, if conflict { "conflict" } else { "no-conflict" }))
-}
-
-/// A last day to pay, `YYYY-MM-DD` as date inputs send it: its end, midnight in Paris.
-fn parse_last_day(raw: &str) -> Option<OffsetDateTime> {
-    time::Date::parse(
-        raw.trim(),
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .ok()
-    .map(offer::end_of_paris_day)
-}
-
-fn parse_cents(raw: &str) -> Option<i64> {
-    Money::parse_decimal(raw.trim(), Currency::Eur)
-        .ok()
-        .map(Money::cents)
 }
 
 pub(super) async fn decide(
@@ -589,73 +586,28 @@ pub(super) async fn decide(
     headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(draft): CsrfForm<DecisionDraft>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    // The page again, with the problem and what was typed.
-    let again = async |ps: PageState| {
-        render_application(
-            &state,
-            tr,
-            &headers,
-            &o,
-            &id,
-            ps,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await
-    };
     let (detail, _) = open(&state, &o, &id).await?;
     o.require(Permission::Decide, &detail.application.program_id)?;
-    let typed: HashMap<String, String> =
-        pairs.iter().filter(|(k, _)| k != "csrf").cloned().collect();
-    let refuse = |message: String| PageState {
-        errors: vec![FieldError {
-            field: "decision".into(),
-            message,
-        }],
-        decision: typed.clone(),
+    let now = OffsetDateTime::now_utc();
+    let refused = |problem: Problem| PageState {
+        errors: vec![FieldError::of(tr, &problem)],
+        decision: Some(draft.clone()),
         ..PageState::default()
     };
-    let now = OffsetDateTime::now_utc();
-    let decision = match value(&pairs, "decision") {
-        "accept" => {
-            let reason = value(&pairs, "reason").to_owned();
-            let amount = value(&pairs, "amount");
-            let adjustment = match value(&pairs, "adjustment") {
-                "waiver" => parse_cents(amount).map(|cents| Adjustment::Waiver { cents, reason }),
-                "full_waiver" => Some(Adjustment::FullWaiver { reason }),
-                "set_price" => {
-                    parse_cents(amount).map(|cents| Adjustment::SetPrice { cents, reason })
-                }
-                _ => Some(Adjustment::None),
-            };
-            let Some(adjustment) = adjustment else {
-                let ps = refuse(tr.t("decision-amount-invalid"));
-                return again(ps).await;
-            };
-            let deadline = parse_last_day(value(&pairs, "deadline")).filter(|d| *d > now);
-            let Some(deadline) = deadline else {
-                let ps = refuse(tr.t("decision-deadline-invalid"));
-                return again(ps).await;
-            };
-            DecisionKind::Accept {
-                tier_code: Some(value(&pairs, "tier").to_owned()).filter(|t| !t.is_empty()),
-                adjustment,
-                deadline,
-            }
-        }
-        "waitlist" => DecisionKind::Waitlist,
-        "reject" => match value(&pairs, "reject_reason").parse::<RejectReason>() {
-            Ok(reason) => DecisionKind::Reject { reason },
-            Err(_) => {
-                let ps = refuse(tr.t("decision-reason-missing"));
-                return again(ps).await;
-            }
-        },
-        _ => return Ok(done(&id, "nothing")),
+    let decision = match decision::parse_decision(&draft, now) {
+        Ok(Some(decision)) => decision,
+        Ok(None) => return Ok(done(&id, "nothing")),
+        Err(problem) => return again(&state, tr, &headers, &o, &id, refused(problem)).await,
     };
-    match state.store.decide(&id, &decision, &o.actor(), now).await {
+    match state
+        .store
+        .cohort()
+        .decide(&id, &decision, &o.actor(), now)
+        .await
+    {
         Ok(outcome) => {
             state.wake_worker.notify_one();
             let what = match outcome {
@@ -667,12 +619,12 @@ pub(super) async fn decide(
             Ok(done(&id, what))
         }
         Err(StoreError::Refused(r)) => {
-            let message = match r {
-                Refusal::Full => tr.t("decision-full"),
-                Refusal::Price(_) => tr.t("decision-price-invalid"),
-                _ => tr.t("decision-state"),
+            let key = match r {
+                Refusal::Full => "decision-full",
+                Refusal::Price(_) => "decision-price-invalid",
+                _ => "decision-state",
             };
-            let ps = refuse(message);
+            let ps = refused(Problem::new(decision::DECISION_FIELD, key));
             render_application(&state, tr, &headers, &o, &id, ps, StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),
@@ -685,27 +637,20 @@ pub(super) async fn extend(
     headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(id): Path<String>,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(draft): CsrfForm<ExtendDraft>,
 ) -> Result<Response, AppError> {
     let tr = Tr(locale);
-    // The page again, with the problem and what was typed.
-    let again = async |ps: PageState| {
-        render_application(
-            &state,
-            tr,
-            &headers,
-            &o,
-            &id,
-            ps,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await
-    };
     let (detail, _) = open(&state, &o, &id).await?;
     o.require(Permission::ExtendDeadline, &detail.application.program_id)?;
     let now = OffsetDateTime::now_utc();
-    let result = match parse_last_day(value(&pairs, "deadline")) {
-        Some(d) => state.store.extend_deadline(&id, d, &o.actor(), now).await,
+    let result = match decision::parse_last_day(&draft.deadline) {
+        Some(d) => {
+            state
+                .store
+                .cohort()
+                .extend_deadline(&id, d, &o.actor(), now)
+                .await
+        }
         None => Err(StoreError::Refused(Refusal::DeadlineNotLater)),
     };
     match result {
@@ -715,13 +660,10 @@ pub(super) async fn extend(
         }
         Err(StoreError::Refused(_)) => {
             let ps = PageState {
-                errors: vec![FieldError {
-                    field: "deadline".into(),
-                    message: tr.t("decision-extend-invalid"),
-                }],
+                errors: vec![FieldError::new("deadline", tr.t("decision-extend-invalid"))],
                 ..PageState::default()
             };
-            again(ps).await
+            again(&state, tr, &headers, &o, &id, ps).await
         }
         Err(e) => Err(e.into()),
     }

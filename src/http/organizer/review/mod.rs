@@ -16,25 +16,25 @@ use super::auth::{Organizer, RequireOrganizer};
 use super::dashboard::nav;
 use super::export::{cell, csv_file};
 use super::views::{ProgramPage, QueueFilterView, QueueRowView, SortHeading, page};
-use super::{Pairs, value, values};
+use super::{Pairs, values};
 use crate::domain::access::Permission;
 use crate::domain::calendar::{format_paris_datetime, to_paris};
 use crate::domain::catalog::ApplicantCategory;
 use crate::domain::countries;
+use crate::domain::decision::{self, BulkDecisionDraft};
 use crate::domain::locale::Locale;
 use crate::domain::money::{Currency, Money};
-use crate::domain::offer::{self, Adjustment, format_score};
+use crate::domain::offer::format_score;
 use crate::domain::queue::{QueueFilter, QueueForm, QueueOrder};
 use crate::domain::status::{ApplicationStatus, RejectReason};
 use crate::http::AppState;
 use crate::http::application::reference;
 use crate::http::auth as site_auth;
 use crate::http::error::AppError;
-use crate::http::forms::CsrfForm;
+use crate::http::forms::{CsrfForm, fields};
 use crate::http::lang::Lang;
 use crate::http::views::{FieldError, Layout, OptionView};
 use crate::i18n::Tr;
-use crate::store::cohort::DecisionKind;
 use crate::store::review::ReviewDetail;
 use crate::store::{ProgramRecord, StoreError};
 
@@ -71,6 +71,7 @@ pub fn router() -> Router<AppState> {
 async fn program_of(state: &AppState, program_id: &str) -> Result<ProgramRecord, AppError> {
     state
         .store
+        .catalog()
         .programs()
         .await?
         .into_iter()
@@ -85,7 +86,7 @@ pub(super) async fn open(
     o: &Organizer,
     application_id: &str,
 ) -> Result<(ReviewDetail, ProgramRecord), AppError> {
-    let detail = state.store.review_detail(application_id).await?;
+    let detail = state.store.review().review_detail(application_id).await?;
     let program_id = detail.application.program_id.clone();
     if !o.access.covers(&program_id) {
         return Err(AppError::NotFound);
@@ -176,7 +177,7 @@ async fn export(
     if o.access.is_blinded(program.blind_review) {
         return Err(AppError::Denied);
     }
-    let queue = state.store.review_queue(&program_id, None).await?;
+    let queue = state.store.review().review_queue(&program_id, None).await?;
     // A minimum score that is not a score filters nothing here; the page explains it.
     let (filter, _) = QueueFilter::parse(q.form(), false);
     let headings = [
@@ -250,8 +251,12 @@ async fn program_page(
         None
     };
     let blind = o.access.is_blinded(program.blind_review);
-    let queue = state.store.review_queue(&program_id, assigned_to).await?;
-    let seats = state.store.seats(&program_id).await?;
+    let queue = state
+        .store
+        .review()
+        .review_queue(&program_id, assigned_to)
+        .await?;
+    let seats = state.store.cohort().seats(&program_id).await?;
 
     let mut errors = Vec::new();
     let (filter, bad_min_score) = QueueFilter::parse(q.form(), blind);
@@ -476,30 +481,26 @@ async fn bulk_decide(
     o.require(Permission::Decide, &program_id)?;
     let now = OffsetDateTime::now_utc();
     let days = u16::try_from(program.payment_deadline_days).unwrap_or(14);
-    let decision = match value(&pairs, "decision") {
-        "accept" => DecisionKind::Accept {
-            tier_code: None,
-            adjustment: Adjustment::None,
-            deadline: offer::payment_deadline(now, days),
-        },
-        "waitlist" => DecisionKind::Waitlist,
-        "reject" => match value(&pairs, "reason").parse::<RejectReason>() {
-            Ok(reason) => DecisionKind::Reject { reason },
-            Err(_) => return Ok(back_with(&program_id, "0")),
-        },
-        _ => return Ok(back_with(&program_id, "0")),
+    let draft: BulkDecisionDraft = fields(&pairs)?;
+    let Some(decision) = decision::parse_bulk_decision(&draft, now, days) else {
+        return Ok(back_with(&program_id, "0"));
     };
     let mut done = 0;
     for id in values(&pairs, "application") {
         let id = id.as_str();
         // Only this program's applications: an id from elsewhere is skipped, not decided.
-        let Ok(detail) = state.store.review_detail(id).await else {
+        let Ok(detail) = state.store.review().review_detail(id).await else {
             continue;
         };
         if detail.application.program_id != program_id {
             continue;
         }
-        match state.store.decide(id, &decision, &o.actor(), now).await {
+        match state
+            .store
+            .cohort()
+            .decide(id, &decision, &o.actor(), now)
+            .await
+        {
             Ok(_) => done += 1,
             Err(StoreError::Refused(_) | StoreError::NotFound) => {}
             Err(e) => return Err(e.into()),
