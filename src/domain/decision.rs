@@ -37,6 +37,17 @@ pub enum Choice {
     Reject,
 }
 
+impl Choice {
+    /// The form's value, to check the radio button again.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Choice::Accept => "accept",
+            Choice::Waitlist => "waitlist",
+            Choice::Reject => "reject",
+        }
+    }
+}
+
 /// How the offer's price is adjusted, as the form names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -85,7 +96,8 @@ pub struct DecisionDraft {
     pub reject_reason: String,
 }
 
-/// The field every decision problem is shown at: the decision form as a whole.
+/// Where a refusal of the decision as a whole is shown (no place left, the application moved on):
+/// the decision section, not one of its fields.
 pub const DECISION_FIELD: &str = "decision";
 
 /// The decision checked (`None` when nothing was chosen), or what to fix. `now` bounds the last day
@@ -94,7 +106,6 @@ pub fn parse_decision(
     draft: &DecisionDraft,
     now: OffsetDateTime,
 ) -> Result<Option<DecisionKind>, Problem> {
-    let refuse = |key| Problem::new(DECISION_FIELD, key);
     let Some(choice) = draft.decision else {
         return Ok(None);
     };
@@ -110,10 +121,10 @@ pub fn parse_decision(
                     cents.map(|cents| Adjustment::SetPrice { cents, reason })
                 }
             };
-            let adjustment = adjustment.ok_or(refuse("decision-amount-invalid"))?;
+            let adjustment = adjustment.ok_or(Problem::new("amount", "decision-amount-invalid"))?;
             let deadline = parse_last_day(&draft.deadline)
                 .filter(|d| *d > now)
-                .ok_or(refuse("decision-deadline-invalid"))?;
+                .ok_or(Problem::new("deadline", "decision-deadline-invalid"))?;
             DecisionKind::Accept {
                 tier_code: Some(draft.tier.trim().to_owned()).filter(|t| !t.is_empty()),
                 adjustment,
@@ -125,7 +136,7 @@ pub fn parse_decision(
             reason: draft
                 .reject_reason
                 .parse()
-                .map_err(|_| refuse("decision-reason-missing"))?,
+                .map_err(|_| Problem::new("reject_reason", "decision-reason-missing"))?,
         },
     };
     Ok(Some(kind))
@@ -142,27 +153,45 @@ pub struct BulkDecisionDraft {
     pub reason: String,
 }
 
-/// The bulk decision checked, or `None` when it is incomplete (no choice, or a rejection without
-/// its reason): nothing is decided then.
+/// The bulk decision on `selected` applications checked, or what to fix: no application ticked,
+/// no decision chosen, or a rejection without its reason.
 pub fn parse_bulk_decision(
     draft: &BulkDecisionDraft,
+    selected: usize,
     now: OffsetDateTime,
     days: u16,
-) -> Option<DecisionKind> {
-    match draft.decision? {
-        Choice::Accept => Some(DecisionKind::Accept {
+) -> Result<DecisionKind, Vec<Problem>> {
+    let mut problems = Vec::new();
+    if selected == 0 {
+        problems.push(Problem::new(BULK_FIELD, "queue-bulk-none-selected"));
+    }
+    let kind = match draft.decision {
+        None => {
+            problems.push(Problem::new("decision", "queue-bulk-no-decision"));
+            None
+        }
+        Some(Choice::Accept) => Some(DecisionKind::Accept {
             tier_code: None,
             adjustment: Adjustment::None,
             deadline: offer::payment_deadline(now, days),
         }),
-        Choice::Waitlist => Some(DecisionKind::Waitlist),
-        Choice::Reject => draft
-            .reason
-            .parse()
-            .ok()
-            .map(|reason| DecisionKind::Reject { reason }),
+        Some(Choice::Waitlist) => Some(DecisionKind::Waitlist),
+        Some(Choice::Reject) => match draft.reason.parse() {
+            Ok(reason) => Some(DecisionKind::Reject { reason }),
+            Err(_) => {
+                problems.push(Problem::new("reason", "decision-reason-missing"));
+                None
+            }
+        },
+    };
+    match kind {
+        Some(kind) if problems.is_empty() => Ok(kind),
+        _ => Err(problems),
     }
 }
+
+/// Where the bulk form's "tick at least one" is shown: the bulk decision section.
+pub const BULK_FIELD: &str = "bulk";
 
 /// A new last day to pay for an offer.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -237,25 +266,24 @@ mod tests {
 
     #[test]
     fn an_offer_without_its_amount_or_with_a_past_day_is_refused() {
-        let problem = |key| Err(Problem::new(DECISION_FIELD, key));
+        let refused =
+            |adjustment, amount, day| parse_decision(&offer(adjustment, amount, day), NOW);
+        let problem = |field, key| Err(Problem::new(field, key));
         assert_eq!(
-            parse_decision(
-                &offer(AdjustmentChoice::SetPrice, "lots", "2027-05-16"),
-                NOW
-            ),
-            problem("decision-amount-invalid")
+            refused(AdjustmentChoice::SetPrice, "lots", "2027-05-16"),
+            problem("amount", "decision-amount-invalid")
         );
         assert_eq!(
-            parse_decision(&offer(AdjustmentChoice::Waiver, "-5", "2027-05-16"), NOW),
-            problem("decision-amount-invalid")
+            refused(AdjustmentChoice::Waiver, "-5", "2027-05-16"),
+            problem("amount", "decision-amount-invalid")
         );
         assert_eq!(
-            parse_decision(&offer(AdjustmentChoice::None, "", "2027-05-01"), NOW),
-            problem("decision-deadline-invalid")
+            refused(AdjustmentChoice::None, "", "2027-05-01"),
+            problem("deadline", "decision-deadline-invalid")
         );
         assert_eq!(
-            parse_decision(&offer(AdjustmentChoice::None, "", "16/05/2027"), NOW),
-            problem("decision-deadline-invalid")
+            refused(AdjustmentChoice::None, "", "16/05/2027"),
+            problem("deadline", "decision-deadline-invalid")
         );
     }
 
@@ -274,7 +302,7 @@ mod tests {
         );
         assert_eq!(
             parse_decision(&reject(""), NOW),
-            Err(Problem::new(DECISION_FIELD, "decision-reason-missing"))
+            Err(Problem::new("reject_reason", "decision-reason-missing"))
         );
         assert_eq!(parse_decision(&DecisionDraft::default(), NOW), Ok(None));
     }
@@ -292,23 +320,29 @@ mod tests {
     }
 
     #[test]
-    fn a_bulk_rejection_without_a_reason_decides_nothing() {
+    fn a_bulk_decision_names_what_is_missing() {
         let bulk = |decision, reason: &str| BulkDecisionDraft {
             decision,
             reason: reason.into(),
         };
         assert_eq!(
-            parse_bulk_decision(&bulk(Some(Choice::Reject), ""), NOW, 14),
-            None
-        );
-        assert_eq!(parse_bulk_decision(&bulk(None, ""), NOW, 14), None);
-        assert_eq!(
-            parse_bulk_decision(&bulk(Some(Choice::Waitlist), ""), NOW, 14),
-            Some(DecisionKind::Waitlist)
+            parse_bulk_decision(&bulk(Some(Choice::Reject), ""), 2, NOW, 14),
+            Err(vec![Problem::new("reason", "decision-reason-missing")])
         );
         assert_eq!(
-            parse_bulk_decision(&bulk(Some(Choice::Accept), ""), NOW, 14),
-            Some(DecisionKind::Accept {
+            parse_bulk_decision(&bulk(None, ""), 0, NOW, 14),
+            Err(vec![
+                Problem::new(BULK_FIELD, "queue-bulk-none-selected"),
+                Problem::new("decision", "queue-bulk-no-decision"),
+            ])
+        );
+        assert_eq!(
+            parse_bulk_decision(&bulk(Some(Choice::Waitlist), ""), 3, NOW, 14),
+            Ok(DecisionKind::Waitlist)
+        );
+        assert_eq!(
+            parse_bulk_decision(&bulk(Some(Choice::Accept), ""), 1, NOW, 14),
+            Ok(DecisionKind::Accept {
                 tier_code: None,
                 adjustment: Adjustment::None,
                 deadline: datetime!(2027-05-16 21:59:59 UTC),

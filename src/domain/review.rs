@@ -53,7 +53,7 @@ pub fn parse_scores<'a>(
 pub struct CommentDraft {
     #[serde(default, deserialize_with = "text_block")]
     #[validate(
-        required(code = "review-comment-invalid"),
+        required(code = "review-comment-missing"),
         length(max = COMMENT_MAX, code = "review-comment-invalid")
     )]
     pub comment: Option<String>,
@@ -148,7 +148,7 @@ mod tests {
         assert!(draft("Strong motivation letter.").problems().is_empty());
         assert_eq!(
             draft("").problems(),
-            vec![Problem::new("comment", "review-comment-invalid")]
+            vec![Problem::new("comment", "review-comment-missing")]
         );
         assert_eq!(
             draft(&"é".repeat(COMMENT_MAX as usize + 1)).problems(),

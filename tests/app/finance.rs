@@ -7,14 +7,14 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 use crate::applications::demo_app;
+use crate::harness::location;
 use crate::harness::{TestApp, csrf_of};
-use crate::payments::{location, offered, order_of, pay_at_the_simulated_checkout};
 
 #[tokio::test]
 async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_credit_note() {
     let app = demo_app().await;
     let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
-    let (id, _, deadline) = offered(&app, "late.payer@example.org").await;
+    let (id, _, deadline) = app.offered("late.payer@example.org").await;
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     let r = app
         .post_form(
@@ -83,7 +83,7 @@ async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_cr
         page.contains("value=\"3100.00\""),
         "the whole payment proposed: {page}"
     );
-    let order = order_of(&app, &id).await;
+    let order = app.order_of(&id).await;
     let refund_path = format!("/organizer/finance/orders/{order}/refund");
     // Bad amounts and a missing reason are refused, with what was typed kept.
     let r = finance
@@ -201,8 +201,8 @@ async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_th
  {
     let app = demo_app().await;
     let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
-    let (id, _, _) = offered(&app, "visa.refused@example.org").await;
-    pay_at_the_simulated_checkout(&app, &id).await;
+    let (id, _, _) = app.offered("visa.refused@example.org").await;
+    app.pay_at_the_simulated_checkout(&id).await;
     app.dispatch_pending_jobs().await;
     let program_id = app.store.program_of(&id).await.unwrap().unwrap();
     let seats = || async {
@@ -216,7 +216,7 @@ async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_th
             .seats_held
     };
     let held = seats().await;
-    let order = order_of(&app, &id).await;
+    let order = app.order_of(&id).await;
     let action = format!("/organizer/finance/orders/{order}/refund");
     let (_, page) = finance.page("/organizer/finance").await;
     assert!(
@@ -324,9 +324,9 @@ async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_th
     assert_eq!(location(&r), "/organizer/finance?done=refund");
 
     // Everything given back while still enrolled: the form then only cancels, with a reason.
-    let (other, _, _) = offered(&app, "all.back@example.org").await;
-    pay_at_the_simulated_checkout(&app, &other).await;
-    let order = order_of(&app, &other).await;
+    let (other, _, _) = app.offered("all.back@example.org").await;
+    app.pay_at_the_simulated_checkout(&other).await;
+    let order = app.order_of(&other).await;
     let action = format!("/organizer/finance/orders/{order}/refund");
     let r = finance
         .submit(

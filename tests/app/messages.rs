@@ -6,7 +6,8 @@ use std::time::Duration;
 use summer_school::domain::audit::Actor;
 
 use crate::applications::demo_app;
-use crate::review::{location, organizer, program_id};
+use crate::harness::location;
+use crate::review::DEMO_HANDS_ON;
 
 #[tokio::test]
 async fn a_director_writes_to_the_participants_or_the_waitlist_and_each_gets_one_email() {
@@ -38,8 +39,10 @@ async fn a_director_writes_to_the_participants_or_the_waitlist_and_each_gets_one
         .await
         .unwrap();
     app.dispatch_pending_jobs().await;
-    let program = program_id(&app).await;
-    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
+    let program = app.demo_hands_on_id().await;
+    let director = app
+        .signed_in("director@u-paris.fr", "program_director", &[DEMO_HANDS_ON])
+        .await;
     let (_, queue) = director
         .page(&format!("/organizer/programs/{program}"))
         .await;

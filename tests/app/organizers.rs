@@ -12,7 +12,7 @@ use summer_school::http::auth::sha256_hex;
 use summer_school::store::organizers::{LockoutPolicy, SignInAttempt, SignInGate};
 use time::OffsetDateTime;
 
-use crate::harness::{TestApp, base_env, binary, csrf_of, spawn_app};
+use crate::harness::{TestApp, base_env, binary, csrf_of, location, spawn_app};
 
 pub(crate) const AI: &str = "Artificial Intelligence and Digital Innovation in Medicine";
 pub(crate) const HANDS_ON: &str = "Hands-on Training in Clinical Medicine and Emergencies";
@@ -195,10 +195,6 @@ impl Visitor {
     }
 }
 
-pub(crate) fn location(r: &reqwest::Response) -> String {
-    r.headers()["location"].to_str().unwrap().to_owned()
-}
-
 /// The time of a lock as the page words it, replaced so that two pages can be compared.
 fn without_time(html: &str) -> String {
     // The sentence is on the page twice (the summary and the field); both times are masked, so that
@@ -245,26 +241,29 @@ pub(crate) fn current_step() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp().div_euclid(30)
 }
 
-/// The organizer id behind an address, through the store's sign-in gate.
-pub(crate) async fn organizer_id(app: &TestApp, email: &str) -> String {
-    let email = EmailAddress::parse(email).unwrap();
-    let attempt = SignInAttempt {
-        email: &email,
-        email_key: "test",
-        requester: "test",
-        policy: LockoutPolicy::default(),
-    };
-    match app
-        .store
-        .sign_in_gate(
-            &attempt,
-            OffsetDateTime::now_utc() + time::Duration::hours(1),
-        )
-        .await
-        .unwrap()
-    {
-        SignInGate::Check(Some(account)) => account.organizer_id,
-        other => panic!("no account for {email:?}: {other:?}"),
+impl TestApp {
+    /// The organizer id behind an address, through the store's sign-in gate.
+    pub(crate) async fn organizer_id(&self, email: &str) -> String {
+        let app = self;
+        let email = EmailAddress::parse(email).unwrap();
+        let attempt = SignInAttempt {
+            email: &email,
+            email_key: "test",
+            requester: "test",
+            policy: LockoutPolicy::default(),
+        };
+        match app
+            .store
+            .sign_in_gate(
+                &attempt,
+                OffsetDateTime::now_utc() + time::Duration::hours(1),
+            )
+            .await
+            .unwrap()
+        {
+            SignInGate::Check(Some(account)) => account.organizer_id,
+            other => panic!("no account for {email:?}: {other:?}"),
+        }
     }
 }
 
@@ -344,7 +343,7 @@ async fn a_wrong_password_and_an_unknown_address_get_the_same_answer_then_the_ri
         "capacity"
     );
 
-    let id = organizer_id(&app, "chef@u-paris.fr").await;
+    let id = app.organizer_id("chef@u-paris.fr").await;
     let actions: Vec<String> = app
         .store
         .audit_events("organizer", &id)
@@ -453,7 +452,7 @@ async fn five_failures_lock_an_account_until_the_lock_expires_or_an_admin_lifts_
     );
 
     // The lock ends by itself after 15 minutes.
-    let id = organizer_id(&app, "dir@u-paris.fr").await;
+    let id = app.organizer_id("dir@u-paris.fr").await;
     let email = EmailAddress::parse("dir@u-paris.fr").unwrap();
     let attempt = SignInAttempt {
         email: &email,

@@ -17,60 +17,62 @@ use crate::applications::demo_app;
 use crate::cohort::{
     Applicant, accept, complete_draft, load_cohort_catalog, pending_notices, submit,
 };
-use crate::harness::{TestApp, TestDb, csrf_of};
+use crate::harness::{TestApp, TestDb, csrf_of, location};
 
-pub(crate) fn location(r: &reqwest::Response) -> String {
-    r.headers()["location"].to_str().unwrap().to_owned()
+impl TestApp {
+    /// An applicant who sent their application through the pages and was offered a place at the
+    /// catalog price; returns the application id, the moment of the offer and its deadline.
+    pub(crate) async fn offered(&self, email: &str) -> (String, OffsetDateTime, OffsetDateTime) {
+        let app = self;
+        let id = app.apply_and_send(email).await;
+        let now = OffsetDateTime::now_utc();
+        let deadline = payment_deadline(now, 14);
+        app.store
+            .decide(&id, &accept(deadline), &Actor::Cli, now)
+            .await
+            .unwrap();
+        (id, now, deadline)
+    }
 }
 
-/// An applicant who sent their application through the pages and was offered a place at the
-/// catalog price; returns the application id, the moment of the offer and its deadline.
-pub(crate) async fn offered(
-    app: &TestApp,
-    email: &str,
-) -> (String, OffsetDateTime, OffsetDateTime) {
-    let id = app.apply_and_send(email).await;
-    let now = OffsetDateTime::now_utc();
-    let deadline = payment_deadline(now, 14);
-    app.store
-        .decide(&id, &accept(deadline), &Actor::Cli, now)
-        .await
-        .unwrap();
-    (id, now, deadline)
+impl TestApp {
+    /// The id of the application's order.
+    pub(crate) async fn order_of(&self, application_id: &str) -> String {
+        let app = self;
+        app.store
+            .standing(application_id)
+            .await
+            .unwrap()
+            .offer
+            .expect("an offer")
+            .order_id
+    }
 }
 
-/// The id of the application's order.
-pub(crate) async fn order_of(app: &TestApp, application_id: &str) -> String {
-    app.store
-        .standing(application_id)
-        .await
-        .unwrap()
-        .offer
-        .expect("an offer")
-        .order_id
-}
-
-/// The signed-in applicant presses "Pay", then "Pay" on the simulated checkout: enrolled.
-pub(crate) async fn pay_at_the_simulated_checkout(app: &TestApp, application_id: &str) {
-    let (_, page) = app.page(&format!("/applications/{application_id}")).await;
-    let r = app
-        .post_form(
-            &format!("/applications/{application_id}/pay"),
-            &[("csrf", &csrf_of(&page))],
-        )
-        .await;
-    let checkout = location(&r);
-    let (_, html) = app.page(&checkout).await;
-    let r = app
-        .post_form(&checkout, &[("csrf", &csrf_of(&html)), ("outcome", "pay")])
-        .await;
-    assert_eq!(r.status().as_u16(), 303, "paid");
+impl TestApp {
+    /// The signed-in applicant presses "Pay", then "Pay" on the simulated checkout: enrolled.
+    pub(crate) async fn pay_at_the_simulated_checkout(&self, application_id: &str) {
+        let app = self;
+        let (_, page) = app.page(&format!("/applications/{application_id}")).await;
+        let r = app
+            .post_form(
+                &format!("/applications/{application_id}/pay"),
+                &[("csrf", &csrf_of(&page))],
+            )
+            .await;
+        let checkout = location(&r);
+        let (_, html) = app.page(&checkout).await;
+        let r = app
+            .post_form(&checkout, &[("csrf", &csrf_of(&html)), ("outcome", "pay")])
+            .await;
+        assert_eq!(r.status().as_u16(), 303, "paid");
+    }
 }
 
 #[tokio::test]
 async fn an_accepted_applicant_pays_at_the_simulated_checkout_and_is_enrolled_once() {
     let app = demo_app().await;
-    let (id, _, _) = offered(&app, "payer@example.org").await;
+    let (id, _, _) = app.offered("payer@example.org").await;
 
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     assert!(page.contains("Pay €3,100 now"), "{page}");

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use crate::applications::demo_app;
-use crate::review::{location, organizer, program_id};
+use crate::harness::location;
+use crate::review::DEMO_HANDS_ON;
 
 #[tokio::test]
 async fn bulk_decisions_apply_to_the_checked_applications_of_the_program_only() {
@@ -12,14 +13,57 @@ async fn bulk_decisions_apply_to_the_checked_applications_of_the_program_only() 
     let first = app.apply_and_send("first@example.org").await;
     let second = app.apply_and_send("second@example.org").await;
     let third = app.apply_and_send("third@example.org").await;
-    let program = program_id(&app).await;
-    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
+    let program = app.demo_hands_on_id().await;
+    let director = app
+        .signed_in("director@u-paris.fr", "program_director", &[DEMO_HANDS_ON])
+        .await;
     let queue = format!("/organizer/programs/{program}");
     let (_, html) = director.page(&queue).await;
     assert!(
         html.contains(&format!("value=\"{first}\"")),
         "a check box per application"
     );
+    // Nothing ticked and no decision chosen: both named, nothing decided; what was ticked and
+    // chosen comes back with the problem.
+    let r = director
+        .submit(
+            &queue,
+            &format!("{queue}/decisions"),
+            &[("reason", "profile")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Tick at least one application")
+            && html.contains("href=\"#bulk\"")
+            && html.contains("Choose the decision to apply")
+            && html.contains("<option value=\"profile\" selected>"),
+        "{html}"
+    );
+    let r = director
+        .submit(
+            &queue,
+            &format!("{queue}/decisions"),
+            &[
+                ("decision", "reject"),
+                ("reason", ""),
+                ("application", &third),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422, "a rejection needs its reason");
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains(&format!("value=\"{third}\" checked"))
+            && html.contains("value=\"reject\" checked"),
+        "{html}"
+    );
+    // In French, nought is not one.
+    director.page("/language/fr?next=/organizer").await;
+    let (_, html) = director.page(&format!("{queue}?done=0")).await;
+    assert!(html.contains("Aucune candidature traitée."), "{html}");
+    director.page("/language/en?next=/organizer").await;
     let r = director
         .submit(
             &queue,
@@ -65,8 +109,10 @@ async fn the_queue_sorts_by_a_column_heading_and_keeps_its_filters() {
     let first = app.apply_and_send("first@example.org").await;
     let second = app.apply_and_send("second@example.org").await;
     let third = app.apply_and_send("third@example.org").await;
-    let program = program_id(&app).await;
-    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
+    let program = app.demo_hands_on_id().await;
+    let director = app
+        .signed_in("director@u-paris.fr", "program_director", &[DEMO_HANDS_ON])
+        .await;
     let queue = format!("/organizer/programs/{program}");
     // Scores: the second best, the first worst, the third not scored.
     for (id, score) in [(&first, "2"), (&second, "5")] {
@@ -173,7 +219,9 @@ async fn the_queue_sorts_by_a_column_heading_and_keeps_its_filters() {
         assert!(line.contains(email), "{line}");
     }
     // A reviewer, who sees only what is assigned to them, gets no list of everyone.
-    let reviewer = organizer(&app, "reviewer@u-paris.fr", "reviewer", true).await;
+    let reviewer = app
+        .signed_in("reviewer@u-paris.fr", "reviewer", &[DEMO_HANDS_ON])
+        .await;
     assert_eq!(reviewer.get(&link).await.status().as_u16(), 403);
     // Nonsense falls back to the date sent.
     let (status, html) = director

@@ -8,37 +8,25 @@ use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
 use summer_school::domain::demo::demo_edition;
 
 use crate::applications::demo_app;
-use crate::harness::TestApp;
+use crate::harness::{TestApp, location};
 use crate::organizers::Visitor;
 
-const PROGRAM_SLUG: &str = "demo/hands-on-clinical-emergencies";
+pub(crate) const DEMO_HANDS_ON: &str = "demo/hands-on-clinical-emergencies";
 const NAME: &str = "Nguyễn Thị Minh Khai";
 const INSTITUTION: &str = "Hanoi Medical University";
 
-pub(crate) async fn program_id(app: &TestApp) -> String {
-    app.store
-        .programs()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.edition_is_demo && p.slug == "hands-on-clinical-emergencies")
-        .unwrap()
-        .program_id
-}
-
-/// Signs in a new organizer of this role (given the demo Hands-on school when it is per program).
-pub(crate) async fn organizer(
-    app: &TestApp,
-    email: &str,
-    role: &str,
-    with_program: bool,
-) -> Visitor {
-    let programs: &[&str] = if with_program { &[PROGRAM_SLUG] } else { &[] };
-    let password = app.create_organizer(email, role, programs).await;
-    let v = Visitor::new(app);
-    let r = v.sign_in(email, &password).await;
-    assert_eq!(r.status().as_u16(), 303, "{role} signs in");
-    v
+impl TestApp {
+    pub(crate) async fn demo_hands_on_id(&self) -> String {
+        let app = self;
+        app.store
+            .programs()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.edition_is_demo && p.slug == "hands-on-clinical-emergencies")
+            .unwrap()
+            .program_id
+    }
 }
 
 /// A review route: method, path, and the form it is posted with.
@@ -48,17 +36,17 @@ pub(crate) fn reference_of(id: &str) -> String {
     id[..8].to_uppercase()
 }
 
-pub(crate) fn location(r: &reqwest::Response) -> String {
-    r.headers()["location"].to_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn a_director_and_a_reviewer_review_score_and_decide_and_the_applicant_hears_of_it() {
     let app = demo_app().await;
     let id = app.apply_and_send("minh.khai@example.org").await;
-    let program = program_id(&app).await;
-    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
-    let reviewer = organizer(&app, "reviewer@u-paris.fr", "reviewer", true).await;
+    let program = app.demo_hands_on_id().await;
+    let director = app
+        .signed_in("director@u-paris.fr", "program_director", &[DEMO_HANDS_ON])
+        .await;
+    let reviewer = app
+        .signed_in("reviewer@u-paris.fr", "reviewer", &[DEMO_HANDS_ON])
+        .await;
 
     // The dashboard leads to the queue, which lists the application with its details.
     let (_, dashboard) = director.page("/organizer").await;
@@ -162,6 +150,15 @@ async fn a_director_and_a_reviewer_review_score_and_decide_and_the_applicant_hea
         .await;
     assert_eq!(r.status().as_u16(), 303);
     let r = reviewer
+        .submit(&page, &format!("{page}/comments"), &[("comment", "  ")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422, "a blank comment");
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Write your comment") && html.contains("href=\"#comment\""),
+        "{html}"
+    );
+    let r = reviewer
         .submit(
             &page,
             &format!("{page}/comments"),
@@ -216,6 +213,31 @@ async fn a_director_and_a_reviewer_review_score_and_decide_and_the_applicant_hea
         html.contains("it needs a reason") && html.contains("value=\"500\""),
         "{html}"
     );
+    // A price that is not an amount is shown at its field, in the visitor's language.
+    let r = director
+        .submit(
+            &page,
+            &format!("{page}/decision"),
+            &[
+                ("decision", "accept"),
+                ("tier", "standard"),
+                ("adjustment", "set_price"),
+                ("amount", "lots"),
+                ("reason", "partner scholarship"),
+                ("deadline", "2099-01-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("href=\"#amount\"")
+            && html.contains("id=\"amount-error\"")
+            && html.contains("aria-describedby=\"amount-error\"")
+            && html.contains("value=\"lots\"")
+            && html.contains("Enter the amount in euros"),
+        "{html}"
+    );
     let r = director
         .submit(
             &page,
@@ -265,6 +287,22 @@ async fn a_director_and_a_reviewer_review_score_and_decide_and_the_applicant_hea
     );
     assert!(body.contains("31 January 2099, 23:59"), "{body}");
 
+    // An earlier day is refused at its own field, with what was typed kept.
+    let r = director
+        .submit(
+            &page,
+            &format!("{page}/deadline"),
+            &[("deadline", "2020-01-01")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("href=\"#new-deadline\"")
+            && html.contains("id=\"new-deadline-error\"")
+            && html.contains("value=\"2020-01-01\""),
+        "{html}"
+    );
     // A later deadline, audited and emailed.
     let r = director
         .submit(
@@ -304,9 +342,13 @@ async fn blind_review_hides_who_the_applicant_is_from_reviewers_only() {
         .await
         .unwrap();
     let id = app.apply_and_send("minh.khai@example.org").await;
-    let program = program_id(&app).await;
-    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
-    let reviewer = organizer(&app, "reviewer@u-paris.fr", "reviewer", true).await;
+    let program = app.demo_hands_on_id().await;
+    let director = app
+        .signed_in("director@u-paris.fr", "program_director", &[DEMO_HANDS_ON])
+        .await;
+    let reviewer = app
+        .signed_in("reviewer@u-paris.fr", "reviewer", &[DEMO_HANDS_ON])
+        .await;
     let page = format!("/organizer/applications/{id}");
     let (_, html) = director.page(&page).await;
     let reviewer_id = html
@@ -374,14 +416,24 @@ async fn blind_review_hides_who_the_applicant_is_from_reviewers_only() {
 async fn every_review_route_answers_each_role_as_its_permissions_say() {
     let app = demo_app().await;
     let id = app.apply_and_send("minh.khai@example.org").await;
-    let program = program_id(&app).await;
-    let admin = organizer(&app, "admin@u-paris.fr", "admin", false).await;
-    let director = organizer(&app, "director@u-paris.fr", "program_director", true).await;
-    let other_director = organizer(&app, "elsewhere@u-paris.fr", "program_director", false).await;
-    let assigned = organizer(&app, "assigned@u-paris.fr", "reviewer", true).await;
-    let unassigned = organizer(&app, "unassigned@u-paris.fr", "reviewer", true).await;
-    let finance = organizer(&app, "finance@u-paris.fr", "finance", false).await;
-    let scolarite = organizer(&app, "scolarite@u-paris.fr", "scolarite", false).await;
+    let program = app.demo_hands_on_id().await;
+    let admin = app.signed_in("admin@u-paris.fr", "admin", &[]).await;
+    let director = app
+        .signed_in("director@u-paris.fr", "program_director", &[DEMO_HANDS_ON])
+        .await;
+    let other_director = app
+        .signed_in("elsewhere@u-paris.fr", "program_director", &[])
+        .await;
+    let assigned = app
+        .signed_in("assigned@u-paris.fr", "reviewer", &[DEMO_HANDS_ON])
+        .await;
+    let unassigned = app
+        .signed_in("unassigned@u-paris.fr", "reviewer", &[DEMO_HANDS_ON])
+        .await;
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
+    let scolarite = app
+        .signed_in("scolarite@u-paris.fr", "scolarite", &[])
+        .await;
     let page = format!("/organizer/applications/{id}");
     let (_, html) = director.page(&page).await;
     let assigned_id = html

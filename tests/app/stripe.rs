@@ -9,8 +9,8 @@ use summer_school::payments::signature;
 use summer_school::payments::stripe::StripeProvider;
 use time::OffsetDateTime;
 
+use crate::harness::location;
 use crate::harness::{Options, TestApp, csrf_of, spawn_app_with};
-use crate::payments::{location, offered, order_of};
 use crate::stripe_stand_in::StandIn;
 
 const WEBHOOK_SECRET: &str = "whsec_stand_in_secret";
@@ -56,8 +56,8 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
         ..Options::default()
     })
     .await;
-    let (id, now, deadline) = offered(&app, "stripe.payer@example.org").await;
-    let order = order_of(&app, &id).await;
+    let (id, now, deadline) = app.offered("stripe.payer@example.org").await;
+    let order = app.order_of(&id).await;
 
     // "Pay" opens a Checkout Session with what we owe, and pressing it again reuses it.
     let (_, page) = app.page(&format!("/applications/{id}")).await;
@@ -360,7 +360,7 @@ async fn reconciliation_reports_a_missed_webhook_and_a_session_we_never_opened()
         ..Options::default()
     })
     .await;
-    let (id, _, _) = offered(&app, "reconciled@example.org").await;
+    let (id, _, _) = app.offered("reconciled@example.org").await;
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     let r = app
         .post_form(

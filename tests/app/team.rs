@@ -9,8 +9,9 @@ use summer_school::domain::email::EmailAddress;
 use summer_school::http::auth::sha256_hex;
 use time::OffsetDateTime;
 
+use crate::harness::location;
 use crate::harness::{TestApp, base_env, binary, csrf_of, spawn_app};
-use crate::organizers::{AI, HANDS_ON, Visitor, current_step, location, organizer_id, totp};
+use crate::organizers::{AI, HANDS_ON, Visitor, current_step, totp};
 
 #[tokio::test]
 async fn an_invitation_read_back_from_the_mail_server_sets_a_password_once() {
@@ -108,7 +109,7 @@ async fn an_invitation_read_back_from_the_mail_server_sets_a_password_once() {
     let first_path = path;
 
     // Sent again (say the first one was lost): only the newest link works.
-    let reviewer_id = organizer_id(&app, "rev@u-paris.fr").await;
+    let reviewer_id = app.organizer_id("rev@u-paris.fr").await;
     let r = admin
         .submit(
             "/organizer/team",
@@ -279,7 +280,7 @@ async fn an_invitation_read_back_from_the_mail_server_sets_a_password_once() {
 async fn the_team_pages_are_for_admins_only_and_everyone_else_is_refused_or_sent_to_sign_in() {
     let app = spawn_app().await;
     let admin_password = app.create_organizer("chef@u-paris.fr", "admin", &[]).await;
-    let admin_id = organizer_id(&app, "chef@u-paris.fr").await;
+    let admin_id = app.organizer_id("chef@u-paris.fr").await;
     let mut others = Vec::new();
     for (email, role, programs) in [
         (
@@ -398,7 +399,7 @@ async fn the_team_pages_are_for_admins_only_and_everyone_else_is_refused_or_sent
     assert_eq!(r.status().as_u16(), 403, "even signing out needs the token");
 
     // Roles change at once: the reviewer becomes director of the AI school.
-    let reviewer_id = organizer_id(&app, "rev@u-paris.fr").await;
+    let reviewer_id = app.organizer_id("rev@u-paris.fr").await;
     let ai = app
         .store
         .programs()
@@ -562,8 +563,8 @@ async fn an_admin_turns_an_account_off_and_on_and_turns_off_a_lost_phones_two_fa
         303
     );
     assert_eq!(member.page("/organizer/finance").await.0, 200);
-    let id = organizer_id(&app, "fin@u-paris.fr").await;
-    let admin_id = organizer_id(&app, "chef@u-paris.fr").await;
+    let id = app.organizer_id("fin@u-paris.fr").await;
+    let admin_id = app.organizer_id("chef@u-paris.fr").await;
 
     // The member enrols an app; then loses the phone, and an admin turns two-factor off for them.
     let (_, html) = member.page("/organizer/account/two-factor").await;

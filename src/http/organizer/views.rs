@@ -187,6 +187,8 @@ pub struct QueueFilterView {
 /// One application in a program's queue.
 pub struct QueueRowView {
     pub application_id: String,
+    /// Ticked for a bulk decision that was refused.
+    pub ticked: bool,
     pub href: String,
     pub reference: String,
     pub name: String,
@@ -224,6 +226,8 @@ pub struct ProgramPage {
     pub can_decide: bool,
     pub bulk_action: String,
     pub reason_options: Vec<OptionView>,
+    /// The bulk decision chosen (`accept`, `waitlist`, `reject`), when the form was refused.
+    pub bulk_decision: String,
     pub csrf: String,
     /// The cohort page (attendance, results, certificates), for those who record them.
     pub cohort_href: Option<String>,
@@ -264,7 +268,20 @@ pub struct DecisionForm {
     /// `YYYY-MM-DD`, the last day to pay (Paris).
     pub deadline: String,
     pub reject_options: Vec<OptionView>,
+    /// A refusal of the decision as a whole.
     pub error: Option<String>,
+    /// What to fix in one field: `amount`, `deadline` or `reject_reason`, and its message.
+    pub field_error: Option<(String, String)>,
+}
+
+impl DecisionForm {
+    /// The message for this field, if it is the one to fix.
+    pub fn error_at(&self, field: &str) -> Option<&str> {
+        self.field_error
+            .as_ref()
+            .filter(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
 }
 
 #[derive(Template)]
@@ -299,6 +316,8 @@ pub struct ApplicationPage {
     pub can_decide: bool,
     pub decision: DecisionForm,
     pub can_extend: bool,
+    /// The new last day to pay as typed, when it was refused.
+    pub extend_deadline: String,
     pub action: String,
     pub csrf: String,
 }

@@ -28,7 +28,10 @@ queue-blind = Blind review: names, nationalities, institutions and contact detai
 queue-bulk = Decide for the selected applications
 queue-bulk-hint = Offers use the catalog price and the program's usual deadline; when places run out, the rest are left as they are.
 queue-bulk-apply = Apply to the selected applications
+queue-bulk-none-selected = Tick at least one application
+queue-bulk-no-decision = Choose the decision to apply
 queue-bulk-done = { $count ->
+    [0] No application decided.
     [one] One application decided.
    *[other] { $count } applications decided.
 }
@@ -50,6 +53,7 @@ review-conflict-lift = Withdraw my conflict of interest
 review-conflict-tag = conflict of interest
 review-comments = Comments
 review-comment-label = Add a comment (organizers only)
+review-comment-missing = Write your comment
 review-comment-invalid = Write a comment of at most 5,000 characters
 review-add-comment = Add the comment
 review-assign-label = Reviewer

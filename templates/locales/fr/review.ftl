@@ -28,7 +28,10 @@ queue-blind = Évaluation à l'aveugle : noms, nationalités, établissements et
 queue-bulk = Décider pour les candidatures sélectionnées
 queue-bulk-hint = Les offres reprennent le tarif du catalogue et le délai habituel du programme ; quand il n'y a plus de places, les autres restent en l'état.
 queue-bulk-apply = Appliquer aux candidatures sélectionnées
+queue-bulk-none-selected = Cochez au moins une candidature
+queue-bulk-no-decision = Choisissez la décision à appliquer
 queue-bulk-done = { $count ->
+    [0] Aucune candidature traitée.
     [one] Une candidature traitée.
    *[other] { $count } candidatures traitées.
 }
@@ -50,6 +53,7 @@ review-conflict-lift = Retirer mon conflit d'intérêts
 review-conflict-tag = conflit d'intérêts
 review-comments = Commentaires
 review-comment-label = Ajouter un commentaire (visible des organisateurs seulement)
+review-comment-missing = Écrivez votre commentaire
 review-comment-invalid = Écrivez un commentaire de 5 000 caractères au plus
 review-add-comment = Ajouter le commentaire
 review-assign-label = Évaluateur

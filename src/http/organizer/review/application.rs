@@ -44,6 +44,8 @@ struct PageState {
     decision: Option<DecisionDraft>,
     scores: HashMap<String, String>,
     comment: String,
+    /// The new last day to pay as typed.
+    extend_deadline: String,
 }
 
 #[tracing::instrument(skip_all, fields(organizer_id = %o.organizer_id))]
@@ -261,8 +263,13 @@ async fn render_application(
         error: ps
             .errors
             .iter()
-            .find(|e| e.field == "decision")
+            .find(|e| e.field == decision::DECISION_FIELD)
             .map(|e| e.message.clone()),
+        field_error: ps
+            .errors
+            .iter()
+            .find(|e| ["amount", "deadline", "reject_reason"].contains(&e.field.as_str()))
+            .map(|e| (e.field.clone(), e.message.clone())),
     };
     let offer_text = standing.offer.as_ref().map(|of| {
         tr.t_args(
@@ -348,6 +355,7 @@ async fn render_application(
         can_decide,
         decision,
         can_extend,
+        extend_deadline: ps.extend_deadline,
         action: format!("/organizer/applications/{id}"),
         csrf: csrf.token,
     };
@@ -660,7 +668,11 @@ pub(super) async fn extend(
         }
         Err(StoreError::Refused(_)) => {
             let ps = PageState {
-                errors: vec![FieldError::new("deadline", tr.t("decision-extend-invalid"))],
+                errors: vec![FieldError::new(
+                    "new-deadline",
+                    tr.t("decision-extend-invalid"),
+                )],
+                extend_deadline: draft.deadline.trim().to_owned(),
                 ..PageState::default()
             };
             again(&state, tr, &headers, &o, &id, ps).await

@@ -241,8 +241,36 @@ async fn program_page(
     Path(program_id): Path<String>,
     Query(q): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
-    let tr = Tr(locale);
-    let program = program_of(&state, &program_id).await?;
+    let bulk = Bulk::default();
+    render_program(&state, Tr(locale), &headers, &o, &program_id, &q, bulk).await
+}
+
+/// The bulk decision form as posted, when it was refused: its problems and what was chosen.
+#[derive(Default)]
+struct Bulk {
+    errors: Vec<FieldError>,
+    ticked: Vec<String>,
+    draft: BulkDecisionDraft,
+}
+
+/// The queue page: 200, or 422 with the bulk form's problems.
+async fn render_program(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    o: &Organizer,
+    program_id: &str,
+    q: &QueueQuery,
+    bulk: Bulk,
+) -> Result<Response, AppError> {
+    let locale = tr.locale();
+    let program_id = program_id.to_owned();
+    let status = if bulk.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let program = program_of(state, &program_id).await?;
     o.require(Permission::ViewProgram, &program_id)?;
     let assigned_to = if o.access.needs_assignment() {
         Some(o.organizer_id.as_str())
@@ -258,7 +286,7 @@ async fn program_page(
         .await?;
     let seats = state.store.cohort().seats(&program_id).await?;
 
-    let mut errors = Vec::new();
+    let mut errors = bulk.errors;
     let (filter, bad_min_score) = QueueFilter::parse(q.form(), blind);
     if bad_min_score.is_some() {
         errors.push(FieldError {
@@ -285,6 +313,7 @@ async fn program_page(
             QueueRowView {
                 href: format!("/organizer/applications/{}", e.application_id),
                 application_id: e.application_id.clone(),
+                ticked: bulk.ticked.contains(&e.application_id),
                 reference: reference(&e.application_id),
                 name: if blind { tr.t("blind-hidden") } else { name },
                 nationality: if blind {
@@ -377,7 +406,7 @@ async fn program_page(
             } else {
                 column.descending_first()
             };
-            let query = queue_query(&q, column, dir);
+            let query = queue_query(q, column, dir);
             SortHeading {
                 key: column.key(),
                 label: tr.t(match column {
@@ -397,7 +426,7 @@ async fn program_page(
             }
         })
         .collect();
-    let csrf = site_auth::issue_csrf(&state, &headers);
+    let csrf = site_auth::issue_csrf(state, headers);
     let title = program.title.get(locale).to_owned();
     let template = ProgramPage {
         layout: Layout::new(
@@ -406,7 +435,7 @@ async fn program_page(
             &title,
             &state.config,
         ),
-        nav: nav(&state, &headers, &o),
+        nav: nav(state, headers, o),
         title,
         notice: (!q.done.is_empty())
             .then(|| tr.tn("queue-bulk-done", "count", q.done.parse().unwrap_or(0))),
@@ -440,7 +469,12 @@ async fn program_page(
         rows,
         can_decide,
         bulk_action: format!("/organizer/programs/{program_id}/decisions"),
-        reason_options: reason_options(tr, ""),
+        reason_options: reason_options(tr, &bulk.draft.reason),
+        bulk_decision: bulk
+            .draft
+            .decision
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_default(),
         csrf: csrf.token,
         cohort_href: o
             .access
@@ -451,11 +485,11 @@ async fn program_page(
             .allows(Permission::Message, &program_id)
             .then(|| format!("/organizer/programs/{program_id}/message")),
         export_href: (assigned_to.is_none() && !blind).then(|| {
-            let query = queue_query(&q, order, descending);
+            let query = queue_query(q, order, descending);
             format!("/organizer/programs/{program_id}/applications.csv?{query}")
         }),
     };
-    page(template, StatusCode::OK, csrf.set_cookie)
+    page(template, status, csrf.set_cookie)
 }
 
 fn reason_options(tr: Tr, current: &str) -> Vec<OptionView> {
@@ -473,20 +507,34 @@ fn reason_options(tr: Tr, current: &str) -> Vec<OptionView> {
 /// catalog price with the program's usual deadline.
 async fn bulk_decide(
     State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
     RequireOrganizer(o): RequireOrganizer,
     Path(program_id): Path<String>,
+    // A checkbox per application, beside the decision's fields.
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, AppError> {
+    let tr = Tr(locale);
     let program = program_of(&state, &program_id).await?;
     o.require(Permission::Decide, &program_id)?;
     let now = OffsetDateTime::now_utc();
     let days = u16::try_from(program.payment_deadline_days).unwrap_or(14);
     let draft: BulkDecisionDraft = fields(&pairs)?;
-    let Some(decision) = decision::parse_bulk_decision(&draft, now, days) else {
-        return Ok(back_with(&program_id, "0"));
+    let ticked = values(&pairs, "application");
+    let decision = match decision::parse_bulk_decision(&draft, ticked.len(), now, days) {
+        Ok(decision) => decision,
+        Err(problems) => {
+            let bulk = Bulk {
+                errors: FieldError::all(tr, &problems),
+                ticked,
+                draft,
+            };
+            let q = QueueQuery::default();
+            return render_program(&state, tr, &headers, &o, &program_id, &q, bulk).await;
+        }
     };
     let mut done = 0;
-    for id in values(&pairs, "application") {
+    for id in &ticked {
         let id = id.as_str();
         // Only this program's applications: an id from elsewhere is skipped, not decided.
         let Ok(detail) = state.store.review().review_detail(id).await else {
