@@ -57,6 +57,15 @@ async fn an_organizer_makes_a_code_and_an_applicant_who_types_it_is_offered_the_
         .await;
     assert_eq!(r.status().as_u16(), 422);
     let page = r.text().await.unwrap();
+    // Each field points at its own message, for screen readers.
+    for field in ["code", "amount", "max_uses", "expires_on"] {
+        assert!(
+            page.contains(&format!(
+                "aria-describedby=\"{field}-error\" aria-invalid=\"true\""
+            )),
+            "{field}: {page}"
+        );
+    }
     for message in [
         "A code is 3 to 32 letters, digits or hyphens",
         "Choose a programme you manage.",

@@ -64,7 +64,9 @@ async fn a_director_writes_to_the_participants_or_the_waitlist_and_each_gets_one
     assert_eq!(r.status().as_u16(), 422);
     let html = r.text().await.unwrap();
     assert!(
-        html.contains("Enter a subject") && html.contains("Bring your badge."),
+        html.contains("Enter a subject")
+            && html.contains("Bring your badge.")
+            && html.contains("aria-describedby=\"subject-error\" aria-invalid=\"true\""),
         "{html}"
     );
 
