@@ -12,6 +12,7 @@ use axum::routing::post;
 use time::OffsetDateTime;
 
 use super::AppState;
+use super::error::AppError;
 use crate::config::PaymentProvider;
 use crate::domain::payment::EventOutcome;
 use crate::payments::{signature, stripe};
@@ -63,9 +64,14 @@ async fn stripe_webhook(
             }
             (StatusCode::OK, "ok").into_response()
         }
-        Err(e) => {
-            tracing::error!(error = %e, event = %event.event_id, "a webhook could not be applied");
-            (StatusCode::INTERNAL_SERVER_ERROR, "try again").into_response()
-        }
+        // Stripe delivers the event again later: 503 when the database is out of reach, 500
+        // otherwise.
+        Err(e) => match AppError::from(e) {
+            AppError::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "try again").into_response(),
+            e => {
+                tracing::error!(error = ?e, event = %event.event_id, "a webhook could not be applied");
+                (StatusCode::INTERNAL_SERVER_ERROR, "try again").into_response()
+            }
+        },
     }
 }

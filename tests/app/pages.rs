@@ -247,7 +247,7 @@ async fn health_api_and_openapi_answer_in_json() {
 }
 
 /// A TCP relay to Postgres that the test can cut, as a network outage would.
-async fn relay_to_postgres(port: u16) -> (u16, tokio::task::JoinHandle<()>) {
+pub(crate) async fn relay_to_postgres(port: u16) -> (u16, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let relay_port = listener.local_addr().unwrap().port();
     let task = tokio::spawn(async move {

@@ -435,3 +435,47 @@ async fn reconciliation_reports_a_missed_webhook_and_a_session_we_never_opened()
     assert_eq!(app.worker.reconcile().await.unwrap(), 1);
     app.stop().await;
 }
+
+/// Stripe delivers an event again until it gets a 2xx: with the database out of reach the webhook
+/// answers 503, so the event is neither lost nor reported as a bug of ours.
+#[tokio::test]
+async fn a_webhook_that_cannot_reach_the_database_answers_503_for_stripe_to_deliver_it_again() {
+    // SQLite is a file of this process: only a networked database can be cut off.
+    let Some(admin_url) = crate::harness::postgres_url() else {
+        return;
+    };
+    let db = crate::harness::TestDb::fresh_postgres(&admin_url).await;
+    let (relay, cut) = crate::pages::relay_to_postgres(5432).await;
+    let url = db
+        .url()
+        .replacen("127.0.0.1:5432", &format!("127.0.0.1:{relay}"), 1);
+    let (_stand_in, base) = StandIn::start().await;
+    let mut env = stripe_env(&base);
+    env.push(("DATABASE_URL", url));
+    let app = spawn_app_with(Options {
+        env,
+        ..Options::default()
+    })
+    .await;
+    app.leaves_jobs();
+    let session = serde_json::json!({
+        "id": "cs_test_never_opened", "object": "checkout.session", "payment_status": "paid",
+        "amount_total": 310000, "currency": "eur"
+    });
+    let body = stripe_event("evt_outage_1", "checkout.session.completed", session);
+    let signed = || {
+        signature::sign(
+            &body,
+            WEBHOOK_SECRET,
+            OffsetDateTime::now_utc().unix_timestamp(),
+        )
+    };
+    assert_eq!(
+        deliver(&app, &body, Some(signed())).await,
+        200,
+        "answered while the database is there"
+    );
+    cut.abort();
+    let _ = cut.await;
+    assert_eq!(deliver(&app, &body, Some(signed())).await, 503);
+}
