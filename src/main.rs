@@ -85,6 +85,29 @@ enum CertificatesCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Print a SPECIMEN of a document for any name, from the catalog's program, issuer,
+    /// signatory and signature image: never numbered, never signed. The name goes through the
+    /// same check as the form that asks for it; exits 1, saying why, when the form would refuse it.
+    Preview {
+        /// success, afgsu, receipt, badge or visa (the visa invitation letter).
+        #[arg(long)]
+        kind: String,
+        /// The document's language: en or fr.
+        #[arg(long, default_value = "en")]
+        lang: String,
+        /// The name to print, as a participant would type it.
+        #[arg(long)]
+        name: String,
+        /// The program's slug; without it, the catalog's first program that issues this kind.
+        #[arg(long)]
+        program: Option<String>,
+        /// A catalog TOML file; without it, CATALOG_FILE or the shipped catalog.
+        #[arg(long)]
+        catalog: Option<std::path::PathBuf>,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Check a certificate PDF offline: the data it embeds against its signature. Exits 1 when the
     /// file carries no signed data or the signature does not match.
     Verify {
@@ -243,6 +266,22 @@ async fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::
             program,
             dry_run,
         } => issue_certificates(config, &edition, &program, dry_run).await,
+        CertificatesCommand::Preview {
+            kind,
+            lang,
+            name,
+            program,
+            catalog,
+            out,
+        } => preview(
+            config,
+            &kind,
+            &lang,
+            &name,
+            program.as_deref(),
+            catalog,
+            &out,
+        ),
         CertificatesCommand::Verify { file, public_key } => {
             let key = match public_key {
                 Some(text) => {
@@ -283,6 +322,79 @@ async fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::
             Ok(())
         }
     }
+}
+
+/// `certificates preview`: a specimen of one document.
+fn preview(
+    config: &Config,
+    kind: &str,
+    lang: &str,
+    name: &str,
+    program: Option<&str>,
+    catalog: Option<std::path::PathBuf>,
+    out: &std::path::Path,
+) -> anyhow::Result<()> {
+    use summer_school::documents::signatures::SignatureImages;
+    use summer_school::documents::specimen::{self, Specimen, SpecimenError, SpecimenKind};
+    use summer_school::domain::locale::Locale;
+    use summer_school::i18n::Tr;
+
+    let kinds = SpecimenKind::ALL.map(SpecimenKind::as_str).join(", ");
+    let kind =
+        SpecimenKind::parse(kind).ok_or_else(|| anyhow!("--kind {kind:?}: one of {kinds}"))?;
+    let locale = Locale::from_tag(lang).ok_or_else(|| anyhow!("--lang {lang:?}: en or fr"))?;
+    let catalog = catalog.or_else(|| config.catalog_file.clone());
+    let edition = startup::read_catalog(catalog.as_deref())?;
+    startup::check_catalog_documents(config, &edition)?;
+    let chosen = match program {
+        Some(slug) => edition
+            .programs
+            .iter()
+            .find(|p| p.slug.as_str() == slug)
+            .ok_or_else(|| anyhow!("--program {slug:?}: the catalog has no such program"))?,
+        None => edition
+            .programs
+            .iter()
+            .find(|p| {
+                kind != SpecimenKind::Afgsu
+                    || p.certifications
+                        .contains(&summer_school::domain::status::CertificateKind::Afgsu2)
+            })
+            .ok_or_else(|| anyhow!("no program of the catalog issues the {}", kind.as_str()))?,
+    };
+    let images = SignatureImages::new(config.certificates_dir.clone());
+    let picture = edition
+        .certificates
+        .as_ref()
+        .and_then(|i| i.signature_image.as_deref())
+        .and_then(|file| images.get(file));
+    let pdf = specimen::render(
+        &Specimen {
+            edition: &edition,
+            program: chosen,
+            kind,
+            locale,
+            name,
+            public_url: &config.public_url,
+        },
+        picture.as_deref(),
+    )
+    .map_err(|e| match e {
+        SpecimenError::Name(problem) => anyhow!(
+            "the form would refuse this name: {}",
+            Tr(locale).problem(&problem)
+        ),
+        other => anyhow!(other),
+    })?;
+    std::fs::write(out, &pdf).with_context(|| format!("cannot write {}", out.display()))?;
+    println!(
+        "{}: specimen of the {} of {}, {} bytes",
+        out.display(),
+        kind.as_str(),
+        chosen.slug.as_str(),
+        pdf.len()
+    );
+    Ok(())
 }
 
 /// `certificates issue`: a program's batch, with a progress bar on a terminal.
@@ -435,6 +547,8 @@ async fn catalog(command: CatalogCommand, config: Config) -> anyhow::Result<()> 
     match command {
         CatalogCommand::Load { file } => {
             let spec = startup::read_catalog(Some(&file))?;
+            startup::check_catalog_documents(&config, &spec)
+                .with_context(|| format!("catalog {} refused", file.display()))?;
             let store = startup::open_store(&config).await?;
             let outcome = store
                 .load_edition(&spec, &Actor::Cli, OffsetDateTime::now_utc())

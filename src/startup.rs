@@ -64,6 +64,41 @@ pub fn read_catalog(path: Option<&Path>) -> anyhow::Result<EditionSpec> {
     }
 }
 
+/// What the catalog's documents need, checked before anything is served or stored: the signature
+/// image it names is a readable PNG under `CERTIFICATES_DIR/signatures/` (a certificate printed
+/// without its signature would have to be issued again), and every text it puts on a document fits
+/// its place on the page (see [`crate::documents::layout::catalog_misfits`]).
+pub fn check_catalog_documents(config: &Config, spec: &EditionSpec) -> anyhow::Result<()> {
+    if let Some(name) = spec
+        .certificates
+        .as_ref()
+        .and_then(|c| c.signature_image.as_deref())
+    {
+        let path = config.certificates_dir.join("signatures").join(name);
+        let bytes = std::fs::read(&path).with_context(|| {
+            format!(
+                "certificates.signature_image = {name:?}: cannot read {} (CERTIFICATES_DIR is {})",
+                path.display(),
+                config.certificates_dir.display()
+            )
+        })?;
+        crate::documents::pdf::Picture::from_png("Signature", &bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "certificates.signature_image = {name:?}: {} is not a readable PNG ({e})",
+                path.display()
+            )
+        })?;
+    }
+    let misfits = crate::documents::layout::catalog_misfits(spec);
+    if !misfits.is_empty() {
+        bail!(
+            "the catalog's text is too long to print on its documents, even at the smallest size: {}",
+            misfits.join("; ")
+        );
+    }
+    Ok(())
+}
+
 /// The key that signs cookies and tokens: `SECRET_KEY`, or in development one generated once into
 /// `data/keys/secret.key` and reused after.
 pub fn secret_key(config: &Config) -> anyhow::Result<Secret> {
@@ -320,6 +355,7 @@ pub async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     config.demo = demo;
     check_production(&config)?;
     let catalog = read_catalog(config.catalog_file.as_deref())?;
+    check_catalog_documents(&config, &catalog)?;
     let listener = bind(config.bind).await?;
     let store = open_store(&config).await?;
     seed(store.as_ref(), &catalog, false).await?;

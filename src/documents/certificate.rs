@@ -9,7 +9,8 @@
 
 use fluent_templates::fluent_bundle::FluentValue;
 
-use super::pdf::{self, Face, Meta, PAGE_WIDTH, Page, Picture};
+use super::layout::{self, Slot};
+use super::pdf::{self, Align, Face, Meta, PAGE_WIDTH, Page, Picture};
 use crate::domain::calendar::{format_date, format_date_range};
 use crate::domain::certificate::{CertificateRecord, hex};
 use crate::domain::status::CertificateKind;
@@ -18,6 +19,28 @@ use crate::i18n::Tr;
 const LEFT: f32 = 22.0;
 const RIGHT: f32 = PAGE_WIDTH - 22.0;
 const CENTRE: f32 = PAGE_WIDTH / 2.0;
+
+/// Where the signatory block begins (the place and date of issue): the text above stays above it.
+const SIGNATURE_BLOCK_TOP: f32 = 100.0;
+/// The width of the learning outcomes' paragraphs.
+const OUTCOMES_WIDTH: f32 = RIGHT - LEFT - 20.0;
+
+/// The size and leading the learning outcomes are set at so that they end above the signatory
+/// block (`room` millimetres): 9.5 points, smaller for a long list, 6.5 at the least.
+fn outcomes_size(items: &[String], room: f32) -> (f32, f32) {
+    let mut size = 9.5;
+    loop {
+        let leading = size * 4.6 / 9.5;
+        let lines: usize = items
+            .iter()
+            .map(|item| pdf::wrap(Face::Sans, size, OUTCOMES_WIDTH, item).len())
+            .sum();
+        if lines as f32 * leading <= room || size <= 6.5 {
+            return (size, leading);
+        }
+        size -= 0.5;
+    }
+}
 
 /// The keys of the document information that carry the signed data.
 pub const RECORD_KEY: &str = "SummerSchoolRecord";
@@ -34,6 +57,42 @@ pub fn render_with(
     signature: &[u8; 64],
     signature_image: Option<&Picture>,
 ) -> Vec<u8> {
+    let (page, title) = draw(r, signature_image, None);
+    let canonical = String::from_utf8(r.canonical()).expect("canonical JSON is UTF-8");
+    pdf::finish_with(
+        &meta(r, &title),
+        vec![page],
+        &[(RECORD_KEY, canonical), (SIGNATURE_KEY, hex(signature))],
+    )
+}
+
+/// A specimen of the certificate `r` describes: the same page, `stamp` across its margins, and
+/// neither the signed record nor a signature in the file.
+pub fn render_specimen(
+    r: &CertificateRecord,
+    signature_image: Option<&Picture>,
+    stamp: &str,
+) -> Vec<u8> {
+    let (page, title) = draw(r, signature_image, Some(stamp));
+    pdf::finish(&meta(r, &title), vec![page])
+}
+
+fn meta<'a>(r: &'a CertificateRecord, title: &'a str) -> Meta<'a> {
+    Meta {
+        title,
+        author: &r.issuer.institution,
+        subject: &r.course.title,
+        issued_at: r.issued_on.with_time(time::Time::MIDNIGHT).assume_utc(),
+        key: &r.serial,
+    }
+}
+
+/// The page, and the file's title.
+fn draw(
+    r: &CertificateRecord,
+    signature_image: Option<&Picture>,
+    stamp: Option<&str>,
+) -> (Page, String) {
     let tr = Tr(r.locale);
     let a = |pairs: &[(&'static str, String)]| -> Vec<(&'static str, FluentValue<'static>)> {
         pairs
@@ -43,27 +102,47 @@ pub fn render_with(
     };
     let mut page = Page::new();
     page.rule(LEFT, RIGHT, 280.0, 1.2, 0.2);
-    page.text_centred(Face::SerifBold, 16.0, CENTRE, 268.0, &r.issuer.institution);
-    page.text_centred(Face::Serif, 12.0, CENTRE, 261.0, &r.issuer.faculty);
+    let mut y = page.slot(
+        &layout::CERTIFICATE_INSTITUTION,
+        Align::Centre(CENTRE),
+        268.0,
+        &r.issuer.institution,
+    );
+    y = page.slot(
+        &layout::CERTIFICATE_FACULTY,
+        Align::Centre(CENTRE),
+        y - 0.5,
+        &r.issuer.faculty,
+    );
     let title = match r.kind {
         CertificateKind::AttestationOfSuccess => tr.t("certificate-success-title"),
         CertificateKind::Afgsu2 => tr.t("certificate-afgsu-title"),
     };
-    let mut y = 240.0;
-    for line in pdf::wrap(Face::SerifBold, 20.0, RIGHT - LEFT, &title.to_uppercase()) {
-        page.text_centred(Face::SerifBold, 20.0, CENTRE, y, &line);
-        y -= 9.0;
-    }
+    let mut y = page.slot(
+        &layout::CERTIFICATE_TITLE,
+        Align::Centre(CENTRE),
+        (y - 13.0).min(240.0),
+        &title.to_uppercase(),
+    );
     y -= 6.0;
-    page.text_centred(Face::Serif, 12.0, CENTRE, y, &tr.t("certificate-certify"));
+    y = sentence(
+        &mut page,
+        (Face::Serif, 12.0),
+        y,
+        &tr.t("certificate-certify"),
+    );
     y -= 14.0;
-    page.text_centred(Face::SerifBold, 24.0, CENTRE, y, &r.holder.name);
-    y -= 8.0;
+    y = page.slot(
+        &layout::CERTIFICATE_HOLDER,
+        Align::Centre(CENTRE),
+        y,
+        &r.holder.name,
+    );
+    y += 2.0;
     let born = format_date(r.holder.birth_date, r.locale);
-    page.text_centred(
-        Face::Serif,
-        11.0,
-        CENTRE,
+    y = sentence(
+        &mut page,
+        (Face::Serif, 11.0),
         y,
         &tr.t_args("certificate-born", &a(&[("date", born)])),
     );
@@ -72,13 +151,15 @@ pub fn render_with(
         CertificateKind::AttestationOfSuccess => tr.t("certificate-success-completed"),
         CertificateKind::Afgsu2 => tr.t("certificate-afgsu-completed"),
     };
-    page.text_centred(Face::Serif, 12.0, CENTRE, y, &completed);
+    y = sentence(&mut page, (Face::Serif, 12.0), y, &completed);
     y -= 9.0;
-    for line in pdf::wrap(Face::SerifBold, 15.0, RIGHT - LEFT - 10.0, &r.course.title) {
-        page.text_centred(Face::SerifBold, 15.0, CENTRE, y, &line);
-        y -= 7.0;
-    }
-    y -= 3.0;
+    y = page.slot(
+        &layout::CERTIFICATE_COURSE,
+        Align::Centre(CENTRE),
+        y,
+        &r.course.title,
+    );
+    y -= 3.5;
     let details = tr.t_args(
         "certificate-details",
         &a(&[
@@ -105,12 +186,11 @@ pub fn render_with(
                 (None, true) => tr.t("certificate-result-passed"),
                 (_, false) => tr.t("certificate-result-failed"),
             };
-            page.text_centred(Face::SerifBold, 13.0, CENTRE, y, &result);
+            y = sentence(&mut page, (Face::SerifBold, 13.0), y, &result);
             y -= 7.5;
-            page.text_centred(
-                Face::SerifBold,
-                13.0,
-                CENTRE,
+            y = sentence(
+                &mut page,
+                (Face::SerifBold, 13.0),
                 y,
                 &tr.t_args(
                     "certificate-ects",
@@ -120,19 +200,17 @@ pub fn render_with(
             y -= 10.0;
         }
         CertificateKind::Afgsu2 => {
-            page.text_centred(
-                Face::SerifBold,
-                13.0,
-                CENTRE,
+            y = sentence(
+                &mut page,
+                (Face::SerifBold, 13.0),
                 y,
                 &tr.t("certificate-afgsu-level"),
             );
             y -= 7.5;
             if let Some(until) = r.valid_until {
-                page.text_centred(
-                    Face::SerifBold,
-                    12.0,
-                    CENTRE,
+                y = sentence(
+                    &mut page,
+                    (Face::SerifBold, 12.0),
                     y,
                     &tr.t_args(
                         "certificate-valid-until",
@@ -143,6 +221,12 @@ pub fn render_with(
             }
         }
     }
+    let supersedes = r
+        .supersedes
+        .as_ref()
+        .map(|serial| tr.t_args("certificate-supersedes", &a(&[("serial", serial.clone())])));
+    // What is left above the signatory block for the learning outcomes and the correction line.
+    let floor = SIGNATURE_BLOCK_TOP + if supersedes.is_some() { 6.0 } else { 0.0 };
     if !r.course.outcomes.is_empty() {
         page.text(
             Face::Sans,
@@ -152,25 +236,27 @@ pub fn render_with(
             &tr.t("certificate-outcomes").to_uppercase(),
         );
         y -= 5.0;
-        for outcome in &r.course.outcomes {
+        let items: Vec<String> = r.course.outcomes.iter().map(|o| format!("• {o}")).collect();
+        let (size, leading) = outcomes_size(&items, y - floor);
+        for item in &items {
             y = page.paragraph(
-                (Face::Sans, 9.5),
+                (Face::Sans, size),
                 LEFT + 12.0,
                 y,
-                RIGHT - LEFT - 20.0,
-                4.6,
-                &format!("• {outcome}"),
+                OUTCOMES_WIDTH,
+                leading,
+                item,
             );
         }
     }
-    if let Some(serial) = &r.supersedes {
+    if let Some(line) = &supersedes {
         y -= 2.0;
         page.text(
             Face::Sans,
             9.0,
             LEFT + 8.0,
-            y,
-            &tr.t_args("certificate-supersedes", &a(&[("serial", serial.clone())])),
+            y.max(SIGNATURE_BLOCK_TOP),
+            line,
         );
     }
 
@@ -182,46 +268,75 @@ pub fn render_with(
             ("date", format_date(r.issued_on, r.locale)),
         ]),
     );
-    page.text(Face::Serif, 11.0, 120.0, 92.0, &issued);
+    page.slot(&layout::SIGNATORY_LINE, Align::Left(120.0), 92.0, &issued);
     if let Some(picture) = signature_image {
         page.picture(picture, 120.0, 73.0, 42.0);
     }
-    page.text(Face::SerifBold, 11.0, 120.0, 70.0, &r.issuer.signatory_name);
-    page.text(Face::Serif, 10.0, 120.0, 64.5, &r.issuer.signatory_title);
+    page.slot(
+        &layout::SIGNATORY_NAME,
+        Align::Left(120.0),
+        70.0,
+        &r.issuer.signatory_name,
+    );
+    page.slot(
+        &layout::SIGNATORY_TITLE,
+        Align::Left(120.0),
+        64.5,
+        &r.issuer.signatory_title,
+    );
 
     // Verification: QR code, serial, code and address.
     page.qr(LEFT, 30.0, 34.0, &r.verification_url);
+    // Sentences wrap; the serial, the code and the address stay whole on their line, smaller if
+    // they must, so they read (and copy) as one.
+    let sentence = layout::VERIFICATION_FACT;
+    let whole = Slot {
+        lines: 1,
+        ..layout::VERIFICATION_FACT
+    };
     let facts = [
-        tr.t_args("certificate-serial", &a(&[("serial", r.serial.clone())])),
-        tr.t_args(
-            "certificate-code",
-            &a(&[("code", r.verification_code.clone())]),
+        (
+            whole,
+            tr.t_args("certificate-serial", &a(&[("serial", r.serial.clone())])),
         ),
-        tr.t("certificate-verify-at"),
-        r.verification_url.clone(),
-        tr.t("certificate-signed"),
+        (
+            whole,
+            tr.t_args(
+                "certificate-code",
+                &a(&[("code", r.verification_code.clone())]),
+            ),
+        ),
+        (sentence, tr.t("certificate-verify-at")),
+        (whole, r.verification_url.clone()),
+        (sentence, tr.t("certificate-signed")),
     ];
     let mut y = 60.0;
-    for fact in facts {
-        y = page.paragraph((Face::Sans, 8.5), LEFT + 38.0, y, 78.0, 4.2, &fact);
+    for (slot, fact) in facts {
+        y = page.slot(&slot, Align::Left(LEFT + 38.0), y, &fact) - 0.6;
     }
     page.rule(LEFT, RIGHT, 22.0, 1.2, 0.2);
 
-    if r.demo {
-        page.demo_stamp(&tr.t("document-demo-stamp"));
+    match stamp {
+        Some(label) => page.demo_stamp(label),
+        None if r.demo => page.demo_stamp(&tr.t("document-demo-stamp")),
+        None => {}
     }
-    let canonical = String::from_utf8(r.canonical()).expect("canonical JSON is UTF-8");
-    pdf::finish_with(
-        &Meta {
-            title: &format!("{title} — {}", r.holder.name),
-            author: &r.issuer.institution,
-            subject: &r.course.title,
-            issued_at: r.issued_on.with_time(time::Time::MIDNIGHT).assume_utc(),
-            key: &r.serial,
-        },
-        vec![page],
-        &[(RECORD_KEY, canonical), (SIGNATURE_KEY, hex(signature))],
-    )
+    let file_title = format!("{title} — {}", r.holder.name);
+    (page, file_title)
+}
+
+/// A sentence of the page, centred between the rules, on a second line (or a little smaller) when
+/// a language needs it; returns the baseline of its last line.
+fn sentence(page: &mut Page, (face, size): (Face, f32), y: f32, text: &str) -> f32 {
+    let slot = Slot {
+        face,
+        size,
+        floor: size - 2.0,
+        width: RIGHT - LEFT - 10.0,
+        lines: 2,
+    };
+    let leading = slot.fit_anyway(&pdf::printable(text)).leading();
+    page.slot(&slot, Align::Centre(CENTRE), y, text) + leading
 }
 
 /// The record and signature a certificate file carries, if it carries them.

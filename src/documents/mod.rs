@@ -1,11 +1,14 @@
 //! Documents (PDF), each printed from a plain record with no I/O: receipts and credit notes,
 //! certificates (attestation of success, AFGSU 2) with their signed data embedded, visa
-//! invitation letters and the cohort's badges; the fonts they use, and the check that a name can be drawn.
+//! invitation letters and the cohort's badges; the fonts they use, the check that a name can be drawn,
+//! and the slots that make every accepted text fit its place on the page.
 
 pub mod badges;
 pub mod certificate;
 pub mod fonts;
+pub mod layout;
 pub mod pdf;
 pub mod receipt;
 pub mod signatures;
+pub mod specimen;
 pub mod visa;

@@ -15,6 +15,7 @@ use printpdf::{
 use sha2::{Digest, Sha256};
 
 use super::fonts;
+use super::layout::Slot;
 
 /// A4, in millimetres.
 pub const PAGE_WIDTH: f32 = 210.0;
@@ -207,6 +208,15 @@ impl Picture {
     }
 }
 
+/// Where the lines of a [`Slot`] go across the page: starting at, centred on or ending at `x`
+/// (millimetres).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Align {
+    Left(f32),
+    Centre(f32),
+    Right(f32),
+}
+
 /// One page being written, coordinates in millimetres from the bottom left corner.
 #[derive(Default)]
 pub struct Page {
@@ -295,6 +305,22 @@ impl Page {
         for line in wrap(face, size, width, text) {
             self.text(face, size, x, y, &line);
             y -= leading;
+        }
+        y
+    }
+
+    /// `text` fitted into `slot` (wrapped, then shrunk: see [`Slot::fit_anyway`]), its first
+    /// baseline at `y`, each line placed by `align`; returns the baseline below the last line.
+    pub fn slot(&mut self, slot: &Slot, align: Align, y: f32, text: &str) -> f32 {
+        let fitted = slot.fit_anyway(&printable(text));
+        let mut y = y;
+        for line in &fitted.lines {
+            match align {
+                Align::Left(x) => self.text(slot.face, fitted.size, x, y, line),
+                Align::Centre(x) => self.text_centred(slot.face, fitted.size, x, y, line),
+                Align::Right(x) => self.text_right(slot.face, fitted.size, x, y, line),
+            }
+            y -= fitted.leading();
         }
         y
     }

@@ -3,7 +3,8 @@
 
 use fluent_templates::fluent_bundle::FluentValue;
 
-use super::pdf::{self, Face, Meta, PAGE_WIDTH, Page};
+use super::layout::{self, Slot};
+use super::pdf::{self, Align, Face, Meta, PAGE_WIDTH, Page};
 use crate::domain::calendar::{format_date, format_date_range, to_paris};
 use crate::domain::locale::Locale;
 use crate::domain::receipt::{LineItem, ReceiptKind, ReceiptRecord};
@@ -12,8 +13,55 @@ use crate::i18n::Tr;
 const LEFT: f32 = 20.0;
 const RIGHT: f32 = PAGE_WIDTH - 20.0;
 
+/// The issuer's name, left of the document's title (its width is what the title leaves).
+const ISSUER: Slot = Slot {
+    face: Face::SerifBold,
+    size: 13.0,
+    floor: 8.0,
+    width: 90.0,
+    lines: 1,
+};
+/// The issuer's address and website under it, left of the number and date.
+const ISSUER_SMALL: Slot = Slot {
+    face: Face::Sans,
+    size: 9.0,
+    floor: 6.5,
+    width: 100.0,
+    lines: 1,
+};
+/// The payer's address lines and e-mail address, under their name.
+const PAYER_DETAIL: Slot = Slot {
+    face: Face::Sans,
+    size: 9.5,
+    floor: 7.0,
+    width: layout::RECEIPT_PAYER.width,
+    lines: 2,
+};
+
 /// The PDF of a receipt or credit note.
 pub fn render(r: &ReceiptRecord) -> Vec<u8> {
+    let (page, title) = draw(r, None);
+    pdf::finish(&meta(r, &title), vec![page])
+}
+
+/// A specimen of the receipt `r` describes, `stamp` across its margins.
+pub fn render_specimen(r: &ReceiptRecord, stamp: &str) -> Vec<u8> {
+    let (page, title) = draw(r, Some(stamp));
+    pdf::finish(&meta(r, &title), vec![page])
+}
+
+fn meta<'a>(r: &'a ReceiptRecord, title: &'a str) -> Meta<'a> {
+    Meta {
+        title,
+        author: &r.issuer.name,
+        subject: &r.program_title,
+        issued_at: r.issued_at,
+        key: &r.number,
+    }
+}
+
+/// The page, and the file's title.
+fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
     let tr = Tr(r.locale);
     let title = tr.t(match r.kind {
         ReceiptKind::Receipt => "receipt-title",
@@ -24,10 +72,15 @@ pub fn render(r: &ReceiptRecord) -> Vec<u8> {
 
     // Issuer (left) and the document's title, number and date (right).
     let mut y = 272.0;
-    page.text(Face::SerifBold, 13.0, LEFT, y, &r.issuer.name);
-    page.text_right(Face::SerifBold, 20.0, RIGHT, y, &title.to_uppercase());
+    let heading = title.to_uppercase();
+    let issuer = Slot {
+        width: RIGHT - LEFT - pdf::width_mm(Face::SerifBold, 20.0, &heading) - 6.0,
+        ..ISSUER
+    };
+    page.slot(&issuer, Align::Left(LEFT), y, &r.issuer.name);
+    page.text_right(Face::SerifBold, 20.0, RIGHT, y, &heading);
     y -= 6.0;
-    page.text(Face::Sans, 9.0, LEFT, y, &r.issuer.contact_email);
+    page.slot(&ISSUER_SMALL, Align::Left(LEFT), y, &r.issuer.contact_email);
     page.text_right(
         Face::Sans,
         10.0,
@@ -37,7 +90,7 @@ pub fn render(r: &ReceiptRecord) -> Vec<u8> {
     );
     y -= 5.0;
     if let Some(site) = &r.issuer.website {
-        page.text(Face::Sans, 9.0, LEFT, y, site);
+        page.slot(&ISSUER_SMALL, Align::Left(LEFT), y, site);
     }
     let issued = format_date(to_paris(r.issued_at).date(), r.locale);
     page.text_right(
@@ -68,16 +121,14 @@ pub fn render(r: &ReceiptRecord) -> Vec<u8> {
     );
     y -= 6.0;
     let top = y;
-    page.text(Face::Serif, 12.0, LEFT, y, &r.payer.name);
-    y -= 5.5;
+    y = page.slot(&layout::RECEIPT_PAYER, Align::Left(LEFT), y, &r.payer.name) - 0.4;
     for line in r
         .payer
         .address
         .iter()
         .chain(std::iter::once(&r.payer.email))
     {
-        page.text(Face::Sans, 9.5, LEFT, y, line);
-        y -= 4.8;
+        y = page.slot(&PAYER_DETAIL, Align::Left(LEFT), y, line) - 0.8;
     }
     let mut y2 = page.paragraph(
         (Face::Serif, 11.0),
@@ -228,19 +279,13 @@ pub fn render(r: &ReceiptRecord) -> Vec<u8> {
         &arg("receipt-contact", "email", &r.issuer.contact_email),
     );
 
-    if r.demo {
-        page.demo_stamp(&tr.t("document-demo-stamp"));
+    match stamp {
+        Some(label) => page.demo_stamp(label),
+        None if r.demo => page.demo_stamp(&tr.t("document-demo-stamp")),
+        None => {}
     }
-    pdf::finish(
-        &Meta {
-            title: &format!("{title} {}", r.number),
-            author: &r.issuer.name,
-            subject: &r.program_title,
-            issued_at: r.issued_at,
-            key: &r.number,
-        },
-        vec![page],
-    )
+    let file_title = format!("{title} {}", r.number);
+    (page, file_title)
 }
 
 /// An amount with its cents, signed: `€3,100.00`, `-€310.00`, `3 100,00 €`.

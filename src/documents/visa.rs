@@ -3,13 +3,23 @@
 
 use fluent_templates::fluent_bundle::FluentValue;
 
-use super::pdf::{self, Face, Meta, PAGE_WIDTH, Page, Picture};
+use super::layout::{self, Slot};
+use super::pdf::{self, Align, Face, Meta, PAGE_WIDTH, Page, Picture};
 use crate::domain::calendar::{format_date, format_date_range};
 use crate::domain::visa::VisaLetterRecord;
 use crate::i18n::Tr;
 
 const LEFT: f32 = 22.0;
 const RIGHT: f32 = PAGE_WIDTH - 22.0;
+
+/// The letterhead's lines (institution, faculty, contact), left of the number and date.
+const LETTERHEAD: Slot = Slot {
+    face: Face::SerifBold,
+    size: 14.0,
+    floor: 7.0,
+    width: RIGHT - LEFT,
+    lines: 1,
+};
 
 /// The PDF of a visa invitation letter.
 pub fn render(r: &VisaLetterRecord) -> Vec<u8> {
@@ -18,6 +28,36 @@ pub fn render(r: &VisaLetterRecord) -> Vec<u8> {
 
 /// [`render`], with the signatory's signature image above their name.
 pub fn render_with(r: &VisaLetterRecord, signature_image: Option<&Picture>) -> Vec<u8> {
+    let (page, title) = draw(r, signature_image, None);
+    pdf::finish(&meta(r, &title), vec![page])
+}
+
+/// A specimen of the letter `r` describes, `stamp` across its margins.
+pub fn render_specimen(
+    r: &VisaLetterRecord,
+    signature_image: Option<&Picture>,
+    stamp: &str,
+) -> Vec<u8> {
+    let (page, title) = draw(r, signature_image, Some(stamp));
+    pdf::finish(&meta(r, &title), vec![page])
+}
+
+fn meta<'a>(r: &'a VisaLetterRecord, title: &'a str) -> Meta<'a> {
+    Meta {
+        title,
+        author: &r.institution,
+        subject: &r.program_title,
+        issued_at: r.issued_on.midnight().assume_utc(),
+        key: &r.number,
+    }
+}
+
+/// The page, and the file's title.
+fn draw(
+    r: &VisaLetterRecord,
+    signature_image: Option<&Picture>,
+    stamp: Option<&str>,
+) -> (Page, String) {
     let tr = Tr(r.locale);
     let locale = r.locale;
     let a = |pairs: &[(&'static str, String)]| -> Vec<(&'static str, FluentValue<'static>)> {
@@ -31,31 +71,38 @@ pub fn render_with(r: &VisaLetterRecord, signature_image: Option<&Picture>) -> V
 
     // Letterhead: the institution and faculty (left); number and date (right).
     let mut y = 272.0;
-    page.text(Face::SerifBold, 14.0, LEFT, y, &r.institution);
-    page.text_right(
-        Face::Sans,
-        9.5,
-        RIGHT,
-        y,
-        &tr.t_args("visa-letter-number", &a(&[("number", r.number.clone())])),
+    let number = tr.t_args("visa-letter-number", &a(&[("number", r.number.clone())]));
+    let dated = tr.t_args(
+        "visa-letter-date",
+        &a(&[
+            ("place", r.place_of_issue.clone()),
+            ("date", format_date(r.issued_on, locale)),
+        ]),
     );
+    // The letterhead takes what the number and the date leave of the line.
+    let beside = |text: &str| width - pdf::width_mm(Face::Sans, 9.5, text) - 6.0;
+    let institution = Slot {
+        width: beside(&number),
+        ..LETTERHEAD
+    };
+    page.slot(&institution, Align::Left(LEFT), y, &r.institution);
+    page.text_right(Face::Sans, 9.5, RIGHT, y, &number);
     y -= 6.0;
-    page.text(Face::Serif, 11.0, LEFT, y, &r.faculty);
-    page.text_right(
-        Face::Sans,
-        9.5,
-        RIGHT,
-        y,
-        &tr.t_args(
-            "visa-letter-date",
-            &a(&[
-                ("place", r.place_of_issue.clone()),
-                ("date", format_date(r.issued_on, locale)),
-            ]),
-        ),
-    );
+    let faculty = Slot {
+        face: Face::Serif,
+        size: 11.0,
+        width: beside(&dated),
+        ..LETTERHEAD
+    };
+    page.slot(&faculty, Align::Left(LEFT), y, &r.faculty);
+    page.text_right(Face::Sans, 9.5, RIGHT, y, &dated);
     y -= 5.0;
-    page.text(Face::Sans, 9.0, LEFT, y, &r.contact_email);
+    let contact = Slot {
+        face: Face::Sans,
+        size: 9.0,
+        ..LETTERHEAD
+    };
+    page.slot(&contact, Align::Left(LEFT), y, &r.contact_email);
     y -= 6.0;
     page.rule(LEFT, RIGHT, y, 0.6, 0.3);
 
@@ -82,8 +129,8 @@ pub fn render_with(r: &VisaLetterRecord, signature_image: Option<&Picture>) -> V
     ];
     for (label, value) in &facts {
         page.text(Face::Sans, 10.0, LEFT + 4.0, y, label);
-        page.text(Face::SerifBold, 10.5, LEFT + 62.0, y, value);
-        y -= 6.0;
+        let below = page.slot(&layout::VISA_NAME, Align::Left(LEFT + 62.0), y, value);
+        y = below - (6.0 - layout::leading(10.5));
     }
     y -= 6.0;
 
@@ -127,9 +174,18 @@ pub fn render_with(r: &VisaLetterRecord, signature_image: Option<&Picture>) -> V
         page.picture(picture, 120.0, y - high + 4.0, 42.0);
         y -= high;
     }
-    page.text(Face::SerifBold, 11.0, 120.0, y, &r.signatory_name);
-    y -= 5.5;
-    page.text(Face::Serif, 10.0, 120.0, y, &r.signatory_title);
+    y = page.slot(
+        &layout::SIGNATORY_NAME,
+        Align::Left(120.0),
+        y,
+        &r.signatory_name,
+    ) - 0.8;
+    page.slot(
+        &layout::SIGNATORY_TITLE,
+        Align::Left(120.0),
+        y,
+        &r.signatory_title,
+    );
 
     // Where a consulate checks the letter: the address, and the same in a QR code.
     if !r.verification_url.is_empty() {
@@ -153,19 +209,13 @@ pub fn render_with(r: &VisaLetterRecord, signature_image: Option<&Picture>) -> V
         &tr.t("visa-letter-footer"),
     );
 
-    if r.demo {
-        page.demo_stamp(&tr.t("document-demo-stamp"));
+    match stamp {
+        Some(label) => page.demo_stamp(label),
+        None if r.demo => page.demo_stamp(&tr.t("document-demo-stamp")),
+        None => {}
     }
-    pdf::finish(
-        &Meta {
-            title: &format!("{} {}", tr.t("visa-letter-title"), r.number),
-            author: &r.institution,
-            subject: &r.program_title,
-            issued_at: r.issued_on.midnight().assume_utc(),
-            key: &r.number,
-        },
-        vec![page],
-    )
+    let file_title = format!("{} {}", tr.t("visa-letter-title"), r.number);
+    (page, file_title)
 }
 
 #[cfg(test)]

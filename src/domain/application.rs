@@ -12,7 +12,9 @@ fn problem(field: &'static str, key: &'static str) -> Problem {
     Problem::new(field, key)
 }
 
-/// A person's name as they write it, in any script: trimmed, inner spaces collapsed.
+/// A person's name as they write it, in any script: in Unicode's composed form (NFC, so "é" typed
+/// as "e" and a combining accent is stored, compared and printed as "é"), trimmed, inner spaces
+/// collapsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PersonName(String);
 
@@ -20,7 +22,13 @@ impl PersonName {
     pub const MAX: usize = 100;
 
     pub fn parse(field: &'static str, raw: &str) -> Result<PersonName, Problem> {
-        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        use unicode_normalization::UnicodeNormalization;
+        let name = raw
+            .nfc()
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if name.is_empty() {
             return Err(problem(field, "error-name-empty"));
         }
@@ -45,22 +53,45 @@ impl PersonName {
     }
 }
 
-/// Combining diacritical marks (a decomposed "é" is "e" + U+0301).
+/// Marks that combine with the letter before them, in every script (Unicode's general category
+/// Mark): accents, but also the vowel signs and the virama of Indic scripts, without which
+/// "Priyanka" in Devanagari could not be typed.
 fn is_combining_mark(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+    unicode_normalization::char::is_combining_mark(c)
 }
 
-/// The name printed on certificates: a person's name that the certificate fonts can draw.
-/// `undrawable` says which characters the fonts lack (the check lives with the fonts).
-pub fn parse_certificate_name(
+/// How a name is printed on the documents it goes on: whether their fonts draw every character,
+/// and whether it fits the room each page gives it (wrapped, then shrunk to a floor size). The
+/// documents answer (they own the fonts and the layout); the form asks, so that a name accepted
+/// today always prints.
+#[derive(Debug, Clone, Copy)]
+pub struct NamePrinting {
+    pub draws: fn(&str) -> bool,
+    pub fits: fn(&str) -> bool,
+    /// The messages when it does not: characters the fonts lack, a name too long for the page.
+    pub script_key: &'static str,
+    pub too_long_key: &'static str,
+}
+
+/// A person's name that prints: see [`NamePrinting`].
+pub fn parse_printed_name(
+    field: &'static str,
     raw: &str,
-    undrawable: impl Fn(&str) -> Vec<char>,
+    printing: &NamePrinting,
 ) -> Result<PersonName, Problem> {
-    let name = PersonName::parse("certificate_name", raw)?;
-    if !undrawable(name.as_str()).is_empty() {
-        return Err(problem("certificate_name", "error-certificate-name-script"));
+    let name = PersonName::parse(field, raw)?;
+    if !(printing.draws)(name.as_str()) {
+        return Err(problem(field, printing.script_key));
+    }
+    if !(printing.fits)(name.as_str()) {
+        return Err(problem(field, printing.too_long_key));
     }
     Ok(name)
+}
+
+/// The name printed on certificates, badges and receipts.
+pub fn parse_certificate_name(raw: &str, printing: &NamePrinting) -> Result<PersonName, Problem> {
+    parse_printed_name("certificate_name", raw, printing)
 }
 
 /// A date typed as day, month and year fields.
@@ -501,17 +532,49 @@ mod tests {
         );
     }
 
+    const NO_CJK_TWENTY_WIDE: NamePrinting = NamePrinting {
+        draws: |s| s.chars().all(|c| (c as u32) < 0x4E00),
+        fits: |s| s.chars().count() <= 20,
+        script_key: "error-certificate-name-script",
+        too_long_key: "error-certificate-name-too-long",
+    };
+
     #[test]
-    fn a_certificate_name_the_fonts_cannot_draw_asks_for_the_latin_form() {
-        let no_cjk = |s: &str| {
-            s.chars()
-                .filter(|c| (*c as u32) >= 0x4E00)
-                .collect::<Vec<_>>()
-        };
-        assert!(parse_certificate_name("Zhang Wei", no_cjk).is_ok());
+    fn a_certificate_name_must_print_in_the_fonts_and_in_the_room() {
+        assert!(parse_certificate_name("Zhang Wei", &NO_CJK_TWENTY_WIDE).is_ok());
         assert_eq!(
-            parse_certificate_name("张伟", no_cjk).unwrap_err().key,
+            parse_certificate_name("张伟", &NO_CJK_TWENTY_WIDE)
+                .unwrap_err()
+                .key,
             "error-certificate-name-script"
+        );
+        assert_eq!(
+            parse_certificate_name("Maria Fernanda da Silva Rodrigues", &NO_CJK_TWENTY_WIDE)
+                .unwrap_err()
+                .key,
+            "error-certificate-name-too-long"
+        );
+    }
+
+    #[test]
+    fn names_are_stored_composed_and_take_the_marks_of_every_script() {
+        // Typed decomposed (NFD): e + combining circumflex + combining tilde.
+        let nfd = "Nguye\u{0302}\u{0303}n Thi\u{0323}";
+        let name = PersonName::parse("given_names", nfd).unwrap();
+        assert_eq!(name.as_str(), "Nguyễn Thị");
+        assert_eq!(name.as_str().chars().count(), 10);
+        // Devanagari with its vowel signs and virama (U+094D), Tamil, Thai, Bengali.
+        for name in ["प्रियंका शर्मा", "கார்த்திக்", "สมชาย", "সৌমিত্র"]
+        {
+            assert_eq!(
+                PersonName::parse("given_names", name).unwrap().as_str(),
+                name
+            );
+        }
+        // Symbols are not letters, in any script.
+        assert_eq!(
+            PersonName::parse("f", "Anna ©").unwrap_err().key,
+            "error-name-characters"
         );
     }
 

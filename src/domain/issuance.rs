@@ -8,7 +8,7 @@
 
 use time::Date;
 
-use super::catalog::{IssuerSpec, LocalizedList, LocalizedText};
+use super::catalog::{EditionSpec, IssuerSpec, LocalizedList, LocalizedText, ProgramSpec};
 use super::certificate::{CertificateRecord, Course, Holder, Issuer, Outcome, afgsu_valid_until};
 use super::completion::{CompletionRule, Participation, Shortfall};
 use super::locale::Locale;
@@ -35,6 +35,29 @@ pub struct ProgramFacts {
     pub issuer: Option<IssuerSpec>,
     /// A demo edition's program: its certificates say DEMO.
     pub demo: bool,
+}
+
+impl ProgramFacts {
+    /// A program as the catalog describes it, before it is stored (a specimen's facts).
+    pub fn from_spec(edition: &EditionSpec, program: &ProgramSpec) -> ProgramFacts {
+        ProgramFacts {
+            program_id: program.slug.as_str().to_owned(),
+            title: program.title.clone(),
+            starts_on: program.starts_on,
+            ends_on: program.ends_on,
+            places: program.places.clone(),
+            teaching_language: program.teaching_language,
+            hours: program.hours,
+            afgsu_hours: program.afgsu_hours,
+            ects: program.ects,
+            certifications: program.certifications.clone(),
+            code: program.code.clone(),
+            learning_outcomes: program.learning_outcomes.clone(),
+            rule: program.completion.rule(program.starts_on, program.ends_on),
+            issuer: edition.certificates.clone(),
+            demo: edition.is_demo,
+        }
+    }
 }
 
 /// An enrolled participant, with what organizers recorded and what was already issued to them.

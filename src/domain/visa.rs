@@ -6,7 +6,7 @@
 
 use time::{Date, Duration};
 
-use super::application::{PersonName, Problem, parse_birth_date, parse_date};
+use super::application::{NamePrinting, Problem, parse_birth_date, parse_date, parse_printed_name};
 use super::countries::CountryCode;
 use super::locale::Locale;
 use super::status::ApplicationStatus;
@@ -60,11 +60,12 @@ fn problem(field: &'static str, key: &'static str) -> Problem {
 /// Checks the form for a school ending on `school_ends_on`, on `today`: every problem at once.
 pub fn parse_visa_form(
     form: &VisaForm,
+    printing: &NamePrinting,
     school_ends_on: Date,
     today: Date,
 ) -> Result<PassportData, Vec<Problem>> {
     let mut problems = Vec::new();
-    let name = PersonName::parse("passport_name", &form.passport_name)
+    let name = parse_printed_name("passport_name", &form.passport_name, printing)
         .map_err(|p| problems.push(p))
         .ok();
     let number: String = form
@@ -208,6 +209,14 @@ mod tests {
     use super::*;
     use time::macros::date;
 
+    /// Every name prints (the documents' own rule is tested with the documents).
+    const ANY: NamePrinting = NamePrinting {
+        draws: |_| true,
+        fits: |_| true,
+        script_key: "error-passport-name-script",
+        too_long_key: "error-passport-name-too-long",
+    };
+
     fn form() -> VisaForm {
         VisaForm {
             passport_name: "  NGUYEN  Thi Minh Khai ".into(),
@@ -224,7 +233,8 @@ mod tests {
 
     #[test]
     fn passport_data_is_normalised() {
-        let d = parse_visa_form(&form(), date!(2026 - 07 - 17), date!(2026 - 04 - 01)).unwrap();
+        let d =
+            parse_visa_form(&form(), &ANY, date!(2026 - 07 - 17), date!(2026 - 04 - 01)).unwrap();
         assert_eq!(d.name, "NGUYEN Thi Minh Khai");
         assert_eq!(d.number, "C1234567");
         assert_eq!(d.nationality.as_str(), "VN");
@@ -241,7 +251,7 @@ mod tests {
         f.expiry_month = "8".into();
         f.passport_name = String::new();
         let problems =
-            parse_visa_form(&f, date!(2026 - 07 - 17), date!(2026 - 04 - 01)).unwrap_err();
+            parse_visa_form(&f, &ANY, date!(2026 - 07 - 17), date!(2026 - 04 - 01)).unwrap_err();
         let keys: Vec<(&str, &str)> = problems.iter().map(|p| (p.field, p.key)).collect();
         assert_eq!(
             keys,

@@ -219,7 +219,12 @@ async fn request(
         .await?
         .ok_or(AppError::NotFound)?;
     let now = OffsetDateTime::now_utc();
-    let passport = match parse_visa_form(&form, facts.ends_on, to_paris(now).date()) {
+    let passport = match parse_visa_form(
+        &form,
+        &crate::documents::layout::PASSPORT_NAME,
+        facts.ends_on,
+        to_paris(now).date(),
+    ) {
         Ok(p) => p,
         Err(problems) => {
             return render(&state, tr, &headers, &record, Some(form), &problems, None).await;

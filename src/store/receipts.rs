@@ -42,6 +42,7 @@ pub(super) struct ReceiptSourceRow {
     pub locale: String,
     pub given_names: Option<String>,
     pub family_name: Option<String>,
+    pub certificate_name: Option<String>,
     pub address_line1: Option<String>,
     pub address_line2: Option<String>,
     pub address_postcode: Option<String>,
@@ -71,7 +72,7 @@ pub(super) struct ReceiptSourceRow {
 }
 
 pub(super) const RECEIPT_SOURCE_SQL: &str = "
-select o.order_id, o.application_id, ap.email, ap.locale, f.given_names, f.family_name,
+select o.order_id, o.application_id, ap.email, ap.locale, f.given_names, f.family_name, f.certificate_name,
        f.address_line1, f.address_line2, f.address_postcode, f.address_city, f.address_country,
        p.title_en, p.title_fr, p.starts_on, p.ends_on, t.label_en as tier_en, t.label_fr as tier_fr,
        o.list_cents, o.total_cents, o.currency, o.waiver_reason, o.discount_code, o.discount_cents,
@@ -102,11 +103,16 @@ impl ReceiptSourceRow {
         use crate::domain::receipt::{Issuer, Payer, ReceiptKind, ReceiptRecord, statement_lines};
         let locale = Locale::from_tag(&self.locale).unwrap_or_default();
         let pick = |en: String, fr: String| if locale == Locale::Fr { fr } else { en };
-        let name = display_name(
-            self.given_names.as_deref(),
-            self.family_name.as_deref(),
-            &self.email,
-        );
+        // The name as the applicant asked it printed on their documents (checked to print on
+        // this one too), else the names they gave.
+        let name = match self.certificate_name.as_deref().map(str::trim) {
+            Some(name) if !name.is_empty() => name.to_owned(),
+            _ => display_name(
+                self.given_names.as_deref(),
+                self.family_name.as_deref(),
+                &self.email,
+            ),
+        };
         let city = [
             self.address_postcode.as_deref(),
             self.address_city.as_deref(),

@@ -11,6 +11,10 @@ fn run(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
         .current_dir(dir)
         .env_clear()
         .env("DATA_DIR", dir.join("data"))
+        .env(
+            "CERTIFICATES_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/certificates"),
+        )
         .envs(env.iter().copied())
         .output()
         .unwrap()
@@ -41,6 +45,7 @@ fn every_command_has_help() {
         vec!["certificates", "issue", "--help"],
         vec!["certificates", "verify", "--help"],
         vec!["certificates", "public-key", "--help"],
+        vec!["certificates", "preview", "--help"],
     ] {
         let out = run(dir.path(), &[], &args);
         assert!(out.status.success(), "{args:?}");
@@ -85,6 +90,58 @@ fn a_bad_catalog_is_refused_with_the_field_and_nothing_is_written() {
     ));
     assert!(err.contains("ects"), "{err}");
     assert!(!dir.path().join("data").exists(), "nothing written");
+}
+
+/// A signature image the catalog names but the disk lacks (or that is not a PNG) stops `serve`,
+/// `catalog load` and `certificates preview` before anything is written, naming the file: a
+/// certificate printed without its signature would have to be issued again.
+#[test]
+fn a_missing_or_unreadable_signature_image_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = include_str!("../../catalog/2026.toml");
+    assert!(shipped.contains("signature_image = \"signatory.png\""));
+    std::fs::write(
+        dir.path().join("gone.toml"),
+        shipped.replace("signatory.png", "gone.png"),
+    )
+    .unwrap();
+    let certificates = dir.path().join("certificates");
+    std::fs::create_dir_all(certificates.join("signatures")).unwrap();
+    std::fs::write(certificates.join("signatures/signatory.png"), "not a png").unwrap();
+    let here = [("CERTIFICATES_DIR", certificates.to_str().unwrap())];
+    let err = one_line_error(&run(dir.path(), &[], &["catalog", "load", "gone.toml"]));
+    assert!(
+        err.contains("signatures/gone.png") && err.contains("cannot read"),
+        "{err}"
+    );
+    let err = one_line_error(&run(
+        dir.path(),
+        &[("CATALOG_FILE", "gone.toml")],
+        &["serve"],
+    ));
+    assert!(err.contains("signatures/gone.png"), "{err}");
+    let err = one_line_error(&run(dir.path(), &here, &["serve"]));
+    assert!(
+        err.contains("signatures/signatory.png") && err.contains("not a readable PNG"),
+        "{err}"
+    );
+    let err = one_line_error(&run(
+        dir.path(),
+        &here,
+        &[
+            "certificates",
+            "preview",
+            "--kind",
+            "success",
+            "--name",
+            "Anna",
+            "--out",
+            "a.pdf",
+        ],
+    ));
+    assert!(err.contains("not a readable PNG"), "{err}");
+    assert!(!dir.path().join("data").exists(), "nothing written");
+    assert!(!dir.path().join("a.pdf").exists());
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod cohort;
 mod completion;
 mod demo;
 mod discounts;
+mod documents;
 mod finance;
 mod jobs;
 mod layout;

@@ -30,7 +30,7 @@ use super::views::{
     ApplicationTemplate, CheckSection, CheckTemplate, FieldError, FieldView, FormTemplate, Layout,
     MessageTemplate, OptionView, PostButton,
 };
-use crate::documents::fonts;
+use crate::documents::layout;
 use crate::domain::application::{self as form, EnglishLevel, Problem};
 use crate::domain::calendar::format_paris_datetime;
 use crate::domain::catalog::{ApplicantCategory, ApplicationWindow};

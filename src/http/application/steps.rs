@@ -419,7 +419,7 @@ pub(in crate::http) fn parse_step(
             );
             take(
                 FormColumn::CertificateName,
-                form::parse_certificate_name(get("certificate_name"), fonts::undrawable_chars)
+                form::parse_certificate_name(get("certificate_name"), &layout::CERTIFICATE_NAME)
                     .map(|n| text(n.as_str().to_owned())),
             );
             take(

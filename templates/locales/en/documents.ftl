@@ -29,3 +29,5 @@ receipt-footer = This document confirms that the amount above was received for t
 credit-note-footer = This document records money given back for the programme named. The receipt it corrects stays valid for what remains paid.
 receipt-contact = Questions: { $email }
 document-demo-stamp = DEMO — NOT A REAL DOCUMENT: made to try the service, it certifies nothing
+document-specimen-stamp = SPECIMEN — NOT A DOCUMENT
+document-specimen = SPECIMEN

@@ -29,3 +29,5 @@ receipt-footer = Ce document atteste que le montant ci-dessus a été reçu pour
 credit-note-footer = Ce document atteste d'un remboursement pour le programme indiqué. Le reçu qu'il corrige reste valable pour ce qui demeure payé.
 receipt-contact = Questions : { $email }
 document-demo-stamp = DÉMO — DOCUMENT FICTIF : créé pour essayer le service, il n'atteste rien
+document-specimen-stamp = SPÉCIMEN — SANS VALEUR
+document-specimen = SPÉCIMEN

@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use time::OffsetDateTime;
 
 use crate::domain::access::Permission;
-use crate::domain::calendar::{format_date, format_date_range, to_paris};
+use crate::domain::calendar::{format_date, to_paris};
 use crate::domain::completion::school_days;
 use crate::http::AppState;
 use crate::http::auth as site_auth;
@@ -31,7 +31,6 @@ pub(super) async fn badges(
     Path(program_id): Path<String>,
 ) -> Result<Response, AppError> {
     organizer.require(Permission::RecordAttendance, &program_id)?;
-    let tr = Tr(locale);
     let program = facts(&state, &program_id).await?;
     let base = state.config.public_url.trim_end_matches('/');
     let badges: Vec<crate::documents::badges::BadgeRecord> = state
@@ -45,17 +44,7 @@ pub(super) async fn badges(
             check_in_url: format!("{base}/organizer/check-in/{}", b.token),
         })
         .collect();
-    let sheet = crate::documents::badges::BadgeSheet {
-        institution: program
-            .issuer
-            .as_ref()
-            .map(|i| i.institution.clone())
-            .unwrap_or_default(),
-        program_title: program.title.get(locale).to_owned(),
-        dates: format_date_range(program.starts_on, program.ends_on, locale),
-        role: tr.t("badge-role"),
-        scan_hint: tr.t("badge-scan"),
-    };
+    let sheet = crate::documents::badges::BadgeSheet::for_program(&program, locale);
     let pdf = crate::documents::badges::render(&sheet, &badges, OffsetDateTime::now_utc());
     Ok(crate::http::pdf_response(
         &format!("badges-{}.pdf", program.code),
