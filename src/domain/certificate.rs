@@ -105,10 +105,16 @@ pub fn afgsu_valid_until(issued_on: Date) -> Date {
         .expect("the day before a 29 February exists")
 }
 
-/// "UPC-SS-2026-HO-0007": the organization's prefix, the year, the program's short code, and the
-/// number within them.
-pub fn format_serial(prefix: &str, year: i32, program_code: &str, n: i64) -> String {
-    format!("{prefix}-{year}-{program_code}-{n:04}")
+/// "UPC-SS-2026-HO": a series of serials, the organization's prefix, the year of issue and the
+/// program's short code. Numbers run in a series, whichever edition the program belongs to, so that
+/// two editions of a year whose programs share a code never print the same serial.
+pub fn format_series(prefix: &str, year: i32, program_code: &str) -> String {
+    format!("{prefix}-{year}-{program_code}")
+}
+
+/// "UPC-SS-2026-HO-0007": the `n`th serial of `series`.
+pub fn format_serial(series: &str, n: i64) -> String {
+    format!("{series}-{n:04}")
 }
 
 /// A verification code from random bytes: 16 characters from an alphabet without look-alikes,
@@ -480,7 +486,7 @@ pub(crate) mod tests {
         assert!(!is_verification_code("2222-2222-2222-222O"));
         assert!(!is_verification_code("../../etc/passwd"));
         assert_eq!(
-            format_serial("UPC-SS", 2026, "HO", 7),
+            format_serial(&format_series("UPC-SS", 2026, "HO"), 7),
             "UPC-SS-2026-HO-0007"
         );
         assert_eq!(

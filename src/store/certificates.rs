@@ -301,15 +301,15 @@ impl CertificateStore for SqlStore {
         }
         let now = Timestamp::new(now);
         let mut tx = self.db.begin_write().await?;
-        let program_id: Option<String> =
+        let exists: Option<String> =
             scalar("select program_id from application where application_id = $1")
                 .bind(&first.application_id)
                 .fetch_optional(&mut tx)
                 .await?;
-        let program_id = program_id.ok_or(StoreError::NotFound)?;
+        exists.ok_or(StoreError::NotFound)?;
         let mut issued_now = Vec::with_capacity(drafts.len());
         for draft in drafts {
-            issued_now.push(Self::issue_one(&mut tx, &program_id, draft, sign, actor, now).await?);
+            issued_now.push(Self::issue_one(&mut tx, draft, sign, actor, now).await?);
         }
         let notice = crate::domain::job::JobPayload::Notify(crate::domain::job::Notice {
             application_id: first.application_id.clone(),
@@ -547,24 +547,34 @@ impl SqlStore {
     /// Issues one draft inside `tx` (see `issue_certificates`).
     pub(super) async fn issue_one(
         tx: &mut Tx,
-        program_id: &str,
         draft: &CertificateDraft,
         sign: Sign<'_>,
         actor: &Actor,
         now: Timestamp,
     ) -> Result<StoredCertificate, StoreError> {
         let kind = draft.record.kind.as_str();
-        // The program's counter first: its row lock makes concurrent issuances of one program
-        // wait for each other, so the checks below see what the other one committed (and a
-        // refusal rolls the number back: serials stay gap-free).
+        // The series' counter first (prefix, year, program code: several editions' programs may
+        // share one): its row lock makes concurrent issuances in the series wait for each other,
+        // so the checks below see what the other one committed, and a refusal rolls the number
+        // back (serials stay gap-free). A series without a row starts after the highest number
+        // its serials hold.
         let year = draft.record.issued_on.year();
+        let series = crate::domain::certificate::format_series(
+            &draft.serial_prefix,
+            year,
+            &draft.program_code,
+        );
         let n: i64 = scalar(
-            "insert into certificate_counter (program_id, year, last_number) values ($1, $2, 1)
-             on conflict (program_id, year) do update set last_number = certificate_counter.last_number + 1
+            "insert into certificate_series (series, last_number)
+             values ($1, 1 + coalesce((select max(cast(substr(serial, $2) as integer)) from certificate
+                                       where substr(serial, 1, $3) = $4), 0))
+             on conflict (series) do update set last_number = certificate_series.last_number + 1
              returning last_number",
         )
-        .bind(program_id)
-        .bind(year)
+        .bind(&series)
+        .bind(series.chars().count() as i32 + 2)
+        .bind(series.chars().count() as i32 + 1)
+        .bind(format!("{series}-"))
         .fetch_one(&mut *tx)
         .await?;
         let superseded: Option<String> = match &draft.supersedes {
@@ -607,12 +617,7 @@ impl SqlStore {
         getrandom::fill(&mut random)
             .map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
         let mut record = draft.record.clone();
-        record.serial = crate::domain::certificate::format_serial(
-            &draft.serial_prefix,
-            year,
-            &draft.program_code,
-            n,
-        );
+        record.serial = crate::domain::certificate::format_serial(&series, n);
         record.verification_code = crate::domain::certificate::verification_code(random);
         record.verification_url = format!("{}{}", draft.verify_base, record.verification_code);
         if let Some(code) = &draft.supersedes {

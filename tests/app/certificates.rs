@@ -14,7 +14,7 @@ use time::macros::date;
 use crate::applications::demo_app;
 use crate::harness::{Options, TestApp, spawn_app_with};
 
-fn record(name: &str, kind: CertificateKind) -> CertificateRecord {
+pub(crate) fn record(name: &str, kind: CertificateKind) -> CertificateRecord {
     CertificateRecord {
         kind,
         serial: String::new(),

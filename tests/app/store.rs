@@ -256,3 +256,116 @@ async fn several_instances_can_migrate_one_postgres_at_once() {
         h.await.unwrap().expect("every instance starts");
     }
 }
+
+/// Two editions of one year whose programs share their codes (a second session loaded beside the
+/// first, its programs coded AI and HO too) number their certificates in one series per prefix,
+/// year and code: twelve issuances at once, six in each edition, take every number from 1 to 12
+/// once (before, the second edition's first certificate collided with the first's and answered
+/// 500). A correction issued the next year takes that year's series, after what it holds.
+#[tokio::test]
+async fn two_editions_of_a_year_with_the_same_codes_issue_one_gap_free_series_concurrently() {
+    use summer_school::store::certificates::CertificateDraft;
+    each_backend(async |s: Arc<dyn Store>| {
+        let now = OffsetDateTime::now_utc();
+        let second = SHIPPED_CATALOG.replacen("slug = \"2026\"", "slug = \"2026-autumn\"", 1);
+        for text in [SHIPPED_CATALOG, second.as_str()] {
+            s.load_edition(&parse_catalog(text).unwrap(), &Actor::Cli, now)
+                .await
+                .unwrap();
+        }
+        let programs = s.programs().await.unwrap();
+        let hands_on: Vec<_> = programs
+            .iter()
+            .filter(|p| p.slug == "hands-on-clinical-emergencies")
+            .collect();
+        assert_eq!(hands_on.len(), 2, "one Hands-on school per edition");
+        let mut applications = Vec::new();
+        for (e, program) in hands_on.iter().enumerate() {
+            let during = program.application_opens_at + time::Duration::hours(1);
+            for i in 0..6 {
+                let email = EmailAddress::parse(&format!("series-{e}-{i}@example.org")).unwrap();
+                let applicant = s.demo_applicant(&email, Locale::En, now).await.unwrap();
+                let (id, _) = s
+                    .start_application(&applicant, &program.program_id, during)
+                    .await
+                    .unwrap();
+                applications.push(id);
+            }
+        }
+        let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+        let draft = |application_id: &str, year: i32| {
+            let mut record = crate::certificates::record(
+                "Anna Kuznetsova",
+                CertificateKind::AttestationOfSuccess,
+            );
+            record.issued_on = record.issued_on.replace_year(year).unwrap();
+            CertificateDraft {
+                application_id: application_id.to_owned(),
+                record,
+                serial_prefix: "UPC-SS".into(),
+                program_code: "HO".into(),
+                verify_base: "https://summer.example/verify/".into(),
+                supersedes: None,
+            }
+        };
+        let mut tasks = tokio::task::JoinSet::new();
+        for id in &applications {
+            let (s, draft, key) = (s.clone(), draft(id, 2026), key.clone());
+            tasks.spawn(async move {
+                let sign =
+                    move |r: &summer_school::domain::certificate::CertificateRecord| r.sign(&key);
+                s.issue_certificate(&draft, &sign, &Actor::Cli, OffsetDateTime::now_utc())
+                    .await
+                    .map(|c| c.record.serial)
+            });
+        }
+        let mut serials: Vec<String> = tasks
+            .join_all()
+            .await
+            .into_iter()
+            .map(|r| r.expect("every issuance goes through"))
+            .collect();
+        serials.sort();
+        let expected: Vec<String> = (1..=12).map(|n| format!("UPC-SS-2026-HO-{n:04}")).collect();
+        assert_eq!(serials, expected, "one series, gap-free, each number once");
+
+        // The next year's series is its own, and a correction of this year's cohort issued then
+        // goes on after what that series holds.
+        let sign = |r: &summer_school::domain::certificate::CertificateRecord| r.sign(&key);
+        let mut correction = draft(&applications[0], 2027);
+        correction.supersedes = Some(
+            s.certificates_of(&applications[0])
+                .await
+                .unwrap()
+                .remove(0)
+                .record
+                .verification_code,
+        );
+        let corrected = s
+            .issue_certificate(&correction, &sign, &Actor::Cli, now)
+            .await
+            .unwrap();
+        assert_eq!(corrected.record.serial, "UPC-SS-2027-HO-0001");
+        // A refused issuance (this one already holds its certificate) takes no number.
+        let refused = s
+            .issue_certificate(&draft(&applications[1], 2027), &sign, &Actor::Cli, now)
+            .await;
+        assert!(
+            matches!(refused, Err(StoreError::Refused(_))),
+            "{refused:?}"
+        );
+        let email = EmailAddress::parse("series-late@example.org").unwrap();
+        let late = s.demo_applicant(&email, Locale::En, now).await.unwrap();
+        let during = hands_on[0].application_opens_at + time::Duration::hours(1);
+        let (late, _) = s
+            .start_application(&late, &hands_on[0].program_id, during)
+            .await
+            .unwrap();
+        let next = s
+            .issue_certificate(&draft(&late, 2027), &sign, &Actor::Cli, now)
+            .await
+            .unwrap();
+        assert_eq!(next.record.serial, "UPC-SS-2027-HO-0002");
+    })
+    .await;
+}
