@@ -64,27 +64,34 @@ pub fn read_catalog(path: Option<&Path>) -> anyhow::Result<EditionSpec> {
     }
 }
 
-/// What the catalog's documents need, checked before anything is served or stored: the signature
+/// What the catalog's documents need, checked before anything is served or stored: each signature
 /// image it names is a readable PNG under `CERTIFICATES_DIR/signatures/` (a certificate printed
 /// without its signature would have to be issued again), and every text it puts on a document fits
 /// its place on the page (see [`crate::documents::layout::catalog_misfits`]).
 pub fn check_catalog_documents(config: &Config, spec: &EditionSpec) -> anyhow::Result<()> {
-    if let Some(name) = spec
-        .certificates
-        .as_ref()
-        .and_then(|c| c.signature_image.as_deref())
-    {
+    let images = spec.certificates.iter().flat_map(|c| {
+        [
+            ("certificates.signature_image", c.signature_image.as_deref()),
+            (
+                "certificates.afgsu_signatory.signature_image",
+                c.afgsu_signatory
+                    .as_ref()
+                    .and_then(|s| s.signature_image.as_deref()),
+            ),
+        ]
+    });
+    for (field, name) in images.filter_map(|(field, name)| Some((field, name?))) {
         let path = config.certificates_dir.join("signatures").join(name);
         let bytes = std::fs::read(&path).with_context(|| {
             format!(
-                "certificates.signature_image = {name:?}: cannot read {} (CERTIFICATES_DIR is {})",
+                "{field} = {name:?}: cannot read {} (CERTIFICATES_DIR is {})",
                 path.display(),
                 config.certificates_dir.display()
             )
         })?;
         crate::documents::pdf::Picture::from_png("Signature", &bytes).map_err(|e| {
             anyhow::anyhow!(
-                "certificates.signature_image = {name:?}: {} is not a readable PNG ({e})",
+                "{field} = {name:?}: {} is not a readable PNG ({e})",
                 path.display()
             )
         })?;

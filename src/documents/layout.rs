@@ -323,6 +323,20 @@ pub fn catalog_misfits(spec: &EditionSpec) -> Vec<String> {
             &SIGNATORY_NAME,
             &c.signatory_name,
         );
+        if let Some(cesu) = &c.afgsu_signatory {
+            check(
+                "certificates.afgsu_signatory.name".into(),
+                &SIGNATORY_NAME,
+                &cesu.name,
+            );
+            for locale in Locale::ALL {
+                check(
+                    format!("certificates.afgsu_signatory.title.{}", locale.tag()),
+                    &SIGNATORY_TITLE,
+                    cesu.title.get(locale),
+                );
+            }
+        }
         for locale in Locale::ALL {
             let tag = locale.tag();
             let faculty = c.faculty.get(locale);

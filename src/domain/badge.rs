@@ -147,6 +147,20 @@ pub const VC_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
 /// address, the issuer's profile is at `issuer_id`, the achievement (the program's attestation) at
 /// `achievement_id`. The holder is named as on the certificate (an `IdentityObject` of type
 /// `name`, not hashed: the certificate shows it too).
+/// What the achievement is, in one line: the school, its place, its contact hours, and its ECTS
+/// credits when it awards them (the AFGSU 2, a national attestation, awards none).
+pub fn description(record: &super::certificate::CertificateRecord) -> String {
+    let c = &record.course;
+    match record.kind {
+        super::status::CertificateKind::AttestationOfSuccess => {
+            format!("{} — {}, {} h, {} ECTS", c.title, c.place, c.hours, c.ects)
+        }
+        super::status::CertificateKind::Afgsu2 => {
+            format!("AFGSU 2 — {}, {}, {} h", c.title, c.place, c.hours)
+        }
+    }
+}
+
 pub fn open_badge(
     record: &super::certificate::CertificateRecord,
     issuer_id: &str,
@@ -238,6 +252,29 @@ mod tests {
 
     const PROOF_VALUE: &str =
         "z63t83Y53KfzJ5ZosfKTnqfMcKB2dmTrfjSaQjeNNjAD5srBowQfmWqeRb8rRjmeEuCBEsddF9LsVogtuTsijJKh4";
+
+    #[test]
+    fn only_the_attestation_of_success_speaks_of_ects_credits() {
+        let mut record = crate::domain::certificate::tests::record();
+        assert!(
+            description(&record).ends_with(", 5 ECTS"),
+            "{}",
+            description(&record)
+        );
+        record.kind = crate::domain::status::CertificateKind::Afgsu2;
+        record.course.ects = 0;
+        let afgsu = description(&record);
+        assert!(
+            afgsu.starts_with("AFGSU 2 — ") && !afgsu.contains("ECTS"),
+            "{afgsu}"
+        );
+        let badge = open_badge(&record, "https://i.example", "https://a.example", &afgsu);
+        let achievement = &badge["credentialSubject"]["achievement"];
+        assert!(
+            achievement.get("creditsAvailable").is_none(),
+            "{achievement}"
+        );
+    }
 
     #[test]
     fn a_certificate_becomes_an_open_badge_whose_proof_verifies() {

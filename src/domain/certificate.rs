@@ -82,7 +82,7 @@ pub struct CertificateRecord {
     pub issuer: Issuer,
     #[serde(with = "iso_date")]
     pub issued_on: Date,
-    /// AFGSU 2: four years after issue.
+    /// AFGSU 2: four years after the last day of training.
     #[serde(with = "iso_date::option")]
     pub valid_until: Option<Date>,
     /// The serial of the certificate this one corrects.
@@ -96,12 +96,13 @@ pub struct CertificateRecord {
 /// Years an AFGSU 2 attestation is valid.
 pub const AFGSU_VALID_YEARS: i32 = 4;
 
-/// The last day an AFGSU 2 attestation issued on `issued_on` is valid: the same day four years later
-/// (28 February when issued on a 29 February).
-pub fn afgsu_valid_until(issued_on: Date) -> Date {
-    let year = issued_on.year() + AFGSU_VALID_YEARS;
-    Date::from_calendar_date(year, issued_on.month(), issued_on.day())
-        .or_else(|_| Date::from_calendar_date(year, issued_on.month(), issued_on.day() - 1))
+/// The last day an AFGSU 2 attestation is valid, for a training whose last day is `trained_until`:
+/// the same day four years later (28 February after a 29 February). Counted from the training, not
+/// from when the paper is issued: a late or corrected attestation does not last longer.
+pub fn afgsu_valid_until(trained_until: Date) -> Date {
+    let year = trained_until.year() + AFGSU_VALID_YEARS;
+    Date::from_calendar_date(year, trained_until.month(), trained_until.day())
+        .or_else(|_| Date::from_calendar_date(year, trained_until.month(), trained_until.day() - 1))
         .expect("the day before a 29 February exists")
 }
 

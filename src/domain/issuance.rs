@@ -91,7 +91,9 @@ pub enum PlanError {
     NotFinished(Date),
     #[error("the catalog has no [certificates] table: it must say who issues and signs them")]
     NoIssuer,
-    #[error("the catalog's [certificates] table names no afgsu_issuer (the CESU)")]
+    #[error(
+        "the catalog's [certificates] table names no afgsu_issuer (the CESU) or no afgsu_signatory"
+    )]
     NoAfgsuIssuer,
 }
 
@@ -142,7 +144,9 @@ pub fn plan(
         return Err(PlanError::NotFinished(program.ends_on));
     }
     let issuer = program.issuer.as_ref().ok_or(PlanError::NoIssuer)?;
-    if program.certifications.contains(&CertificateKind::Afgsu2) && issuer.afgsu_issuer.is_none() {
+    if program.certifications.contains(&CertificateKind::Afgsu2)
+        && (issuer.afgsu_issuer.is_none() || issuer.afgsu_signatory.is_none())
+    {
         return Err(PlanError::NoAfgsuIssuer);
     }
     let mut plan = Plan::default();
@@ -190,7 +194,13 @@ pub fn record(
         None => issuer.place_of_issue.clone(),
     };
     let faculty = issuer.faculty.get(locale).to_owned();
-    let (institution, faculty, hours, ects, outcomes, valid_until) = match kind {
+    // Who signs: the faculty's signatory, or for the AFGSU 2 the CESU's.
+    let faculty_signs = (
+        issuer.signatory_name.clone(),
+        issuer.signatory_title.get(locale).to_owned(),
+        issuer.signature_image.clone(),
+    );
+    let (institution, faculty, hours, ects, outcomes, valid_until, signatory) = match kind {
         CertificateKind::AttestationOfSuccess => (
             issuer.institution.clone(),
             faculty,
@@ -198,16 +208,27 @@ pub fn record(
             program.ects,
             program.learning_outcomes.get(locale).to_vec(),
             None,
+            faculty_signs,
         ),
-        // The CESU delivers it; the faculty is where the training took place.
-        CertificateKind::Afgsu2 => (
-            issuer.afgsu_issuer.clone()?,
-            format!("{faculty}, {}", issuer.institution),
-            program.afgsu_hours,
-            0,
-            Vec::new(),
-            Some(afgsu_valid_until(today)),
-        ),
+        // The CESU delivers it and its signatory signs; the faculty is where the training took
+        // place. No ECTS credits: the AFGSU 2 is a national attestation, not a course unit.
+        CertificateKind::Afgsu2 => {
+            let cesu = issuer.afgsu_signatory.as_ref()?;
+            (
+                issuer.afgsu_issuer.clone()?,
+                format!("{faculty}, {}", issuer.institution),
+                program.afgsu_hours,
+                0,
+                Vec::new(),
+                // Four years from the last day of training, whenever the paper is issued.
+                Some(afgsu_valid_until(program.ends_on)),
+                (
+                    cesu.name.clone(),
+                    cesu.title.get(locale).to_owned(),
+                    cesu.signature_image.clone(),
+                ),
+            )
+        }
     };
     Some(CertificateRecord {
         kind,
@@ -236,10 +257,10 @@ pub fn record(
         issuer: Issuer {
             institution,
             faculty,
-            signatory_name: issuer.signatory_name.clone(),
-            signatory_title: issuer.signatory_title.get(locale).to_owned(),
+            signatory_name: signatory.0,
+            signatory_title: signatory.1,
             place_of_issue: issuer.place_of_issue.clone(),
-            signature_image: issuer.signature_image.clone(),
+            signature_image: signatory.2,
         },
         issued_on: today,
         valid_until,
@@ -295,6 +316,14 @@ mod tests {
                 place_of_issue: "Paris".into(),
                 afgsu_issuer: Some("CESU 75".into()),
                 signature_image: None,
+                afgsu_signatory: Some(crate::domain::catalog::Signatory {
+                    name: "Dr Julien Garnier".into(),
+                    title: LocalizedText {
+                        en: "Medical Director of the CESU 75".into(),
+                        fr: "Médecin directeur du CESU 75".into(),
+                    },
+                    signature_image: Some("cesu-signatory.png".into()),
+                }),
             }),
             demo: false,
         }
@@ -404,12 +433,23 @@ mod tests {
         assert_eq!(success.valid_until, None);
         let afgsu = record(&program, &c, CertificateKind::Afgsu2, today).unwrap();
         assert_eq!(afgsu.issuer.institution, "CESU 75");
+        // Signed for the CESU, not by the faculty's dean.
+        assert_eq!(afgsu.issuer.signatory_name, "Dr Julien Garnier");
+        assert_eq!(afgsu.issuer.signatory_title, "Médecin directeur du CESU 75");
+        assert_eq!(
+            afgsu.issuer.signature_image.as_deref(),
+            Some("cesu-signatory.png")
+        );
         assert_eq!(
             afgsu.issuer.faculty,
             "UFR de Médecine, Université Paris Cité"
         );
         assert_eq!((afgsu.course.hours, afgsu.course.ects), (21, 0));
-        assert_eq!(afgsu.valid_until, Some(date!(2030 - 07 - 20)));
+        assert_eq!(
+            afgsu.valid_until,
+            Some(date!(2030 - 07 - 17)),
+            "four years from the last day of training, not from the day of issue"
+        );
     }
 
     #[test]

@@ -96,8 +96,19 @@ async fn verify(
         (tr.t("verify-issued"), format_date(r.issued_on, locale)),
         (tr.t("verify-serial"), r.serial.clone()),
     ];
+    // What the paper says of the school and the result, to compare it with.
+    facts.push((
+        tr.t("verify-hours"),
+        tr.t1("verify-hours-value", "hours", r.course.hours.to_string()),
+    ));
     if r.kind == CertificateKind::AttestationOfSuccess {
         facts.push((tr.t("verify-credits"), r.course.ects.to_string()));
+        let result = match (&r.outcome.grade, r.outcome.passed) {
+            (Some(grade), true) => tr.t1("verify-result-grade", "grade", grade.clone()),
+            (None, true) => tr.t("verify-result-passed"),
+            (_, false) => tr.t("verify-result-failed"),
+        };
+        facts.push((tr.t("verify-result"), result));
     }
     if let Some(until) = r.valid_until {
         facts.push((tr.t("verify-valid-until"), format_date(until, locale)));
@@ -153,6 +164,9 @@ async fn verify_letter(
     let tr = Tr(locale);
     let today = to_paris(OffsetDateTime::now_utc()).date();
     let status = LetterStatus::of(letter.application_status, facts_of.ends_on, today);
+    let printed = letter
+        .printed_dates
+        .unwrap_or((facts_of.starts_on, facts_of.ends_on));
     let mut facts = Vec::new();
     if let Some(issuer) = &facts_of.issuer {
         facts.push((
@@ -168,11 +182,20 @@ async fn verify_letter(
         ),
         (
             tr.t("verify-dates"),
-            format_date_range(facts_of.starts_on, facts_of.ends_on, locale),
+            format_date_range(printed.0, printed.1, locale),
         ),
         (tr.t("verify-issued"), format_date(letter.issued_on, locale)),
         (tr.t("verify-letter-number"), letter.number.clone()),
     ]);
+    // The paper says what it said; when the school has moved since, the consulate is told.
+    let now_dates = (facts_of.starts_on, facts_of.ends_on);
+    let detail = (printed != now_dates).then(|| {
+        tr.t1(
+            "verify-letter-dates-changed",
+            "dates",
+            format_date_range(now_dates.0, now_dates.1, locale),
+        )
+    });
     let title = tr.t("verify-letter-title");
     let template = VerifyTemplate {
         layout: Layout::new(tr, &format!("/verify/{code}"), &title, &state.config),
@@ -184,7 +207,7 @@ async fn verify_letter(
             LetterStatus::Ended => "expired",
         },
         status_text: tr.t(&format!("verify-letter-status-{}", status.as_str())),
-        detail: None,
+        detail,
         signature: tr.t("verify-letter-records"),
         facts,
         show_key: false,

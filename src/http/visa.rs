@@ -300,8 +300,10 @@ async fn download(
         nationality_name: passport.nationality.country().name(locale).to_owned(),
         passport,
         program_title: facts.title.get(locale).to_owned(),
-        starts_on: facts.starts_on,
-        ends_on: facts.ends_on,
+        // The dates the letter was issued with (the school's, for a letter from before they
+        // were kept).
+        starts_on: letter.school_dates.map_or(facts.starts_on, |d| d.0),
+        ends_on: letter.school_dates.map_or(facts.ends_on, |d| d.1),
         place,
         hours: facts.hours,
         enrolled: record.status == ApplicationStatus::Enrolled,

@@ -48,6 +48,9 @@ pub struct LetterCheck {
     pub holder_name: String,
     pub program_id: String,
     pub application_status: ApplicationStatus,
+    /// The school's first and last days as the letter printed them (`None` for a letter from
+    /// before they were kept).
+    pub printed_dates: Option<(Date, Date)>,
     /// A demo's letter, labelled DEMO on `/verify`.
     pub demo: bool,
 }
@@ -61,6 +64,9 @@ pub struct VisaLetter {
     /// (asking again gives it one).
     pub verification_code: Option<String>,
     pub issued_on: Date,
+    /// The school's first and last days when the letter was issued, which it prints (`None` for a
+    /// letter from before they were kept: it prints the school's dates as they are).
+    pub school_dates: Option<(Date, Date)>,
     pub passport: Option<PassportData>,
     pub erased_at: Option<OffsetDateTime>,
 }
@@ -77,6 +83,8 @@ pub(super) struct VisaRow {
     pub issued_on: Date,
     pub purged_at: Option<super::types::Timestamp>,
     pub verification_code: Option<String>,
+    pub starts_on: Option<Date>,
+    pub ends_on: Option<Date>,
 }
 
 impl TryFrom<VisaRow> for VisaLetter {
@@ -108,6 +116,7 @@ impl TryFrom<VisaRow> for VisaLetter {
             number: r.number,
             verification_code: r.verification_code,
             issued_on: r.issued_on,
+            school_dates: r.starts_on.zip(r.ends_on),
             passport,
             erased_at: r.purged_at.map(|t| t.0),
         })
@@ -116,7 +125,7 @@ impl TryFrom<VisaRow> for VisaLetter {
 
 pub(super) const VISA_SQL: &str = "
 select application_id, number, passport_name, passport_number, nationality, birth_date,
-       passport_expires_on, issued_on, purged_at, verification_code
+       passport_expires_on, issued_on, purged_at, verification_code, starts_on, ends_on
 from visa_letter where application_id = $1";
 
 #[async_trait]
@@ -138,8 +147,8 @@ impl VisaStore for SqlStore {
             Refusal::NotAdmitted,
         )
         .await?;
-        let (ends_on, demo): (time::Date, bool) = query(
-            "select p.ends_on, e.is_demo
+        let (starts_on, ends_on, demo): (time::Date, time::Date, bool) = query(
+            "select p.starts_on, p.ends_on, e.is_demo
              from program p
              join edition e on e.edition_id = p.edition_id
              join application a on a.program_id = p.program_id
@@ -166,7 +175,8 @@ impl VisaStore for SqlStore {
                 query(
                     "update visa_letter set passport_name = $2, passport_number = $3, nationality = $4,
                          birth_date = $5, passport_expires_on = $6, updated_at = $7,
-                         verification_code = coalesce(verification_code, $8)
+                         verification_code = coalesce(verification_code, $8),
+                         starts_on = $9, ends_on = $10
                      where application_id = $1",
                 )
                 .bind(application_id)
@@ -177,6 +187,8 @@ impl VisaStore for SqlStore {
                 .bind(passport.expires_on)
                 .bind(ts)
                 .bind(&code)
+                .bind(starts_on)
+                .bind(ends_on)
                 .execute(&mut tx)
                 .await?;
                 number
@@ -199,8 +211,9 @@ impl VisaStore for SqlStore {
                 let number = crate::domain::visa::letter_number(demo, today.year(), n);
                 query(
                     "insert into visa_letter (application_id, number, passport_name, passport_number, nationality,
-                         birth_date, passport_expires_on, issued_on, requested_at, updated_at, verification_code)
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
+                         birth_date, passport_expires_on, issued_on, requested_at, updated_at, verification_code,
+                         starts_on, ends_on)
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12)",
                 )
                 .bind(application_id)
                 .bind(&number)
@@ -212,6 +225,8 @@ impl VisaStore for SqlStore {
                 .bind(today)
                 .bind(ts)
                 .bind(&code)
+                .bind(starts_on)
+                .bind(ends_on)
                 .execute(&mut tx)
                 .await?;
                 number
@@ -238,10 +253,10 @@ impl VisaStore for SqlStore {
 
     async fn visa_letter_by_code(&self, code: &str) -> Result<Option<LetterCheck>, StoreError> {
         #[allow(clippy::type_complexity)]
-        let row: Option<(String, time::Date, String, ApplicationStatus, Option<String>, Option<String>, Option<String>, bool)> =
+        let row: Option<(String, time::Date, String, ApplicationStatus, Option<String>, Option<String>, Option<String>, bool, Option<Date>, Option<Date>)> =
             query(
                 "select v.number, v.issued_on, a.program_id, a.status, f.certificate_name, f.given_names,
-                        f.family_name, e.is_demo
+                        f.family_name, e.is_demo, v.starts_on, v.ends_on
                  from visa_letter v
                  join application a on a.application_id = v.application_id
                  join program p on p.program_id = a.program_id
@@ -252,8 +267,18 @@ impl VisaStore for SqlStore {
             .bind(code)
             .fetch_optional(self.db.read())
             .await?;
-        let Some((number, issued_on, program_id, status, certificate_name, given, family, demo)) =
-            row
+        let Some((
+            number,
+            issued_on,
+            program_id,
+            status,
+            certificate_name,
+            given,
+            family,
+            demo,
+            starts_on,
+            ends_on,
+        )) = row
         else {
             return Ok(None);
         };
@@ -273,6 +298,7 @@ impl VisaStore for SqlStore {
             holder_name,
             program_id,
             application_status: status,
+            printed_dates: starts_on.zip(ends_on),
             demo,
         }))
     }

@@ -122,6 +122,10 @@ async fn a_certificate_is_verified_in_public_corrected_and_revoked() {
         "Hands-on Training in Clinical Medicine",
         "Université Paris Cité",
         "Its electronic signature checks against our public key",
+        // What the paper says, to compare it with: hours, credits, the result.
+        "60 contact hours",
+        "ECTS credits",
+        "Passed",
     ] {
         assert!(html.contains(expected), "{expected}: {html}");
     }

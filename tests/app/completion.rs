@@ -267,7 +267,8 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
             .unwrap();
         assert!(afgsu.record.issuer.institution.starts_with("CESU 75"));
         assert_eq!(afgsu.record.course.hours, 21);
-        assert_eq!(afgsu.record.valid_until, Some(date!(2103 - 07 - 20)));
+        // Four years from the last day of training (17 July), not from the day of issue.
+        assert_eq!(afgsu.record.valid_until, Some(date!(2103 - 07 - 17)));
         let ready = |id: String| {
             let s = s.clone();
             async move {

@@ -12,6 +12,8 @@ async fn an_admitted_applicant_gets_a_visa_letter_and_the_passport_data_is_erase
     use summer_school::domain::status::ReviewMode;
     use summer_school::store::cohort::DecisionKind;
 
+    use summer_school::domain::catalog::{SHIPPED_CATALOG, parse_catalog};
+
     use crate::cohort::{complete_draft, load_cohort_catalog, submit};
     use crate::harness::pdf_text;
 
@@ -160,6 +162,40 @@ async fn an_admitted_applicant_gets_a_visa_letter_and_the_passport_data_is_erase
     );
     assert!(!verified.contains("C1234567") && !verified.contains("Minh Khai"));
     assert!(!verified.contains("cohort.41@example.org"));
+    assert!(!verified.contains("have changed since"), "{verified}");
+    // The school moves a week later: the letter still prints the dates it was issued with, and
+    // the check shows those and says the school's dates have changed.
+    let moved = SHIPPED_CATALOG
+        .replace(
+            "applications_open = 2026-01-05T09:00:00+01:00",
+            "applications_open = 2020-01-01T00:00:00+01:00",
+        )
+        .replace(
+            "applications_close = 2026-05-31T23:59:00+02:00",
+            "applications_close = 2099-05-31T23:59:00+02:00",
+        )
+        .replace("starts_on = 2026-07-06", "starts_on = 2099-07-13")
+        .replace("ends_on = 2026-07-17", "ends_on = 2099-07-24")
+        .replacen("capacity = 40\n", "capacity = 60\n", 1)
+        .replacen("review = \"review\"", "review = \"first_come\"", 1)
+        .replacen("capacity = 40\n", "capacity = 3\n", 1);
+    s.load_edition(&parse_catalog(&moved).unwrap(), &Actor::Cli, now)
+        .await
+        .unwrap();
+    app.invalidate_catalog();
+    let reprinted = pdf_text(&app.get(&format!("{page}/pdf")).await.bytes().await.unwrap()).await;
+    assert!(reprinted.contains("6–17 July 2099"), "{reprinted}");
+    let (_, verified) = check(code.clone()).await;
+    assert!(
+        verified.contains("6–17 July 2099")
+            && verified.contains(
+                "dates have changed since this letter was issued: it is now held 13–24 July 2099"
+            ),
+        "{verified}"
+    );
+    // Back to its dates before the erasure below.
+    let (_, _) = load_cohort_catalog(s).await;
+    app.invalidate_catalog();
     // Nobody else sees the form, the data or the letter.
     let other = TestApp::browser(&app);
     other.sign_in_as(&app, "cohort.40@example.org").await;

@@ -182,6 +182,21 @@ pub struct IssuerSpec {
     pub afgsu_issuer: Option<String>,
     /// A PNG of the signatory's signature under `certificates/signatures/`, printed above the name.
     pub signature_image: Option<String>,
+    /// Who signs the AFGSU 2 attestations for the CESU (required with `afgsu_issuer`; absent from
+    /// editions stored before it existed).
+    #[serde(default)]
+    pub afgsu_signatory: Option<Signatory>,
+}
+
+/// A person who signs documents, as printed under their signature.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signatory {
+    pub name: String,
+    pub title: LocalizedText,
+    /// A PNG of their signature under `certificates/signatures/`.
+    #[serde(default)]
+    pub signature_image: Option<String>,
 }
 
 /// A list in every interface language (same length in each).
@@ -440,6 +455,14 @@ mod tests {
         assert!(
             err.to_string()
                 .starts_with("certificates.afgsu_issuer: programs[1] gives the AFGSU 2"),
+            "{err}"
+        );
+        // The CESU's signatory is named apart from the faculty's, and required with the CESU.
+        let block = "[certificates.afgsu_signatory]\nname = \"Dr Julien Garnier\"\ntitle = { en = \"Medical Director of the CESU 75\", fr = \"Médecin directeur du CESU 75\" }\nsignature_image = \"cesu-signatory.png\"\n";
+        let err = with(block, "").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("certificates.afgsu_signatory: name who signs"),
             "{err}"
         );
         let err = with("serial_prefix = \"UPC-SS\"", "serial_prefix = \"upc ss\"").unwrap_err();

@@ -12,7 +12,7 @@ use time::{Date, OffsetDateTime};
 use super::{
     AFGSU_HOURS, ApplicantCategory, CatalogError, CompletionSpec, CriterionSpec, EditionSpec,
     FeeTierSpec, IssuerSpec, LocalizedList, LocalizedText, OrganizationSpec, ProgramSpec,
-    QuestionSpec, Slug, invalid,
+    QuestionSpec, Signatory, Slug, invalid,
 };
 use crate::domain::email::EmailAddress;
 use crate::domain::locale::Locale;
@@ -40,6 +40,7 @@ struct RawIssuer {
     place_of_issue: String,
     afgsu_issuer: Option<String>,
     signature_image: Option<String>,
+    afgsu_signatory: Option<Signatory>,
 }
 
 #[derive(Deserialize)]
@@ -538,19 +539,23 @@ fn parse_issuer(c: RawIssuer) -> Result<IssuerSpec, CatalogError> {
     if let Some(cesu) = &c.afgsu_issuer {
         check_len("certificates.afgsu_issuer", cesu, 200)?;
     }
-    if let Some(image) = &c.signature_image {
-        let ok = image.ends_with(".png")
-            && !image.contains("..")
-            && !image.starts_with('/')
-            && image
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
-        if !ok {
+    check_image("certificates.signature_image", c.signature_image.as_deref())?;
+    let afgsu_signatory = match (&c.afgsu_issuer, c.afgsu_signatory) {
+        (Some(_), None) => {
             return Err(invalid(
-                "certificates.signature_image",
-                format!("`{image}` must be a .png file name under certificates/signatures/"),
+                "certificates.afgsu_signatory",
+                "name who signs the AFGSU 2 for the CESU (name, title, signature_image)",
             ));
         }
+        (_, signatory) => signatory,
+    };
+    if let Some(s) = &afgsu_signatory {
+        check_len("certificates.afgsu_signatory.name", &s.name, 120)?;
+        s.title.check("certificates.afgsu_signatory.title", 200)?;
+        check_image(
+            "certificates.afgsu_signatory.signature_image",
+            s.signature_image.as_deref(),
+        )?;
     }
     Ok(IssuerSpec {
         serial_prefix: c.serial_prefix,
@@ -561,7 +566,32 @@ fn parse_issuer(c: RawIssuer) -> Result<IssuerSpec, CatalogError> {
         place_of_issue: c.place_of_issue.trim().to_owned(),
         afgsu_issuer: c.afgsu_issuer.map(|s| s.trim().to_owned()),
         signature_image: c.signature_image,
+        afgsu_signatory: afgsu_signatory.map(|s| Signatory {
+            name: s.name.trim().to_owned(),
+            ..s
+        }),
     })
+}
+
+/// A signature image's name: a `.png` file of `certificates/signatures/`, nothing that climbs out.
+fn check_image(field: &str, image: Option<&str>) -> Result<(), CatalogError> {
+    let Some(image) = image else {
+        return Ok(());
+    };
+    let ok = image.ends_with(".png")
+        && !image.contains("..")
+        && !image.starts_with('/')
+        && image
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(
+            field,
+            format!("`{image}` must be a .png file name under certificates/signatures/"),
+        ))
+    }
 }
 
 /// `hands-on-clinical-emergencies` → `HOCE`: the initials of the slug's words, when the catalog

@@ -303,10 +303,7 @@ pub(super) async fn download_badge(
         r,
         &format!("{base}/certificates/key.json"),
         &format!("{}#achievement", r.verification_url),
-        &format!(
-            "{} — {}, {} h, {} ECTS",
-            r.course.title, r.course.place, r.course.hours, r.course.ects
-        ),
+        &crate::domain::badge::description(r),
     );
     let secured = crate::domain::badge::add_proof(
         &badge,

@@ -5,7 +5,9 @@ certificate-certify = This is to certify that
 certificate-born = born on { $date }
 certificate-success-completed = has successfully completed the summer school
 certificate-afgsu-completed = has completed the training in emergency gestures and care, level 2, within the summer school
-certificate-details = held in { $place }, { $dates }, taught in { $language }: { $hours } hours of work.
+# Places and institutions come from the catalog: sentences name them after a colon or in brackets,
+# so they read right whatever their grammar (no article to agree, no "in" or "à" to choose).
+certificate-details = Place: { $place } · { $dates } · taught in { $language } · { $hours } contact hours
 certificate-result-passed = Result: passed
 certificate-result-grade = Result: passed, grade { $grade }
 certificate-result-failed = Result: not passed
@@ -33,12 +35,19 @@ verify-dates = Programme dates
 verify-issued = Date of issue
 verify-serial = Serial number
 verify-credits = ECTS credits
+verify-hours = Hours
+verify-hours-value = { $hours } contact hours
+verify-result = Result
+verify-result-passed = Passed
+verify-result-grade = Passed, grade { $grade }
+verify-result-failed = Not passed
 verify-valid-until = Valid until
 verify-signature-ok = Its electronic signature checks against our public key.
 verify-signature-bad = Its electronic signature does not check against our public key: contact the issuer.
 verify-key = Our public key, to check certificate files and Open Badges yourself:
 verify-letter-title = Invitation letter verification
 verify-letter-status-valid = Valid: we issued this invitation letter, and the participant still has their place in the school.
+verify-letter-dates-changed = The school's dates have changed since this letter was issued: it is now held { $dates }. The dates above are the letter's.
 verify-letter-status-withdrawn = No longer valid: the participant no longer has a place in this school.
 verify-letter-status-ended = The school is over: this letter was issued by us for it.
 verify-letter-what = Invitation to the summer school
@@ -82,7 +91,7 @@ cohort-issue-summary = Issuing now: { $graduates ->
 cohort-issue = Issue the certificates
 cohort-issue-not-finished = Certificates can be issued from the school's last day, { $date }.
 cohort-issue-no-issuer = The catalog does not say who signs the certificates: add its [certificates] table.
-cohort-issue-no-cesu = The catalog does not name the CESU that delivers the AFGSU 2 (certificates.afgsu_issuer).
+cohort-issue-no-cesu = The catalog does not name the CESU that delivers the AFGSU 2 or who signs it for the CESU (certificates.afgsu_issuer, certificates.afgsu_signatory).
 cohort-issued = { $graduates ->
     [one] { $graduates } graduate received
     *[other] { $graduates } graduates received
@@ -158,9 +167,11 @@ visa-letter-birth = Date of birth
 visa-letter-nationality = Nationality
 visa-letter-passport = Passport number
 visa-letter-expiry = Passport valid until
-visa-letter-body-enrolled = We confirm that { $name } is enrolled in the summer school "{ $program }" of { $institution }, and has paid the tuition fee or been granted a waiver.
-visa-letter-body-admitted = We confirm that { $name } has been admitted to the summer school "{ $program }" of { $institution }. Enrolment is final once the tuition fee is paid.
-visa-letter-body-school = The school is held in { $place }, { $dates }: { $hours } hours of teaching, in person, on weekdays.
+# Places and institutions come from the catalog: sentences name them after a colon or in brackets,
+# so they read right whatever their grammar (no article to agree, no "in" or "à" to choose).
+visa-letter-body-enrolled = We confirm that { $name } is enrolled in the summer school "{ $program }" ({ $institution }), and has paid the tuition fee or been granted a waiver.
+visa-letter-body-admitted = We confirm that { $name } has been admitted to the summer school "{ $program }" ({ $institution }). Enrolment is final once the tuition fee is paid.
+visa-letter-body-school = Place of the school: { $place }. Dates: { $dates }. Teaching: { $hours } hours, in person, on weekdays.
 visa-letter-body-costs = Travel, accommodation, health insurance and living costs during the stay are the participant's responsibility. This letter does not commit the university to any of them.
 visa-letter-body-contact = For any question about this letter, write to { $contact }.
 visa-letter-footer = This letter is issued at the participant's request for a visa application only. The passport data it shows is erased from our records once the school is over.

@@ -5,7 +5,9 @@ certificate-certify = Nous certifions que
 certificate-born = né(e) le { $date }
 certificate-success-completed = a suivi avec succès l'école d'été
 certificate-afgsu-completed = a suivi la formation aux gestes et soins d'urgence de niveau 2, dans le cadre de l'école d'été
-certificate-details = qui s'est tenue à { $place }, { $dates }, enseignée en { $language } : { $hours } heures de travail.
+# Lieux et établissements viennent du catalogue : les phrases les nomment après deux-points ou entre
+# parenthèses, pour qu'elles se lisent bien quelle que soit leur grammaire (aucun article à accorder).
+certificate-details = Lieu : { $place } · { $dates } · enseignement en { $language } · { $hours } heures d'enseignement
 certificate-result-passed = Résultat : admis(e)
 certificate-result-grade = Résultat : admis(e), note { $grade }
 certificate-result-failed = Résultat : non admis(e)
@@ -33,12 +35,19 @@ verify-dates = Dates du programme
 verify-issued = Date de délivrance
 verify-serial = Numéro de série
 verify-credits = Crédits ECTS
+verify-hours = Heures
+verify-hours-value = { $hours } heures d'enseignement
+verify-result = Résultat
+verify-result-passed = Admis(e)
+verify-result-grade = Admis(e), note { $grade }
+verify-result-failed = Non admis(e)
 verify-valid-until = Valable jusqu'au
 verify-signature-ok = Sa signature électronique est vérifiée avec notre clé publique.
 verify-signature-bad = Sa signature électronique ne correspond pas à notre clé publique : contactez l'émetteur.
 verify-key = Notre clé publique, pour vérifier vous-même les fichiers de certificat et les Open Badges :
 verify-letter-title = Vérification d'une lettre d'invitation
 verify-letter-status-valid = Valable : nous avons délivré cette lettre d'invitation, et la personne a toujours sa place à l'école.
+verify-letter-dates-changed = Les dates de l'école ont changé depuis l'émission de cette lettre : elle se tient désormais { $dates }. Les dates ci-dessus sont celles de la lettre.
 verify-letter-status-withdrawn = N'est plus valable : la personne n'a plus de place à cette école.
 verify-letter-status-ended = L'école est terminée : cette lettre a bien été délivrée par nous pour celle-ci.
 verify-letter-what = Invitation à l'école d'été
@@ -82,7 +91,7 @@ cohort-issue-summary = En délivrant maintenant : { $graduates ->
 cohort-issue = Délivrer les attestations
 cohort-issue-not-finished = Les attestations se délivrent à partir du dernier jour de l'école, le { $date }.
 cohort-issue-no-issuer = Le catalogue ne dit pas qui signe les attestations : ajoutez sa table [certificates].
-cohort-issue-no-cesu = Le catalogue ne nomme pas le CESU qui délivre l'AFGSU 2 (certificates.afgsu_issuer).
+cohort-issue-no-cesu = Le catalogue ne nomme pas le CESU qui délivre l'AFGSU 2 ou qui la signe pour le CESU (certificates.afgsu_issuer, certificates.afgsu_signatory).
 cohort-issued = { $graduates ->
     [one] { $graduates } diplômé a reçu
     *[other] { $graduates } diplômés ont reçu
@@ -158,9 +167,11 @@ visa-letter-birth = Date de naissance
 visa-letter-nationality = Nationalité
 visa-letter-passport = Numéro de passeport
 visa-letter-expiry = Passeport valable jusqu'au
-visa-letter-body-enrolled = Nous attestons que { $name } est inscrit(e) à l'école d'été « { $program } » de { $institution } et a réglé les frais d'inscription ou en a été exonéré(e).
-visa-letter-body-admitted = Nous attestons que { $name } a été admis(e) à l'école d'été « { $program } » de { $institution }. L'inscription est définitive après le paiement des frais d'inscription.
-visa-letter-body-school = L'école se tient à { $place }, { $dates } : { $hours } heures d'enseignement, en présentiel, en semaine.
+# Lieux et établissements viennent du catalogue : les phrases les nomment après deux-points ou entre
+# parenthèses, pour qu'elles se lisent bien quelle que soit leur grammaire (aucun article à accorder).
+visa-letter-body-enrolled = Nous attestons que { $name } est inscrit(e) à l'école d'été « { $program } » ({ $institution }) et a réglé les frais d'inscription ou en a été exonéré(e).
+visa-letter-body-admitted = Nous attestons que { $name } a été admis(e) à l'école d'été « { $program } » ({ $institution }). L'inscription est définitive après le paiement des frais d'inscription.
+visa-letter-body-school = Lieu de l'école : { $place }. Dates : { $dates }. Enseignement : { $hours } heures, en présentiel, en semaine.
 visa-letter-body-costs = Le voyage, le logement, l'assurance maladie et les frais de séjour sont à la charge du participant. Cette lettre n'engage l'université sur aucun d'eux.
 visa-letter-body-contact = Pour toute question sur cette lettre, écrivez à { $contact }.
 visa-letter-footer = Cette lettre est délivrée à la demande du participant pour une demande de visa uniquement. Les données de passeport qu'elle contient sont effacées de nos fichiers à la fin de l'école.
