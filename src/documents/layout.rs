@@ -95,15 +95,17 @@ impl Slot {
     }
 }
 
-/// `text` cut into lines at spaces and after the hyphens inside words (a double-barrelled name
-/// breaks as "Preobrazhenskaya-" / "Voskresenskaya"), greedily; a piece wider than the box stands
-/// alone on its line (and [`Slot::fit`] then shrinks it).
-fn wrap_words(face: Face, size: f32, width: f32, text: &str) -> Vec<String> {
+/// `text` cut into lines at spaces, greedily, and with `at_hyphens` also after the hyphens inside
+/// words (a double-barrelled name breaks as "Preobrazhenskaya-" / "Voskresenskaya"; codes and
+/// serials in running text are not broken there). A piece wider than the box stands alone on its
+/// line (and [`Slot::fit`] then shrinks it).
+pub fn wrap(face: Face, size: f32, width: f32, text: &str, at_hyphens: bool) -> Vec<String> {
+    let hyphens: &[char] = if at_hyphens { &['-', '\u{2010}'] } else { &[] };
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
         let mut line = String::new();
         for word in paragraph.split_whitespace() {
-            for (i, piece) in word.split_inclusive(['-', '\u{2010}']).enumerate() {
+            for (i, piece) in word.split_inclusive(hyphens).enumerate() {
                 let glue = if line.is_empty() || i > 0 { "" } else { " " };
                 let candidate = format!("{line}{glue}{piece}");
                 if !line.is_empty() && width_mm(face, size, &candidate) > width {
@@ -116,6 +118,11 @@ fn wrap_words(face: Face, size: f32, width: f32, text: &str) -> Vec<String> {
         lines.push(line);
     }
     lines
+}
+
+/// Lines for a slot: at spaces and after hyphens.
+fn wrap_words(face: Face, size: f32, width: f32, text: &str) -> Vec<String> {
+    wrap(face, size, width, text, true)
 }
 
 /// [`wrap_words`], with words wider than the box broken between characters (an address with no

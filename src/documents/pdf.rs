@@ -415,26 +415,9 @@ impl Page {
 }
 
 /// `text` cut into lines no wider than `width` millimetres, at spaces (a word longer than the line
-/// stands alone on its line).
+/// stands alone on its line): running text, where codes and addresses must not break at hyphens.
 pub fn wrap(face: Face, size: f32, width: f32, text: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line = String::new();
-        for word in paragraph.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_owned()
-            } else {
-                format!("{line} {word}")
-            };
-            if !line.is_empty() && width_mm(face, size, &candidate) > width {
-                lines.push(std::mem::replace(&mut line, word.to_owned()));
-            } else {
-                line = candidate;
-            }
-        }
-        lines.push(line);
-    }
-    lines
+    super::layout::wrap(face, size, width, text, false)
 }
 
 /// The dictionary of XObject resources printpdf points every page at.

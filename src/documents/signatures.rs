@@ -30,12 +30,7 @@ impl SignatureImages {
         if let Some(found) = cache.get(name) {
             return found.clone();
         }
-        let plain = name.ends_with(".png")
-            && !name.contains("..")
-            && !name.starts_with('/')
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
+        let plain = crate::domain::catalog::is_plain_image_name(name);
         let loaded = if plain {
             let path = self.dir.join(name);
             match std::fs::read(&path) {

@@ -25,8 +25,11 @@ use crate::harness::TestDb;
 
 /// The shipped catalog with both windows open; the AI school first come, first served with 60 seats,
 /// the Hands-on school reviewed with 3 seats.
-pub(crate) async fn load_cohort_catalog(store: &dyn Store) -> (ProgramRecord, ProgramRecord) {
-    let text = SHIPPED_CATALOG
+/// The shipped catalog for the cohort tests: applications open until 2099, the schools from
+/// `starts_on` to `ends_on` (`2099-07-06`), the first program first-come with 60 places, the
+/// second reviewed with 3.
+pub(crate) fn cohort_catalog(starts_on: &str, ends_on: &str) -> String {
+    SHIPPED_CATALOG
         .replace(
             "applications_open = 2026-01-05T09:00:00+01:00",
             "applications_open = 2020-01-01T00:00:00+01:00",
@@ -35,11 +38,18 @@ pub(crate) async fn load_cohort_catalog(store: &dyn Store) -> (ProgramRecord, Pr
             "applications_close = 2026-05-31T23:59:00+02:00",
             "applications_close = 2099-05-31T23:59:00+02:00",
         )
-        .replace("starts_on = 2026-07-06", "starts_on = 2099-07-06")
-        .replace("ends_on = 2026-07-17", "ends_on = 2099-07-17")
+        .replace(
+            "starts_on = 2026-07-06",
+            &format!("starts_on = {starts_on}"),
+        )
+        .replace("ends_on = 2026-07-17", &format!("ends_on = {ends_on}"))
         .replacen("capacity = 40\n", "capacity = 60\n", 1)
         .replacen("review = \"review\"", "review = \"first_come\"", 1)
-        .replacen("capacity = 40\n", "capacity = 3\n", 1);
+        .replacen("capacity = 40\n", "capacity = 3\n", 1)
+}
+
+pub(crate) async fn load_cohort_catalog(store: &dyn Store) -> (ProgramRecord, ProgramRecord) {
+    let text = cohort_catalog("2099-07-06", "2099-07-17");
     let spec = parse_catalog(&text).expect("the adjusted catalog parses");
     store
         .load_edition(&spec, &Actor::Cli, OffsetDateTime::now_utc())

@@ -188,6 +188,17 @@ pub struct IssuerSpec {
     pub afgsu_signatory: Option<Signatory>,
 }
 
+/// Whether `name` names a signature image the way the catalog must: a `.png` file of
+/// `certificates/signatures/` (or a folder under it), nothing that climbs out or starts at the root.
+pub fn is_plain_image_name(name: &str) -> bool {
+    name.ends_with(".png")
+        && !name.contains("..")
+        && !name.starts_with('/')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
+}
+
 /// A person who signs documents, as printed under their signature.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]

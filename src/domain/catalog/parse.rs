@@ -578,13 +578,7 @@ fn check_image(field: &str, image: Option<&str>) -> Result<(), CatalogError> {
     let Some(image) = image else {
         return Ok(());
     };
-    let ok = image.ends_with(".png")
-        && !image.contains("..")
-        && !image.starts_with('/')
-        && image
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
-    if ok {
+    if super::is_plain_image_name(image) {
         Ok(())
     } else {
         Err(invalid(
