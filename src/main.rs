@@ -318,7 +318,32 @@ async fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::
                 record.issued_on,
                 record.issuer.institution
             );
-            println!("status (revoked, superseded): {}", record.verification_url);
+            // What the paper must say, to compare with the page: a page stamped over still carries
+            // the record it was printed from.
+            let course = &record.course;
+            println!(
+                "school: {}, {} to {}, {}, {} contact hours",
+                course.title, course.starts_on, course.ends_on, course.place, course.hours
+            );
+            match record.kind {
+                summer_school::domain::status::CertificateKind::AttestationOfSuccess => {
+                    let result = match (&record.outcome.grade, record.outcome.passed) {
+                        (Some(grade), true) => format!("passed, grade {grade}"),
+                        (None, true) => "passed".to_owned(),
+                        (_, false) => "not passed".to_owned(),
+                    };
+                    println!("result: {result}; {} ECTS credits", course.ects);
+                }
+                summer_school::domain::status::CertificateKind::Afgsu2 => {
+                    if let Some(until) = record.valid_until {
+                        println!("valid until: {until}");
+                    }
+                }
+            }
+            println!(
+                "compare the page with these; its status (revoked, superseded): {}",
+                record.verification_url
+            );
             Ok(())
         }
     }

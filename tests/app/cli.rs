@@ -536,6 +536,14 @@ fn a_certificate_file_is_checked_offline_against_the_public_key() {
         said.contains("valid signature") && said.contains("Γεώργιος Παπαδόπουλος"),
         "{said}"
     );
+    // What the paper must say, the grade included, to compare with the page.
+    for expected in [
+        "2026-07-06 to 2026-07-17",
+        "60 contact hours",
+        "result: passed, grade 16/20; 5 ECTS credits",
+    ] {
+        assert!(said.contains(expected), "{expected}: {said}");
+    }
     let out = run(
         dir.path(),
         &[],
