@@ -59,6 +59,7 @@ fn record(n: usize) -> CertificateRecord {
             language: "English".into(),
             hours: 60,
             ects: 5,
+            workload_hours: None,
             outcomes: vec![
                 "Recognise and manage the main medical emergencies".into(),
                 "Perform basic and advanced life support as a team".into(),

@@ -332,7 +332,11 @@ async fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::
                         (None, true) => "passed".to_owned(),
                         (_, false) => "not passed".to_owned(),
                     };
-                    println!("result: {result}; {} ECTS credits", course.ects);
+                    let workload = course
+                        .workload_hours
+                        .map(|h| format!(" ({h} hours of student work)"))
+                        .unwrap_or_default();
+                    println!("result: {result}; {} ECTS credits{workload}", course.ects);
                 }
                 summer_school::domain::status::CertificateKind::Afgsu2 => {
                     if let Some(until) = record.valid_until {

@@ -192,10 +192,19 @@ fn draw(
                 &mut page,
                 (Face::SerifBold, 13.0),
                 y,
-                &tr.t_args(
-                    "certificate-ects",
-                    &a(&[("ects", r.course.ects.to_string())]),
-                ),
+                &match r.course.workload_hours {
+                    Some(hours) => tr.t_args(
+                        "certificate-ects-workload",
+                        &a(&[
+                            ("ects", r.course.ects.to_string()),
+                            ("hours", hours.to_string()),
+                        ]),
+                    ),
+                    None => tr.t_args(
+                        "certificate-ects",
+                        &a(&[("ects", r.course.ects.to_string())]),
+                    ),
+                },
             );
             y -= 10.0;
         }

@@ -40,8 +40,13 @@ pub struct Course {
     pub place: String,
     /// The language it was taught in, named in the document's language.
     pub language: String,
+    /// Contact hours.
     pub hours: u16,
     pub ects: u16,
+    /// The student workload the ECTS credits stand for, in hours, when the catalog gives it
+    /// (absent from the signed form otherwise, so records issued before it existed keep their bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload_hours: Option<u16>,
     pub outcomes: Vec<String>,
 }
 
@@ -346,6 +351,7 @@ pub(crate) mod tests {
                 language: "English".into(),
                 hours: 60,
                 ects: 5,
+                workload_hours: None,
                 outcomes: vec!["Recognise and manage a cardiac arrest".into()],
             },
             outcome: Outcome {

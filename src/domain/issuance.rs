@@ -26,6 +26,8 @@ pub struct ProgramFacts {
     pub hours: u16,
     pub afgsu_hours: u16,
     pub ects: u16,
+    /// The student workload the credits stand for (hours), when the catalog gives it.
+    pub workload_hours: Option<u16>,
     pub certifications: Vec<CertificateKind>,
     /// `HO`: the program's part of serial numbers.
     pub code: String,
@@ -50,6 +52,7 @@ impl ProgramFacts {
             hours: program.hours,
             afgsu_hours: program.afgsu_hours,
             ects: program.ects,
+            workload_hours: program.workload_hours,
             certifications: program.certifications.clone(),
             code: program.code.clone(),
             learning_outcomes: program.learning_outcomes.clone(),
@@ -200,36 +203,37 @@ pub fn record(
         issuer.signatory_title.get(locale).to_owned(),
         issuer.signature_image.clone(),
     );
-    let (institution, faculty, hours, ects, outcomes, valid_until, signatory) = match kind {
-        CertificateKind::AttestationOfSuccess => (
-            issuer.institution.clone(),
-            faculty,
-            program.hours,
-            program.ects,
-            program.learning_outcomes.get(locale).to_vec(),
-            None,
-            faculty_signs,
-        ),
-        // The CESU delivers it and its signatory signs; the faculty is where the training took
-        // place. No ECTS credits: the AFGSU 2 is a national attestation, not a course unit.
-        CertificateKind::Afgsu2 => {
-            let cesu = issuer.afgsu_signatory.as_ref()?;
-            (
-                issuer.afgsu_issuer.clone()?,
-                format!("{faculty}, {}", issuer.institution),
-                program.afgsu_hours,
-                0,
-                Vec::new(),
-                // Four years from the last day of training, whenever the paper is issued.
-                Some(afgsu_valid_until(program.ends_on)),
+    let (institution, faculty, hours, (ects, workload_hours), outcomes, valid_until, signatory) =
+        match kind {
+            CertificateKind::AttestationOfSuccess => (
+                issuer.institution.clone(),
+                faculty,
+                program.hours,
+                (program.ects, program.workload_hours),
+                program.learning_outcomes.get(locale).to_vec(),
+                None,
+                faculty_signs,
+            ),
+            // The CESU delivers it and its signatory signs; the faculty is where the training took
+            // place. No ECTS credits: the AFGSU 2 is a national attestation, not a course unit.
+            CertificateKind::Afgsu2 => {
+                let cesu = issuer.afgsu_signatory.as_ref()?;
                 (
-                    cesu.name.clone(),
-                    cesu.title.get(locale).to_owned(),
-                    cesu.signature_image.clone(),
-                ),
-            )
-        }
-    };
+                    issuer.afgsu_issuer.clone()?,
+                    format!("{faculty}, {}", issuer.institution),
+                    program.afgsu_hours,
+                    (0, None),
+                    Vec::new(),
+                    // Four years from the last day of training, whenever the paper is issued.
+                    Some(afgsu_valid_until(program.ends_on)),
+                    (
+                        cesu.name.clone(),
+                        cesu.title.get(locale).to_owned(),
+                        cesu.signature_image.clone(),
+                    ),
+                )
+            }
+        };
     Some(CertificateRecord {
         kind,
         serial: String::new(),
@@ -248,6 +252,7 @@ pub fn record(
             language: language.to_owned(),
             hours,
             ects,
+            workload_hours,
             outcomes,
         },
         outcome: Outcome {
@@ -288,6 +293,7 @@ mod tests {
             hours: 60,
             afgsu_hours: 21,
             ects: 5,
+            workload_hours: Some(125),
             certifications: vec![
                 CertificateKind::AttestationOfSuccess,
                 CertificateKind::Afgsu2,
@@ -426,6 +432,7 @@ mod tests {
             "UFR de Médecine, Université Paris Cité, Paris"
         );
         assert_eq!((success.course.hours, success.course.ects), (60, 5));
+        assert_eq!(success.course.workload_hours, Some(125));
         assert_eq!(success.course.outcomes.len(), 1);
         assert_eq!(success.outcome.grade.as_deref(), Some("16/20"));
         assert_eq!(success.issuer.institution, "Université Paris Cité");
@@ -445,6 +452,10 @@ mod tests {
             "UFR de Médecine, Université Paris Cité"
         );
         assert_eq!((afgsu.course.hours, afgsu.course.ects), (21, 0));
+        assert_eq!(
+            afgsu.course.workload_hours, None,
+            "no credits, no credit workload"
+        );
         assert_eq!(
             afgsu.valid_until,
             Some(date!(2030 - 07 - 17)),

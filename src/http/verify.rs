@@ -102,7 +102,19 @@ async fn verify(
         tr.t1("verify-hours-value", "hours", r.course.hours.to_string()),
     ));
     if r.kind == CertificateKind::AttestationOfSuccess {
-        facts.push((tr.t("verify-credits"), r.course.ects.to_string()));
+        facts.push((
+            tr.t("verify-credits"),
+            match r.course.workload_hours {
+                Some(hours) => tr.t_args(
+                    "verify-credits-workload",
+                    &[
+                        ("ects", FluentValue::from(r.course.ects.to_string())),
+                        ("hours", FluentValue::from(hours.to_string())),
+                    ],
+                ),
+                None => r.course.ects.to_string(),
+            },
+        ));
         let result = match (&r.outcome.grade, r.outcome.passed) {
             (Some(grade), true) => tr.t1("verify-result-grade", "grade", grade.clone()),
             (None, true) => tr.t("verify-result-passed"),

@@ -213,6 +213,7 @@ pub(super) struct FactsRow {
     pub teaching_language: String,
     pub hours: i32,
     pub afgsu_hours: i32,
+    pub workload_hours: Option<i32>,
     pub ects: i32,
     pub code: String,
     pub learning_outcomes: String,
@@ -255,6 +256,10 @@ impl FactsRow {
                 .ok_or_else(|| corrupt("program.teaching_language", &self.teaching_language))?,
             hours: small("program.hours", self.hours)?,
             afgsu_hours: small("program.afgsu_hours", self.afgsu_hours)?,
+            workload_hours: self
+                .workload_hours
+                .map(|h| small("program.workload_hours", h))
+                .transpose()?,
             ects: small("program.ects", self.ects)?,
             code,
             learning_outcomes: serde_json::from_str(&self.learning_outcomes)
@@ -444,7 +449,8 @@ impl CertificateStore for SqlStore {
     ) -> Result<Option<crate::domain::issuance::ProgramFacts>, StoreError> {
         let row: Option<FactsRow> = query(
             "select p.program_id, p.title_en, p.title_fr, p.starts_on, p.ends_on, p.teaching_language,
-                    p.hours, p.afgsu_hours, p.ects, p.code, p.learning_outcomes, p.min_days_present,
+                    p.hours, p.afgsu_hours, p.workload_hours, p.ects, p.code, p.learning_outcomes,
+                    p.min_days_present,
                     p.assessment_required, e.certificate_issuer, e.year, e.is_demo
              from program p join edition e on e.edition_id = p.edition_id
              where p.program_id = $1",

@@ -33,6 +33,7 @@ pub(crate) fn record(name: &str, kind: CertificateKind) -> CertificateRecord {
             language: "English".into(),
             hours: 60,
             ects: 5,
+            workload_hours: None,
             outcomes: vec!["Manage a cardiac arrest as a team".into()],
         },
         outcome: Outcome {

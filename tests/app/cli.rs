@@ -505,6 +505,7 @@ fn a_certificate_file_is_checked_offline_against_the_public_key() {
             language: "anglais".into(),
             hours: 60,
             ects: 5,
+            workload_hours: None,
             outcomes: vec!["Prendre en charge un arrêt cardiaque".into()],
         },
         outcome: Outcome {

@@ -267,6 +267,9 @@ async fn attendance_and_results_decide_who_completes_on_both_databases() {
             .unwrap();
         assert!(afgsu.record.issuer.institution.starts_with("CESU 75"));
         assert_eq!(afgsu.record.course.hours, 21);
+        // The catalog's credit workload travels with the attestation of success, not the AFGSU.
+        assert_eq!(success.record.course.workload_hours, Some(125));
+        assert_eq!(afgsu.record.course.workload_hours, None);
         // Four years from the last day of training (17 July), not from the day of issue.
         assert_eq!(afgsu.record.valid_until, Some(date!(2103 - 07 - 17)));
         let ready = |id: String| {

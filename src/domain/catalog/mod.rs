@@ -284,6 +284,9 @@ pub struct ProgramSpec {
     pub completion: CompletionSpec,
     /// Hours of the AFGSU 2 training within the school (the regulation sets 21).
     pub afgsu_hours: u16,
+    /// The student workload the ECTS credits stand for, in hours (25 to 30 per credit), when the
+    /// catalog gives it; `hours` are the contact hours within it.
+    pub workload_hours: Option<u16>,
 }
 
 /// One criterion of a program's scoring rubric.
@@ -467,6 +470,12 @@ mod tests {
             err.to_string()
                 .starts_with("certificates.afgsu_issuer: programs[1] gives the AFGSU 2"),
             "{err}"
+        );
+        // The credit workload is what ECTS says 5 credits stand for: 25 to 30 hours each.
+        let err = with("workload_hours = 125", "workload_hours = 100").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "programs[0].workload_hours: 100 is out of range (125–150)"
         );
         // The CESU's signatory is named apart from the faculty's, and required with the CESU.
         let block = "[certificates.afgsu_signatory]\nname = \"Dr Julien Garnier\"\ntitle = { en = \"Medical Director of the CESU 75\", fr = \"Médecin directeur du CESU 75\" }\nsignature_image = \"cesu-signatory.png\"\n";

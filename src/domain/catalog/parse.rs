@@ -102,6 +102,7 @@ struct RawProgram {
     learning_outcomes: LocalizedList,
     completion: Option<RawCompletion>,
     afgsu_hours: Option<u16>,
+    workload_hours: Option<u16>,
 }
 
 #[derive(Deserialize)]
@@ -470,6 +471,18 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
     }
     let afgsu_hours = p.afgsu_hours.unwrap_or(AFGSU_HOURS);
     check_range(&f("afgsu_hours"), afgsu_hours, 1, p.hours)?;
+    // ECTS: one credit stands for 25 to 30 hours of a student's work, of which the contact hours
+    // are part.
+    if let Some(workload) = p.workload_hours {
+        if p.ects == 0 {
+            return Err(invalid(
+                f("workload_hours"),
+                "a program without ECTS credits has no credit workload to state",
+            ));
+        }
+        let (low, high) = (p.ects * 25, p.ects * 30);
+        check_range(&f("workload_hours"), workload, low.max(p.hours), high)?;
+    }
     let school_days = crate::domain::completion::school_days(starts_on, ends_on).len() as u16;
     let completion = match p.completion {
         Some(c) => {
@@ -513,6 +526,7 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
         learning_outcomes: p.learning_outcomes,
         completion,
         afgsu_hours,
+        workload_hours: p.workload_hours,
     })
 }
 
