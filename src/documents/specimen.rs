@@ -1,8 +1,9 @@
 //! Specimens: each kind of document printed for any name from the catalog's programs, issuer,
 //! signatory and signature image, before anything is issued. A specimen says SPECIMEN across its
 //! margins, carries no number, no verification code, no signed record and no signature, so it can
-//! never pass for the real thing. Organizers use it to see what graduates will get; the tests use
-//! it to print the longest names the forms accept.
+//! never pass for the real thing. Organizers print them with `certificates preview` to see what
+//! graduates, payers and consulates will get; the tests use them to print the longest names the
+//! forms accept.
 
 use time::{Date, Duration, OffsetDateTime};
 
