@@ -184,10 +184,7 @@ pub fn render(
                 .as_ref()
                 .ok_or(SpecimenError::NoIssuer)?;
             let nationality = CountryCode::parse("VN").expect("a known country");
-            let place = match program.places.first() {
-                Some(first) => format!("{first}, {}", issuer.place_of_issue),
-                None => issuer.place_of_issue.clone(),
-            };
+            let place = issuance::school_place(&program.places, &issuer.place_of_issue);
             let r = VisaLetterRecord {
                 locale: s.locale,
                 number: word.clone(),

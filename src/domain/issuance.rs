@@ -173,6 +173,17 @@ pub fn plan(
     Ok(plan)
 }
 
+/// Where the school is held, as documents name it: its first place with the city of issue
+/// ("UFR de Médecine, Université Paris Cité, Paris"), the city once when the place already ends with
+/// it, the city alone without a place.
+pub fn school_place(places: &[String], place_of_issue: &str) -> String {
+    match places.first() {
+        Some(first) if !first.ends_with(place_of_issue) => format!("{first}, {place_of_issue}"),
+        Some(first) => first.clone(),
+        None => place_of_issue.to_owned(),
+    }
+}
+
 /// The record of a `kind` certificate for `c`, issued on `today`, without its serial and code (the
 /// store gives them). `None` without an issuer, a CESU for the AFGSU 2, or a date of birth.
 pub fn record(
@@ -189,13 +200,7 @@ pub fn record(
         (Locale::Fr, Locale::En) => "French",
         (Locale::Fr, Locale::Fr) => "français",
     };
-    let place = match program.places.first() {
-        Some(first) if !first.ends_with(&issuer.place_of_issue) => {
-            format!("{first}, {}", issuer.place_of_issue)
-        }
-        Some(first) => first.clone(),
-        None => issuer.place_of_issue.clone(),
-    };
+    let place = school_place(&program.places, &issuer.place_of_issue);
     let faculty = issuer.faculty.get(locale).to_owned();
     // Who signs: the faculty's signatory, or for the AFGSU 2 the CESU's.
     let faculty_signs = (
@@ -461,6 +466,20 @@ mod tests {
             Some(date!(2030 - 07 - 17)),
             "four years from the last day of training, not from the day of issue"
         );
+    }
+
+    #[test]
+    fn the_place_names_the_city_once() {
+        let places = |p: &[&str]| p.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            school_place(&places(&["UFR de Médecine", "iLumens"]), "Paris"),
+            "UFR de Médecine, Paris"
+        );
+        assert_eq!(
+            school_place(&places(&["Hôpital Cochin, Paris"]), "Paris"),
+            "Hôpital Cochin, Paris"
+        );
+        assert_eq!(school_place(&[], "Paris"), "Paris");
     }
 
     #[test]

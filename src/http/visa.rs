@@ -283,10 +283,7 @@ async fn download(
         .into_iter()
         .find(|p| p.program_id == record.program_id)
         .ok_or(AppError::NotFound)?;
-    let place = match program.places.first() {
-        Some(first) => format!("{first}, {}", issuer.place_of_issue),
-        None => issuer.place_of_issue.clone(),
-    };
+    let place = crate::domain::issuance::school_place(&program.places, &issuer.place_of_issue);
     let letter_record = VisaLetterRecord {
         locale,
         number: letter.number.clone(),

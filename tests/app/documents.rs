@@ -115,6 +115,17 @@ fn words(pdf: &Path) -> Vec<Word> {
         .output()
         .expect("pdftotext runs");
     assert!(out.status.success(), "pdftotext -bbox: {out:?}");
+    // And sound by qpdf's reading of the PDF standard.
+    let check = Command::new("qpdf")
+        .arg("--check")
+        .arg(pdf)
+        .output()
+        .expect("qpdf runs");
+    assert!(
+        check.status.success(),
+        "qpdf --check {}: {check:?}",
+        pdf.display()
+    );
     let html = String::from_utf8(out.stdout).unwrap();
     html.split("<word ")
         .skip(1)
