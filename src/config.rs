@@ -58,6 +58,15 @@ pub enum PaymentProvider {
     Stripe(StripeSettings),
 }
 
+/// Where the PDF signing key pair is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfSigningFiles {
+    /// A PKCS#8 PEM private key, ECDSA P-256 or RSA (secret: readable by the service only).
+    pub key: PathBuf,
+    /// The key's X.509 certificate in PEM, then any intermediate certificates.
+    pub certificates: PathBuf,
+}
+
 /// What Stripe needs: the API key, the webhook endpoint's signing secret, and (for tests) another
 /// address than Stripe's.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +113,10 @@ pub struct Config {
     /// The Ed25519 private key certificates are signed with (`CERT_SIGNING_KEY`, 64 hex characters);
     /// without it, outside production, one is generated into `DATA_DIR/keys/signing.key`.
     pub signing_key: Option<Secret>,
+    /// The PEM files of the key and X.509 certificate(s) certificates and visa letters are PDF-signed
+    /// with (`CERT_PDF_KEY_FILE`, `CERT_PDF_CERTIFICATE_FILE`); without them, outside production, a
+    /// self-signed development pair is generated into `DATA_DIR/keys/`.
+    pub pdf_signing: Option<PdfSigningFiles>,
     /// A catalog file to load when the database has no edition; `None` means the shipped 2026 catalog.
     pub catalog_file: Option<PathBuf>,
     pub log_format: LogFormat,
@@ -291,6 +304,25 @@ impl Config {
                 ));
             }
         };
+        let pdf_signing = match (get("CERT_PDF_KEY_FILE"), get("CERT_PDF_CERTIFICATE_FILE")) {
+            (None, None) => None,
+            (Some(key), Some(certificates)) => Some(PdfSigningFiles {
+                key: key.into(),
+                certificates: certificates.into(),
+            }),
+            (Some(_), None) => {
+                return Err(err(
+                    "CERT_PDF_CERTIFICATE_FILE",
+                    "must be set with CERT_PDF_KEY_FILE: the certificate of that key, in PEM",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(err(
+                    "CERT_PDF_KEY_FILE",
+                    "must be set with CERT_PDF_CERTIFICATE_FILE: the PKCS#8 PEM key of that certificate",
+                ));
+            }
+        };
         let log_format = match get("LOG_FORMAT").as_deref() {
             None => match app_env {
                 AppEnv::Development => LogFormat::Pretty,
@@ -338,6 +370,7 @@ impl Config {
             payment_provider,
             secret_key,
             signing_key,
+            pdf_signing,
             catalog_file: get("CATALOG_FILE").map(PathBuf::from),
             log_format,
             jobs,
@@ -397,6 +430,13 @@ impl Config {
         if self.signing_key.is_none() {
             problems.push(
                 "CERT_SIGNING_KEY is not set (certificates would be signed with a generated key)"
+                    .to_owned(),
+            );
+        }
+        if self.pdf_signing.is_none() {
+            problems.push(
+                "CERT_PDF_KEY_FILE and CERT_PDF_CERTIFICATE_FILE are not set (certificates would be \
+                 PDF-signed with a generated self-signed pair)"
                     .to_owned(),
             );
         }

@@ -108,8 +108,9 @@ enum CertificatesCommand {
         #[arg(long)]
         out: std::path::PathBuf,
     },
-    /// Check a certificate PDF offline: the data it embeds against its signature. Exits 1 when the
-    /// file carries no signed data or the signature does not match.
+    /// Check a certificate PDF offline: the data it embeds against its signature, the PDF
+    /// signature over the whole file, and the page's text against the data. Exits 1 when any of
+    /// them fails.
     Verify {
         /// The certificate file.
         file: std::path::PathBuf,
@@ -283,6 +284,7 @@ async fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::
             &out,
         ),
         CertificatesCommand::Verify { file, public_key } => {
+            let own_keys = public_key.is_none();
             let key = match public_key {
                 Some(text) => {
                     let bytes: [u8; 32] = from_hex(&text)
@@ -295,21 +297,9 @@ async fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::
             };
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let Some((record, signature)) =
-                summer_school::documents::certificate::read_embedded(&bytes)
-            else {
-                bail!(
-                    "{}: no signed certificate data in this file",
-                    file.display()
-                );
-            };
-            if !record.verify(&key, &signature) {
-                bail!(
-                    "{}: the signature does not match the data: this is not the certificate {} issued",
-                    file.display(),
-                    record.issuer.institution
-                );
-            }
+            let checked = summer_school::documents::certificate::check_file(&bytes, &key)
+                .map_err(|e| anyhow!("{}: {e}", file.display()))?;
+            let record = checked.record;
             println!(
                 "valid signature: {} {} for {}, issued {} by {}",
                 record.kind.as_str(),
@@ -317,6 +307,28 @@ async fn certificates(command: CertificatesCommand, config: &Config) -> anyhow::
                 record.holder.name,
                 record.issued_on,
                 record.issuer.institution
+            );
+            let seal = checked.seal;
+            let ours = own_keys
+                && startup::pdf_sealer(config)
+                    .is_ok_and(|own| own.certificate_sha256() == seal.certificate_sha256);
+            let whose = if ours {
+                "this service's certificate"
+            } else {
+                "compare it with the issuer's published one"
+            };
+            println!(
+                "PDF signature: valid over the whole file, by {} (certificate SHA-256 {}: {whose}){}",
+                seal.signer,
+                seal.certificate_sha256,
+                if seal.development {
+                    "; a development certificate, not an issuer's"
+                } else {
+                    ""
+                }
+            );
+            println!(
+                "the page says what the signed record says: holder, school, serial, code, grade"
             );
             // What the paper must say, to compare with the page: a page stamped over still carries
             // the record it was printed from.

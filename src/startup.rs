@@ -14,6 +14,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
 use crate::config::{AppEnv, Config, Secret};
+use crate::documents::seal::Sealer;
 use crate::domain::audit::Actor;
 use crate::domain::catalog::{EditionSpec, SHIPPED_CATALOG, parse_catalog};
 use crate::domain::demo::demo_edition;
@@ -171,6 +172,73 @@ pub fn signing_key(config: &Config) -> anyhow::Result<ed25519_dalek::SigningKey>
     Ok(ed25519_dalek::SigningKey::from_bytes(&bytes))
 }
 
+/// The key pair certificates and visa letters are PDF-signed with: the files
+/// `CERT_PDF_KEY_FILE` and `CERT_PDF_CERTIFICATE_FILE` name, else (outside production) a
+/// self-signed development pair in `DATA_DIR/keys/pdf-signing.{key,crt}`, generated on first use.
+/// Production refuses a development certificate.
+pub fn pdf_sealer(config: &Config) -> anyhow::Result<Sealer> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    if let Some(files) = &config.pdf_signing {
+        let sealer = Sealer::from_pem(&read(&files.key)?, &read(&files.certificates)?)
+            .with_context(|| {
+                format!(
+                    "CERT_PDF_KEY_FILE {} with CERT_PDF_CERTIFICATE_FILE {}",
+                    files.key.display(),
+                    files.certificates.display()
+                )
+            })?;
+        if config.app_env == AppEnv::Production && sealer.is_development() {
+            bail!(
+                "CERT_PDF_CERTIFICATE_FILE {} is a generated development certificate; production \
+                 needs the issuer's own",
+                files.certificates.display()
+            );
+        }
+        return Ok(sealer);
+    }
+    if config.app_env == AppEnv::Production {
+        bail!("CERT_PDF_KEY_FILE and CERT_PDF_CERTIFICATE_FILE are required in production");
+    }
+    let dir = config.data_dir.join("keys");
+    let (key_path, cert_path) = (dir.join("pdf-signing.key"), dir.join("pdf-signing.crt"));
+    if !key_path.exists() {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        let (key, cert) = Sealer::generate_development(
+            &format!("summer-school at {}", config.public_host()),
+            OffsetDateTime::now_utc(),
+        )?;
+        match write_private(&key_path, &key) {
+            Ok(()) => {
+                std::fs::write(&cert_path, cert)
+                    .with_context(|| format!("cannot write {}", cert_path.display()))?;
+                tracing::info!(path = %cert_path.display(), "generated a development PDF signing pair");
+            }
+            // Another process made it first: use theirs.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot write {}", key_path.display()));
+            }
+        }
+    }
+    // A pair being written by another process at this instant reads whole on the second try.
+    let load = || -> anyhow::Result<Sealer> {
+        Ok(Sealer::from_pem(&read(&key_path)?, &read(&cert_path)?)?)
+    };
+    load().or_else(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        load().with_context(|| {
+            format!(
+                "{} and {} are not a key pair; delete both to generate new ones",
+                key_path.display(),
+                cert_path.display()
+            )
+        })
+    })
+}
+
 #[cfg(unix)]
 fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
@@ -246,9 +314,12 @@ pub fn worker(config: &Config, store: Arc<dyn Store>, wake: Arc<Notify>) -> anyh
         config.jobs,
         wake,
     )
-    .with_signatures(Arc::new(
-        crate::documents::signatures::SignatureImages::new(config.certificates_dir.clone()),
-    ));
+    .with_documents(
+        Arc::new(crate::documents::signatures::SignatureImages::new(
+            config.certificates_dir.clone(),
+        )),
+        Arc::new(pdf_sealer(config)?),
+    );
     Ok(match &config.payment_provider {
         crate::config::PaymentProvider::Stripe(s) => {
             let stripe = crate::payments::stripe::StripeProvider::new(
@@ -322,6 +393,13 @@ pub async fn start(
             Arc::new(crate::payments::simulated::Simulated)
         }
     };
+    let sealer = Arc::new(pdf_sealer(&config)?);
+    tracing::info!(
+        signer = %sealer.subject(),
+        sha256 = %sealer.certificate_sha256(),
+        development = sealer.is_development(),
+        "certificates and visa letters are PDF-signed with this certificate"
+    );
     let state = AppState::new(
         store.clone(),
         config.clone(),
@@ -329,7 +407,10 @@ pub async fn start(
         wake.clone(),
         blobs,
         payments,
-        signing_key(&config)?,
+        crate::http::IssuerKeys {
+            signing_key: signing_key(&config)?,
+            sealer,
+        },
     );
     let (shutdown, mut stop) = watch::channel(false);
     let worker = if with_worker {

@@ -1,6 +1,6 @@
 //! The attestation of success and the AFGSU 2 attestation, printed from a signed
-//! [`CertificateRecord`] in the record's language. No I/O: the same record and signature give the
-//! same bytes.
+//! [`CertificateRecord`] in the record's language, for [`super::seal::Sealer::seal`] to sign. No
+//! I/O: the same record and signature give the same bytes (until sealed: each PDF signature is new).
 //!
 //! Each file carries what is needed to check it offline: the record's canonical form and its
 //! Ed25519 signature, in the PDF's document information (`SummerSchoolRecord`,
@@ -11,6 +11,7 @@ use fluent_templates::fluent_bundle::FluentValue;
 
 use super::layout::{self, Slot};
 use super::pdf::{self, Align, Face, Meta, PAGE_WIDTH, Page, Picture};
+use super::seal::Unsealed;
 use crate::domain::calendar::{format_date, format_date_range};
 use crate::domain::certificate::{CertificateRecord, hex};
 use crate::domain::status::CertificateKind;
@@ -46,8 +47,9 @@ fn outcomes_size(items: &[String], room: f32) -> (f32, f32) {
 pub const RECORD_KEY: &str = "SummerSchoolRecord";
 pub const SIGNATURE_KEY: &str = "SummerSchoolSignature";
 
-/// The PDF of a certificate, with its record and signature embedded.
-pub fn render(r: &CertificateRecord, signature: &[u8; 64]) -> Vec<u8> {
+/// The PDF of a certificate, with its record and signature embedded, for
+/// [`super::seal::Sealer::seal`] to sign.
+pub fn render(r: &CertificateRecord, signature: &[u8; 64]) -> Unsealed {
     render_with(r, signature, None)
 }
 
@@ -56,10 +58,10 @@ pub fn render_with(
     r: &CertificateRecord,
     signature: &[u8; 64],
     signature_image: Option<&Picture>,
-) -> Vec<u8> {
+) -> Unsealed {
     let (page, title) = draw(r, signature_image, None);
     let canonical = String::from_utf8(r.canonical()).expect("canonical JSON is UTF-8");
-    pdf::finish_with(
+    pdf::finish_sealable(
         &meta(r, &title),
         vec![page],
         &[(RECORD_KEY, canonical), (SIGNATURE_KEY, hex(signature))],
@@ -368,6 +370,68 @@ pub fn read_embedded(pdf_bytes: &[u8]) -> Option<(CertificateRecord, Vec<u8>)> {
     Some((record, signature))
 }
 
+/// What [`check_file`] found in a genuine certificate file.
+#[derive(Debug)]
+pub struct CheckedFile {
+    pub record: CertificateRecord,
+    /// The file's PDF signature, which covers the whole file.
+    pub seal: super::seal::Seal,
+}
+
+/// Why a file is not a genuine certificate.
+#[derive(Debug, thiserror::Error)]
+pub enum NotGenuine {
+    #[error("no signed certificate data in this file")]
+    NoRecord,
+    #[error("the signature does not match the data: this is not the certificate {0} issued")]
+    RecordSignature(String),
+    #[error("{0}")]
+    Seal(#[from] super::seal::Broken),
+    #[error("the page does not say what the signed record says: {0} is missing from it")]
+    Page(String),
+}
+
+/// Checks a certificate file as a reader would: the embedded record against the issuer's public
+/// key, the PDF signature over the whole file, and the page's text against the record (the
+/// holder's name, the school, the serial, the verification code and the grade must be on it).
+pub fn check_file(
+    pdf_bytes: &[u8],
+    key: &ed25519_dalek::VerifyingKey,
+) -> Result<CheckedFile, NotGenuine> {
+    let (record, signature) = read_embedded(pdf_bytes).ok_or(NotGenuine::NoRecord)?;
+    if !record.verify(key, &signature) {
+        return Err(NotGenuine::RecordSignature(record.issuer.institution));
+    }
+    let seal = super::seal::check(pdf_bytes)?;
+    let page = page_text(pdf_bytes).unwrap_or_default();
+    let mut facts = vec![
+        &record.holder.name,
+        &record.course.title,
+        &record.serial,
+        &record.verification_code,
+    ];
+    facts.extend(record.outcome.grade.as_ref());
+    if let Some(missing) = facts
+        .into_iter()
+        .find(|fact| !page.contains(&squeezed(&pdf::printable(fact))))
+    {
+        return Err(NotGenuine::Page(missing.clone()));
+    }
+    Ok(CheckedFile { record, seal })
+}
+
+/// The text of the first page, without white space (a name may wrap onto a second line).
+fn page_text(pdf_bytes: &[u8]) -> Option<String> {
+    let doc = lopdf::Document::load_mem(pdf_bytes).ok()?;
+    let text = doc.extract_text_with_limit(&[1], 4 << 20).ok()?;
+    Some(squeezed(&text))
+}
+
+fn squeezed(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    text.nfc().filter(|c| !c.is_whitespace()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,6 +450,35 @@ mod tests {
         assert_eq!(back, r);
         assert!(back.verify(&key.verifying_key(), &sig));
         assert!(read_embedded(b"%PDF-1.4 not really").is_none());
+    }
+
+    #[test]
+    fn a_sealed_file_checks_and_a_page_that_lost_its_facts_does_not() {
+        let key = SigningKey::from_bytes(&[3; 32]);
+        let r = record();
+        let signature = r.sign(&key);
+        let (k, c) = crate::documents::seal::Sealer::generate_development(
+            "Test",
+            time::OffsetDateTime::now_utc(),
+        )
+        .unwrap();
+        let sealer = crate::documents::seal::Sealer::from_pem(&k, &c).unwrap();
+        let pdf = sealer.seal(render(&r, &signature));
+        // To try it in a PDF reader or pdfsig: SHOW_SEALED=/tmp/s.pdf cargo test --lib sealed.
+        if let Ok(path) = std::env::var("SHOW_SEALED") {
+            std::fs::write(path, &pdf).unwrap();
+        }
+        let checked = check_file(&pdf, &key.verifying_key()).expect("genuine");
+        assert_eq!(checked.record, r);
+        assert!(checked.seal.development);
+        // The page's text reads back: every fact is found on it.
+        let page = page_text(&pdf).unwrap();
+        assert!(page.contains(&squeezed(&r.holder.name)), "{page}");
+        // Unsealed: the PDF signature is missing.
+        assert!(matches!(
+            check_file(&render(&r, &signature), &key.verifying_key()),
+            Err(NotGenuine::Seal(_))
+        ));
     }
 
     #[test]

@@ -477,6 +477,25 @@ pub fn finish(meta: &Meta<'_>, pages: Vec<Page>) -> Vec<u8> {
 
 /// [`finish`], with more entries in the document information dictionary (text, as UTF-8 bytes).
 pub fn finish_with(meta: &Meta<'_>, pages: Vec<Page>, info_entries: &[(&str, String)]) -> Vec<u8> {
+    finish_inner(meta, pages, info_entries, false)
+}
+
+/// [`finish_with`], with an empty signature field on the first page that
+/// [`super::seal::Sealer::seal`] fills in: signed at `meta.issued_at`, by the issuer `meta.author`.
+pub fn finish_sealable(
+    meta: &Meta<'_>,
+    pages: Vec<Page>,
+    info_entries: &[(&str, String)],
+) -> super::seal::Unsealed {
+    super::seal::Unsealed::new(finish_inner(meta, pages, info_entries, true))
+}
+
+fn finish_inner(
+    meta: &Meta<'_>,
+    pages: Vec<Page>,
+    info_entries: &[(&str, String)],
+    sealable: bool,
+) -> Vec<u8> {
     let mut doc = PdfDocument::new(meta.title);
     let info = &mut doc.metadata.info;
     info.author = meta.author.to_owned();
@@ -559,10 +578,84 @@ pub fn finish_with(meta: &Meta<'_>, pages: Vec<Page>, info_entries: &[(&str, Str
         }
     }
     compress(&mut lo);
+    if sealable {
+        signature_field(&mut lo, meta);
+    }
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .expect("writing a PDF into memory cannot fail");
     bytes
+}
+
+/// The signature dictionary with its placeholders, an invisible widget for it on the first page,
+/// and the form that lists it (`/SigFlags 3`: signed, to be changed only by appending).
+fn signature_field(lo: &mut lopdf::Document, meta: &Meta<'_>) {
+    use super::seal::{BYTE_RANGE_PLACEHOLDER, CONTENTS_LEN};
+    use lopdf::{Dictionary, Object, StringFormat};
+    let text = |s: &str| Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
+    let mut sig = Dictionary::new();
+    sig.set("Type", Object::Name(b"Sig".to_vec()));
+    sig.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
+    sig.set("SubFilter", Object::Name(b"ETSI.CAdES.detached".to_vec()));
+    sig.set(
+        "ByteRange",
+        Object::Array(vec![
+            Object::Integer(0),
+            Object::Integer(BYTE_RANGE_PLACEHOLDER),
+            Object::Integer(BYTE_RANGE_PLACEHOLDER),
+            Object::Integer(BYTE_RANGE_PLACEHOLDER),
+        ]),
+    );
+    sig.set(
+        "Contents",
+        Object::String(vec![0; CONTENTS_LEN], StringFormat::Hexadecimal),
+    );
+    let issued = meta
+        .issued_at
+        .to_offset(time::UtcOffset::UTC)
+        .format(time::macros::format_description!(
+            "D:[year][month][day][hour][minute][second]Z"
+        ))
+        .expect("formatting a date");
+    sig.set("M", text(&issued));
+    // A text string: UTF-16BE after its byte order mark.
+    let mut name = vec![0xfe, 0xff];
+    name.extend(
+        printable(meta.author)
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes),
+    );
+    sig.set("Name", Object::String(name, StringFormat::Hexadecimal));
+    let sig_id = lo.add_object(sig);
+    let Some((_, &page_id)) = lo.get_pages().iter().next() else {
+        return;
+    };
+    let mut widget = Dictionary::new();
+    widget.set("Type", Object::Name(b"Annot".to_vec()));
+    widget.set("Subtype", Object::Name(b"Widget".to_vec()));
+    widget.set("FT", Object::Name(b"Sig".to_vec()));
+    widget.set("T", text("Issuer signature"));
+    widget.set("V", Object::Reference(sig_id));
+    widget.set(
+        "Rect",
+        Object::Array(vec![0.into(), 0.into(), 0.into(), 0.into()]),
+    );
+    // Print and locked: the field shows nothing and cannot be moved.
+    widget.set("F", Object::Integer(132));
+    widget.set("P", Object::Reference(page_id));
+    let widget_id = lo.add_object(widget);
+    if let Ok(page) = lo.get_object_mut(page_id).and_then(Object::as_dict_mut) {
+        page.set("Annots", Object::Array(vec![Object::Reference(widget_id)]));
+    }
+    let mut form = Dictionary::new();
+    form.set("Fields", Object::Array(vec![Object::Reference(widget_id)]));
+    form.set("SigFlags", Object::Integer(3));
+    let form_id = lo.add_object(form);
+    if let Ok(Object::Reference(root)) = lo.trailer.get(b"Root").cloned()
+        && let Ok(catalog) = lo.get_object_mut(root).and_then(Object::as_dict_mut)
+    {
+        catalog.set("AcroForm", Object::Reference(form_id));
+    }
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
-//! The visa invitation letter, printed from a [`VisaLetterRecord`] in its language. No I/O: the
-//! same record gives the same bytes.
+//! The visa invitation letter, printed from a [`VisaLetterRecord`] in its language, for
+//! [`super::seal::Sealer::seal`] to sign. No I/O: the same record gives the same bytes (until
+//! sealed: each signature is new).
 
 use fluent_templates::fluent_bundle::FluentValue;
 
 use super::layout::{self, Slot};
 use super::pdf::{self, Align, Face, Meta, PAGE_WIDTH, Page, Picture};
+use super::seal::Unsealed;
 use crate::domain::calendar::{format_date, format_date_range};
 use crate::domain::visa::VisaLetterRecord;
 use crate::i18n::Tr;
@@ -22,14 +24,14 @@ const LETTERHEAD: Slot = Slot {
 };
 
 /// The PDF of a visa invitation letter.
-pub fn render(r: &VisaLetterRecord) -> Vec<u8> {
+pub fn render(r: &VisaLetterRecord) -> Unsealed {
     render_with(r, None)
 }
 
 /// [`render`], with the signatory's signature image above their name.
-pub fn render_with(r: &VisaLetterRecord, signature_image: Option<&Picture>) -> Vec<u8> {
+pub fn render_with(r: &VisaLetterRecord, signature_image: Option<&Picture>) -> Unsealed {
     let (page, title) = draw(r, signature_image, None);
-    pdf::finish(&meta(r, &title), vec![page])
+    pdf::finish_sealable(&meta(r, &title), vec![page], &[])
 }
 
 /// A specimen of the letter `r` describes, `stamp` across its margins.

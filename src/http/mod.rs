@@ -66,10 +66,18 @@ pub struct AppInner {
     pub blobs: Arc<dyn BlobStore>,
     /// Signs certificates; its public half is published and checks them.
     pub signing_key: ed25519_dalek::SigningKey,
+    /// PDF-signs certificates and visa letters as they are downloaded.
+    pub sealer: Arc<crate::documents::seal::Sealer>,
     /// Signature images printed on certificates (`CERTIFICATES_DIR/signatures/`).
     pub signatures: Arc<crate::documents::signatures::SignatureImages>,
     /// Opens checkouts (Stripe, or the simulated one).
     pub payments: Arc<dyn crate::payments::PaymentProvider>,
+}
+
+/// What documents of record are signed with: the records (Ed25519) and their PDF files (X.509).
+pub struct IssuerKeys {
+    pub signing_key: ed25519_dalek::SigningKey,
+    pub sealer: Arc<crate::documents::seal::Sealer>,
 }
 
 impl std::ops::Deref for AppState {
@@ -87,8 +95,12 @@ impl AppState {
         wake_worker: Arc<Notify>,
         blobs: Arc<dyn BlobStore>,
         payments: Arc<dyn crate::payments::PaymentProvider>,
-        signing_key: ed25519_dalek::SigningKey,
+        keys: IssuerKeys,
     ) -> Self {
+        let IssuerKeys {
+            signing_key,
+            sealer,
+        } = keys;
         let catalog = cache::PublicCatalog::new(store.clone(), Duration::from_secs(1));
         let signatures = Arc::new(crate::documents::signatures::SignatureImages::new(
             config.certificates_dir.clone(),
@@ -103,6 +115,7 @@ impl AppState {
             blobs,
             payments,
             signing_key,
+            sealer,
         }))
     }
 }

@@ -447,7 +447,8 @@ fn lossy_last_segment(path: &str) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
-/// The public key certificates are signed with, as hex and as a Multikey.
+/// The public key certificates' records are signed with, as hex and as a Multikey, and the X.509
+/// certificate their PDF files are signed with, with its SHA-256.
 async fn public_key(State(state): State<AppState>) -> Response {
     let key = state.signing_key.verifying_key();
     axum::Json(serde_json::json!({
@@ -455,6 +456,8 @@ async fn public_key(State(state): State<AppState>) -> Response {
         "algorithm": "Ed25519",
         "publicKeyHex": hex(key.as_bytes()),
         "publicKeyMultibase": crate::domain::badge::multikey(&key),
+        "pdfSigningCertificate": state.sealer.certificate_pem(),
+        "pdfSigningCertificateSha256": state.sealer.certificate_sha256(),
     }))
     .into_response()
 }

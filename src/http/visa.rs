@@ -322,6 +322,9 @@ async fn download(
         .and_then(|name| state.signatures.get(name));
     Ok(super::pdf_response(
         &format!("{}.pdf", letter.number),
-        crate::documents::visa::render_with(&letter_record, picture.as_deref()),
+        state.sealer.seal(crate::documents::visa::render_with(
+            &letter_record,
+            picture.as_deref(),
+        )),
     ))
 }

@@ -65,6 +65,8 @@ pub struct Worker {
     provider: Option<Arc<dyn crate::payments::PaymentProvider>>,
     /// Signature images for the certificates attached to emails.
     signatures: Arc<crate::documents::signatures::SignatureImages>,
+    /// PDF-signs those certificates; without it, certificates are not attached (the job fails).
+    sealer: Option<Arc<crate::documents::seal::Sealer>>,
 }
 
 impl Worker {
@@ -74,12 +76,15 @@ impl Worker {
         self
     }
 
-    /// Signature images are read from this folder (`CERTIFICATES_DIR`).
-    pub fn with_signatures(
+    /// Certificates attached to emails are printed with these signature images and PDF-signed
+    /// with `sealer`.
+    pub fn with_documents(
         mut self,
         signatures: Arc<crate::documents::signatures::SignatureImages>,
+        sealer: Arc<crate::documents::seal::Sealer>,
     ) -> Self {
         self.signatures = signatures;
+        self.sealer = Some(sealer);
         self
     }
 
@@ -135,6 +140,7 @@ impl Worker {
             signatures: Arc::new(crate::documents::signatures::SignatureImages::new(
                 "certificates",
             )),
+            sealer: None,
         }
     }
 
@@ -386,17 +392,20 @@ impl Worker {
                         .certificates_of(&notice.application_id)
                         .await
                         .map_err(|e| JobError::Transient(e.to_string()))?;
+                    let sealer = self.sealer.as_ref().ok_or_else(|| {
+                        JobError::Permanent("the worker has no PDF signing key".into())
+                    })?;
                     for c in standing {
                         let signature: [u8; 64] =
                             c.signature.as_slice().try_into().map_err(|_| {
                                 JobError::Permanent("a stored signature is not 64 bytes".into())
                             })?;
                         let picture = self.signatures.for_record(&c.record);
-                        let pdf = crate::documents::certificate::render_with(
+                        let pdf = sealer.seal(crate::documents::certificate::render_with(
                             &c.record,
                             &signature,
                             picture.as_deref(),
-                        );
+                        ));
                         email.attachments.push(Attachment::binary(
                             &c.record.file_name(),
                             "application/pdf",

@@ -206,6 +206,14 @@ async fn a_certificate_is_verified_in_public_corrected_and_revoked() {
     let (embedded, signature) = summer_school::documents::certificate::read_embedded(&pdf).unwrap();
     assert_eq!(embedded, second.record);
     assert!(embedded.verify(&key, &signature));
+    // A PDF signature over the whole file, as Poppler reads it; any change afterwards breaks it.
+    let (valid, said) = crate::harness::pdfsig(&pdf);
+    assert!(valid, "{said}");
+    assert!(said.contains("ETSI.CAdES.detached"), "{said}");
+    for (how, changed) in crate::harness::tamperings(&pdf) {
+        let (valid, said) = crate::harness::pdfsig(&changed);
+        assert!(!valid, "{how}: still valid: {said}");
+    }
     let r = app
         .get(&format!("/applications/{id}/certificates/{code2}/badge"))
         .await;
@@ -298,6 +306,18 @@ async fn a_certificate_is_verified_in_public_corrected_and_revoked() {
         .unwrap()
         .unwrap();
     assert!(stored.record.verify(&public, &stored.signature));
+    // And the published X.509 certificate is the one the file's PDF signature names.
+    let seal = summer_school::documents::seal::check(&pdf).unwrap();
+    assert_eq!(
+        key["pdfSigningCertificateSha256"].as_str(),
+        Some(seal.certificate_sha256.as_str())
+    );
+    assert!(
+        key["pdfSigningCertificate"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----")
+    );
     let pdf = summer_school::documents::certificate::render(
         &stored.record,
         &stored.signature.clone().try_into().unwrap(),

@@ -194,6 +194,7 @@ fn production_refuses_every_development_default_and_says_which() {
         "PAYMENT_PROVIDER",
         "SECRET_KEY",
         "CERT_SIGNING_KEY",
+        "CERT_PDF_KEY_FILE",
         "PUBLIC_URL",
     ] {
         assert!(err.contains(named), "{named} not named in: {err}");
@@ -225,6 +226,68 @@ fn production_refuses_every_development_default_and_says_which() {
     let err = one_line_error(&run(dir.path(), &[("BIND_ADDR", "nonsense")], &["serve"]));
     assert!(err.contains("BIND_ADDR"), "{err}");
     assert!(!dir.path().join("data").exists(), "nothing written");
+}
+
+#[test]
+fn production_signs_pdfs_with_the_issuers_pair_and_refuses_the_development_one() {
+    use summer_school::config::Config;
+    use summer_school::startup::pdf_sealer;
+    let dir = tempfile::tempdir().unwrap();
+    let config = |pairs: &[(&str, &str)]| {
+        let mut env: std::collections::HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        env.insert(
+            "DATA_DIR".into(),
+            dir.path().join("data").display().to_string(),
+        );
+        Config::from_map(&env).unwrap()
+    };
+    // Development: a pair is generated once, then read back.
+    let development = pdf_sealer(&config(&[])).unwrap();
+    assert!(development.is_development());
+    let again = pdf_sealer(&config(&[])).unwrap();
+    assert_eq!(development.certificate_sha256(), again.certificate_sha256());
+    let keys = dir.path().join("data").join("keys");
+    let files = |key: &Path, cert: &Path| {
+        [
+            ("APP_ENV", "production".to_owned()),
+            ("CERT_PDF_KEY_FILE", key.display().to_string()),
+            ("CERT_PDF_CERTIFICATE_FILE", cert.display().to_string()),
+        ]
+    };
+    let pairs = files(&keys.join("pdf-signing.key"), &keys.join("pdf-signing.crt"));
+    let as_refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let err = pdf_sealer(&config(&as_refs)).err().unwrap().to_string();
+    assert!(err.contains("development certificate"), "{err}");
+    assert!(
+        pdf_sealer(&config(&[("APP_ENV", "production")]))
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("CERT_PDF_KEY_FILE")
+    );
+    // The issuer's own pairs, as OpenSSL makes them, RSA and ECDSA: taken.
+    for kind in ["rsa", "ec"] {
+        openssl_pair(dir.path(), kind);
+        let pairs = files(
+            &dir.path().join(format!("{kind}.key")),
+            &dir.path().join(format!("{kind}.crt")),
+        );
+        let as_refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let sealer = pdf_sealer(&config(&as_refs)).unwrap();
+        assert!(!sealer.is_development(), "{kind}");
+        assert!(sealer.subject().contains("Issuer of record"), "{kind}");
+    }
+    // A key that is not the certificate's: refused, naming both files.
+    let pairs = files(&dir.path().join("rsa.key"), &dir.path().join("ec.crt"));
+    let as_refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let err = format!("{:#}", pdf_sealer(&config(&as_refs)).err().unwrap());
+    assert!(
+        err.contains("does not belong") && err.contains("ec.crt"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -525,7 +588,15 @@ fn a_certificate_file_is_checked_offline_against_the_public_key() {
         supersedes: None,
         demo: false,
     };
-    let pdf = summer_school::documents::certificate::render(&record, &record.sign(&key));
+    // PDF-signed with a pair made as an issuer would make theirs, with OpenSSL.
+    let (key_pem, cert_pem) = openssl_pair(dir.path(), "rsa");
+    let sealer = summer_school::documents::seal::Sealer::from_pem(&key_pem, &cert_pem).unwrap();
+    let pdf = sealer.seal(summer_school::documents::certificate::render(
+        &record,
+        &record.sign(&key),
+    ));
+    let (valid, said) = crate::harness::pdfsig(&pdf);
+    assert!(valid, "an RSA signature, as Poppler reads it: {said}");
     let file = dir.path().join("attestation.pdf");
     std::fs::write(&file, &pdf).unwrap();
     let path = file.to_str().unwrap();
@@ -542,6 +613,9 @@ fn a_certificate_file_is_checked_offline_against_the_public_key() {
         "2026-07-06 to 2026-07-17",
         "60 contact hours",
         "result: passed, grade 16/20; 5 ECTS credits",
+        "PDF signature: valid over the whole file, by O=Test faculty,CN=Issuer of record",
+        &sealer.certificate_sha256(),
+        "the page says what the signed record says",
     ] {
         assert!(said.contains(expected), "{expected}: {said}");
     }
@@ -569,6 +643,19 @@ fn a_certificate_file_is_checked_offline_against_the_public_key() {
         &["certificates", "verify", path, "--public-key", &public],
     ));
     assert!(err.contains("does not match"), "{err}");
+    // The file changed after signing, its record intact: refused by the PDF signature.
+    for (how, changed) in crate::harness::tamperings(&pdf) {
+        std::fs::write(&file, &changed).unwrap();
+        let err = one_line_error(&run(
+            dir.path(),
+            &[],
+            &["certificates", "verify", path, "--public-key", &public],
+        ));
+        assert!(
+            err.contains("changed after it was signed") || err.contains("does not cover"),
+            "{how}: {err}"
+        );
+    }
     // Another key: refused. Not a certificate: refused.
     std::fs::write(&file, &pdf).unwrap();
     let other = hex(ed25519_dalek::SigningKey::from_bytes(&[1; 32])
@@ -586,4 +673,31 @@ fn a_certificate_file_is_checked_offline_against_the_public_key() {
         &["certificates", "verify", path, "--public-key", &public],
     ));
     assert!(err.contains("no signed certificate data"), "{err}");
+}
+
+/// A PKCS#8 key and a self-signed certificate for it made by OpenSSL (`rsa` or `ec`), as an
+/// issuer's IT would make a pair: the PEM texts.
+pub fn openssl_pair(dir: &std::path::Path, kind: &str) -> (String, String) {
+    crate::harness::preflight();
+    let key = dir.join(format!("{kind}.key"));
+    let cert = dir.join(format!("{kind}.crt"));
+    let algorithm: &[&str] = match kind {
+        "rsa" => &["-newkey", "rsa:2048"],
+        _ => &["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"],
+    };
+    let out = Command::new("openssl")
+        .args(["req", "-x509", "-nodes", "-days", "30", "-sha256"])
+        .args(algorithm)
+        .args(["-subj", "/CN=Issuer of record/O=Test faculty"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl runs");
+    assert!(out.status.success(), "openssl: {out:?}");
+    (
+        std::fs::read_to_string(key).unwrap(),
+        std::fs::read_to_string(cert).unwrap(),
+    )
 }

@@ -701,6 +701,8 @@ async fn organizers_take_a_cohort_from_attendance_to_certificates_graduates_down
     for c in &first {
         let pdf = mail.attachment(&c.record.file_name()).expect("attached");
         assert!(pdf_text(&pdf).await.contains(&c.record.serial));
+        let (valid, said) = crate::harness::pdfsig(&pdf);
+        assert!(valid, "the attached copy is PDF-signed too: {said}");
     }
 
     // The graduate's page: both, to download and share; nobody else's.

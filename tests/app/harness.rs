@@ -2,9 +2,9 @@
 //! Postgres database when `TEST_DATABASE_URL` is set) and a real SMTP server (aiosmtpd) whose mailbox
 //! the tests read back.
 //!
-//! The parts the tests run (aiosmtpd, Chromium and chromedriver, pdftotext and qpdf, and Postgres when
-//! `TEST_DATABASE_URL` is set) are checked once, before the first of them is used: when any is missing
-//! the test binary prints one line naming them all and `scripts/test`, and exits.
+//! The parts the tests run (aiosmtpd, Chromium and chromedriver, pdftotext, pdfsig, qpdf and openssl,
+//! and Postgres when `TEST_DATABASE_URL` is set) are checked once, before the first of them is used:
+//! when any is missing the test binary prints one line naming them all and `scripts/test`, and exits.
 
 use std::collections::HashMap;
 use std::net::TcpListener as StdListener;
@@ -114,11 +114,14 @@ fn missing_parts() -> Vec<String> {
     if !runs(CHROMEDRIVER, &["--version"]) {
         missing.push("chromium-driver".to_owned());
     }
-    if !runs("pdftotext", &["-v"]) {
+    if !runs("pdftotext", &["-v"]) || !runs("pdfsig", &["-v"]) {
         missing.push("poppler-utils".to_owned());
     }
     if !runs("qpdf", &["--version"]) {
         missing.push("qpdf".to_owned());
+    }
+    if !runs("openssl", &["version"]) {
+        missing.push("openssl".to_owned());
     }
     if let Ok(url) = std::env::var("TEST_DATABASE_URL")
         && !url.is_empty()
@@ -592,6 +595,43 @@ impl Browser {
         let r = self.post(&path, &[("csrf", &csrf_of(&html))]).await;
         assert_eq!(r.status().as_u16(), 303);
     }
+}
+
+/// What Poppler's `pdfsig` says of a PDF's signature: whether it calls it valid and covering the
+/// whole file (it exits 0 either way, so both lines are looked for), and all it printed.
+pub fn pdfsig(pdf: &[u8]) -> (bool, String) {
+    preflight();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let out = std::process::Command::new("pdfsig")
+        .arg(&path)
+        .output()
+        .expect("pdfsig (poppler-utils) runs");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let whole = said.contains("Total document signed");
+    let valid = said.contains("Signature Validation: Signature is Valid.");
+    (whole && valid, said)
+}
+
+/// The ways a signed PDF can be changed afterwards, each of which `pdfsig` must report: one byte
+/// of the signed part altered, and bytes appended (an incremental update a forger would add).
+pub fn tamperings(pdf: &[u8]) -> Vec<(&'static str, Vec<u8>)> {
+    let mut altered = pdf.to_vec();
+    // A digit of the `/ID` near the end of the file: the file still parses.
+    let at = altered
+        .windows(4)
+        .rposition(|w| w == b"/ID[")
+        .expect("the file has an /ID")
+        + 5;
+    altered[at] = if altered[at] == b'0' { b'1' } else { b'0' };
+    let mut appended = pdf.to_vec();
+    appended.extend_from_slice(b"\n% appended after signing\n");
+    vec![("one byte changed", altered), ("bytes appended", appended)]
 }
 
 /// The text of a PDF as `pdftotext -layout` reads it (poppler-utils), and whether `qpdf --check`

@@ -122,6 +122,11 @@ async fn an_admitted_applicant_gets_a_visa_letter_and_the_passport_data_is_erase
     let pdf = app.get(&format!("{page}/pdf")).await;
     assert_eq!(pdf.status().as_u16(), 200);
     let bytes = pdf.bytes().await.unwrap();
+    let (valid, said) = crate::harness::pdfsig(&bytes);
+    assert!(
+        valid,
+        "the letter is PDF-signed over the whole file: {said}"
+    );
     // Signed with the signatory's signature image, as the catalog names it.
     let doc = lopdf::Document::load_mem(&bytes).unwrap();
     let first = *doc.get_pages().values().next().unwrap();

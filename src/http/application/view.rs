@@ -280,11 +280,13 @@ pub(super) async fn download_certificate(
         })?;
     Ok(crate::http::pdf_response(
         &format!("{}.pdf", c.record.serial),
-        crate::documents::certificate::render_with(
-            &c.record,
-            &signature,
-            state.signatures.for_record(&c.record).as_deref(),
-        ),
+        state
+            .sealer
+            .seal(crate::documents::certificate::render_with(
+                &c.record,
+                &signature,
+                state.signatures.for_record(&c.record).as_deref(),
+            )),
     ))
 }
 
