@@ -534,7 +534,7 @@ mod tests {
         assert_eq!(c.mail, MailTransport::Folder(PathBuf::from("data/outbox")));
         assert_eq!(c.payment_provider, PaymentProvider::Simulated);
         assert_eq!(c.public_host(), "127.0.0.1");
-        assert_eq!(c.production_problems().len(), 5);
+        assert_eq!(c.production_problems().len(), 6);
         let plain = config(&[
             ("MAIL_TRANSPORT", "smtp"),
             ("SMTP_URL", "smtp://mail.example.org:25"),
