@@ -104,13 +104,32 @@ pub fn add_proof(
     Ok(Value::Object(secured))
 }
 
-/// Whether `secured` carries a valid `eddsa-jcs-2022` proof by `key`.
+/// [`add_proof`], with the proof in a set of one (`"proof": [ … ]`), as Open Badges 3.0 wants it.
+pub fn add_proof_set(
+    document: &Value,
+    options: &ProofOptions,
+    key: &SigningKey,
+) -> Result<Value, ProofError> {
+    let mut secured = add_proof(document, options, key)?;
+    if let Some(proof) = secured.get_mut("proof") {
+        *proof = Value::Array(vec![proof.take()]);
+    }
+    Ok(secured)
+}
+
+/// Whether `secured` carries a valid `eddsa-jcs-2022` proof by `key` (its proof, or the first of
+/// its set of proofs).
 pub fn verify_proof(secured: &Value, key: &VerifyingKey) -> Result<bool, ProofError> {
     let Value::Object(doc) = secured else {
         return Err(ProofError::NotAnObject);
     };
-    let Some(Value::Object(proof)) = doc.get("proof") else {
-        return Err(ProofError::NoProof);
+    let proof = match doc.get("proof") {
+        Some(Value::Object(proof)) => proof,
+        Some(Value::Array(set)) => match set.first() {
+            Some(Value::Object(proof)) => proof,
+            _ => return Err(ProofError::NoProof),
+        },
+        _ => return Err(ProofError::NoProof),
     };
     if proof.get("type").and_then(Value::as_str) != Some("DataIntegrityProof")
         || proof.get("cryptosuite").and_then(Value::as_str) != Some("eddsa-jcs-2022")
@@ -143,10 +162,6 @@ pub fn verify_proof(secured: &Value, key: &VerifyingKey) -> Result<bool, ProofEr
 pub const OB_CONTEXT: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 pub const VC_CONTEXT: &str = "https://www.w3.org/ns/credentials/v2";
 
-/// The unsigned `OpenBadgeCredential` of a certificate: the credential's id is its verification
-/// address, the issuer's profile is at `issuer_id`, the achievement (the program's attestation) at
-/// `achievement_id`. The holder is named as on the certificate (an `IdentityObject` of type
-/// `name`, not hashed: the certificate shows it too).
 /// What the achievement is, in one line: the school, its place, its contact hours, and its ECTS
 /// credits when it awards them (the AFGSU 2, a national attestation, awards none).
 pub fn description(record: &super::certificate::CertificateRecord) -> String {
@@ -161,11 +176,144 @@ pub fn description(record: &super::certificate::CertificateRecord) -> String {
     }
 }
 
+/// The addresses an issuer publishes for verifiers: its profile, which is also the controller
+/// document of its key (`assertionMethod`), the key itself (a fragment of the profile), and its
+/// revocation lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuerUrls {
+    pub profile: String,
+    pub key: String,
+    base: String,
+}
+
+impl IssuerUrls {
+    /// The addresses under the service's public URL.
+    pub fn new(public_url: &str) -> IssuerUrls {
+        let base = public_url.trim_end_matches('/').to_owned();
+        let profile = format!("{base}/certificates/issuer");
+        IssuerUrls {
+            key: format!("{profile}#key-1"),
+            profile,
+            base,
+        }
+    }
+
+    /// The revocation list numbered `list` (from 1).
+    pub fn status_list(&self, list: i64) -> String {
+        format!("{}/certificates/status/{list}", self.base)
+    }
+}
+
+/// The Open Badge of a certificate as the graduate downloads it: pointing to its place in the
+/// revocation list (`status_index`, when it has one), signed with `key` as the issuer's
+/// `assertionMethod` on the day of issue, its proof in a set.
+pub fn signed_badge(
+    record: &super::certificate::CertificateRecord,
+    status_index: Option<i64>,
+    urls: &IssuerUrls,
+    key: &SigningKey,
+) -> Result<Value, ProofError> {
+    let status = status_index.map(|place| {
+        let (list, _) = status_list_of(place);
+        credential_status(&urls.status_list(list), place)
+    });
+    let badge = open_badge_with_status(
+        record,
+        &urls.profile,
+        &format!("{}#achievement", record.verification_url),
+        &description(record),
+        status,
+    );
+    add_proof_set(
+        &badge,
+        &ProofOptions {
+            created: format!("{}T00:00:00Z", record.issued_on),
+            verification_method: urls.key.clone(),
+        },
+        key,
+    )
+}
+
+/// The revocation list numbered `list` as published: which of its places are revoked (`places`,
+/// counted over all lists), as of `valid_from`, signed with `key`.
+pub fn signed_status_list(
+    urls: &IssuerUrls,
+    list: i64,
+    places: &[i64],
+    valid_from: &str,
+    key: &SigningKey,
+) -> Result<Value, ProofError> {
+    let set: Vec<i64> = places
+        .iter()
+        .filter(|p| status_list_of(**p).0 == list)
+        .map(|p| status_list_of(*p).1)
+        .collect();
+    let unsigned = status_list_credential(&urls.status_list(list), &urls.profile, &set, valid_from);
+    add_proof_set(
+        &unsigned,
+        &ProofOptions {
+            created: valid_from.to_owned(),
+            verification_method: urls.key.clone(),
+        },
+        key,
+    )
+}
+
+/// The JSON-LD contexts of Multikey verification methods and of controller documents.
+pub const MULTIKEY_CONTEXT: &str = "https://w3id.org/security/multikey/v1";
+pub const DID_CONTEXT: &str = "https://www.w3.org/ns/did/v1";
+
+/// The issuer's profile (an Open Badges `Profile`) and the controller document of its key: the
+/// Multikey its badges' proofs name, listed as its `assertionMethod`.
+pub fn issuer_document(
+    urls: &IssuerUrls,
+    name: &str,
+    url: &str,
+    email: Option<&str>,
+    key: &VerifyingKey,
+) -> Value {
+    // The DID context first: it is the one that defines `verificationMethod` and
+    // `assertionMethod` for verifiers that read the document as JSON-LD.
+    let mut profile = serde_json::json!({
+        "@context": [DID_CONTEXT, MULTIKEY_CONTEXT, VC_CONTEXT, OB_CONTEXT],
+        "id": urls.profile,
+        "type": ["Profile"],
+        "name": name,
+        "url": url,
+        "verificationMethod": [{
+            "id": urls.key,
+            "type": "Multikey",
+            "controller": urls.profile,
+            "publicKeyMultibase": multikey(key),
+        }],
+        "assertionMethod": [urls.key],
+    });
+    if let Some(email) = email {
+        profile["email"] = email.into();
+    }
+    profile
+}
+
+/// The unsigned `OpenBadgeCredential` of a certificate: the credential's id is its verification
+/// address, the issuer's profile is at `issuer_id`, the achievement (the program's attestation) at
+/// `achievement_id`. The holder is named as on the certificate (an `IdentityObject` of type
+/// `name`, not hashed: the certificate shows it too).
 pub fn open_badge(
     record: &super::certificate::CertificateRecord,
     issuer_id: &str,
     achievement_id: &str,
     description: &str,
+) -> Value {
+    open_badge_with_status(record, issuer_id, achievement_id, description, None)
+}
+
+/// [`open_badge`], pointing to `credential_status` (see [`credential_status`]).
+pub fn open_badge_with_status(
+    record: &super::certificate::CertificateRecord,
+    issuer_id: &str,
+    achievement_id: &str,
+    description: &str,
+    credential_status: Option<Value>,
 ) -> Value {
     let date = |d: time::Date| format!("{d}T00:00:00Z");
     let title = format!(
@@ -213,7 +361,91 @@ pub fn open_badge(
     if let Some(until) = record.valid_until {
         credential["validUntil"] = date(until.next_day().unwrap_or(until)).into();
     }
+    if let Some(status) = credential_status {
+        credential["credentialStatus"] = status;
+    }
     credential
+}
+
+/// The places in one status list: the 16 KiB of bits W3C's Bitstring Status List asks for at the
+/// least, so that one list hides which of many credentials a reader checks.
+pub const STATUS_LIST_LEN: i64 = 131_072;
+
+/// The list a place belongs to (numbered from 1) and its index within it.
+pub fn status_list_of(place: i64) -> (i64, i64) {
+    (place / STATUS_LIST_LEN + 1, place % STATUS_LIST_LEN)
+}
+
+/// A credential's `credentialStatus`: its place in the revocation list at `list_url`.
+pub fn credential_status(list_url: &str, place: i64) -> Value {
+    let (_, index) = status_list_of(place);
+    serde_json::json!({
+        "id": format!("{list_url}#{index}"),
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": index.to_string(),
+        "statusListCredential": list_url,
+    })
+}
+
+/// The `encodedList` of a list whose set bits are `set` (indexes within the list): the bitstring
+/// (index 0 the first byte's most significant bit) GZIP-compressed, in multibase base64url.
+pub fn encoded_list(set: &[i64]) -> String {
+    use base64::Engine;
+    use std::io::Write;
+    let mut bits = vec![0u8; (STATUS_LIST_LEN / 8) as usize];
+    for &i in set.iter().filter(|i| (0..STATUS_LIST_LEN).contains(*i)) {
+        bits[(i / 8) as usize] |= 0x80 >> (i % 8);
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&bits).expect("compressing into memory");
+    let zipped = gz.finish().expect("compressing into memory");
+    format!(
+        "u{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(zipped)
+    )
+}
+
+/// The set bits of an `encodedList`, if it is one.
+pub fn decode_list(encoded: &str) -> Option<Vec<i64>> {
+    use base64::Engine;
+    use std::io::Read;
+    let zipped = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(encoded.strip_prefix('u')?)
+        .ok()?;
+    let mut bits = Vec::new();
+    flate2::read::GzDecoder::new(zipped.as_slice())
+        .take(1 << 24)
+        .read_to_end(&mut bits)
+        .ok()?;
+    Some(
+        (0..bits.len() as i64 * 8)
+            .filter(|i| bits[(i / 8) as usize] & (0x80 >> (i % 8)) != 0)
+            .collect(),
+    )
+}
+
+/// The unsigned `BitstringStatusListCredential` at `list_url`: revocations of the credentials
+/// `issuer_id` issued, as of `valid_from`.
+pub fn status_list_credential(
+    list_url: &str,
+    issuer_id: &str,
+    set: &[i64],
+    valid_from: &str,
+) -> Value {
+    serde_json::json!({
+        "@context": [VC_CONTEXT],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer_id,
+        "validFrom": valid_from,
+        "credentialSubject": {
+            "id": format!("{list_url}#list"),
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encoded_list(set),
+        },
+    })
 }
 
 #[cfg(test)]
@@ -241,6 +473,21 @@ mod tests {
                 "alumniOf": "The School of Examples"
             }
         })
+    }
+
+    #[test]
+    fn a_status_list_sets_the_bits_of_its_places_and_reads_back() {
+        assert_eq!(status_list_of(0), (1, 0));
+        assert_eq!(status_list_of(STATUS_LIST_LEN + 5), (2, 5));
+        let encoded = encoded_list(&[0, 7, 8, 131_071]);
+        assert!(encoded.starts_with('u'));
+        assert_eq!(decode_list(&encoded), Some(vec![0, 7, 8, 131_071]));
+        assert_eq!(decode_list(&encoded_list(&[])), Some(vec![]));
+        // A list of 131,072 bits with few set compresses to well under a kilobyte.
+        assert!(encoded.len() < 1024, "{}", encoded.len());
+        let entry = credential_status("https://x.example/status/1", 9);
+        assert_eq!(entry["statusListIndex"], "9");
+        assert_eq!(entry["id"], "https://x.example/status/1#9");
     }
 
     fn options() -> ProofOptions {

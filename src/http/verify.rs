@@ -2,7 +2,9 @@
 //! consulate): `/verify/{code}` (the address in the QR code) shows who issued what to whom (the name
 //! partly masked), when, the credits, and whether it is valid, revoked, superseded or expired, after
 //! checking its signature again. `/certificates/key.json` publishes the public key, so that anyone
-//! can check a certificate file or an Open Badge without us. The same address checks a visa
+//! can check a certificate file or an Open Badge without us; `/certificates/issuer` is the badges'
+//! issuer profile and the controller document of their key, and `/certificates/status/{n}` the
+//! signed revocation lists (W3C Bitstring Status List) their `credentialStatus` points to. The same address checks a visa
 //! invitation letter, by the code printed on it: whether it still stands.
 //!
 //! A code that matches nothing (mistyped, or not one of ours) gets a page that says so, shows where
@@ -39,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/verify", get(lookup))
         .route("/verify/{code}", get(verify))
         .route("/certificates/key.json", get(public_key))
+        .route("/certificates/issuer", get(issuer))
+        .route("/certificates/status/{list}", get(status_list))
 }
 
 #[tracing::instrument(skip_all)]
@@ -460,6 +464,86 @@ async fn public_key(State(state): State<AppState>) -> Response {
         "pdfSigningCertificateSha256": state.sealer.certificate_sha256(),
     }))
     .into_response()
+}
+
+/// The issuer's Open Badges profile, which is also the controller document of the key its badges
+/// are signed with (`assertionMethod`): what a verifier fetches from a badge's `issuer` and proof.
+async fn issuer(State(state): State<AppState>) -> Result<Response, AppError> {
+    let snapshot = state.catalog.get(&state.config).await?;
+    let program = snapshot
+        .programs
+        .iter()
+        .filter(|p| !p.edition_is_demo)
+        .max_by_key(|p| p.edition_year)
+        .or_else(|| snapshot.programs.first());
+    let facts = match program {
+        Some(p) => {
+            state
+                .store
+                .certificates()
+                .program_facts(&p.program_id)
+                .await?
+        }
+        None => None,
+    };
+    let name = facts
+        .as_ref()
+        .and_then(|f| f.issuer.as_ref())
+        .map(|i| format!("{} — {}", i.institution, i.faculty.en))
+        .unwrap_or_else(|| state.config.public_host().to_owned());
+    let document = crate::domain::badge::issuer_document(
+        &crate::domain::badge::IssuerUrls::new(&state.config.public_url),
+        &name,
+        &state.config.public_url,
+        program.map(|p| p.contact_email.as_str()),
+        &state.signing_key.verifying_key(),
+    );
+    Ok(public_json(document, "public, max-age=300"))
+}
+
+/// A revocation list (W3C Bitstring Status List), signed: read from the certificates' statuses as
+/// committed, so a revocation or a correction shows in it as soon as it is made.
+async fn status_list(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<Response, AppError> {
+    let list = path
+        .ok()
+        .and_then(|Path(n)| n.parse::<i64>().ok())
+        .filter(|n| (1..=1_000_000).contains(n))
+        .ok_or(AppError::NotFound)?;
+    let len = crate::domain::badge::STATUS_LIST_LEN;
+    let revoked = state
+        .store
+        .certificates()
+        .revoked_places((list - 1) * len, len)
+        .await?;
+    let changed = revoked
+        .changed_at
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let valid_from = changed
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let credential = crate::domain::badge::signed_status_list(
+        &crate::domain::badge::IssuerUrls::new(&state.config.public_url),
+        list,
+        &revoked.places,
+        &valid_from,
+        &state.signing_key,
+    )
+    .map_err(|e| AppError::Internal(e.into()))?;
+    // Readers ask again each time: a revocation must reach them at once.
+    Ok(public_json(credential, "public, no-cache"))
+}
+
+fn public_json(value: serde_json::Value, cache: &'static str) -> Response {
+    let mut response = axum::Json(value).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
 }
 
 #[cfg(test)]

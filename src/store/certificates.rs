@@ -84,6 +84,20 @@ pub trait CertificateStore: Send + Sync {
         actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<(), StoreError>;
+
+    /// The places in `first..first + len` of the revocation status list whose certificate no longer
+    /// stands (revoked or superseded), and when the last of those changed: what the published
+    /// Bitstring Status List says, as of the last committed revocation or correction.
+    async fn revoked_places(&self, first: i64, len: i64) -> Result<RevokedPlaces, StoreError>;
+}
+
+/// A stretch of the revocation status list (see [`CertificateStore::revoked_places`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RevokedPlaces {
+    /// Places whose certificate is revoked or superseded, ascending.
+    pub places: Vec<i64>,
+    /// When the latest of them was revoked or superseded.
+    pub changed_at: Option<OffsetDateTime>,
 }
 
 pub use crate::domain::completion::ResultEntry;
@@ -172,6 +186,8 @@ pub struct StoredCertificate {
     pub revoked_reason: Option<String>,
     /// The serial of the certificate that replaced it.
     pub superseded_by: Option<String>,
+    /// Its place in the revocation status list its Open Badge points to.
+    pub status_index: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -182,6 +198,7 @@ pub(super) struct CertificateRow {
     pub status: CertificateStatus,
     pub revoked_reason: Option<String>,
     pub superseded_by: Option<String>,
+    pub status_index: Option<i64>,
 }
 
 impl TryFrom<CertificateRow> for StoredCertificate {
@@ -199,6 +216,7 @@ impl TryFrom<CertificateRow> for StoredCertificate {
             application_id: r.application_id,
             revoked_reason: r.revoked_reason,
             superseded_by: r.superseded_by,
+            status_index: r.status_index,
         })
     }
 }
@@ -281,7 +299,7 @@ impl FactsRow {
 }
 
 pub(super) const CERTIFICATE_SQL: &str = "
-select c.application_id, c.record, c.signature, c.status, c.revoked_reason,
+select c.application_id, c.record, c.signature, c.status, c.revoked_reason, c.status_index,
        (select n.serial from certificate n where n.certificate_id = c.superseded_by) as superseded_by
 from certificate c
 where c.verification_code = $1";
@@ -497,7 +515,7 @@ impl CertificateStore for SqlStore {
     ) -> Result<Vec<StoredCertificate>, StoreError> {
         let rows: Vec<CertificateRow> = query(
             "select c.application_id, c.record, c.signature, c.status, c.revoked_reason,
-                    cast(null as text) as superseded_by
+                    c.status_index, cast(null as text) as superseded_by
              from certificate c
              where c.application_id = $1 and c.status = $2
              order by c.issued_at, c.serial",
@@ -548,6 +566,23 @@ impl CertificateStore for SqlStore {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn revoked_places(&self, first: i64, len: i64) -> Result<RevokedPlaces, StoreError> {
+        let rows: Vec<(i64, Timestamp)> = query(
+            "select status_index, updated_at from certificate
+             where status <> $1 and status_index >= $2 and status_index < $3
+             order by status_index",
+        )
+        .bind(CertificateStatus::Issued)
+        .bind(first)
+        .bind(first.saturating_add(len))
+        .fetch_all(self.db.read())
+        .await?;
+        Ok(RevokedPlaces {
+            changed_at: rows.iter().map(|(_, at)| at.0).max(),
+            places: rows.into_iter().map(|(place, _)| place).collect(),
+        })
+    }
 }
 impl SqlStore {
     /// Issues one draft inside `tx` (see `issue_certificates`).
@@ -581,6 +616,13 @@ impl SqlStore {
         .bind(series.chars().count() as i32 + 2)
         .bind(series.chars().count() as i32 + 1)
         .bind(format!("{series}-"))
+        .fetch_one(&mut *tx)
+        .await?;
+        // Its place in the status list, from the one counter row (locked until commit).
+        let status_index: i64 = scalar(
+            "update status_list_counter set last_index = last_index + 1
+             where purpose = 'revocation' returning last_index",
+        )
         .fetch_one(&mut *tx)
         .await?;
         let superseded: Option<String> = match &draft.supersedes {
@@ -640,8 +682,9 @@ impl SqlStore {
         let certificate_id = crate::store::new_id();
         query(
             "insert into certificate (certificate_id, application_id, kind, status, serial, verification_code,
-                                      holder_name, issued_at, expires_at, signature, record, created_at, updated_at)
-             values ($1, $2, $3, $12, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
+                                      holder_name, issued_at, expires_at, signature, record, created_at, updated_at,
+                                      status_index)
+             values ($1, $2, $3, $12, $4, $5, $6, $7, $8, $9, $10, $11, $11, $13)",
         )
         .bind(&certificate_id)
         .bind(&draft.application_id)
@@ -655,6 +698,7 @@ impl SqlStore {
         .bind(&canonical)
         .bind(now)
         .bind(CertificateStatus::Issued)
+        .bind(status_index)
         .execute(&mut *tx)
         .await?;
         if let Some(old) = &superseded {
@@ -685,6 +729,7 @@ impl SqlStore {
             status: CertificateStatus::Issued,
             revoked_reason: None,
             superseded_by: None,
+            status_index: Some(status_index),
         })
     }
 }

@@ -224,6 +224,62 @@ async fn a_certificate_is_verified_in_public_corrected_and_revoked() {
         summer_school::domain::badge::verify_proof(&badge, &key),
         Ok(true)
     );
+    assert!(
+        badge["proof"].is_array(),
+        "a set of proofs, as OB 3.0 wants"
+    );
+    // The issuer's profile is the controller document of the key the proof names.
+    // (The app's public address is not where this test reaches it.)
+    let local = |url: &str| url.replacen(&app.config.public_url, &app.base, 1);
+    let issuer: serde_json::Value = anonymous
+        .get(local(badge["issuer"]["id"].as_str().unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(issuer["id"], badge["issuer"]["id"]);
+    assert_eq!(
+        issuer["assertionMethod"][0],
+        badge["proof"][0]["verificationMethod"]
+    );
+    assert_eq!(
+        issuer["verificationMethod"][0]["id"],
+        issuer["assertionMethod"][0]
+    );
+    assert_eq!(issuer["verificationMethod"][0]["controller"], issuer["id"]);
+    // Its place in the revocation list, not set while it stands.
+    let status = &badge["credentialStatus"];
+    assert_eq!(status["type"], "BitstringStatusListEntry");
+    let place: i64 = status["statusListIndex"].as_str().unwrap().parse().unwrap();
+    let list_url = local(status["statusListCredential"].as_str().unwrap());
+    let revoked_places = async || -> Vec<i64> {
+        let list: serde_json::Value = anonymous
+            .get(&list_url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            summer_school::domain::badge::verify_proof(&list, &key),
+            Ok(true),
+            "the list is signed by the issuer"
+        );
+        summer_school::domain::badge::decode_list(
+            list["credentialSubject"]["encodedList"].as_str().unwrap(),
+        )
+        .unwrap()
+    };
+    let before = revoked_places().await;
+    assert!(!before.contains(&place), "{before:?}");
+    assert_eq!(
+        before.len(),
+        1,
+        "the one it corrected is revoked: {before:?}"
+    );
     // Nobody else gets them.
     app.sign_in("someone.else@example.org").await;
     for what in ["pdf", "badge"] {
@@ -248,6 +304,10 @@ async fn a_certificate_is_verified_in_public_corrected_and_revoked() {
     assert!(
         html.contains("Revoked") && html.contains("Issued in error"),
         "{html}"
+    );
+    assert!(
+        revoked_places().await.contains(&place),
+        "the revocation is in the published list at once"
     );
     let r = app
         .get(&format!("/applications/{id}/certificates/{code2}/pdf"))
@@ -662,4 +722,91 @@ async fn the_command_line_issues_a_programs_certificates_once_and_says_who_is_sk
         "{err}"
     );
     app.stop().await;
+}
+
+/// Badges as outside verifiers read them: Digital Bazaar's `@digitalbazaar/vc` with the
+/// eddsa-jcs-2022 cryptosuite and its Bitstring Status List checker, and 1EdTech's Open Badges 3.0
+/// schema (`tests/badges/verify.mjs`), every address resolved from the running app. A standing
+/// badge verifies and is not revoked; a revoked one and a replaced one verify as issued and show
+/// revoked.
+#[tokio::test]
+async fn badges_pass_digital_bazaars_verifier_and_1edtechs_schema_and_show_their_revocation() {
+    let app = spawn_app_with(Options {
+        demo: true,
+        reachable_public_url: true,
+        ..Options::default()
+    })
+    .await;
+    let badge = async |email: &str, id: &str, code: &str| -> serde_json::Value {
+        app.sign_in(email).await;
+        let r = app
+            .get(&format!("/applications/{id}/certificates/{code}/badge"))
+            .await;
+        assert_eq!(r.status().as_u16(), 200);
+        r.json().await.unwrap()
+    };
+    let graduate = "badge.graduate@example.org";
+    let id = app.apply_and_send(graduate).await;
+    let replaced = issue(
+        &app,
+        &id,
+        record(
+            "Nguyễn Thị Minh Khai",
+            CertificateKind::AttestationOfSuccess,
+        ),
+        None,
+    )
+    .await
+    .unwrap();
+    let replaced_badge = badge(graduate, &id, &replaced.record.verification_code).await;
+    let mut corrected = record(
+        "Nguyễn Thị Minh Khai",
+        CertificateKind::AttestationOfSuccess,
+    );
+    corrected.outcome.grade = Some("16/20".into());
+    let corrected = issue(
+        &app,
+        &id,
+        corrected,
+        Some(replaced.record.verification_code.clone()),
+    )
+    .await
+    .unwrap();
+    let corrected_badge = badge(graduate, &id, &corrected.record.verification_code).await;
+    let mut afgsu = record("Γεώργιος Παπαδόπουλος", CertificateKind::Afgsu2);
+    afgsu.course.ects = 0;
+    afgsu.valid_until = Some(afgsu_valid_until(afgsu.course.ends_on));
+    let afgsu = issue(&app, &id, afgsu, None).await.unwrap();
+    let afgsu_badge = badge(graduate, &id, &afgsu.record.verification_code).await;
+    let other = "badge.revoked@example.org";
+    let other_id = app.apply_and_send(other).await;
+    let revoked = issue(
+        &app,
+        &other_id,
+        record("Anna Kuznetsova", CertificateKind::AttestationOfSuccess),
+        None,
+    )
+    .await
+    .unwrap();
+    let revoked_badge = badge(other, &other_id, &revoked.record.verification_code).await;
+    app.store
+        .revoke_certificate(
+            &revoked.record.verification_code,
+            "Issued in error",
+            &Actor::Cli,
+            time::OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+
+    let said = crate::harness::verify_badges(
+        &app.base,
+        &[corrected_badge, afgsu_badge, replaced_badge, revoked_badge],
+    )
+    .await;
+    for (one, revoked) in said.iter().zip([false, false, true, true]) {
+        assert_eq!(one["schemaValid"], true, "1EdTech's schema: {one}");
+        assert_eq!(one["verified"], true, "Digital Bazaar's verifier: {one}");
+        assert_eq!(one["revoked"], revoked, "the status list: {one}");
+    }
 }

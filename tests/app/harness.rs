@@ -2,9 +2,10 @@
 //! Postgres database when `TEST_DATABASE_URL` is set) and a real SMTP server (aiosmtpd) whose mailbox
 //! the tests read back.
 //!
-//! The parts the tests run (aiosmtpd, Chromium and chromedriver, pdftotext, pdfsig, qpdf and openssl,
-//! and Postgres when `TEST_DATABASE_URL` is set) are checked once, before the first of them is used:
-//! when any is missing the test binary prints one line naming them all and `scripts/test`, and exits.
+//! The parts the tests run (aiosmtpd, Chromium and chromedriver, pdftotext, pdfsig, qpdf, openssl,
+//! Node.js with the badge verifier of `tests/badges`, and Postgres when `TEST_DATABASE_URL` is set)
+//! are checked once, before the first of them is used: when any is missing the test binary prints
+//! one line naming them all and `scripts/test`, and exits.
 
 use std::collections::HashMap;
 use std::net::TcpListener as StdListener;
@@ -122,6 +123,12 @@ fn missing_parts() -> Vec<String> {
     }
     if !runs("openssl", &["version"]) {
         missing.push("openssl".to_owned());
+    }
+    if !runs("node", &["--version"]) {
+        missing.push("nodejs".to_owned());
+    }
+    if !badge_verifier_dir().join("node_modules").is_dir() {
+        missing.push("the badge verifier (npm ci --prefix tests/badges)".to_owned());
     }
     if let Ok(url) = std::env::var("TEST_DATABASE_URL")
         && !url.is_empty()
@@ -306,6 +313,9 @@ pub struct Options {
     /// The whole demo, as `serve --demo` seeds it (its people, the past cohort, `/demo`).
     pub full_demo: bool,
     pub env: Vec<(&'static str, String)>,
+    /// `PUBLIC_URL` is the address the app listens on (not the default `http://summer-school.test`),
+    /// for outside tools that follow the links the app writes.
+    pub reachable_public_url: bool,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -324,6 +334,9 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
     config.demo = options.full_demo;
     let catalog = startup::read_catalog(None).unwrap();
     let listener = startup::bind(config.bind).await.unwrap();
+    if options.reachable_public_url {
+        config.public_url = format!("http://{}", listener.local_addr().unwrap());
+    }
     let store = startup::open_store(&config).await.unwrap();
     startup::seed(store.as_ref(), &catalog, options.demo)
         .await
@@ -616,6 +629,44 @@ pub fn pdfsig(pdf: &[u8]) -> (bool, String) {
     let whole = said.contains("Total document signed");
     let valid = said.contains("Signature Validation: Signature is Valid.");
     (whole && valid, said)
+}
+
+fn badge_verifier_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("badges")
+}
+
+/// What Digital Bazaar's verifier and 1EdTech's Open Badges 3.0 schema say of each credential
+/// (`tests/badges/verify.mjs`), resolving every address under `base` from the running app: one
+/// object per credential, `schemaValid`, `schemaErrors`, `verified`, `errors` and `revoked`.
+pub async fn verify_badges(
+    base: &str,
+    credentials: &[serde_json::Value],
+) -> Vec<serde_json::Value> {
+    preflight();
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (i, credential) in credentials.iter().enumerate() {
+        let path = dir.path().join(format!("badge-{i}.json"));
+        std::fs::write(&path, serde_json::to_vec_pretty(credential).unwrap()).unwrap();
+        files.push(path);
+    }
+    let out = tokio::process::Command::new("node")
+        .arg(badge_verifier_dir().join("verify.mjs"))
+        .arg(base)
+        .args(&files)
+        .output()
+        .await
+        .expect("node runs");
+    assert!(out.status.success(), "verify.mjs: {out:?}");
+    let said: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object a line"))
+        .collect();
+    assert_eq!(said.len(), credentials.len(), "{said:?}");
+    said
 }
 
 /// The ways a signed PDF can be changed afterwards, each of which `pdfsig` must report: one byte

@@ -316,18 +316,22 @@ async fn two_editions_of_a_year_with_the_same_codes_issue_one_gap_free_series_co
                     move |r: &summer_school::domain::certificate::CertificateRecord| r.sign(&key);
                 s.issue_certificate(&draft, &sign, &Actor::Cli, OffsetDateTime::now_utc())
                     .await
-                    .map(|c| c.record.serial)
+                    .map(|c| (c.record.serial, c.status_index))
             });
         }
-        let mut serials: Vec<String> = tasks
+        let (mut serials, mut places): (Vec<String>, Vec<Option<i64>>) = tasks
             .join_all()
             .await
             .into_iter()
             .map(|r| r.expect("every issuance goes through"))
-            .collect();
+            .unzip();
         serials.sort();
         let expected: Vec<String> = (1..=12).map(|n| format!("UPC-SS-2026-HO-{n:04}")).collect();
         assert_eq!(serials, expected, "one series, gap-free, each number once");
+        // Each took its own place in the revocation list, in order from the first.
+        places.sort();
+        let expected: Vec<Option<i64>> = (0..12).map(Some).collect();
+        assert_eq!(places, expected, "one status-list place each");
 
         // The next year's series is its own, and a correction of this year's cohort issued then
         // goes on after what that series holds.
@@ -346,6 +350,19 @@ async fn two_editions_of_a_year_with_the_same_codes_issue_one_gap_free_series_co
             .await
             .unwrap();
         assert_eq!(corrected.record.serial, "UPC-SS-2027-HO-0001");
+        // The corrected one no longer stands: its place is set in the list, and only its place.
+        let first = s
+            .certificate_by_code(correction.supersedes.as_deref().unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let revoked = s
+            .revoked_places(0, summer_school::domain::badge::STATUS_LIST_LEN)
+            .await
+            .unwrap();
+        assert_eq!(revoked.places, vec![first.status_index.unwrap()]);
+        assert!(revoked.changed_at.is_some());
+        assert_eq!(corrected.status_index, Some(12));
         // A refused issuance (this one already holds its certificate) takes no number.
         let refused = s
             .issue_certificate(&draft(&applications[1], 2027), &sign, &Actor::Cli, now)

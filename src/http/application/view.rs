@@ -297,23 +297,12 @@ pub(super) async fn download_badge(
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let c = own_certificate(&state, &applicant.applicant_id, &id, &code).await?;
-    let base = state.config.public_url.trim_end_matches('/');
-    let key = &state.signing_key;
-    let multikey = crate::domain::badge::multikey(&key.verifying_key());
     let r = &c.record;
-    let badge = crate::domain::badge::open_badge(
+    let secured = crate::domain::badge::signed_badge(
         r,
-        &format!("{base}/certificates/key.json"),
-        &format!("{}#achievement", r.verification_url),
-        &crate::domain::badge::description(r),
-    );
-    let secured = crate::domain::badge::add_proof(
-        &badge,
-        &crate::domain::badge::ProofOptions {
-            created: format!("{}T00:00:00Z", r.issued_on),
-            verification_method: format!("{base}/certificates/key.json#{multikey}"),
-        },
-        key,
+        c.status_index,
+        &crate::domain::badge::IssuerUrls::new(&state.config.public_url),
+        &state.signing_key,
     )
     .map_err(|e| AppError::Internal(e.into()))?;
     let mut response = axum::Json(secured).into_response();
