@@ -83,6 +83,7 @@ fn record(n: usize) -> CertificateRecord {
         valid_until: (n % 2 == 1).then_some(date!(2030 - 07 - 20)),
         supersedes: None,
         demo: false,
+        translation: None,
     }
 }
 

@@ -59,13 +59,25 @@ pub fn render_with(
     signature: &[u8; 64],
     signature_image: Option<&Picture>,
 ) -> Unsealed {
-    let (page, title) = draw(r, signature_image, None);
+    render_in(r, signature, signature_image, r.locale).expect("a record prints in its language")
+}
+
+/// [`render_with`], the page in `locale` (the record's language or its translation's); the file
+/// embeds the whole signed record either way. `None` in a language the record does not hold.
+pub fn render_in(
+    r: &CertificateRecord,
+    signature: &[u8; 64],
+    signature_image: Option<&Picture>,
+    locale: crate::domain::locale::Locale,
+) -> Option<Unsealed> {
+    let view = r.in_language(locale)?;
+    let (page, title) = draw(&view, signature_image, None);
     let canonical = String::from_utf8(r.canonical()).expect("canonical JSON is UTF-8");
-    pdf::finish_sealable(
-        &meta(r, &title),
+    Some(pdf::finish_sealable(
+        &meta(&view, &title),
         vec![page],
         &[(RECORD_KEY, canonical), (SIGNATURE_KEY, hex(signature))],
-    )
+    ))
 }
 
 /// A specimen of the certificate `r` describes: the same page, `stamp` across its margins, and
@@ -404,20 +416,29 @@ pub fn check_file(
     }
     let seal = super::seal::check(pdf_bytes)?;
     let page = page_text(pdf_bytes).unwrap_or_default();
-    let mut facts = vec![
-        &record.holder.name,
-        &record.course.title,
-        &record.serial,
-        &record.verification_code,
-    ];
-    facts.extend(record.outcome.grade.as_ref());
-    if let Some(missing) = facts
-        .into_iter()
-        .find(|fact| !page.contains(&squeezed(&pdf::printable(fact))))
-    {
-        return Err(NotGenuine::Page(missing.clone()));
+    // The page is in one of the record's languages: all its facts, in that language, are on it.
+    let missing = |view: &CertificateRecord| -> Option<String> {
+        let mut facts = vec![
+            &view.holder.name,
+            &view.course.title,
+            &view.serial,
+            &view.verification_code,
+        ];
+        facts.extend(view.outcome.grade.as_ref());
+        facts
+            .into_iter()
+            .find(|fact| !page.contains(&squeezed(&pdf::printable(fact))))
+            .cloned()
+    };
+    let mut missed = Vec::new();
+    for locale in record.languages() {
+        let view = record.in_language(locale).ok_or(NotGenuine::NoRecord)?;
+        match missing(&view) {
+            None => return Ok(CheckedFile { record, seal }),
+            Some(fact) => missed.push(fact),
+        }
     }
-    Ok(CheckedFile { record, seal })
+    Err(NotGenuine::Page(missed.swap_remove(0)))
 }
 
 /// The text of the first page, without white space (a name may wrap onto a second line).

@@ -1,7 +1,9 @@
 //! Certificates anyone can verify: the plain record a certificate is printed from, its canonical
 //! form, and its Ed25519 signature.
 //!
-//! The record holds everything the document says, already in the document's language. Its canonical
+//! The record holds everything the document says, already in the document's language, and, since
+//! the certificates are bilingual, its texts in the other language too ([`Translation`]): one
+//! signed record prints in English and in French ([`CertificateRecord::in_language`]). Its canonical
 //! form is the JSON Canonicalization Scheme (RFC 8785) of the record: object keys sorted, no
 //! whitespace, strings escaped as ECMAScript does; the record has no floating-point numbers, so every
 //! number prints the same everywhere. The signature is Ed25519 (RFC 8032) over those bytes. Anyone
@@ -96,6 +98,38 @@ pub struct CertificateRecord {
     /// what is signed. Absent from real records, so that their canonical form is unchanged.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub demo: bool,
+    /// The texts in the other language, signed with the rest. Absent from records issued before
+    /// certificates were bilingual (they print in their language only; their canonical form is
+    /// unchanged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translation: Option<Translation>,
+}
+
+/// What a certificate says in its other language: every text of the record that is not a name, a
+/// date or a number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Translation {
+    pub locale: Locale,
+    pub title: String,
+    /// The language the school was taught in, named in this language.
+    pub language: String,
+    pub outcomes: Vec<String>,
+    pub faculty: String,
+    pub signatory_title: String,
+}
+
+impl Translation {
+    /// The texts of `record` (printed in its language) as a translation of another record.
+    pub fn of(record: &CertificateRecord) -> Translation {
+        Translation {
+            locale: record.locale,
+            title: record.course.title.clone(),
+            language: record.course.language.clone(),
+            outcomes: record.course.outcomes.clone(),
+            faculty: record.issuer.faculty.clone(),
+            signatory_title: record.issuer.signatory_title.clone(),
+        }
+    }
 }
 
 /// Years an AFGSU 2 attestation is valid.
@@ -213,6 +247,41 @@ impl CertificateRecord {
     /// `UPC-SS-2026-HO-0007.pdf`: what a downloaded or attached file is called.
     pub fn file_name(&self) -> String {
         format!("{}.pdf", self.serial)
+    }
+
+    /// What the file of its page in `locale` is called: [`file_name`](Self::file_name) in its own
+    /// language, `UPC-SS-2026-HO-0007-fr.pdf` in its translation's.
+    pub fn file_name_in(&self, locale: Locale) -> String {
+        if locale == self.locale {
+            self.file_name()
+        } else {
+            format!("{}-{}.pdf", self.serial, locale.tag())
+        }
+    }
+
+    /// The languages it prints in: its own, then its translation's.
+    pub fn languages(&self) -> Vec<Locale> {
+        std::iter::once(self.locale)
+            .chain(self.translation.as_ref().map(|t| t.locale))
+            .collect()
+    }
+
+    /// The record as the page in `locale` shows it: itself in its own language, its texts
+    /// swapped for the translation's in the other; `None` in a language it does not hold.
+    pub fn in_language(&self, locale: Locale) -> Option<CertificateRecord> {
+        if locale == self.locale {
+            return Some(self.clone());
+        }
+        let t = self.translation.as_ref().filter(|t| t.locale == locale)?;
+        let mut view = self.clone();
+        view.locale = locale;
+        view.course.title = t.title.clone();
+        view.course.language = t.language.clone();
+        view.course.outcomes = t.outcomes.clone();
+        view.issuer.faculty = t.faculty.clone();
+        view.issuer.signatory_title = t.signatory_title.clone();
+        view.translation = Some(Translation::of(self));
+        Some(view)
     }
 
     /// The bytes that are signed.
@@ -370,6 +439,7 @@ pub(crate) mod tests {
             valid_until: None,
             supersedes: None,
             demo: false,
+            translation: None,
         }
     }
 

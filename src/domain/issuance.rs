@@ -9,7 +9,9 @@
 use time::Date;
 
 use super::catalog::{EditionSpec, IssuerSpec, LocalizedList, LocalizedText, ProgramSpec};
-use super::certificate::{CertificateRecord, Course, Holder, Issuer, Outcome, afgsu_valid_until};
+use super::certificate::{
+    CertificateRecord, Course, Holder, Issuer, Outcome, Translation, afgsu_valid_until,
+};
 use super::completion::{CompletionRule, Participation, Shortfall};
 use super::locale::Locale;
 use super::status::CertificateKind;
@@ -185,15 +187,33 @@ pub fn school_place(places: &[String], place_of_issue: &str) -> String {
 }
 
 /// The record of a `kind` certificate for `c`, issued on `today`, without its serial and code (the
-/// store gives them). `None` without an issuer, a CESU for the AFGSU 2, or a date of birth.
+/// store gives them): in the graduate's language, with its texts in the other language as its
+/// translation, so that it prints in both. `None` without an issuer, a CESU for the AFGSU 2, or a
+/// date of birth.
 pub fn record(
     program: &ProgramFacts,
     c: &Candidate,
     kind: CertificateKind,
     today: Date,
 ) -> Option<CertificateRecord> {
+    let mut record = record_in(program, c, kind, today, c.locale)?;
+    let other = match c.locale {
+        Locale::En => Locale::Fr,
+        Locale::Fr => Locale::En,
+    };
+    record.translation = record_in(program, c, kind, today, other).map(|r| Translation::of(&r));
+    Some(record)
+}
+
+/// [`record`] in `locale` alone.
+fn record_in(
+    program: &ProgramFacts,
+    c: &Candidate,
+    kind: CertificateKind,
+    today: Date,
+    locale: Locale,
+) -> Option<CertificateRecord> {
     let issuer = program.issuer.as_ref()?;
-    let locale = c.locale;
     let language = match (program.teaching_language, locale) {
         (Locale::En, Locale::En) => "English",
         (Locale::En, Locale::Fr) => "anglais",
@@ -276,6 +296,7 @@ pub fn record(
         valid_until,
         supersedes: None,
         demo: program.demo,
+        translation: None,
     })
 }
 
@@ -443,6 +464,26 @@ mod tests {
         assert_eq!(success.issuer.institution, "Université Paris Cité");
         assert_eq!(success.issuer.signatory_title, "Doyenne");
         assert_eq!(success.valid_until, None);
+        // Bilingual: the English texts are signed with it, and the English page reads them.
+        assert_eq!(success.languages(), vec![Locale::Fr, Locale::En]);
+        let english = success.in_language(Locale::En).unwrap();
+        assert_eq!(english.locale, Locale::En);
+        assert_eq!(english.course.language, "English");
+        assert_eq!(
+            english.issuer.faculty,
+            program.issuer.as_ref().unwrap().faculty.en
+        );
+        assert_eq!(english.course.title, program.title.en);
+        assert_eq!(
+            (&english.holder, &english.serial, &english.outcome),
+            (&success.holder, &success.serial, &success.outcome),
+            "names, numbers and results are the same on both pages"
+        );
+        assert_eq!(
+            english.in_language(Locale::Fr).as_ref(),
+            Some(&success),
+            "and back"
+        );
         let afgsu = record(&program, &c, CertificateKind::Afgsu2, today).unwrap();
         assert_eq!(afgsu.issuer.institution, "CESU 75");
         // Signed for the CESU, not by the faculty's dean.

@@ -1,5 +1,6 @@
 //! The graduate's certificates page (`/certificates`): every certificate they hold that stands, from
-//! every school and year they attended, each to download as a PDF or as an Open Badge, with the
+//! every school and year they attended, each to download as a PDF (in English and in French, from
+//! the one signed record) or as an Open Badge, with the
 //! public address anyone can use to check it and a button that copies it.
 
 use askama::Template;
@@ -15,6 +16,7 @@ use super::error::AppError;
 use super::lang::Lang;
 use super::views::{GraduateCertificate, GraduateSchool, GraduatesTemplate, Layout};
 use crate::domain::calendar::{format_date, format_date_range};
+use crate::domain::locale::Locale;
 use crate::domain::status::CertificateKind;
 use crate::i18n::Tr;
 
@@ -77,7 +79,19 @@ async fn certificates(
                             &[("date", format_date(d, locale).into())],
                         )
                     }),
-                    pdf_href: format!("{base}/pdf"),
+                    pdfs: r
+                        .languages()
+                        .into_iter()
+                        .map(|l| {
+                            (
+                                format!("{base}/pdf/{}", l.tag()),
+                                tr.t(match l {
+                                    Locale::En => "graduates-pdf-en",
+                                    Locale::Fr => "graduates-pdf-fr",
+                                }),
+                            )
+                        })
+                        .collect(),
                     badge_href: format!("{base}/badge"),
                     share_url: r.verification_url.clone(),
                     code: r.verification_code.clone(),

@@ -71,8 +71,12 @@ async fn verify(
         return verify_letter(&state, locale, &code, &typed).await;
     };
     let tr = Tr(locale);
-    let r = &found.record;
-    let signed = r.verify(&state.signing_key.verifying_key(), &found.signature);
+    let signed = found
+        .record
+        .verify(&state.signing_key.verifying_key(), &found.signature);
+    // In the visitor's language when the record holds it (both pages say the same).
+    let view = found.record.in_language(locale);
+    let r = view.as_ref().unwrap_or(&found.record);
     let today = to_paris(OffsetDateTime::now_utc()).date();
     let status = PublicStatus::of(found.status, r.valid_until, today);
     let a = |k: &'static str, v: String| [(k, FluentValue::from(v))];

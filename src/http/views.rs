@@ -415,7 +415,8 @@ pub struct GraduateCertificate {
     pub serial: String,
     pub issued: String,
     pub valid_until: Option<String>,
-    pub pdf_href: String,
+    /// The PDF in each language the record holds (the graduate's first): address and label.
+    pub pdfs: Vec<(String, String)>,
     pub badge_href: String,
     /// The public verification address, to share.
     pub share_url: String,

@@ -3,7 +3,7 @@
 
 use summer_school::domain::audit::Actor;
 use summer_school::domain::certificate::{
-    CertificateRecord, Course, Holder, Issuer, Outcome, afgsu_valid_until,
+    CertificateRecord, Course, Holder, Issuer, Outcome, Translation, afgsu_valid_until,
 };
 use summer_school::domain::locale::Locale;
 use summer_school::domain::status::CertificateKind;
@@ -52,6 +52,14 @@ pub(crate) fn record(name: &str, kind: CertificateKind) -> CertificateRecord {
         valid_until: None,
         supersedes: None,
         demo: false,
+        translation: Some(Translation {
+            locale: Locale::Fr,
+            title: "Formation pratique en médecine clinique et aux urgences".into(),
+            language: "anglais".into(),
+            outcomes: vec!["Prendre en charge un arrêt cardiaque en équipe".into()],
+            faculty: "UFR de Médecine".into(),
+            signatory_title: "Doyenne".into(),
+        }),
     }
 }
 
@@ -809,4 +817,102 @@ async fn badges_pass_digital_bazaars_verifier_and_1edtechs_schema_and_show_their
         assert_eq!(one["verified"], true, "Digital Bazaar's verifier: {one}");
         assert_eq!(one["revoked"], revoked, "the status list: {one}");
     }
+}
+
+/// One signed record, two pages: the graduate downloads the certificate in English and in French,
+/// both carry the same record (and verify with it), both are PDF-signed; a language the record does
+/// not hold is not offered.
+#[tokio::test]
+async fn a_certificate_downloads_in_english_and_in_french_from_one_signed_record() {
+    let app = demo_app().await;
+    let email = "bilingual@example.org";
+    let id = app.apply_and_send(email).await;
+    let mut r = record("Anna Kuznetsova", CertificateKind::AttestationOfSuccess);
+    r.outcome.grade = Some("17/20".into());
+    let issued = issue(&app, &id, r, None).await.unwrap();
+    let code = issued.record.verification_code.clone();
+    app.sign_in(email).await;
+    let (status, page) = app.page("/certificates").await;
+    assert_eq!(status, 200);
+    let base = format!("/applications/{id}/certificates/{code}/pdf");
+    for (lang, label) in [
+        ("en", "Download in English (PDF)"),
+        ("fr", "Download in French (PDF)"),
+    ] {
+        assert!(
+            page.contains(&format!("href=\"{base}/{lang}\"")) && page.contains(label),
+            "{lang}: {page}"
+        );
+    }
+    let key = summer_school::startup::signing_key(&app.config)
+        .unwrap()
+        .verifying_key();
+    for (lang, title, not) in [
+        (
+            "en",
+            "Hands-on Training in Clinical Medicine and Emergencies",
+            "Formation pratique",
+        ),
+        (
+            "fr",
+            "Formation pratique en médecine clinique et aux urgences",
+            "Hands-on Training",
+        ),
+    ] {
+        let r = app.get(&format!("{base}/{lang}")).await;
+        assert_eq!(r.status().as_u16(), 200, "{lang}");
+        let disposition = r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let pdf = r.bytes().await.unwrap();
+        let text = crate::harness::pdf_text(&pdf).await;
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains(title) && !flat.contains(not),
+            "{lang}: {flat}"
+        );
+        assert!(flat.contains("17/20"), "{lang}: {flat}");
+        let (embedded, signature) =
+            summer_school::documents::certificate::read_embedded(&pdf).unwrap();
+        assert_eq!(embedded, issued.record, "{lang}: the one signed record");
+        assert!(embedded.verify(&key, &signature));
+        let checked = summer_school::documents::certificate::check_file(&pdf, &key);
+        assert!(checked.is_ok(), "{lang}: {checked:?}");
+        let (valid, said) = crate::harness::pdfsig(&pdf);
+        assert!(valid, "{lang}: {said}");
+        if lang == "fr" {
+            assert!(
+                disposition.contains("UPC-SS-2026-HO-0001-fr.pdf"),
+                "{disposition}"
+            );
+        }
+    }
+    // The plain address is the graduate's own language.
+    let own = app.get(&base).await.bytes().await.unwrap();
+    assert!(
+        crate::harness::pdf_text(&own)
+            .await
+            .contains("Hands-on Training")
+    );
+    assert_eq!(app.get(&format!("{base}/de")).await.status().as_u16(), 404);
+
+    // A record issued before certificates were bilingual holds one language: only it is offered.
+    let other = "monolingual@example.org";
+    let other_id = app.apply_and_send(other).await;
+    let mut old = record("Jan Kowalski", CertificateKind::AttestationOfSuccess);
+    old.translation = None;
+    let old = issue(&app, &other_id, old, None).await.unwrap();
+    app.sign_in(other).await;
+    let old_base = format!(
+        "/applications/{other_id}/certificates/{}/pdf",
+        old.record.verification_code
+    );
+    let (_, page) = app.page("/certificates").await;
+    assert!(page.contains(&format!("{old_base}/en")), "{page}");
+    assert!(!page.contains(&format!("{old_base}/fr")), "{page}");
+    assert_eq!(
+        app.get(&format!("{old_base}/fr")).await.status().as_u16(),
+        404
+    );
 }

@@ -587,6 +587,7 @@ fn a_certificate_file_is_checked_offline_against_the_public_key() {
         valid_until: None,
         supersedes: None,
         demo: false,
+        translation: None,
     };
     // PDF-signed with a pair made as an issuer would make theirs, with OpenSSL.
     let (key_pem, cert_pem) = openssl_pair(dir.path(), "rsa");

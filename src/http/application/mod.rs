@@ -74,6 +74,10 @@ pub fn router() -> Router<AppState> {
             get(download_certificate),
         )
         .route(
+            "/applications/{id}/certificates/{code}/pdf/{lang}",
+            get(download_certificate_in),
+        )
+        .route(
             "/applications/{id}/certificates/{code}/badge",
             get(download_badge),
         )

@@ -267,26 +267,48 @@ pub(super) async fn own_certificate(
         .ok_or(AppError::NotFound)
 }
 
-/// The certificate's PDF, printed again from its signed record.
+/// The certificate's PDF in its own language, printed again from its signed record.
 pub(super) async fn download_certificate(
     State(state): State<AppState>,
     RequireApplicant(applicant): RequireApplicant,
     Path((id, code)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let c = own_certificate(&state, &applicant.applicant_id, &id, &code).await?;
+    let locale = c.record.locale;
+    certificate_pdf(&state, &c, locale)
+}
+
+/// The certificate's PDF in `lang` (`en` or `fr`), printed from the same signed record: 404 in a
+/// language the record does not hold (one issued before certificates were bilingual).
+pub(super) async fn download_certificate_in(
+    State(state): State<AppState>,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((id, code, lang)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let locale = Locale::from_tag(&lang).ok_or(AppError::NotFound)?;
+    let c = own_certificate(&state, &applicant.applicant_id, &id, &code).await?;
+    certificate_pdf(&state, &c, locale)
+}
+
+fn certificate_pdf(
+    state: &AppState,
+    c: &crate::store::certificates::StoredCertificate,
+    locale: Locale,
+) -> Result<Response, AppError> {
     let signature: [u8; 64] =
         c.signature.as_slice().try_into().map_err(|_| {
             AppError::Internal(anyhow::anyhow!("a stored signature is not 64 bytes"))
         })?;
+    let pdf = crate::documents::certificate::render_in(
+        &c.record,
+        &signature,
+        state.signatures.for_record(&c.record).as_deref(),
+        locale,
+    )
+    .ok_or(AppError::NotFound)?;
     Ok(crate::http::pdf_response(
-        &format!("{}.pdf", c.record.serial),
-        state
-            .sealer
-            .seal(crate::documents::certificate::render_with(
-                &c.record,
-                &signature,
-                state.signatures.for_record(&c.record).as_deref(),
-            )),
+        &c.record.file_name_in(locale),
+        state.sealer.seal(pdf),
     ))
 }
 
