@@ -404,21 +404,9 @@ fn preview(
             .ok_or_else(|| anyhow!("no program of the catalog issues the {}", kind.as_str()))?,
     };
     let images = SignatureImages::new(config.certificates_dir.clone());
-    let picture = edition
-        .certificates
-        .as_ref()
-        .and_then(|i| i.signature_image.as_deref())
-        .and_then(|file| images.get(file));
     let pdf = specimen::render(
-        &Specimen {
-            edition: &edition,
-            program: chosen,
-            kind,
-            locale,
-            name,
-            public_url: &config.public_url,
-        },
-        picture.as_deref(),
+        &Specimen::from_catalog(&edition, chosen, kind, locale, name, &config.public_url),
+        &images,
     )
     .map_err(|e| match e {
         SpecimenError::Name(problem) => anyhow!(

@@ -1,24 +1,25 @@
 //! Specimens: each kind of document printed for any name from the catalog's programs, issuer,
 //! signatory and signature image, before anything is issued. A specimen says SPECIMEN across its
 //! margins, carries no number, no verification code, no signed record and no signature, so it can
-//! never pass for the real thing. Organizers print them with `certificates preview` to see what
-//! graduates, payers and consulates will get; the tests use them to print the longest names the
-//! forms accept.
+//! never pass for the real thing. Organizers print them from a program's specimens page or with
+//! `certificates preview` to see what graduates, payers and consulates will get; the tests use them
+//! to print the longest names the forms accept.
 
 use time::{Date, Duration, OffsetDateTime};
 
 use super::badges::{self, BadgeRecord, BadgeSheet};
-use super::pdf::Picture;
+use super::signatures::SignatureImages;
 use super::{certificate, layout, receipt, visa};
 use crate::domain::application::{
     NamePrinting, Problem, parse_certificate_name, parse_printed_name,
 };
-use crate::domain::catalog::{EditionSpec, ProgramSpec};
+use crate::domain::catalog::{EditionSpec, LocalizedText, ProgramSpec};
 use crate::domain::certificate::CertificateRecord;
 use crate::domain::completion::Participation;
 use crate::domain::countries::CountryCode;
 use crate::domain::issuance::{self, Candidate, ProgramFacts};
 use crate::domain::locale::Locale;
+use crate::domain::money::Money;
 use crate::domain::receipt::{Issuer, Payer, ReceiptKind, ReceiptRecord, statement_lines};
 use crate::domain::status::CertificateKind;
 use crate::domain::visa::{PassportData, VisaLetterRecord};
@@ -68,17 +69,65 @@ impl SpecimenKind {
     }
 }
 
-/// What a specimen is printed from.
-#[derive(Debug, Clone, Copy)]
-pub struct Specimen<'a> {
-    pub edition: &'a EditionSpec,
-    pub program: &'a ProgramSpec,
+/// What a specimen is printed from: the program as its documents describe it, whether read from a
+/// catalog file ([`Specimen::from_catalog`]) or from the store (the organizers' page).
+#[derive(Debug, Clone)]
+pub struct Specimen {
+    pub facts: ProgramFacts,
+    /// Who receipts are issued by.
+    pub organization: Issuer,
+    /// The program's standard fee, as a receipt shows it.
+    pub fee: Option<SpecimenFee>,
+    /// The program's contact address (visa letters name it).
+    pub contact_email: String,
     pub kind: SpecimenKind,
     pub locale: Locale,
     /// The name to print, as a participant would type it.
-    pub name: &'a str,
+    pub name: String,
     /// The service's public address (what the verification lines and QR codes would point at).
-    pub public_url: &'a str,
+    pub public_url: String,
+}
+
+/// The fee a specimen receipt shows.
+#[derive(Debug, Clone)]
+pub struct SpecimenFee {
+    pub label: LocalizedText,
+    pub amount: Money,
+    /// The program has several tiers, so the receipt names this one.
+    pub several_tiers: bool,
+}
+
+impl Specimen {
+    /// The specimen of `kind` for `program` of a catalog file's `edition`.
+    pub fn from_catalog(
+        edition: &EditionSpec,
+        program: &ProgramSpec,
+        kind: SpecimenKind,
+        locale: Locale,
+        name: &str,
+        public_url: &str,
+    ) -> Specimen {
+        let fee = program.standard_fee();
+        let organization = &edition.organization;
+        Specimen {
+            facts: ProgramFacts::from_spec(edition, program),
+            organization: Issuer {
+                name: organization.name.clone(),
+                contact_email: organization.contact_email.as_str().to_owned(),
+                website: organization.website.clone(),
+            },
+            fee: Some(SpecimenFee {
+                label: fee.label.clone(),
+                amount: fee.amount,
+                several_tiers: program.fee_tiers.len() > 1,
+            }),
+            contact_email: program.contact_email.as_str().to_owned(),
+            kind,
+            locale,
+            name: name.to_owned(),
+            public_url: public_url.to_owned(),
+        }
+    }
 }
 
 /// Why a specimen cannot be printed.
@@ -93,17 +142,17 @@ pub enum SpecimenError {
     NotAwarded(CertificateKind),
     #[error("the catalog's [certificates] table names no afgsu_issuer (the CESU)")]
     NoAfgsuIssuer,
+    #[error("the program has no standard fee for a receipt to show")]
+    NoFee,
 }
 
-/// The PDF of `s`, with the signatory's signature image when there is one.
-pub fn render(
-    s: &Specimen<'_>,
-    signature_image: Option<&Picture>,
-) -> Result<Vec<u8>, SpecimenError> {
+/// The PDF of `s`, with the signature image of whoever signs it (the faculty's signatory, or the
+/// CESU's for the AFGSU 2) when there is one.
+pub fn render(s: &Specimen, images: &SignatureImages) -> Result<Vec<u8>, SpecimenError> {
     let (field, printing) = s.kind.printing();
     let name = match s.kind {
-        SpecimenKind::VisaLetter => parse_printed_name(field, s.name, &printing),
-        _ => parse_certificate_name(s.name, &printing),
+        SpecimenKind::VisaLetter => parse_printed_name(field, &s.name, &printing),
+        _ => parse_certificate_name(&s.name, &printing),
     }
     .map_err(SpecimenError::Name)?;
     let name = name.as_str();
@@ -111,31 +160,26 @@ pub fn render(
     let stamp = tr.t("document-specimen-stamp");
     // What goes where a number, a serial or a code would be.
     let word = tr.t("document-specimen");
-    let program = s.program;
-    let facts = ProgramFacts::from_spec(s.edition, program);
+    let program = &s.facts;
     match s.kind {
         SpecimenKind::Success | SpecimenKind::Afgsu => {
             let kind = match s.kind {
                 SpecimenKind::Afgsu => CertificateKind::Afgsu2,
                 _ => CertificateKind::AttestationOfSuccess,
             };
-            let r = certificate_record(s, &facts, kind, name)?;
-            Ok(certificate::render_specimen(&r, signature_image, &stamp))
+            let r = certificate_record(s, program, kind, name)?;
+            let picture = images.for_record(&r);
+            Ok(certificate::render_specimen(&r, picture.as_deref(), &stamp))
         }
         SpecimenKind::Receipt => {
-            let fee = program.standard_fee();
-            let organization = &s.edition.organization;
+            let fee = s.fee.as_ref().ok_or(SpecimenError::NoFee)?;
             let country = CountryCode::parse("FR").expect("a known country");
             let r = ReceiptRecord {
                 number: word.clone(),
                 kind: ReceiptKind::Receipt,
                 issued_at: midnight(program.starts_on - Duration::days(30)),
                 locale: s.locale,
-                issuer: Issuer {
-                    name: organization.name.clone(),
-                    contact_email: organization.contact_email.as_str().to_owned(),
-                    website: organization.website.clone(),
-                },
+                issuer: s.organization.clone(),
                 payer: Payer {
                     name: name.to_owned(),
                     email: "participant@example.org".to_owned(),
@@ -148,7 +192,8 @@ pub fn render(
                 program_title: program.title.get(s.locale).to_owned(),
                 starts_on: program.starts_on,
                 ends_on: program.ends_on,
-                tier_label: (program.fee_tiers.len() > 1)
+                tier_label: fee
+                    .several_tiers
                     .then(|| fee.label.get(s.locale).to_owned()),
                 lines: statement_lines(None, fee.amount.cents(), None, None),
                 total_cents: fee.amount.cents(),
@@ -165,7 +210,7 @@ pub fn render(
             Ok(receipt::render_specimen(&r, &stamp))
         }
         SpecimenKind::Badge => {
-            let sheet = BadgeSheet::for_program(&facts, s.locale);
+            let sheet = BadgeSheet::for_program(program, s.locale);
             let badge = BadgeRecord {
                 name: name.to_owned(),
                 check_in_url: format!("{}/organizer/check-in", s.public_url.trim_end_matches('/')),
@@ -178,11 +223,7 @@ pub fn render(
             ))
         }
         SpecimenKind::VisaLetter => {
-            let issuer = s
-                .edition
-                .certificates
-                .as_ref()
-                .ok_or(SpecimenError::NoIssuer)?;
+            let issuer = program.issuer.as_ref().ok_or(SpecimenError::NoIssuer)?;
             let nationality = CountryCode::parse("VN").expect("a known country");
             let place = issuance::school_place(&program.places, &issuer.place_of_issue);
             let r = VisaLetterRecord {
@@ -194,7 +235,7 @@ pub fn render(
                 signatory_name: issuer.signatory_name.clone(),
                 signatory_title: issuer.signatory_title.get(s.locale).to_owned(),
                 place_of_issue: issuer.place_of_issue.clone(),
-                contact_email: program.contact_email.as_str().to_owned(),
+                contact_email: s.contact_email.clone(),
                 nationality_name: nationality.country().name(s.locale).to_owned(),
                 passport: PassportData {
                     name: name.to_owned(),
@@ -212,7 +253,11 @@ pub fn render(
                 verification_url: verify_url(s),
                 demo: false,
             };
-            Ok(visa::render_specimen(&r, signature_image, &stamp))
+            let picture = issuer
+                .signature_image
+                .as_deref()
+                .and_then(|file| images.get(file));
+            Ok(visa::render_specimen(&r, picture.as_deref(), &stamp))
         }
     }
 }
@@ -224,14 +269,14 @@ fn midnight(day: Date) -> OffsetDateTime {
     day.midnight().assume_utc()
 }
 
-fn verify_url(s: &Specimen<'_>) -> String {
+fn verify_url(s: &Specimen) -> String {
     format!("{}/verify", s.public_url.trim_end_matches('/'))
 }
 
 /// The record a graduate of `facts` would get, issued on the school's last day, with the stamp
 /// where the serial and the verification code go.
 fn certificate_record(
-    s: &Specimen<'_>,
+    s: &Specimen,
     facts: &ProgramFacts,
     kind: CertificateKind,
     name: &str,

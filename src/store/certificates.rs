@@ -56,6 +56,12 @@ pub trait CertificateStore: Send + Sync {
     /// The program an application belongs to.
     async fn program_of(&self, application_id: &str) -> Result<Option<String>, StoreError>;
 
+    /// Who the program's receipts are issued by: its edition's organization.
+    async fn program_organization(
+        &self,
+        program_id: &str,
+    ) -> Result<Option<crate::domain::receipt::Issuer>, StoreError>;
+
     /// The program's enrolled participants with the token their badge's QR code carries (made,
     /// at random, for those who have none yet), by name.
     async fn badges(&self, program_id: &str) -> Result<Vec<Badge>, StoreError>;
@@ -565,6 +571,29 @@ impl CertificateStore for SqlStore {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn program_organization(
+        &self,
+        program_id: &str,
+    ) -> Result<Option<crate::domain::receipt::Issuer>, StoreError> {
+        let row: Option<(String, String, Option<String>)> = query(
+            "select o.name, o.contact_email, o.website
+             from program p
+             join edition e on e.edition_id = p.edition_id
+             join organization o on o.organization_id = e.organization_id
+             where p.program_id = $1",
+        )
+        .bind(program_id)
+        .fetch_optional(self.db.read())
+        .await?;
+        Ok(row.map(
+            |(name, contact_email, website)| crate::domain::receipt::Issuer {
+                name,
+                contact_email,
+                website,
+            },
+        ))
     }
 
     async fn revoked_places(&self, first: i64, len: i64) -> Result<RevokedPlaces, StoreError> {

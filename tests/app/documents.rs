@@ -389,3 +389,117 @@ async fn the_identity_step_refuses_a_name_too_long_to_print_and_keeps_what_was_t
     assert!(page.contains("value=\"प्रियंका\""));
     app.stop().await;
 }
+
+/// Organizers print specimens from the program's page: any kind of its documents for any name the
+/// form would take, from the signatory and the layout it will be issued with; a name the form would
+/// refuse gets the form's message with what was typed kept; nobody outside the program prints them.
+#[tokio::test]
+async fn organizers_print_specimens_from_the_programs_page() {
+    let app = crate::harness::spawn_app().await;
+    let program = app
+        .store
+        .programs()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.slug == "hands-on-clinical-emergencies")
+        .unwrap();
+    let pid = &program.program_id;
+    let path = format!("/organizer/programs/{pid}/specimens");
+    let director = app
+        .signed_in(
+            "director@u-paris.fr",
+            "program_director",
+            &["2026/hands-on-clinical-emergencies"],
+        )
+        .await;
+    let (_, cohort) = director
+        .page(&format!("/organizer/programs/{pid}/participants"))
+        .await;
+    assert!(cohort.contains(&path), "the cohort page links to them");
+    let (status, html) = director.page(&path).await;
+    assert_eq!(status, 200, "{html}");
+    for kind in ["success", "afgsu", "receipt", "badge", "visa"] {
+        assert!(
+            html.contains(&format!("value=\"{kind}\"")),
+            "{kind}: {html}"
+        );
+    }
+    let csrf = csrf_of(&html);
+    let name = "Γεώργιος Παπαδόπουλος-Καραγιάννης";
+    let r = director
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("kind", "afgsu"),
+                ("lang", "fr"),
+                ("name", name),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap();
+    let text = crate::harness::pdf_text(&pdf).await;
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("SPÉCIMEN"), "{flat}");
+    assert!(flat.contains("Παπαδόπουλος"), "{flat}");
+    // Signed for the CESU, as the AFGSU 2 will be; never numbered, never signed.
+    assert!(flat.contains("CESU"), "{flat}");
+    assert!(summer_school::documents::certificate::read_embedded(&pdf).is_none());
+    assert!(summer_school::documents::seal::check(&pdf).is_err());
+
+    // A name the form would refuse: the form again, saying why, with the name kept.
+    let typed = "Anna 2nd";
+    let r = director
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("kind", "success"),
+                ("lang", "en"),
+                ("name", typed),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("aria-invalid=\"true\""), "{html}");
+    assert!(html.contains(&format!("value=\"{typed}\"")), "{html}");
+    assert!(
+        html.contains("href=\"#name\""),
+        "the summary leads to the field: {html}"
+    );
+    // An unknown kind is named, not a server error.
+    let r = director
+        .post(
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("kind", "diploma"),
+                ("lang", "en"),
+                ("name", "Anna"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    // Without the form's token: refused.
+    let r = director
+        .post(
+            &path,
+            &[("kind", "success"), ("lang", "en"), ("name", "Anna")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 403);
+    // A director of the other school does not reach this one's.
+    let other = app
+        .signed_in(
+            "other.director@u-paris.fr",
+            "program_director",
+            &["2026/ai-digital-innovation"],
+        )
+        .await;
+    let (status, _) = other.page(&path).await;
+    assert!(status == 403 || status == 404, "{status}");
+}

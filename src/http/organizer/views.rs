@@ -494,6 +494,8 @@ pub struct CohortPage {
     pub import_action: String,
     pub import_errors: Vec<String>,
     pub badges_href: String,
+    /// The documents' specimens page.
+    pub specimens_href: String,
     /// The cohort as a CSV file.
     pub export_href: String,
     pub rows: Vec<CohortRow>,
@@ -514,6 +516,25 @@ pub struct CheckInPage {
     pub action: Option<String>,
     pub csrf: String,
     pub cohort_href: String,
+}
+
+/// Specimens of a program's documents, for any name.
+#[derive(Template)]
+#[template(path = "organizer/specimens.html")]
+pub struct SpecimensPage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub program_title: String,
+    pub cohort_href: String,
+    pub errors: Vec<FieldError>,
+    pub kinds: Vec<OptionView>,
+    pub kind_error: Option<String>,
+    pub languages: Vec<OptionView>,
+    pub lang_error: Option<String>,
+    pub name: String,
+    pub name_error: Option<String>,
+    pub action: String,
+    pub csrf: String,
 }
 
 /// Writing to a program's people.

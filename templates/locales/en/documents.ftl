@@ -31,3 +31,21 @@ receipt-contact = Questions: { $email }
 document-demo-stamp = DEMO — NOT A REAL DOCUMENT: made to try the service, it certifies nothing
 document-specimen-stamp = SPECIMEN — NOT A DOCUMENT
 document-specimen = SPECIMEN
+
+# The organizers' specimens page.
+specimen-title = Specimens of the documents
+specimen-lead = Print any document of this school for any name, as it will be issued: the signatory, the signature image and the layout are the ones the real documents use. A specimen says SPECIMEN across it and carries no number, no code and no signature.
+specimen-kind = Document
+specimen-kind-success = Attestation of success
+specimen-kind-afgsu = AFGSU 2 attestation
+specimen-kind-receipt = Receipt
+specimen-kind-badge = Name badge
+specimen-kind-visa = Visa invitation letter
+specimen-lang = Language of the document
+specimen-name = Name to print
+specimen-name-hint = As a participant would type it: the longest names of your cohort show whether everything fits.
+specimen-print = Print the specimen (PDF)
+specimen-error-kind = Choose one of the documents in the list.
+specimen-error-lang = Choose English or French.
+specimens-link = Specimens of the documents
+specimens-link-hint = each document for any name, before anything is issued.

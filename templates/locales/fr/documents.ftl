@@ -31,3 +31,21 @@ receipt-contact = Questions : { $email }
 document-demo-stamp = DÉMO — DOCUMENT FICTIF : créé pour essayer le service, il n'atteste rien
 document-specimen-stamp = SPÉCIMEN — SANS VALEUR
 document-specimen = SPÉCIMEN
+
+# La page des spécimens, pour les organisateurs.
+specimen-title = Spécimens des documents
+specimen-lead = Imprimez n'importe quel document de cette école au nom de votre choix, tel qu'il sera délivré : le signataire, l'image de la signature et la mise en page sont ceux des vrais documents. Un spécimen porte la mention SPÉCIMEN et n'a ni numéro, ni code, ni signature.
+specimen-kind = Document
+specimen-kind-success = Attestation de réussite
+specimen-kind-afgsu = Attestation AFGSU 2
+specimen-kind-receipt = Reçu
+specimen-kind-badge = Badge nominatif
+specimen-kind-visa = Lettre d'invitation pour le visa
+specimen-lang = Langue du document
+specimen-name = Nom à imprimer
+specimen-name-hint = Tel qu'un participant le saisirait : les noms les plus longs de votre promotion montrent si tout tient.
+specimen-print = Imprimer le spécimen (PDF)
+specimen-error-kind = Choisissez l'un des documents de la liste.
+specimen-error-lang = Choisissez l'anglais ou le français.
+specimens-link = Spécimens des documents
+specimens-link-hint = chaque document au nom de votre choix, avant toute délivrance.

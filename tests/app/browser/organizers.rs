@@ -273,20 +273,23 @@ async fn a_newcomer_walks_the_demo_as_director_graduate_and_verifier_in_the_brow
     wait_for_path(&c, "the certificates page", |p| p == "/certificates").await;
     wait_for_text(&c, "Attestation of success").await;
     wait_for_text(&c, "DEMO-UPC-SS-").await;
-    let href = find(&c, Locator::LinkText("Download (PDF)"))
-        .await
-        .attr("href")
-        .await
-        .unwrap()
-        .expect("a download link");
-    let fetched = c
-        .execute(
-            "return fetch(arguments[0]).then(r => r.status + ' ' + r.headers.get('content-type'))",
-            vec![json!(href)],
-        )
-        .await
-        .unwrap();
-    assert_eq!(fetched, json!("200 application/pdf"));
+    // In either language, from the one signed record.
+    for label in ["Download in English (PDF)", "Download in French (PDF)"] {
+        let href = find(&c, Locator::LinkText(label))
+            .await
+            .attr("href")
+            .await
+            .unwrap()
+            .expect("a download link");
+        let fetched = c
+            .execute(
+                "return fetch(arguments[0]).then(r => r.status + ' ' + r.headers.get('content-type'))",
+                vec![json!(href)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(fetched, json!("200 application/pdf"), "{label}");
+    }
 
     // A visitor with nothing but a code: the demo's certificate verifies, labelled as a demo.
     c.delete_all_cookies().await.unwrap();

@@ -44,9 +44,11 @@ const IMPORT_MAX_BYTES: usize = 256 * 1024;
 
 mod badges;
 mod certificates;
+mod specimens;
 
 use badges::{badges, check_in, check_in_page};
 use certificates::{correct, issue, revoke};
+use specimens::{print_specimen, specimens_page};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -73,6 +75,10 @@ pub fn router() -> Router<AppState> {
             post(correct),
         )
         .route("/organizer/programs/{program_id}/badges.pdf", get(badges))
+        .route(
+            "/organizer/programs/{program_id}/specimens",
+            get(specimens_page).post(print_specimen),
+        )
         .route(
             "/organizer/programs/{program_id}/participants.csv",
             get(export),
@@ -493,6 +499,7 @@ async fn render(
         import_action: format!("/organizer/programs/{program_id}/results/import"),
         import_errors: refused.import_errors,
         badges_href: format!("/organizer/programs/{program_id}/badges.pdf"),
+        specimens_href: format!("/organizer/programs/{program_id}/specimens"),
         export_href: format!("/organizer/programs/{program_id}/participants.csv"),
         rows,
         issuance,
