@@ -49,3 +49,4 @@ specimen-error-kind = Choose one of the documents in the list.
 specimen-error-lang = Choose English or French.
 specimens-link = Specimens of the documents
 specimens-link-hint = each document for any name, before anything is issued.
+specimen-error-unavailable = This school's catalog does not say what this document needs (who issues and signs it, or its fee): complete the catalog, then print it again.

@@ -79,35 +79,37 @@ pub(super) async fn print_specimen(
     CsrfForm(request): CsrfForm<SpecimenRequest>,
 ) -> Result<Response, AppError> {
     organizer.require(Permission::ViewProgram, &program_id)?;
-    let tr = Tr(locale);
-    let refuse = |field: &str, message: String| Some(FieldError::new(field, message));
+    match specimen_pdf(&state, Tr(locale), &program_id, &request).await? {
+        Ok((file_name, pdf)) => Ok(crate::http::pdf_response(&file_name, pdf)),
+        Err(error) => {
+            form(
+                &state,
+                locale,
+                &headers,
+                &organizer,
+                &program_id,
+                &request,
+                Some(error),
+            )
+            .await
+        }
+    }
+}
+
+/// The specimen `request` asks for, as its file name and PDF, or what the organizer must change.
+async fn specimen_pdf(
+    state: &AppState,
+    tr: Tr,
+    program_id: &str,
+    request: &SpecimenRequest,
+) -> Result<Result<(String, Vec<u8>), FieldError>, AppError> {
     let Some(kind) = SpecimenKind::parse(&request.kind) else {
-        let error = refuse("kind", tr.t("specimen-error-kind"));
-        return form(
-            &state,
-            locale,
-            &headers,
-            &organizer,
-            &program_id,
-            &request,
-            error,
-        )
-        .await;
+        return Ok(Err(FieldError::new("kind", tr.t("specimen-error-kind"))));
     };
     let Some(document_locale) = Locale::from_tag(&request.lang) else {
-        let error = refuse("lang", tr.t("specimen-error-lang"));
-        return form(
-            &state,
-            locale,
-            &headers,
-            &organizer,
-            &program_id,
-            &request,
-            error,
-        )
-        .await;
+        return Ok(Err(FieldError::new("lang", tr.t("specimen-error-lang"))));
     };
-    let facts = facts(&state, &program_id).await?;
+    let facts = facts(state, program_id).await?;
     let snapshot = state.catalog.get(&state.config).await?;
     let program = snapshot
         .programs
@@ -117,7 +119,7 @@ pub(super) async fn print_specimen(
     let organization = state
         .store
         .certificates()
-        .program_organization(&program_id)
+        .program_organization(program_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let specimen = Specimen {
@@ -134,38 +136,19 @@ pub(super) async fn print_specimen(
         name: request.name.clone(),
         public_url: state.config.public_url.clone(),
     };
-    match specimen::render(&specimen, &state.signatures) {
-        Ok(pdf) => Ok(crate::http::pdf_response(
-            &format!("specimen-{}-{}.pdf", kind.as_str(), document_locale.tag()),
+    Ok(match specimen::render(&specimen, &state.signatures) {
+        Ok(pdf) => Ok((
+            format!("specimen-{}-{}.pdf", kind.as_str(), document_locale.tag()),
             pdf,
         )),
-        Err(SpecimenError::Name(problem)) => {
-            let error = refuse("name", tr.problem(&problem));
-            form(
-                &state,
-                locale,
-                &headers,
-                &organizer,
-                &program_id,
-                &request,
-                error,
-            )
-            .await
-        }
+        Err(SpecimenError::Name(problem)) => Err(FieldError::new("name", tr.problem(&problem))),
+        // The catalog lacks what the document needs (who issues or signs it, a fee): said in the
+        // organizer's language; the log has the detail.
         Err(other) => {
-            let error = refuse("kind", other.to_string());
-            form(
-                &state,
-                locale,
-                &headers,
-                &organizer,
-                &program_id,
-                &request,
-                error,
-            )
-            .await
+            tracing::info!(error = %other, "a specimen the catalog cannot print");
+            Err(FieldError::new("kind", tr.t("specimen-error-unavailable")))
         }
-    }
+    })
 }
 
 async fn form(
