@@ -119,8 +119,9 @@ impl Attention {
     }
 }
 
-/// Whether what the provider says was charged is what the attempt asked for. A missing amount or
-/// currency (a provider that does not say) is not a mismatch; a different one is.
+/// Whether what the provider says was charged is what the attempt asked for: the same amount in
+/// the same currency, both stated (an event that does not say what was charged never confirms a
+/// payment), for the same order when it names one.
 pub fn matches_attempt(
     event: &PaymentEvent,
     order_id: &str,
@@ -128,11 +129,11 @@ pub fn matches_attempt(
     currency: &str,
 ) -> bool {
     event.order_id.as_deref().is_none_or(|o| o == order_id)
-        && event.amount_cents.is_none_or(|a| a == amount_cents)
+        && event.amount_cents == Some(amount_cents)
         && event
             .currency
             .as_deref()
-            .is_none_or(|c| c.eq_ignore_ascii_case(currency))
+            .is_some_and(|c| c.eq_ignore_ascii_case(currency))
 }
 
 #[cfg(test)]
@@ -162,11 +163,20 @@ mod tests {
             "EUR"
         ));
         assert!(matches_attempt(
-            &event(None, None, None),
+            &event(None, Some(310_000), Some("EUR")),
             "o1",
             310_000,
             "EUR"
         ));
+        // What was charged must be said: without the amount or the currency, no match.
+        for (amount, currency) in [(None, Some("eur")), (Some(310_000), None), (None, None)] {
+            assert!(!matches_attempt(
+                &event(Some("o1"), amount, currency),
+                "o1",
+                310_000,
+                "EUR"
+            ));
+        }
         assert!(!matches_attempt(
             &event(Some("o2"), Some(310_000), Some("eur")),
             "o1",

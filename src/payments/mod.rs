@@ -11,9 +11,12 @@ use time::{Duration, OffsetDateTime};
 
 use crate::store::payments::PaymentStart;
 
-/// Stripe keeps a checkout open between 30 minutes and 24 hours.
+/// Stripe keeps a checkout open between 30 minutes and 24 hours from its creation.
 pub const CHECKOUT_MIN: Duration = Duration::minutes(30);
 pub const CHECKOUT_MAX: Duration = Duration::hours(24);
+/// Kept from both ends of that window: Stripe's clock and ours differ, and the session is created a
+/// moment after `now` is read.
+pub const CHECKOUT_MARGIN: Duration = Duration::minutes(5);
 
 /// A checkout to open for an attempt.
 #[derive(Debug, Clone)]
@@ -80,12 +83,15 @@ pub trait PaymentProvider: Send + Sync {
     async fn refund(&self, request: &RefundRequest) -> Result<RefundSent, ProviderError>;
 }
 
-/// When a checkout opened `now` closes: 24 hours later, or at the offer's deadline if sooner; `None`
-/// when less than the provider's 30 minutes are left before the deadline (a checkout never outlives
-/// its offer, so paying by card is over; the page says whom to contact).
+/// When a checkout opened `now` closes: 24 hours later less the margin, or at the offer's deadline if
+/// sooner; `None` when less than the provider's 30 minutes and the margin are left before the
+/// deadline (a checkout never outlives its offer, so paying by card is over; the page says whom to
+/// contact). Whole seconds, as the provider counts.
 pub fn checkout_expiry(now: OffsetDateTime, deadline: OffsetDateTime) -> Option<OffsetDateTime> {
-    let until = (now + CHECKOUT_MAX).min(deadline);
-    (until - now >= CHECKOUT_MIN).then_some(until)
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    let until = (now + CHECKOUT_MAX - CHECKOUT_MARGIN).min(deadline);
+    let until = until.replace_nanosecond(0).unwrap_or(until);
+    (until - now >= CHECKOUT_MIN + CHECKOUT_MARGIN).then_some(until)
 }
 
 #[cfg(test)]
@@ -98,16 +104,24 @@ mod tests {
         let now = datetime!(2026-03-01 10:00 UTC);
         assert_eq!(
             checkout_expiry(now, datetime!(2026-03-14 22:59:59 UTC)),
-            Some(now + CHECKOUT_MAX)
+            Some(datetime!(2026-03-02 09:55 UTC)),
+            "24 hours less the margin"
         );
         assert_eq!(
             checkout_expiry(now, datetime!(2026-03-01 18:00 UTC)),
             Some(datetime!(2026-03-01 18:00 UTC))
         );
-        assert_eq!(checkout_expiry(now, datetime!(2026-03-01 10:29 UTC)), None);
+        assert_eq!(checkout_expiry(now, datetime!(2026-03-01 10:34 UTC)), None);
         assert_eq!(
-            checkout_expiry(now, datetime!(2026-03-01 10:30 UTC)),
-            Some(datetime!(2026-03-01 10:30 UTC))
+            checkout_expiry(now, datetime!(2026-03-01 10:35 UTC)),
+            Some(datetime!(2026-03-01 10:35 UTC)),
+            "30 minutes and the margin"
+        );
+        // Read a moment into a second: still a whole second inside the window.
+        let later = datetime!(2026-03-01 10:00:00.9 UTC);
+        assert_eq!(
+            checkout_expiry(later, datetime!(2026-03-09 00:00 UTC)),
+            Some(datetime!(2026-03-02 09:55 UTC))
         );
     }
 }

@@ -373,6 +373,7 @@ async fn reconciliation_reports_a_missed_webhook_and_a_session_we_never_opened()
     let session = stand_in.pay("cs_test_0001");
     let foreign = reqwest::Client::new()
         .post(format!("{base}v1/checkout/sessions"))
+        .header("authorization", "Bearer sk_test_another_integration")
         .form(&[("mode", "payment"), ("client_reference_id", "elsewhere")])
         .send()
         .await
@@ -478,4 +479,106 @@ async fn a_webhook_that_cannot_reach_the_database_answers_503_for_stripe_to_deli
     cut.abort();
     let _ = cut.await;
     assert_eq!(deliver(&app, &body, Some(signed())).await, 503);
+}
+
+/// The stand-in refuses what Stripe refuses of the requests the service makes, so that the tests
+/// would see the service make them: no key, an `expires_at` outside 30 minutes to 24 hours from
+/// creation, an idempotency key reused with other parameters. The service's own requests pass.
+#[tokio::test]
+async fn the_stand_in_refuses_what_stripe_refuses_and_the_service_stays_inside() {
+    let (stand_in, base) = StandIn::start().await;
+    let client = reqwest::Client::new();
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let create = |key: Option<&'static str>, form: Vec<(&'static str, String)>, auth: bool| {
+        let mut r = client
+            .post(format!("{base}v1/checkout/sessions"))
+            .form(&form);
+        if auth {
+            r = r.header("authorization", "Bearer sk_test_stand_in");
+        }
+        if let Some(k) = key {
+            r = r.header("idempotency-key", k);
+        }
+        async move {
+            let r = r.send().await.unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let (status, _) = create(None, vec![("mode", "payment".into())], false).await;
+    assert_eq!(status, 401, "no API key");
+    for (expires_at, why) in [
+        (now + 29 * 60, "under 30 minutes"),
+        (now + 86_400 + 60, "over 24 hours"),
+    ] {
+        let (status, body) = create(None, vec![("expires_at", expires_at.to_string())], true).await;
+        assert_eq!(status, 400, "{why}");
+        assert_eq!(body["error"]["param"], "expires_at", "{why}: {body}");
+    }
+    let (status, _) = create(
+        Some("k1"),
+        vec![("expires_at", (now + 3_600).to_string())],
+        true,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = create(
+        Some("k1"),
+        vec![("expires_at", (now + 7_200).to_string())],
+        true,
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["type"], "idempotency_error", "{body}");
+    let (status, _) = create(
+        Some("k1"),
+        vec![("expires_at", (now + 3_600).to_string())],
+        true,
+    )
+    .await;
+    assert_eq!(
+        status, 200,
+        "the same parameters get the first answer again"
+    );
+
+    // The service's checkout, opened a day before the offer's deadline and well before it, passes.
+    let app = spawn_app_with(Options {
+        demo: true,
+        env: stripe_env(&base),
+        ..Options::default()
+    })
+    .await;
+    let (id, _, _) = app.offered("stripe.window@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    let r = app
+        .post_form(
+            &format!("/applications/{id}/pay"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303, "inside Stripe's window");
+    let sent = stand_in.created().pop().unwrap();
+    let expires_at: i64 = sent.form["expires_at"].parse().unwrap();
+    let created = OffsetDateTime::now_utc().unix_timestamp();
+    assert!(
+        expires_at <= created + 86_400 - 60,
+        "a margin from 24 hours"
+    );
+
+    // A completed session that does not say what was charged never enrolls.
+    let mut session = stand_in.pay(&sent.session);
+    session.as_object_mut().unwrap().remove("amount_total");
+    let body = stripe_event("evt_no_amount", "checkout.session.completed", session);
+    let t = OffsetDateTime::now_utc().unix_timestamp();
+    let signed = signature::sign(&body, WEBHOOK_SECRET, t);
+    assert_eq!(deliver(&app, &body, Some(signed)).await, 200);
+    let enrolled = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .any(|e| e.action == "application.enrolled");
+    assert!(!enrolled, "no amount, no enrollment");
+    app.leaves_jobs();
 }

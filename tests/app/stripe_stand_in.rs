@@ -2,7 +2,10 @@
 //! Checkout Sessions. Its answers have the shape of Stripe's own (every field async-stripe requires,
 //! written here from the API's object definition), and it keeps what it was sent so that tests can
 //! check the amount, currency, metadata and idempotency key. Like Stripe, a repeated idempotency key
-//! gets the first answer again.
+//! gets the first answer again, and it refuses what Stripe refuses of the requests the service makes:
+//! no API key (401), an idempotency key reused with other parameters (`idempotency_error`), and a
+//! Checkout Session whose `expires_at` is less than 30 minutes or more than 24 hours after its
+//! creation (`invalid_request_error` on `expires_at`).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -28,6 +31,8 @@ struct Inner {
     created: Vec<Created>,
     sessions: Vec<Value>,
     by_key: HashMap<String, Value>,
+    /// The parameters each idempotency key was first used with.
+    key_params: HashMap<String, HashMap<String, String>>,
     refunds: Vec<Created>,
 }
 
@@ -134,11 +139,41 @@ async fn create(
     };
     let form: HashMap<String, String> = pairs.into_iter().collect();
     let key = header("idempotency-key");
+    if !header("authorization").is_some_and(|a| a.starts_with("Bearer sk_")) {
+        return refusal(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request_error",
+            None,
+            "You did not provide an API key.",
+        );
+    }
     let mut inner = s.0.lock().unwrap();
     if let Some(k) = &key
         && let Some(first) = inner.by_key.get(k)
     {
+        if inner.key_params.get(k) != Some(&form) {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "idempotency_error",
+                None,
+                "Keys for idempotent requests can only be used with the same parameters they were first used with.",
+            );
+        }
         return Json(first.clone()).into_response();
+    }
+    let created = time::OffsetDateTime::now_utc().unix_timestamp();
+    if let Some(expires_at) = form.get("expires_at") {
+        let in_window = expires_at
+            .parse::<i64>()
+            .is_ok_and(|e| (created + 1_800..=created + 86_400).contains(&e));
+        if !in_window {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                Some("expires_at"),
+                "The `expires_at` timestamp must be at least 30 minutes and at most 24 hours after the Checkout Session is created.",
+            );
+        }
     }
     let id = format!("cs_test_{:04}", inner.sessions.len() + 1);
     let object = session_object(&id, &form);
@@ -150,9 +185,24 @@ async fn create(
     });
     inner.sessions.push(object.clone());
     if let Some(k) = key {
+        let params = inner
+            .created
+            .last()
+            .map(|c| c.form.clone())
+            .unwrap_or_default();
+        inner.key_params.insert(k.clone(), params);
         inner.by_key.insert(k, object.clone());
     }
     Json(object).into_response()
+}
+
+/// An error as Stripe answers it.
+fn refusal(status: StatusCode, kind: &str, param: Option<&str>, message: &str) -> Response {
+    let mut error = json!({ "type": kind, "message": message });
+    if let Some(p) = param {
+        error["param"] = p.into();
+    }
+    (status, Json(json!({ "error": error }))).into_response()
 }
 
 async fn retrieve(State(s): State<StandIn>, Path(id): Path<String>) -> Response {
