@@ -67,7 +67,9 @@ async fn pay(
     if let Some(url) = &start.open_checkout {
         return Ok(Redirect::to(url).into_response());
     }
-    let Some(expires_at) = checkout_expiry(now, start.order_deadline) else {
+    // Counted from when the attempt started: a second press for the same attempt asks the
+    // provider with the same parameters, and its idempotency key gets the same checkout back.
+    let Some(expires_at) = checkout_expiry(start.started_at, start.order_deadline) else {
         return message(&state, tr, &id, "payment-too-late", StatusCode::CONFLICT);
     };
     let base = &state.config.public_url;

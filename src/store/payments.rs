@@ -24,7 +24,9 @@ use crate::domain::status::{ApplicationStatus, OrderStatus, PaymentStatus, Refun
 pub trait PaymentStore: Send + Sync {
     /// A new attempt to pay the applicant's pending order with `provider`; or, when an attempt with
     /// an open checkout exists (not expiring within five minutes), that one, to send the applicant back
-    /// to. NotFound when the application is not the applicant's; `Refused(NotPayable)` when its order
+    /// to; or the attempt another request is opening this minute (one per order, enforced by the
+    /// database), to open again with its key and start time, which the provider answers with the
+    /// same checkout. NotFound when the application is not the applicant's; `Refused(NotPayable)` when its order
     /// is not pending (paid, expired, cancelled, none) or its deadline has passed.
     async fn start_payment(
         &self,
@@ -85,6 +87,9 @@ pub struct PaymentStart {
     pub payment_reference: String,
     /// The open checkout of an attempt already started, if any.
     pub open_checkout: Option<String>,
+    /// When the attempt was started: its checkout's expiry is counted from then, so that a second
+    /// request for the same attempt asks the provider with the same parameters.
+    pub started_at: OffsetDateTime,
 }
 
 /// An attempt as its applicant sees it.
@@ -194,9 +199,8 @@ join application a on a.application_id = o.application_id
 where y.provider = $1
   and (y.provider_reference = $2 or ($2 is null and y.provider_intent = $3))";
 
-#[async_trait]
-impl PaymentStore for SqlStore {
-    async fn start_payment(
+impl SqlStore {
+    async fn start_payment_once(
         &self,
         applicant_id: &str,
         application_id: &str,
@@ -252,18 +256,6 @@ impl PaymentStore for SqlStore {
         {
             return Err(StoreError::Refused(Refusal::NotPayable));
         }
-        let open: Option<(String, String, String)> = query(
-            "select payment_id, idempotency_key, checkout_url from payment
-             where order_id = $1 and provider = $2 and status = $4 and checkout_url is not null
-               and expires_at > $3
-             order by created_at desc limit 1",
-        )
-        .bind(&order_id)
-        .bind(provider)
-        .bind(Timestamp::new(now + time::Duration::minutes(5)))
-        .bind(PaymentStatus::Pending)
-        .fetch_optional(&mut tx)
-        .await?;
         let tier_label: Option<(String, String)> = match &tier_code {
             Some(code) => {
                 query("select label_en, label_fr from fee_tier where program_id = $1 and code = $2")
@@ -274,9 +266,57 @@ impl PaymentStore for SqlStore {
             }
             None => None,
         };
-        let (payment_id, idempotency_key, open_checkout) = match open {
-            Some((id, key, url)) => (id, key, Some(url)),
-            None => {
+        // In one statement, so that an attempt being attached meanwhile is seen in one state or the
+        // other: an attempt with an open checkout (not expiring within five minutes) to send the
+        // applicant back to, else one another request is opening right now (a double click), to take
+        // with its key so that the provider answers with the same checkout.
+        let found: Option<(String, String, Option<String>, PaymentStatus, Timestamp)> = query(
+            "select payment_id, idempotency_key, checkout_url, status, created_at from payment
+             where order_id = $1 and provider = $2
+               and ((status = $4 and checkout_url is not null and expires_at > $3) or status = $5)
+             order by case when status = $4 then 0 else 1 end, created_at desc limit 1",
+        )
+        .bind(&order_id)
+        .bind(provider)
+        .bind(Timestamp::new(now + time::Duration::minutes(5)))
+        .bind(PaymentStatus::Pending)
+        .bind(PaymentStatus::Created)
+        .fetch_optional(&mut tx)
+        .await?;
+        let (open, opening) = match found {
+            Some((id, key, Some(url), PaymentStatus::Pending, _)) => (Some((id, key, url)), None),
+            Some((id, key, _, _, at)) => (None, Some((id, key, at))),
+            None => (None, None),
+        };
+        // One being opened for longer than that never reached the provider, or its answer was
+        // lost: closed, and a new attempt started.
+        let opening = match opening {
+            Some((id, key, at)) if now - at.0 <= REUSE_OPENING => Some((id, key, at)),
+            Some((id, _, _)) => {
+                query("update payment set status = $2, updated_at = $3 where payment_id = $1")
+                    .bind(&id)
+                    .bind(PaymentStatus::Cancelled)
+                    .bind(now_ts)
+                    .execute(&mut tx)
+                    .await?;
+                Self::insert_audit(
+                    &mut tx,
+                    None,
+                    &Actor::System,
+                    Action::PaymentCancelled,
+                    ("application", application_id),
+                    &format!("{provider}: an attempt that never opened a checkout, replaced"),
+                    now_ts,
+                )
+                .await?;
+                None
+            }
+            None => None,
+        };
+        let (payment_id, idempotency_key, open_checkout, started_at) = match (open, opening) {
+            (Some((id, key, url)), _) => (id, key, Some(url), now),
+            (None, Some((id, key, at))) => (id, key, None, at.0),
+            (None, None) => {
                 let id = crate::store::new_id();
                 let key = format!("payment-{id}");
                 query(
@@ -304,7 +344,7 @@ impl PaymentStore for SqlStore {
                     now_ts,
                 )
                 .await?;
-                (id, key, None)
+                (id, key, None, now)
             }
         };
         tx.commit().await?;
@@ -325,7 +365,38 @@ impl PaymentStore for SqlStore {
             order_deadline: deadline.into(),
             payment_reference: reference,
             open_checkout,
+            started_at,
         })
+    }
+}
+
+/// How long an attempt being opened is taken by a second request for the same order; past that
+/// it is given up (within the margin a checkout keeps from the provider's window).
+const REUSE_OPENING: time::Duration = time::Duration::minutes(4);
+
+#[async_trait]
+impl PaymentStore for SqlStore {
+    async fn start_payment(
+        &self,
+        applicant_id: &str,
+        application_id: &str,
+        provider: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<PaymentStart, StoreError> {
+        // Two requests starting the order's attempt at once: the second's insert waits for the
+        // first's and is refused by the one-attempt-being-opened index; again, it takes that one.
+        match self
+            .start_payment_once(applicant_id, application_id, provider, now)
+            .await
+        {
+            Err(StoreError::Conflict { constraint })
+                if constraint == "payment_order_id_provider_key" =>
+            {
+                self.start_payment_once(applicant_id, application_id, provider, now)
+                    .await
+            }
+            other => other,
+        }
     }
 
     async fn attach_checkout(
@@ -354,7 +425,18 @@ impl PaymentStore for SqlStore {
         .fetch_optional(&mut tx)
         .await?;
         let Some((provider, application_id)) = opened else {
-            return Err(StoreError::Refused(Refusal::CheckoutNotCreated));
+            // The same checkout, attached already by the other request that opened this attempt
+            // (a double click): nothing to do.
+            let same: Option<i32> =
+                scalar("select 1 from payment where payment_id = $1 and provider_reference = $2")
+                    .bind(payment_id)
+                    .bind(session)
+                    .fetch_optional(&mut tx)
+                    .await?;
+            return match same {
+                Some(_) => Ok(()),
+                None => Err(StoreError::Refused(Refusal::CheckoutNotCreated)),
+            };
         };
         Self::insert_audit(
             &mut tx,

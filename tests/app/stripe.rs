@@ -582,3 +582,59 @@ async fn the_stand_in_refuses_what_stripe_refuses_and_the_service_stays_inside()
     assert!(!enrolled, "no amount, no enrollment");
     app.leaves_jobs();
 }
+
+/// Fifty presses of Pay at once on one order (a double click, many tabs) open one Checkout
+/// Session: the attempt being opened is taken by every other press, with its idempotency key and the
+/// same parameters, so Stripe answers with the same session, and the database holds one attempt.
+#[tokio::test]
+async fn fifty_presses_of_pay_at_once_open_one_checkout() {
+    let (stand_in, base) = StandIn::start().await;
+    let app = spawn_app_with(Options {
+        demo: true,
+        env: stripe_env(&base),
+        ..Options::default()
+    })
+    .await;
+    let (id, _, _) = app.offered("stripe.presses@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    let csrf = csrf_of(&page);
+    let mut presses = tokio::task::JoinSet::new();
+    for _ in 0..50 {
+        let (client, url, csrf) = (
+            app.client.clone(),
+            format!("{}/applications/{id}/pay", app.base),
+            csrf.clone(),
+        );
+        presses.spawn(async move {
+            let r = client
+                .post(url)
+                .form(&[("csrf", csrf)])
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), location(&r))
+        });
+    }
+    let answers = presses.join_all().await;
+    for (status, _) in &answers {
+        assert_eq!(*status, 303, "{answers:?}");
+    }
+    let places: std::collections::HashSet<&String> = answers.iter().map(|(_, l)| l).collect();
+    assert_eq!(
+        places.len(),
+        1,
+        "every press goes to the same checkout: {places:?}"
+    );
+    let created = stand_in.created();
+    assert_eq!(created.len(), 1, "one session at Stripe: {created:?}");
+    let order = app.order_of(&id).await;
+    let attempts = app
+        .store
+        .audit_events("application", &id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "payment.started")
+        .count();
+    assert_eq!(attempts, 1, "one attempt for order {order:?}");
+}
