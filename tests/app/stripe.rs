@@ -47,15 +47,20 @@ fn stripe_env(base: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// An app with the demo edition open, paying through the stand-in at `base`.
+async fn stripe_app(base: &str) -> TestApp {
+    spawn_app_with(Options {
+        demo: true,
+        env: stripe_env(base),
+        ..Options::default()
+    })
+    .await
+}
+
 #[tokio::test]
 async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
     let (stand_in, base) = StandIn::start().await;
-    let app = spawn_app_with(Options {
-        demo: true,
-        env: stripe_env(&base),
-        ..Options::default()
-    })
-    .await;
+    let app = stripe_app(&base).await;
     let (id, now, deadline) = app.offered("stripe.payer@example.org").await;
     let order = app.order_of(&id).await;
 
@@ -354,12 +359,7 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
 #[tokio::test]
 async fn reconciliation_reports_a_missed_webhook_and_a_session_we_never_opened() {
     let (stand_in, base) = StandIn::start().await;
-    let app = spawn_app_with(Options {
-        demo: true,
-        env: stripe_env(&base),
-        ..Options::default()
-    })
-    .await;
+    let app = stripe_app(&base).await;
     let (id, _, _) = app.offered("reconciled@example.org").await;
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     let r = app
@@ -542,12 +542,7 @@ async fn the_stand_in_refuses_what_stripe_refuses_and_the_service_stays_inside()
     );
 
     // The service's checkout, opened a day before the offer's deadline and well before it, passes.
-    let app = spawn_app_with(Options {
-        demo: true,
-        env: stripe_env(&base),
-        ..Options::default()
-    })
-    .await;
+    let app = stripe_app(&base).await;
     let (id, _, _) = app.offered("stripe.window@example.org").await;
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     let r = app
@@ -589,12 +584,7 @@ async fn the_stand_in_refuses_what_stripe_refuses_and_the_service_stays_inside()
 #[tokio::test]
 async fn fifty_presses_of_pay_at_once_open_one_checkout() {
     let (stand_in, base) = StandIn::start().await;
-    let app = spawn_app_with(Options {
-        demo: true,
-        env: stripe_env(&base),
-        ..Options::default()
-    })
-    .await;
+    let app = stripe_app(&base).await;
     let (id, _, _) = app.offered("stripe.presses@example.org").await;
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     let csrf = csrf_of(&page);
