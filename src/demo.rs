@@ -489,6 +489,7 @@ impl DemoSeeder<'_> {
             order_id: None,
             amount_cents: Some(start.amount_cents),
             currency: Some(start.currency.clone()),
+            refunded_total_cents: None,
             kind: PaymentEventKind::Completed { paid: true },
         };
         self.store

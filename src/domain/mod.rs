@@ -20,6 +20,7 @@ pub mod email;
 pub mod fees;
 pub mod issuance;
 pub mod job;
+pub mod ledger;
 pub mod locale;
 pub mod message;
 pub mod money;

@@ -22,6 +22,9 @@ pub struct PaymentEvent {
     /// What the provider says was charged, checked against the attempt before anything is enrolled.
     pub amount_cents: Option<i64>,
     pub currency: Option<String>,
+    /// For refund events about a charge: how much of it the provider has given back in all
+    /// (Stripe: the charge's `amount_refunded`), ours and any made in its dashboard.
+    pub refunded_total_cents: Option<i64>,
     pub kind: PaymentEventKind,
 }
 
@@ -150,6 +153,7 @@ mod tests {
             order_id: order.map(Into::into),
             amount_cents: amount,
             currency: currency.map(Into::into),
+            refunded_total_cents: None,
             kind: PaymentEventKind::Completed { paid: true },
         }
     }
@@ -313,6 +317,7 @@ pub fn reconcile(theirs: &[ProviderSession], ours: &[RecordedAttempt]) -> Vec<Di
             order_id: s.order_id.clone(),
             amount_cents: s.amount_cents,
             currency: s.currency.clone(),
+            refunded_total_cents: None,
             kind: PaymentEventKind::Completed { paid: s.paid },
         };
         if !matches_attempt(&event, &a.order_id, a.amount_cents, &a.currency) {

@@ -104,6 +104,17 @@ status_enum!(
 );
 
 status_enum!(
+    /// What moved an order's money: a row of its ledger (`domain::ledger`).
+    LedgerKind, "ledger entry" {
+        Card => "card",
+        Transfer => "transfer",
+        Refund => "refund",
+        ProviderRefund => "provider_refund",
+        WriteOff => "write_off",
+    }
+);
+
+status_enum!(
     /// An issued document never changes; a correction supersedes it.
     CertificateStatus, "certificate" {
         Issued => "issued",

@@ -497,6 +497,7 @@ mod tests {
                     payment_reference: "SS-ABCD-EFGH".into(),
                     deadline_at: datetime!(2026-03-15 22:59:59 UTC),
                     created_at: datetime!(2026-03-01 10:00 UTC),
+                    attention: None,
                 }),
                 waitlist_position: Some(4),
                 reject_reason: Some(RejectReason::Language),

@@ -143,6 +143,9 @@ async fn returned(
         return Err(AppError::NotFound);
     }
     let key = match (view.order_status, view.status) {
+        // Money arrived that could not be taken as it is: finance checks it.
+        (_, s) if !s.received() && view.held_cents > 0 => "payment-checking",
+        (_, s) if !s.received() && view.given_back => "payment-refunded",
         (OrderStatus::Paid, _) => "payment-done",
         (_, PaymentStatus::Confirmed) => "payment-done",
         (_, PaymentStatus::Created | PaymentStatus::Pending) => "payment-waiting",
@@ -153,6 +156,7 @@ async fn returned(
     let heading = tr.t("payment-title");
     let csrf = auth::issue_csrf(&state, &headers);
     let again = view.order_status == OrderStatus::Pending
+        && view.held_cents <= 0
         && matches!(
             view.status,
             PaymentStatus::Failed | PaymentStatus::Cancelled
@@ -286,6 +290,7 @@ async fn simulated_outcome(
         order_id: None,
         amount_cents: Some(view.amount_cents),
         currency: Some(view.currency.clone()),
+        refunded_total_cents: None,
         kind,
     };
     state

@@ -381,6 +381,9 @@ pub struct ApplicationTemplate {
     pub documents: Vec<(String, String, String)>,
     /// Receipts and credit notes: link, label.
     pub receipts: Vec<(String, String)>,
+    /// The order's ledger: date, what moved, amount (signed); and where it leaves the fee.
+    pub payments: Vec<(String, String, String)>,
+    pub balance: Option<String>,
     /// Standing certificates: label, PDF link, badge link, public verification address.
     pub certificates: Vec<(String, String, String, String)>,
     /// The visa letter's page, once a place is offered (or a letter exists).

@@ -198,6 +198,8 @@ struct RawObject {
     payment_status: Option<String>,
     payment_intent: Option<serde_json::Value>,
     status: Option<String>,
+    /// A charge's total refunded so far (ours and any made in Stripe's dashboard).
+    amount_refunded: Option<i64>,
     /// Ours, on the refunds we create: `refund_id`.
     metadata: Option<HashMap<String, String>>,
 }
@@ -232,6 +234,7 @@ pub fn parse_event(
         order_id: o.client_reference_id.clone(),
         amount_cents: o.amount_total,
         currency: o.currency.clone(),
+        refunded_total_cents: None,
         kind,
     };
     let charge_event = |kind, refund: Option<String>| PaymentEvent {
@@ -243,6 +246,7 @@ pub fn parse_event(
         order_id: None,
         amount_cents: None,
         currency: None,
+        refunded_total_cents: o.amount_refunded,
         kind,
     };
     let event = match raw.kind.as_str() {
@@ -262,15 +266,15 @@ pub fn parse_event(
         "checkout.session.expired" => Some(session_event(PaymentEventKind::Expired)),
         // A charge refunded (by us or from Stripe's dashboard): the store tells the two apart.
         "charge.refunded" => Some(charge_event(PaymentEventKind::Refunded, None)),
-        // A refund that went through: the object is the refund, matched with the ones we started.
-        "refund.created" | "refund.updated" if o.status.as_deref() == Some("succeeded") => {
-            let ours = o
-                .metadata
-                .as_ref()
-                .and_then(|m| m.get("refund_id"))
-                .cloned();
-            Some(charge_event(PaymentEventKind::Refunded, ours))
-        }
+        // A refund of ours that went through: the object is the refund, named in its metadata.
+        // One made elsewhere (Stripe's dashboard) is counted from the `charge.refunded` that
+        // comes with it, which says how much of the charge has been given back in all.
+        "refund.created" | "refund.updated" if o.status.as_deref() == Some("succeeded") => o
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("refund_id"))
+            .cloned()
+            .map(|ours| charge_event(PaymentEventKind::Refunded, Some(ours))),
         "charge.dispute.created" => Some(charge_event(PaymentEventKind::Disputed, None)),
         _ => None,
     };
@@ -337,14 +341,14 @@ mod tests {
 
     #[test]
     fn charge_events_name_the_intent_and_unknown_types_are_ignored() {
-        let charge =
-            serde_json::json!({ "id": "ch_1", "object": "charge", "payment_intent": "pi_1" });
+        let charge = serde_json::json!({ "id": "ch_1", "object": "charge", "payment_intent": "pi_1",
+                                         "amount": 310_000, "amount_refunded": 100_000 });
         let e = parse_event(&body("charge.refunded", charge.clone()))
             .unwrap()
             .unwrap();
         assert_eq!(
-            (e.kind, e.session, e.intent.as_deref()),
-            (PaymentEventKind::Refunded, None, Some("pi_1"))
+            (e.kind, e.session, e.intent.as_deref(), e.refunded_total_cents),
+            (PaymentEventKind::Refunded, None, Some("pi_1"), Some(100_000))
         );
         let e = parse_event(&body("charge.dispute.created", charge.clone()))
             .unwrap()
@@ -362,7 +366,8 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
-        // A refund that went through names ours when we started it, nobody's when made elsewhere.
+        // A refund that went through names ours when we started it; one made elsewhere is
+        // counted from its charge's `charge.refunded`.
         let ours = serde_json::json!({ "id": "re_1", "payment_intent": "pi_1", "status": "succeeded",
                                        "metadata": { "refund_id": "r-42" } });
         let e = parse_event(&body("refund.updated", ours)).unwrap().unwrap();
@@ -372,10 +377,11 @@ mod tests {
         );
         let elsewhere = serde_json::json!({ "id": "re_2", "payment_intent": "pi_1", "status": "succeeded",
                                             "metadata": {} });
-        let e = parse_event(&body("refund.created", elsewhere))
-            .unwrap()
-            .unwrap();
-        assert_eq!(e.refund, None);
+        assert!(
+            parse_event(&body("refund.created", elsewhere))
+                .unwrap()
+                .is_none()
+        );
         assert!(parse_event(b"not json").is_err());
         let nameless = serde_json::json!({ "id": "ch_2", "object": "charge" });
         assert!(parse_event(&body("charge.refunded", nameless)).is_err());

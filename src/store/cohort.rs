@@ -53,6 +53,8 @@ pub struct OfferRecord {
     pub payment_reference: String,
     pub deadline_at: OffsetDateTime,
     pub created_at: OffsetDateTime,
+    /// Why finance is looking at the order's money, if it is.
+    pub attention: Option<crate::domain::payment::Attention>,
 }
 
 /// Someone a program's message goes to.
@@ -159,6 +161,7 @@ pub(super) struct OfferRow {
     payment_reference: String,
     deadline_at: super::types::Timestamp,
     created_at: super::types::Timestamp,
+    attention: Option<String>,
 }
 
 impl TryFrom<OfferRow> for OfferRecord {
@@ -175,13 +178,17 @@ impl TryFrom<OfferRow> for OfferRecord {
             payment_reference: r.payment_reference,
             deadline_at: r.deadline_at.into(),
             created_at: r.created_at.into(),
+            attention: r
+                .attention
+                .as_deref()
+                .and_then(crate::domain::payment::Attention::parse),
         })
     }
 }
 
 pub(super) const OFFER_SQL: &str =
     "select order_id, status, total_cents, list_cents, fee_tier_code, waiver_reason,
-        price_explanation, payment_reference, deadline_at, created_at
+        price_explanation, payment_reference, deadline_at, created_at, attention
  from fee_order where application_id = $1";
 
 /// The applications ahead of `$1` on its program's waitlist, plus one: its position. `$2` is

@@ -9,11 +9,14 @@ use time::OffsetDateTime;
 use super::SqlStore;
 use super::StoreError;
 use super::db::{Tx, query, scalar};
+use super::ledger::Movement;
 use super::types::Timestamp;
 use crate::domain::audit::{Action, Actor};
 use crate::domain::catalog::LocalizedText;
 use crate::domain::refusal::Refusal;
-use crate::domain::status::{ApplicationStatus, OrderStatus, PaymentStatus, RefundStatus};
+use crate::domain::status::{
+    ApplicationStatus, LedgerKind, OrderStatus, PaymentStatus, RefundStatus,
+};
 
 use super::receipts::{RECEIPT_SOURCE_SQL, ReceiptSourceRow};
 
@@ -65,6 +68,19 @@ pub trait FinanceStore: Send + Sync {
 
     /// What the finance office's email about an application says.
     async fn finance_context(&self, application_id: &str) -> Result<FinanceContext, StoreError>;
+
+    /// An order's ledger: every movement of its money, and what it asks. NotFound without the
+    /// order.
+    async fn order_ledger(
+        &self,
+        order_id: &str,
+    ) -> Result<crate::domain::ledger::OrderLedger, StoreError>;
+
+    /// The ledger of an application's order, if it has one (the caller checked the viewer).
+    async fn application_ledger(
+        &self,
+        application_id: &str,
+    ) -> Result<Option<crate::domain::ledger::OrderLedger>, StoreError>;
 }
 
 /// A refund as the provider needs it.
@@ -93,11 +109,33 @@ pub struct FinanceOrder {
     pub application_status: ApplicationStatus,
     pub attention: Option<crate::domain::payment::Attention>,
     pub total_cents: i64,
+    /// What the order asks now (its total, nothing once expired, what a cancellation kept).
+    pub owed_cents: i64,
+    /// Money in, before anything went back.
     pub paid_cents: i64,
-    /// Refunded or being refunded.
-    pub refunded_cents: i64,
+    /// The ledger's sum: the money held for the order.
+    pub held_cents: i64,
+    /// Our refunds asked for or on their way, not yet in the ledger.
+    pub in_flight_cents: i64,
     pub payment_reference: String,
     pub updated_at: OffsetDateTime,
+}
+
+impl FinanceOrder {
+    /// What can still be given back.
+    pub fn refundable_cents(&self) -> i64 {
+        (self.held_cents - self.in_flight_cents).max(0)
+    }
+
+    /// Given back or on its way back.
+    pub fn refunded_cents(&self) -> i64 {
+        self.paid_cents - self.held_cents + self.in_flight_cents
+    }
+
+    /// Where the order's money stands by its ledger.
+    pub fn balance(&self) -> crate::domain::ledger::Balance {
+        crate::domain::ledger::balance(self.owed_cents, self.held_cents)
+    }
 }
 
 /// A refund as finance sees it.
@@ -141,8 +179,10 @@ pub(super) struct FinanceOrderRow {
     pub application_status: ApplicationStatus,
     pub attention: Option<String>,
     pub total_cents: i64,
+    pub retained_cents: Option<i64>,
     pub paid_cents: i64,
-    pub refunded_cents: i64,
+    pub held_cents: i64,
+    pub in_flight_cents: i64,
     pub payment_reference: String,
     pub updated_at: super::types::Timestamp,
 }
@@ -186,31 +226,37 @@ impl TryFrom<FinanceOrderRow> for FinanceOrder {
                 fr: r.title_fr,
             },
             total_cents: r.total_cents,
+            owed_cents: crate::domain::ledger::owed_cents(r.status, r.total_cents, r.retained_cents),
             paid_cents: r.paid_cents,
-            refunded_cents: r.refunded_cents,
+            held_cents: r.held_cents,
+            in_flight_cents: r.in_flight_cents,
             payment_reference: r.payment_reference,
             updated_at: r.updated_at.into(),
         })
     }
 }
 
-/// `$1`, `$2`: [`PaymentStatus::RECEIVED`]; `$3`–`$5`: [`RefundStatus::COUNTED`]; `$6`:
+/// `$1`, `$2`: our refunds under way ([`RefundStatus::Created`], [`RefundStatus::Pending`]); `$3`:
 /// [`OrderStatus::Paid`].
 pub(super) const FINANCE_ORDERS_SQL: &str = "
 select o.order_id, o.application_id, f.given_names, f.family_name, ap.email, p.title_en, p.title_fr,
-       o.status, a.status as application_status, o.attention, o.total_cents,
-       cast(coalesce((select sum(y.amount_cents) from payment y
-                      where y.order_id = o.order_id and y.status in ($1, $2)), 0) as bigint) as paid_cents,
+       o.status, a.status as application_status, o.attention, o.total_cents, o.retained_cents,
+       cast(coalesce((select sum(l.amount_cents) from ledger_entry l
+                      where l.order_id = o.order_id and l.amount_cents > 0), 0) as bigint) as paid_cents,
+       cast(coalesce((select sum(l.amount_cents) from ledger_entry l
+                      where l.order_id = o.order_id), 0) as bigint) as held_cents,
        cast(coalesce((select sum(r.amount_cents) from refund r
-                      where r.order_id = o.order_id and r.status in ($3, $4, $5)), 0) as bigint)
-           as refunded_cents,
+                      where r.order_id = o.order_id and r.status in ($1, $2)), 0) as bigint)
+           as in_flight_cents,
        o.payment_reference, o.updated_at
 from fee_order o
 join application a on a.application_id = o.application_id
 join applicant ap on ap.applicant_id = a.applicant_id
 join program p on p.program_id = a.program_id
 left join application_form f on f.application_id = a.application_id
-where o.attention is not null or o.status = $6 or exists (select 1 from refund r where r.order_id = o.order_id)
+where o.attention is not null or o.status = $3
+   or exists (select 1 from ledger_entry l where l.order_id = o.order_id)
+   or exists (select 1 from refund r where r.order_id = o.order_id)
 order by case when o.attention is null then 1 else 0 end, o.updated_at desc
 limit 500";
 
@@ -242,25 +288,31 @@ impl SqlStore {
         actor: &Actor,
         now: Timestamp,
     ) -> Result<String, StoreError> {
-        let payment: Option<(String, i64, String)> = query(
-            "select payment_id, amount_cents, currency from payment
-             where order_id = $1 and status in ($2, $3)
-             order by updated_at desc limit 1",
+        // The attempt whose money is still held (less our refunds under way) is the one
+        // refunded: the ledger says what can still go back.
+        let attempts: Vec<(String, String, i64, i64)> = query(
+            "select y.payment_id, y.currency,
+                    cast(coalesce((select sum(l.amount_cents) from ledger_entry l
+                                   where l.payment_id = y.payment_id), 0) as bigint),
+                    cast(coalesce((select sum(r.amount_cents) from refund r
+                                   where r.payment_id = y.payment_id and r.status in ($2, $3)), 0) as bigint)
+             from payment y where y.order_id = $1
+             order by y.updated_at desc",
         )
         .bind(order_id)
-        .bind_each(PaymentStatus::RECEIVED)
-        .fetch_optional(&mut *tx)
+        .bind(RefundStatus::Created)
+        .bind(RefundStatus::Pending)
+        .fetch_all(&mut *tx)
         .await?;
-        let (payment_id, paid, currency) = payment.ok_or(StoreError::Refused(Refusal::NotPaid))?;
-        let refunded: i64 = scalar(
-            "select cast(coalesce(sum(amount_cents), 0) as bigint) from refund
-             where payment_id = $1 and status in ($2, $3, $4)",
-        )
-        .bind(&payment_id)
-        .bind_each(RefundStatus::COUNTED)
-        .fetch_one(&mut *tx)
-        .await?;
-        if cents <= 0 || cents > paid - refunded {
+        let Some((payment_id, currency, refundable)) = attempts
+            .into_iter()
+            .filter(|(_, _, held, _)| *held > 0)
+            .map(|(id, currency, held, flight)| (id, currency, held - flight))
+            .max_by_key(|(_, _, refundable)| *refundable)
+        else {
+            return Err(StoreError::Refused(Refusal::NotPaid));
+        };
+        if cents <= 0 || cents > refundable {
             return Err(StoreError::Refused(Refusal::RefundTooLarge));
         }
         let refund_id = crate::store::new_id();
@@ -457,33 +509,35 @@ impl SqlStore {
         .bind(json)
         .execute(&mut *tx)
         .await?;
-        let (paid, refunded): (i64, i64) = query(
-            "select y.amount_cents,
-                    cast(coalesce((select sum(r.amount_cents) from refund r
-                                   where r.payment_id = y.payment_id and r.status = $2), 0) as bigint)
-             from payment y where y.payment_id = $1",
+        Self::record_movement_in_tx(
+            tx,
+            Movement {
+                order_id: &order_id,
+                kind: LedgerKind::Refund,
+                cents: -cents,
+                currency: record.currency.code(),
+                payment_id: Some(&payment_id),
+                refund_id: Some(refund_id),
+                source: format!("refund:{refund_id}"),
+                note: record.reason.as_deref().unwrap_or_default(),
+            },
+            now,
         )
-        .bind(&payment_id)
-        .bind(RefundStatus::Done)
-        .fetch_one(&mut *tx)
         .await?;
-        if refunded >= paid {
-            query("update payment set status = $3, updated_at = $2 where payment_id = $1")
-                .bind(&payment_id)
-                .bind(now)
-                .bind(PaymentStatus::Refunded)
-                .execute(&mut *tx)
-                .await?;
-            // Money that was due back is back: nothing left for finance on this order.
+        if Self::payment_held_in_tx(tx, &payment_id).await? <= 0 {
             query(
-                "update fee_order set attention = null, updated_at = $2
-                 where order_id = $1 and attention in ('refund_due', 'mismatch')",
+                "update payment set status = $3, updated_at = $2 where payment_id = $1 and status = $4",
             )
-            .bind(&order_id)
+            .bind(&payment_id)
             .bind(now)
+            .bind(PaymentStatus::Refunded)
+            .bind(PaymentStatus::Confirmed)
             .execute(&mut *tx)
             .await?;
         }
+        // Money that was due back is back: the order's flag clears.
+        self.settle_money_flag_in_tx(tx, &order_id, &application_id, now)
+            .await?;
         Self::insert_audit(
             tx,
             None,
@@ -617,6 +671,24 @@ impl FinanceStore for SqlStore {
             }
             None => None,
         };
+        // What the order keeps from now on: what is held, less what is on its way back.
+        query(
+            "update fee_order set retained_cents = (
+                 select case when held.cents - held.flight > 0 then held.cents - held.flight else 0 end
+                 from (select cast(coalesce((select sum(l.amount_cents) from ledger_entry l
+                                             where l.order_id = fee_order.order_id), 0) as bigint) as cents,
+                              cast(coalesce((select sum(r.amount_cents) from refund r
+                                             where r.order_id = fee_order.order_id
+                                               and r.status in ($2, $3)), 0) as bigint) as flight) held),
+                 updated_at = $4
+             where application_id = $1",
+        )
+        .bind(application_id)
+        .bind(RefundStatus::Created)
+        .bind(RefundStatus::Pending)
+        .bind(now)
+        .execute(&mut tx)
+        .await?;
         self.insert_notice(
             &mut tx,
             application_id,
@@ -712,8 +784,8 @@ impl FinanceStore for SqlStore {
 
     async fn finance_overview(&self) -> Result<FinanceOverview, StoreError> {
         let orders: Vec<FinanceOrderRow> = query(FINANCE_ORDERS_SQL)
-            .bind_each(PaymentStatus::RECEIVED)
-            .bind_each(RefundStatus::COUNTED)
+            .bind(RefundStatus::Created)
+            .bind(RefundStatus::Pending)
             .bind(OrderStatus::Paid)
             .fetch_all(self.db.read())
             .await?;
@@ -788,5 +860,27 @@ impl FinanceStore for SqlStore {
             total_cents: total.unwrap_or(0),
             payment_reference: reference.unwrap_or_default(),
         })
+    }
+
+    async fn order_ledger(
+        &self,
+        order_id: &str,
+    ) -> Result<crate::domain::ledger::OrderLedger, StoreError> {
+        self.order_ledger_read(order_id).await
+    }
+
+    async fn application_ledger(
+        &self,
+        application_id: &str,
+    ) -> Result<Option<crate::domain::ledger::OrderLedger>, StoreError> {
+        let order: Option<String> =
+            scalar("select order_id from fee_order where application_id = $1")
+                .bind(application_id)
+                .fetch_optional(self.db.read())
+                .await?;
+        match order {
+            Some(order_id) => Ok(Some(self.order_ledger_read(&order_id).await?)),
+            None => Ok(None),
+        }
     }
 }

@@ -24,6 +24,7 @@ pub mod finance;
 pub mod invitations;
 pub mod issuing;
 pub mod jobs;
+mod ledger;
 pub mod notices;
 pub mod organizer_sessions;
 pub mod organizers;

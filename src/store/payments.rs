@@ -12,13 +12,14 @@ use time::OffsetDateTime;
 use super::SqlStore;
 use super::StoreError;
 use super::db::{query, scalar};
+use super::ledger::Movement;
 use super::types::Timestamp;
 use crate::domain::audit::{Action, Actor};
 use crate::domain::catalog::LocalizedText;
 use crate::domain::locale::Locale;
-use crate::domain::payment::{EventOutcome, PaymentEvent};
+use crate::domain::payment::{Attention, EventOutcome, PaymentEvent};
 use crate::domain::refusal::Refusal;
-use crate::domain::status::{ApplicationStatus, OrderStatus, PaymentStatus, RefundStatus};
+use crate::domain::status::{ApplicationStatus, LedgerKind, OrderStatus, PaymentStatus};
 
 #[async_trait]
 pub trait PaymentStore: Send + Sync {
@@ -105,6 +106,10 @@ pub struct PaymentView {
     pub order_status: OrderStatus,
     pub program_title: LocalizedText,
     pub expires_at: Option<OffsetDateTime>,
+    /// What the attempt brought in and still holds, by the ledger.
+    pub held_cents: i64,
+    /// Some of its money went back.
+    pub given_back: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -120,6 +125,8 @@ pub(super) struct PaymentViewRow {
     pub title_en: String,
     pub title_fr: String,
     pub expires_at: Option<super::types::Timestamp>,
+    pub held_cents: i64,
+    pub given_back_cents: i64,
 }
 
 impl TryFrom<PaymentViewRow> for PaymentView {
@@ -139,13 +146,20 @@ impl TryFrom<PaymentViewRow> for PaymentView {
                 fr: r.title_fr,
             },
             expires_at: r.expires_at.map(Into::into),
+            held_cents: r.held_cents,
+            given_back: r.given_back_cents > 0,
         })
     }
 }
 
 pub(super) const PAYMENT_VIEW_SQL: &str = "
 select y.payment_id, o.application_id, y.provider, y.status, y.amount_cents, y.currency,
-       y.provider_reference, o.status as order_status, p.title_en, p.title_fr, y.expires_at
+       y.provider_reference, o.status as order_status, p.title_en, p.title_fr, y.expires_at,
+       cast(coalesce((select sum(l.amount_cents) from ledger_entry l
+                      where l.payment_id = y.payment_id), 0) as bigint) as held_cents,
+       cast(coalesce((select -sum(l.amount_cents) from ledger_entry l
+                      where l.payment_id = y.payment_id and l.amount_cents < 0), 0) as bigint)
+           as given_back_cents
 from payment y
 join fee_order o on o.order_id = y.order_id
 join application a on a.application_id = o.application_id
@@ -168,11 +182,12 @@ pub(super) struct PayableRow {
     pub title_en: String,
     pub title_fr: String,
     pub program_id: String,
+    pub attention: Option<String>,
 }
 
 pub(super) const PAYABLE_SQL: &str = "
 select o.order_id, o.status as order_status, o.total_cents, o.currency, o.deadline_at, o.payment_reference,
-       o.fee_tier_code, a.status, ap.email, ap.locale, p.title_en, p.title_fr, p.program_id
+       o.fee_tier_code, o.attention, a.status, ap.email, ap.locale, p.title_en, p.title_fr, p.program_id
 from application a
 join applicant ap on ap.applicant_id = a.applicant_id
 join program p on p.program_id = a.program_id
@@ -229,6 +244,7 @@ impl SqlStore {
             title_en,
             title_fr,
             program_id,
+            attention,
         } = row;
         let (
             Some(order_id),
@@ -249,7 +265,10 @@ impl SqlStore {
             return Err(StoreError::Refused(Refusal::NotPayable));
         };
         let tier_code = fee_tier_code;
+        // Money that did not match is being checked by finance: no second payment meanwhile.
+        let checking = attention.as_deref() == Some(Attention::Mismatch.as_str());
         if order_status != OrderStatus::Pending
+            || checking
             || app_status != ApplicationStatus::Accepted
             || total <= 0
             || deadline <= now_ts
@@ -529,6 +548,35 @@ impl PaymentStore for SqlStore {
                         event.currency.as_deref().unwrap_or("?"),
                         event.order_id.as_deref().unwrap_or("?"),
                     );
+                    // The money is at the provider all the same: in the ledger, so that finance
+                    // sees it and can give it back (when it is in the order's currency).
+                    if let Some(cents) = event.amount_cents.filter(|c| *c > 0)
+                        && event
+                            .currency
+                            .as_deref()
+                            .is_some_and(|c| c.eq_ignore_ascii_case(&attempt.currency))
+                    {
+                        Self::record_movement_in_tx(
+                            &mut tx,
+                            Movement {
+                                order_id: &attempt.order_id,
+                                kind: LedgerKind::Card,
+                                cents,
+                                currency: &attempt.currency,
+                                payment_id: Some(&attempt.payment_id),
+                                refund_id: None,
+                                source: format!("mismatch:{}", attempt.payment_id),
+                                note: &detail,
+                            },
+                            now,
+                        )
+                        .await?;
+                    }
+                    // The attempt is closed (its checkout is not offered again); the order
+                    // waits for finance, and cannot be paid again until then.
+                    if payment_status.open() {
+                        set_payment(PaymentStatus::Failed).execute(&mut tx).await?;
+                    }
                     self.flag_order_in_tx(
                         &mut tx,
                         &attempt.order_id,
@@ -542,6 +590,21 @@ impl PaymentStore for SqlStore {
                     set_payment(PaymentStatus::Confirmed)
                         .execute(&mut tx)
                         .await?;
+                    Self::record_movement_in_tx(
+                        &mut tx,
+                        Movement {
+                            order_id: &attempt.order_id,
+                            kind: LedgerKind::Card,
+                            cents: attempt.amount_cents,
+                            currency: &attempt.currency,
+                            payment_id: Some(&attempt.payment_id),
+                            refund_id: None,
+                            source: format!("payment:{}", attempt.payment_id),
+                            note: event.session.as_deref().unwrap_or_default(),
+                        },
+                        now,
+                    )
+                    .await?;
                     if order_status == OrderStatus::Pending {
                         query("update fee_order set status = $3, paid_at = $2, updated_at = $2 where order_id = $1")
                             .bind(&attempt.order_id)
@@ -585,11 +648,17 @@ impl PaymentStore for SqlStore {
                             payment_id: attempt.payment_id.clone(),
                         };
                         self.insert_job(&mut tx, &receipt, now, None).await?;
+                        // A mismatched payment before this one: resolved, or due back.
+                        self.settle_money_flag_in_tx(&mut tx, &attempt.order_id, application_id, now)
+                            .await?;
                         EventOutcome::Enrolled {
                             application_id: application_id.to_owned(),
                         }
                     } else {
-                        let detail = format!("paid while the order was {order_status}");
+                        let detail = match order_status {
+                            OrderStatus::Paid => "paid again on an order already paid".to_owned(),
+                            other => format!("paid while the order was {other}"),
+                        };
                         self.flag_order_in_tx(
                             &mut tx,
                             &attempt.order_id,
@@ -651,8 +720,10 @@ impl PaymentStore for SqlStore {
                 }
             }
             PaymentEventKind::Refunded => {
-                // One of ours (the refund names it), or any while ours are under way (the
-                // charge-level event of our own refund): ours complete through the refund.
+                // One of ours (the refund names it): it completes through the refund. Any other
+                // is the provider saying how much of the charge it has given back in all: what
+                // is beyond what the ledger and our refunds under way account for was refunded
+                // at the provider (its dashboard), and is a row of the ledger.
                 let ours: Option<String> =
                     match &event.refund {
                         Some(r) => scalar(
@@ -664,13 +735,6 @@ impl PaymentStore for SqlStore {
                         .await?,
                         None => None,
                     };
-                let started: i64 = scalar(
-                    "select count(*) from refund where payment_id = $1 and status in ($2, $3, $4)",
-                )
-                .bind(&attempt.payment_id)
-                .bind_each(RefundStatus::COUNTED)
-                .fetch_one(&mut tx)
-                .await?;
                 if let Some(refund_id) = ours {
                     match self
                         .complete_refund_in_tx(&mut tx, &refund_id, None, now)
@@ -679,23 +743,61 @@ impl PaymentStore for SqlStore {
                         Some(application_id) => EventOutcome::RefundCompleted { application_id },
                         None => EventOutcome::Unchanged,
                     }
-                } else if started > 0 && event.refund.is_none() {
-                    EventOutcome::Unchanged
                 } else {
-                    if payment_status == PaymentStatus::Confirmed {
-                        set_payment(PaymentStatus::Refunded)
-                            .execute(&mut tx)
-                            .await?;
-                    }
-                    self.flag_order_in_tx(
-                        &mut tx,
-                        &attempt.order_id,
-                        application_id,
-                        Attention::Refunded,
-                        "refunded at the provider",
-                        now,
+                    let held = Self::payment_held_in_tx(&mut tx, &attempt.payment_id).await?;
+                    let in_flight =
+                        Self::refunds_in_flight_in_tx(&mut tx, &attempt.payment_id).await?;
+                    let received: i64 = scalar(
+                        "select cast(coalesce(sum(amount_cents), 0) as bigint) from ledger_entry
+                         where payment_id = $1 and amount_cents > 0",
                     )
-                    .await?
+                    .bind(&attempt.payment_id)
+                    .fetch_one(&mut tx)
+                    .await?;
+                    let known = received - held + in_flight;
+                    // Without the provider's total, a refund event while none of ours is known
+                    // means the whole charge.
+                    let total = event
+                        .refunded_total_cents
+                        .or((known == 0).then_some(received));
+                    let beyond = total.map_or(0, |t| t - known);
+                    if beyond <= 0 {
+                        EventOutcome::Unchanged
+                    } else {
+                        let note = format!("{beyond} cents refunded at the provider");
+                        Self::record_movement_in_tx(
+                            &mut tx,
+                            Movement {
+                                order_id: &attempt.order_id,
+                                kind: LedgerKind::ProviderRefund,
+                                cents: -beyond,
+                                currency: &attempt.currency,
+                                payment_id: Some(&attempt.payment_id),
+                                refund_id: None,
+                                source: format!(
+                                    "provider-refund:{}:{}",
+                                    event.provider, event.event_id
+                                ),
+                                note: &note,
+                            },
+                            now,
+                        )
+                        .await?;
+                        if payment_status == PaymentStatus::Confirmed && held - beyond <= 0 {
+                            set_payment(PaymentStatus::Refunded)
+                                .execute(&mut tx)
+                                .await?;
+                        }
+                        self.flag_order_in_tx(
+                            &mut tx,
+                            &attempt.order_id,
+                            application_id,
+                            Attention::Refunded,
+                            &note,
+                            now,
+                        )
+                        .await?
+                    }
                 }
             }
             PaymentEventKind::Disputed => {

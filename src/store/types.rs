@@ -8,7 +8,8 @@ use sqlx::{Decode, Encode, Postgres, Sqlite, Type};
 use time::OffsetDateTime;
 
 use crate::domain::status::{
-    ApplicationStatus, CertificateKind, CertificateStatus, DocumentKind, JobStatus, OrderStatus,
+    ApplicationStatus, CertificateKind, CertificateStatus, DocumentKind, JobStatus, LedgerKind,
+    OrderStatus,
     OrganizerRole, PaymentStatus, RefundStatus, RejectReason, ReviewMode,
 };
 use time::format_description::BorrowedFormatItem;
@@ -161,6 +162,7 @@ text_column!(
     OrderStatus,
     PaymentStatus,
     RefundStatus,
+    LedgerKind,
     CertificateStatus,
     JobStatus,
     ReviewMode,

@@ -512,6 +512,7 @@ fn status_enums_match_the_check_constraints() {
             ("fee_order_status_check", OrderStatus::texts()),
             ("payment_status_check", PaymentStatus::texts()),
             ("refund_status_check", RefundStatus::texts()),
+            ("ledger_entry_kind_check", LedgerKind::texts()),
             ("certificate_status_check", CertificateStatus::texts()),
             ("job_status_check", JobStatus::texts()),
             ("organizer_role_check", OrganizerRole::texts()),

@@ -162,6 +162,7 @@ async fn a_real_payment_and_letter_after_the_demo_take_the_first_real_numbers() 
         order_id: None,
         amount_cents: Some(start.amount_cents),
         currency: Some(start.currency.clone()),
+        refunded_total_cents: None,
         kind: summer_school::domain::payment::PaymentEventKind::Completed { paid: true },
     };
     s.apply_payment_event(&paid, now).await.unwrap();

@@ -325,6 +325,7 @@ async fn a_code_limited_to_three_uses_discounts_exactly_three_of_twelve_simultan
             order_id: Some(start.order_id.clone()),
             amount_cents: Some(start.amount_cents),
             currency: Some("eur".into()),
+            refunded_total_cents: None,
             kind: PaymentEventKind::Completed { paid: true },
         };
         s.apply_payment_event(&paid, now).await.unwrap();

@@ -61,7 +61,7 @@ async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_cr
     };
     let body = alert.text_body();
     assert!(
-        body.contains("The money arrived after the offer had expired"),
+        body.contains("More money arrived than the order asks"),
         "{body}"
     );
     assert!(body.contains("/organizer/finance"), "{body}");
@@ -76,7 +76,7 @@ async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_cr
     let (status, page) = finance.page("/organizer/finance").await;
     assert_eq!(status, 200);
     assert!(
-        page.contains("The money arrived after the offer had expired"),
+        page.contains("More money arrived than the order asks"),
         "{page}"
     );
     assert!(
@@ -126,7 +126,7 @@ async fn finance_is_told_of_money_that_came_too_late_and_gives_it_back_with_a_cr
     let (_, page) = finance.page("/organizer/finance").await;
     assert!(page.contains("Done"), "{page}");
     assert!(
-        !page.contains("The money arrived after the offer had expired"),
+        !page.contains("More money arrived than the order asks"),
         "{page}"
     );
     // Nothing is left to give back.

@@ -9,7 +9,8 @@ use summer_school::domain::audit::Actor;
 use summer_school::domain::job::NoticeKind;
 use summer_school::domain::offer::payment_deadline;
 use summer_school::domain::payment::{Attention, EventOutcome, PaymentEvent, PaymentEventKind};
-use summer_school::domain::status::{ApplicationStatus, ReviewMode};
+use summer_school::domain::ledger::Balance;
+use summer_school::domain::status::{ApplicationStatus, LedgerKind, ReviewMode};
 use summer_school::store::{self, Store};
 use time::OffsetDateTime;
 
@@ -271,6 +272,7 @@ pub(crate) fn event(
         order_id: Some(order.into()),
         amount_cents: Some(cents),
         currency: Some("eur".into()),
+        refunded_total_cents: None,
         kind,
     }
 }
@@ -624,4 +626,267 @@ pub(crate) async fn queued_receipts(store: &dyn Store) -> Vec<String> {
 /// What a receipt's lines add up to.
 fn paid_cents(r: &summer_school::domain::receipt::ReceiptRecord) -> i64 {
     r.lines.iter().map(|l| l.cents).sum()
+}
+
+/// The money an order holds by its ledger, and where it stands.
+async fn ledger_of(store: &dyn Store, order: &str) -> (i64, Balance) {
+    let ledger = store.order_ledger(order).await.unwrap();
+    (ledger.held_cents(), ledger.balance())
+}
+
+/// A refund finance starts, answered done by the provider at once.
+async fn refunded(store: &dyn Store, order: &str, cents: i64, now: OffsetDateTime) {
+    let refund = store
+        .start_refund(order, cents, "Given back", &Actor::Cli, now)
+        .await
+        .unwrap();
+    store
+        .refund_sent(&refund, &format!("re_{refund}"), true, now)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_mismatched_payment_is_held_in_the_ledger_until_given_back_then_the_order_is_paid_again()
+{
+    each_backend(async |s: Arc<dyn Store>| {
+        let (a, order, cents) = accepted_with_checkout(s.as_ref(), 1, "cs_short").await;
+        let now = OffsetDateTime::now_utc();
+        let short = event(
+            "evt_short",
+            "cs_short",
+            &order,
+            cents - 10_000,
+            PaymentEventKind::Completed { paid: true },
+        );
+        assert_eq!(
+            s.apply_payment_event(&short, now).await.unwrap(),
+            EventOutcome::Flagged {
+                attention: Attention::Mismatch
+            }
+        );
+        // The money is at the provider: the ledger holds it, the order still asks the rest.
+        assert_eq!(
+            ledger_of(s.as_ref(), &order).await,
+            (cents - 10_000, Balance::Due(10_000))
+        );
+        // A second delivery of the same payment adds nothing.
+        let again = PaymentEvent {
+            event_id: "evt_short_again".into(),
+            ..short.clone()
+        };
+        s.apply_payment_event(&again, now).await.unwrap();
+        assert_eq!(ledger_of(s.as_ref(), &order).await.0, cents - 10_000);
+        // Finance cannot give back more than the ledger holds; giving it all back clears the flag.
+        assert!(matches!(
+            s.start_refund(&order, cents, "Too much", &Actor::Cli, now)
+                .await,
+            Err(store::StoreError::Refused(_))
+        ));
+        refunded(s.as_ref(), &order, cents - 10_000, now).await;
+        assert_eq!(ledger_of(s.as_ref(), &order).await, (0, Balance::Due(cents)));
+        let trail = audit_trail(s.as_ref(), &a).await;
+        assert!(trail.iter().any(|t| t == "order.flag_cleared"), "{trail:?}");
+        let flagged = s
+            .finance_overview()
+            .await
+            .unwrap()
+            .orders
+            .into_iter()
+            .find(|o| o.order_id == order)
+            .unwrap();
+        assert_eq!(flagged.attention, None);
+        // The applicant pays again, the right amount this time: enrolled, settled.
+        let start = s
+            .start_payment(&a.applicant_id, &a.application_id, "simulated", now)
+            .await
+            .unwrap();
+        s.attach_checkout(
+            &start.payment_id,
+            "cs_right",
+            "/checkout",
+            now + time::Duration::hours(1),
+            now,
+        )
+        .await
+        .unwrap();
+        let right = event(
+            "evt_right",
+            "cs_right",
+            &order,
+            cents,
+            PaymentEventKind::Completed { paid: true },
+        );
+        assert!(matches!(
+            s.apply_payment_event(&right, now).await.unwrap(),
+            EventOutcome::Enrolled { .. }
+        ));
+        assert_eq!(ledger_of(s.as_ref(), &order).await, (cents, Balance::Settled));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_partial_refund_in_the_providers_dashboard_then_ours_of_the_rest_balance_exactly() {
+    each_backend(async |s: Arc<dyn Store>| {
+        let (a, order, cents) = accepted_with_checkout(s.as_ref(), 1, "cs_dash").await;
+        let now = OffsetDateTime::now_utc();
+        let later = |minutes: i64| now + time::Duration::minutes(minutes);
+        let paid = PaymentEvent {
+            intent: Some("pi_dash".into()),
+            ..event(
+                "evt_paid",
+                "cs_dash",
+                &order,
+                cents,
+                PaymentEventKind::Completed { paid: true },
+            )
+        };
+        assert!(matches!(
+            s.apply_payment_event(&paid, now).await.unwrap(),
+            EventOutcome::Enrolled { .. }
+        ));
+        assert_eq!(ledger_of(s.as_ref(), &order).await, (cents, Balance::Settled));
+        // €1,000 given back from the provider's dashboard: its charge event says so in all.
+        let charge = |id: &str, total: i64| PaymentEvent {
+            event_id: id.into(),
+            session: None,
+            intent: Some("pi_dash".into()),
+            order_id: None,
+            amount_cents: None,
+            currency: None,
+            refunded_total_cents: Some(total),
+            kind: PaymentEventKind::Refunded,
+            ..paid.clone()
+        };
+        assert_eq!(
+            s.apply_payment_event(&charge("evt_dash", 100_000), later(1))
+                .await
+                .unwrap(),
+            EventOutcome::Flagged {
+                attention: Attention::Refunded
+            }
+        );
+        assert_eq!(
+            ledger_of(s.as_ref(), &order).await,
+            (cents - 100_000, Balance::Due(100_000))
+        );
+        // Not taken as a full refund: what finance may still give back is the rest, no more.
+        let overview = s.finance_overview().await.unwrap();
+        let row = overview.orders.iter().find(|o| o.order_id == order).unwrap();
+        assert_eq!(row.refundable_cents(), cents - 100_000);
+        assert_eq!(row.refunded_cents(), 100_000);
+        assert!(matches!(
+            s.start_refund(&order, cents - 100_000 + 1, "Rest", &Actor::Cli, now)
+                .await,
+            Err(store::StoreError::Refused(_))
+        ));
+        // Our refund of the rest, cancelling the enrollment: then the charge's own event, whose
+        // total counts both, adds nothing.
+        let refund = s
+            .cancel_enrollment(
+                &a.application_id,
+                "Visa refused",
+                Some(cents - 100_000),
+                &Actor::Cli,
+                later(2),
+            )
+            .await
+            .unwrap()
+            .unwrap();
+        s.refund_sent(&refund, "re_rest", true, later(3))
+            .await
+            .unwrap();
+        assert_eq!(
+            s.apply_payment_event(&charge("evt_all", cents), later(4))
+                .await
+                .unwrap(),
+            EventOutcome::Unchanged
+        );
+        let ledger = s.order_ledger(&order).await.unwrap();
+        assert_eq!(ledger.held_cents(), 0);
+        assert_eq!(ledger.received_cents(), cents);
+        assert_eq!(ledger.given_back_cents(), cents);
+        assert_eq!(ledger.balance(), Balance::Settled);
+        let kinds: Vec<LedgerKind> = ledger.entries.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [LedgerKind::Card, LedgerKind::ProviderRefund, LedgerKind::Refund]
+        );
+        // A replay of the dashboard's event changes nothing.
+        assert_eq!(
+            s.apply_payment_event(&charge("evt_dash", 100_000), now)
+                .await
+                .unwrap(),
+            EventOutcome::Duplicate
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn paying_twice_flags_the_second_payment_for_its_refund_and_the_ledger_settles() {
+    each_backend(async |s: Arc<dyn Store>| {
+        let (a, order, cents) = accepted_with_checkout(s.as_ref(), 1, "cs_first").await;
+        let now = OffsetDateTime::now_utc();
+        // A second attempt with another provider, both checkouts open (a second device).
+        let second = s
+            .start_payment(&a.applicant_id, &a.application_id, "stripe", now)
+            .await
+            .unwrap();
+        s.attach_checkout(
+            &second.payment_id,
+            "cs_second",
+            "/checkout",
+            now + time::Duration::hours(1),
+            now,
+        )
+        .await
+        .unwrap();
+        let first = event(
+            "evt_first",
+            "cs_first",
+            &order,
+            cents,
+            PaymentEventKind::Completed { paid: true },
+        );
+        assert!(matches!(
+            s.apply_payment_event(&first, now).await.unwrap(),
+            EventOutcome::Enrolled { .. }
+        ));
+        let again = PaymentEvent {
+            provider: "stripe".into(),
+            ..event(
+                "evt_second",
+                "cs_second",
+                &order,
+                cents,
+                PaymentEventKind::Completed { paid: true },
+            )
+        };
+        assert_eq!(
+            s.apply_payment_event(&again, now).await.unwrap(),
+            EventOutcome::Flagged {
+                attention: Attention::RefundDue
+            }
+        );
+        assert_eq!(
+            ledger_of(s.as_ref(), &order).await,
+            (2 * cents, Balance::Overpaid(cents))
+        );
+        // The second payment given back: settled, the flag cleared, the enrollment kept.
+        refunded(s.as_ref(), &order, cents, now).await;
+        assert_eq!(ledger_of(s.as_ref(), &order).await, (cents, Balance::Settled));
+        let row = s
+            .finance_overview()
+            .await
+            .unwrap()
+            .orders
+            .into_iter()
+            .find(|o| o.order_id == order)
+            .unwrap();
+        assert_eq!(row.attention, None);
+        assert_eq!(status_of(s.as_ref(), &a).await, ApplicationStatus::Enrolled);
+    })
+    .await;
 }

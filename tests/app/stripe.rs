@@ -628,3 +628,83 @@ async fn fifty_presses_of_pay_at_once_open_one_checkout() {
         .count();
     assert_eq!(attempts, 1, "one attempt for order {order:?}");
 }
+
+#[tokio::test]
+async fn reconciliation_reads_every_page_of_stripes_list() {
+    let (stand_in, base) = StandIn::start().await;
+    let app = stripe_app(&base).await;
+    let (id, _, _) = app.offered("paged@example.org").await;
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    let r = app
+        .post_form(
+            &format!("/applications/{id}/pay"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    stand_in.pay("cs_test_0001");
+    // 130 newer sessions of another integration: ours is on the list's second page of 100.
+    let http = reqwest::Client::new();
+    for n in 0..130 {
+        let r = http
+            .post(format!("{base}v1/checkout/sessions"))
+            .header("authorization", "Bearer sk_test_another_integration")
+            .form(&[("mode", "payment"), ("client_reference_id", &format!("other-{n}"))])
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+    // The stand-in pages like Stripe: ten by default, no more than a hundred, from a known id.
+    let list = |query: &'static str| {
+        let http = http.clone();
+        let url = format!("{base}v1/checkout/sessions?{query}");
+        async move {
+            let r = http
+                .get(url)
+                .header("authorization", "Bearer sk_test_stand_in")
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let (status, first) = list("").await;
+    assert_eq!(status, 200);
+    assert_eq!(first["data"].as_array().unwrap().len(), 10);
+    assert_eq!(first["has_more"], true);
+    assert_eq!(first["data"][0]["id"], "cs_test_0131", "newest first");
+    let (status, error) = list("limit=101").await;
+    assert_eq!((status, error["error"]["param"].as_str()), (400, Some("limit")));
+    let (status, error) = list("starting_after=cs_nobody").await;
+    assert_eq!(
+        (status, error["error"]["param"].as_str()),
+        (400, Some("starting_after"))
+    );
+    let (status, last) = list("limit=100&starting_after=cs_test_0032").await;
+    assert_eq!(status, 200);
+    assert_eq!(last["data"].as_array().unwrap().len(), 31);
+    assert_eq!(last["has_more"], false);
+    let unauthorized = http
+        .get(format!("{base}v1/checkout/sessions"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unauthorized.status().as_u16(), 401);
+
+    // Reconciliation reads every page: the missed payment on the second is found.
+    let stripe = StripeProvider::new("sk_test_stand_in", Some(&base)).unwrap();
+    let found = reconcile::differences(app.store.as_ref(), &stripe, 7, OffsetDateTime::now_utc())
+        .await
+        .unwrap();
+    let missed = found
+        .iter()
+        .filter(|d| matches!(d, Difference::PaidNotConfirmed { session, .. } if session == "cs_test_0001"))
+        .count();
+    let strangers = found
+        .iter()
+        .filter(|d| matches!(d, Difference::UnknownSession { .. }))
+        .count();
+    assert_eq!((missed, strangers, found.len()), (1, 130, 131));
+    app.stop().await;
+}

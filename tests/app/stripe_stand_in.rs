@@ -5,7 +5,9 @@
 //! gets the first answer again, and it refuses what Stripe refuses of the requests the service makes:
 //! no API key (401), an idempotency key reused with other parameters (`idempotency_error`), and a
 //! Checkout Session whose `expires_at` is less than 30 minutes or more than 24 hours after its
-//! creation (`invalid_request_error` on `expires_at`).
+//! creation (`invalid_request_error` on `expires_at`). Its list pages as Stripe's does (`limit`
+//! 1–100, default 10, `starting_after`, `has_more`), so a caller that reads one page only misses
+//! sessions here as it would there.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -217,11 +219,71 @@ async fn retrieve(State(s): State<StandIn>, Path(id): Path<String>) -> Response 
     }
 }
 
-async fn list(State(s): State<StandIn>) -> Response {
+/// The list as Stripe pages it: newest first, `limit` between 1 and 100 (10 when not given),
+/// `starting_after` an id of the list (the page after it), `created[gte]` a lower bound, and
+/// `has_more` when the page is not the last.
+async fn list(
+    State(s): State<StandIn>,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    if !headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.starts_with("Bearer sk_"))
+    {
+        return refusal(
+            StatusCode::UNAUTHORIZED,
+            "invalid_request_error",
+            None,
+            "You did not provide an API key.",
+        );
+    }
+    let limit = match q.get("limit").map(|l| l.parse::<usize>()) {
+        None => 10,
+        Some(Ok(l)) if (1..=100).contains(&l) => l,
+        Some(_) => {
+            return refusal(
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                Some("limit"),
+                "This value must be greater than or equal to 1 and less than or equal to 100.",
+            );
+        }
+    };
+    let since = q
+        .get("created[gte]")
+        .and_then(|c| c.parse::<i64>().ok())
+        .unwrap_or(i64::MIN);
     let inner = s.0.lock().unwrap();
-    let mut data = inner.sessions.clone();
-    data.reverse();
-    Json(json!({ "object": "list", "data": data, "has_more": false, "url": "/v1/checkout/sessions" }))
+    let newest_first: Vec<&Value> = inner
+        .sessions
+        .iter()
+        .rev()
+        .filter(|x| x["created"].as_i64().is_some_and(|c| c >= since))
+        .collect();
+    let start = match q.get("starting_after") {
+        None => 0,
+        Some(after) => match newest_first.iter().position(|x| x["id"] == after.as_str()) {
+            Some(at) => at + 1,
+            None => {
+                return refusal(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request_error",
+                    Some("starting_after"),
+                    &format!("No such checkout.session: '{after}'"),
+                );
+            }
+        },
+    };
+    let page: Vec<Value> = newest_first
+        .iter()
+        .skip(start)
+        .take(limit)
+        .map(|x| (*x).clone())
+        .collect();
+    let has_more = start + page.len() < newest_first.len();
+    Json(json!({ "object": "list", "data": page, "has_more": has_more, "url": "/v1/checkout/sessions" }))
         .into_response()
 }
 

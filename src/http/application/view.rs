@@ -29,6 +29,8 @@ pub(super) async fn view(
         .await?;
     let standing = state.store.cohort().standing(&id).await?;
     let receipts = state.store.receipts().receipts(&id).await?;
+    // Read after the applicant's own application above: the ledger is theirs.
+    let ledger = state.store.finance().application_ledger(&id).await?;
     let certificates = state.store.certificates().certificates_of(&id).await?;
     let csrf = auth::issue_csrf(&state, &headers);
     let program = record.program_title.get(locale);
@@ -39,6 +41,15 @@ pub(super) async fn view(
             .unwrap_or_default()
     };
     let mut next_details = Vec::new();
+    // Money that did not match the fee: finance is checking it, and the applicant is told so
+    // rather than asked to pay again.
+    let checking = standing
+        .offer
+        .as_ref()
+        .is_some_and(|o| o.attention == Some(crate::domain::payment::Attention::Mismatch));
+    if checking {
+        next_details.push(tr.t("application-payment-checking"));
+    }
     let next_action = match (status, &standing.offer) {
         (ApplicationStatus::Accepted, Some(offer)) => {
             next_details.push(tr.t1(
@@ -141,7 +152,8 @@ pub(super) async fn view(
         pay: match (status, &standing.offer) {
             (ApplicationStatus::Accepted, Some(offer))
                 if offer.status == crate::domain::status::OrderStatus::Pending
-                    && offer.total_cents > 0 =>
+                    && offer.total_cents > 0
+                    && !checking =>
             {
                 Some((
                     format!("/applications/{id}/pay"),
@@ -187,6 +199,38 @@ pub(super) async fn view(
                 )
             })
             .collect(),
+        payments: ledger
+            .iter()
+            .flat_map(|l| l.entries.iter())
+            .map(|e| {
+                (
+                    format_paris_datetime(e.recorded_at, locale),
+                    tr.t(&format!("ledger-kind-{}", e.kind.as_str())),
+                    crate::domain::money::Money::eur(e.amount_cents.abs())
+                        .map(|m| {
+                            let shown = m.display(locale);
+                            if e.amount_cents < 0 {
+                                format!("−{shown}")
+                            } else {
+                                shown
+                            }
+                        })
+                        .unwrap_or_default(),
+                )
+            })
+            .collect(),
+        balance: ledger
+            .as_ref()
+            .filter(|l| !l.entries.is_empty())
+            .map(|l| match l.balance() {
+                crate::domain::ledger::Balance::Settled => tr.t("application-balance-settled"),
+                crate::domain::ledger::Balance::Due(cents) => {
+                    tr.t1("application-balance-due", "amount", money(cents))
+                }
+                crate::domain::ledger::Balance::Overpaid(cents) => {
+                    tr.t1("application-balance-over", "amount", money(cents))
+                }
+            }),
         certificates: certificates
             .iter()
             .map(|c| {

@@ -3,6 +3,7 @@
 //! with a refund form; and every refund with its state. A refund is recorded, audited and queued in
 //! one transaction; the worker asks the provider (see `store::finance::start_refund`).
 
+use crate::domain::ledger::Balance;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -93,7 +94,7 @@ async fn render(
         .orders
         .iter()
         .map(|o| {
-            let left = o.paid_cents - o.refunded_cents;
+            let left = o.refundable_cents();
             let cancellable = o.application_status == ApplicationStatus::Enrolled;
             let mine = refused.as_ref().filter(|r| r.order_id == o.order_id);
             let status = match o.order_status {
@@ -113,7 +114,14 @@ async fn render(
                     .map(|a| tr.t(&format!("finance-attention-{}", a.as_str()))),
                 total: money(tr, o.total_cents),
                 paid: money(tr, o.paid_cents),
-                refunded: money(tr, o.refunded_cents),
+                refunded: money(tr, o.refunded_cents()),
+                balance: match o.balance() {
+                    Balance::Settled => tr.t("finance-balance-settled"),
+                    Balance::Due(cents) => tr.t1("finance-balance-due", "amount", money(tr, cents)),
+                    Balance::Overpaid(cents) => {
+                        tr.t1("finance-balance-over", "amount", money(tr, cents))
+                    }
+                },
                 refund_action: (left > 0 || cancellable)
                     .then(|| format!("/organizer/finance/orders/{}/refund", o.order_id)),
                 refundable: left > 0,

@@ -375,6 +375,8 @@ pub struct FinanceOrderRow {
     pub total: String,
     pub paid: String,
     pub refunded: String,
+    /// Where the order's money stands by its ledger: settled, still due, or to give back.
+    pub balance: String,
     /// The refund form, while something paid is left to give back or the enrollment can be
     /// cancelled.
     pub refund_action: Option<String>,
