@@ -300,7 +300,8 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
     let charge = stripe_event(
         "evt_charge_refunded",
         "charge.refunded",
-        serde_json::json!({ "id": "ch_1", "object": "charge", "payment_intent": "pi_test_0001" }),
+        serde_json::json!({ "id": "ch_1", "object": "charge", "payment_intent": "pi_test_0001",
+                            "amount": 310_000, "amount_refunded": 50_000, "currency": "eur" }),
     );
     assert_eq!(
         deliver(
@@ -706,5 +707,118 @@ async fn reconciliation_reads_every_page_of_stripes_list() {
         .filter(|d| matches!(d, Difference::UnknownSession { .. }))
         .count();
     assert_eq!((missed, strangers, found.len()), (1, 130, 131));
+    app.stop().await;
+}
+
+/// Signs and delivers one event; Stripe's answer must be 200.
+async fn send(app: &TestApp, id: &str, kind: &str, object: serde_json::Value) {
+    let body = stripe_event(id, kind, object);
+    let t = OffsetDateTime::now_utc().unix_timestamp();
+    assert_eq!(
+        deliver(app, &body, Some(signature::sign(&body, WEBHOOK_SECRET, t))).await,
+        200,
+        "{id}"
+    );
+}
+
+#[tokio::test]
+async fn a_mismatch_and_a_dashboard_refund_show_one_state_to_the_applicant_and_to_finance() {
+    let (stand_in, base) = StandIn::start().await;
+    let app = stripe_app(&base).await;
+    let (id, _, _) = app.offered("mismatch.payer@example.org").await;
+    let order = app.order_of(&id).await;
+    let pay = async || {
+        let (_, page) = app.page(&format!("/applications/{id}")).await;
+        app.post_form(
+            &format!("/applications/{id}/pay"),
+            &[("csrf", &csrf_of(&page))],
+        )
+        .await
+    };
+    assert_eq!(pay().await.status().as_u16(), 303);
+    // Stripe reports €3,000 paid for the €3,100 session (a coupon set up in its dashboard).
+    let mut session = stand_in.pay("cs_test_0001");
+    session["amount_total"] = 300_000.into();
+    send(&app, "evt_short", "checkout.session.completed", session).await;
+
+    // The applicant is told the payment is being checked, with no Pay button; pressing Pay
+    // anyway opens nothing.
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(page.contains("does not match your fee"), "{page}");
+    assert!(!page.contains(&format!("/applications/{id}/pay")), "{page}");
+    assert!(page.contains("Card payment") && page.contains("€3,000"), "{page}");
+    assert!(page.contains("Still to pay: €100"), "{page}");
+    let r = pay().await;
+    assert_eq!(
+        location(&r),
+        format!("/applications/{id}"),
+        "no second payment while it is checked: back to the page that says why"
+    );
+    assert_eq!(stand_in.created().len(), 1);
+
+    // Finance sees the money at Stripe, and the refund form proposes all of it.
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(page.contains("differs from the order"), "{page}");
+    assert!(page.contains("Paid: €3,000"), "{page}");
+    assert!(page.contains("value=\"3000.00\""), "{page}");
+    let refund_path = format!("/organizer/finance/orders/{order}/refund");
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &refund_path,
+            &[("amount", "3000"), ("reason", "Paid the wrong amount")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let asked = stand_in.refunds();
+    assert_eq!(asked.len(), 1);
+    send(
+        &app,
+        "evt_back",
+        "refund.updated",
+        serde_json::json!({
+            "id": asked[0].session, "object": "refund", "status": "succeeded", "amount": 300_000,
+            "currency": "eur", "payment_intent": "pi_test_0001",
+            "metadata": { "refund_id": asked[0].form["metadata[refund_id]"] },
+        }),
+    )
+    .await;
+    // Resolved: the flag is gone for finance, and the applicant may pay the right amount.
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(!page.contains("differs from the order"), "{page}");
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(!page.contains("does not match your fee"), "{page}");
+    assert!(page.contains("Still to pay: €3,100"), "{page}");
+    assert_eq!(pay().await.status().as_u16(), 303);
+    let session = stand_in.pay("cs_test_0002");
+    send(&app, "evt_right", "checkout.session.completed", session).await;
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(page.contains("Enrolled"), "{page}");
+    assert!(page.contains("Your fee is paid in full."), "{page}");
+
+    // €1,000 given back from Stripe's dashboard: counted as €1,000, not as the whole payment.
+    send(
+        &app,
+        "evt_dashboard",
+        "charge.refunded",
+        serde_json::json!({ "id": "ch_2", "object": "charge", "payment_intent": "pi_test_0002",
+                            "amount": 310_000, "amount_refunded": 100_000, "currency": "eur" }),
+    )
+    .await;
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(page.contains("outside this service"), "{page}");
+    assert!(page.contains("Still due: €1,000"), "{page}");
+    assert!(page.contains("value=\"2100.00\""), "the rest is refundable: {page}");
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(page.contains("Refund by the payment provider"), "{page}");
+    assert!(page.contains("Still to pay: €1,000"), "{page}");
+    let ledger = app.store.order_ledger(&order).await.unwrap();
+    assert_eq!(
+        (ledger.received_cents(), ledger.given_back_cents(), ledger.held_cents()),
+        (610_000, 400_000, 210_000)
+    );
     app.stop().await;
 }
