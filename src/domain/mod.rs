@@ -7,6 +7,7 @@ pub mod access;
 pub mod application;
 pub mod audit;
 pub mod badge;
+pub mod bank;
 pub mod calendar;
 pub mod catalog;
 pub mod certificate;
