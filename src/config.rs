@@ -126,6 +126,11 @@ pub struct Config {
     /// Behind a reverse proxy: the header that carries the visitor's address (its last entry is
     /// used), for rate limits. `None`: the connection's address.
     pub client_ip_header: Option<String>,
+    /// Where bank transfers are paid to (`BANK_BENEFICIARY`, `BANK_IBAN`, `BANK_BIC`, all three or
+    /// none); without it, applicants are not offered the transfer.
+    pub bank: Option<crate::domain::bank::BankAccount>,
+    /// The columns of the bank's CSV statement export (`BANK_CSV_COLUMNS`).
+    pub bank_csv: crate::domain::bank::CsvColumns,
     /// The demo is on (`serve --demo`, never from the environment): its banner links to `/demo`,
     /// which signs in as its people. Production refuses it.
     pub demo: bool,
@@ -356,6 +361,25 @@ impl Config {
             reconcile_interval: Duration::from_secs(number("RECONCILE_EVERY_SECS", 86_400)?),
             reconcile_days: number("RECONCILE_DAYS", 7)?.clamp(1, 90) as u32,
         };
+        let bank = match (get("BANK_BENEFICIARY"), get("BANK_IBAN"), get("BANK_BIC")) {
+            (None, None, None) => None,
+            (Some(beneficiary), Some(iban), Some(bic)) => Some(crate::domain::bank::BankAccount {
+                beneficiary,
+                iban: crate::domain::bank::Iban::parse(&iban).ok_or_else(|| {
+                    err("BANK_IBAN", "not an IBAN (its check digits do not hold)")
+                })?,
+                bic: crate::domain::bank::Bic::parse(&bic)
+                    .ok_or_else(|| err("BANK_BIC", "not a BIC (8 or 11 characters)"))?,
+            }),
+            (None, _, _) => return Err(err("BANK_BENEFICIARY", "set with BANK_IBAN and BANK_BIC")),
+            (_, None, _) => return Err(err("BANK_IBAN", "set with BANK_BENEFICIARY and BANK_BIC")),
+            (_, _, None) => return Err(err("BANK_BIC", "set with BANK_BENEFICIARY and BANK_IBAN")),
+        };
+        let bank_csv = match get("BANK_CSV_COLUMNS") {
+            None => crate::domain::bank::CsvColumns::default(),
+            Some(c) => crate::domain::bank::CsvColumns::parse(&c)
+                .map_err(|reason| err("BANK_CSV_COLUMNS", reason))?,
+        };
         Ok(Config {
             app_env,
             database_url: Secret::new(database_url),
@@ -387,6 +411,8 @@ impl Config {
                     ));
                 }
             },
+            bank,
+            bank_csv,
             demo: false,
         })
     }

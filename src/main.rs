@@ -128,6 +128,14 @@ enum PaymentsCommand {
         #[arg(long, default_value_t = 7)]
         days: u32,
     },
+    /// Import a bank statement (ISO 20022 camt.053, or the CSV export BANK_CSV_COLUMNS describes):
+    /// every line once, matched to orders by reference, then amount and name; all or nothing.
+    Import {
+        file: PathBuf,
+        /// Say what the import would do, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -568,6 +576,66 @@ async fn payments(command: PaymentsCommand, config: Config) -> anyhow::Result<()
                 println!("{d}");
             }
             bail!("{} difference(s) over the last {days} day(s)", found.len())
+        }
+        PaymentsCommand::Import { file, dry_run } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let (format, lines) =
+                summer_school::domain::bank::read_statement(&bytes, &config.bank_csv)
+                    .map_err(|e| anyhow!("{}: {e}; nothing was imported", file.display()))?;
+            let store = startup::open_store(&config).await?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let report = store
+                .import_statement(
+                    &summer_school::store::bank::StatementImport {
+                        file_name: &name,
+                        format,
+                        lines: &lines,
+                        dry_run,
+                    },
+                    &Actor::Cli,
+                    OffsetDateTime::now_utc(),
+                )
+                .await?;
+            for m in &report.matched {
+                println!(
+                    "line {}: {} cents to {} (by {}): {}",
+                    m.file_line,
+                    m.cents,
+                    m.payment_reference,
+                    m.confidence.as_str(),
+                    match m.outcome {
+                        summer_school::store::bank::TransferOutcome::Enrolled =>
+                            "paid, enrolled".to_owned(),
+                        summer_school::store::bank::TransferOutcome::Short { due_cents } =>
+                            format!("{due_cents} cents still due"),
+                        summer_school::store::bank::TransferOutcome::Overpaid { over_cents } =>
+                            format!("{over_cents} cents over, flagged for a refund"),
+                        summer_school::store::bank::TransferOutcome::Settled =>
+                            "counted".to_owned(),
+                    }
+                );
+            }
+            for line in &report.unmatched {
+                println!("line {line}: not matched, waiting for finance");
+            }
+            println!(
+                "{}{} line(s): {} matched, {} waiting, {} imported before, {} money out",
+                if dry_run {
+                    "dry run, nothing changed: "
+                } else {
+                    ""
+                },
+                report.lines,
+                report.matched.len(),
+                report.unmatched.len(),
+                report.duplicates,
+                report.debits
+            );
+            Ok(())
         }
     }
 }

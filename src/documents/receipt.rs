@@ -216,6 +216,7 @@ fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
     let method = match r.provider.as_str() {
         "stripe" => tr.t("receipt-method-stripe"),
         "simulated" => tr.t("receipt-method-simulated"),
+        "bank_transfer" => tr.t("receipt-method-bank_transfer"),
         other => other.to_owned(),
     };
     let paid_on = format_date(to_paris(r.paid_at).date(), r.locale);

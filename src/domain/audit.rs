@@ -52,6 +52,8 @@ pub enum Action {
     OrderPaid,
     OrderFlagged,
     OrderFlagCleared,
+    TransferReceived,
+    StatementImported,
     ReceiptIssued,
     RefundRequested,
     RefundSent,
@@ -118,6 +120,8 @@ impl Action {
         Action::OrderPaid,
         Action::OrderFlagged,
         Action::OrderFlagCleared,
+        Action::TransferReceived,
+        Action::StatementImported,
         Action::ReceiptIssued,
         Action::RefundRequested,
         Action::RefundSent,
@@ -184,6 +188,8 @@ impl Action {
             Action::OrderPaid => "order.paid",
             Action::OrderFlagged => "order.flagged",
             Action::OrderFlagCleared => "order.flag_cleared",
+            Action::TransferReceived => "payment.transfer_received",
+            Action::StatementImported => "bank.statement_imported",
             Action::ReceiptIssued => "receipt.issued",
             Action::RefundRequested => "refund.requested",
             Action::RefundSent => "refund.sent",
@@ -254,6 +260,7 @@ impl Action {
             Action::OrderPaid => Some("timeline-order-paid"),
             Action::OrderFlagged => Some("timeline-order-flagged"),
             Action::OrderFlagCleared => Some("timeline-order-flag-cleared"),
+            Action::TransferReceived => Some("timeline-transfer-received"),
             Action::ReceiptIssued => Some("timeline-receipt-issued"),
             Action::RefundRequested => Some("timeline-refund-requested"),
             Action::RefundSent => Some("timeline-refund-sent"),
@@ -292,6 +299,7 @@ impl Action {
             | Action::OrganizerDeactivated
             | Action::OrganizerReactivated
             | Action::CatalogLoaded
+            | Action::StatementImported
             | Action::JobRetried
             | Action::DemoSeeded => None,
         }

@@ -322,7 +322,10 @@ pub fn parse_camt053(xml: &str) -> Result<Vec<StatementLine>, StatementError> {
                 }) {
                     Some(a) => {
                         if a.attribute("Ccy").is_some_and(|c| c != currency) {
-                            return Err(fail(at, "a transaction in another currency than its entry"));
+                            return Err(fail(
+                                at,
+                                "a transaction in another currency than its entry",
+                            ));
                         }
                         cents_of(a.text().unwrap_or_default(), at)?
                     }
@@ -506,6 +509,37 @@ pub fn parse_csv(bytes: &[u8], columns: &CsvColumns) -> Result<Vec<StatementLine
         return Err(fail(1, "the file has no line"));
     }
     Ok(lines)
+}
+
+/// What a statement file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementFormat {
+    Camt053,
+    Csv,
+}
+
+impl StatementFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatementFormat::Camt053 => "camt053",
+            StatementFormat::Csv => "csv",
+        }
+    }
+}
+
+/// A statement file's lines, whichever it is: XML is read as camt.053, anything else as the
+/// bank's CSV export with the configured columns.
+pub fn read_statement(
+    bytes: &[u8],
+    columns: &CsvColumns,
+) -> Result<(StatementFormat, Vec<StatementLine>), StatementError> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if body.trim_ascii_start().starts_with(b"<") {
+        let text = std::str::from_utf8(body).map_err(|_| fail(1, "the file is not UTF-8 text"))?;
+        Ok((StatementFormat::Camt053, parse_camt053(text)?))
+    } else {
+        Ok((StatementFormat::Csv, parse_csv(body, columns)?))
+    }
 }
 
 /// How sure a match of a line to an order is.
@@ -715,14 +749,18 @@ mod tests {
         // Two orders fit the amount and neither name: nobody is guessed.
         assert_eq!(match_line(&line(250_000, "Unknown", "x"), &orders), None);
         // Money out is never matched.
-        assert_eq!(match_line(&line(-250_000, "Léa Martin", "x"), &orders), None);
+        assert_eq!(
+            match_line(&line(-250_000, "Léa Martin", "x"), &orders),
+            None
+        );
     }
 
     #[test]
     fn csv_exports_are_read_with_the_columns_named_in_the_configuration() {
-        let columns =
-            CsvColumns::parse("date=Date;amount=Montant;reference=Libellé;payer=Nom;delimiter=semicolon")
-                .unwrap();
+        let columns = CsvColumns::parse(
+            "date=Date;amount=Montant;reference=Libellé;payer=Nom;delimiter=semicolon",
+        )
+        .unwrap();
         let file = "Date;Montant;Libellé;Nom\n04/05/2026;3 100,00;VIR RF18 SSAB;Léa Martin\n2026-05-05;-12,50;FRAIS;\n";
         let lines = parse_csv(file.as_bytes(), &columns).unwrap();
         assert_eq!(lines.len(), 2);

@@ -56,6 +56,9 @@ pub enum Refusal {
     /// More than what was paid, less what is refunded already.
     #[error("more than what can be refunded")]
     RefundTooLarge,
+    /// The statement line was matched already, or is not money in.
+    #[error("the statement line is matched already")]
+    AlreadyMatched,
     /// A reason is required for this change and none was given.
     #[error("a reason is required")]
     NoReason,
@@ -147,6 +150,7 @@ impl Refusal {
             Refusal::CheckoutNotCreated => "checkout_not_created",
             Refusal::NotPaid => "not_paid",
             Refusal::RefundTooLarge => "refund_too_large",
+            Refusal::AlreadyMatched => "already_matched",
             Refusal::NoReason => "no_reason",
             Refusal::NotEnrolled => "not_enrolled",
             Refusal::AlreadyIssued => "already_issued",
@@ -195,6 +199,7 @@ impl Refusal {
             | Refusal::CheckoutNotCreated
             | Refusal::NotPaid
             | Refusal::RefundTooLarge
+            | Refusal::AlreadyMatched
             | Refusal::NoReason
             | Refusal::NotEnrolled
             | Refusal::AlreadyIssued
@@ -232,6 +237,7 @@ impl Refusal {
             Refusal::CheckoutNotCreated,
             Refusal::NotPaid,
             Refusal::RefundTooLarge,
+            Refusal::AlreadyMatched,
             Refusal::NoReason,
             Refusal::NotEnrolled,
             Refusal::AlreadyIssued,

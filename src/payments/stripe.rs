@@ -347,8 +347,18 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(
-            (e.kind, e.session, e.intent.as_deref(), e.refunded_total_cents),
-            (PaymentEventKind::Refunded, None, Some("pi_1"), Some(100_000))
+            (
+                e.kind,
+                e.session,
+                e.intent.as_deref(),
+                e.refunded_total_cents
+            ),
+            (
+                PaymentEventKind::Refunded,
+                None,
+                Some("pi_1"),
+                Some(100_000)
+            )
         );
         let e = parse_event(&body("charge.dispute.created", charge.clone()))
             .unwrap()

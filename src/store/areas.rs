@@ -123,6 +123,11 @@ impl Stores {
         self.0.as_ref()
     }
 
+    /// Bank statements: imports, matching, the queue of lines waiting for finance.
+    pub fn bank(&self) -> &dyn super::bank::BankStore {
+        self.0.as_ref()
+    }
+
     /// Receipts and their numbers.
     pub fn receipts(&self) -> &dyn ReceiptStore {
         self.0.as_ref()

@@ -226,7 +226,11 @@ impl TryFrom<FinanceOrderRow> for FinanceOrder {
                 fr: r.title_fr,
             },
             total_cents: r.total_cents,
-            owed_cents: crate::domain::ledger::owed_cents(r.status, r.total_cents, r.retained_cents),
+            owed_cents: crate::domain::ledger::owed_cents(
+                r.status,
+                r.total_cents,
+                r.retained_cents,
+            ),
             paid_cents: r.paid_cents,
             held_cents: r.held_cents,
             in_flight_cents: r.in_flight_cents,

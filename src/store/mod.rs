@@ -11,6 +11,7 @@ pub mod applicants;
 pub mod applications;
 pub mod areas;
 pub mod audit;
+pub mod bank;
 pub mod blobs;
 pub mod catalog;
 pub mod certificates;
@@ -174,6 +175,7 @@ pub trait Store:
     + review::ReviewStore
     + payments::PaymentStore
     + finance::FinanceStore
+    + bank::BankStore
     + receipts::ReceiptStore
     + discounts::DiscountStore
     + certificates::CertificateStore

@@ -389,6 +389,70 @@ impl SqlStore {
     }
 }
 
+impl SqlStore {
+    /// The order's money is all in: paid, the application enrolled (accepted → enrolled), both
+    /// audited, the receipt (and the confirmation that carries it) queued for the payment that
+    /// completed it, and an earlier flag about the order's money settled; in the caller's
+    /// transaction, which holds the program's lock.
+    pub(super) async fn enroll_paid_order_in_tx(
+        &self,
+        tx: &mut super::db::Tx,
+        order_id: &str,
+        application_id: &str,
+        payment_id: &str,
+        detail: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        query(
+            "update fee_order set status = $3, paid_at = $2, updated_at = $2 where order_id = $1",
+        )
+        .bind(order_id)
+        .bind(now)
+        .bind(OrderStatus::Paid)
+        .execute(&mut *tx)
+        .await?;
+        query(
+            "update application set status = $3, updated_at = $2
+             where application_id = $1 and status = $4",
+        )
+        .bind(application_id)
+        .bind(now)
+        .bind(ApplicationStatus::Enrolled)
+        .bind(ApplicationStatus::Accepted)
+        .execute(&mut *tx)
+        .await?;
+        let actor = Actor::System;
+        Self::insert_audit(
+            tx,
+            None,
+            &actor,
+            Action::OrderPaid,
+            ("application", application_id),
+            detail,
+            now,
+        )
+        .await?;
+        Self::insert_audit(
+            tx,
+            None,
+            &actor,
+            Action::ApplicationEnrolled,
+            ("application", application_id),
+            "accepted → enrolled",
+            now,
+        )
+        .await?;
+        // The receipt, then the confirmation that carries it, come from a job.
+        let receipt = crate::domain::job::JobPayload::IssueReceipt {
+            payment_id: payment_id.to_owned(),
+        };
+        self.insert_job(tx, &receipt, now, None).await?;
+        // A mismatched payment before this one: resolved, or due back.
+        self.settle_money_flag_in_tx(tx, order_id, application_id, now)
+            .await
+    }
+}
+
 /// How long an attempt being opened is taken by a second request for the same order; past that
 /// it is given up (within the margin a checkout keeps from the provider's window).
 const REUSE_OPENING: time::Duration = time::Duration::minutes(4);
@@ -606,51 +670,15 @@ impl PaymentStore for SqlStore {
                     )
                     .await?;
                     if order_status == OrderStatus::Pending {
-                        query("update fee_order set status = $3, paid_at = $2, updated_at = $2 where order_id = $1")
-                            .bind(&attempt.order_id)
-                            .bind(now)
-                            .bind(OrderStatus::Paid)
-                            .execute(&mut tx)
-                            .await?;
-                        query(
-                            "update application set status = $3, updated_at = $2
-                             where application_id = $1 and status = $4",
-                        )
-                        .bind(application_id)
-                        .bind(now)
-                        .bind(ApplicationStatus::Enrolled)
-                        .bind(ApplicationStatus::Accepted)
-                        .execute(&mut tx)
-                        .await?;
-                        let actor = Actor::System;
-                        Self::insert_audit(
+                        self.enroll_paid_order_in_tx(
                             &mut tx,
-                            None,
-                            &actor,
-                            Action::OrderPaid,
-                            ("application", application_id),
+                            &attempt.order_id,
+                            application_id,
+                            &attempt.payment_id,
                             &format!("{}: {} cents", event.provider, attempt.amount_cents),
                             now,
                         )
                         .await?;
-                        Self::insert_audit(
-                            &mut tx,
-                            None,
-                            &actor,
-                            Action::ApplicationEnrolled,
-                            ("application", application_id),
-                            "accepted → enrolled",
-                            now,
-                        )
-                        .await?;
-                        // The receipt, then the confirmation that carries it, come from a job.
-                        let receipt = crate::domain::job::JobPayload::IssueReceipt {
-                            payment_id: attempt.payment_id.clone(),
-                        };
-                        self.insert_job(&mut tx, &receipt, now, None).await?;
-                        // A mismatched payment before this one: resolved, or due back.
-                        self.settle_money_flag_in_tx(&mut tx, &attempt.order_id, application_id, now)
-                            .await?;
                         EventOutcome::Enrolled {
                             application_id: application_id.to_owned(),
                         }

@@ -9,8 +9,7 @@ use time::OffsetDateTime;
 
 use crate::domain::status::{
     ApplicationStatus, CertificateKind, CertificateStatus, DocumentKind, JobStatus, LedgerKind,
-    OrderStatus,
-    OrganizerRole, PaymentStatus, RefundStatus, RejectReason, ReviewMode,
+    OrderStatus, OrganizerRole, PaymentStatus, RefundStatus, RejectReason, ReviewMode,
 };
 use time::format_description::BorrowedFormatItem;
 use time::format_description::well_known::Rfc3339;

@@ -130,6 +130,15 @@ fn missing_parts() -> Vec<String> {
     if !badge_verifier_dir().join("node_modules").is_dir() {
         missing.push("the badge verifier (npm ci --prefix tests/badges)".to_owned());
     }
+    if !runs(
+        &bank_python().to_string_lossy(),
+        &["-c", "import pyiso20022.camt.camt_053_001_02, xsdata"],
+    ) {
+        missing.push(
+            "the camt.053 writer (python3 -m venv tests/bank/.venv, then its pip install -r tests/bank/requirements.txt)"
+                .to_owned(),
+        );
+    }
     if let Ok(url) = std::env::var("TEST_DATABASE_URL")
         && !url.is_empty()
         && let Some(why) = postgres_unreachable(&url)
@@ -707,5 +716,35 @@ pub async fn pdf_text(pdf: &[u8]) -> String {
         .await
         .expect("qpdf runs");
     assert!(check.status.success(), "qpdf --check: {check:?}");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The Python with pyiso20022 (ISO 20022's schema as bindings) that writes test bank statements.
+pub fn bank_python() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bank/.venv/bin/python")
+}
+
+/// A camt.053.001.02 file, as `tests/bank/camt053.py` writes it from `spec` (see there).
+pub fn camt053(spec: &serde_json::Value) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new(bank_python())
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bank/camt053.py"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the camt.053 writer starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(spec.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "camt053.py: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }

@@ -6,6 +6,7 @@ mod harness;
 mod accounts;
 mod api;
 mod applications;
+mod bank;
 mod browser;
 mod certificates;
 mod cli;

@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use summer_school::domain::audit::Actor;
 use summer_school::domain::job::NoticeKind;
+use summer_school::domain::ledger::Balance;
 use summer_school::domain::offer::payment_deadline;
 use summer_school::domain::payment::{Attention, EventOutcome, PaymentEvent, PaymentEventKind};
-use summer_school::domain::ledger::Balance;
 use summer_school::domain::status::{ApplicationStatus, LedgerKind, ReviewMode};
 use summer_school::store::{self, Store};
 use time::OffsetDateTime;
@@ -277,7 +277,7 @@ pub(crate) fn event(
     }
 }
 
-async fn status_of(store: &dyn Store, a: &Applicant) -> ApplicationStatus {
+pub(crate) async fn status_of(store: &dyn Store, a: &Applicant) -> ApplicationStatus {
     store
         .application(&a.applicant_id, &a.application_id)
         .await
@@ -285,7 +285,7 @@ async fn status_of(store: &dyn Store, a: &Applicant) -> ApplicationStatus {
         .status
 }
 
-async fn each_backend(story: impl AsyncFn(Arc<dyn Store>)) {
+pub(crate) async fn each_backend(story: impl AsyncFn(Arc<dyn Store>)) {
     let mut dbs = vec![TestDb::fresh_sqlite()];
     if let Some(url) = crate::harness::postgres_url() {
         dbs.push(TestDb::fresh_postgres(&url).await);
@@ -684,7 +684,10 @@ async fn a_mismatched_payment_is_held_in_the_ledger_until_given_back_then_the_or
             Err(store::StoreError::Refused(_))
         ));
         refunded(s.as_ref(), &order, cents - 10_000, now).await;
-        assert_eq!(ledger_of(s.as_ref(), &order).await, (0, Balance::Due(cents)));
+        assert_eq!(
+            ledger_of(s.as_ref(), &order).await,
+            (0, Balance::Due(cents))
+        );
         let trail = audit_trail(s.as_ref(), &a).await;
         assert!(trail.iter().any(|t| t == "order.flag_cleared"), "{trail:?}");
         let flagged = s
@@ -721,7 +724,10 @@ async fn a_mismatched_payment_is_held_in_the_ledger_until_given_back_then_the_or
             s.apply_payment_event(&right, now).await.unwrap(),
             EventOutcome::Enrolled { .. }
         ));
-        assert_eq!(ledger_of(s.as_ref(), &order).await, (cents, Balance::Settled));
+        assert_eq!(
+            ledger_of(s.as_ref(), &order).await,
+            (cents, Balance::Settled)
+        );
     })
     .await;
 }
@@ -746,7 +752,10 @@ async fn a_partial_refund_in_the_providers_dashboard_then_ours_of_the_rest_balan
             s.apply_payment_event(&paid, now).await.unwrap(),
             EventOutcome::Enrolled { .. }
         ));
-        assert_eq!(ledger_of(s.as_ref(), &order).await, (cents, Balance::Settled));
+        assert_eq!(
+            ledger_of(s.as_ref(), &order).await,
+            (cents, Balance::Settled)
+        );
         // €1,000 given back from the provider's dashboard: its charge event says so in all.
         let charge = |id: &str, total: i64| PaymentEvent {
             event_id: id.into(),
@@ -773,7 +782,11 @@ async fn a_partial_refund_in_the_providers_dashboard_then_ours_of_the_rest_balan
         );
         // Not taken as a full refund: what finance may still give back is the rest, no more.
         let overview = s.finance_overview().await.unwrap();
-        let row = overview.orders.iter().find(|o| o.order_id == order).unwrap();
+        let row = overview
+            .orders
+            .iter()
+            .find(|o| o.order_id == order)
+            .unwrap();
         assert_eq!(row.refundable_cents(), cents - 100_000);
         assert_eq!(row.refunded_cents(), 100_000);
         assert!(matches!(
@@ -811,7 +824,11 @@ async fn a_partial_refund_in_the_providers_dashboard_then_ours_of_the_rest_balan
         let kinds: Vec<LedgerKind> = ledger.entries.iter().map(|e| e.kind).collect();
         assert_eq!(
             kinds,
-            [LedgerKind::Card, LedgerKind::ProviderRefund, LedgerKind::Refund]
+            [
+                LedgerKind::Card,
+                LedgerKind::ProviderRefund,
+                LedgerKind::Refund
+            ]
         );
         // A replay of the dashboard's event changes nothing.
         assert_eq!(
@@ -876,7 +893,10 @@ async fn paying_twice_flags_the_second_payment_for_its_refund_and_the_ledger_set
         );
         // The second payment given back: settled, the flag cleared, the enrollment kept.
         refunded(s.as_ref(), &order, cents, now).await;
-        assert_eq!(ledger_of(s.as_ref(), &order).await, (cents, Balance::Settled));
+        assert_eq!(
+            ledger_of(s.as_ref(), &order).await,
+            (cents, Balance::Settled)
+        );
         let row = s
             .finance_overview()
             .await

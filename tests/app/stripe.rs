@@ -650,7 +650,10 @@ async fn reconciliation_reads_every_page_of_stripes_list() {
         let r = http
             .post(format!("{base}v1/checkout/sessions"))
             .header("authorization", "Bearer sk_test_another_integration")
-            .form(&[("mode", "payment"), ("client_reference_id", &format!("other-{n}"))])
+            .form(&[
+                ("mode", "payment"),
+                ("client_reference_id", &format!("other-{n}")),
+            ])
             .send()
             .await
             .unwrap();
@@ -667,7 +670,10 @@ async fn reconciliation_reads_every_page_of_stripes_list() {
                 .send()
                 .await
                 .unwrap();
-            (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
+            (
+                r.status().as_u16(),
+                r.json::<serde_json::Value>().await.unwrap(),
+            )
         }
     };
     let (status, first) = list("").await;
@@ -676,7 +682,10 @@ async fn reconciliation_reads_every_page_of_stripes_list() {
     assert_eq!(first["has_more"], true);
     assert_eq!(first["data"][0]["id"], "cs_test_0131", "newest first");
     let (status, error) = list("limit=101").await;
-    assert_eq!((status, error["error"]["param"].as_str()), (400, Some("limit")));
+    assert_eq!(
+        (status, error["error"]["param"].as_str()),
+        (400, Some("limit"))
+    );
     let (status, error) = list("starting_after=cs_nobody").await;
     assert_eq!(
         (status, error["error"]["param"].as_str()),
@@ -746,7 +755,10 @@ async fn a_mismatch_and_a_dashboard_refund_show_one_state_to_the_applicant_and_t
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     assert!(page.contains("does not match your fee"), "{page}");
     assert!(!page.contains(&format!("/applications/{id}/pay")), "{page}");
-    assert!(page.contains("Card payment") && page.contains("€3,000"), "{page}");
+    assert!(
+        page.contains("Card payment") && page.contains("€3,000"),
+        "{page}"
+    );
     assert!(page.contains("Still to pay: €100"), "{page}");
     let r = pay().await;
     assert_eq!(
@@ -811,13 +823,20 @@ async fn a_mismatch_and_a_dashboard_refund_show_one_state_to_the_applicant_and_t
     let (_, page) = finance.page("/organizer/finance").await;
     assert!(page.contains("outside this service"), "{page}");
     assert!(page.contains("Still due: €1,000"), "{page}");
-    assert!(page.contains("value=\"2100.00\""), "the rest is refundable: {page}");
+    assert!(
+        page.contains("value=\"2100.00\""),
+        "the rest is refundable: {page}"
+    );
     let (_, page) = app.page(&format!("/applications/{id}")).await;
     assert!(page.contains("Refund by the payment provider"), "{page}");
     assert!(page.contains("Still to pay: €1,000"), "{page}");
     let ledger = app.store.order_ledger(&order).await.unwrap();
     assert_eq!(
-        (ledger.received_cents(), ledger.given_back_cents(), ledger.held_cents()),
+        (
+            ledger.received_cents(),
+            ledger.given_back_cents(),
+            ledger.held_cents()
+        ),
         (610_000, 400_000, 210_000)
     );
     app.stop().await;

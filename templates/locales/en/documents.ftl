@@ -20,6 +20,7 @@ receipt-paid-on = Received on { $date }
 credit-note-refunded-on = Refunded on { $date }
 receipt-method-stripe = Card payment (Stripe)
 receipt-method-simulated = Demonstration payment (no money moved)
+receipt-method-bank_transfer = Bank transfer
 receipt-provider-reference = Payment reference: { $reference }
 receipt-order-reference = Order reference: { $reference }
 receipt-how = How the price was set

@@ -24,6 +24,7 @@ timeline-order-paid = Payment received
 timeline-application-enrolled = Enrolled
 timeline-order-flagged = Payment under review by the finance office
 timeline-order-flag-cleared = The finance office finished checking your payment
+timeline-transfer-received = Bank transfer received
 timeline-payment-checkout-opened = Payment page opened
 timeline-payment-awaiting = Payment waiting for your bank's confirmation
 timeline-payment-failed = Payment failed

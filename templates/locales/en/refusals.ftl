@@ -20,6 +20,7 @@ refusal-not-payable = This fee cannot be paid now: it is paid already, or the of
 refusal-checkout-not-created = The payment page could not be opened. Try again in a moment.
 refusal-not-paid = Nothing has been paid for this order.
 refusal-refund-too-large = This is more than what was paid, less what has been refunded already.
+refusal-already-matched = This statement line is matched to an order already, or is money going out.
 refusal-no-reason = Give a reason for this change.
 refusal-not-enrolled = This participant is not enrolled.
 refusal-already-issued = This document has been issued already.

@@ -20,6 +20,7 @@ receipt-paid-on = Reçu le { $date }
 credit-note-refunded-on = Remboursé le { $date }
 receipt-method-stripe = Paiement par carte (Stripe)
 receipt-method-simulated = Paiement de démonstration (aucun mouvement d'argent)
+receipt-method-bank_transfer = Virement bancaire
 receipt-provider-reference = Référence du paiement : { $reference }
 receipt-order-reference = Référence de la commande : { $reference }
 receipt-how = Calcul du prix

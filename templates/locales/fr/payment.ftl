@@ -24,6 +24,7 @@ timeline-order-paid = Paiement reçu
 timeline-application-enrolled = Inscription confirmée
 timeline-order-flagged = Paiement examiné par le service financier
 timeline-order-flag-cleared = Le service financier a terminé la vérification de votre paiement
+timeline-transfer-received = Virement bancaire reçu
 timeline-payment-checkout-opened = Page de paiement ouverte
 timeline-payment-awaiting = Paiement en attente de la confirmation de votre banque
 timeline-payment-failed = Paiement échoué

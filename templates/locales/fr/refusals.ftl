@@ -20,6 +20,7 @@ refusal-not-payable = Ces frais ne peuvent pas être payés maintenant : ils son
 refusal-checkout-not-created = La page de paiement n'a pas pu s'ouvrir. Réessayez dans un instant.
 refusal-not-paid = Rien n'a été payé pour cette commande.
 refusal-refund-too-large = C'est plus que ce qui a été payé, moins ce qui a déjà été remboursé.
+refusal-already-matched = Cette ligne de relevé est déjà rapprochée d'une commande, ou c'est une sortie d'argent.
 refusal-no-reason = Indiquez le motif de ce changement.
 refusal-not-enrolled = Ce participant n'est pas inscrit.
 refusal-already-issued = Ce document a déjà été délivré.

@@ -1,0 +1,198 @@
+//! Bank transfers: statements written from ISO 20022's camt.053 schema (pyiso20022's bindings) and
+//! the bank's CSV export, imported all or nothing, each line once, matched by reference, then
+//! amount and name; short payments leave a balance, overpayments are flagged, the rest waits for
+//! finance; on SQLite and Postgres.
+
+use serde_json::json;
+use summer_school::domain::audit::Actor;
+use summer_school::domain::bank::{Confidence, CreditorReference, CsvColumns, read_statement};
+use summer_school::domain::ledger::Balance;
+use summer_school::domain::payment::Attention;
+use summer_school::domain::status::{ApplicationStatus, ReviewMode};
+use summer_school::store::Store;
+use summer_school::store::bank::{ImportReport, StatementImport, TransferOutcome};
+use time::OffsetDateTime;
+
+use crate::cohort::{Applicant, complete_draft, load_cohort_catalog, submit};
+use crate::harness::camt053;
+use crate::payments::{each_backend, status_of};
+
+/// An applicant offered a place (the first-come program offers one on submission): the
+/// applicant, its order, fee and payment reference.
+async fn accepted(store: &dyn Store, n: usize) -> (Applicant, String, i64, String) {
+    let (first_come, _) = load_cohort_catalog(store).await;
+    let a = complete_draft(store, &first_come, n).await;
+    submit(store, &a, ReviewMode::FirstCome, n).await.unwrap();
+    assert_eq!(status_of(store, &a).await, ApplicationStatus::Accepted);
+    let offer = store
+        .standing(&a.application_id)
+        .await
+        .unwrap()
+        .offer
+        .unwrap();
+    (
+        a,
+        offer.order_id,
+        offer.total_cents,
+        offer.payment_reference,
+    )
+}
+
+fn euros(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+async fn import(store: &dyn Store, file: &[u8], dry_run: bool) -> ImportReport {
+    let (format, lines) = read_statement(file, &CsvColumns::default()).unwrap();
+    store
+        .import_statement(
+            &StatementImport {
+                file_name: "statement.xml",
+                format,
+                lines: &lines,
+                dry_run,
+            },
+            &Actor::Cli,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap()
+}
+
+async fn balance(store: &dyn Store, order: &str) -> Balance {
+    store.order_ledger(order).await.unwrap().balance()
+}
+
+#[tokio::test]
+async fn a_camt053_statement_pays_exactly_short_and_over_once_and_leaves_the_rest_to_finance() {
+    each_backend(async |s: std::sync::Arc<dyn Store>| {
+        let store = s.as_ref();
+        let (a, order_a, fee, ref_a) = accepted(store, 1).await;
+        let (b, order_b, _, ref_b) = accepted(store, 2).await;
+        let (c, order_c, _, ref_c) = accepted(store, 3).await;
+        let (d, order_d, _, _) = accepted(store, 4).await;
+        let iban = "FR7630006000011234567890189";
+        let rf = |r: &str| CreditorReference::for_payment_reference(r);
+        let spec = json!({
+            "msg_id": "STMT-2026-05-06",
+            "statements": [
+                { "id": "S-0504", "iban": iban, "entries": [
+                    // Exact, with the creditor reference in the structured remittance.
+                    { "amount": euros(fee), "booked": "2026-05-04", "ref": "BNK-1",
+                      "txs": [{ "ref": "TX-1", "creditor_ref": rf(&ref_a).as_str(),
+                                "debtor": "Zofia Lukasiewicz" }] },
+                    // Short by €100, the reference typed in groups in the free text.
+                    { "amount": euros(fee - 10_000), "booked": "2026-05-04", "ref": "BNK-2",
+                      "txs": [{ "ref": "TX-2", "ustrd": [format!("Summer school {}", rf(&ref_b).grouped())],
+                                "debtor": "Hospital Bach Mai" }] },
+                    // €50 over, with the payment reference.
+                    { "amount": euros(fee + 5_000), "booked": "2026-05-05", "ref": "BNK-3",
+                      "txs": [{ "ref": "TX-3", "ustrd": [format!("Fee {ref_c}")], "debtor": "Z. Lukasiewicz" }] },
+                    // One entry, two transfers: the rest of B's fee by amount and name, and a stranger.
+                    { "amount": euros(10_000 + 4_242), "booked": "2026-05-05", "ref": "BNK-4",
+                      "txs": [
+                        { "ref": "TX-4a", "amount": euros(10_000), "debtor": "ZOFIA LUKASIEWICZ" },
+                        { "ref": "TX-4b", "amount": euros(4_242), "debtor": "Someone Else",
+                          "ustrd": ["Donation"] }
+                      ] },
+                    // Bank fees going out, and a transfer not booked yet.
+                    { "amount": "12.50", "credit": false, "booked": "2026-05-05", "ref": "BNK-5" },
+                    { "amount": euros(fee), "booked": "2026-05-05", "ref": "BNK-6", "status": "PDNG",
+                      "txs": [{ "ref": "TX-6", "creditor_ref": rf(&ref_a).as_str() }] },
+                ]},
+                { "id": "S-0505", "iban": iban, "opening": "0.00", "entries": [
+                    // The first transfer again (statements overlap): counted once.
+                    { "amount": euros(fee), "booked": "2026-05-04", "ref": "BNK-1",
+                      "txs": [{ "ref": "TX-1", "creditor_ref": rf(&ref_a).as_str() }] },
+                    // D's fee from an institution that wrote no reference: only a suggestion.
+                    { "amount": euros(fee), "booked": "2026-05-06", "ref": "BNK-7",
+                      "txs": [{ "ref": "TX-7", "debtor": "Hanoi Medical University" }] },
+                ]},
+            ]
+        });
+        let xml = camt053(&spec);
+
+        // A dry run says what would happen and changes nothing.
+        let dry = import(store, xml.as_bytes(), true).await;
+        assert!(dry.dry_run);
+        assert_eq!((dry.lines, dry.matched.len(), dry.unmatched.len()), (8, 4, 2));
+        assert_eq!(balance(store, &order_a).await, Balance::Due(fee));
+        assert_eq!(status_of(store, &a).await, ApplicationStatus::Accepted);
+        assert!(store.bank_lines(false).await.unwrap().is_empty());
+
+        let report = import(store, xml.as_bytes(), false).await;
+        assert_eq!((report.duplicates, report.debits), (1, 1));
+        let outcomes: Vec<(String, Confidence, TransferOutcome)> = report
+            .matched
+            .iter()
+            .map(|m| (m.order_id.clone(), m.confidence, m.outcome))
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                (order_a.clone(), Confidence::Reference, TransferOutcome::Enrolled),
+                (
+                    order_b.clone(),
+                    Confidence::Reference,
+                    TransferOutcome::Short { due_cents: 10_000 }
+                ),
+                (
+                    order_c.clone(),
+                    Confidence::Reference,
+                    TransferOutcome::Overpaid { over_cents: 5_000 }
+                ),
+                (order_b.clone(), Confidence::AmountAndName, TransferOutcome::Enrolled),
+            ]
+        );
+        for (who, order) in [(&a, &order_a), (&b, &order_b)] {
+            assert_eq!(status_of(store, who).await, ApplicationStatus::Enrolled);
+            assert_eq!(balance(store, order).await, Balance::Settled);
+        }
+        assert_eq!(status_of(store, &c).await, ApplicationStatus::Enrolled);
+        assert_eq!(balance(store, &order_c).await, Balance::Overpaid(5_000));
+        let flagged = store.finance_overview().await.unwrap();
+        let row_c = flagged.orders.iter().find(|o| o.order_id == order_c).unwrap();
+        assert_eq!(row_c.attention, Some(Attention::RefundDue));
+        assert_eq!(row_c.refundable_cents(), fee + 5_000);
+
+        // Waiting for finance: the stranger, and D's fee with D suggested by its amount.
+        let waiting = store.bank_lines(false).await.unwrap();
+        assert_eq!(waiting.len(), 2);
+        let suggested = waiting
+            .iter()
+            .find(|l| l.confidence == Some(Confidence::Amount))
+            .unwrap();
+        assert_eq!(suggested.order_id.as_deref(), Some(order_d.as_str()));
+        assert_eq!(status_of(store, &d).await, ApplicationStatus::Accepted);
+        let outcome = store
+            .match_line_by_hand(&suggested.line_id, &order_d, &Actor::Cli, OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+        assert_eq!(outcome, TransferOutcome::Enrolled);
+        assert_eq!(status_of(store, &d).await, ApplicationStatus::Enrolled);
+        // A line matched already cannot be matched again.
+        assert!(
+            store
+                .match_line_by_hand(&suggested.line_id, &order_a, &Actor::Cli, OffsetDateTime::now_utc())
+                .await
+                .is_err()
+        );
+        let matched = store.bank_lines(true).await.unwrap();
+        assert_eq!(matched.len(), 5);
+        assert!(matched.iter().any(|l| l.confidence == Some(Confidence::ByHand)));
+
+        // The same file again changes nothing.
+        let again = import(store, xml.as_bytes(), false).await;
+        assert_eq!((again.duplicates, again.matched.len()), (8, 0));
+        assert_eq!(balance(store, &order_c).await, Balance::Overpaid(5_000));
+        assert_eq!(store.bank_lines(false).await.unwrap().len(), 1);
+
+        // A malformed file is refused whole, naming the line of the entry at fault.
+        let broken = xml.replacen(&format!(">{}<", euros(fee - 10_000)), ">31x0.00<", 1);
+        let at = broken[..broken.find(">31x0.00<").unwrap()].lines().count();
+        let error = read_statement(broken.as_bytes(), &CsvColumns::default()).unwrap_err();
+        assert!((at - 2..=at).contains(&error.line), "{error} vs line {at}");
+        assert!(error.reason.contains("31x0.00"), "{error}");
+    })
+    .await;
+}
