@@ -196,3 +196,127 @@ async fn a_camt053_statement_pays_exactly_short_and_over_once_and_leaves_the_res
     })
     .await;
 }
+
+/// `payments import` as an operator runs it, with the bank's CSV columns configured.
+async fn import_command(
+    app: &crate::harness::TestApp,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> (bool, String) {
+    let mut args = vec![
+        "payments".to_owned(),
+        "import".to_owned(),
+        file.display().to_string(),
+    ];
+    if dry_run {
+        args.push("--dry-run".to_owned());
+    }
+    let out = tokio::process::Command::new(crate::harness::binary())
+        .args(&args)
+        .env_clear()
+        .envs(crate::harness::base_env(&app.db, &app.smtp, app.data_dir.path()))
+        .env(
+            "BANK_CSV_COLUMNS",
+            "date=Date opération;amount=Montant;reference=Libellé;payer=Donneur d'ordre;id=Référence banque;delimiter=semicolon",
+        )
+        .output()
+        .await
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[tokio::test]
+async fn a_csv_export_is_imported_by_the_command_with_a_dry_run_once_and_all_or_nothing() {
+    let app = crate::applications::demo_app().await;
+    let mut people = Vec::new();
+    for who in ["csv.exact", "csv.short", "csv.over"] {
+        let (id, _, _) = app.offered(&format!("{who}@example.org")).await;
+        let offer = app.store.standing(&id).await.unwrap().offer.unwrap();
+        people.push((id, offer));
+    }
+    let fee = people[0].1.total_cents;
+    let french = |cents: i64| format!("{},{:02}", cents / 100, cents % 100);
+    let rf = CreditorReference::for_payment_reference(&people[0].1.payment_reference);
+    let csv = format!(
+        "Date opération;Montant;Libellé;Donneur d'ordre;Référence banque\n\
+         04/05/2026;{};VIR SEPA {};Ada Lovelace;B-001\n\
+         04/05/2026;{};FRAIS {};Hôpital Necker;B-002\n\
+         05/05/2026;{};{};Hôpital Necker;B-003\n\
+         05/05/2026;123,45;DON;Quelqu'un;B-004\n\
+         05/05/2026;-15,00;COMMISSION;;B-005\n\
+         04/05/2026;{};VIR SEPA {};Ada Lovelace;B-001\n",
+        french(fee),
+        rf.grouped(),
+        french(fee - 1_000),
+        people[1].1.payment_reference,
+        french(fee + 2_000),
+        people[2].1.payment_reference,
+        french(fee),
+        rf.grouped(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("releve.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let paid = async |i: usize| {
+        app.store
+            .standing(&people[i].0)
+            .await
+            .unwrap()
+            .offer
+            .unwrap()
+            .status
+            == summer_school::domain::status::OrderStatus::Paid
+    };
+
+    let (ok, out) = import_command(&app, &file, true).await;
+    assert!(ok, "{out}");
+    assert!(out.contains("dry run, nothing changed"), "{out}");
+    assert!(
+        out.contains("line 2:") && out.contains("paid, enrolled"),
+        "{out}"
+    );
+    assert!(!paid(0).await, "a dry run changes nothing");
+
+    let (ok, out) = import_command(&app, &file, false).await;
+    assert!(ok, "{out}");
+    assert!(out.contains("1000 cents still due"), "{out}");
+    assert!(
+        out.contains("2000 cents over, flagged for a refund"),
+        "{out}"
+    );
+    assert!(out.contains("line 5: not matched"), "{out}");
+    assert!(
+        out.contains("6 line(s): 3 matched, 1 waiting, 1 imported before, 1 money out"),
+        "{out}"
+    );
+    assert!(paid(0).await && !paid(1).await && paid(2).await);
+    let ledger = app.store.order_ledger(&people[1].1.order_id).await.unwrap();
+    assert_eq!(ledger.balance(), Balance::Due(1_000));
+
+    let (ok, out) = import_command(&app, &file, false).await;
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("0 matched, 0 waiting, 6 imported before"),
+        "{out}"
+    );
+
+    // A malformed amount: refused, the line named, nothing of the file imported.
+    let broken = csv.replace("123,45", "12x,45").replace("B-00", "C-00");
+    std::fs::write(&file, &broken).unwrap();
+    let (ok, out) = import_command(&app, &file, false).await;
+    assert!(!ok, "{out}");
+    assert!(out.contains("line 5") && out.contains("12x,45"), "{out}");
+    assert!(out.contains("nothing was imported"), "{out}");
+    assert_eq!(
+        app.store.order_ledger(&people[1].1.order_id).await.unwrap(),
+        ledger
+    );
+    app.stop().await;
+}
