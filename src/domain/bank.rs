@@ -190,17 +190,75 @@ pub struct StatementLine {
 /// Why a statement file cannot be imported: the line and the reason. Nothing of a file is
 /// imported when one line is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {reason}")]
+#[error("line {line}: {problem}")]
 pub struct StatementError {
     pub line: usize,
-    pub reason: String,
+    pub problem: StatementProblem,
 }
 
-fn fail(line: usize, reason: impl Into<String>) -> StatementError {
-    StatementError {
-        line,
-        reason: reason.into(),
+/// What is wrong with a statement file, in words for the command line; pages say it in the
+/// reader's language from [`StatementProblem::message_key`] and [`StatementProblem::value`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StatementProblem {
+    #[error("the file is not UTF-8 text")]
+    NotText,
+    #[error("not a well-formed XML file ({0})")]
+    NotXml(String),
+    #[error("not an ISO 20022 camt.053 statement")]
+    NotCamt053,
+    /// A required element of an entry (its name).
+    #[error("an entry without its {0}")]
+    Missing(&'static str),
+    #[error("`{0}` is not an amount")]
+    Amount(String),
+    #[error("`{0}` is not a date")]
+    Date(String),
+    #[error("CdtDbtInd is neither CRDT nor DBIT")]
+    Direction,
+    #[error("a transaction in another currency than its entry")]
+    OtherCurrency,
+    /// A column the configuration names is not in the file's header.
+    #[error("no `{0}` column")]
+    NoColumn(String),
+    #[error("unreadable CSV ({0})")]
+    Csv(String),
+    #[error("the file has no booked line")]
+    Empty,
+}
+
+impl StatementProblem {
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            StatementProblem::NotText => "bank-problem-not-text",
+            StatementProblem::NotXml(_) => "bank-problem-not-xml",
+            StatementProblem::NotCamt053 => "bank-problem-not-camt053",
+            StatementProblem::Missing(_) => "bank-problem-missing",
+            StatementProblem::Amount(_) => "bank-problem-amount",
+            StatementProblem::Date(_) => "bank-problem-date",
+            StatementProblem::Direction => "bank-problem-direction",
+            StatementProblem::OtherCurrency => "bank-problem-other-currency",
+            StatementProblem::NoColumn(_) => "bank-problem-no-column",
+            StatementProblem::Csv(_) => "bank-problem-csv",
+            StatementProblem::Empty => "bank-problem-empty",
+        }
     }
+
+    /// What the message quotes (an element, a column, what was written), if anything.
+    pub fn value(&self) -> String {
+        match self {
+            StatementProblem::NotXml(v)
+            | StatementProblem::Amount(v)
+            | StatementProblem::Date(v)
+            | StatementProblem::NoColumn(v)
+            | StatementProblem::Csv(v) => v.clone(),
+            StatementProblem::Missing(v) => (*v).to_owned(),
+            _ => String::new(),
+        }
+    }
+}
+
+fn fail(line: usize, problem: StatementProblem) -> StatementError {
+    StatementError { line, problem }
 }
 
 /// A decimal amount with a point or a comma and at most two decimals, as cents.
@@ -212,7 +270,7 @@ fn cents_of(text: &str, line: usize) -> Result<i64, StatementError> {
     };
     let t = t.replace(',', ".");
     let money = super::money::Money::parse_decimal(&t, super::money::Currency::Eur)
-        .map_err(|_| fail(line, format!("`{text}` is not an amount")))?;
+        .map_err(|_| fail(line, StatementProblem::Amount(text.to_owned())))?;
     Ok(if negative {
         -money.cents()
     } else {
@@ -227,7 +285,7 @@ fn date_of(text: &str, line: usize) -> Result<Date, StatementError> {
     let french = time::macros::format_description!("[day]/[month]/[year]");
     Date::parse(t, &iso)
         .or_else(|_| Date::parse(t, &french))
-        .map_err(|_| fail(line, format!("`{text}` is not a date")))
+        .map_err(|_| fail(line, StatementProblem::Date(text.to_owned())))
 }
 
 /// The first child element named `name`.
@@ -253,7 +311,7 @@ pub fn parse_camt053(xml: &str) -> Result<Vec<StatementLine>, StatementError> {
     let doc = roxmltree::Document::parse(xml).map_err(|e| {
         fail(
             e.pos().row as usize,
-            format!("not a well-formed XML file: {e}"),
+            StatementProblem::NotXml(e.to_string()),
         )
     })?;
     let root = doc.root_element();
@@ -261,11 +319,11 @@ pub fn parse_camt053(xml: &str) -> Result<Vec<StatementLine>, StatementError> {
     if root.tag_name().name() != "Document"
         || !namespace.starts_with("urn:iso:std:iso:20022:tech:xsd:camt.053.")
     {
-        return Err(fail(1, "not an ISO 20022 camt.053 statement"));
+        return Err(fail(1, StatementProblem::NotCamt053));
     }
     let line_of = |n: roxmltree::Node| doc.text_pos_at(n.range().start).row as usize;
     let report = child(root, "BkToCstmrStmt")
-        .ok_or_else(|| fail(line_of(root), "no BkToCstmrStmt element"))?;
+        .ok_or_else(|| fail(line_of(root), StatementProblem::NotCamt053))?;
     let mut lines = Vec::new();
     for (s, statement) in report
         .children()
@@ -285,20 +343,21 @@ pub fn parse_camt053(xml: &str) -> Result<Vec<StatementLine>, StatementError> {
             if status.as_deref() != Some("BOOK") {
                 continue;
             }
-            let amount = child(entry, "Amt").ok_or_else(|| fail(at, "an entry without Amt"))?;
+            let amount =
+                child(entry, "Amt").ok_or_else(|| fail(at, StatementProblem::Missing("Amt")))?;
             let currency = amount
                 .attribute("Ccy")
-                .ok_or_else(|| fail(at, "an amount without its currency (Ccy)"))?
+                .ok_or_else(|| fail(at, StatementProblem::Missing("Ccy")))?
                 .to_owned();
             let sign = match path(entry, &["CdtDbtInd"]).as_deref() {
                 Some("CRDT") => 1,
                 Some("DBIT") => -1,
-                _ => return Err(fail(at, "CdtDbtInd is neither CRDT nor DBIT")),
+                _ => return Err(fail(at, StatementProblem::Direction)),
             };
             let entry_cents = cents_of(amount.text().unwrap_or_default(), at)?;
             let booked_on = path(entry, &["BookgDt", "Dt"])
                 .or_else(|| path(entry, &["BookgDt", "DtTm"]))
-                .ok_or_else(|| fail(at, "an entry without its booking date (BookgDt)"))
+                .ok_or_else(|| fail(at, StatementProblem::Missing("BookgDt")))
                 .and_then(|d| date_of(&d, at))?;
             let entry_ref = path(entry, &["AcctSvcrRef"]);
             let details: Vec<roxmltree::Node> = entry
@@ -322,15 +381,12 @@ pub fn parse_camt053(xml: &str) -> Result<Vec<StatementLine>, StatementError> {
                 }) {
                     Some(a) => {
                         if a.attribute("Ccy").is_some_and(|c| c != currency) {
-                            return Err(fail(
-                                at,
-                                "a transaction in another currency than its entry",
-                            ));
+                            return Err(fail(at, StatementProblem::OtherCurrency));
                         }
                         cents_of(a.text().unwrap_or_default(), at)?
                     }
                     None if batched => {
-                        return Err(fail(at, "a batched transaction without its amount"));
+                        return Err(fail(at, StatementProblem::Missing("TxAmt")));
                     }
                     None => entry_cents,
                 };
@@ -377,7 +433,7 @@ pub fn parse_camt053(xml: &str) -> Result<Vec<StatementLine>, StatementError> {
         }
     }
     if lines.is_empty() {
-        return Err(fail(1, "the statement has no booked entry"));
+        return Err(fail(1, StatementProblem::Empty));
     }
     Ok(lines)
 }
@@ -448,17 +504,19 @@ impl CsvColumns {
 /// The lines of a CSV statement export; its first record names the columns.
 pub fn parse_csv(bytes: &[u8], columns: &CsvColumns) -> Result<Vec<StatementLine>, StatementError> {
     let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|_| fail(1, "the file is not UTF-8 text"))?;
+        .map_err(|_| fail(1, StatementProblem::NotText))?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(columns.delimiter)
         .flexible(false)
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| fail(1, format!("unreadable header: {e}")))?
+        .map_err(|e| fail(1, StatementProblem::Csv(e.to_string())))?
         .clone();
     let index = |name: &str| headers.iter().position(|h| h.trim() == name);
-    let need = |name: &str| index(name).ok_or_else(|| fail(1, format!("no `{name}` column")));
+    let need = |name: &str| {
+        index(name).ok_or_else(|| fail(1, StatementProblem::NoColumn(name.to_owned())))
+    };
     let (date, amount, reference) = (
         need(&columns.date)?,
         need(&columns.amount)?,
@@ -477,7 +535,7 @@ pub fn parse_csv(bytes: &[u8], columns: &CsvColumns) -> Result<Vec<StatementLine
         let record = record.map_err(|e| {
             fail(
                 e.position().map_or(0, |p| p.line() as usize),
-                format!("unreadable record: {e}"),
+                StatementProblem::Csv(e.to_string()),
             )
         })?;
         let at = record.position().map_or(0, |p| p.line() as usize);
@@ -506,7 +564,7 @@ pub fn parse_csv(bytes: &[u8], columns: &CsvColumns) -> Result<Vec<StatementLine
         });
     }
     if lines.is_empty() {
-        return Err(fail(1, "the file has no line"));
+        return Err(fail(1, StatementProblem::Empty));
     }
     Ok(lines)
 }
@@ -535,7 +593,7 @@ pub fn read_statement(
 ) -> Result<(StatementFormat, Vec<StatementLine>), StatementError> {
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if body.trim_ascii_start().starts_with(b"<") {
-        let text = std::str::from_utf8(body).map_err(|_| fail(1, "the file is not UTF-8 text"))?;
+        let text = std::str::from_utf8(body).map_err(|_| fail(1, StatementProblem::NotText))?;
         Ok((StatementFormat::Camt053, parse_camt053(text)?))
     } else {
         Ok((StatementFormat::Csv, parse_csv(body, columns)?))

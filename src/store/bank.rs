@@ -96,6 +96,9 @@ pub trait BankStore: Send + Sync {
     /// Lines waiting for finance (unmatched), oldest first; or the latest matched ones.
     async fn bank_lines(&self, matched: bool) -> Result<Vec<BankLineView>, StoreError>;
 
+    /// The orders that still ask money, to match a line to by hand: reference, name, due.
+    async fn orders_awaiting_money(&self) -> Result<Vec<AwaitingOrder>, StoreError>;
+
     /// Finance matches a waiting line to an order. NotFound without either;
     /// `Refused(AlreadyMatched)` for a line matched or ignored already.
     async fn match_line_by_hand(
@@ -105,6 +108,15 @@ pub trait BankStore: Send + Sync {
         actor: &Actor,
         now: OffsetDateTime,
     ) -> Result<TransferOutcome, StoreError>;
+}
+
+/// An order that still asks money.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwaitingOrder {
+    pub order_id: String,
+    pub payment_reference: String,
+    pub applicant_name: String,
+    pub due_cents: i64,
 }
 
 /// An order a line may be for, with what matching and applying need.
@@ -519,5 +531,31 @@ impl BankStore for SqlStore {
             .await?;
         tx.commit().await?;
         Ok(outcome)
+    }
+
+    async fn orders_awaiting_money(&self) -> Result<Vec<AwaitingOrder>, StoreError> {
+        let orders: Vec<OrderRow> = query(ORDERS_SQL)
+            .bind(None::<&str>)
+            .fetch_all(self.db.read())
+            .await?;
+        let mut awaiting: Vec<AwaitingOrder> = orders
+            .iter()
+            .map(|o| (o, o.open_order().due_cents))
+            .filter(|(o, due)| *due > 0 && o.status == OrderStatus::Pending)
+            .map(|(o, due)| AwaitingOrder {
+                order_id: o.order_id.clone(),
+                payment_reference: o.payment_reference.clone(),
+                applicant_name: o.certificate_name.clone().unwrap_or_else(|| {
+                    super::finance::display_name(
+                        o.given_names.as_deref(),
+                        o.family_name.as_deref(),
+                        "",
+                    )
+                }),
+                due_cents: due,
+            })
+            .collect();
+        awaiting.sort_by(|a, b| a.applicant_name.cmp(&b.applicant_name));
+        Ok(awaiting)
     }
 }

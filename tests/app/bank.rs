@@ -192,7 +192,10 @@ async fn a_camt053_statement_pays_exactly_short_and_over_once_and_leaves_the_res
         let at = broken[..broken.find(">31x0.00<").unwrap()].lines().count();
         let error = read_statement(broken.as_bytes(), &CsvColumns::default()).unwrap_err();
         assert!((at - 2..=at).contains(&error.line), "{error} vs line {at}");
-        assert!(error.reason.contains("31x0.00"), "{error}");
+        assert_eq!(
+            error.problem,
+            summer_school::domain::bank::StatementProblem::Amount("31x0.00".into())
+        );
     })
     .await;
 }
@@ -318,5 +321,167 @@ async fn a_csv_export_is_imported_by_the_command_with_a_dry_run_once_and_all_or_
         app.store.order_ledger(&people[1].1.order_id).await.unwrap(),
         ledger
     );
+    app.stop().await;
+}
+
+/// Posts a statement to the finance page's import form, as a browser sends it.
+async fn upload_statement(
+    finance: &crate::organizers::Visitor,
+    base: &str,
+    name: &str,
+    bytes: Vec<u8>,
+    dry_run: bool,
+) -> (u16, String) {
+    let (_, html) = finance.page("/organizer/finance/bank").await;
+    let mut form = reqwest::multipart::Form::new()
+        .text("csrf", crate::harness::csrf_of(&html))
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    if dry_run {
+        form = form.text("dry_run", "yes");
+    }
+    let r = finance
+        .client
+        .post(format!("{base}/organizer/finance/bank/import"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn finance_imports_a_statement_in_the_browser_sees_how_each_line_matched_and_matches_the_rest()
+ {
+    let app = crate::applications::demo_app().await;
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
+    let (first, _, _) = app.offered("web.transfer@example.org").await;
+    let (second, _, _) = app.offered("web.institution@example.org").await;
+    let offer = |id: String| {
+        let app = &app;
+        async move { app.store.standing(&id).await.unwrap().offer.unwrap() }
+    };
+    let (one, two) = (offer(first.clone()).await, offer(second.clone()).await);
+    let xml = camt053(&json!({
+        "msg_id": "WEB-1",
+        "statements": [{ "id": "S-WEB", "iban": "FR7630006000011234567890189", "entries": [
+            { "amount": euros(one.total_cents), "booked": "2026-05-04", "ref": "WEB-1",
+              "txs": [{ "ref": "WEB-TX-1",
+                        "creditor_ref": CreditorReference::for_payment_reference(&one.payment_reference).as_str() }] },
+            { "amount": euros(two.total_cents), "booked": "2026-05-05", "ref": "WEB-2",
+              "txs": [{ "ref": "WEB-TX-2", "debtor": "Hanoi Medical University", "ustrd": ["Summer school 2026"] }] },
+        ]}]
+    }));
+
+    let (status, page) = upload_statement(
+        &finance,
+        &app.base,
+        "camt.xml",
+        xml.clone().into_bytes(),
+        true,
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Dry run, nothing changed"), "{page}");
+    assert_eq!(
+        offer(first.clone()).await.status,
+        summer_school::domain::status::OrderStatus::Pending
+    );
+
+    let (status, page) =
+        upload_statement(&finance, &app.base, "camt.xml", xml.into_bytes(), false).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("by its reference") && page.contains("Paid in full: enrolled"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Hanoi Medical University"),
+        "the line waits: {page}"
+    );
+    assert_eq!(
+        offer(first).await.status,
+        summer_school::domain::status::OrderStatus::Paid
+    );
+
+    // The waiting line, matched by hand: first without choosing, then to the institution's order.
+    let line = app
+        .store
+        .bank_lines(false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.payer.as_deref() == Some("Hanoi Medical University"))
+        .unwrap();
+    let action = format!("/organizer/finance/bank/lines/{}/match", line.line_id);
+    let r = finance
+        .submit("/organizer/finance/bank", &action, &[("order", "")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Choose the order this transfer pays."),
+        "{page}"
+    );
+    let r = finance
+        .submit(
+            "/organizer/finance/bank",
+            &action,
+            &[("order", &two.order_id)],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    let (_, page) = finance.page("/organizer/finance/bank?done=matched").await;
+    assert!(
+        page.contains("The transfer is matched to the order."),
+        "{page}"
+    );
+    assert!(page.contains("by hand"), "{page}");
+    assert_eq!(
+        offer(second).await.status,
+        summer_school::domain::status::OrderStatus::Paid
+    );
+
+    // A malformed file: 422, the line named, nothing imported; and in French.
+    let broken = b"date,amount,reference,payer,id\n2026-05-06,abc,x,y,Z-1\n".to_vec();
+    let (status, page) =
+        upload_statement(&finance, &app.base, "export.csv", broken.clone(), false).await;
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("Line 2 of the file") && page.contains("Nothing was imported"),
+        "{page}"
+    );
+    assert!(app.store.bank_lines(false).await.unwrap().is_empty());
+    let (_, html) = finance.page("/organizer/finance/bank").await;
+    let r = finance
+        .client
+        .post(format!("{}/organizer/finance/bank/import", app.base))
+        .header("accept-language", "fr")
+        .multipart(
+            reqwest::multipart::Form::new()
+                .text("csrf", crate::harness::csrf_of(&html))
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(broken).file_name("export.csv"),
+                ),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Ligne 2 du fichier") && page.contains("n&#39;est pas un montant"),
+        "{page}"
+    );
+
+    // Only finance sees the page.
+    let reviewer = app
+        .signed_in("reviewer.bank@u-paris.fr", "reviewer", &[])
+        .await;
+    let (status, _) = reviewer.page("/organizer/finance/bank").await;
+    assert_eq!(status, 403);
     app.stop().await;
 }

@@ -86,7 +86,7 @@ impl TestApp {
 
 /// A browser of its own (cookies kept, redirects not followed) whose cookies the test can read.
 pub(crate) struct Visitor {
-    client: reqwest::Client,
+    pub(crate) client: reqwest::Client,
     jar: Arc<Jar>,
     base: String,
 }

@@ -9,6 +9,7 @@
 pub mod account;
 pub mod api;
 pub mod auth;
+pub mod bank;
 pub mod dashboard;
 pub mod discounts;
 pub mod export;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(dashboard::router())
         .merge(discounts::router())
         .merge(finance::router())
+        .merge(bank::router())
         .merge(account::router())
         .merge(invitations::router())
         .merge(team::router())

@@ -412,6 +412,57 @@ pub struct FinancePage {
     pub refunds: Vec<FinanceRefundRow>,
 }
 
+/// A statement line on the bank page.
+pub struct BankLineRow {
+    pub line_id: String,
+    pub booked_on: String,
+    pub amount: String,
+    pub payer: String,
+    pub reference: String,
+    /// How the line was matched (or what its amount suggests).
+    pub confidence: String,
+    /// The order it is matched to or suggested for, as people read it.
+    pub order: String,
+    /// The suggested order's id, preselected in the match form.
+    pub suggested: String,
+    /// Why the match form was refused.
+    pub error: Option<String>,
+}
+
+/// An order the match form offers.
+pub struct BankOrderOption {
+    pub order_id: String,
+    pub label: String,
+}
+
+/// A line an import matched.
+pub struct BankReportRow {
+    pub line: String,
+    pub amount: String,
+    pub reference: String,
+    pub confidence: String,
+    pub outcome: String,
+}
+
+#[derive(Template)]
+#[template(path = "organizer/bank.html")]
+pub struct BankPage {
+    pub layout: Layout,
+    pub nav: Nav,
+    pub errors: Vec<FieldError>,
+    pub notice: Option<String>,
+    pub csrf: String,
+    /// Why the import form was refused.
+    pub file_error: Option<String>,
+    /// The import just made (or tried): its summary and matched lines.
+    pub report: Option<(String, Vec<BankReportRow>)>,
+    pub waiting: Vec<BankLineRow>,
+    pub matched: Vec<BankLineRow>,
+    pub orders: Vec<BankOrderOption>,
+    /// The account transfers are paid to, when configured.
+    pub account: Option<String>,
+}
+
 /// A school day, as a column of the attendance grid.
 pub struct DayHead {
     pub label: String,
