@@ -441,6 +441,10 @@ pub async fn start(
 pub async fn serve(mut config: Config, demo: bool) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     config.demo = demo;
+    if demo && config.bank.is_none() {
+        // The demo shows paying by transfer, to an account no bank holds.
+        config.bank = Some(crate::domain::bank::BankAccount::demo());
+    }
     check_production(&config)?;
     let catalog = read_catalog(config.catalog_file.as_deref())?;
     check_catalog_documents(&config, &catalog)?;

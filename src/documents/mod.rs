@@ -13,4 +13,5 @@ pub mod receipt;
 pub mod seal;
 pub mod signatures;
 pub mod specimen;
+pub mod transfer;
 pub mod visa;

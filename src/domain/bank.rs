@@ -171,6 +171,61 @@ pub struct BankAccount {
     pub bic: Bic,
 }
 
+impl BankAccount {
+    /// The demo's account: its IBAN's check digits hold, but its bank code (00000) is no bank's,
+    /// and its name says not to pay.
+    pub fn demo() -> BankAccount {
+        let bban = "0000000000000000000000000";
+        let check = 98 - mod97(&format!("{bban}FR00")).unwrap_or(0);
+        BankAccount {
+            beneficiary: "DEMO — do not pay / ne pas payer".into(),
+            iban: Iban(format!("FR{check:02}{bban}")),
+            bic: Bic("DEMOFRPPXXX".into()),
+        }
+    }
+}
+
+/// What an applicant needs to pay an order by transfer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferInstructions {
+    pub account: BankAccount,
+    /// What is still due.
+    pub amount_cents: i64,
+    pub reference: CreditorReference,
+    /// The order's own reference, which the reference is made of.
+    pub payment_reference: String,
+    pub deadline: time::OffsetDateTime,
+    pub program_title: String,
+    pub payer_name: String,
+}
+
+impl TransferInstructions {
+    /// The payload of the European Payments Council's QR code for a SEPA credit transfer
+    /// (EPC069-12, version 002): banking apps read the beneficiary, IBAN, amount and reference
+    /// from it, so nothing is typed wrong.
+    pub fn epc_qr(&self) -> String {
+        let name: String = self.account.beneficiary.chars().take(70).collect();
+        [
+            "BCD",
+            "002",
+            "1",
+            "SCT",
+            self.account.bic.as_str(),
+            &name,
+            self.account.iban.as_str(),
+            &format!(
+                "EUR{}.{:02}",
+                self.amount_cents / 100,
+                self.amount_cents % 100
+            ),
+            "",
+            self.reference.as_str(),
+            "",
+        ]
+        .join("\n")
+    }
+}
+
 /// One line of a bank statement: money in (positive) or out (negative) on one day.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatementLine {
@@ -748,6 +803,31 @@ mod tests {
     }
 
     #[test]
+    fn the_epc_qr_code_carries_the_transfer() {
+        let t = TransferInstructions {
+            account: BankAccount {
+                beneficiary: "Agent comptable de l'Université Paris Cité".into(),
+                iban: Iban::parse("FR76 3000 6000 0112 3456 7890 189").unwrap(),
+                bic: Bic::parse("BNPAFRPP").unwrap(),
+            },
+            amount_cents: 310_050,
+            reference: CreditorReference::for_payment_reference("SS-ABCD-EFGH"),
+            payment_reference: "SS-ABCD-EFGH".into(),
+            deadline: time::macros::datetime!(2026-05-20 21:59:59 UTC),
+            program_title: "Hands-on".into(),
+            payer_name: "Ada".into(),
+        };
+        let qr = t.epc_qr();
+        let lines: Vec<&str> = qr.split('\n').collect();
+        assert_eq!(lines[..4], ["BCD", "002", "1", "SCT"]);
+        assert_eq!(lines[4], "BNPAFRPP");
+        assert_eq!(lines[6], "FR7630006000011234567890189");
+        assert_eq!(lines[7], "EUR3100.50");
+        assert_eq!(lines[9], t.reference.as_str());
+        assert!(t.epc_qr().len() <= 331, "EPC069-12 allows 331 bytes");
+    }
+
+    #[test]
     fn accounts_are_checked() {
         assert!(Iban::parse("FR76 3000 6000 0112 3456 7890 189").is_some());
         assert!(Iban::parse("FR76 3000 6000 0112 3456 7890 188").is_none());
@@ -755,6 +835,8 @@ mod tests {
         assert!(Bic::parse("BNPAFRPPXXX").is_some());
         assert!(Bic::parse("BNPAFRPP").is_some());
         assert!(Bic::parse("BNP").is_none());
+        let demo = BankAccount::demo();
+        assert_eq!(Iban::parse(demo.iban.as_str()), Some(demo.iban));
     }
 
     fn line(cents: i64, payer: &str, reference: &str) -> StatementLine {

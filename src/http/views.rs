@@ -381,6 +381,8 @@ pub struct ApplicationTemplate {
     pub documents: Vec<(String, String, String)>,
     /// Receipts and credit notes: link, label.
     pub receipts: Vec<(String, String)>,
+    /// How to pay by transfer, when the service takes transfers and money is due.
+    pub transfer: Option<TransferView>,
     /// The order's ledger: date, what moved, amount (signed); and where it leaves the fee.
     pub payments: Vec<(String, String, String)>,
     pub balance: Option<String>,
@@ -392,6 +394,17 @@ pub struct ApplicationTemplate {
     pub can_withdraw: bool,
     pub withdraw_action: String,
     pub csrf: String,
+}
+
+/// Bank transfer instructions on the application page.
+pub struct TransferView {
+    pub lead: String,
+    pub beneficiary: String,
+    pub iban: String,
+    pub bic: String,
+    pub amount: String,
+    pub reference: String,
+    pub pdf_href: String,
 }
 
 /// The public verification of a certificate.

@@ -485,3 +485,109 @@ async fn finance_imports_a_statement_in_the_browser_sees_how_each_line_matched_a
     assert_eq!(status, 403);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_applicant_is_told_how_to_pay_by_transfer_with_a_pdf_and_sees_what_is_still_due() {
+    let app = crate::harness::spawn_app_with(crate::harness::Options {
+        demo: true,
+        env: vec![
+            (
+                "BANK_BENEFICIARY",
+                "Agent comptable de l'Université Paris Cité".to_owned(),
+            ),
+            ("BANK_IBAN", "FR76 3000 6000 0112 3456 7890 189".to_owned()),
+            ("BANK_BIC", "BNPAFRPPXXX".to_owned()),
+        ],
+        ..crate::harness::Options::default()
+    })
+    .await;
+    let (id, _, _) = app.offered("transfer.payer@example.org").await;
+    let offer = app.store.standing(&id).await.unwrap().offer.unwrap();
+    let reference = CreditorReference::for_payment_reference(&offer.payment_reference);
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(page.contains("Or pay by bank transfer"), "{page}");
+    assert!(page.contains("FR76 3000 6000 0112 3456 7890 189"), "{page}");
+    assert!(page.contains(&reference.grouped()), "{page}");
+    assert!(page.contains("€3,100"), "{page}");
+
+    let pdf = app.get(&format!("/applications/{id}/transfer.pdf")).await;
+    assert_eq!(pdf.status().as_u16(), 200);
+    assert!(
+        pdf.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("no-store")
+    );
+    let bytes = pdf.bytes().await.unwrap();
+    // The EPC QR code a banking app scans, as a decoder reads it off the printed page.
+    let codes = crate::harness::pdf_qr_codes(&bytes).await;
+    assert_eq!(codes.len(), 1, "{codes:?}");
+    let epc: Vec<&str> = codes[0].split('\n').collect();
+    assert_eq!(
+        epc,
+        [
+            "BCD",
+            "002",
+            "1",
+            "SCT",
+            "BNPAFRPPXXX",
+            "Agent comptable de l'Université Paris Cité",
+            "FR7630006000011234567890189",
+            "EUR3100.00",
+            "",
+            reference.as_str(),
+            ""
+        ]
+    );
+    let text = crate::harness::pdf_text(&bytes).await;
+    for expected in [
+        "Paying by bank transfer",
+        "Agent comptable de l'Université Paris Cité",
+        "FR76 3000 6000 0112 3456 7890 189",
+        "BNPAFRPPXXX",
+        "€3,100",
+        reference.grouped().as_str(),
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+
+    // €1,000 arrives with the reference: the page asks for the rest, the PDF too.
+    let csv = format!(
+        "date,amount,reference,payer,id\n2026-05-04,1000.00,{},Hospital,PART-1\n",
+        reference.grouped()
+    );
+    let (format, lines) = read_statement(csv.as_bytes(), &CsvColumns::default()).unwrap();
+    app.store
+        .import_statement(
+            &StatementImport {
+                file_name: "part.csv",
+                format,
+                lines: &lines,
+                dry_run: false,
+            },
+            &Actor::Cli,
+            OffsetDateTime::now_utc(),
+        )
+        .await
+        .unwrap();
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(
+        page.contains("Bank transfer") && page.contains("€1,000"),
+        "{page}"
+    );
+    assert!(page.contains("Still to pay: €2,100"), "{page}");
+    let pdf = app.get(&format!("/applications/{id}/transfer.pdf")).await;
+    let text = crate::harness::pdf_text(&pdf.bytes().await.unwrap()).await;
+    assert!(text.contains("€2,100"), "{text}");
+
+    // Someone else gets nothing.
+    app.sign_in("not.the.payer@example.org").await;
+    assert_eq!(
+        app.get(&format!("/applications/{id}/transfer.pdf"))
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
+    app.stop().await;
+}

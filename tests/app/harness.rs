@@ -748,3 +748,43 @@ pub fn camt053(spec: &serde_json::Value) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// The QR codes printed on a PDF's first page: rendered by Poppler's `pdftoppm` (grey, 200 dpi),
+/// then decoded by rqrr.
+pub async fn pdf_qr_codes(pdf: &[u8]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.pdf");
+    std::fs::write(&input, pdf).unwrap();
+    let out = dir.path().join("page");
+    let status = tokio::process::Command::new("pdftoppm")
+        .args(["-r", "200", "-gray", "-singlefile", "-f", "1", "-l", "1"])
+        .arg(&input)
+        .arg(&out)
+        .status()
+        .await
+        .expect("pdftoppm runs");
+    assert!(status.success(), "pdftoppm failed");
+    let pgm = std::fs::read(dir.path().join("page.pgm")).unwrap();
+    // Binary PGM: "P5", width, height, maximum, one whitespace, then one byte a pixel.
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !pgm[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&pgm[start..at]).into_owned());
+    }
+    assert_eq!(fields[0], "P5");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = &pgm[at + 1..];
+    let mut image = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+    image
+        .detect_grids()
+        .into_iter()
+        .filter_map(|g| g.decode().ok().map(|(_, text)| text))
+        .collect()
+}

@@ -69,6 +69,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/applications/{id}/documents/{document}", get(download))
         .route("/applications/{id}/receipts/{file}", get(download_receipt))
+        .route("/applications/{id}/transfer.pdf", get(view::transfer_pdf))
         .route(
             "/applications/{id}/certificates/{code}/pdf",
             get(download_certificate),

@@ -40,6 +40,7 @@ pub(super) async fn view(
             .map(|m| m.display(locale))
             .unwrap_or_default()
     };
+    let transfer = transfer_instructions(&state, &record, &standing, ledger.as_ref(), locale);
     let mut next_details = Vec::new();
     // Money that did not match the fee: finance is checking it, and the applicant is told so
     // rather than asked to pay again.
@@ -199,6 +200,21 @@ pub(super) async fn view(
                 )
             })
             .collect(),
+        transfer: transfer.map(|t| crate::http::views::TransferView {
+            lead: tr.t_args(
+                "application-transfer-lead",
+                &[
+                    ("amount", money(t.amount_cents).into()),
+                    ("deadline", format_paris_datetime(t.deadline, locale).into()),
+                ],
+            ),
+            beneficiary: t.account.beneficiary.clone(),
+            iban: t.account.iban.grouped(),
+            bic: t.account.bic.as_str().to_owned(),
+            amount: money(t.amount_cents),
+            reference: t.reference.grouped(),
+            pdf_href: format!("/applications/{id}/transfer.pdf"),
+        }),
         payments: ledger
             .iter()
             .flat_map(|l| l.entries.iter())
@@ -401,4 +417,65 @@ pub(super) async fn withdraw(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// How to pay the application's order by transfer, when the service takes transfers and the
+/// order still asks money (its fee less what its ledger holds).
+fn transfer_instructions(
+    state: &AppState,
+    record: &crate::store::ApplicationRecord,
+    standing: &crate::store::cohort::Standing,
+    ledger: Option<&crate::domain::ledger::OrderLedger>,
+    locale: crate::domain::locale::Locale,
+) -> Option<crate::domain::bank::TransferInstructions> {
+    let account = state.config.bank.clone()?;
+    let offer = standing.offer.as_ref()?;
+    let payable = record.status == ApplicationStatus::Accepted
+        && offer.status == crate::domain::status::OrderStatus::Pending
+        && offer.attention.is_none();
+    let due = match ledger {
+        Some(l) => match l.balance() {
+            crate::domain::ledger::Balance::Due(cents) => cents,
+            _ => 0,
+        },
+        None => offer.total_cents,
+    };
+    (payable && due > 0).then(|| crate::domain::bank::TransferInstructions {
+        account,
+        amount_cents: due,
+        reference: crate::domain::bank::CreditorReference::for_payment_reference(
+            &offer.payment_reference,
+        ),
+        payment_reference: offer.payment_reference.clone(),
+        deadline: offer.deadline_at,
+        program_title: record.program_title.get(locale).to_owned(),
+        payer_name: record
+            .form
+            .certificate_name
+            .clone()
+            .or_else(|| record.form.given_names.clone())
+            .unwrap_or_else(|| record.applicant_email.clone()),
+    })
+}
+
+/// The transfer instructions PDF of the applicant's own pending order (NotFound otherwise).
+pub(super) async fn transfer_pdf(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let record = state
+        .store
+        .applications()
+        .application(&applicant.applicant_id, &id)
+        .await?;
+    let standing = state.store.cohort().standing(&id).await?;
+    let ledger = state.store.finance().application_ledger(&id).await?;
+    let instructions = transfer_instructions(&state, &record, &standing, ledger.as_ref(), locale)
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::http::pdf_response(
+        &format!("transfer-{}.pdf", instructions.payment_reference),
+        crate::documents::transfer::render(&instructions, locale),
+    ))
 }
