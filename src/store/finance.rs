@@ -294,12 +294,13 @@ impl SqlStore {
     ) -> Result<String, StoreError> {
         // The attempt whose money is still held (less our refunds under way) is the one
         // refunded: the ledger says what can still go back.
-        let attempts: Vec<(String, String, i64, i64)> = query(
+        let attempts: Vec<(String, String, i64, i64, String)> = query(
             "select y.payment_id, y.currency,
                     cast(coalesce((select sum(l.amount_cents) from ledger_entry l
                                    where l.payment_id = y.payment_id), 0) as bigint),
                     cast(coalesce((select sum(r.amount_cents) from refund r
-                                   where r.payment_id = y.payment_id and r.status in ($2, $3)), 0) as bigint)
+                                   where r.payment_id = y.payment_id and r.status in ($2, $3)), 0) as bigint),
+                    y.provider
              from payment y where y.order_id = $1
              order by y.updated_at desc",
         )
@@ -308,11 +309,11 @@ impl SqlStore {
         .bind(RefundStatus::Pending)
         .fetch_all(&mut *tx)
         .await?;
-        let Some((payment_id, currency, refundable)) = attempts
+        let Some((payment_id, currency, refundable, provider)) = attempts
             .into_iter()
-            .filter(|(_, _, held, _)| *held > 0)
-            .map(|(id, currency, held, flight)| (id, currency, held - flight))
-            .max_by_key(|(_, _, refundable)| *refundable)
+            .filter(|(_, _, held, _, _)| *held > 0)
+            .map(|(id, currency, held, flight, provider)| (id, currency, held - flight, provider))
+            .max_by_key(|(_, _, refundable, _)| *refundable)
         else {
             return Err(StoreError::Refused(Refusal::NotPaid));
         };
@@ -345,15 +346,22 @@ impl SqlStore {
             now,
         )
         .await?;
-        self.insert_job(
-            tx,
-            &crate::domain::job::JobPayload::StartRefund {
-                refund_id: refund_id.clone(),
-            },
-            now,
-            None,
-        )
-        .await?;
+        if provider == "bank_transfer" {
+            // A transfer goes back by transfer, from the university's own bank: finance records
+            // it here when they make it, and it is done (credit note, ledger, applicant told).
+            self.complete_refund_in_tx(tx, &refund_id, Some("bank transfer"), now)
+                .await?;
+        } else {
+            self.insert_job(
+                tx,
+                &crate::domain::job::JobPayload::StartRefund {
+                    refund_id: refund_id.clone(),
+                },
+                now,
+                None,
+            )
+            .await?;
+        }
         Ok(refund_id)
     }
 

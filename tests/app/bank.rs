@@ -155,6 +155,32 @@ async fn a_camt053_statement_pays_exactly_short_and_over_once_and_leaves_the_res
         assert_eq!(row_c.attention, Some(Attention::RefundDue));
         assert_eq!(row_c.refundable_cents(), fee + 5_000);
 
+        // C's €50 too much goes back by transfer from the university's bank: recorded, done.
+        let refund = store
+            .start_refund(&order_c, 5_000, "Paid €50 too much", &Actor::Cli, OffsetDateTime::now_utc())
+            .await
+            .unwrap();
+        assert!(!refund.is_empty());
+        assert_eq!(balance(store, &order_c).await, Balance::Settled);
+        let row_c = store
+            .finance_overview()
+            .await
+            .unwrap()
+            .orders
+            .into_iter()
+            .find(|o| o.order_id == order_c)
+            .unwrap();
+        assert_eq!((row_c.attention, row_c.refundable_cents()), (None, fee));
+        assert!(
+            store
+                .jobs(summer_school::store::JobFilter::All, 1_000)
+                .await
+                .unwrap()
+                .iter()
+                .all(|j| j.kind != "start_refund"),
+            "no provider is asked to refund a transfer"
+        );
+
         // Waiting for finance: the stranger, and D's fee with D suggested by its amount.
         let waiting = store.bank_lines(false).await.unwrap();
         assert_eq!(waiting.len(), 2);
@@ -184,7 +210,7 @@ async fn a_camt053_statement_pays_exactly_short_and_over_once_and_leaves_the_res
         // The same file again changes nothing.
         let again = import(store, xml.as_bytes(), false).await;
         assert_eq!((again.duplicates, again.matched.len()), (8, 0));
-        assert_eq!(balance(store, &order_c).await, Balance::Overpaid(5_000));
+        assert_eq!(balance(store, &order_c).await, Balance::Settled);
         assert_eq!(store.bank_lines(false).await.unwrap().len(), 1);
 
         // A malformed file is refused whole, naming the line of the entry at fault.
