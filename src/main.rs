@@ -568,6 +568,15 @@ async fn payments(command: PaymentsCommand, config: Config) -> anyhow::Result<()
                 OffsetDateTime::now_utc(),
             )
             .await?;
+            // Kept for the finance page; finance is emailed when something new differs.
+            store
+                .record_reconciliation(
+                    summer_school::payments::stripe::NAME,
+                    days,
+                    &found,
+                    OffsetDateTime::now_utc(),
+                )
+                .await?;
             if found.is_empty() {
                 println!("no differences over the last {days} day(s)");
                 return Ok(());

@@ -110,7 +110,11 @@ fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
         8.5,
         LEFT,
         y,
-        &tr.t("receipt-billed-to").to_uppercase(),
+        &tr.t(match r.kind {
+            ReceiptKind::Receipt => "receipt-billed-to",
+            ReceiptKind::CreditNote => "credit-note-refunded-to",
+        })
+        .to_uppercase(),
     );
     page.text(
         Face::Sans,
@@ -270,8 +274,8 @@ fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
         ),
         ReceiptKind::CreditNote => tr.t("credit-note-footer"),
     };
-    page.rule(LEFT, RIGHT, 34.0, 0.4, 0.75);
-    let y = page.paragraph((Face::Sans, 8.0), LEFT, 29.0, RIGHT - LEFT, 3.8, &footer);
+    page.rule(LEFT, RIGHT, 40.0, 0.4, 0.75);
+    let y = page.paragraph((Face::Sans, 8.0), LEFT, 35.0, RIGHT - LEFT, 3.8, &footer);
     page.text(
         Face::Sans,
         8.0,
@@ -279,6 +283,19 @@ fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
         y,
         &arg("receipt-contact", "email", &r.issuer.contact_email),
     );
+    // The seller's legal mentions: who the law says sold and was paid.
+    if let Some(legal) = &r.issuer.legal {
+        let line = tr.t_args(
+            "receipt-seller",
+            &[
+                ("name", FluentValue::from(legal.name.clone())),
+                ("address", FluentValue::from(legal.address.join(", "))),
+                ("siret", FluentValue::from(legal.siret.clone())),
+            ],
+        );
+        let y = page.paragraph((Face::Sans, 7.5), LEFT, y - 5.0, RIGHT - LEFT, 3.5, &line);
+        page.paragraph((Face::Sans, 7.5), LEFT, y, RIGHT - LEFT, 3.5, &legal.vat);
+    }
 
     match stamp {
         Some(label) => page.demo_stamp(label),
@@ -332,6 +349,17 @@ pub(crate) mod tests {
                 name: "Université Paris Cité — UFR de Médecine".into(),
                 contact_email: "summerschool.medicine@u-paris.fr".into(),
                 website: Some("https://u-paris.fr/summerschoolmedicine-2026".into()),
+                legal: Some(crate::domain::receipt::SellerMentions {
+                    name: "Université Paris Cité".into(),
+                    address: vec![
+                        "85 boulevard Saint-Germain".into(),
+                        "75006 Paris".into(),
+                        "France".into(),
+                    ],
+                    siret: "130 025 265 00013".into(),
+                    vat: "TVA non applicable, art. 261-4-4° du CGI".into(),
+                    payment_terms: "Payable avant la date limite de l'offre.".into(),
+                }),
             },
             payer: Payer {
                 name: "Nguyễn Thị Minh Khai".into(),

@@ -115,6 +115,10 @@ impl Specimen {
                 name: organization.name.clone(),
                 contact_email: organization.contact_email.as_str().to_owned(),
                 website: organization.website.clone(),
+                legal: organization
+                    .legal
+                    .as_ref()
+                    .map(|l| crate::domain::receipt::SellerMentions::from_legal(l, locale)),
             },
             fee: Some(SpecimenFee {
                 label: fee.label.clone(),

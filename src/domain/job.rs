@@ -108,6 +108,18 @@ pub enum JobPayload {
     },
     /// Tell the finance office that an order needs them (flagged payment), by email to `to`.
     NotifyFinance(FinanceNotice),
+    /// Tell the finance office that the provider's records and ours differ, by email to `to`.
+    NotifyReconciliation(ReconciliationNotice),
+}
+
+/// What reconciliation found, for one recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReconciliationNotice {
+    pub to: EmailAddress,
+    pub to_name: Option<String>,
+    /// How many days back the comparison looked.
+    pub days: u32,
+    pub differences: Vec<crate::domain::payment::Difference>,
 }
 
 /// An order finance must look at, for one recipient.
@@ -161,6 +173,7 @@ impl JobPayload {
             JobPayload::IssueReceipt { .. } => "issue_receipt",
             JobPayload::StartRefund { .. } => "start_refund",
             JobPayload::NotifyFinance(_) => "notify_finance",
+            JobPayload::NotifyReconciliation(_) => "notify_reconciliation",
         }
     }
 }

@@ -233,8 +233,9 @@ pub struct RecordedAttempt {
 }
 
 /// A difference between the provider's records and ours. Ids and amounts only: a report can be
-/// printed or logged without personal data.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// printed, logged, kept and emailed without personal data.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Difference {
     /// The provider has a session we never opened.
     UnknownSession { session: String },
@@ -251,6 +252,52 @@ pub enum Difference {
     },
     /// We opened it; the provider's list for the period does not have it.
     MissingAtProvider { session: String, payment_id: String },
+}
+
+impl Difference {
+    /// The message that says it in a reader's language, with [`Difference::args`].
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Difference::UnknownSession { .. } => "reconcile-unknown-session",
+            Difference::PaidNotConfirmed { .. } => "reconcile-paid-not-confirmed",
+            Difference::ConfirmedNotPaid { .. } => "reconcile-confirmed-not-paid",
+            Difference::Mismatch { .. } => "reconcile-mismatch",
+            Difference::MissingAtProvider { .. } => "reconcile-missing-at-provider",
+        }
+    }
+
+    /// The session, our attempt, and for a mismatch what each side says.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Difference::UnknownSession { session } => vec![("session", session.clone())],
+            Difference::PaidNotConfirmed {
+                session,
+                payment_id,
+            }
+            | Difference::ConfirmedNotPaid {
+                session,
+                payment_id,
+            }
+            | Difference::MissingAtProvider {
+                session,
+                payment_id,
+            } => vec![
+                ("session", session.clone()),
+                ("payment", payment_id.clone()),
+            ],
+            Difference::Mismatch {
+                session,
+                payment_id,
+                ours,
+                theirs,
+            } => vec![
+                ("session", session.clone()),
+                ("payment", payment_id.clone()),
+                ("ours", ours.clone()),
+                ("theirs", theirs.clone()),
+            ],
+        }
+    }
 }
 
 impl std::fmt::Display for Difference {

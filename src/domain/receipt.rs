@@ -75,6 +75,37 @@ pub struct Issuer {
     pub name: String,
     pub contact_email: String,
     pub website: Option<String>,
+    /// The legal entity behind the issuer, as the law asks a document of money to name it (absent
+    /// from records frozen before the catalog gave it).
+    #[serde(default)]
+    pub legal: Option<SellerMentions>,
+}
+
+impl SellerMentions {
+    /// The catalog's legal entity, in `locale`.
+    pub fn from_legal(
+        legal: &crate::domain::catalog::LegalEntity,
+        locale: crate::domain::locale::Locale,
+    ) -> SellerMentions {
+        SellerMentions {
+            name: legal.name.clone(),
+            address: legal.address.clone(),
+            siret: legal.siret.grouped(),
+            vat: legal.vat.get(locale).to_owned(),
+            payment_terms: legal.payment_terms.get(locale).to_owned(),
+        }
+    }
+}
+
+/// The seller's legal mentions, frozen in the record's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SellerMentions {
+    pub name: String,
+    pub address: Vec<String>,
+    /// As printed: `130 025 265 00013`.
+    pub siret: String,
+    pub vat: String,
+    pub payment_terms: String,
 }
 
 /// Who paid: the applicant, with the postal address they gave.

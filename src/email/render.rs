@@ -424,6 +424,48 @@ pub fn organizer_invitation(
 
 /// Tells a finance organizer that an order needs them. In both languages: the organization's team
 /// works in French and English, and the choice of a language is not kept per organizer.
+/// The finance office's email about what reconciliation found, in French then English (the
+/// office's two languages): each difference, and where to look.
+pub fn reconciliation_notice(
+    notice: &crate::domain::job::ReconciliationNotice,
+    link: &str,
+) -> OutgoingEmail {
+    let paragraphs_in = |tr: Tr| {
+        let mut p = vec![tr.t_args(
+            "reconcile-notice-body",
+            &[
+                ("count", (notice.differences.len() as i64).into()),
+                ("days", i64::from(notice.days).into()),
+            ],
+        )];
+        p.extend(notice.differences.iter().map(|d| {
+            let args: Vec<(&'static str, FluentValue<'static>)> = d
+                .args()
+                .into_iter()
+                .map(|(k, v)| (k, FluentValue::from(v)))
+                .collect();
+            format!("• {}", tr.t_args(d.message_key(), &args))
+        }));
+        p.push(tr.t("reconcile-notice-act"));
+        p
+    };
+    let mut paragraphs = paragraphs_in(Tr(Locale::Fr));
+    paragraphs.extend(paragraphs_in(Tr(Locale::En)));
+    let subject = format!(
+        "{} / {}",
+        Tr(Locale::Fr).t("reconcile-notice-subject"),
+        Tr(Locale::En).t("reconcile-notice-subject")
+    );
+    compose(
+        Tr(Locale::Fr),
+        &notice.to,
+        notice.to_name.clone(),
+        subject,
+        &paragraphs,
+        Some(link),
+    )
+}
+
 pub fn finance_notice(
     notice: &crate::domain::job::FinanceNotice,
     ctx: &crate::store::finance::FinanceContext,

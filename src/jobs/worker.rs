@@ -110,6 +110,15 @@ impl Worker {
         for d in &found {
             tracing::warn!(difference = %d, "payments differ from Stripe's records");
         }
+        // Kept for the finance page; finance is emailed when something new differs.
+        self.store
+            .record_reconciliation(
+                crate::payments::stripe::NAME,
+                self.settings.reconcile_days,
+                &found,
+                OffsetDateTime::now_utc(),
+            )
+            .await?;
         tracing::info!(
             differences = found.len(),
             days = self.settings.reconcile_days,
@@ -479,6 +488,16 @@ impl Worker {
                     .await
                     .map_err(|e| JobError::Transient(e.to_string()))?;
                 Ok(Performed::Done { scrubbed: None })
+            }
+            JobPayload::NotifyReconciliation(notice) => {
+                let link = format!(
+                    "{}/organizer/finance",
+                    self.public_url.trim_end_matches('/')
+                );
+                Ok(Performed::FollowUp {
+                    job: JobPayload::SendEmail(render::reconciliation_notice(&notice, &link)),
+                    application_id: None,
+                })
             }
             JobPayload::NotifyFinance(notice) => {
                 let context = self

@@ -123,6 +123,11 @@ impl Stores {
         self.0.as_ref()
     }
 
+    /// Reconciliation runs: the latest shown to finance, new differences emailed.
+    pub fn reconciliation(&self) -> &dyn super::reconciliation::ReconciliationStore {
+        self.0.as_ref()
+    }
+
     /// Bank statements: imports, matching, the queue of lines waiting for finance.
     pub fn bank(&self) -> &dyn super::bank::BankStore {
         self.0.as_ref()

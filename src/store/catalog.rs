@@ -585,11 +585,17 @@ impl CatalogStore for SqlStore {
         let mut tx = self.db.begin_write().await?;
         let o = &spec.organization;
         let organization_id: String = scalar(
-            "insert into organization (organization_id, slug, name, contact_email, website, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $6)
+            "insert into organization (organization_id, slug, name, contact_email, website, created_at, updated_at,
+                                       legal_name, legal_address, siret, vat_en, vat_fr,
+                                       payment_terms_en, payment_terms_fr)
+             values ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13)
              on conflict (slug) do update set
                  name = excluded.name, contact_email = excluded.contact_email,
-                 website = excluded.website, updated_at = excluded.updated_at
+                 website = excluded.website, updated_at = excluded.updated_at,
+                 legal_name = excluded.legal_name, legal_address = excluded.legal_address,
+                 siret = excluded.siret, vat_en = excluded.vat_en, vat_fr = excluded.vat_fr,
+                 payment_terms_en = excluded.payment_terms_en,
+                 payment_terms_fr = excluded.payment_terms_fr
              returning organization_id",
         )
         .bind(crate::store::new_id())
@@ -598,6 +604,13 @@ impl CatalogStore for SqlStore {
         .bind(o.contact_email.as_str())
         .bind(o.website.as_deref())
         .bind(now)
+        .bind(o.legal.as_ref().map(|l| l.name.as_str()))
+        .bind(o.legal.as_ref().map(|l| l.address.join("\n")))
+        .bind(o.legal.as_ref().map(|l| l.siret.as_str()))
+        .bind(o.legal.as_ref().map(|l| l.vat.en.as_str()))
+        .bind(o.legal.as_ref().map(|l| l.vat.fr.as_str()))
+        .bind(o.legal.as_ref().map(|l| l.payment_terms.en.as_str()))
+        .bind(o.legal.as_ref().map(|l| l.payment_terms.fr.as_str()))
         .fetch_one(&mut tx)
         .await?;
 

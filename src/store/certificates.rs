@@ -592,6 +592,7 @@ impl CertificateStore for SqlStore {
                 name,
                 contact_email,
                 website,
+                legal: None,
             },
         ))
     }

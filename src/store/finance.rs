@@ -450,6 +450,34 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Who hears of money matters that belong to no one order: every finance organizer, else
+    /// every admin, of every organization (one service, one finance office).
+    pub(super) async fn finance_recipients_in_tx(
+        tx: &mut Tx,
+    ) -> Result<Vec<(crate::domain::email::EmailAddress, Option<String>)>, StoreError> {
+        for role in ["finance", "admin"] {
+            let found: Vec<(String, String)> = query(
+                "select email, display_name from organizer
+                 where role = $1 and deactivated_at is null order by email",
+            )
+            .bind(role)
+            .fetch_all(&mut *tx)
+            .await?;
+            let found: Vec<_> = found
+                .into_iter()
+                .filter_map(|(e, n)| {
+                    crate::domain::email::EmailAddress::parse(&e)
+                        .ok()
+                        .map(|e| (e, Some(n)))
+                })
+                .collect();
+            if !found.is_empty() {
+                return Ok(found);
+            }
+        }
+        Ok(Vec::new())
+    }
+
     /// Completes one of our refunds: done, its credit note, the payment refunded when
     /// wholly, the order's flag cleared when the money due back is back, the applicant
     /// told. `None` when it was already done.

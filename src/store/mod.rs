@@ -33,6 +33,7 @@ pub mod payments;
 pub mod postgres;
 pub mod program_parts;
 pub mod receipts;
+pub mod reconciliation;
 pub mod review;
 pub mod seats;
 pub mod sqlite;
@@ -176,6 +177,7 @@ pub trait Store:
     + payments::PaymentStore
     + finance::FinanceStore
     + bank::BankStore
+    + reconciliation::ReconciliationStore
     + receipts::ReceiptStore
     + discounts::DiscountStore
     + certificates::CertificateStore

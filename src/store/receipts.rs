@@ -65,6 +65,13 @@ pub(super) struct ReceiptSourceRow {
     pub organization: String,
     pub contact_email: String,
     pub website: Option<String>,
+    pub legal_name: Option<String>,
+    pub legal_address: Option<String>,
+    pub siret: Option<String>,
+    pub vat_en: Option<String>,
+    pub vat_fr: Option<String>,
+    pub payment_terms_en: Option<String>,
+    pub payment_terms_fr: Option<String>,
     pub provider: String,
     pub provider_reference: Option<String>,
     pub paid_at: Option<super::types::Timestamp>,
@@ -78,6 +85,8 @@ select o.order_id, o.application_id, ap.email, ap.locale, f.given_names, f.famil
        o.list_cents, o.total_cents, o.currency, o.waiver_reason, o.discount_code, o.discount_cents,
        o.price_explanation, o.payment_reference,
        org.name as organization, org.contact_email, org.website,
+       org.legal_name, org.legal_address, org.siret, org.vat_en, org.vat_fr,
+       org.payment_terms_en, org.payment_terms_fr,
        y.provider, coalesce(y.provider_intent, y.provider_reference) as provider_reference, o.paid_at,
        e.is_demo as edition_is_demo
 from payment y
@@ -145,6 +154,25 @@ impl ReceiptSourceRow {
                 name: self.organization,
                 contact_email: self.contact_email,
                 website: self.website,
+                legal: match (self.legal_name, self.legal_address, self.siret) {
+                    (Some(name), Some(address), Some(siret)) => {
+                        Some(crate::domain::receipt::SellerMentions {
+                            name,
+                            address: address.lines().map(str::to_owned).collect(),
+                            siret: crate::domain::catalog::Siret::parse(&siret)
+                                .map_or(siret, |s| s.grouped()),
+                            vat: pick(
+                                self.vat_en.unwrap_or_default(),
+                                self.vat_fr.unwrap_or_default(),
+                            ),
+                            payment_terms: pick(
+                                self.payment_terms_en.unwrap_or_default(),
+                                self.payment_terms_fr.unwrap_or_default(),
+                            ),
+                        })
+                    }
+                    _ => None,
+                },
             },
             payer: Payer {
                 name,

@@ -244,6 +244,8 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
     let text = crate::harness::pdf_text(&receipt).await;
     assert!(text.contains("Card payment (Stripe)"), "{text}");
     assert!(text.contains(&format!("No. {number}")), "{text}");
+    assert!(text.contains("RECEIVED FROM"), "{text}");
+    assert!(text.contains("SIRET 130 025 265 00013"), "{text}");
 
     // Finance gives €500 back: the refund goes to Stripe on the payment intent, once.
     let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
@@ -351,6 +353,12 @@ async fn paying_through_stripe_checkout_enrolls_once_from_the_signed_webhook() {
         "€500.00".to_owned(),
         format!("corrects receipt {number}"),
         "agreed partial refund".to_owned(),
+        // Who is refunded, and the seller's legal mentions.
+        "REFUNDED TO".to_owned(),
+        "Seller: Université Paris Cité, 85 boulevard Saint-Germain, 75006 Paris, France."
+            .to_owned(),
+        "SIRET 130 025 265 00013".to_owned(),
+        "VAT not applicable, article 261-4-4°".to_owned(),
     ] {
         assert!(text.contains(&expected), "{expected} in {text}");
     }
@@ -393,8 +401,49 @@ async fn reconciliation_reports_a_missed_webhook_and_a_session_we_never_opened()
     );
     assert!(lines.contains(&"cs_test_0002: at the provider, unknown here".to_owned()));
 
-    // The worker's periodic run finds the same two.
+    // The worker's periodic run finds the same two, shows them to finance and emails them once.
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
     assert_eq!(app.worker.reconcile().await.unwrap(), 2);
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(page.contains("over 7 days: 2 differences."), "{page}");
+    assert!(
+        page.contains("Checkout Session cs_test_0001 is paid at Stripe but not confirmed here"),
+        "{page}"
+    );
+    assert!(
+        page.contains("cs_test_0002 is at Stripe but was not opened here"),
+        "{page}"
+    );
+    assert_eq!(
+        app.worker.reconcile().await.unwrap(),
+        2,
+        "the same two again"
+    );
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let told = |app: &TestApp| {
+        app.smtp
+            .messages()
+            .into_iter()
+            .filter(|m| {
+                m.rcpt_to().contains("finance@u-paris.fr")
+                    && m.header("Subject")
+                        .is_some_and(|s| s.contains("Stripe and our payments differ"))
+            })
+            .collect::<Vec<_>>()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while told(&app).is_empty() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let mails = told(&app);
+    assert_eq!(mails.len(), 1, "emailed once for the same differences");
+    let body = mails[0].text_body();
+    assert!(
+        body.contains("cs_test_0001") && body.contains("cs_test_0002"),
+        "{body}"
+    );
+    assert!(body.contains("/organizer/finance"), "{body}");
 
     // The command says the same, and fails so that a scheduler notices.
     // Asynchronously: the stand-in answers on this test's own runtime.

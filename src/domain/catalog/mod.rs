@@ -151,6 +151,58 @@ pub struct OrganizationSpec {
     pub name: String,
     pub contact_email: EmailAddress,
     pub website: Option<String>,
+    /// The legal entity that sells (a faculty is not one: its university is), as receipts, credit
+    /// notes and invoices must name it.
+    pub legal: Option<LegalEntity>,
+}
+
+/// The seller's legal mentions, as a French public body's invoice must carry them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LegalEntity {
+    pub name: String,
+    /// Postal address lines.
+    pub address: Vec<String>,
+    pub siret: Siret,
+    /// Its VAT status, such as "TVA non applicable, art. 261-4-4° du CGI".
+    pub vat: LocalizedText,
+    pub payment_terms: LocalizedText,
+}
+
+/// A SIRET number: 14 digits whose Luhn sum holds (a SIREN of 9, an establishment of 5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Siret(String);
+
+impl Siret {
+    pub fn parse(text: &str) -> Option<Siret> {
+        let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let sum: u32 = digits
+            .bytes()
+            .rev()
+            .enumerate()
+            .map(|(i, b)| {
+                let d = u32::from(b - b'0');
+                match (i % 2, d * 2) {
+                    (1, twice) if twice > 9 => twice - 9,
+                    (1, twice) => twice,
+                    _ => d,
+                }
+            })
+            .sum();
+        sum.is_multiple_of(10).then_some(Siret(digits))
+    }
+
+    /// `130 025 265 00013`: the SIREN in threes, then the establishment.
+    pub fn grouped(&self) -> String {
+        let d = &self.0;
+        format!("{} {} {} {}", &d[..3], &d[3..6], &d[6..9], &d[9..])
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// One edition (a year's schools) with its programs, ready to be stored.
@@ -520,5 +572,35 @@ impl ApplicationWindow {
         } else {
             ApplicationWindow::Closed
         }
+    }
+}
+
+#[cfg(test)]
+mod legal_tests {
+    use super::*;
+
+    #[test]
+    fn a_siret_is_fourteen_digits_whose_luhn_sum_holds() {
+        let s = Siret::parse("130 025 265 00013").unwrap();
+        assert_eq!(s.as_str(), "13002526500013");
+        assert_eq!(s.grouped(), "130 025 265 00013");
+        assert!(Siret::parse("130 025 265 00014").is_none());
+        assert!(Siret::parse("1300252650001").is_none());
+        assert!(Siret::parse("13002526500O13").is_none());
+    }
+
+    #[test]
+    fn the_shipped_catalog_names_the_legal_entity_and_a_wrong_siret_is_refused() {
+        let text = include_str!("../../../catalog/2026.toml");
+        let spec = parse_catalog(text).unwrap();
+        let legal = spec
+            .organization
+            .legal
+            .expect("the seller's legal mentions");
+        assert_eq!(legal.name, "Université Paris Cité");
+        assert!(legal.vat.fr.contains("261-4-4°"));
+        let wrong = text.replace("130 025 265 00013", "130 025 265 00014");
+        let error = parse_catalog(&wrong).unwrap_err().to_string();
+        assert!(error.contains("organization.legal.siret"), "{error}");
     }
 }

@@ -58,6 +58,17 @@ struct RawOrganization {
     name: String,
     contact_email: String,
     website: Option<String>,
+    legal: Option<RawLegal>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLegal {
+    name: String,
+    address: Vec<String>,
+    siret: String,
+    vat: LocalizedText,
+    payment_terms: LocalizedText,
 }
 
 #[derive(Deserialize)]
@@ -197,6 +208,37 @@ fn check_range<T: PartialOrd + fmt::Display>(
     Ok(())
 }
 
+fn parse_legal(l: RawLegal) -> Result<super::LegalEntity, CatalogError> {
+    check_len("organization.legal.name", &l.name, 200)?;
+    if l.name.trim().is_empty() {
+        return Err(invalid("organization.legal.name", "must not be empty"));
+    }
+    if l.address.is_empty() || l.address.len() > 5 {
+        return Err(invalid(
+            "organization.legal.address",
+            "needs 1 to 5 address lines",
+        ));
+    }
+    for line in &l.address {
+        check_len("organization.legal.address", line, 100)?;
+    }
+    l.vat.check("organization.legal.vat", 200)?;
+    l.payment_terms
+        .check("organization.legal.payment_terms", 400)?;
+    Ok(super::LegalEntity {
+        name: l.name.trim().to_owned(),
+        address: l.address.iter().map(|a| a.trim().to_owned()).collect(),
+        siret: super::Siret::parse(&l.siret).ok_or_else(|| {
+            invalid(
+                "organization.legal.siret",
+                "is not a SIRET (14 digits whose Luhn sum holds)",
+            )
+        })?,
+        vat: l.vat,
+        payment_terms: l.payment_terms,
+    })
+}
+
 /// Parses and checks a catalog file's text.
 pub fn parse_catalog(text: &str) -> Result<EditionSpec, CatalogError> {
     let raw: RawCatalog = toml::from_str(text).map_err(|e| {
@@ -215,6 +257,7 @@ pub fn parse_catalog(text: &str) -> Result<EditionSpec, CatalogError> {
         name: o.name.trim().to_owned(),
         contact_email: parse_email("organization.contact_email", &o.contact_email)?,
         website: o.website.map(|w| w.trim().to_owned()),
+        legal: o.legal.map(parse_legal).transpose()?,
     };
     if let Some(w) = &organization.website
         && !w.starts_with("https://")

@@ -167,8 +167,39 @@ async fn render(
     } else {
         format!("{} {}", tr.t("error-title-prefix"), tr.t("finance-title"))
     };
+    let reconciliation = state
+        .store
+        .reconciliation()
+        .latest_reconciliation(crate::payments::stripe::NAME)
+        .await?
+        .map(|run| {
+            let heading = tr.t_args(
+                "reconcile-last-run",
+                &[
+                    (
+                        "when",
+                        format_paris_datetime(run.ran_at, tr.locale()).into(),
+                    ),
+                    ("days", i64::from(run.days).into()),
+                    ("count", (run.differences.len() as i64).into()),
+                ],
+            );
+            let lines = run
+                .differences
+                .iter()
+                .map(|d| {
+                    let args: Vec<(
+                        &'static str,
+                        fluent_templates::fluent_bundle::FluentValue<'static>,
+                    )> = d.args().into_iter().map(|(k, v)| (k, v.into())).collect();
+                    tr.t_args(d.message_key(), &args)
+                })
+                .collect();
+            (heading, lines)
+        });
     let csrf = site_auth::issue_csrf(state, headers);
     let template = FinancePage {
+        reconciliation,
         layout: Layout::new(tr, PATH, &title, &state.config),
         nav: nav(state, headers, organizer),
         errors,

@@ -410,6 +410,8 @@ pub struct FinancePage {
     pub csrf: String,
     pub orders: Vec<FinanceOrderRow>,
     pub refunds: Vec<FinanceRefundRow>,
+    /// Stripe's latest reconciliation: when and what it found, and each difference.
+    pub reconciliation: Option<(String, Vec<String>)>,
 }
 
 /// A statement line on the bank page.

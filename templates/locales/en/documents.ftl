@@ -51,3 +51,5 @@ specimen-error-lang = Choose English or French.
 specimens-link = Specimens of the documents
 specimens-link-hint = each document for any name, before anything is issued.
 specimen-error-unavailable = This school's catalog does not say what this document needs (who issues and signs it, or its fee): complete the catalog, then print it again.
+receipt-seller = Seller: { $name }, { $address }. SIRET { $siret }.
+credit-note-refunded-to = Refunded to

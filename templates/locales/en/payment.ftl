@@ -74,3 +74,20 @@ transfer-pdf-qr = Scan to pay
 application-transfer = Or pay by bank transfer
 application-transfer-lead = If your hospital or university pays, or you prefer a transfer: pay { $amount } to the account below with the reference, to arrive by { $deadline }.
 application-transfer-pdf = Payment instructions (PDF)
+reconcile-title = Stripe and our records
+reconcile-last-run = Last compared { $when }, over { $days } days: { $count ->
+    [0] no difference.
+    [one] one difference.
+   *[other] { $count } differences.
+}
+reconcile-unknown-session = Checkout Session { $session } is at Stripe but was not opened here (another integration on the account?).
+reconcile-paid-not-confirmed = Checkout Session { $session } is paid at Stripe but not confirmed here (attempt { $payment }): its webhook never arrived or failed.
+reconcile-confirmed-not-paid = Checkout Session { $session } is confirmed here (attempt { $payment }) but not paid at Stripe.
+reconcile-mismatch = Checkout Session { $session } differs: ours { $ours }, Stripe's { $theirs } (attempt { $payment }).
+reconcile-missing-at-provider = Checkout Session { $session } was opened here (attempt { $payment }) but is not in Stripe's list.
+reconcile-notice-subject = Stripe and our payments differ
+reconcile-notice-body = Comparing Stripe's checkout sessions of the last { $days } days with ours found { $count ->
+    [one] one difference
+   *[other] { $count } differences
+}:
+reconcile-notice-act = The finance page shows the latest comparison; each session can be looked up in Stripe's dashboard.

@@ -51,3 +51,5 @@ specimen-error-lang = Choisissez l'anglais ou le français.
 specimens-link = Spécimens des documents
 specimens-link-hint = chaque document au nom de votre choix, avant toute délivrance.
 specimen-error-unavailable = Le catalogue de cette école ne donne pas ce qu'il faut à ce document (qui le délivre et le signe, ou son tarif) : complétez le catalogue, puis imprimez-le à nouveau.
+receipt-seller = Vendeur : { $name }, { $address }. SIRET { $siret }.
+credit-note-refunded-to = Remboursé à

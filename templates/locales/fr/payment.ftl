@@ -74,3 +74,20 @@ transfer-pdf-qr = Scannez pour payer
 application-transfer = Ou payez par virement bancaire
 application-transfer-lead = Si votre hôpital ou votre université paie, ou si vous préférez un virement : versez { $amount } sur le compte ci-dessous avec la référence, à recevoir avant le { $deadline }.
 application-transfer-pdf = Instructions de paiement (PDF)
+reconcile-title = Stripe et nos enregistrements
+reconcile-last-run = Dernière comparaison le { $when }, sur { $days } jours : { $count ->
+    [0] aucune différence.
+    [one] une différence.
+   *[other] { $count } différences.
+}
+reconcile-unknown-session = La session de paiement { $session } existe chez Stripe mais n'a pas été ouverte ici (une autre intégration sur le compte ?).
+reconcile-paid-not-confirmed = La session de paiement { $session } est payée chez Stripe mais pas confirmée ici (tentative { $payment }) : son webhook n'est jamais arrivé ou a échoué.
+reconcile-confirmed-not-paid = La session de paiement { $session } est confirmée ici (tentative { $payment }) mais pas payée chez Stripe.
+reconcile-mismatch = La session de paiement { $session } diffère : chez nous { $ours }, chez Stripe { $theirs } (tentative { $payment }).
+reconcile-missing-at-provider = La session de paiement { $session } a été ouverte ici (tentative { $payment }) mais n'est pas dans la liste de Stripe.
+reconcile-notice-subject = Stripe et nos paiements diffèrent
+reconcile-notice-body = La comparaison des sessions de paiement Stripe des { $days } derniers jours avec les nôtres a trouvé { $count ->
+    [one] une différence
+   *[other] { $count } différences
+} :
+reconcile-notice-act = La page Finances montre la dernière comparaison ; chaque session peut être retrouvée dans le tableau de bord Stripe.
