@@ -7,6 +7,7 @@ use super::layout::{self, Slot};
 use super::pdf::{self, Align, Face, Meta, PAGE_WIDTH, Page};
 use crate::domain::calendar::{format_date, format_date_range, to_paris};
 use crate::domain::locale::Locale;
+use crate::domain::payer::InvoiceRecord;
 use crate::domain::receipt::{LineItem, ReceiptKind, ReceiptRecord};
 use crate::i18n::Tr;
 
@@ -40,13 +41,21 @@ const PAYER_DETAIL: Slot = Slot {
 
 /// The PDF of a receipt or credit note.
 pub fn render(r: &ReceiptRecord) -> Vec<u8> {
-    let (page, title) = draw(r, None);
+    let (page, title) = draw(r, None, None);
     pdf::finish(&meta(r, &title), vec![page])
+}
+
+/// The PDF of an invoice (facture) to the institution that pays: the receipt's page, titled and
+/// worded as an invoice, with the buyer's VAT number and purchase order, the participant, the due
+/// date, how to pay and the payment terms.
+pub fn render_invoice(invoice: &InvoiceRecord) -> Vec<u8> {
+    let (page, title) = draw(&invoice.facts, None, Some(invoice));
+    pdf::finish(&meta(&invoice.facts, &title), vec![page])
 }
 
 /// A specimen of the receipt `r` describes, `stamp` across its margins.
 pub fn render_specimen(r: &ReceiptRecord, stamp: &str) -> Vec<u8> {
-    let (page, title) = draw(r, Some(stamp));
+    let (page, title) = draw(r, Some(stamp), None);
     pdf::finish(&meta(r, &title), vec![page])
 }
 
@@ -61,11 +70,12 @@ fn meta<'a>(r: &'a ReceiptRecord, title: &'a str) -> Meta<'a> {
 }
 
 /// The page, and the file's title.
-fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
+fn draw(r: &ReceiptRecord, stamp: Option<&str>, invoice: Option<&InvoiceRecord>) -> (Page, String) {
     let tr = Tr(r.locale);
-    let title = tr.t(match r.kind {
-        ReceiptKind::Receipt => "receipt-title",
-        ReceiptKind::CreditNote => "credit-note-title",
+    let title = tr.t(match (r.kind, invoice) {
+        (_, Some(_)) => "invoice-title",
+        (ReceiptKind::Receipt, None) => "receipt-title",
+        (ReceiptKind::CreditNote, None) => "credit-note-title",
     });
     let mut page = Page::new();
     let arg = |k: &str, name: &'static str, v: &str| tr.t1(k, name, v.to_owned());
@@ -110,9 +120,10 @@ fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
         8.5,
         LEFT,
         y,
-        &tr.t(match r.kind {
-            ReceiptKind::Receipt => "receipt-billed-to",
-            ReceiptKind::CreditNote => "credit-note-refunded-to",
+        &tr.t(match (r.kind, invoice) {
+            (_, Some(_)) => "invoice-billed-to",
+            (ReceiptKind::Receipt, None) => "receipt-billed-to",
+            (ReceiptKind::CreditNote, None) => "credit-note-refunded-to",
         })
         .to_uppercase(),
     );
@@ -126,12 +137,21 @@ fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
     y -= 6.0;
     let top = y;
     y = page.slot(&layout::RECEIPT_PAYER, Align::Left(LEFT), y, &r.payer.name) - 0.4;
-    for line in r
-        .payer
-        .address
-        .iter()
-        .chain(std::iter::once(&r.payer.email))
-    {
+    let mut buyer: Vec<String> = r.payer.address.clone();
+    if let Some(inv) = invoice {
+        buyer.extend(
+            inv.buyer_vat
+                .iter()
+                .map(|v| arg("invoice-vat-number", "number", v)),
+        );
+        buyer.extend(
+            inv.purchase_order
+                .iter()
+                .map(|po| arg("invoice-purchase-order", "number", po)),
+        );
+    }
+    buyer.push(r.payer.email.clone());
+    for line in &buyer {
         y = page.slot(&PAYER_DETAIL, Align::Left(LEFT), y, line) - 0.8;
     }
     let mut y2 = page.paragraph(
@@ -150,6 +170,16 @@ fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
         &format_date_range(r.starts_on, r.ends_on, r.locale),
     );
     y2 -= 4.8;
+    if let Some(inv) = invoice {
+        page.text(
+            Face::Sans,
+            9.5,
+            110.0,
+            y2,
+            &arg("invoice-participant", "name", &inv.participant),
+        );
+        y2 -= 4.8;
+    }
     if let Some(tier) = &r.tier_label {
         page.text(
             Face::Sans,
@@ -200,9 +230,10 @@ fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
     }
     page.rule(LEFT, RIGHT, y + 2.0, 0.4, 0.6);
     y -= 4.0;
-    let total_label = tr.t(match r.kind {
-        ReceiptKind::Receipt => "receipt-total-paid",
-        ReceiptKind::CreditNote => "credit-note-total",
+    let total_label = tr.t(match (r.kind, invoice) {
+        (_, Some(_)) => "invoice-total-due",
+        (ReceiptKind::Receipt, None) => "receipt-total-paid",
+        (ReceiptKind::CreditNote, None) => "credit-note-total",
     });
     page.text(Face::SerifBold, 12.0, LEFT, y, &total_label);
     page.text_right(Face::SerifBold, 12.0, RIGHT, y, &amount(r.total_cents, r));
@@ -228,7 +259,30 @@ fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
         ReceiptKind::Receipt => arg("receipt-paid-on", "date", &paid_on),
         ReceiptKind::CreditNote => arg("credit-note-refunded-on", "date", &paid_on),
     };
-    let mut facts = vec![method, when];
+    let mut facts = match invoice {
+        None => vec![method, when],
+        Some(inv) => {
+            let due = format_date(to_paris(inv.due_at).date(), r.locale);
+            let mut how = vec![arg("invoice-due-on", "date", &due)];
+            if let Some((beneficiary, iban, bic)) = &inv.bank {
+                how.push(arg("invoice-pay-to", "beneficiary", beneficiary));
+                how.push(tr.t_args(
+                    "invoice-account",
+                    &[
+                        ("iban", FluentValue::from(iban.clone())),
+                        ("bic", FluentValue::from(bic.clone())),
+                    ],
+                ));
+            }
+            how.push(arg(
+                "invoice-reference",
+                "reference",
+                &inv.creditor_reference,
+            ));
+            how.extend(r.issuer.legal.iter().map(|l| l.payment_terms.clone()));
+            how
+        }
+    };
     if let Some(reference) = &r.provider_reference {
         facts.push(arg("receipt-provider-reference", "reference", reference));
     }
@@ -267,12 +321,13 @@ fn draw(r: &ReceiptRecord, stamp: Option<&str>) -> (Page, String) {
     }
 
     // Footer.
-    let footer = match r.kind {
-        ReceiptKind::Receipt => tr.t_args(
+    let footer = match (r.kind, invoice) {
+        (_, Some(_)) => tr.t("invoice-footer"),
+        (ReceiptKind::Receipt, None) => tr.t_args(
             "receipt-footer",
             &[("issuer", FluentValue::from(r.issuer.name.clone()))],
         ),
-        ReceiptKind::CreditNote => tr.t("credit-note-footer"),
+        (ReceiptKind::CreditNote, None) => tr.t("credit-note-footer"),
     };
     page.rule(LEFT, RIGHT, 40.0, 0.4, 0.75);
     let y = page.paragraph((Face::Sans, 8.0), LEFT, 35.0, RIGHT - LEFT, 3.8, &footer);

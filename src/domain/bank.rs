@@ -705,6 +705,8 @@ pub struct OpenOrder {
     pub due_cents: i64,
     /// The names a payer may write: the applicant's, the paying institution's.
     pub names: Vec<String>,
+    /// The number of the invoice sent for it, which an institution quotes.
+    pub invoice: Option<String>,
 }
 
 fn alnum_upper(text: &str) -> String {
@@ -753,7 +755,14 @@ pub fn match_line(line: &StatementLine, orders: &[OpenOrder]) -> Option<(String,
     let text = alnum_upper(&line.references.join(" "));
     for order in orders {
         let rf = CreditorReference::for_payment_reference(&order.payment_reference);
-        if written.contains(&rf) || text.contains(&alnum_upper(&order.payment_reference)) {
+        let invoice_quoted = order
+            .invoice
+            .as_deref()
+            .is_some_and(|n| text.contains(&alnum_upper(n)));
+        if written.contains(&rf)
+            || text.contains(&alnum_upper(&order.payment_reference))
+            || invoice_quoted
+        {
             return Some((order.order_id.clone(), Confidence::Reference));
         }
     }
@@ -858,6 +867,7 @@ mod tests {
             currency: "EUR".into(),
             due_cents: due,
             names: vec![name.into()],
+            invoice: None,
         }
     }
 
@@ -886,6 +896,15 @@ mod tests {
             Some(("o1".into(), Confidence::Amount))
         );
         assert!(!Confidence::Amount.applies());
+        // An institution quotes the invoice's number.
+        let invoiced = [OpenOrder {
+            invoice: Some("F-2026-00042".into()),
+            ..orders[0].clone()
+        }];
+        assert_eq!(
+            match_line(&line(1, "Bach Mai", "INV F 2026 00042"), &invoiced),
+            Some(("o1".into(), Confidence::Reference))
+        );
         // Two orders fit the amount and neither name: nobody is guessed.
         assert_eq!(match_line(&line(250_000, "Unknown", "x"), &orders), None);
         // Money out is never matched.

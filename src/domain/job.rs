@@ -108,6 +108,10 @@ pub enum JobPayload {
     },
     /// Tell the finance office that an order needs them (flagged payment), by email to `to`.
     NotifyFinance(FinanceNotice),
+    /// Email an institution its invoice (the PDF attached), to the contact it gave.
+    EmailInvoice {
+        number: String,
+    },
     /// Tell the finance office that the provider's records and ours differ, by email to `to`.
     NotifyReconciliation(ReconciliationNotice),
 }
@@ -174,6 +178,7 @@ impl JobPayload {
             JobPayload::StartRefund { .. } => "start_refund",
             JobPayload::NotifyFinance(_) => "notify_finance",
             JobPayload::NotifyReconciliation(_) => "notify_reconciliation",
+            JobPayload::EmailInvoice { .. } => "email_invoice",
         }
     }
 }

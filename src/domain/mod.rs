@@ -26,6 +26,7 @@ pub mod locale;
 pub mod message;
 pub mod money;
 pub mod offer;
+pub mod payer;
 pub mod payment;
 pub mod problem;
 pub mod queue;

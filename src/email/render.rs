@@ -424,6 +424,60 @@ pub fn organizer_invitation(
 
 /// Tells a finance organizer that an order needs them. In both languages: the organization's team
 /// works in French and English, and the choice of a language is not kept per organizer.
+/// An institution's invoice, in the applicant's language (the one the invoice is written in), the
+/// PDF attached.
+pub fn invoice_email(invoice: &crate::domain::payer::InvoiceRecord, pdf: &[u8]) -> OutgoingEmail {
+    let r = &invoice.facts;
+    let tr = Tr(r.locale);
+    let amount = Money::from_cents(r.total_cents, Currency::Eur)
+        .map(|m| m.display(r.locale))
+        .unwrap_or_default();
+    let due = crate::domain::calendar::format_date(
+        crate::domain::calendar::to_paris(invoice.due_at).date(),
+        r.locale,
+    );
+    let paragraphs = vec![
+        tr.t_args(
+            "invoice-email-body",
+            &[
+                ("number", r.number.clone().into()),
+                ("name", invoice.participant.clone().into()),
+                ("program", r.program_title.clone().into()),
+                ("amount", amount.into()),
+                ("date", due.into()),
+            ],
+        ),
+        tr.t1(
+            "invoice-email-how",
+            "contact",
+            r.issuer.contact_email.clone(),
+        ),
+    ];
+    let subject = tr.t_args(
+        "invoice-email-subject",
+        &[
+            ("number", r.number.clone().into()),
+            ("program", r.program_title.clone().into()),
+        ],
+    );
+    let to = crate::domain::email::EmailAddress::parse(&r.payer.email)
+        .unwrap_or_else(|_| crate::domain::email::EmailAddress::parse("invalid@invalid").unwrap());
+    let mut email = compose(
+        tr,
+        &to,
+        Some(r.payer.name.clone()),
+        subject,
+        &paragraphs,
+        None,
+    );
+    email.attachments.push(Attachment::binary(
+        &invoice.file_name(),
+        "application/pdf",
+        pdf,
+    ));
+    email
+}
+
 /// The finance office's email about what reconciliation found, in French then English (the
 /// office's two languages): each difference, and where to look.
 pub fn reconciliation_notice(

@@ -383,6 +383,10 @@ pub struct ApplicationTemplate {
     pub receipts: Vec<(String, String)>,
     /// How to pay by transfer, when the service takes transfers and money is due.
     pub transfer: Option<TransferView>,
+    /// Who pays: the form while the order waits for money and no invoice is out.
+    pub payer: Option<PayerForm>,
+    /// Invoices sent to the institution that pays: link, label.
+    pub invoices: Vec<(String, String)>,
     /// The order's ledger: date, what moved, amount (signed); and where it leaves the fee.
     pub payments: Vec<(String, String, String)>,
     pub balance: Option<String>,
@@ -394,6 +398,38 @@ pub struct ApplicationTemplate {
     pub can_withdraw: bool,
     pub withdraw_action: String,
     pub csrf: String,
+}
+
+/// The *who pays* form, as typed (or as saved), with its problems.
+pub struct PayerForm {
+    pub action: String,
+    pub institution: bool,
+    pub person: bool,
+    /// The institution's fields, in the form's order.
+    pub fields: Vec<PayerField>,
+    /// Field id, message: in the form's order.
+    pub errors: Vec<(String, String)>,
+}
+
+impl PayerForm {
+    /// The message next to `field`, if it has one.
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+/// One text field of the *who pays* form.
+pub struct PayerField {
+    pub id: String,
+    pub name: &'static str,
+    pub label_key: &'static str,
+    pub input_type: &'static str,
+    pub autocomplete: &'static str,
+    pub value: String,
+    pub error: Option<String>,
 }
 
 /// Bank transfer instructions on the application page.

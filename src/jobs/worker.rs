@@ -489,6 +489,17 @@ impl Worker {
                     .map_err(|e| JobError::Transient(e.to_string()))?;
                 Ok(Performed::Done { scrubbed: None })
             }
+            JobPayload::EmailInvoice { number } => {
+                let invoice = self.store.invoice(&number).await.map_err(|e| match e {
+                    StoreError::NotFound => JobError::Permanent("no such invoice".into()),
+                    e => JobError::Transient(e.to_string()),
+                })?;
+                let pdf = crate::documents::receipt::render_invoice(&invoice);
+                Ok(Performed::FollowUp {
+                    job: JobPayload::SendEmail(render::invoice_email(&invoice, &pdf)),
+                    application_id: None,
+                })
+            }
             JobPayload::NotifyReconciliation(notice) => {
                 let link = format!(
                     "{}/organizer/finance",

@@ -128,6 +128,11 @@ impl Stores {
         self.0.as_ref()
     }
 
+    /// Who pays an order, and institutions' invoices.
+    pub fn payer(&self) -> &dyn super::payer::PayerStore {
+        self.0.as_ref()
+    }
+
     /// Bank statements: imports, matching, the queue of lines waiting for finance.
     pub fn bank(&self) -> &dyn super::bank::BankStore {
         self.0.as_ref()

@@ -133,6 +133,8 @@ struct OrderRow {
     given_names: Option<String>,
     family_name: Option<String>,
     certificate_name: Option<String>,
+    invoice_number: Option<String>,
+    payer_name: Option<String>,
 }
 
 /// Every order, or the one named by `$1`.
@@ -141,15 +143,19 @@ select o.order_id, o.application_id, o.payment_reference, o.currency, o.status, 
        o.retained_cents,
        cast(coalesce((select sum(l.amount_cents) from ledger_entry l
                       where l.order_id = o.order_id), 0) as bigint) as held_cents,
-       f.given_names, f.family_name, f.certificate_name
+       f.given_names, f.family_name, f.certificate_name, i.number as invoice_number,
+       y.name as payer_name
 from fee_order o
 left join application_form f on f.application_id = o.application_id
+left join invoice i on i.order_id = o.order_id
+left join order_payer y on y.order_id = o.order_id
 where cast($1 as text) is null or o.order_id = $1";
 
 impl OrderRow {
     fn open_order(&self) -> OpenOrder {
         let mut names: Vec<String> = Vec::new();
         names.extend(self.certificate_name.clone());
+        names.extend(self.payer_name.clone());
         names.extend(
             [self.given_names.as_deref(), self.family_name.as_deref()]
                 .into_iter()
@@ -163,6 +169,7 @@ impl OrderRow {
             due_cents: owed_cents(self.status, self.total_cents, self.retained_cents)
                 - self.held_cents,
             names,
+            invoice: self.invoice_number.clone(),
         }
     }
 }

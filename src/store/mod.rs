@@ -29,6 +29,7 @@ mod ledger;
 pub mod notices;
 pub mod organizer_sessions;
 pub mod organizers;
+pub mod payer;
 pub mod payments;
 pub mod postgres;
 pub mod program_parts;
@@ -177,6 +178,7 @@ pub trait Store:
     + payments::PaymentStore
     + finance::FinanceStore
     + bank::BankStore
+    + payer::PayerStore
     + reconciliation::ReconciliationStore
     + receipts::ReceiptStore
     + discounts::DiscountStore

@@ -72,6 +72,11 @@ pub(super) struct ReceiptSourceRow {
     pub vat_fr: Option<String>,
     pub payment_terms_en: Option<String>,
     pub payment_terms_fr: Option<String>,
+    /// Who pays, when the applicant said an institution does: the receipt is in its name.
+    pub payer_kind: Option<String>,
+    pub payer_name: Option<String>,
+    pub payer_address: Option<String>,
+    pub payer_email: Option<String>,
     pub provider: String,
     pub provider_reference: Option<String>,
     pub paid_at: Option<super::types::Timestamp>,
@@ -88,9 +93,12 @@ select o.order_id, o.application_id, ap.email, ap.locale, f.given_names, f.famil
        org.legal_name, org.legal_address, org.siret, org.vat_en, org.vat_fr,
        org.payment_terms_en, org.payment_terms_fr,
        y.provider, coalesce(y.provider_intent, y.provider_reference) as provider_reference, o.paid_at,
-       e.is_demo as edition_is_demo
+       e.is_demo as edition_is_demo,
+       op.kind as payer_kind, op.name as payer_name, op.address as payer_address,
+       op.contact_email as payer_email
 from payment y
 join fee_order o on o.order_id = y.order_id
+left join order_payer op on op.order_id = o.order_id
 join application a on a.application_id = o.application_id
 join applicant ap on ap.applicant_id = a.applicant_id
 join program p on p.program_id = a.program_id
@@ -174,10 +182,26 @@ impl ReceiptSourceRow {
                     _ => None,
                 },
             },
-            payer: Payer {
-                name,
-                email: self.email,
-                address,
+            payer: match (
+                self.payer_kind.as_deref(),
+                self.payer_name,
+                self.payer_email,
+            ) {
+                (Some("institution"), Some(name), Some(email)) => Payer {
+                    name,
+                    email,
+                    address: self
+                        .payer_address
+                        .unwrap_or_default()
+                        .lines()
+                        .map(str::to_owned)
+                        .collect(),
+                },
+                _ => Payer {
+                    name,
+                    email: self.email,
+                    address,
+                },
             },
             program_title: pick(self.title_en, self.title_fr),
             starts_on: self.starts_on,

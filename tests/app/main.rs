@@ -2,6 +2,7 @@
 //! the story through the public surface: HTTP, the CLI, and the `Store` trait.
 
 mod harness;
+mod invoices;
 
 mod accounts;
 mod api;

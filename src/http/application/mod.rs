@@ -70,6 +70,11 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/documents/{document}", get(download))
         .route("/applications/{id}/receipts/{file}", get(download_receipt))
         .route("/applications/{id}/transfer.pdf", get(view::transfer_pdf))
+        .route("/applications/{id}/payer", post(view::set_payer))
+        .route(
+            "/applications/{id}/invoices/{file}",
+            get(view::download_invoice),
+        )
         .route(
             "/applications/{id}/certificates/{code}/pdf",
             get(download_certificate),

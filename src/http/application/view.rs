@@ -16,6 +16,35 @@ pub(super) async fn view(
     Path(id): Path<String>,
     axum::extract::Query(q): axum::extract::Query<ViewQuery>,
 ) -> Result<Response, AppError> {
+    render(
+        &state,
+        locale,
+        &headers,
+        &applicant,
+        &id,
+        q.sent.is_some(),
+        None,
+    )
+    .await
+}
+
+/// The *who pays* form as it was refused: what was typed, and what to fix.
+pub(super) struct PayerRefused {
+    draft: crate::domain::payer::PayerDraft,
+    problems: Vec<crate::domain::problem::Problem>,
+}
+
+/// The applicant's page of their application, with the *who pays* form as refused if it was.
+async fn render(
+    state: &AppState,
+    locale: crate::domain::locale::Locale,
+    headers: &HeaderMap,
+    applicant: &crate::http::auth::Applicant,
+    id: &str,
+    sent: bool,
+    refused: Option<PayerRefused>,
+) -> Result<Response, AppError> {
+    let (state, id) = (state.clone(), id.to_owned());
     let tr = Tr(locale);
     let record = state
         .store
@@ -32,7 +61,7 @@ pub(super) async fn view(
     // Read after the applicant's own application above: the ledger is theirs.
     let ledger = state.store.finance().application_ledger(&id).await?;
     let certificates = state.store.certificates().certificates_of(&id).await?;
-    let csrf = auth::issue_csrf(&state, &headers);
+    let csrf = auth::issue_csrf(&state, headers);
     let program = record.program_title.get(locale);
     let status = record.status;
     let money = |cents: i64| {
@@ -41,6 +70,24 @@ pub(super) async fn view(
             .unwrap_or_default()
     };
     let transfer = transfer_instructions(&state, &record, &standing, ledger.as_ref(), locale);
+    let invoices = state.store.payer().invoices(&id).await?;
+    let payer_open = status == ApplicationStatus::Accepted
+        && invoices.is_empty()
+        && standing
+            .offer
+            .as_ref()
+            .is_some_and(|o| o.status == crate::domain::status::OrderStatus::Pending);
+    let payer = if payer_open {
+        let saved = state.store.payer().payer_of(&id).await?;
+        Some(payer_form(tr, &id, saved.as_ref(), refused.as_ref()))
+    } else {
+        None
+    };
+    let page_status = if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let mut next_details = Vec::new();
     // Money that did not match the fee: finance is checking it, and the applicant is told so
     // rather than asked to pay again.
@@ -106,7 +153,7 @@ pub(super) async fn view(
             _ => tr.t("application-next-none"),
         },
     };
-    let banner = (q.sent.is_some() && status == ApplicationStatus::Submitted).then(|| {
+    let banner = (sent && status == ApplicationStatus::Submitted).then(|| {
         (
             tr.t("submitted-title"),
             vec![
@@ -200,6 +247,23 @@ pub(super) async fn view(
                 )
             })
             .collect(),
+        payer,
+        invoices: invoices
+            .iter()
+            .map(|i| {
+                (
+                    format!("/applications/{id}/invoices/{}", i.file_name()),
+                    tr.t_args(
+                        "application-invoice-sent",
+                        &[
+                            ("number", i.facts.number.clone().into()),
+                            ("name", i.facts.payer.name.clone().into()),
+                            ("email", i.facts.payer.email.clone().into()),
+                        ],
+                    ),
+                )
+            })
+            .collect(),
         transfer: transfer.map(|t| crate::http::views::TransferView {
             lead: tr.t_args(
                 "application-transfer-lead",
@@ -276,7 +340,177 @@ pub(super) async fn view(
         withdraw_action: format!("/applications/{id}/withdraw"),
         csrf: csrf.token,
     };
-    html(template, StatusCode::OK, csrf.set_cookie)
+    html(template, page_status, csrf.set_cookie)
+}
+
+/// The *who pays* form: as refused, else as saved, else empty.
+fn payer_form(
+    tr: Tr,
+    id: &str,
+    saved: Option<&crate::domain::payer::PayerChoice>,
+    refused: Option<&PayerRefused>,
+) -> crate::http::views::PayerForm {
+    use crate::domain::payer::{PayerChoice, PayerDraft, PayerKind};
+    let draft = match (refused, saved) {
+        (Some(r), _) => r.draft.clone(),
+        (None, Some(PayerChoice::Institution(i))) => PayerDraft {
+            kind: Some(PayerKind::Institution),
+            name: Some(i.name.clone()),
+            address_line1: i.address.first().cloned(),
+            address_line2: (i.address.len() > 3).then(|| i.address[1].clone()),
+            city: i.address.get(i.address.len().saturating_sub(2)).cloned(),
+            country: i.address.last().cloned(),
+            vat_number: i.vat_number.clone(),
+            purchase_order: i.purchase_order.clone(),
+            contact_email: Some(i.contact_email.as_str().to_owned()),
+        },
+        (None, Some(PayerChoice::Person)) => PayerDraft {
+            kind: Some(PayerKind::Person),
+            ..PayerDraft::default()
+        },
+        (None, None) => PayerDraft::default(),
+    };
+    let errors: Vec<(String, String)> = refused
+        .map(|r| {
+            r.problems
+                .iter()
+                .map(|p| (format!("payer-{}", p.field), tr.problem(p)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let field = |name: &'static str,
+                 label_key: &'static str,
+                 autocomplete: &'static str,
+                 value: &Option<String>| {
+        let id = format!("payer-{name}");
+        crate::http::views::PayerField {
+            error: errors
+                .iter()
+                .find(|(f, _)| *f == id)
+                .map(|(_, m)| m.clone()),
+            id,
+            name,
+            label_key,
+            input_type: if name == "contact_email" {
+                "email"
+            } else {
+                "text"
+            },
+            autocomplete,
+            value: value.clone().unwrap_or_default(),
+        }
+    };
+    let fields = vec![
+        field("name", "payer-name", "organization", &draft.name),
+        field(
+            "address_line1",
+            "payer-address-line1",
+            "address-line1",
+            &draft.address_line1,
+        ),
+        field(
+            "address_line2",
+            "payer-address-line2",
+            "address-line2",
+            &draft.address_line2,
+        ),
+        field("city", "payer-city", "address-level2", &draft.city),
+        field("country", "payer-country", "country-name", &draft.country),
+        field("vat_number", "payer-vat-number", "off", &draft.vat_number),
+        field(
+            "purchase_order",
+            "payer-purchase-order",
+            "off",
+            &draft.purchase_order,
+        ),
+        field(
+            "contact_email",
+            "payer-contact-email",
+            "email",
+            &draft.contact_email,
+        ),
+    ];
+    crate::http::views::PayerForm {
+        action: format!("/applications/{id}/payer"),
+        institution: draft.kind == Some(PayerKind::Institution),
+        person: draft.kind == Some(PayerKind::Person),
+        fields,
+        errors,
+    }
+}
+
+/// The applicant says who pays: saved, and an institution's invoice issued and emailed.
+pub(super) async fn set_payer(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+    CsrfForm(draft): CsrfForm<crate::domain::payer::PayerDraft>,
+) -> Result<Response, AppError> {
+    let choice = match crate::domain::payer::parse_payer(&draft) {
+        Ok(choice) => choice,
+        Err(problems) => {
+            let refused = PayerRefused { draft, problems };
+            return render(
+                &state,
+                locale,
+                &headers,
+                &applicant,
+                &id,
+                false,
+                Some(refused),
+            )
+            .await;
+        }
+    };
+    match state
+        .store
+        .payer()
+        .set_payer(
+            &applicant.applicant_id,
+            &id,
+            &choice,
+            state.config.bank.as_ref(),
+            OffsetDateTime::now_utc(),
+        )
+        .await
+    {
+        Ok(_) => {
+            state.wake_worker.notify_one();
+            Ok(Redirect::to(&format!("/applications/{id}#payer")).into_response())
+        }
+        Err(StoreError::Refused(_)) => {
+            // Paid meanwhile, or invoiced: the page says where things stand.
+            Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One of the application's invoices (NotFound for anyone else's).
+pub(super) async fn download_invoice(
+    State(state): State<AppState>,
+    RequireApplicant(applicant): RequireApplicant,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    state
+        .store
+        .applications()
+        .application(&applicant.applicant_id, &id)
+        .await?;
+    let invoice = state
+        .store
+        .payer()
+        .invoices(&id)
+        .await?
+        .into_iter()
+        .find(|i| i.file_name() == file)
+        .ok_or(AppError::NotFound)?;
+    Ok(crate::http::pdf_response(
+        &invoice.file_name(),
+        crate::documents::receipt::render_invoice(&invoice),
+    ))
 }
 
 /// A receipt or credit note of the applicant's own application, printed again from its record.
