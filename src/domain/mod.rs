@@ -9,6 +9,7 @@ pub mod audit;
 pub mod badge;
 pub mod bank;
 pub mod calendar;
+pub mod cancellation;
 pub mod catalog;
 pub mod certificate;
 pub mod completion;

@@ -385,6 +385,8 @@ pub struct ApplicationTemplate {
     pub transfer: Option<TransferView>,
     /// Who pays: the form while the order waits for money and no invoice is out.
     pub payer: Option<PayerForm>,
+    /// The cancellation terms, and what cancelling today gives back.
+    pub cancellation: Vec<String>,
     /// Invoices sent to the institution that pays: link, label.
     pub invoices: Vec<(String, String)>,
     /// The order's ledger: date, what moved, amount (signed); and where it leaves the fee.

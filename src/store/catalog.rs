@@ -409,9 +409,9 @@ impl SqlStore {
                  summary_fr, audience_en, audience_fr, teaching_language, starts_on, ends_on, ects, hours,
                  capacity, application_opens_at, application_closes_at, review_mode, payment_deadline_days,
                  contact_email, blind_review, created_at, updated_at, code, learning_outcomes,
-                 min_days_present, assessment_required, afgsu_hours, workload_hours)
+                 min_days_present, assessment_required, afgsu_hours, workload_hours, cancellation_policy)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-                 $20, $21, $23, $22, $22, $24, $25, $26, $27, $28, $29)
+                 $20, $21, $23, $22, $22, $24, $25, $26, $27, $28, $29, $30)
              on conflict (program_id) do update set
                  position = excluded.position, title_en = excluded.title_en, title_fr = excluded.title_fr,
                  summary_en = excluded.summary_en, summary_fr = excluded.summary_fr,
@@ -426,6 +426,7 @@ impl SqlStore {
                  min_days_present = excluded.min_days_present,
                  assessment_required = excluded.assessment_required, afgsu_hours = excluded.afgsu_hours,
                  workload_hours = excluded.workload_hours,
+                 cancellation_policy = excluded.cancellation_policy,
                  catalog_revision = program.catalog_revision + 1, updated_at = excluded.updated_at",
         )
         .bind(&program_id)
@@ -457,6 +458,11 @@ impl SqlStore {
         .bind(p.completion.assessment)
         .bind(i32::from(p.afgsu_hours))
         .bind(p.workload_hours.map(i32::from))
+        .bind(
+            p.cancellation
+                .as_ref()
+                .map(|c| serde_json::to_string(c).expect("plain data serializes")),
+        )
         .execute(&mut *tx)
         .await?;
         query("delete from program_criterion where program_id = $1")

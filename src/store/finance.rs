@@ -76,11 +76,26 @@ pub trait FinanceStore: Send + Sync {
         order_id: &str,
     ) -> Result<crate::domain::ledger::OrderLedger, StoreError>;
 
+    /// The program's cancellation policy, first day and contact address, for an application (the
+    /// caller checked the viewer); `None` when the catalog gives no policy.
+    async fn cancellation_terms(
+        &self,
+        application_id: &str,
+    ) -> Result<Option<CancellationTerms>, StoreError>;
+
     /// The ledger of an application's order, if it has one (the caller checked the viewer).
     async fn application_ledger(
         &self,
         application_id: &str,
     ) -> Result<Option<crate::domain::ledger::OrderLedger>, StoreError>;
+}
+
+/// A program's cancellation policy, as an application's page states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CancellationTerms {
+    pub policy: crate::domain::cancellation::CancellationPolicy,
+    pub starts_on: time::Date,
+    pub contact_email: String,
 }
 
 /// A refund as the provider needs it.
@@ -922,5 +937,28 @@ impl FinanceStore for SqlStore {
             Some(order_id) => Ok(Some(self.order_ledger_read(&order_id).await?)),
             None => Ok(None),
         }
+    }
+
+    async fn cancellation_terms(
+        &self,
+        application_id: &str,
+    ) -> Result<Option<CancellationTerms>, StoreError> {
+        let row: Option<(Option<String>, time::Date, String)> = query(
+            "select p.cancellation_policy, p.starts_on, p.contact_email from application a
+             join program p on p.program_id = a.program_id where a.application_id = $1",
+        )
+        .bind(application_id)
+        .fetch_optional(self.db.read())
+        .await?;
+        let Some((Some(json), starts_on, contact_email)) = row else {
+            return Ok(None);
+        };
+        let policy = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("program.cancellation_policy: {e}")))?;
+        Ok(Some(CancellationTerms {
+            policy,
+            starts_on,
+            contact_email,
+        }))
     }
 }

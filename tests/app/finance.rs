@@ -362,3 +362,64 @@ async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_th
     );
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_enrolled_participant_reads_the_cancellation_terms_with_their_dates_and_todays_refund() {
+    use summer_school::domain::calendar::{format_date, to_paris};
+    use summer_school::domain::cancellation::CancelReason;
+    use summer_school::domain::locale::Locale;
+    let app = demo_app().await;
+    let (id, _, _) = app.offered("terms.reader@example.org").await;
+    app.pay_at_the_simulated_checkout(&id).await;
+    let terms = app
+        .store
+        .cancellation_terms(&id)
+        .await
+        .unwrap()
+        .expect("the catalog's policy");
+    let start = terms.starts_on;
+    let day = |days: i64, locale| format_date(start - time::Duration::days(days), locale);
+    let today = to_paris(OffsetDateTime::now_utc()).date();
+    let back = terms
+        .policy
+        .quote(310_000, start, today, CancelReason::Choice)
+        .cents;
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    for expected in [
+        "If you cancel".to_owned(),
+        format!(
+            "All of the fee back if you cancel by {}.",
+            day(60, Locale::En)
+        ),
+        format!(
+            "50 % of the fee back if you cancel by {}.",
+            day(30, Locale::En)
+        ),
+        format!("After {}, nothing is refunded.", day(30, Locale::En)),
+        "everything back less a €150 fee".to_owned(),
+        format!(
+            "If you cancelled today, you would get €{} back.",
+            summer_school::domain::money::Money::eur(back)
+                .unwrap()
+                .display(Locale::En)
+                .trim_start_matches('€')
+        ),
+    ] {
+        assert!(page.contains(&expected), "{expected} in {page}");
+    }
+    let page = app
+        .get_with_language(&format!("/applications/{id}"), "fr")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Si vous annulez"), "{page}");
+    assert!(
+        page.contains(&format!(
+            "Remboursement de la totalité des frais pour une annulation au plus tard le {}.",
+            day(60, Locale::Fr)
+        )),
+        "{page}"
+    );
+    app.stop().await;
+}

@@ -339,6 +339,8 @@ pub struct ProgramSpec {
     /// The student workload the ECTS credits stand for, in hours (25 to 30 per credit), when the
     /// catalog gives it; `hours` are the contact hours within it.
     pub workload_hours: Option<u16>,
+    /// What cancelling gives back (the refund schedule and the visa clause), when the catalog says.
+    pub cancellation: Option<crate::domain::cancellation::CancellationPolicy>,
 }
 
 /// One criterion of a program's scoring rubric.
@@ -602,5 +604,25 @@ mod legal_tests {
         let wrong = text.replace("130 025 265 00013", "130 025 265 00014");
         let error = parse_catalog(&wrong).unwrap_err().to_string();
         assert!(error.contains("organization.legal.siret"), "{error}");
+    }
+
+    #[test]
+    fn each_shipped_program_has_its_cancellation_policy_and_a_schedule_out_of_order_is_refused() {
+        let text = include_str!("../../../catalog/2026.toml");
+        for p in parse_catalog(text).unwrap().programs {
+            let policy = p.cancellation.expect("a cancellation policy");
+            assert_eq!(policy.steps.len(), 2);
+            assert_eq!(policy.visa_refusal_fee_cents, Some(15_000));
+        }
+        let wrong = text.replacen(
+            "refunds = [{ until_days_before = 60, percent = 100 }, { until_days_before = 30, percent = 50 }]",
+            "refunds = [{ until_days_before = 30, percent = 50 }, { until_days_before = 60, percent = 100 }]",
+            1,
+        );
+        let error = parse_catalog(&wrong).unwrap_err().to_string();
+        assert!(
+            error.contains("programs[0].cancellation.refunds"),
+            "{error}"
+        );
     }
 }

@@ -114,6 +114,14 @@ struct RawProgram {
     completion: Option<RawCompletion>,
     afgsu_hours: Option<u16>,
     workload_hours: Option<u16>,
+    cancellation: Option<RawCancellation>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCancellation {
+    refunds: Vec<crate::domain::cancellation::RefundStep>,
+    visa_refusal_fee: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -320,6 +328,7 @@ pub fn parse_catalog(text: &str) -> Result<EditionSpec, CatalogError> {
 
 fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
     let f = |name: &str| format!("{at}.{name}");
+    let f_cancel = |name: &str| format!("{at}.cancellation.{name}");
     let slug = Slug::parse(&f("slug"), &p.slug)?;
     p.title.check(&f("title"), 200)?;
     p.summary.check(&f("summary"), 2000)?;
@@ -570,6 +579,24 @@ fn parse_program(at: &str, p: RawProgram) -> Result<ProgramSpec, CatalogError> {
         completion,
         afgsu_hours,
         workload_hours: p.workload_hours,
+        cancellation: p
+            .cancellation
+            .map(|c| {
+                let fee = c
+                    .visa_refusal_fee
+                    .map(|f| {
+                        crate::domain::money::Money::parse_decimal(
+                            &f,
+                            crate::domain::money::Currency::Eur,
+                        )
+                        .map(|m| m.cents())
+                        .map_err(|e| invalid(f_cancel("visa_refusal_fee"), e.to_string()))
+                    })
+                    .transpose()?;
+                crate::domain::cancellation::CancellationPolicy::new(c.refunds, fee)
+                    .map_err(|e| invalid(f_cancel("refunds"), e.to_string()))
+            })
+            .transpose()?,
     })
 }
 

@@ -71,6 +71,61 @@ async fn render(
     };
     let transfer = transfer_instructions(&state, &record, &standing, ledger.as_ref(), locale);
     let invoices = state.store.payer().invoices(&id).await?;
+    // The cancellation terms, once a place is offered or held, and what cancelling today gives.
+    let terms = match status {
+        ApplicationStatus::Accepted | ApplicationStatus::Enrolled => {
+            state.store.finance().cancellation_terms(&id).await?
+        }
+        _ => None,
+    };
+    let cancellation: Vec<String> = terms
+        .as_ref()
+        .map(|t| {
+            let (policy, starts_on) = (&t.policy, &t.starts_on);
+            let day = |days: u16| {
+                crate::domain::calendar::format_date(
+                    *starts_on - time::Duration::days(i64::from(days)),
+                    locale,
+                )
+            };
+            let mut lines: Vec<String> = policy
+                .steps
+                .iter()
+                .map(|s| {
+                    tr.t_args(
+                        "cancellation-step",
+                        &[
+                            ("percent", i64::from(s.percent).into()),
+                            ("date", day(s.until_days_before).into()),
+                        ],
+                    )
+                })
+                .collect();
+            if let Some(last) = policy.steps.last() {
+                lines.push(tr.t1(
+                    "cancellation-then-nothing",
+                    "date",
+                    day(last.until_days_before),
+                ));
+            }
+            if let Some(fee) = policy.visa_refusal_fee_cents {
+                lines.push(tr.t1("cancellation-visa", "fee", money(fee)));
+            }
+            let held = ledger.as_ref().map_or(0, |l| l.held_cents());
+            if status == ApplicationStatus::Enrolled && held > 0 {
+                let today = crate::domain::calendar::to_paris(OffsetDateTime::now_utc()).date();
+                let q = policy.quote(
+                    held,
+                    *starts_on,
+                    today,
+                    crate::domain::cancellation::CancelReason::Choice,
+                );
+                lines.push(tr.t1("cancellation-today", "amount", money(q.cents)));
+            }
+            lines.push(tr.t1("cancellation-how", "email", t.contact_email.clone()));
+            lines
+        })
+        .unwrap_or_default();
     let payer_open = status == ApplicationStatus::Accepted
         && invoices.is_empty()
         && standing
@@ -248,6 +303,7 @@ async fn render(
             })
             .collect(),
         payer,
+        cancellation,
         invoices: invoices
             .iter()
             .map(|i| {

@@ -118,3 +118,12 @@ payer-error-purchase-order = Enter the purchase order number in up to 35 charact
 payer-error-email = Enter the email address the invoice goes to, such as accounts@hospital.org.
 application-invoices = Invoices
 application-invoice-sent = Invoice { $number } to { $name }, sent to { $email }
+cancellation-title = If you cancel
+cancellation-step = { $percent ->
+    [100] All of the fee back
+   *[other] { $percent } % of the fee back
+} if you cancel by { $date }.
+cancellation-then-nothing = After { $date }, nothing is refunded.
+cancellation-visa = If your visa is refused: everything back less a { $fee } fee, until the day before the school starts, with the refusal letter.
+cancellation-today = If you cancelled today, you would get { $amount } back.
+cancellation-how = To cancel your place, write to { $email }.

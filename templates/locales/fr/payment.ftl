@@ -118,3 +118,12 @@ payer-error-purchase-order = Indiquez le numéro de bon de commande en 35 caract
 payer-error-email = Indiquez l'adresse électronique de la facture, par exemple comptabilite@hopital.fr.
 application-invoices = Factures
 application-invoice-sent = Facture { $number } à { $name }, envoyée à { $email }
+cancellation-title = Si vous annulez
+cancellation-step = { $percent ->
+    [100] Remboursement de la totalité des frais
+   *[other] Remboursement de { $percent } % des frais
+} pour une annulation au plus tard le { $date }.
+cancellation-then-nothing = Après le { $date }, rien n'est remboursé.
+cancellation-visa = Si votre visa est refusé : remboursement de tout, moins des frais de { $fee }, jusqu'à la veille du début de l'école, sur présentation de la lettre de refus.
+cancellation-today = Si vous annuliez aujourd'hui, { $amount } vous seraient remboursés.
+cancellation-how = Pour annuler votre place, écrivez à { $email }.
