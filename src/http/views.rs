@@ -387,6 +387,8 @@ pub struct ApplicationTemplate {
     pub payer: Option<PayerForm>,
     /// The cancellation terms, and what cancelling today gives back.
     pub cancellation: Vec<String>,
+    /// The page that cancels the participant's place, once enrolled.
+    pub cancel_href: Option<String>,
     /// Invoices sent to the institution that pays: link, label.
     pub invoices: Vec<(String, String)>,
     /// The order's ledger: date, what moved, amount (signed); and where it leaves the fee.

@@ -364,7 +364,8 @@ async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_th
 }
 
 #[tokio::test]
-async fn an_enrolled_participant_reads_the_cancellation_terms_with_their_dates_and_todays_refund() {
+async fn an_enrolled_participant_reads_the_cancellation_terms_and_cancels_with_the_refund_they_give()
+ {
     use summer_school::domain::calendar::{format_date, to_paris};
     use summer_school::domain::cancellation::CancelReason;
     use summer_school::domain::locale::Locale;
@@ -421,5 +422,48 @@ async fn an_enrolled_participant_reads_the_cancellation_terms_with_their_dates_a
         )),
         "{page}"
     );
+
+    // The participant cancels: the page before says what comes back, then they confirm.
+    let cancel = format!("/applications/{id}/cancel");
+    let (status, page) = app.page(&cancel).await;
+    assert_eq!(status, 200, "{page}");
+    let shown = |cents: i64| {
+        summer_school::domain::money::Money::eur(cents)
+            .unwrap()
+            .display(Locale::En)
+    };
+    if back > 0 {
+        assert!(
+            page.contains(&format!(
+                "If you cancel today, {} comes back to you",
+                shown(back)
+            )),
+            "{page}"
+        );
+    }
+    assert!(page.contains("This cannot be undone."), "{page}");
+    assert!(page.contains("No, keep my place"), "{page}");
+    let r = app.post_form(&cancel, &[("csrf", &csrf_of(&page))]).await;
+    assert_eq!(r.status().as_u16(), 303);
+    app.dispatch_pending_jobs().await;
+    app.dispatch_pending_jobs().await;
+    let (_, page) = app.page(&format!("/applications/{id}")).await;
+    assert!(page.contains("Cancelled"), "{page}");
+    let order = app.order_of(&id).await;
+    let ledger = app.store.order_ledger(&order).await.unwrap();
+    assert_eq!(ledger.given_back_cents(), back);
+    assert_eq!(
+        ledger.balance(),
+        summer_school::domain::ledger::Balance::Settled
+    );
+    let trail = app.store.audit_events("application", &id).await.unwrap();
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.action == "application.cancelled" && e.actor.starts_with("applicant:")),
+        "{trail:?}"
+    );
+    // Cancelled, the page is gone.
+    assert_eq!(app.get(&cancel).await.status().as_u16(), 404);
     app.stop().await;
 }

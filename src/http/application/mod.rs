@@ -72,6 +72,10 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/transfer.pdf", get(view::transfer_pdf))
         .route("/applications/{id}/payer", post(view::set_payer))
         .route(
+            "/applications/{id}/cancel",
+            get(view::cancel_page).post(view::cancel),
+        )
+        .route(
             "/applications/{id}/invoices/{file}",
             get(view::download_invoice),
         )

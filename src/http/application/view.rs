@@ -122,7 +122,9 @@ async fn render(
                 );
                 lines.push(tr.t1("cancellation-today", "amount", money(q.cents)));
             }
-            lines.push(tr.t1("cancellation-how", "email", t.contact_email.clone()));
+            if status != ApplicationStatus::Enrolled {
+                lines.push(tr.t1("cancellation-how", "email", t.contact_email.clone()));
+            }
             lines
         })
         .unwrap_or_default();
@@ -303,6 +305,8 @@ async fn render(
             })
             .collect(),
         payer,
+        cancel_href: (status == ApplicationStatus::Enrolled && !cancellation.is_empty())
+            .then(|| format!("/applications/{id}/cancel")),
         cancellation,
         invoices: invoices
             .iter()
@@ -768,4 +772,156 @@ pub(super) async fn transfer_pdf(
         &format!("transfer-{}.pdf", instructions.payment_reference),
         crate::documents::transfer::render(&instructions, locale),
     ))
+}
+
+/// What cancelling the applicant's own enrollment today gives back by the program's policy, and
+/// whether they may do it here: enrolled, with terms, and the money came by card (a transfer goes
+/// back by transfer, which finance makes).
+struct SelfCancel {
+    quote: crate::domain::cancellation::RefundQuote,
+    held_cents: i64,
+    by_transfer: bool,
+    contact_email: String,
+    visa_fee_cents: Option<i64>,
+}
+
+async fn self_cancel(
+    state: &AppState,
+    applicant_id: &str,
+    id: &str,
+) -> Result<SelfCancel, AppError> {
+    let record = state
+        .store
+        .applications()
+        .application(applicant_id, id)
+        .await?;
+    if record.status != ApplicationStatus::Enrolled {
+        return Err(AppError::NotFound);
+    }
+    let terms = state
+        .store
+        .finance()
+        .cancellation_terms(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let ledger = state.store.finance().application_ledger(id).await?;
+    let held = ledger.as_ref().map_or(0, |l| l.held_cents());
+    let by_transfer = ledger.as_ref().is_some_and(|l| {
+        l.entries
+            .iter()
+            .any(|e| e.kind == crate::domain::status::LedgerKind::Transfer)
+    });
+    let today = crate::domain::calendar::to_paris(OffsetDateTime::now_utc()).date();
+    Ok(SelfCancel {
+        quote: terms.policy.quote(
+            held,
+            terms.starts_on,
+            today,
+            crate::domain::cancellation::CancelReason::Choice,
+        ),
+        held_cents: held,
+        by_transfer,
+        contact_email: terms.contact_email,
+        visa_fee_cents: terms.policy.visa_refusal_fee_cents,
+    })
+}
+
+/// The page before cancelling: what the policy gives back today, what happens to the place, and
+/// the button that confirms.
+pub(super) async fn cancel_page(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let tr = Tr(locale);
+    let c = self_cancel(&state, &applicant.applicant_id, &id).await?;
+    let money = |cents: i64| {
+        crate::domain::money::Money::eur(cents)
+            .map(|m| m.display(locale))
+            .unwrap_or_default()
+    };
+    let mut paragraphs = vec![if c.quote.cents > 0 {
+        tr.t_args(
+            "cancel-quote",
+            &[
+                ("amount", money(c.quote.cents).into()),
+                ("percent", i64::from(c.quote.percent).into()),
+                ("paid", money(c.held_cents).into()),
+            ],
+        )
+    } else {
+        tr.t("cancel-quote-nothing")
+    }];
+    if let Some(fee) = c.visa_fee_cents {
+        paragraphs.push(tr.t_args(
+            "cancel-visa",
+            &[
+                ("fee", money(fee).into()),
+                ("email", c.contact_email.clone().into()),
+            ],
+        ));
+    }
+    let csrf = auth::issue_csrf(&state, &headers);
+    let form = if c.by_transfer {
+        paragraphs.push(tr.t1("cancel-by-transfer", "email", c.contact_email.clone()));
+        None
+    } else {
+        paragraphs.push(tr.t("cancel-final"));
+        Some(crate::http::views::PostButton {
+            action: format!("/applications/{id}/cancel"),
+            csrf: csrf.token,
+            label: tr.t("cancel-confirm"),
+        })
+    };
+    let heading = tr.t("cancel-title");
+    let template = crate::http::views::MessageTemplate {
+        layout: Layout::new(tr, &format!("/applications/{id}"), &heading, &state.config),
+        heading,
+        paragraphs,
+        form,
+        link: Some((format!("/applications/{id}"), tr.t("cancel-keep"))),
+    };
+    html(template, StatusCode::OK, csrf.set_cookie)
+}
+
+/// The participant confirms: the enrollment is cancelled with the refund the policy gives today
+/// (computed again here, never taken from the form), the seat goes down the waitlist, and they are
+/// told by email; all in the store's one transaction.
+pub(super) async fn cancel(
+    State(state): State<AppState>,
+    RequireApplicant(applicant): RequireApplicant,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<Button>,
+) -> Result<Response, AppError> {
+    let c = self_cancel(&state, &applicant.applicant_id, &id).await?;
+    if c.by_transfer {
+        return Ok(Redirect::to(&format!("/applications/{id}/cancel")).into_response());
+    }
+    let reason = format!(
+        "cancelled by the participant; by the policy, {} % of what was paid comes back",
+        c.quote.percent
+    );
+    match state
+        .store
+        .finance()
+        .cancel_enrollment(
+            &id,
+            &reason,
+            (c.quote.cents > 0).then_some(c.quote.cents),
+            &crate::domain::audit::Actor::Applicant(applicant.applicant_id.clone()),
+            OffsetDateTime::now_utc(),
+        )
+        .await
+    {
+        Ok(_) => {
+            state.wake_worker.notify_one();
+            Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+        }
+        Err(StoreError::Refused(_)) => {
+            Ok(Redirect::to(&format!("/applications/{id}")).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
