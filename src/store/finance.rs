@@ -49,6 +49,18 @@ pub trait FinanceStore: Send + Sync {
         now: OffsetDateTime,
     ) -> Result<Option<String>, StoreError>;
 
+    /// Writes off what a pending or paid order still asks (bank charges taken from a transfer, a
+    /// few cents short): a `write_off` row of its ledger, audited; a pending order then settled is
+    /// paid and its applicant enrolled, as if the money had arrived. `Refused(NoReason)` without a
+    /// reason; `Refused(NotPayable)` when nothing is due.
+    async fn write_off(
+        &self,
+        order_id: &str,
+        reason: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<i64, StoreError>;
+
     /// A refund as the worker sends it to the provider.
     async fn refund_to_send(&self, refund_id: &str) -> Result<RefundToSend, StoreError>;
 
@@ -960,5 +972,83 @@ impl FinanceStore for SqlStore {
             starts_on,
             contact_email,
         }))
+    }
+
+    async fn write_off(
+        &self,
+        order_id: &str,
+        reason: &str,
+        actor: &Actor,
+        now: OffsetDateTime,
+    ) -> Result<i64, StoreError> {
+        let now = Timestamp::new(now);
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Refused(Refusal::NoReason));
+        }
+        let mut tx = self.db.begin_write().await?;
+        let order: Option<(String, String, String)> = query(
+            "select o.application_id, a.program_id, o.currency from fee_order o
+             join application a on a.application_id = o.application_id where o.order_id = $1",
+        )
+        .bind(order_id)
+        .fetch_optional(&mut tx)
+        .await?;
+        let (application_id, program_id, currency) = order.ok_or(StoreError::NotFound)?;
+        Self::lock_program(&mut tx, &program_id, now).await?;
+        let money = Self::order_money_in_tx(&mut tx, order_id).await?;
+        let due = money.owed_cents - money.held_cents;
+        let open = matches!(money.status, OrderStatus::Pending | OrderStatus::Paid);
+        if due <= 0 || !open || money.held_cents <= 0 {
+            return Err(StoreError::Refused(Refusal::NotPayable));
+        }
+        let entry = crate::store::new_id();
+        Self::record_movement_in_tx(
+            &mut tx,
+            Movement {
+                order_id,
+                kind: LedgerKind::WriteOff,
+                cents: due,
+                currency: &currency,
+                payment_id: None,
+                refund_id: None,
+                source: format!("write-off:{entry}"),
+                note: reason,
+            },
+            now,
+        )
+        .await?;
+        Self::insert_audit(
+            &mut tx,
+            None,
+            actor,
+            Action::BalanceWrittenOff,
+            ("application", &application_id),
+            &format!("{due} cents: {reason}"),
+            now,
+        )
+        .await?;
+        if money.status == OrderStatus::Pending {
+            // The receipt is the last transfer's.
+            let payment: Option<String> = scalar(
+                "select payment_id from ledger_entry where order_id = $1 and payment_id is not null
+                 and amount_cents > 0 order by recorded_at desc, entry_id desc limit 1",
+            )
+            .bind(order_id)
+            .fetch_optional(&mut tx)
+            .await?;
+            let payment = payment.ok_or(StoreError::Refused(Refusal::NotPayable))?;
+            self.enroll_paid_order_in_tx(
+                &mut tx,
+                order_id,
+                &application_id,
+                &payment,
+                &format!("balance of {due} cents written off"),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(due)
     }
 }

@@ -347,6 +347,39 @@ async fn a_csv_export_is_imported_by_the_command_with_a_dry_run_once_and_all_or_
         app.store.order_ledger(&people[1].1.order_id).await.unwrap(),
         ledger
     );
+
+    // The €10 the bank kept from the short transfer: finance writes it off, with a reason, and
+    // the participant is enrolled.
+    let finance = app.signed_in("finance@u-paris.fr", "finance", &[]).await;
+    let (_, page) = finance.page("/organizer/finance").await;
+    assert!(page.contains("Write off the €10 still due"), "{page}");
+    let order = &people[1].1.order_id;
+    let action = format!("/organizer/finance/orders/{order}/write-off");
+    let r = finance
+        .submit("/organizer/finance", &action, &[("reason", " ")])
+        .await;
+    assert_eq!(r.status().as_u16(), 422);
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("why the rest of the fee is written off"),
+        "{page}"
+    );
+    let r = finance
+        .submit(
+            "/organizer/finance",
+            &action,
+            &[("reason", "Bank charges kept by the payer's bank")],
+        )
+        .await;
+    assert_eq!(r.status().as_u16(), 303);
+    assert!(paid(1).await, "enrolled once the rest is written off");
+    let ledger = app.store.order_ledger(order).await.unwrap();
+    assert_eq!(ledger.balance(), Balance::Settled);
+    assert_eq!(
+        ledger.entries.last().map(|e| (e.kind, e.amount_cents)),
+        Some((summer_school::domain::status::LedgerKind::WriteOff, 1_000))
+    );
+    app.dispatch_pending_jobs().await;
     app.stop().await;
 }
 

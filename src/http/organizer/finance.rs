@@ -37,6 +37,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route(PATH, get(overview))
         .route("/organizer/finance/orders/{order}/refund", post(refund))
+        .route(
+            "/organizer/finance/orders/{order}/write-off",
+            post(write_off),
+        )
 }
 
 #[derive(Deserialize)]
@@ -81,12 +85,31 @@ fn decimal(cents: i64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
 
+/// A write-off form that was refused: for which order, the reason typed, what is wrong.
+struct WriteOffRefused {
+    order_id: String,
+    reason: String,
+    message: String,
+}
+
 async fn render(
     state: &AppState,
     tr: Tr,
     headers: &HeaderMap,
     organizer: &Organizer,
     refused: Option<Refused>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    render_with(state, tr, headers, organizer, refused, None, notice).await
+}
+
+async fn render_with(
+    state: &AppState,
+    tr: Tr,
+    headers: &HeaderMap,
+    organizer: &Organizer,
+    refused: Option<Refused>,
+    write_off_refused: Option<WriteOffRefused>,
     notice: Option<String>,
 ) -> Result<Response, AppError> {
     let overview = state.store.finance().finance_overview().await?;
@@ -115,6 +138,34 @@ async fn render(
                 total: money(tr, o.total_cents),
                 paid: money(tr, o.paid_cents),
                 refunded: money(tr, o.refunded_cents()),
+                write_off_action: match o.balance() {
+                    Balance::Due(_)
+                        if o.held_cents > 0
+                            && matches!(
+                                o.order_status,
+                                OrderStatus::Pending | OrderStatus::Paid
+                            ) =>
+                    {
+                        Some(format!(
+                            "/organizer/finance/orders/{}/write-off",
+                            o.order_id
+                        ))
+                    }
+                    _ => None,
+                },
+                write_off_label: match o.balance() {
+                    Balance::Due(cents) => tr.t1("finance-write-off", "amount", money(tr, cents)),
+                    _ => String::new(),
+                },
+                write_off_reason: write_off_refused
+                    .as_ref()
+                    .filter(|w| w.order_id == o.order_id)
+                    .map(|w| w.reason.clone())
+                    .unwrap_or_default(),
+                write_off_error: write_off_refused
+                    .as_ref()
+                    .filter(|w| w.order_id == o.order_id)
+                    .map(|w| w.message.clone()),
                 balance: match o.balance() {
                     Balance::Settled => tr.t("finance-balance-settled"),
                     Balance::Due(cents) => tr.t1("finance-balance-due", "amount", money(tr, cents)),
@@ -156,6 +207,12 @@ async fn render(
                 .iter()
                 .map(|p| FieldError::new(format!("{}-{}", p.field, r.order_id), tr.problem(p)))
         })
+        .chain(write_off_refused.iter().map(|w| {
+            FieldError::new(
+                format!("write-off-reason-{}", w.order_id),
+                w.message.clone(),
+            )
+        }))
         .collect();
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -224,6 +281,7 @@ async fn overview(
     let notice = match q.done.as_deref() {
         Some("refund") => Some(tr.t("finance-refund-started")),
         Some("cancelled") => Some(tr.t("finance-cancelled")),
+        Some("written-off") => Some(tr.t("finance-written-off")),
         _ => None,
     };
     render(&state, tr, &headers, &organizer, None, notice).await
@@ -322,6 +380,57 @@ async fn cancel(
         Err(StoreError::Refused(why)) => {
             refused.problems = vec![refusal_problem(why)];
             render(state, tr, headers, organizer, Some(refused), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct WriteOffForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Finance writes off what an order still asks after money came in (bank charges, a few cents).
+#[tracing::instrument(skip_all, fields(organizer_id = %organizer.organizer_id, order_id = %order_id))]
+async fn write_off(
+    State(state): State<AppState>,
+    Lang(locale): Lang,
+    headers: HeaderMap,
+    RequireOrganizer(organizer): RequireOrganizer,
+    Path(order_id): Path<String>,
+    CsrfForm(form): CsrfForm<WriteOffForm>,
+) -> Result<Response, AppError> {
+    organizer.require_anywhere(Permission::Finance)?;
+    let tr = Tr(locale);
+    let reason: String = form.reason.trim().chars().take(500).collect();
+    let refuse = |message: String| WriteOffRefused {
+        order_id: order_id.clone(),
+        reason: reason.clone(),
+        message,
+    };
+    if reason.is_empty() || reason.chars().any(char::is_control) {
+        let refused = refuse(tr.t("finance-write-off-reason"));
+        return render_with(&state, tr, &headers, &organizer, None, Some(refused), None).await;
+    }
+    match state
+        .store
+        .finance()
+        .write_off(
+            &order_id,
+            &reason,
+            &organizer.actor(),
+            OffsetDateTime::now_utc(),
+        )
+        .await
+    {
+        Ok(_) => {
+            state.wake_worker.notify_one();
+            Ok(Redirect::to(&format!("{PATH}?done=written-off")).into_response())
+        }
+        Err(StoreError::Refused(_)) => {
+            let refused = refuse(tr.t("finance-write-off-nothing"));
+            render_with(&state, tr, &headers, &organizer, None, Some(refused), None).await
         }
         Err(e) => Err(e.into()),
     }

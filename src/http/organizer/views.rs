@@ -377,6 +377,11 @@ pub struct FinanceOrderRow {
     pub refunded: String,
     /// Where the order's money stands by its ledger: settled, still due, or to give back.
     pub balance: String,
+    /// The write-off form, while part of the fee is still due after money came in.
+    pub write_off_action: Option<String>,
+    pub write_off_label: String,
+    pub write_off_reason: String,
+    pub write_off_error: Option<String>,
     /// The refund form, while something paid is left to give back or the enrollment can be
     /// cancelled.
     pub refund_action: Option<String>,

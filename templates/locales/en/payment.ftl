@@ -27,6 +27,7 @@ timeline-order-flag-cleared = The finance office finished checking your payment
 timeline-transfer-received = Bank transfer received
 timeline-payer-chosen = You said who pays the fee
 timeline-invoice-issued = Invoice issued to the institution that pays
+timeline-balance-written-off = The rest of the fee was waived
 timeline-payment-checkout-opened = Payment page opened
 timeline-payment-awaiting = Payment waiting for your bank's confirmation
 timeline-payment-failed = Payment failed

@@ -27,6 +27,7 @@ timeline-order-flag-cleared = Le service financier a terminé la vérification d
 timeline-transfer-received = Virement bancaire reçu
 timeline-payer-chosen = Vous avez indiqué qui paie les frais
 timeline-invoice-issued = Facture émise à l'établissement payeur
+timeline-balance-written-off = Le reste des frais a été abandonné
 timeline-payment-checkout-opened = Page de paiement ouverte
 timeline-payment-awaiting = Paiement en attente de la confirmation de votre banque
 timeline-payment-failed = Paiement échoué
