@@ -146,6 +146,8 @@ pub struct FinanceOrder {
     pub in_flight_cents: i64,
     pub payment_reference: String,
     pub updated_at: OffsetDateTime,
+    /// The program's cancellation policy and first day, when the catalog gives one.
+    pub cancellation: Option<(crate::domain::cancellation::CancellationPolicy, time::Date)>,
 }
 
 impl FinanceOrder {
@@ -212,6 +214,8 @@ pub(super) struct FinanceOrderRow {
     pub in_flight_cents: i64,
     pub payment_reference: String,
     pub updated_at: super::types::Timestamp,
+    pub cancellation_policy: Option<String>,
+    pub starts_on: time::Date,
 }
 
 /// "Given Family", or the email when the form has no name yet.
@@ -263,6 +267,13 @@ impl TryFrom<FinanceOrderRow> for FinanceOrder {
             in_flight_cents: r.in_flight_cents,
             payment_reference: r.payment_reference,
             updated_at: r.updated_at.into(),
+            cancellation: r
+                .cancellation_policy
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| StoreError::Corrupt(format!("program.cancellation_policy: {e}")))?
+                .map(|policy| (policy, r.starts_on)),
         })
     }
 }
@@ -279,7 +290,7 @@ select o.order_id, o.application_id, f.given_names, f.family_name, ap.email, p.t
        cast(coalesce((select sum(r.amount_cents) from refund r
                       where r.order_id = o.order_id and r.status in ($1, $2)), 0) as bigint)
            as in_flight_cents,
-       o.payment_reference, o.updated_at
+       o.payment_reference, o.updated_at, p.cancellation_policy, p.starts_on
 from fee_order o
 join application a on a.application_id = o.application_id
 join applicant ap on ap.applicant_id = a.applicant_id

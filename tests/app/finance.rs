@@ -223,6 +223,11 @@ async fn finance_cancels_a_paid_enrollment_frees_the_seat_gives_part_back_and_th
         page.contains(&format!("id=\"cancel-{order}\"")),
         "an enrolled applicant's order offers the cancellation: {page}"
     );
+    // The form says what the program's cancellation terms give back today.
+    assert!(
+        page.contains("By the cancellation terms, cancelling today gives back"),
+        "{page}"
+    );
 
     // A wrong amount refuses everything and keeps the box ticked.
     let r = finance

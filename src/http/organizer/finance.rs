@@ -138,6 +138,27 @@ async fn render_with(
                 total: money(tr, o.total_cents),
                 paid: money(tr, o.paid_cents),
                 refunded: money(tr, o.refunded_cents()),
+                policy_hint: o
+                    .cancellation
+                    .as_ref()
+                    .filter(|_| cancellable && o.held_cents > 0)
+                    .map(|(policy, starts_on)| {
+                        let today =
+                            crate::domain::calendar::to_paris(OffsetDateTime::now_utc()).date();
+                        let q = policy.quote(
+                            o.held_cents,
+                            *starts_on,
+                            today,
+                            crate::domain::cancellation::CancelReason::Choice,
+                        );
+                        tr.t_args(
+                            "finance-policy-today",
+                            &[
+                                ("amount", money(tr, q.cents).into()),
+                                ("percent", i64::from(q.percent).into()),
+                            ],
+                        )
+                    }),
                 write_off_action: match o.balance() {
                     Balance::Due(_)
                         if o.held_cents > 0

@@ -377,6 +377,8 @@ pub struct FinanceOrderRow {
     pub refunded: String,
     /// Where the order's money stands by its ledger: settled, still due, or to give back.
     pub balance: String,
+    /// What the cancellation terms give back if the enrollment is cancelled today.
+    pub policy_hint: Option<String>,
     /// The write-off form, while part of the fee is still due after money came in.
     pub write_off_action: Option<String>,
     pub write_off_label: String,

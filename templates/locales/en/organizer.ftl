@@ -273,3 +273,4 @@ finance-write-off-why = Why the rest is written off (such as bank charges)
 finance-write-off-reason = Say in up to 500 characters why the rest of the fee is written off.
 finance-write-off-nothing = Nothing is due on this order any more: there is nothing to write off.
 finance-written-off = The rest of the fee is written off; a participant waiting for it is enrolled.
+finance-policy-today = By the cancellation terms, cancelling today gives back { $amount } ({ $percent } %); you may give more, saying why.

@@ -273,3 +273,4 @@ finance-write-off-why = Pourquoi le reste est abandonné (par exemple des frais 
 finance-write-off-reason = Indiquez en 500 caractères au plus pourquoi le reste des frais est abandonné.
 finance-write-off-nothing = Plus rien n'est dû sur cette commande : il n'y a rien à abandonner.
 finance-written-off = Le reste des frais est abandonné ; une personne qui l'attendait est inscrite.
+finance-policy-today = Selon les conditions d'annulation, annuler aujourd'hui rembourse { $amount } ({ $percent } %) ; vous pouvez rembourser davantage en disant pourquoi.
