@@ -306,3 +306,56 @@ async fn a_newcomer_walks_the_demo_as_director_graduate_and_verifier_in_the_brow
     c.close().await.unwrap();
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_applicant_names_the_institution_that_pays_in_the_browser_and_fixes_what_is_missing() {
+    let app = demo_app().await;
+    let driver = Chromedriver::start();
+    let c = driver.browser().await;
+    open(&c, &app, "/sign-in").await;
+    sign_in_here(&c, &app, "institution.browser@example.org").await;
+    let id = app.apply_and_send("institution.browser@example.org").await;
+    let now = time::OffsetDateTime::now_utc();
+    app.store
+        .decide(
+            &id,
+            &crate::cohort::accept(summer_school::domain::offer::payment_deadline(now, 14)),
+            &summer_school::domain::audit::Actor::Cli,
+            now,
+        )
+        .await
+        .unwrap();
+    let page = format!("/applications/{id}");
+    open(&c, &app, &page).await;
+    wait_for_text(&c, "Who pays the fee?").await;
+    tick(&c, "kind", "institution").await;
+    type_into(&c, "payer-name", "Bach Mai Hospital").await;
+    type_into(&c, "payer-contact_email", "accounts@bachmai.example").await;
+    press(&c, "Save who pays").await;
+    // What is missing is named; what was typed and chosen is kept.
+    wait_for_text(&c, "Enter the institution's address").await;
+    wait_for_text(&c, "Enter the postcode and city").await;
+    let kept = find(&c, Locator::Id("payer-name"))
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(kept, "Bach Mai Hospital");
+    assert!(
+        find(&c, Locator::Id("payer-institution"))
+            .await
+            .is_selected()
+            .await
+            .unwrap()
+    );
+    type_into(&c, "payer-address_line1", "78 Giải Phóng").await;
+    type_into(&c, "payer-city", "100000 Hà Nội").await;
+    type_into(&c, "payer-country", "Vietnam").await;
+    press(&c, "Save who pays").await;
+    wait_for_path(&c, "the application", |p| p == page).await;
+    wait_for_text(&c, "to Bach Mai Hospital, sent to accounts@bachmai.example").await;
+    c.close().await.unwrap();
+    app.dispatch_pending_jobs().await;
+    app.stop().await;
+}
